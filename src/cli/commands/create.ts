@@ -1,0 +1,118 @@
+import { readFileSync, statSync } from 'node:fs';
+import { CliError } from '../errors.js';
+import { xendPaths } from '../../config/paths.js';
+import { loadDomainConfig, findConfigFile, DomainConfigError } from '../../config/domain-config.js';
+import { parseFirst, prettyPrint, SxpParseError } from '../../sxp/index.js';
+import { domainJson } from '../render/domains.js';
+import type { CommandContext } from '../context.js';
+import type { DomainRecord } from '../../protocol/domain.js';
+import type { Sxp } from '../../sxp/types.js';
+
+interface CreateData {
+  configFile: string | null;
+  quiet: boolean;
+  dryrun: boolean;
+  sxp: Sxp;
+  domain: DomainRecord | null;
+}
+
+class ConfigNotFound extends CliError {
+  constructor(name: string) {
+    super(`Unable to open config file: ${name}`, 1, true);
+  }
+}
+
+/**
+ * `xm create`: build the `(vm …)` config from a Python config script (evaluated
+ * natively) or an SXP file (-F), then create, wait for devices and unpause, as
+ * create.py did. Bare words name the config file (last wins); VAR=VAL set variables.
+ */
+export async function run(ctx: CommandContext): Promise<CreateData> {
+  const vars: Record<string, string> = {};
+  let defconfig = (ctx.opts.get('defconfig') as string | undefined) ?? 'xmdefconfig';
+  for (const a of ctx.args) {
+    const eq = a.indexOf('=');
+    if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq))) vars[a.slice(0, eq)] = a.slice(eq + 1);
+    else defconfig = a;
+  }
+  const quiet = ctx.opts.has('quiet') || ctx.json;
+  const dryrun = ctx.opts.has('dryrun');
+  const sxpFile = ctx.opts.get('config') as string | undefined;
+
+  let sxp: Sxp;
+  let configFile: string | null = null;
+  if (sxpFile) {
+    sxp = readSxpFile(sxpFile);
+  } else {
+    const searchPath = (ctx.opts.get('path') as string | undefined) ?? `.:${xendPaths(ctx.env).configDir}`;
+    configFile = findConfigFile(defconfig, searchPath, (p) => isFile(ctx.cwd, p));
+    if (!configFile) throw new ConfigNotFound(defconfig);
+    sxp = evaluate(configFile, ctx, vars);
+  }
+  if (dryrun) return { configFile, quiet, dryrun, sxp, domain: null };
+
+  const client = ctx.client();
+  const created = await client.create(sxp);
+  try {
+    await client.waitForDevices(created.name);
+  } catch (err) {
+    await client.destroy(created.name).catch(() => {});
+    throw err;
+  }
+  if (!ctx.opts.has('paused')) {
+    try {
+      await client.unpause(created.name);
+    } catch {
+      throw new CliError(`Failed to unpause domain ${created.name}`);
+    }
+  }
+  return { configFile, quiet, dryrun, sxp, domain: await client.domain(created.name) };
+}
+
+function isFile(cwd: string, p: string): boolean {
+  try {
+    return statSync(p.startsWith('/') ? p : `${cwd}/${p}`).isFile() || p === '/dev/null';
+  } catch {
+    return false;
+  }
+}
+
+function readSxpFile(file: string): Sxp {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch (err) {
+    throw new CliError(`Cannot read file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`);
+  }
+  try {
+    const value = parseFirst(text);
+    if (!Array.isArray(value)) throw new CliError(`Invalid configuration in ${file}: expected (vm …)`);
+    return value;
+  } catch (err) {
+    if (err instanceof SxpParseError) throw new CliError(`Cannot parse ${file}: ${err.message}`);
+    throw err;
+  }
+}
+
+function evaluate(file: string, ctx: CommandContext, vars: Record<string, string>): Sxp {
+  try {
+    const { sxp, warnings } = loadDomainConfig({ file, source: file === '/dev/null' ? '' : readFileSync(file, 'utf8'), cmdVars: vars });
+    for (const w of warnings) ctx.warn(w);
+    return sxp;
+  } catch (err) {
+    if (err instanceof DomainConfigError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+export function text(d: CreateData): string {
+  const using = d.configFile && !d.quiet ? `Using config file "${d.configFile}".\n` : '';
+  if (d.dryrun) return using + prettyPrint(d.sxp);
+  return using + (d.quiet || !d.domain ? '' : `Started domain ${d.domain.name} (id=${d.domain.domid})\n`);
+}
+
+export function json(d: CreateData) {
+  return d.dryrun
+    ? { version: 1, dryrun: true, config_file: d.configFile, config: d.sxp }
+    : { version: 1, config_file: d.configFile, domain: d.domain && domainJson(d.domain) };
+}

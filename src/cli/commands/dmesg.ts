@@ -1,0 +1,10 @@
+import type { CommandContext } from '../context.js';
+
+/** `xm dmesg [-c]`: the hypervisor's message ring; -c prints it, then clears it. */
+export async function run(ctx: CommandContext) {
+  const client = ctx.client();
+  const clear = ctx.opts.has('clear');
+  return { version: 1, cleared: clear, dmesg: clear ? await client.dmesgClear() : await client.dmesg() };
+}
+
+export const text = (d: { dmesg: string }) => `${d.dmesg}\n`;

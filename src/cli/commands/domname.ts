@@ -1,0 +1,3 @@
+export { run } from './domid.js';
+
+export const text = (d: { name: string }) => `${d.name}\n`;

@@ -1,0 +1,19 @@
+import type { XendClient } from '../client/xend-client.js';
+
+/** What a command handler gets: its parsed input and lazy access to xend. */
+export interface CommandContext {
+  /** The canonical command name (`reboot` even when reached as `reb`). */
+  command: string;
+  args: string[];
+  opts: ReadonlyMap<string, string | true>;
+  json: boolean;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  client(): XendClient;
+  /** A progress event: a text line now (stdout), or a JSON line in --json mode. */
+  event(text: string, record: Record<string, unknown>): void;
+  /** Spinner text on a terminal (stderr); silent when piped or in --json mode. */
+  progress(text: string | null): void;
+  /** xm's warnings on stderr (deprecations and the like). */
+  warn(text: string): void;
+}

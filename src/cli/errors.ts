@@ -1,0 +1,39 @@
+/**
+ * Errors a command raises, each carrying the exit status xm gave it. `main()`
+ * prints them (`Error: …`, plus the command's usage where xm printed it).
+ */
+export class CliError extends Error {
+  constructor(
+    message: string,
+    readonly exitCode = 1,
+    /** Print the command's usage after the message, as xm did for usage mistakes. */
+    readonly showUsage = false,
+  ) {
+    super(message);
+  }
+}
+
+export class UsageError extends CliError {
+  constructor(message: string) {
+    super(message, 1, true);
+  }
+}
+
+/** A `--timeout` that ran out: its own status, since no Xen tool had one (124, like timeout(1)). */
+export const EXIT_TIMEOUT = 124;
+export const EXIT_UNKNOWN_DOMAIN = 3;
+
+export class WaitTimeoutError extends CliError {
+  constructor(message: string) {
+    super(message, EXIT_TIMEOUT);
+  }
+}
+
+/** A short name for each failure in `--json` error documents. */
+export function errorType(err: unknown): string {
+  const name = err instanceof Error ? err.constructor.name : 'Error';
+  return name
+    .replace(/Error$/, '')
+    .replace(/([a-z])([A-Z])/g, '$1-$2')
+    .toLowerCase() || 'error';
+}

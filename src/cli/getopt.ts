@@ -1,0 +1,72 @@
+import type { OptionSpec } from './spec.js';
+
+/** A command-line error worded as Python's getopt words it (xm printed these verbatim). */
+export class GetoptError extends Error {}
+
+export interface Parsed {
+  /** Values by long option name; flags count occurrences as `true`. */
+  opts: Map<string, string | true>;
+  args: string[];
+}
+
+/**
+ * GNU-style getopt as xm used it: options and arguments may interleave, `--` ends
+ * options, short flags cluster (`-wa`), long options accept unique prefixes and
+ * `--opt=value` or `--opt value`.
+ */
+export function getopt(argv: readonly string[], options: readonly OptionSpec[]): Parsed {
+  const opts = new Map<string, string | true>();
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--') {
+      args.push(...argv.slice(i + 1));
+      break;
+    }
+    if (a.startsWith('--')) {
+      const eq = a.indexOf('=');
+      const name = a.slice(2, eq < 0 ? undefined : eq);
+      const spec = findLong(name, options);
+      if (spec.arg) {
+        if (eq >= 0) opts.set(spec.long, a.slice(eq + 1));
+        else if (i + 1 < argv.length) opts.set(spec.long, argv[++i]!);
+        else throw new GetoptError(`option --${spec.long} requires argument`);
+      } else {
+        if (eq >= 0) throw new GetoptError(`option --${spec.long} must not have an argument`);
+        opts.set(spec.long, true);
+      }
+    } else if (a.startsWith('-') && a.length > 1) {
+      for (let j = 1; j < a.length; j++) {
+        const ch = a[j]!;
+        const spec = options.find((o) => o.short === ch);
+        if (!spec) throw new GetoptError(`option -${ch} not recognized`);
+        if (!spec.arg) {
+          opts.set(spec.long, true);
+          continue;
+        }
+        if (j + 1 < a.length) opts.set(spec.long, a.slice(j + 1));
+        else if (i + 1 < argv.length) opts.set(spec.long, argv[++i]!);
+        else throw new GetoptError(`option -${ch} requires argument`);
+        break;
+      }
+    } else {
+      args.push(a);
+    }
+  }
+  for (const spec of options) {
+    const v = opts.get(spec.long);
+    if (spec.choices && typeof v === 'string' && !spec.choices.includes(v.toLowerCase())) {
+      throw new GetoptError(`invalid value for --${spec.long}: ${v} (expected one of ${spec.choices.join(', ')})`);
+    }
+  }
+  return { opts, args };
+}
+
+function findLong(name: string, options: readonly OptionSpec[]): OptionSpec {
+  const exact = options.find((o) => o.long === name);
+  if (exact) return exact;
+  const matches = options.filter((o) => o.long.startsWith(name));
+  if (matches.length === 1) return matches[0]!;
+  if (matches.length === 0 || name === '') throw new GetoptError(`option --${name} not recognized`);
+  throw new GetoptError(`option --${name} not a unique prefix`);
+}

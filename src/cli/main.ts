@@ -1,0 +1,210 @@
+import { GLOBAL_OPTIONS, findCommand } from './registry.js';
+import { getopt, GetoptError } from './getopt.js';
+import { commandHelp, longHelp, shortHelp } from './help.js';
+import { CliError, UsageError, EXIT_UNKNOWN_DOMAIN, errorType } from './errors.js';
+import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../client/errors.js';
+import { VERSION } from '../version.js';
+import type { CommandContext } from './context.js';
+import type { CommandSpec } from './spec.js';
+import { XendClient } from '../client/xend-client.js';
+import { XmlRpcTransport } from '../transport/xmlrpc.js';
+import { parseServerUri, ServerUriError } from '../transport/uri.js';
+import { defaultServerUri } from '../config/paths.js';
+
+export interface Io {
+  stdout(text: string): void;
+  stderr(text: string): void;
+  env: NodeJS.ProcessEnv;
+  cwd: string;
+  /** Whether stderr is a terminal with a width (spinners only then). */
+  interactiveStderr: boolean;
+}
+
+const processIo = (): Io => ({
+  stdout: (t) => void process.stdout.write(t),
+  stderr: (t) => void process.stderr.write(t),
+  env: process.env,
+  cwd: process.cwd(),
+  interactiveStderr: Boolean(process.stderr.isTTY && process.stderr.columns > 0),
+});
+
+/** xm's entry point: returns the exit status and never exits the process itself. */
+export async function main(argv: readonly string[], io: Io = processIo()): Promise<number> {
+  let global;
+  try {
+    global = leadingGlobals(argv);
+  } catch (err) {
+    io.stderr(`Error: ${(err as Error).message}\n`);
+    return 1;
+  }
+  const [word, ...rest] = global.rest;
+  if (word === undefined) {
+    io.stdout(shortHelp());
+    return 1;
+  }
+  if (word === 'help' || word === '--help' || word === '-h') {
+    io.stdout(longHelp());
+    return 0;
+  }
+  if (word === '--version' || word === '-V') {
+    io.stdout(`xm ${VERSION}\n`);
+    return 0;
+  }
+  const found = findCommand(word);
+  if (!found) {
+    io.stderr(`Error: Subcommand ${word} not found!\n`);
+    io.stdout(shortHelp());
+    return 1;
+  }
+  const spec = found.spec;
+  if (found.deprecatedAlias) {
+    io.stderr(`Command ${found.deprecatedAlias} is deprecated.  Please use xm ${spec.name} instead.\n`);
+  }
+  if (rest.includes('--help') || rest.includes('-h')) {
+    io.stdout(commandHelp(spec));
+    return 1;
+  }
+  let json = global.json;
+  try {
+    const parsed = getopt(rest, [...spec.options, ...GLOBAL_OPTIONS]);
+    json ||= parsed.opts.get('json') === true;
+    const serverUri = (parsed.opts.get('server') as string | undefined) ?? global.server;
+    checkArgCount(spec, parsed.args.length);
+    const module = await spec.load();
+    let client: XendClient | undefined;
+    const ctx: CommandContext = {
+      command: spec.name,
+      args: parsed.args,
+      opts: parsed.opts,
+      json,
+      env: io.env,
+      cwd: io.cwd,
+      client: () => (client ??= connect(serverUri, io.env)),
+      event: (text, record) => io.stdout(json ? `${JSON.stringify({ event: record })}\n` : `${text}\n`),
+      progress: progressReporter(io, json),
+      warn: (text) => io.stderr(`${text}\n`),
+    };
+    try {
+      const data = await module.run(ctx);
+      io.stdout(json ? `${JSON.stringify(module.json ? module.json(data) : data)}\n` : module.text(data));
+    } finally {
+      ctx.progress(null);
+    }
+    return 0;
+  } catch (err) {
+    return report(err, spec, json, io);
+  }
+}
+
+/** `--json` and `--server URI` may also come before the subcommand. */
+function leadingGlobals(argv: readonly string[]): { json: boolean; server: string | undefined; rest: string[] } {
+  let json = false;
+  let server: string | undefined;
+  let i = 0;
+  for (; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--json') json = true;
+    else if (a.startsWith('--server=')) server = a.slice('--server='.length);
+    else if (a === '--server') {
+      server = argv[++i];
+      if (server === undefined) throw new Error('option --server requires argument');
+    } else break;
+  }
+  return { json, server, rest: argv.slice(i) };
+}
+
+function checkArgCount(spec: CommandSpec, n: number): void {
+  const { min, max } = spec;
+  if (n >= min && n <= max) return;
+  const s = (k: number) => (k === 1 ? '' : 's');
+  if (min === max) throw new UsageError(`'xm ${spec.name}' requires ${min} argument${s(min)}.\n`);
+  if (max === Infinity) throw new UsageError(`'xm ${spec.name}' requires at least ${min} argument${s(min)}.\n`);
+  throw new UsageError(`'xm ${spec.name}' requires between ${min} and ${max} arguments.\n`);
+}
+
+/** The client for --server, XM_SERVER or the default socket; built only when a command calls xend. */
+function connect(serverUri: string | undefined, env: NodeJS.ProcessEnv): XendClient {
+  const uri = serverUri ?? env.XM_SERVER ?? defaultServerUri(env);
+  try {
+    return new XendClient(new XmlRpcTransport(parseServerUri(uri)));
+  } catch (err) {
+    if (err instanceof ServerUriError) throw new CliError(err.message);
+    throw err;
+  }
+}
+
+function progressReporter(io: Io, json: boolean): (text: string | null) => void {
+  if (json || !io.interactiveStderr) return () => {};
+  let spinner: { text: string; stop(): void } | undefined;
+  let pending: Promise<void> | undefined;
+  return (text) => {
+    if (text === null) {
+      spinner?.stop();
+      spinner = undefined;
+      return;
+    }
+    if (spinner) {
+      spinner.text = text;
+      return;
+    }
+    pending ??= import('ora').then(({ default: ora }) => {
+      spinner = ora({ text, stream: process.stderr }).start();
+    });
+  };
+}
+
+/** Prints a failure the way xm did and returns its exit status. */
+function report(err: unknown, spec: CommandSpec, json: boolean, io: Io): number {
+  let message: string;
+  let code = 1;
+  let usage = false;
+  let raw: string | undefined;
+  if (err instanceof GetoptError) {
+    message = err.message;
+    usage = true;
+  } else if (err instanceof CliError) {
+    message = err.message;
+    code = err.exitCode;
+    usage = err.showUsage;
+  } else if (err instanceof XendFaultError) {
+    if (err.faultCode === 3) {
+      message = `Domain '${err.faultString}' does not exist.`;
+      code = EXIT_UNKNOWN_DOMAIN;
+    } else {
+      message = err.faultString;
+      usage = true;
+    }
+  } else if (err instanceof XendUnreachableError) {
+    message = `Unable to connect to xend: ${err.reason}. Is xend running?`;
+  } else if (err instanceof XendProtocolError) {
+    raw = `Xend has probably crashed!  ${err.message}.`;
+    message = raw;
+  } else if (err instanceof XendTimeoutError) {
+    message = err.message;
+  } else {
+    message = `internal error: ${(err as Error)?.message ?? String(err)}`;
+    if (io.env.XM_DEBUG) io.stderr(`${(err as Error)?.stack}\n`);
+  }
+  if (json) {
+    io.stdout(`${JSON.stringify({ version: 1, error: { type: errorType(err), message: message.trimEnd(), exit: code } })}\n`);
+    return code;
+  }
+  io.stderr(raw ? `${raw}\n` : `Error: ${message}\n`);
+  if (usage) io.stdout(commandHelp(spec));
+  return code;
+}
+
+/** Entry used by bin/xm. */
+export function run(): void {
+  // `xm list | head`: a closed pipe ends the output, it is not a crash.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    if (err.code !== 'EPIPE') throw err;
+  });
+  main(process.argv.slice(2)).then(
+    (code) => (process.exitCode = code),
+    (err: unknown) => {
+      process.stderr.write(`Error: internal error: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

@@ -1,0 +1,101 @@
+import { pyStringUnescape } from '../protocol/xmlrpc/index.js';
+import { decodeDomain, type DomainRecord } from '../protocol/domain.js';
+import type { Transport } from '../transport/types.js';
+import type { Sxp } from '../sxp/types.js';
+
+/**
+ * The typed face of xend's legacy API. Commands call this and never see the
+ * transport, so they work unchanged over every one of them.
+ */
+export class XendClient {
+  constructor(private readonly transport: Transport) {}
+
+  private call(method: string, ...params: Sxp[]): Promise<unknown> {
+    return this.transport.call(method, params);
+  }
+
+  /** A top-level string result, undoing xend's repr() escaping (xm's conv_string). */
+  private async text(method: string, ...params: Sxp[]): Promise<string> {
+    return pyStringUnescape(String(await this.call(method, ...params)));
+  }
+
+  async domainSxp(dom: string, full = false): Promise<Sxp> {
+    return (await this.call('xend.domain', dom, full ? 1 : 0)) as Sxp;
+  }
+
+  async domain(dom: string): Promise<DomainRecord> {
+    return decodeDomain(await this.domainSxp(dom));
+  }
+
+  async domainsSxp(state = 'all', full = false): Promise<Sxp[]> {
+    return (await this.call('xend.domains_with_state', true, state, full ? 1 : 0)) as Sxp[];
+  }
+
+  async domains(state = 'all'): Promise<DomainRecord[]> {
+    return (await this.domainsSxp(state)).map(decodeDomain);
+  }
+
+  async domainNames(state = 'all'): Promise<string[]> {
+    return (await this.call('xend.domains_with_state', false, state, 0)) as string[];
+  }
+
+  async create(config: Sxp): Promise<DomainRecord> {
+    return decodeDomain((await this.call('xend.domain.create', config)) as Sxp);
+  }
+
+  async destroy(dom: string): Promise<void> {
+    await this.call('xend.domain.destroy', dom);
+  }
+
+  async pause(dom: string): Promise<void> {
+    await this.call('xend.domain.pause', dom);
+  }
+
+  async unpause(dom: string): Promise<void> {
+    await this.call('xend.domain.unpause', dom);
+  }
+
+  async shutdown(dom: string, reason: string): Promise<void> {
+    await this.call('xend.domain.shutdown', dom, reason);
+  }
+
+  async waitForDevices(dom: string): Promise<void> {
+    await this.call('xend.domain.waitForDevices', dom);
+  }
+
+  async restartCount(dom: string): Promise<number> {
+    return Number(await this.text('xend.domain.getRestartCount', dom));
+  }
+
+  async setMemoryTarget(dom: string, mib: number): Promise<void> {
+    await this.call('xend.domain.setMemoryTarget', dom, mib);
+  }
+
+  async setVcpuCount(dom: string, count: number): Promise<void> {
+    await this.call('xend.domain.setVCpuCount', dom, count);
+  }
+
+  async rename(dom: string, name: string): Promise<void> {
+    await this.call('xend.domain.setName', dom, name);
+  }
+
+  async vcpuInfo(dom: string): Promise<Sxp> {
+    return (await this.call('xend.domain.getVCPUInfo', dom)) as Sxp;
+  }
+
+  async nodeInfo(numa = false): Promise<[string, Sxp][]> {
+    return (await this.call('xend.node.info', numa ? 1 : 0)) as [string, Sxp][];
+  }
+
+  dmesg(): Promise<string> {
+    return this.text('xend.node.dmesg.info');
+  }
+
+  dmesgClear(): Promise<string> {
+    return this.text('xend.node.dmesg.clear');
+  }
+
+  log(): Promise<string> {
+    return this.text('xend.node.log');
+  }
+}

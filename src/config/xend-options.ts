@@ -1,0 +1,104 @@
+import type { Sxp } from '../sxp/types.js';
+
+/**
+ * Every xend-config.sxp option, in xend 4.4.4's order (XendOptions.py), plus the
+ * few this suite adds (marked "not in xend"). Values are validated at load by
+ * type: bool (yes/no…), int (Python int()), str, path (a bare file name lives in
+ * /etc/xen), level (one of `values`), sxp (a list, kept as parsed).
+ */
+export type OptionType = 'bool' | 'int' | 'str' | 'sxp' | 'path' | 'level';
+
+type DefaultSxp = string | readonly DefaultSxp[];
+
+export interface OptionSpec {
+  readonly name: string;
+  readonly type: OptionType;
+  /** null: unset (str/path), or derived at load (enable-dom0-ballooning). */
+  readonly default: boolean | number | string | null | readonly DefaultSxp[];
+  readonly doc: string;
+  /** First xend version with the option, or 'not in xend'. */
+  readonly since: string;
+  /** The only accepted values, when restricted. */
+  readonly values?: readonly string[];
+}
+
+export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'TRACE'] as const;
+
+export const optionTable = [
+  { name: 'logfile', type: 'str', default: '/var/log/xen/xend.log', doc: 'xend log file', since: '3.0' },
+  { name: 'loglevel', type: 'level', default: 'DEBUG', doc: 'lowest level written to the log', since: '3.0', values: LOG_LEVELS },
+  { name: 'xsm_module_name', type: 'str', default: 'dummy', doc: 'security module: flask, acm or dummy', since: '3.4' },
+  { name: 'xen-api-server', type: 'sxp', default: [['unix']], doc: 'Xen-API listeners: ((unix|port|addr:port [auth [hosts [key cert]]]) …)', since: '3.0.4' },
+  { name: 'xend-http-server', type: 'bool', default: false, doc: 'legacy HTTP server on xend-address:xend-port', since: '3.0' },
+  { name: 'xend-unix-server', type: 'bool', default: false, doc: 'legacy HTTP server on xend-unix-path (and the relocation socket)', since: '3.0' },
+  { name: 'xend-unix-path', type: 'str', default: '/var/lib/xend/xend-socket', doc: 'socket of the unix HTTP server', since: '3.0' },
+  { name: 'xend-port', type: 'int', default: 8000, doc: 'port of the HTTP server', since: '3.0' },
+  { name: 'xend-address', type: 'str', default: '', doc: "address of the HTTP server ('' = all)", since: '3.0' },
+  { name: 'xend-tcp-xmlrpc-server', type: 'bool', default: false, doc: 'legacy XML-RPC over TCP', since: '3.0.2' },
+  { name: 'xend-tcp-xmlrpc-server-address', type: 'str', default: 'localhost', doc: 'address of the TCP XML-RPC server', since: '3.1' },
+  { name: 'xend-tcp-xmlrpc-server-port', type: 'int', default: 8006, doc: 'port of the TCP XML-RPC server', since: '3.1' },
+  { name: 'xend-tcp-xmlrpc-server-ssl-key-file', type: 'path', default: null, doc: 'SSL key: TCP XML-RPC serves only SSL when set', since: '3.1' },
+  { name: 'xend-tcp-xmlrpc-server-ssl-cert-file', type: 'path', default: null, doc: 'SSL certificate of the TCP XML-RPC server', since: '3.1' },
+  { name: 'xend-unix-xmlrpc-server', type: 'bool', default: true, doc: 'legacy XML-RPC over the unix socket', since: '3.0.2' },
+  { name: 'xend-relocation-server', type: 'bool', default: false, doc: 'accept incoming migrations', since: '3.0' },
+  { name: 'xend-relocation-port', type: 'int', default: 8002, doc: 'port of the relocation server', since: '3.0' },
+  { name: 'xend-relocation-address', type: 'str', default: '', doc: "address or interface of the relocation server ('' = all)", since: '3.0' },
+  { name: 'xend-relocation-hosts-allow', type: 'str', default: '', doc: "space-separated host regexes allowed to relocate ('' = all)", since: '3.0.2' },
+  { name: 'xend-relocation-ssl-server', type: 'bool', default: false, doc: 'accept migrations over SSL', since: '3.3' },
+  { name: 'xend-relocation-ssl-port', type: 'int', default: 8003, doc: 'port of the SSL relocation server', since: '3.3' },
+  { name: 'xend-relocation-server-ssl-key-file', type: 'path', default: null, doc: 'SSL key of the relocation server', since: '3.3' },
+  { name: 'xend-relocation-server-ssl-cert-file', type: 'path', default: null, doc: 'SSL certificate of the relocation server', since: '3.3' },
+  { name: 'xend-relocation-ssl', type: 'bool', default: false, doc: 'migrate over SSL unless told otherwise', since: '3.3' },
+  { name: 'xend-udev-event-server', type: 'bool', default: false, doc: 'listen for udev events', since: '3.4' },
+  { name: 'xend-domains-path', type: 'str', default: '/var/lib/xend/domains', doc: 'store of managed domains', since: '3.0.4' },
+  { name: 'xend-state-path', type: 'str', default: '/var/lib/xend/state', doc: 'xend state directory', since: '3.1' },
+  { name: 'xend-storage-path', type: 'str', default: '/var/lib/xend/storage', doc: 'storage repository directory', since: '3.1' },
+  { name: 'xend-security-path', type: 'str', default: '/var/lib/xend/security', doc: 'security policy directory', since: '3.2' },
+  { name: 'network-script', type: 'str', default: null, doc: "script (with arguments) run with 'start' when xend starts", since: '3.0' },
+  { name: 'vif-script', type: 'str', default: 'vif-bridge', doc: 'default script for virtual interfaces', since: '3.0' },
+  { name: 'external-migration-tool', type: 'str', default: '', doc: 'tool run for external device migration', since: '3.0.3' },
+  { name: 'enable-dump', type: 'bool', default: false, doc: 'core-dump domains that crash', since: '3.0' },
+  { name: 'dom0-min-mem', type: 'int', default: 0, doc: 'MiB dom0 never balloons below', since: '3.0' },
+  { name: 'enable-dom0-ballooning', type: 'bool', default: null, doc: 'balloon dom0 down for new domains (default: yes iff dom0-min-mem is not 0)', since: '3.3' },
+  { name: 'total_available_memory', type: 'int', default: 0, doc: 'GiB reserved for 32-bit PV domains when ballooning', since: '4.0' },
+  { name: 'dom0-cpus', type: 'int', default: 0, doc: 'CPUs dom0 uses (0 = all)', since: '3.0' },
+  { name: 'console-limit', type: 'int', default: 1024, doc: 'KiB of console output buffered per domain', since: '3.0' },
+  { name: 'vnc-listen', type: 'str', default: '127.0.0.1', doc: 'default address of HVM VNC servers', since: '3.0.3' },
+  { name: 'vncpasswd', type: 'str', default: null, doc: "default VNC password ('' = none)", since: '3.0.4' },
+  { name: 'keymap', type: 'str', default: null, doc: 'default guest keyboard map', since: '3.2' },
+  { name: 'resource-label-change-script', type: 'str', default: null, doc: 'script run when a resource label changes', since: '3.2' },
+  { name: 'vnc-tls', type: 'str', default: '0', doc: 'VNC over TLS (1 = on)', since: '3.2' },
+  { name: 'vnc-x509-cert-dir', type: 'path', default: '/etc/xen/vnc', doc: 'directory of the VNC x509 certificates', since: '3.2' },
+  { name: 'vnc-x509-verify', type: 'str', default: '0', doc: 'require VNC client certificates (1 = on)', since: '3.2' },
+  { name: 'qemu-dm-logrotate-count', type: 'int', default: 10, doc: 'qemu-dm log files kept', since: '3.3' },
+  { name: 'device-create-timeout', type: 'int', default: 100, doc: 'seconds to wait for a device to appear', since: '4.0' },
+  { name: 'device-destroy-timeout', type: 'int', default: 100, doc: 'seconds to wait for a device to go', since: '4.0' },
+  { name: 'pci-passthrough-strict-check', type: 'bool', default: true, doc: 'strict checks when assigning PCI devices to HVM guests', since: '4.0' },
+  { name: 'pscsi-device-mask', type: 'sxp', default: ['*'], doc: "SCSI devices xend scans, lsscsi syntax (('*') = all)", since: '4.1' },
+  { name: 'xend-hypervisor', type: 'str', default: 'sim', doc: 'not in xend: backend, sim (simulated host) or qemu', since: 'not in xend', values: ['sim', 'qemu'] },
+  { name: 'sim-host-cpus', type: 'int', default: 4, doc: 'not in xend: CPUs of the simulated host', since: 'not in xend' },
+  { name: 'sim-host-memory', type: 'int', default: 8192, doc: 'not in xend: MiB of memory of the simulated host', since: 'not in xend' },
+] as const satisfies readonly OptionSpec[];
+
+type Spec = (typeof optionTable)[number];
+export type OptionName = Spec['name'];
+
+type ValueOf<S extends Spec> = S extends { values: readonly (infer V)[] }
+  ? V
+  : S['type'] extends 'bool'
+    ? boolean
+    : S['type'] extends 'int'
+      ? number
+      : S['type'] extends 'sxp'
+        ? Sxp
+        : S['default'] extends null
+          ? string | null
+          : string;
+
+/** Resolved options, keyed by option name (frozen). */
+export type XendOptions = { readonly [S in Spec as S['name']]: ValueOf<S> };
+
+/** Each option's table default (null where unset or derived). */
+export const OPTION_DEFAULTS = Object.freeze(
+  Object.fromEntries(optionTable.map((o) => [o.name, o.default])),
+) as { readonly [S in Spec as S['name']]: S['default'] };

@@ -1,0 +1,119 @@
+import { spawn } from 'node:child_process';
+import { mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname } from 'node:path';
+import { constants } from 'node:os';
+import { processAlive, runningPid, waitForExit } from './liveness.js';
+import { readStatus, type XendStatus } from './status.js';
+import type { XendPaths } from '../config/paths.js';
+
+/** How long `xend start` waits for every server to listen (xend polled 60 × 0.5 s). */
+const START_TIMEOUT_MS = 30_000;
+/** How long `xend stop` waits for the worker to finish before killing it. */
+const STOP_TIMEOUT_MS = 15_000;
+
+export interface StartResult {
+  code: number;
+  reason?: string;
+}
+
+/**
+ * `xend start`: fork the monitor (which forks the worker) and wait until the worker
+ * reports every server listening ('0') or gives a reason it could not ('1 …').
+ */
+export async function start(paths: XendPaths, script: string, trace: boolean): Promise<StartResult> {
+  if (runningPid(paths.pidFile)) return { code: 0 };
+  mkdirSync(dirname(paths.debugLog), { recursive: true, mode: 0o700 });
+  const debug = openSync(paths.debugLog, 'a', 0o600);
+  const monitor = spawn(process.execPath, [script, '__monitor'], {
+    detached: true,
+    stdio: ['ignore', debug, debug, 'pipe'],
+    env: { ...process.env, ...(trace && { XEND_TRACE: '1' }) },
+  });
+  closeSync(debug);
+  const pipe = monitor.stdio[3]!;
+  const answer = await new Promise<string>((resolve) => {
+    let text = '';
+    const timer = setTimeout(() => resolve(text || `timed out after ${START_TIMEOUT_MS / 1000} s`), START_TIMEOUT_MS);
+    pipe.on('data', (d: Buffer) => (text += d.toString()));
+    pipe.on('close', () => {
+      clearTimeout(timer);
+      resolve(text);
+    });
+  });
+  pipe.destroy();
+  monitor.unref();
+  if (answer === '0') return { code: 0 };
+  return { code: 1, reason: answer.replace(/^1 ?/, '') || `see ${paths.debugLog}` };
+}
+
+/** `xend stop`: SIGTERM the worker and wait (bounded) for it and its monitor to go. Always 0. */
+export async function stop(paths: XendPaths): Promise<number> {
+  const pid = runningPid(paths.pidFile);
+  if (!pid) return 0;
+  const monitorPid = readStatus(paths.statusFile)?.monitorPid ?? null;
+  process.kill(pid, 'SIGTERM');
+  if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) {
+    // A wedged worker: take the monitor first so it cannot restart it.
+    if (monitorPid && processAlive(monitorPid)) process.kill(monitorPid, 'SIGKILL');
+    process.kill(pid, 'SIGKILL');
+    await waitForExit(pid, 2000);
+  }
+  if (monitorPid) await waitForExit(monitorPid, 2000);
+  rmSync(paths.pidFile, { force: true });
+  rmSync(paths.statusFile, { force: true });
+  return 0;
+}
+
+/** `xend reload`: SIGHUP to a live worker. */
+export function reload(paths: XendPaths): number {
+  const pid = runningPid(paths.pidFile);
+  if (pid) process.kill(pid, 'SIGHUP');
+  return 0;
+}
+
+export interface StatusReport extends Partial<XendStatus> {
+  running: boolean;
+  uptime?: number;
+}
+
+export function status(paths: XendPaths): StatusReport {
+  const pid = runningPid(paths.pidFile);
+  if (!pid) return { running: false };
+  const s = readStatus(paths.statusFile);
+  return { running: true, ...s, pid, ...(s && { uptime: Date.now() / 1000 - s.startedAt }) };
+}
+
+/**
+ * The monitor (xend's P2): restarts the worker when a signal other than TERM/INT
+ * kills it, and exits with the worker's status otherwise.
+ */
+export async function monitor(paths: XendPaths, script: string): Promise<number> {
+  process.stderr.write(`Xend started at ${new Date().toString()}.\n`);
+  mkdirSync(dirname(paths.pidFile), { recursive: true });
+  let first = true;
+  for (;;) {
+    const worker = spawn(process.execPath, [script, '__worker'], {
+      stdio: ['ignore', 'inherit', 'inherit', first ? 3 : 'ignore'],
+      env: { ...process.env, XEND_MONITOR_PID: String(process.pid), ...(first && { XEND_STATUS_FD: '3' }) },
+    });
+    if (first) closeSync(3);
+    first = false;
+    if (worker.pid) writeFileSync(paths.pidFile, String(worker.pid), { mode: 0o644 });
+    const forward = () => worker.kill('SIGTERM');
+    process.on('SIGTERM', forward);
+    const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>
+      worker.on('exit', (c, s) => r([c, s])),
+    );
+    process.off('SIGTERM', forward);
+    if (signal === null) {
+      process.stderr.write(`Xend exited with status ${code}.\n`);
+      return code ?? 1;
+    }
+    if (signal === 'SIGTERM' || signal === 'SIGINT') {
+      process.stderr.write(`Xend stopped due to signal ${constants.signals[signal]}.\n`);
+      return 0;
+    }
+    process.stderr.write(`Xend died due to signal ${constants.signals[signal]}!  Restarting it.\n`);
+    await new Promise((r) => setTimeout(r, 500));
+  }
+}

@@ -1,0 +1,92 @@
+import { parseVmConfig } from './vm-config.js';
+import type { HvDomain } from '../hypervisor/types.js';
+import type { Sxp } from '../sxp/types.js';
+
+/** Xen-API power state number of a live domain (XendDomainInfo._stateGet). */
+export function powerState(d: HvDomain): number {
+  if (d.flags.crashed) return 5;
+  if (d.flags.shutdown) return 4;
+  if (d.flags.paused) return 1;
+  return 2;
+}
+
+function stateString(d: HvDomain): string {
+  const f = d.flags;
+  return (
+    (f.running ? 'r' : '-') +
+    (f.blocked ? 'b' : '-') +
+    (f.paused ? 'p' : '-') +
+    (f.shutdown ? 's' : '-') +
+    (f.crashed ? 'c' : '-') +
+    (f.dying ? 'd' : '-')
+  );
+}
+
+/** `cpus` as xend shows it: one list of pinned physical CPUs per VCPU, empty when unpinned. */
+function cpus(d: HvDomain): Sxp {
+  return Array.from({ length: d.vcpus }, () => []);
+}
+
+/**
+ * The `(domain …)` record of XendConfig.to_sxp in legacy mode, in its key order
+ * (xend-reference §9); `full` adds the devices.
+ */
+export function domainSxp(d: HvDomain, full: boolean): Sxp {
+  const sxp: Sxp[] = ['domain', ['domid', d.domid]];
+  if (d.domid === 0) {
+    sxp.push(
+      ['cpu_weight', 256],
+      ['cpu_cap', 0],
+      ['pool_name', 'Pool-0'],
+      ['bootloader', ''],
+      ['vcpus', d.vcpus],
+      ['cpus', cpus(d)],
+      ['on_poweroff', 'destroy'],
+      ['on_crash', 'restart'],
+      ['uuid', d.uuid],
+      ['bootloader_args', ''],
+      ['name', d.name],
+      ['on_reboot', 'restart'],
+      ['maxmem', d.maxmemMiB],
+      ['memory', d.memoryMiB],
+      ['shadow_memory', 0],
+      ['features', ''],
+      ['on_xend_start', 'ignore'],
+      ['on_xend_stop', 'ignore'],
+      ['cpu_time', d.cpuTime],
+      ['online_vcpus', d.onlineVcpus],
+      ['image', ['linux', ['kernel', '']]],
+      ['status', powerState(d)],
+      ['state', stateString(d)],
+    );
+    return sxp;
+  }
+  const c = parseVmConfig(d.config);
+  sxp.push(['cpu_weight', c.cpuWeight], ['cpu_cap', c.cpuCap], ['pool_name', 'Pool-0']);
+  if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
+  sxp.push(['vcpus', d.vcpus], ['cpus', cpus(d)], ['on_poweroff', c.onPoweroff]);
+  if (c.description) sxp.push(['description', c.description]);
+  sxp.push(['on_crash', c.onCrash], ['uuid', d.uuid]);
+  if (c.bootloader) sxp.push(['bootloader_args', c.bootloaderArgs]);
+  sxp.push(
+    ['name', d.name],
+    ['on_reboot', c.onReboot],
+    ['maxmem', d.maxmemMiB],
+    ['memory', d.memoryMiB],
+    ['shadow_memory', 0],
+    ['features', ''],
+    ['on_xend_start', 'ignore'],
+    ['on_xend_stop', 'ignore'],
+    ['start_time', d.startTime],
+    ['cpu_time', d.cpuTime],
+    ['online_vcpus', d.onlineVcpus],
+    c.image,
+    ['status', powerState(d)],
+    ['state', stateString(d)],
+  );
+  if (full) {
+    for (const dev of c.devices) sxp.push(dev);
+    sxp.push(['device', ['console', ['protocol', 'vt100'], ['location', '2']]]);
+  }
+  return sxp;
+}

@@ -1,0 +1,86 @@
+import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { dirname } from 'node:path';
+
+export const LEVELS = { TRACE: 5, DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
+export type LevelName = keyof typeof LEVELS;
+
+/**
+ * xend.log exactly as xend wrote it: `[YYYY-MM-DD HH:MM:SS PID] LEVEL (module:line) message`,
+ * rotated like Python's RotatingFileHandler (1 MiB, xend.log.1 … .5, rotate before a
+ * write that would pass the limit).
+ */
+export class XendLog {
+  private fd: number;
+  private size: number;
+  private threshold: number;
+
+  constructor(
+    readonly path: string,
+    level: LevelName = 'DEBUG',
+    private readonly maxBytes = 1 << 20,
+    private readonly backupCount = 5,
+  ) {
+    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    this.fd = openSync(path, 'a', 0o600);
+    this.size = fstatSync(this.fd).size;
+    this.threshold = LEVELS[level];
+  }
+
+  setLevel(level: LevelName): void {
+    this.threshold = LEVELS[level];
+  }
+
+  write(level: LevelName, module: string, message: string): void {
+    if (LEVELS[level] < this.threshold) return;
+    const line = `[${timestamp(new Date())} ${process.pid}] ${level} (${module}:${callerLine()}) ${message}\n`;
+    const bytes = Buffer.byteLength(line);
+    if (this.maxBytes > 0 && this.size + bytes > this.maxBytes) this.rotate();
+    writeSync(this.fd, line);
+    this.size += bytes;
+  }
+
+  logger(module: string): Logger {
+    const at = (level: LevelName) => (msg: string) => this.write(level, module, msg);
+    return { debug: at('DEBUG'), info: at('INFO'), warning: at('WARNING'), error: at('ERROR'), critical: at('CRITICAL') };
+  }
+
+  close(): void {
+    closeSync(this.fd);
+  }
+
+  private rotate(): void {
+    closeSync(this.fd);
+    rmSync(`${this.path}.${this.backupCount}`, { force: true });
+    for (let i = this.backupCount - 1; i >= 1; i--) {
+      try {
+        renameSync(`${this.path}.${i}`, `${this.path}.${i + 1}`);
+      } catch {
+        // a gap in the sequence is fine: Python skips missing files too
+      }
+    }
+    renameSync(this.path, `${this.path}.1`);
+    this.fd = openSync(this.path, 'a', 0o600);
+    this.size = 0;
+  }
+}
+
+export interface Logger {
+  debug(msg: string): void;
+  info(msg: string): void;
+  warning(msg: string): void;
+  error(msg: string): void;
+  critical(msg: string): void;
+}
+
+export function timestamp(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
+}
+
+/** The source line of the code that logged, like Python's %(lineno)d. */
+function callerLine(): number {
+  const stack = new Error().stack?.split('\n') ?? [];
+  // [0] "Error", [1] callerLine, [2] write, [3] logger closure, [4] the caller
+  const match = /:(\d+):\d+\)?$/.exec(stack[4] ?? '');
+  return match ? Number(match[1]) : 0;
+}

@@ -1,0 +1,99 @@
+import yargs from 'yargs';
+import { xendPaths } from '../config/paths.js';
+import { monitor, reload, start, status, stop } from './control.js';
+import { runWorker } from './worker.js';
+import { VERSION } from '../version.js';
+
+const USAGE = 'usage: xend {start|stop|reload|restart|status|trace_start|foreground}';
+
+/**
+ * xend's command line. Returns the exit status; only bin/xend exits. The hidden
+ * `__monitor` and `__worker` commands are the daemon's own processes.
+ */
+export async function main(argv: string[], script: string): Promise<number> {
+  const paths = xendPaths();
+  const [cmd, ...rest] = argv;
+  switch (cmd) {
+    case '__monitor':
+      return monitor(paths, script);
+    case '__worker':
+      await runWorker({
+        paths,
+        statusFd: process.env.XEND_STATUS_FD ? Number(process.env.XEND_STATUS_FD) : null,
+        trace: process.env.XEND_TRACE === '1',
+        monitorPid: process.env.XEND_MONITOR_PID ? Number(process.env.XEND_MONITOR_PID) : null,
+      });
+      return process.exitCode === 1 ? 1 : -1;
+  }
+  let code = 1;
+  await yargs(argv)
+    .scriptName('xend')
+    .usage(USAGE)
+    .version(VERSION)
+    .strict()
+    .help(false)
+    .command('start', 'start xend; exits 0 once every configured server listens', {}, async () => {
+      if (process.env.XEND_DAEMONIZE === '0') return void (code = await foreground(paths));
+      const r = await start(paths, script, false);
+      if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
+      code = r.code;
+    })
+    .command('trace_start', 'start xend tracing every request to xend.trace', {}, async () => {
+      const r = await start(paths, script, true);
+      if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
+      code = r.code;
+    })
+    .command('foreground', 'run xend in the foreground (for service managers)', {}, async () => {
+      code = await foreground(paths);
+    })
+    .command('stop', 'stop xend and wait for it to exit', {}, async () => {
+      code = await stop(paths);
+    })
+    .command('restart', 'stop, then start', {}, async () => {
+      await stop(paths);
+      const r = await start(paths, script, false);
+      if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
+      code = r.code;
+    })
+    .command('reload', 're-read xend-config.sxp and recreate the servers', {}, () => {
+      code = reload(paths);
+    })
+    .command(
+      'status',
+      'exit 0 if xend runs, 3 if not (prints nothing unless --json)',
+      (y) => y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }),
+      (args) => {
+        const s = status(paths);
+        if (args.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+        code = s.running ? 0 : 3;
+      },
+    )
+    .fail((msg, _err, y) => {
+      process.stdout.write(`${argv.length && !msg?.startsWith('Not enough') ? `not an option: ${argv[0]}` : USAGE}\n`);
+      if (!argv.length) y.showHelp('log');
+      code = 1;
+    })
+    .demandCommand(1)
+    .parseAsync(rest.length || cmd ? [cmd ?? '', ...rest].filter(Boolean) : []);
+  return code;
+}
+
+async function foreground(paths: ReturnType<typeof xendPaths>): Promise<number> {
+  const { writeFileSync } = await import('node:fs');
+  writeFileSync(paths.pidFile, String(process.pid));
+  await runWorker({ paths, statusFd: null, trace: process.env.XEND_TRACE === '1', monitorPid: null });
+  return process.exitCode === 1 ? 1 : -1;
+}
+
+/** Entry used by bin/xend. A negative code means "keep running" (the daemon's servers hold the loop). */
+export function run(): void {
+  main(process.argv.slice(2), process.argv[1] ?? 'xend').then(
+    (code) => {
+      if (code >= 0) process.exitCode = code;
+    },
+    (err: unknown) => {
+      process.stderr.write(`Error: ${(err as Error).message}\n`);
+      process.exitCode = 1;
+    },
+  );
+}

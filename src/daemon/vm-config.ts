@@ -1,0 +1,98 @@
+import { randomUUID } from 'node:crypto';
+import { childValue, children } from '../sxp/index.js';
+import { XendError } from '../protocol/faults.js';
+import { DOMAIN_NAME_RE } from '../protocol/domain.js';
+import type { Sxp } from '../sxp/types.js';
+
+export const RESTART_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
+const CRASH_ACTIONS = [...RESTART_ACTIONS, 'coredump-destroy', 'coredump-restart'] as const;
+
+/** A domain's configuration as xend keeps it, validated from a `(vm …)` SXP. */
+export interface VmConfig {
+  name: string;
+  uuid: string;
+  memory: number;
+  maxmem: number;
+  vcpus: number;
+  onPoweroff: string;
+  onReboot: string;
+  onCrash: string;
+  cpuWeight: number;
+  cpuCap: number;
+  description: string;
+  bootloader: string;
+  bootloaderArgs: string;
+  image: Sxp;
+  devices: Sxp[];
+}
+
+function intValue(vm: Sxp, key: string, dflt: number, min: number): number {
+  const raw = childValue(vm, key, null);
+  if (raw === null) return dflt;
+  const n = typeof raw === 'number' ? raw : /^\s*[-+]?\d+\s*$/.test(String(raw)) ? Number(raw) : NaN;
+  if (!Number.isInteger(n) || n < min) throw new XendError(`Invalid configuration value for ${key}: ${String(raw)}`);
+  return n;
+}
+
+function choice(vm: Sxp, key: string, allowed: readonly string[], dflt: string): string {
+  const v = childValue(vm, key, null);
+  if (v === null) return dflt;
+  if (!allowed.includes(String(v))) throw new XendError(`Invalid ${key} value: ${String(v)}`);
+  return String(v);
+}
+
+/** Validates a `(vm …)` config as xend's XendConfig did, filling xend's defaults. */
+export function parseVmConfig(vm: Sxp): VmConfig {
+  if (!Array.isArray(vm) || (vm[0] !== 'vm' && vm[0] !== 'domain')) {
+    throw new XendError('Invalid configuration: expected (vm …)');
+  }
+  const name = String(childValue(vm, 'name', 'Domain-Unnamed'));
+  if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
+  const memory = intValue(vm, 'memory', 128, 1);
+  const maxmem = Math.max(intValue(vm, 'maxmem', memory, 1), memory);
+  const uuid = String(childValue(vm, 'uuid', '') || randomUUID());
+  if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) {
+    throw new XendError(`Invalid UUID: ${uuid}`);
+  }
+  const vcpus = intValue(vm, 'vcpus', 1, 0);
+  if (vcpus < 1) throw new XendError('Zero or less VCPUs is invalid');
+  return {
+    name,
+    uuid,
+    memory,
+    maxmem,
+    vcpus,
+    onPoweroff: choice(vm, 'on_poweroff', RESTART_ACTIONS, 'destroy'),
+    onReboot: choice(vm, 'on_reboot', RESTART_ACTIONS, 'restart'),
+    onCrash: choice(vm, 'on_crash', CRASH_ACTIONS, 'restart'),
+    cpuWeight: intValue(vm, 'cpu_weight', 256, 1),
+    cpuCap: intValue(vm, 'cpu_cap', 0, 0),
+    description: String(childValue(vm, 'description', '')),
+    bootloader: String(childValue(vm, 'bootloader', '')),
+    bootloaderArgs: String(childValue(vm, 'bootloader_args', '')),
+    image: children(vm, 'image')[0] ?? ['image', ['linux', ['kernel', '']]],
+    devices: children(vm, 'device'),
+  };
+}
+
+/** Serialises a config back to the `(vm …)` form stored beside the domain. */
+export function vmConfigSxp(c: VmConfig): Sxp {
+  return [
+    'vm',
+    ['name', c.name],
+    ['uuid', c.uuid],
+    ['memory', c.memory],
+    ['maxmem', c.maxmem],
+    ['vcpus', c.vcpus],
+    ['on_poweroff', c.onPoweroff],
+    ['on_reboot', c.onReboot],
+    ['on_crash', c.onCrash],
+    ['cpu_weight', c.cpuWeight],
+    ['cpu_cap', c.cpuCap],
+    ['description', c.description],
+    ['bootloader', c.bootloader],
+    ['bootloader_args', c.bootloaderArgs],
+    c.image,
+    ...c.devices,
+  ];
+}

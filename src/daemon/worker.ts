@@ -1,0 +1,137 @@
+import { closeSync, rmSync, writeSync, appendFileSync } from 'node:fs';
+import type { Server } from 'node:http';
+import { XendLog, type LevelName, type Logger } from './log.js';
+import { loadSettings, type XendSettings } from './settings.js';
+import { DomainService } from './domains.js';
+import { NodeService } from './node.js';
+import { legacyMethods } from './methods.js';
+import { createXmlRpcServer } from './servers/xmlrpc.js';
+import { close, describeEndpoint, listen, type Endpoint } from './servers/listen.js';
+import { writeStatus } from './status.js';
+import { createHypervisor } from '../hypervisor/index.js';
+import { VERSION } from '../version.js';
+import type { XendPaths } from '../config/paths.js';
+import type { Hypervisor } from '../hypervisor/types.js';
+
+const MAX_REQUEST_BYTES = 4 << 20;
+
+export interface WorkerOptions {
+  paths: XendPaths;
+  /** Where to report readiness ('0') or failure ('1 reason') to `xend start`. */
+  statusFd: number | null;
+  trace: boolean;
+  monitorPid: number | null;
+}
+
+/**
+ * The xend worker process: loads the config, adopts the hypervisor's domains,
+ * starts every configured server, and only then reports ready. SIGTERM stops it,
+ * SIGHUP re-reads the config and recreates the management servers.
+ */
+export async function runWorker(opts: WorkerOptions): Promise<void> {
+  let log: XendLog | undefined;
+  let hv: Hypervisor | undefined;
+  let servers: { server: Server; endpoint: Endpoint }[] = [];
+  try {
+    const settings = loadSettings(opts.paths);
+    log = new XendLog(settings.logFile, settings.options.loglevel as LevelName);
+    const logger = log.logger('SrvDaemon');
+    logger.info('Xend Daemon started');
+    for (const w of settings.warnings) logger.warning(w);
+
+    let domains: DomainService | undefined;
+    hv = createHypervisor(settings, { onShutdown: (id, reason) => domains?.onShutdown(id, reason) });
+    logger.info(`Xend changeset: ${hv.hostInfo().xen_changeset}.`);
+    domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'));
+    domains.recover();
+    const node = new NodeService(hv, settings.logFile);
+    const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
+    const methods = legacyMethods(domains, node);
+
+    const startServers = async (s: XendSettings) => {
+      const started: typeof servers = [];
+      for (const endpoint of managementEndpoints(s, opts.paths)) {
+        const server = createXmlRpcServer({ methods, maxRequestBytes: MAX_REQUEST_BYTES, ...(trace && { trace }) });
+        await listen(server, endpoint);
+        logger.info(`XML-RPC server listening on ${describeEndpoint(endpoint)}`);
+        started.push({ server, endpoint });
+      }
+      return started;
+    };
+    servers = await startServers(settings);
+    publishStatus(opts, hv.name, settings, servers);
+    report(opts.statusFd, '0');
+
+    const liveHv = hv;
+    const liveLog = log;
+    process.on('SIGHUP', () => {
+      void (async () => {
+        logger.info('Restarting all XML-RPC and Xen-API servers...');
+        try {
+          const fresh = loadSettings(opts.paths);
+          liveLog.setLevel(fresh.options.loglevel as LevelName);
+          await Promise.all(servers.map((s) => close(s.server)));
+          servers = await startServers(fresh);
+          publishStatus(opts, liveHv.name, fresh, servers);
+        } catch (err) {
+          logger.error(`Reload failed: ${(err as Error).message}`);
+        }
+      })();
+    });
+    const stop = (signal: string) => {
+      void (async () => {
+        logger.info(`Xend stopping on ${signal}`);
+        await Promise.all(servers.map((s) => close(s.server)));
+        for (const s of servers) if (s.endpoint.kind === 'unix') rmSync(s.endpoint.path, { force: true });
+        liveHv.close();
+        liveLog.close();
+        rmSync(opts.paths.statusFile, { force: true });
+        process.exit(0);
+      })();
+    };
+    process.on('SIGTERM', () => stop('SIGTERM'));
+    process.on('SIGINT', () => stop('SIGINT'));
+  } catch (err) {
+    const message = (err as Error).message;
+    process.stderr.write(`Exception starting xend: ${message}\n`);
+    log?.logger('SrvDaemon').error(`Exception starting xend (${message})`);
+    for (const s of servers) await close(s.server);
+    hv?.close();
+    report(opts.statusFd, `1 ${message}`);
+    process.exitCode = 1;
+  }
+}
+
+function managementEndpoints(s: XendSettings, paths: XendPaths): Endpoint[] {
+  const endpoints: Endpoint[] = [];
+  if (s.options['xend-unix-xmlrpc-server']) endpoints.push({ kind: 'unix', path: paths.xmlrpcSocket });
+  return endpoints;
+}
+
+function balloonPolicy(s: XendSettings) {
+  return { enabled: Boolean(s.options['enable-dom0-ballooning']), dom0MinMiB: Number(s.options['dom0-min-mem']) };
+}
+
+function publishStatus(opts: WorkerOptions, hypervisor: string, s: XendSettings, servers: { endpoint: Endpoint }[]): void {
+  writeStatus(opts.paths.statusFile, {
+    pid: process.pid,
+    monitorPid: opts.monitorPid,
+    startedAt: Date.now() / 1000,
+    version: VERSION,
+    hypervisor,
+    sockets: servers.map((x) => describeEndpoint(x.endpoint)),
+    logFile: s.logFile,
+  });
+}
+
+function report(fd: number | null, message: string): void {
+  if (fd === null) return;
+  try {
+    writeSync(fd, message);
+    closeSync(fd);
+  } catch {
+    // the starter gave up waiting; the log has the story
+  }
+}
+
+export type { Logger };

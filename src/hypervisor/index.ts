@@ -1,0 +1,20 @@
+import { SimHost } from './sim/host.js';
+import type { Hypervisor, HypervisorEvents } from './types.js';
+import type { XendSettings } from '../daemon/settings.js';
+
+/** Picks the backend named by `xend-hypervisor` (the simulated host unless told otherwise). */
+export function createHypervisor(s: XendSettings, events: HypervisorEvents): Hypervisor {
+  const kind = String(s.options['xend-hypervisor'] ?? 'sim');
+  if (kind !== 'sim') throw new Error(`unknown hypervisor backend '${kind}' (xend-hypervisor): expected sim`);
+  const cpus = Number(s.options['sim-host-cpus']);
+  const memoryMiB = Number(s.options['sim-host-memory']);
+  return new SimHost({
+    stateDir: s.stateDir,
+    cpus,
+    memoryMiB,
+    dom0MemoryMiB: Math.min(1024, Math.floor(memoryMiB / 4)),
+    dom0Cpus: Number(s.options['dom0-cpus']),
+    shutdownDelayMs: Number(process.env.XEND_SIM_SHUTDOWN_MS ?? 800),
+    events,
+  });
+}

@@ -1,0 +1,394 @@
+import { hostname, release, version } from 'node:os';
+import { join } from 'node:path';
+import { DurableDir } from './durable.js';
+import { MessageRing } from './ring.js';
+import type {
+  DomainFlags,
+  DomainSpec,
+  HostInfo,
+  HvDomain,
+  Hypervisor,
+  HypervisorEvents,
+  ShutdownReason,
+  VcpuInfo,
+} from '../types.js';
+import type { Sxp } from '../../sxp/types.js';
+
+export interface SimHostOptions {
+  stateDir: string;
+  cpus: number;
+  memoryMiB: number;
+  dom0MemoryMiB: number;
+  /** 0 = all host CPUs, as xend's dom0-cpus. */
+  dom0Cpus: number;
+  /** Running time a guest takes to act on a shutdown request. */
+  shutdownDelayMs: number;
+  events: HypervisorEvents;
+}
+
+/** What survives on "the hardware" for each domain. */
+interface SimDomain {
+  domid: number;
+  name: string;
+  uuid: string;
+  memoryMiB: number;
+  maxmemMiB: number;
+  vcpus: number;
+  onlineVcpus: number;
+  paused: boolean;
+  shutdownReason: ShutdownReason | null;
+  /** CPU seconds accrued up to runningSince. */
+  cpuTimeBase: number;
+  /** Epoch ms since which the domain has been running; null when it is not. */
+  runningSince: number | null;
+  startTime: number;
+  config: Sxp;
+  restartCount: number;
+  /** A shutdown the guest has been asked for and is still carrying out. */
+  pending: { reason: ShutdownReason; dueAt: number | null; remainingMs: number } | null;
+}
+
+interface SimHostRecord {
+  bootTime: number;
+  nextDomid: number;
+  ring: string;
+}
+
+const DOMID_FIRST_RESERVED = 0x7ff0;
+/** Share of each VCPU a simulated domain keeps busy, for believable CPU times. */
+const DOM0_LOAD = 0.05;
+const GUEST_LOAD = 0.01;
+const DOM0_UUID = '00000000-0000-0000-0000-000000000000';
+
+/**
+ * The embedded default backend: a host with CPUs, memory, Domain-0 and guests
+ * whose state is kept on disk, so guests outlive xend as they would on Xen.
+ */
+export class SimHost implements Hypervisor {
+  readonly name = 'sim';
+  private readonly store: DurableDir<SimDomain>;
+  private readonly hostStore: DurableDir<SimHostRecord>;
+  private readonly host: SimHostRecord;
+  private readonly ring: MessageRing;
+  private readonly domains = new Map<number, SimDomain>();
+  private readonly timers = new Map<number, NodeJS.Timeout>();
+
+  constructor(private readonly opts: SimHostOptions) {
+    const dir = join(opts.stateDir, 'sim');
+    this.store = new DurableDir(join(dir, 'domains'));
+    this.hostStore = new DurableDir(dir);
+    const existing = this.hostStore.read('host');
+    this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };
+    this.ring = new MessageRing(this.host.ring);
+    for (const key of this.store.keys()) {
+      const d = this.store.read(key);
+      if (d) this.domains.set(d.domid, d);
+    }
+    if (!existing) this.boot();
+    for (const d of this.domains.values()) this.armShutdown(d);
+  }
+
+  private boot(): void {
+    this.log(`(XEN) Xen version 4.4.4 (sim@localdomain) (gcc version 12.2.0 (Debian 12.2.0-14)) simulated host`);
+    this.log(`(XEN) Command line: dom0_mem=${this.opts.dom0MemoryMiB}M`);
+    this.log(`(XEN) System RAM: ${this.opts.memoryMiB}MB`);
+    this.log(`(XEN) Brought up ${this.opts.cpus} CPUs`);
+    this.log(`(XEN) Scheduling granularity: cpu, 1 CPU per sched-resource`);
+    const vcpus = this.opts.dom0Cpus > 0 ? Math.min(this.opts.dom0Cpus, this.opts.cpus) : this.opts.cpus;
+    const now = Date.now();
+    this.save({
+      domid: 0,
+      name: 'Domain-0',
+      uuid: DOM0_UUID,
+      memoryMiB: this.opts.dom0MemoryMiB,
+      maxmemMiB: this.opts.dom0MemoryMiB,
+      vcpus,
+      onlineVcpus: vcpus,
+      paused: false,
+      shutdownReason: null,
+      cpuTimeBase: 0,
+      runningSince: now,
+      startTime: now / 1000,
+      config: null,
+      restartCount: 0,
+      pending: null,
+    });
+    this.log(`(XEN) *** LOADING DOMAIN 0 ***`);
+    this.log(`(XEN) Dom0 has maximum ${vcpus} VCPUs`);
+    this.saveHost();
+  }
+
+  hostInfo(): HostInfo {
+    const used = [...this.domains.values()].reduce((sum, d) => sum + d.memoryMiB, 0);
+    return {
+      host: hostname(),
+      release: release(),
+      version: version(),
+      machine: 'x86_64',
+      nr_cpus: this.opts.cpus,
+      nr_nodes: 1,
+      cores_per_socket: this.opts.cpus,
+      threads_per_core: 1,
+      cpu_mhz: 2400,
+      hw_caps: '178bf3ff:d6d82203:2c100800:00000121:0000000f:009c07ab:00000000:00000100',
+      virt_caps: 'hvm',
+      total_memory: this.opts.memoryMiB,
+      free_memory: Math.max(0, this.opts.memoryMiB - used),
+      free_cpus: 0,
+      xen_major: 4,
+      xen_minor: 4,
+      xen_extra: '.4',
+      xen_caps: 'xen-3.0-x86_64 xen-3.0-x86_32p hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64',
+      xen_scheduler: 'credit',
+      xen_pagesize: 4096,
+      platform_params: 'virt_start=0xffff800000000000',
+      xen_changeset: 'simulated host',
+      xen_commandline: `dom0_mem=${this.opts.dom0MemoryMiB}M`,
+      cc_compiler: 'gcc version 12.2.0 (Debian 12.2.0-14)',
+      cc_compile_by: 'sim',
+      cc_compile_domain: 'localdomain',
+      cc_compile_date: 'Thu Jan 21 00:00:00 UTC 2016',
+      uptime: Date.now() / 1000 - this.host.bootTime,
+    };
+  }
+
+  list(): HvDomain[] {
+    return [...this.domains.values()].sort((a, b) => a.domid - b.domid).map((d) => this.view(d));
+  }
+
+  get(domid: number): HvDomain | undefined {
+    const d = this.domains.get(domid);
+    return d && this.view(d);
+  }
+
+  create(spec: DomainSpec): HvDomain {
+    const free = this.hostInfo().free_memory;
+    if (spec.memoryMiB > free) {
+      throw new Error(`out of memory: domain needs ${spec.memoryMiB} MiB, host has ${free} MiB free`);
+    }
+    const domid = this.allocateDomid();
+    const d: SimDomain = {
+      domid,
+      name: spec.name,
+      uuid: spec.uuid,
+      memoryMiB: spec.memoryMiB,
+      maxmemMiB: spec.maxmemMiB,
+      vcpus: spec.vcpus,
+      onlineVcpus: spec.vcpus,
+      paused: true,
+      shutdownReason: null,
+      cpuTimeBase: 0,
+      runningSince: null,
+      startTime: Date.now() / 1000,
+      config: spec.config,
+      restartCount: spec.restartCount,
+      pending: null,
+    };
+    this.save(d);
+    this.saveHost();
+    this.log(`(XEN) domain ${domid} created: ${spec.vcpus} VCPUs, ${spec.memoryMiB} MiB`);
+    return this.view(d);
+  }
+
+  destroy(domid: number): void {
+    const d = this.must(domid);
+    this.disarm(domid);
+    this.domains.delete(domid);
+    this.store.remove(String(domid));
+    this.log(`(XEN) domain ${d.domid} destroyed`);
+  }
+
+  pause(domid: number): void {
+    const d = this.must(domid);
+    if (d.paused) return;
+    this.stopClock(d);
+    d.paused = true;
+    if (d.pending?.dueAt != null) {
+      d.pending.remainingMs = Math.max(0, d.pending.dueAt - Date.now());
+      d.pending.dueAt = null;
+      this.disarm(domid);
+    }
+    this.save(d);
+  }
+
+  unpause(domid: number): void {
+    const d = this.must(domid);
+    if (!d.paused) return;
+    d.paused = false;
+    this.startClock(d);
+    if (d.pending) d.pending.dueAt = Date.now() + d.pending.remainingMs;
+    this.save(d);
+    this.armShutdown(d);
+  }
+
+  shutdown(domid: number, reason: ShutdownReason): void {
+    const d = this.must(domid);
+    if (reason === 'crash') {
+      this.completeShutdown(d, 'crash');
+      return;
+    }
+    d.pending = { reason, dueAt: d.paused ? null : Date.now() + this.opts.shutdownDelayMs, remainingMs: this.opts.shutdownDelayMs };
+    this.save(d);
+    this.armShutdown(d);
+  }
+
+  setMemory(domid: number, mib: number): void {
+    const d = this.must(domid);
+    const free = this.hostInfo().free_memory;
+    if (mib - d.memoryMiB > free) throw new Error(`out of memory: ${mib - d.memoryMiB} MiB more needed, ${free} MiB free`);
+    d.memoryMiB = mib;
+    if (mib > d.maxmemMiB && domid !== 0) d.maxmemMiB = mib;
+    this.save(d);
+  }
+
+  setVcpus(domid: number, count: number): void {
+    const d = this.must(domid);
+    d.onlineVcpus = count;
+    this.save(d);
+  }
+
+  setName(domid: number, name: string): void {
+    const d = this.must(domid);
+    d.name = name;
+    this.save(d);
+  }
+
+  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number }): void {
+    const d = this.must(domid);
+    if (changes.config !== undefined) d.config = changes.config;
+    if (changes.restartCount !== undefined) d.restartCount = changes.restartCount;
+    this.save(d);
+  }
+
+  vcpuInfo(domid: number): VcpuInfo[] {
+    const d = this.must(domid);
+    const view = this.view(d);
+    const all = Array.from({ length: this.opts.cpus }, (_, i) => i);
+    return Array.from({ length: d.vcpus }, (_, i) => {
+      const online = i < d.onlineVcpus;
+      return {
+        number: i,
+        online,
+        blocked: online && view.flags.blocked,
+        running: online && view.flags.running,
+        cpuTime: online ? view.cpuTime / d.onlineVcpus : 0,
+        cpu: online ? (d.domid + i) % this.opts.cpus : -1,
+        cpumap: all,
+      };
+    });
+  }
+
+  dmesg(): string {
+    return this.ring.contents();
+  }
+
+  clearDmesg(): string {
+    const text = this.ring.clear();
+    this.saveHost();
+    return text;
+  }
+
+  log(line: string): void {
+    this.ring.append(line);
+    this.saveHost();
+  }
+
+  close(): void {
+    for (const t of this.timers.values()) clearTimeout(t);
+    this.timers.clear();
+  }
+
+  private view(d: SimDomain): HvDomain {
+    const live = d.shutdownReason === null;
+    const flags: DomainFlags = {
+      running: live && !d.paused && d.domid === 0,
+      blocked: live && !d.paused && d.domid !== 0,
+      paused: live && d.paused,
+      shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
+      crashed: d.shutdownReason === 'crash',
+      dying: false,
+    };
+    return {
+      domid: d.domid,
+      name: d.name,
+      uuid: d.uuid,
+      memoryMiB: d.memoryMiB,
+      maxmemMiB: d.maxmemMiB,
+      vcpus: d.vcpus,
+      onlineVcpus: d.onlineVcpus,
+      flags,
+      shutdownReason: d.shutdownReason,
+      cpuTime: this.cpuTime(d),
+      startTime: d.startTime,
+      config: d.config,
+      restartCount: d.restartCount,
+    };
+  }
+
+  private cpuTime(d: SimDomain): number {
+    if (d.runningSince === null) return d.cpuTimeBase;
+    const load = d.domid === 0 ? DOM0_LOAD : GUEST_LOAD;
+    return d.cpuTimeBase + ((Date.now() - d.runningSince) / 1000) * load * d.onlineVcpus;
+  }
+
+  private startClock(d: SimDomain): void {
+    d.runningSince = Date.now();
+  }
+
+  private stopClock(d: SimDomain): void {
+    d.cpuTimeBase = this.cpuTime(d);
+    d.runningSince = null;
+  }
+
+  private armShutdown(d: SimDomain): void {
+    if (!d.pending || d.pending.dueAt === null) return;
+    this.disarm(d.domid);
+    const delay = Math.max(0, d.pending.dueAt - Date.now());
+    const timer = setTimeout(() => {
+      this.timers.delete(d.domid);
+      const current = this.domains.get(d.domid);
+      if (current?.pending) this.completeShutdown(current, current.pending.reason);
+    }, delay);
+    timer.unref();
+    this.timers.set(d.domid, timer);
+  }
+
+  private disarm(domid: number): void {
+    const t = this.timers.get(domid);
+    if (t) clearTimeout(t);
+    this.timers.delete(domid);
+  }
+
+  private completeShutdown(d: SimDomain, reason: ShutdownReason): void {
+    this.disarm(d.domid);
+    this.stopClock(d);
+    d.pending = null;
+    d.shutdownReason = reason;
+    this.save(d);
+    this.log(`(XEN) domain ${d.domid} shut down: reason ${reason}`);
+    this.opts.events.onShutdown(d.domid, reason);
+  }
+
+  private allocateDomid(): number {
+    let id = this.host.nextDomid;
+    while (this.domains.has(id)) id = id + 1 >= DOMID_FIRST_RESERVED ? 1 : id + 1;
+    this.host.nextDomid = id + 1 >= DOMID_FIRST_RESERVED ? 1 : id + 1;
+    return id;
+  }
+
+  private must(domid: number): SimDomain {
+    const d = this.domains.get(domid);
+    if (!d) throw new Error(`(3, 'No such process')`);
+    return d;
+  }
+
+  private save(d: SimDomain): void {
+    this.domains.set(d.domid, d);
+    this.store.write(String(d.domid), d);
+  }
+
+  private saveHost(): void {
+    this.host.ring = this.ring.contents();
+    this.hostStore.write('host', this.host);
+  }
+}

@@ -1,0 +1,119 @@
+import type { Sxp } from '../sxp/types.js';
+
+/** The six state flags of a Xen domain, in `xm list`'s order (r b p s c d). */
+export interface DomainFlags {
+  running: boolean;
+  blocked: boolean;
+  paused: boolean;
+  shutdown: boolean;
+  crashed: boolean;
+  dying: boolean;
+}
+
+export type ShutdownReason = 'poweroff' | 'reboot' | 'suspend' | 'crash' | 'halt';
+export const SHUTDOWN_REASONS: readonly ShutdownReason[] = ['poweroff', 'reboot', 'suspend', 'crash', 'halt'];
+
+/** What xend asks the hypervisor to build: the domain is created paused. */
+export interface DomainSpec {
+  name: string;
+  uuid: string;
+  memoryMiB: number;
+  maxmemMiB: number;
+  vcpus: number;
+  /** xend's record of the domain, kept beside it like xenstore's /vm/<uuid>. */
+  config: Sxp;
+  restartCount: number;
+}
+
+export interface VcpuInfo {
+  number: number;
+  online: boolean;
+  blocked: boolean;
+  running: boolean;
+  cpuTime: number;
+  cpu: number;
+  cpumap: number[];
+}
+
+export interface HvDomain {
+  domid: number;
+  name: string;
+  uuid: string;
+  memoryMiB: number;
+  maxmemMiB: number;
+  vcpus: number;
+  onlineVcpus: number;
+  flags: DomainFlags;
+  shutdownReason: ShutdownReason | null;
+  /** Seconds of CPU time consumed, all VCPUs together. */
+  cpuTime: number;
+  /** Epoch seconds at which the domain was built. */
+  startTime: number;
+  config: Sxp;
+  restartCount: number;
+}
+
+/** `xend.node.info` fields the backend knows; xend adds its own. */
+export interface HostInfo {
+  host: string;
+  release: string;
+  version: string;
+  machine: string;
+  nr_cpus: number;
+  nr_nodes: number;
+  cores_per_socket: number;
+  threads_per_core: number;
+  cpu_mhz: number;
+  hw_caps: string;
+  virt_caps: string;
+  total_memory: number;
+  free_memory: number;
+  free_cpus: number;
+  xen_major: number;
+  xen_minor: number;
+  xen_extra: string;
+  xen_caps: string;
+  xen_scheduler: string;
+  xen_pagesize: number;
+  platform_params: string;
+  xen_changeset: string;
+  xen_commandline: string;
+  cc_compiler: string;
+  cc_compile_by: string;
+  cc_compile_domain: string;
+  cc_compile_date: string;
+  /** Seconds since the host booted (for dom0's uptime). */
+  uptime: number;
+}
+
+export interface HypervisorEvents {
+  /** The guest finished shutting down (its `shutdown` flag is now set). */
+  onShutdown(domid: number, reason: ShutdownReason): void;
+}
+
+/**
+ * The only way xend touches a hypervisor. Backends keep their own durable state:
+ * like a real hypervisor, guests outlive the xend process that created them.
+ */
+export interface Hypervisor {
+  readonly name: string;
+  hostInfo(): HostInfo;
+  list(): HvDomain[];
+  get(domid: number): HvDomain | undefined;
+  /** Builds a paused domain; throws if the host lacks memory for it. */
+  create(spec: DomainSpec): HvDomain;
+  destroy(domid: number): void;
+  pause(domid: number): void;
+  unpause(domid: number): void;
+  /** Asks the guest to shut down; it completes asynchronously (HypervisorEvents.onShutdown). */
+  shutdown(domid: number, reason: ShutdownReason): void;
+  setMemory(domid: number, mib: number): void;
+  setVcpus(domid: number, count: number): void;
+  setName(domid: number, name: string): void;
+  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number }): void;
+  vcpuInfo(domid: number): VcpuInfo[];
+  dmesg(): string;
+  clearDmesg(): string;
+  log(line: string): void;
+  close(): void;
+}

@@ -1,0 +1,58 @@
+import type { Sxp } from '../sxp/types.js';
+
+/**
+ * Power states as xend's Xen-API constants number them (XendConstants.DOM_STATES):
+ * the `(status N)` of a domain record and the names `xm list --state` accepts.
+ */
+export const POWER_STATES = ['halted', 'paused', 'running', 'suspended', 'halted', 'crashed', 'unknown'] as const;
+export const POWER_STATE_NAMES = ['halted', 'paused', 'running', 'suspended', 'crashed', 'unknown'] as const;
+
+/** Domain names xend accepts (XendDomainInfo: `Invalid VM Name`). */
+export const DOMAIN_NAME_RE = /^[A-Za-z0-9_\-.:+]+$/;
+
+/** The fields of a `(domain …)` record that xm renders, decoded once for every command. */
+export interface DomainRecord {
+  domid: number | null;
+  name: string;
+  uuid: string;
+  memory: number;
+  maxmem: number;
+  vcpus: number;
+  onlineVcpus: number | null;
+  state: string;
+  status: number;
+  cpuTime: number;
+  startTime: number | null;
+}
+
+function field(sxp: Sxp[], key: string): Sxp | undefined {
+  for (const item of sxp) if (Array.isArray(item) && item[0] === key) return item[1];
+  return undefined;
+}
+
+function num(v: Sxp | undefined, dflt: number): number {
+  if (v === undefined || v === null) return dflt;
+  const n = Number(v);
+  return Number.isFinite(n) ? n : dflt;
+}
+
+/** Decodes a domain SXP (`['domain', ['domid', 1], …]`) whichever server sent it. */
+export function decodeDomain(sxp: Sxp): DomainRecord {
+  if (!Array.isArray(sxp)) throw new TypeError('domain record is not a list');
+  const domid = field(sxp, 'domid');
+  const online = field(sxp, 'online_vcpus');
+  const start = field(sxp, 'start_time');
+  return {
+    domid: domid === undefined || domid === null || domid === '' ? null : Number(domid),
+    name: String(field(sxp, 'name') ?? ''),
+    uuid: String(field(sxp, 'uuid') ?? ''),
+    memory: num(field(sxp, 'memory'), 0),
+    maxmem: num(field(sxp, 'maxmem'), 0),
+    vcpus: num(field(sxp, 'vcpus'), 0),
+    onlineVcpus: online === undefined ? null : num(online, 0),
+    state: String(field(sxp, 'state') ?? ''),
+    status: num(field(sxp, 'status'), 6),
+    cpuTime: num(field(sxp, 'cpu_time'), 0),
+    startTime: start === undefined ? null : num(start, 0),
+  };
+}

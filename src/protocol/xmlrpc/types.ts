@@ -1,0 +1,48 @@
+/**
+ * The values XML-RPC carries between xm and xend. A bigint is an <i8> that
+ * does not fit a JS number exactly; Buffer is <base64>, Date <dateTime.iso8601>.
+ */
+export type XmlRpcValue =
+  | string
+  | number
+  | bigint
+  | boolean
+  | null
+  | Buffer
+  | Date
+  | XmlRpcValue[]
+  | { [key: string]: XmlRpcValue };
+
+/** A <fault> response: faultCode 1/2/3 from xend (see protocol/faults.ts). */
+export class XmlRpcFault extends Error {
+  override readonly name = 'XmlRpcFault';
+  constructor(
+    readonly faultCode: number,
+    readonly faultString: string,
+  ) {
+    super(`Fault ${faultCode}: ${faultString}`);
+  }
+}
+
+/** The input is not a well-formed XML-RPC document, or breaks a limit. */
+export class XmlRpcDecodeError extends Error {
+  override readonly name = 'XmlRpcDecodeError';
+}
+
+/**
+ * A value that cannot be put on the wire. Messages follow xmlrpclib where it
+ * has one ("int exceeds XML-RPC limits"), since xend sends them as Fault 1.
+ */
+export class XmlRpcEncodeError extends TypeError {
+  override readonly name = 'XmlRpcEncodeError';
+}
+
+/** Nesting of arrays/structs allowed by default in either direction. */
+export const DEFAULT_MAX_DEPTH = 256;
+
+/** Not an XML 1.0 Char: C0 controls but TAB/LF/CR, U+FFFE/FFFF, unpaired surrogates. */
+export const NON_XML_CHAR =
+  /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
+
+export const I64_MIN = -0x8000000000000000n;
+export const I64_MAX = 0x7fffffffffffffffn;

@@ -1,0 +1,76 @@
+import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import { decodeResponse, encodeCall, XmlRpcFault, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
+import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError, strerror } from '../client/errors.js';
+import type { ServerAddress } from './uri.js';
+import type { Transport } from './types.js';
+
+/** A client connects or gives up quickly, so nothing hangs on a wedged or absent xend. */
+const CONNECT_TIMEOUT_MS = 5_000;
+/** Larger responses than this are refused rather than buffered. */
+const MAX_RESPONSE_BYTES = 256 << 20;
+
+/**
+ * XML-RPC over HTTP/1.1 on a Unix socket or TCP (optionally TLS), like xm's
+ * ServerProxy: POST to /RPC2, faults turned into XendFaultError.
+ */
+export class XmlRpcTransport implements Transport {
+  constructor(private readonly address: ServerAddress) {}
+
+  async call(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
+    const body = Buffer.from(encodeCall(method, params), 'utf8');
+    const a = this.address;
+    const target: RequestOptions =
+      'socketPath' in a ? { socketPath: a.socketPath } : { host: a.host, port: a.port };
+    const request = 'tls' in a && a.tls ? (await import('node:https')).request : httpRequest;
+    const xml = await new Promise<string>((resolve, reject) => {
+      const req = request(
+        {
+          ...target,
+          method: 'POST',
+          path: '/RPC2',
+          headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length, 'User-Agent': 'xm' },
+          agent: false,
+        },
+        (res) => collect(res, resolve, reject),
+      );
+      const connectTimer = setTimeout(
+        () => req.destroy(Object.assign(new Error('Connection timed out'), { code: 'ETIMEDOUT' })),
+        CONNECT_TIMEOUT_MS,
+      );
+      req.on('socket', (s) => s.once(s.connecting ? 'connect' : 'ready', () => clearTimeout(connectTimer)));
+      if (opts.timeoutMs) {
+        setTimeout(() => req.destroy(new XendTimeoutError(`${method} timed out`)), opts.timeoutMs).unref();
+      }
+      req.on('error', (err: NodeJS.ErrnoException) => {
+        clearTimeout(connectTimer);
+        reject(err instanceof XendTimeoutError || err instanceof XendProtocolError ? err : new XendUnreachableError(strerror(err)));
+      });
+      req.end(body);
+    });
+    try {
+      return decodeResponse(xml);
+    } catch (err) {
+      if (err instanceof XmlRpcFault) throw new XendFaultError(err.faultCode, err.faultString);
+      throw new XendProtocolError(200, `invalid response: ${(err as Error).message}`);
+    }
+  }
+
+  close(): void {}
+}
+
+function collect(res: IncomingMessage, resolve: (s: string) => void, reject: (e: Error) => void): void {
+  if (res.statusCode !== 200) {
+    res.resume();
+    reject(new XendProtocolError(res.statusCode ?? 0, res.statusMessage ?? ''));
+    return;
+  }
+  const chunks: Buffer[] = [];
+  let size = 0;
+  res.on('data', (c: Buffer) => {
+    size += c.length;
+    if (size > MAX_RESPONSE_BYTES) res.destroy(new XendProtocolError(200, 'response too large'));
+    else chunks.push(c);
+  });
+  res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  res.on('error', reject);
+}
