@@ -28,12 +28,3 @@ export class WaitTimeoutError extends CliError {
     super(message, EXIT_TIMEOUT);
   }
 }
-
-/** A short name for each failure in `--json` error documents. */
-export function errorType(err: unknown): string {
-  const name = err instanceof Error ? err.constructor.name : 'Error';
-  return name
-    .replace(/Error$/, '')
-    .replace(/([a-z])([A-Z])/g, '$1-$2')
-    .toLowerCase() || 'error';
-}

@@ -1,15 +1,14 @@
 import { GLOBAL_OPTIONS, findCommand } from './registry.js';
 import { getopt, GetoptError } from './getopt.js';
 import { commandHelp, longHelp, shortHelp } from './help.js';
-import { CliError, UsageError, EXIT_UNKNOWN_DOMAIN, errorType } from './errors.js';
+import { CliError, UsageError, EXIT_UNKNOWN_DOMAIN } from './errors.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../client/errors.js';
 import { VERSION } from '../version.js';
 import type { CommandContext } from './context.js';
 import type { CommandSpec } from './spec.js';
 import { XendClient } from '../client/xend-client.js';
-import { XmlRpcTransport } from '../transport/xmlrpc.js';
-import { parseServerUri, ServerUriError } from '../transport/uri.js';
-import { defaultServerUri } from '../config/paths.js';
+import { openTransport } from '../transport/open.js';
+import { ServerUriError } from '../transport/uri.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -79,7 +78,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       json,
       env: io.env,
       cwd: io.cwd,
-      client: () => (client ??= connect(serverUri, io.env)),
+      client: () => (client ??= connect(serverUri, io)),
       event: (text, record) => io.stdout(json ? `${JSON.stringify({ event: record })}\n` : `${text}\n`),
       progress: progressReporter(io, json),
       warn: (text) => io.stderr(`${text}\n`),
@@ -122,11 +121,10 @@ function checkArgCount(spec: CommandSpec, n: number): void {
   throw new UsageError(`'xm ${spec.name}' requires between ${min} and ${max} arguments.\n`);
 }
 
-/** The client for --server, XM_SERVER or the default socket; built only when a command calls xend. */
-function connect(serverUri: string | undefined, env: NodeJS.ProcessEnv): XendClient {
-  const uri = serverUri ?? env.XM_SERVER ?? defaultServerUri(env);
+/** The client for --server, XM_SERVER, xm-config.xml or the default socket; built only when a command calls xend. */
+function connect(serverUri: string | undefined, io: Io): XendClient {
   try {
-    return new XendClient(new XmlRpcTransport(parseServerUri(uri)));
+    return new XendClient(openTransport(serverUri, io.env, (msg) => io.stderr(`${msg}\n`)));
   } catch (err) {
     if (err instanceof ServerUriError) throw new CliError(err.message);
     throw err;
@@ -153,45 +151,45 @@ function progressReporter(io: Io, json: boolean): (text: string | null) => void 
   };
 }
 
-/** Prints a failure the way xm did and returns its exit status. */
+interface Failure {
+  type: string;
+  message: string;
+  code: number;
+  usage: boolean;
+  /** Printed as is, without `Error: ` (xm's "Xend has probably crashed!"). */
+  bare?: boolean;
+}
+
+/** How xm worded each failure, with its exit status and whether the usage follows. */
+function describe(err: unknown, io: Io): Failure {
+  if (err instanceof GetoptError) return { type: 'usage', message: err.message, code: 1, usage: true };
+  if (err instanceof CliError) return { type: err instanceof UsageError ? 'usage' : 'cli', message: err.message, code: err.exitCode, usage: err.showUsage };
+  if (err instanceof XendFaultError) {
+    return err.faultCode === 3
+      ? { type: 'unknown-domain', message: `Domain '${err.faultString}' does not exist.`, code: EXIT_UNKNOWN_DOMAIN, usage: false }
+      : { type: 'xend-fault', message: err.faultString, code: 1, usage: true };
+  }
+  if (err instanceof XendUnreachableError) {
+    return { type: 'xend-unreachable', message: `Unable to connect to xend: ${err.reason}. Is xend running?`, code: 1, usage: false };
+  }
+  if (err instanceof XendProtocolError) {
+    return { type: 'xend-protocol', message: `Xend has probably crashed!  ${err.message}.`, code: 1, usage: false, bare: true };
+  }
+  if (err instanceof XendTimeoutError) return { type: 'timeout', message: err.message, code: 1, usage: false };
+  if (io.env.XM_DEBUG) io.stderr(`${(err as Error)?.stack}\n`);
+  return { type: 'internal', message: `internal error: ${(err as Error)?.message ?? String(err)}`, code: 1, usage: false };
+}
+
+/** Prints a failure the way xm did (or as JSON) and returns its exit status. */
 function report(err: unknown, spec: CommandSpec, json: boolean, io: Io): number {
-  let message: string;
-  let code = 1;
-  let usage = false;
-  let raw: string | undefined;
-  if (err instanceof GetoptError) {
-    message = err.message;
-    usage = true;
-  } else if (err instanceof CliError) {
-    message = err.message;
-    code = err.exitCode;
-    usage = err.showUsage;
-  } else if (err instanceof XendFaultError) {
-    if (err.faultCode === 3) {
-      message = `Domain '${err.faultString}' does not exist.`;
-      code = EXIT_UNKNOWN_DOMAIN;
-    } else {
-      message = err.faultString;
-      usage = true;
-    }
-  } else if (err instanceof XendUnreachableError) {
-    message = `Unable to connect to xend: ${err.reason}. Is xend running?`;
-  } else if (err instanceof XendProtocolError) {
-    raw = `Xend has probably crashed!  ${err.message}.`;
-    message = raw;
-  } else if (err instanceof XendTimeoutError) {
-    message = err.message;
-  } else {
-    message = `internal error: ${(err as Error)?.message ?? String(err)}`;
-    if (io.env.XM_DEBUG) io.stderr(`${(err as Error)?.stack}\n`);
-  }
+  const f = describe(err, io);
   if (json) {
-    io.stdout(`${JSON.stringify({ version: 1, error: { type: errorType(err), message: message.trimEnd(), exit: code } })}\n`);
-    return code;
+    io.stdout(`${JSON.stringify({ version: 1, error: { type: f.type, message: f.message.trimEnd(), exit: f.code } })}\n`);
+  } else {
+    io.stderr(f.bare ? `${f.message}\n` : `Error: ${f.message}\n`);
+    if (f.usage) io.stdout(commandHelp(spec));
   }
-  io.stderr(raw ? `${raw}\n` : `Error: ${message}\n`);
-  if (usage) io.stdout(commandHelp(spec));
-  return code;
+  return f.code;
 }
 
 /** Entry used by bin/xm. */

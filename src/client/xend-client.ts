@@ -1,4 +1,3 @@
-import { pyStringUnescape } from '../protocol/xmlrpc/index.js';
 import { decodeDomain, type DomainRecord } from '../protocol/domain.js';
 import type { Transport } from '../transport/types.js';
 import type { Sxp } from '../sxp/types.js';
@@ -14,9 +13,8 @@ export class XendClient {
     return this.transport.call(method, params);
   }
 
-  /** A top-level string result, undoing xend's repr() escaping (xm's conv_string). */
   private async text(method: string, ...params: Sxp[]): Promise<string> {
-    return pyStringUnescape(String(await this.call(method, ...params)));
+    return String(await this.call(method, ...params));
   }
 
   async domainSxp(dom: string, full = false): Promise<Sxp> {

@@ -77,6 +77,8 @@ export const optionTable = [
   { name: 'pscsi-device-mask', type: 'sxp', default: ['*'], doc: "SCSI devices xend scans, lsscsi syntax (('*') = all)", since: '4.1' },
   { name: 'xend-hypervisor', type: 'str', default: 'sim', doc: 'not in xend: backend, sim (simulated host) or qemu', since: 'not in xend', values: ['sim', 'qemu'] },
   { name: 'sim-host-cpus', type: 'int', default: 4, doc: 'not in xend: CPUs of the simulated host', since: 'not in xend' },
+  { name: 'xend-hosts-allow', type: 'str', default: '', doc: "not in xend: space-separated host regexes allowed on the management TCP servers ('' = all)", since: 'not in xend' },
+  { name: 'xend-unix-socket-group', type: 'str', default: '', doc: "not in xend: group owning the management Unix sockets, which are then 0660 ('' = 0600, root only)", since: 'not in xend' },
   { name: 'sim-host-memory', type: 'int', default: 8192, doc: 'not in xend: MiB of memory of the simulated host', since: 'not in xend' },
 ] as const satisfies readonly OptionSpec[];
 

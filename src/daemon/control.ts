@@ -4,6 +4,7 @@ import { dirname } from 'node:path';
 import { constants } from 'node:os';
 import { processAlive, runningPid, waitForExit } from './liveness.js';
 import { readStatus, type XendStatus } from './status.js';
+import { asctime } from './log.js';
 import type { XendPaths } from '../config/paths.js';
 
 /** How long `xend start` waits for every server to listen (xend polled 60 × 0.5 s). */
@@ -88,7 +89,7 @@ export function status(paths: XendPaths): StatusReport {
  * kills it, and exits with the worker's status otherwise.
  */
 export async function monitor(paths: XendPaths, script: string): Promise<number> {
-  process.stderr.write(`Xend started at ${new Date().toString()}.\n`);
+  process.stderr.write(`Xend started at ${asctime()}.\n`);
   mkdirSync(dirname(paths.pidFile), { recursive: true });
   let first = true;
   for (;;) {

@@ -5,7 +5,7 @@ import { SHUTDOWN_REASONS, type HvDomain, type Hypervisor, type ShutdownReason }
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import { domainSxp, powerState } from './domain-sxp.js';
-import type { Logger } from './log.js';
+import { asctime, type Logger } from './log.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** Restarts closer together than this count towards a restart loop. */
@@ -31,7 +31,7 @@ export class DomainService {
   recover(): void {
     for (const d of this.hv.list()) {
       if (d.domid === 0) continue;
-      this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${new Date().toString()}`);
+      this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
       if (d.flags.shutdown || d.flags.crashed) this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff');
     }
   }

@@ -84,3 +84,9 @@ function callerLine(): number {
   const match = /:(\d+):\d+\)?$/.exec(stack[4] ?? '');
   return match ? Number(match[1]) : 0;
 }
+
+/** Python's time.asctime(): `Tue Nov 24 23:45:17 2026`, as xend wrote it in messages. */
+export function asctime(d: Date = new Date()): string {
+  const [wd, mon, day, year, time] = d.toString().split(' ');
+  return `${wd} ${mon} ${String(Number(day)).padStart(2)} ${time} ${year}`;
+}

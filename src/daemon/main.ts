@@ -4,7 +4,8 @@ import { monitor, reload, start, status, stop } from './control.js';
 import { runWorker } from './worker.js';
 import { VERSION } from '../version.js';
 
-const USAGE = 'usage: xend {start|stop|reload|restart|status|trace_start|foreground}';
+const COMMANDS = ['start', 'stop', 'reload', 'restart', 'status', 'trace_start', 'foreground'];
+const USAGE = `usage: xend {${COMMANDS.join('|')}}`;
 
 /**
  * xend's command line. Returns the exit status; only bin/xend exits. The hidden
@@ -12,7 +13,7 @@ const USAGE = 'usage: xend {start|stop|reload|restart|status|trace_start|foregro
  */
 export async function main(argv: string[], script: string): Promise<number> {
   const paths = xendPaths();
-  const [cmd, ...rest] = argv;
+  const [cmd] = argv;
   switch (cmd) {
     case '__monitor':
       return monitor(paths, script);
@@ -25,13 +26,21 @@ export async function main(argv: string[], script: string): Promise<number> {
       });
       return process.exitCode === 1 ? 1 : -1;
   }
+  if (!cmd) {
+    process.stdout.write(`${USAGE}\n`);
+    return 1;
+  }
+  if (!COMMANDS.includes(cmd) && !cmd.startsWith('--')) {
+    process.stdout.write(`not an option: ${cmd}\n`);
+    return 1;
+  }
   let code = 1;
   await yargs(argv)
     .scriptName('xend')
     .usage(USAGE)
     .version(VERSION)
     .strict()
-    .help(false)
+    .help()
     .command('start', 'start xend; exits 0 once every configured server listens', {}, async () => {
       if (process.env.XEND_DAEMONIZE === '0') return void (code = await foreground(paths));
       const r = await start(paths, script, false);
@@ -68,13 +77,11 @@ export async function main(argv: string[], script: string): Promise<number> {
         code = s.running ? 0 : 3;
       },
     )
-    .fail((msg, _err, y) => {
-      process.stdout.write(`${argv.length && !msg?.startsWith('Not enough') ? `not an option: ${argv[0]}` : USAGE}\n`);
-      if (!argv.length) y.showHelp('log');
+    .fail((msg) => {
+      process.stderr.write(`Error: ${msg}\n`);
       code = 1;
     })
-    .demandCommand(1)
-    .parseAsync(rest.length || cmd ? [cmd ?? '', ...rest].filter(Boolean) : []);
+    .parseAsync();
   return code;
 }
 

@@ -9,6 +9,8 @@ export interface XendSettings {
   warnings: string[];
   logFile: string;
   stateDir: string;
+  domainsDir: string;
+  httpUnixPath: string;
 }
 
 /**
@@ -18,9 +20,16 @@ export interface XendSettings {
 export function loadSettings(paths: XendPaths): XendSettings {
   const warnings: string[] = [];
   const { options } = loadXendConfig(paths.configFile, (w) => warnings.push(w));
-  const path = (name: 'logfile' | 'xend-state-path'): string => {
+  const path = (name: 'logfile' | 'xend-state-path' | 'xend-domains-path' | 'xend-unix-path'): string => {
     const value = String(options[name]);
     return value === OPTION_DEFAULTS[name] ? rooted(paths.root, value) : value;
   };
-  return { options, warnings, logFile: path('logfile'), stateDir: path('xend-state-path') };
+  return {
+    options,
+    warnings,
+    logFile: path('logfile'),
+    stateDir: path('xend-state-path'),
+    domainsDir: path('xend-domains-path'),
+    httpUnixPath: path('xend-unix-path'),
+  };
 }

@@ -1,19 +1,16 @@
 import { closeSync, rmSync, writeSync, appendFileSync } from 'node:fs';
-import type { Server } from 'node:http';
 import { XendLog, type LevelName, type Logger } from './log.js';
 import { loadSettings, type XendSettings } from './settings.js';
 import { DomainService } from './domains.js';
 import { NodeService } from './node.js';
 import { legacyMethods } from './methods.js';
-import { createXmlRpcServer } from './servers/xmlrpc.js';
-import { close, describeEndpoint, listen, type Endpoint } from './servers/listen.js';
+import { startManagementServers } from './servers/management.js';
+import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
 import { createHypervisor } from '../hypervisor/index.js';
 import { VERSION } from '../version.js';
 import type { XendPaths } from '../config/paths.js';
 import type { Hypervisor } from '../hypervisor/types.js';
-
-const MAX_REQUEST_BYTES = 4 << 20;
 
 export interface WorkerOptions {
   paths: XendPaths;
@@ -31,7 +28,7 @@ export interface WorkerOptions {
 export async function runWorker(opts: WorkerOptions): Promise<void> {
   let log: XendLog | undefined;
   let hv: Hypervisor | undefined;
-  let servers: { server: Server; endpoint: Endpoint }[] = [];
+  let servers: Listener[] = [];
   try {
     const settings = loadSettings(opts.paths);
     log = new XendLog(settings.logFile, settings.options.loglevel as LevelName);
@@ -48,16 +45,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const methods = legacyMethods(domains, node);
 
-    const startServers = async (s: XendSettings) => {
-      const started: typeof servers = [];
-      for (const endpoint of managementEndpoints(s, opts.paths)) {
-        const server = createXmlRpcServer({ methods, maxRequestBytes: MAX_REQUEST_BYTES, ...(trace && { trace }) });
-        await listen(server, endpoint);
-        logger.info(`XML-RPC server listening on ${describeEndpoint(endpoint)}`);
-        started.push({ server, endpoint });
-      }
-      return started;
-    };
+    const startServers = (fresh: XendSettings) => startManagementServers(fresh, opts.paths, methods, logger, trace);
     servers = await startServers(settings);
     publishStatus(opts, hv.name, settings, servers);
     report(opts.statusFd, '0');
@@ -70,7 +58,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         try {
           const fresh = loadSettings(opts.paths);
           liveLog.setLevel(fresh.options.loglevel as LevelName);
-          await Promise.all(servers.map((s) => close(s.server)));
+          await Promise.all(servers.map((l) => l.close()));
           servers = await startServers(fresh);
           publishStatus(opts, liveHv.name, fresh, servers);
         } catch (err) {
@@ -81,8 +69,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const stop = (signal: string) => {
       void (async () => {
         logger.info(`Xend stopping on ${signal}`);
-        await Promise.all(servers.map((s) => close(s.server)));
-        for (const s of servers) if (s.endpoint.kind === 'unix') rmSync(s.endpoint.path, { force: true });
+        await Promise.all(servers.map((l) => l.close()));
+        for (const l of servers) if (l.endpoint.kind === 'unix') rmSync(l.endpoint.path, { force: true });
         liveHv.close();
         liveLog.close();
         rmSync(opts.paths.statusFile, { force: true });
@@ -95,24 +83,18 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const message = (err as Error).message;
     process.stderr.write(`Exception starting xend: ${message}\n`);
     log?.logger('SrvDaemon').error(`Exception starting xend (${message})`);
-    for (const s of servers) await close(s.server);
+    await Promise.all(servers.map((l) => l.close()));
     hv?.close();
     report(opts.statusFd, `1 ${message}`);
     process.exitCode = 1;
   }
 }
 
-function managementEndpoints(s: XendSettings, paths: XendPaths): Endpoint[] {
-  const endpoints: Endpoint[] = [];
-  if (s.options['xend-unix-xmlrpc-server']) endpoints.push({ kind: 'unix', path: paths.xmlrpcSocket });
-  return endpoints;
-}
-
 function balloonPolicy(s: XendSettings) {
   return { enabled: Boolean(s.options['enable-dom0-ballooning']), dom0MinMiB: Number(s.options['dom0-min-mem']) };
 }
 
-function publishStatus(opts: WorkerOptions, hypervisor: string, s: XendSettings, servers: { endpoint: Endpoint }[]): void {
+function publishStatus(opts: WorkerOptions, hypervisor: string, s: XendSettings, servers: Listener[]): void {
   writeStatus(opts.paths.statusFile, {
     pid: process.pid,
     monitorPid: opts.monitorPid,

@@ -1,5 +1,6 @@
+import { readFileSync } from 'node:fs';
 import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
-import { decodeResponse, encodeCall, XmlRpcFault, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
+import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError, strerror } from '../client/errors.js';
 import type { ServerAddress } from './uri.js';
 import type { Transport } from './types.js';
@@ -14,14 +15,20 @@ const MAX_RESPONSE_BYTES = 256 << 20;
  * ServerProxy: POST to /RPC2, faults turned into XendFaultError.
  */
 export class XmlRpcTransport implements Transport {
-  constructor(private readonly address: ServerAddress) {}
+  constructor(
+    private readonly address: Extract<ServerAddress, { protocol: 'xmlrpc' }>,
+    /** A CA file to trust for https:// besides the system's (XM_TLS_CA). */
+    private readonly caFile?: string,
+  ) {}
 
   async call(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
     const body = Buffer.from(encodeCall(method, params), 'utf8');
     const a = this.address;
     const target: RequestOptions =
       'socketPath' in a ? { socketPath: a.socketPath } : { host: a.host, port: a.port };
-    const request = 'tls' in a && a.tls ? (await import('node:https')).request : httpRequest;
+    const tls = 'tls' in a && a.tls;
+    const request = tls ? (await import('node:https')).request : httpRequest;
+    if (tls && this.caFile) Object.assign(target, { ca: readFileSync(this.caFile) });
     const xml = await new Promise<string>((resolve, reject) => {
       const req = request(
         {
@@ -48,7 +55,9 @@ export class XmlRpcTransport implements Transport {
       req.end(body);
     });
     try {
-      return decodeResponse(xml);
+      const result = decodeResponse(xml);
+      // xend repr()-escaped every top-level string result; undo it as xm's conv_string did.
+      return typeof result === 'string' ? pyStringUnescape(result) : result;
     } catch (err) {
       if (err instanceof XmlRpcFault) throw new XendFaultError(err.faultCode, err.faultString);
       throw new XendProtocolError(200, `invalid response: ${(err as Error).message}`);

@@ -257,6 +257,7 @@ const HANDWRITTEN: [string, string, XmlRpcValue][] = [
   ['entities', RESPONSE('<value><string>&amp;&lt;&gt;&quot;&apos;&#65;&#x42;&#x1F600;&#13;</string></value>'), '&<>"\'AB😀\r'],
   ['CRLF documents normalise like expat', RESPONSE('<value><string>a\nb\rc</string></value>').replace(/\n/g, '\r\n'), 'a\nb\nc'],
   ['whitespace and comments between elements', `<?xml version="1.0" encoding="UTF-8"?>\n<!-- xend -->\n<methodResponse>\n  <params>\n    <param>\n      <value>\n        <array>\n          <data>\n            <value><int>1</int></value>\n            <value>two</value>\n          </data>\n        </array>\n      </value>\n    </param>\n  </params>\n</methodResponse>\n`, [1, 'two']],
+  ['whitespace inside tags', RESPONSE('<value ><string\n>x</string ></value\t>'), 'x'],
   ['no XML declaration', '<methodResponse><params><param><value><boolean>0</boolean></value></param></params></methodResponse>', false],
   ['empty data and struct', RESPONSE('<value><array><data/></array></value>'), []],
   ['self-closing struct', RESPONSE('<value><struct/></value>'), {}],
@@ -321,11 +322,12 @@ print(json.dumps(out))
   });
 
   test('Python xend-style call with mixed params', () => {
-    const xml = python<string>(`print(json.dumps(X.dumps(('vm1', 256, None, ['vm', ['name', 'x'], ['memory', 256], ['vcpus', 2]]), 'xend.domain.create', allow_none=True)))`);
-    assert.deepEqual(decodeCall(xml), {
+    const [xml, empty] = python<string[]>(`print(json.dumps([X.dumps(('vm1', 256, None, ['vm', ['name', 'x'], ['memory', 256], ['vcpus', 2]]), 'xend.domain.create', allow_none=True), X.dumps((), 'xend.domains')]))`);
+    assert.deepEqual(decodeCall(xml!), {
       method: 'xend.domain.create',
       params: ['vm1', 256, null, ['vm', ['name', 'x'], ['memory', 256], ['vcpus', 2]]],
     });
+    assert.deepEqual(decodeCall(empty!), { method: 'xend.domains', params: [] });
   });
 
   test('Python faults → XmlRpcFault', () => {

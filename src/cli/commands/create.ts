@@ -16,12 +16,6 @@ interface CreateData {
   domain: DomainRecord | null;
 }
 
-class ConfigNotFound extends CliError {
-  constructor(name: string) {
-    super(`Unable to open config file: ${name}`, 1, true);
-  }
-}
-
 /**
  * `xm create`: build the `(vm …)` config from a Python config script (evaluated
  * natively) or an SXP file (-F), then create, wait for devices and unpause, as
@@ -46,7 +40,8 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
   } else {
     const searchPath = (ctx.opts.get('path') as string | undefined) ?? `.:${xendPaths(ctx.env).configDir}`;
     configFile = findConfigFile(defconfig, searchPath, (p) => isFile(ctx.cwd, p));
-    if (!configFile) throw new ConfigNotFound(defconfig);
+    if (!configFile) throw new CliError(`Unable to open config file: ${defconfig}`, 1, true);
+    if (!quiet) ctx.event(`Using config file "${configFile}".`, { config_file: configFile });
     sxp = evaluate(configFile, ctx, vars);
   }
   if (dryrun) return { configFile, quiet, dryrun, sxp, domain: null };
@@ -106,9 +101,8 @@ function evaluate(file: string, ctx: CommandContext, vars: Record<string, string
 }
 
 export function text(d: CreateData): string {
-  const using = d.configFile && !d.quiet ? `Using config file "${d.configFile}".\n` : '';
-  if (d.dryrun) return using + prettyPrint(d.sxp);
-  return using + (d.quiet || !d.domain ? '' : `Started domain ${d.domain.name} (id=${d.domain.domid})\n`);
+  if (d.dryrun) return prettyPrint(d.sxp);
+  return d.quiet || !d.domain ? '' : `Started domain ${d.domain.name} (id=${d.domain.domid})\n`;
 }
 
 export function json(d: CreateData) {

@@ -63,10 +63,12 @@ export function text(data: { host_cpus: number; vcpus: VcpuRow[] }): string {
     header +
     data.vcpus
       .map((v) => {
-        const [cpu, state] = v.online
-          ? [String(v.cpu), `${v.running ? 'r' : '-'}${v.blocked ? 'b' : '-'}-`]
-          : ['-', '--p'];
-        return `${left(v.name, 32)} ${right(v.domid ?? '', 5)} ${int(v.vcpu, 5)} ${right(v.cpu < 0 ? '' : cpu, 5)} ${right(v.cpu < 0 && v.online ? '' : state, 5)}  ${fixed(v.cpu_time_s, 8, 1)} ${affinity(v.cpumap, data.host_cpus)}\n`;
+        const [cpu, state] = !v.online
+          ? ['-', '--p']
+          : v.cpu < 0
+            ? ['', '']
+            : [String(v.cpu), `${v.running ? 'r' : '-'}${v.blocked ? 'b' : '-'}-`];
+        return `${left(v.name, 32)} ${right(v.domid ?? '', 5)} ${int(v.vcpu, 5)} ${right(cpu, 5)} ${right(state, 5)}  ${fixed(v.cpu_time_s, 8, 1)} ${affinity(v.cpumap, data.host_cpus)}\n`;
       })
       .join('')
   );

@@ -8,6 +8,7 @@ import {
   formatF,
   formatG,
   numeric,
+  withPoint,
   pyError,
   pyRepr,
   pyStr,
@@ -153,9 +154,11 @@ function floating(conversion: string, x: number, spec: Spec): string {
   const magnitude = Math.abs(x);
   let body: string;
   if (!Number.isFinite(x)) body = floatRepr(magnitude);
-  else if (lower === 'e') body = formatE(magnitude, precision);
-  else if (lower === 'f') body = formatF(magnitude, precision);
-  else body = formatG(magnitude, precision, spec.flags.includes('#'));
+  else if (lower === 'g') body = formatG(magnitude, precision, spec.flags.includes('#'));
+  else {
+    body = lower === 'e' ? formatE(magnitude, precision) : formatF(magnitude, precision);
+    if (spec.flags.includes('#')) body = withPoint(body);
+  }
   if (conversion !== lower) body = body.toUpperCase();
   const negative = x < 0 || Object.is(x, -0);
   return padNumber(sign(negative, spec.flags), body, { ...spec, flags: Number.isFinite(x) ? spec.flags : spec.flags.replace(/0/g, '') });

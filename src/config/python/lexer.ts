@@ -71,7 +71,7 @@ class Lexer {
         this.operator();
       }
     }
-    if (this.depth > 0) this.fail('unexpected EOF while parsing', this.lines.length);
+    if (this.depth > 0) this.fail('unexpected EOF while parsing', this.lastContentLine());
     const last = this.tokens[this.tokens.length - 1];
     if (last && last.type !== 'newline' && last.type !== 'dedent') this.push({ type: 'newline', value: '', line: this.line });
     while (this.indents.length > 1) {
@@ -239,6 +239,12 @@ class Lexer {
     if (CLOSING.has(op)) this.depth = Math.max(0, this.depth - 1);
     this.pos += op.length;
     this.push({ type: 'op', value: op, line: this.line });
+  }
+
+  private lastContentLine(): number {
+    let n = this.lines.length;
+    while (n > 1 && this.lines[n - 1]!.trim() === '') n--;
+    return n;
   }
 
   private skipComment(): void {

@@ -29,6 +29,9 @@ class Parser {
   private i = 0;
   private nesting = 0;
   private trueDivision = false;
+  /** Whether `return` / `break` are legal here, as CPython's compiler checks. */
+  private inFunction = false;
+  private inLoop = false;
 
   constructor(
     private readonly tokens: Token[],
@@ -91,12 +94,15 @@ class Parser {
           this.next();
           return { k: 'pass', line };
         case 'break':
+          if (!this.inLoop) this.fail("'break' outside loop");
           this.next();
           return { k: 'break', line };
         case 'continue':
+          if (!this.inLoop) this.fail("'continue' not properly in loop");
           this.next();
           return { k: 'continue', line };
         case 'return':
+          if (!this.inFunction) this.fail("'return' outside function");
           this.next();
           return { k: 'return', line, value: this.atStatementEnd() ? null : this.testList() };
         case 'raise':
@@ -222,7 +228,7 @@ class Parser {
   private whileStatement(): Stmt {
     const line = this.next().line;
     const test = this.test();
-    const body = this.block();
+    const body = this.loopBody();
     return { k: 'while', line, test, body, orelse: this.acceptName('else') ? this.block() : [] };
   }
 
@@ -231,8 +237,18 @@ class Parser {
     const target = this.assignable(this.targetTuple(), 'assign to');
     this.expectName('in');
     const iter = this.testList();
-    const body = this.block();
+    const body = this.loopBody();
     return { k: 'for', line, target, iter, body, orelse: this.acceptName('else') ? this.block() : [] };
+  }
+
+  private loopBody(): Stmt[] {
+    const outer = this.inLoop;
+    this.inLoop = true;
+    try {
+      return this.block();
+    } finally {
+      this.inLoop = outer;
+    }
   }
 
   private tryStatement(): Stmt {
@@ -260,7 +276,13 @@ class Parser {
     this.expectOp('(');
     const params = this.parameters(')');
     this.expectOp(')');
-    return { k: 'def', line, name, params, body: this.block() };
+    const outer = [this.inFunction, this.inLoop] as const;
+    [this.inFunction, this.inLoop] = [true, false];
+    try {
+      return { k: 'def', line, name, params, body: this.block() };
+    } finally {
+      [this.inFunction, this.inLoop] = outer;
+    }
   }
 
   private parameters(end: string): Param[] {

@@ -3,7 +3,7 @@
  * trivially is translated ((?P<n>…), (?P=n), \A, \Z, `$` before a final newline);
  * anything JS cannot compile is reported as unsupported.
  */
-import { bindArgs, builtin, expectInt, expectStr, partialModule, unsupported, type Runtime } from './runtime.js';
+import { bindArgs, builtin, expectInt, expectStr, makeModule, unsupported, type Runtime } from './runtime.js';
 import { EXC, PyDict, PyExceptionType, PyObject, PyTuple, pyError, pyStr, type PyValue } from './values.js';
 
 const FLAG_I = 2;
@@ -297,7 +297,7 @@ export function reModule(rt: Runtime): PyObject {
       const m = exec(re, mode, s, 0);
       return m ? matchObject(re, m, s) : null;
     });
-  return partialModule('re', {
+  return makeModule('re', {
     I: BigInt(FLAG_I),
     IGNORECASE: BigInt(FLAG_I),
     L: BigInt(FLAG_L),

@@ -77,9 +77,9 @@ export function builtin(name: string, fn: NativeFn): PyBuiltin {
   return new PyBuiltin(name, fn);
 }
 
-/** A module whose attributes are only partly provided (a missing one is "not supported"). */
-export function partialModule(name: string, attrs: Record<string, PyValue>): PyObject {
-  return new PyObject('module', new Map([['__name__', name], ...Object.entries(attrs)]), true);
+/** A module; the interpreter reports a missing attribute as "not supported", as the real module may have it. */
+export function makeModule(name: string, attrs: Record<string, PyValue>): PyObject {
+  return new PyObject('module', new Map<string, PyValue>([['__name__', name], ...Object.entries(attrs)]));
 }
 
 export function unsupported(construct: string): never {

@@ -112,11 +112,6 @@ export class PyObject {
   constructor(
     readonly typeName: string,
     readonly attrs: Map<string, PyValue>,
-    /**
-     * For modules we only partly provide: a missing attribute is "not supported"
-     * rather than an AttributeError, because the real module has it.
-     */
-    readonly partial = false,
   ) {}
 }
 
@@ -255,6 +250,7 @@ export function truthy(v: PyValue): boolean {
 
 export function pyStr(v: PyValue): string {
   if (typeof v === 'string') return v;
+  if (typeof v === 'bigint') return v.toString();
   if (typeof v === 'number') return floatStr(v);
   if (v instanceof PyException) return exceptionMessage(v);
   return pyRepr(v);
@@ -307,6 +303,47 @@ function shortestDigits(x: number): { digits: string; exp: number } {
   return { digits: mantissa.replace('.', ''), exp: Number(exp) };
 }
 
+/** |x| as m * 2^e exactly. */
+function binaryParts(x: number): { m: bigint; e: number } {
+  const view = new DataView(new ArrayBuffer(8));
+  view.setFloat64(0, Math.abs(x));
+  const high = view.getUint32(0);
+  const biased = (high >>> 20) & 0x7ff;
+  const fraction = (BigInt(high & 0xfffff) << 32n) | BigInt(view.getUint32(4));
+  return biased === 0 ? { m: fraction, e: -1074 } : { m: fraction | (1n << 52n), e: biased - 1075 };
+}
+
+/**
+ * |x| * 10^shift rounded to an integer, computed exactly. Ties go to even, as in
+ * C's printf (and so Python's % formatting; JS's toFixed rounds them up), or away
+ * from zero, as Python 2's round() does.
+ */
+export function scaledRound(x: number, shift: number, ties: 'even' | 'away' = 'even'): bigint {
+  const { m, e } = binaryParts(x);
+  let num = e >= 0 ? m << BigInt(e) : m;
+  let den = e >= 0 ? 1n : 1n << BigInt(-e);
+  if (shift >= 0) num *= 10n ** BigInt(shift);
+  else den *= 10n ** BigInt(-shift);
+  const q = num / den;
+  const twice = 2n * (num % den);
+  return twice > den || (twice === den && (ties === 'away' || (q & 1n) === 1n)) ? q + 1n : q;
+}
+
+/** |x| rounded to `count` significant digits, and the decimal exponent of the first digit. */
+function significantDigits(x: number, count: number): { digits: string; exp: number } {
+  let exp = shortestDigits(x).exp;
+  for (;;) {
+    const q = scaledRound(x, count - 1 - exp);
+    if (q !== 0n && q < 10n ** BigInt(count - 1)) exp--;
+    else if (q >= 10n ** BigInt(count)) exp++;
+    else return { digits: q.toString().padStart(count, '0'), exp };
+  }
+}
+
+function sign(x: number): string {
+  return x < 0 || Object.is(x, -0) ? '-' : '';
+}
+
 function specialFloat(x: number): string | null {
   if (Number.isNaN(x)) return 'nan';
   if (!Number.isFinite(x)) return x > 0 ? 'inf' : '-inf';
@@ -314,51 +351,64 @@ function specialFloat(x: number): string | null {
   return null;
 }
 
+/** Digits with the decimal point placed for exponent `exp` (the exponent of the first digit). */
+function placePoint(digits: string, exp: number): string {
+  if (exp < 0) return `0.${'0'.repeat(-exp - 1)}${digits}`;
+  const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
+  return `${intPart}.${digits.slice(exp + 1) || '0'}`;
+}
+
+function exponentForm(digits: string, exp: number): string {
+  return (digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits) + exponentSuffix(exp);
+}
+
 /** repr(float): shortest round-trip digits, exponent form outside 1e-4 ≤ |x| < 1e16. */
 export function floatRepr(x: number): string {
   const special = specialFloat(x);
   if (special !== null) return special;
-  const sign = x < 0 ? '-' : '';
   const { digits, exp } = shortestDigits(x);
-  if (exp >= -4 && exp < 16) {
-    if (exp < 0) return `${sign}0.${'0'.repeat(-exp - 1)}${digits}`;
-    const intPart = digits.slice(0, exp + 1).padEnd(exp + 1, '0');
-    return `${sign}${intPart}.${digits.slice(exp + 1) || '0'}`;
-  }
-  const mantissa = digits.length > 1 ? `${digits[0]}.${digits.slice(1)}` : digits;
-  return `${sign}${mantissa}${exponentSuffix(exp)}`;
+  return sign(x) + (exp >= -4 && exp < 16 ? placePoint(digits, exp) : exponentForm(digits, exp));
 }
 
-/** Python 2's str(float) is '%.12g' plus '.0' when the result looks like an int. */
+/** Python 2's str(float): 12 significant digits, exponent form from 1e11 on, '.0' on whole numbers. */
 export function floatStr(x: number): string {
   const special = specialFloat(x);
   if (special !== null) return special;
-  const s = formatG(x, 12, false);
-  return /[.e]/.test(s) ? s : `${s}.0`;
+  const rounded = significantDigits(x, 12);
+  const digits = rounded.digits.replace(/0+$/, '') || '0';
+  return sign(x) + (rounded.exp >= -4 && rounded.exp < 11 ? placePoint(digits, rounded.exp) : exponentForm(digits, rounded.exp));
 }
 
 export function exponentSuffix(exp: number): string {
   return `e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
-/** C's %e with Python's two-digit minimum exponent. */
-export function formatE(x: number, precision: number): string {
-  const [mantissa, exp] = x.toExponential(precision).split('e') as [string, string];
-  return mantissa + exponentSuffix(Number(exp));
+/** The `#` flag of %e, %f and %g: always a decimal point. */
+export function withPoint(s: string): string {
+  const [mantissa, exponent = ''] = s.split(/(?=e)/) as [string, string?];
+  return mantissa.includes('.') ? s : `${mantissa}.${exponent}`;
 }
 
-/** C's %f; toFixed switches to exponent form at 1e21, Python does not. */
+/** C's %.<precision>e with Python's two-digit minimum exponent. */
+export function formatE(x: number, precision: number): string {
+  if (x === 0) return `${sign(x)}${precision > 0 ? '0.' + '0'.repeat(precision) : '0'}e+00`;
+  const { digits, exp } = significantDigits(x, precision + 1);
+  return sign(x) + (precision > 0 ? `${digits[0]}.${digits.slice(1)}` : digits) + exponentSuffix(exp);
+}
+
+/** C's %.<precision>f. */
 export function formatF(x: number, precision: number): string {
-  if (Math.abs(x) < 1e21) return x.toFixed(precision);
-  return BigInt(x).toString() + (precision > 0 ? '.' + '0'.repeat(precision) : '');
+  const digits = scaledRound(x, precision).toString().padStart(precision + 1, '0');
+  const cut = digits.length - precision;
+  return sign(x) + digits.slice(0, cut) + (precision > 0 ? `.${digits.slice(cut)}` : '');
 }
 
 /** C's %g: precision significant digits, trailing zeros dropped unless `alternate`. */
 export function formatG(x: number, precision: number, alternate: boolean): string {
   const p = precision === 0 ? 1 : precision;
-  const exp = Number(x.toExponential(p - 1).split('e')[1]);
+  const exp = x === 0 ? 0 : significantDigits(x, p).exp;
   const s = exp >= -4 && exp < p ? formatF(x, p - 1 - exp) : formatE(x, p - 1);
-  if (alternate) return s;
+  if (alternate) return withPoint(s);
   const [mantissa, exponent = ''] = s.split(/(?=e)/) as [string, string?];
   return (mantissa.includes('.') ? mantissa.replace(/0+$/, '').replace(/\.$/, '') : mantissa) + exponent;
 }
@@ -445,9 +495,10 @@ export function hashKey(v: PyValue): string {
 }
 
 const identities = new WeakMap<object, number>();
+let lastIdentity = 0;
 function identity(o: object): number {
   let id = identities.get(o);
-  if (id === undefined) identities.set(o, (id = identities.size + 1));
+  if (id === undefined) identities.set(o, (id = ++lastIdentity));
   return id;
 }
 

@@ -1,42 +1,114 @@
-import { chmodSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpsServer } from 'node:https';
+import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { dirname } from 'node:path';
-import type { Server } from 'node:http';
+import { execFileSync } from 'node:child_process';
+import type { HostsAllow } from './hosts-allow.js';
 
-export type Endpoint = { kind: 'unix'; path: string; mode?: number } | { kind: 'tcp'; host: string; port: number };
+export type Endpoint =
+  | { kind: 'unix'; path: string; group?: string }
+  | { kind: 'tcp'; host: string; port: number; tls?: { key: Buffer; cert: Buffer } };
 
 export function describeEndpoint(e: Endpoint): string {
-  return e.kind === 'unix' ? e.path : `${e.host || '0.0.0.0'}:${e.port}`;
+  if (e.kind === 'unix') return e.path;
+  const host = e.host.includes(':') ? `[${e.host}]` : e.host;
+  return `${e.kind === 'tcp' && e.tls ? 'tls:' : ''}${host}:${e.port}`;
+}
+
+/** A listening server and how to stop it. */
+export interface Listener {
+  endpoint: Endpoint;
+  close(): Promise<void>;
+}
+
+/** Limits on every management connection: no slowloris, no unbounded idle sockets. */
+function harden(server: Server): Server {
+  server.headersTimeout = 10_000;
+  server.requestTimeout = 60_000;
+  server.keepAliveTimeout = 5_000;
+  server.maxHeadersCount = 500;
+  server.setTimeout(30_000, (socket) => socket.destroy());
+  return server;
+}
+
+export function httpServer(handler: RequestListener, tls?: { key: Buffer; cert: Buffer }): Server {
+  const options = { connectionsCheckingInterval: 1000 };
+  return harden(tls ? createHttpsServer({ ...options, ...tls }, handler) : createHttpServer(options, handler));
+}
+
+export interface ListenOptions {
+  /** Checked for every TCP peer before a byte of its request is read. */
+  hostsAllow?: HostsAllow;
+  onDenied?: (address: string, name: string) => void;
 }
 
 /**
  * Listens as xend did: a Unix socket in a 0700 directory with any stale socket
- * unlinked first and the socket itself 0600; TCP with address reuse. Resolves once
- * the server accepts connections, rejects with the reason it cannot.
+ * unlinked and the socket 0600 (0660 for a configured group); TCP through a
+ * front that drops peers hosts-allow refuses. Resolves once connections are
+ * accepted, rejects with the reason they cannot be.
  */
-export function listen(server: Server, e: Endpoint): Promise<void> {
+export async function listen(handler: RequestListener, e: Endpoint, opts: ListenOptions = {}): Promise<Listener> {
+  const server = httpServer(handler, e.kind === 'tcp' ? e.tls : undefined);
+  if (e.kind === 'unix') {
+    mkdirSync(dirname(e.path), { recursive: true, mode: 0o700 });
+    rmSync(e.path, { force: true });
+    await bind(server, (cb) => server.listen(e.path, cb), e);
+    if (e.group) {
+      chownSync(e.path, process.getuid?.() ?? 0, groupId(e.group));
+      chmodSync(e.path, 0o660);
+    } else chmodSync(e.path, 0o600);
+    return { endpoint: e, close: () => closeHttp(server) };
+  }
+  const front: NetServer = createNetServer({ pauseOnConnect: true }, (socket) => {
+    void (opts.hostsAllow?.allows(socket) ?? Promise.resolve({ ok: true, address: '', name: '' })).then((peer) => {
+      if (!peer.ok) {
+        opts.onDenied?.(peer.address, peer.name);
+        socket.destroy();
+        return;
+      }
+      server.emit('connection', socket);
+      socket.resume();
+    });
+  });
+  await bind(front, (cb) => front.listen({ host: e.host, port: e.port }, cb), e);
+  return {
+    endpoint: e,
+    close: async () => {
+      await new Promise<void>((r) => front.close(() => r()));
+      await closeHttp(server);
+    },
+  };
+}
+
+function bind(server: NetServer, start: (cb: () => void) => void, e: Endpoint): Promise<void> {
   return new Promise((resolve, reject) => {
-    const onError = (err: NodeJS.ErrnoException) => reject(new Error(`cannot listen on ${describeEndpoint(e)}: ${err.message}`));
+    const onError = (err: Error) => reject(new Error(`cannot listen on ${describeEndpoint(e)}: ${err.message}`));
     server.once('error', onError);
-    const ready = () => {
+    start(() => {
       server.off('error', onError);
-      if (e.kind === 'unix') chmodSync(e.path, e.mode ?? 0o600);
       resolve();
-    };
-    if (e.kind === 'unix') {
-      mkdirSync(dirname(e.path), { recursive: true, mode: 0o700 });
-      rmSync(e.path, { force: true });
-      server.listen(e.path, ready);
-    } else {
-      server.listen({ host: e.host || undefined, port: e.port, exclusive: true }, ready);
-    }
+    });
   });
 }
 
 /** Stops accepting and drops idle keep-alive connections so shutdown is bounded. */
-export function close(server: Server): Promise<void> {
+function closeHttp(server: Server): Promise<void> {
   return new Promise((resolve) => {
     server.close(() => resolve());
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 2000).unref();
   });
+}
+
+function groupId(group: string): number {
+  if (/^\d+$/.test(group)) return Number(group);
+  const line = execFileSync('getent', ['group', group], { encoding: 'utf8' });
+  return Number(line.split(':')[2]);
+}
+
+/** Whether a TCP bind address reaches beyond this host (for the no-TLS warning). */
+export function beyondLoopback(host: string): boolean {
+  return !(host === 'localhost' || host.startsWith('127.') || host === '::1');
 }

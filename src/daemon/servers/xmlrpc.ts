@@ -1,6 +1,7 @@
-import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { decodeCall, encodeFault, encodeResponse, pyReprEscape, type XmlRpcValue } from '../../protocol/xmlrpc/index.js';
-import { ERROR_INTERNAL, faultOf } from '../../protocol/faults.js';
+import { faultOf } from '../../protocol/faults.js';
+import { readBody } from './body.js';
 import type { Method } from '../methods.js';
 
 export interface XmlRpcServerOptions {
@@ -17,18 +18,12 @@ export interface XmlRpcServerOptions {
  * with the Xen-API failure struct rather than a fault. Only a wire adapter: every
  * method is a call on the domain and node services.
  */
-export function createXmlRpcServer(opts: XmlRpcServerOptions): Server {
+export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
   const introspection: Record<string, Method> = {
     'system.listMethods': () => [...opts.methods.keys(), ...Object.keys(introspection)].sort(),
     'system.methodHelp': () => '',
     'system.methodSignature': () => 'signatures not supported',
   };
-  const server = createServer((req, res) => void handle(req, res));
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
-  server.keepAliveTimeout = 5_000;
-  server.maxHeadersCount = 100;
-
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return reply(res, 501, 'text/plain', `Unsupported method (${String(req.method)})\n`);
     let body: string;
@@ -49,12 +44,12 @@ export function createXmlRpcServer(opts: XmlRpcServerOptions): Server {
         : encodeResponse({ Status: 'Failure', ErrorDescription: ['MESSAGE_METHOD_UNKNOWN', call.method] });
     } catch (err) {
       const f = faultOf(err);
-      xml = encodeFault(f.faultCode ?? ERROR_INTERNAL, f.faultString);
+      xml = encodeFault(f.faultCode, f.faultString);
     }
     opts.trace?.(`${method} ${Number(process.hrtime.bigint() - started) / 1e6}ms`);
     reply(res, 200, 'text/xml', xml);
   }
-  return server;
+  return (req, res) => void handle(req, res);
 }
 
 /** None travels as <nil/>; a str result is repr()-escaped as xend's server did. */
@@ -68,25 +63,4 @@ function reply(res: ServerResponse, status: number, type: string, body: string):
   const buf = Buffer.from(body, 'utf8');
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length });
   res.end(buf);
-}
-
-function readBody(req: IncomingMessage, limit: number): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const declared = Number(req.headers['content-length'] ?? 0);
-    if (declared > limit) {
-      req.resume();
-      return reject(new Error('too large'));
-    }
-    const chunks: Buffer[] = [];
-    let size = 0;
-    req.on('data', (c: Buffer) => {
-      size += c.length;
-      if (size > limit) {
-        req.destroy();
-        reject(new Error('too large'));
-      } else chunks.push(c);
-    });
-    req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
-    req.on('error', reject);
-  });
 }

@@ -1,28 +1,34 @@
 /**
- * XML-RPC reader: one sticky regex tokenizes, an explicit element stack
- * checks the grammar, so hostile nesting costs memory bounded by maxDepth and
- * never the call stack. It reads everything Python's xmlrpclib writes and
+ * XML-RPC reader: a single forward scan (indexOf, no backtracking) feeds an
+ * explicit element stack that checks the grammar, so hostile nesting costs
+ * memory bounded by maxDepth and never the call stack. It reads everything Python's xmlrpclib writes and
  * refuses what XML-RPC has no use for: DTDs (so no entity expansion ever),
  * processing instructions, attributes, unknown or misplaced elements.
  */
 import { decodeRefs, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInteger, show } from './scalars.js';
-import { DEFAULT_MAX_DEPTH, NON_XML_CHAR, XmlRpcDecodeError, XmlRpcFault, type XmlRpcValue } from './types.js';
+import { charName, DEFAULT_MAX_DEPTH, NON_XML_CHAR, XmlRpcDecodeError, XmlRpcFault, type XmlRpcValue } from './types.js';
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
-// text | <tag> or <tag/> | </tag> | CDATA | comment. Whitespace is only
-// [ \t\n] because CR is normalised away first, as an XML parser does.
-const TOKEN =
-  /([^<]+)|<([A-Za-z][\w.:-]*)[ \t\n]*(\/?)>|<\/([A-Za-z][\w.:-]*)[ \t\n]*>|<!\[CDATA\[([\s\S]*?)\]\]>|<!--[\s\S]*?-->/y;
-const XML_DECL =
-  /<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(["'])1\.[0-9]+\1(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(["'])([A-Za-z][\w.-]*)\2)?(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(["'])(?:yes|no)\4)?[ \t\n]*\?>/y;
+// Whitespace is only [ \t\n] because CR is normalised away first, as an XML parser does.
+const TAG = /^<(\/?)([A-Za-z][\w.:-]*)[ \t\n]*(\/?)>$/;
+const WS_RUN = /[ \t\n]*/y;
+const XML_DECL = new RegExp(
+  String.raw`<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(["'])1\.[0-9]+\1` +
+    String.raw`(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(["'])([A-Za-z][\w.-]*)\2)?` +
+    String.raw`(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(["'])(?:yes|no)\4)?[ \t\n]*\?>`,
+  'y',
+);
 const NON_WS = /[^ \t\n]/;
 
 const SCALARS = new Set(['int', 'i4', 'i8', 'double', 'boolean', 'string', 'base64', 'dateTime.iso8601', 'nil']);
 const VALUE_TYPES = new Set([...SCALARS, 'array', 'struct']);
 /** Elements whose character data is content; elsewhere only whitespace may appear. */
-const TEXT_ELEMENTS = new Set(['int', 'i4', 'i8', 'double', 'boolean', 'string', 'base64', 'dateTime.iso8601', 'value', 'name', 'methodName']);
-const KNOWN = new Set([...VALUE_TYPES, 'value', 'data', 'member', 'name', 'params', 'param', 'fault', 'methodName', 'methodCall', 'methodResponse']);
+const TEXT_ELEMENTS = new Set([...SCALARS, 'value', 'name', 'methodName'].filter((t) => t !== 'nil'));
+const CONTAINERS = ['value', 'data', 'member', 'name', 'params', 'param', 'fault', 'methodName', 'methodCall', 'methodResponse'];
+const KNOWN = new Set([...VALUE_TYPES, ...CONTAINERS]);
+const TAG_NAMES = new Map([...KNOWN].map((t) => [t, t]));
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 interface Frame {
   tag: string;
@@ -56,7 +62,7 @@ function toText(input: string | Uint8Array, maxBytes: number): string {
   }
   if (input.byteLength > maxBytes) throw new XmlRpcDecodeError(`input larger than ${maxBytes} bytes`);
   try {
-    return new TextDecoder('utf-8', { fatal: true }).decode(input); // drops a BOM
+    return UTF8.decode(input); // drops a BOM
   } catch {
     throw new XmlRpcDecodeError('input is not valid UTF-8');
   }
@@ -64,7 +70,7 @@ function toText(input: string | Uint8Array, maxBytes: number): string {
 
 function unreadable(xml: string, pos: number): XmlRpcDecodeError {
   const s = xml.slice(pos, pos + 12);
-  let why = `malformed markup ${show(xml.slice(pos))}`;
+  let why = `malformed markup ${show(xml.slice(pos, pos + 41))}`;
   if (/^<!(DOCTYPE|ENTITY)/i.test(s)) why = 'DOCTYPE and ENTITY declarations are not allowed';
   else if (s.startsWith('<?')) why = 'processing instructions are not allowed (the XML declaration must come first)';
   else if (s.startsWith('<!--') || s.startsWith('<![CDATA[')) why = 'unterminated comment or CDATA section';
@@ -74,7 +80,7 @@ function unreadable(xml: string, pos: number): XmlRpcDecodeError {
 function parse(input: string | Uint8Array, root: 'methodCall' | 'methodResponse', maxBytes: number, maxDepth: number): Parsed {
   let xml = toText(input, maxBytes);
   const bad = NON_XML_CHAR.exec(xml);
-  if (bad) throw new XmlRpcDecodeError(`character U+${bad[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')} at offset ${bad.index} is not allowed in XML`);
+  if (bad) throw new XmlRpcDecodeError(`character ${charName(bad[0])} at offset ${bad.index} is not allowed in XML`);
   if (xml.includes('\r')) xml = xml.replace(/\r\n?/g, '\n');
 
   let pos = 0;
@@ -175,36 +181,72 @@ function parse(input: string | Uint8Array, root: 'methodCall' | 'methodResponse'
         if (f.kids === 0) throw fail('<methodCall> without <methodName>');
         return;
       case 'methodResponse':
-        if (f.kids === 0 || (out.fault === undefined && out.params.length !== 1)) throw fail('a response carries exactly one param or a fault');
+        if (f.kids === 0 || (out.fault === undefined && out.params.length !== 1)) {
+          throw fail('a response carries exactly one param or a fault');
+        }
         return;
       // params: nothing to check
     }
   };
 
-  const text = (t: string, isData: boolean): void => {
+  // Character data is content in TEXT_ELEMENTS; elsewhere only whitespace may appear.
+  const text = (start: number, end: number, isData: boolean): void => {
     const f = stack[top];
-    if (!f || !TEXT_ELEMENTS.has(f.tag)) {
-      if (NON_WS.test(t)) throw fail(`unexpected text ${show(t)}${f ? ` in <${f.tag}>` : ''}`);
+    if (f && TEXT_ELEMENTS.has(f.tag)) {
+      const t = xml.slice(start, end);
+      if (isData && t.includes(']]>')) throw fail('"]]>" in text');
+      f.text += isData && t.includes('&') ? decodeRefs(t) : t;
       return;
     }
-    if (isData && t.includes(']]>')) throw fail('"]]>" in text');
-    f.text += isData && t.includes('&') ? decodeRefs(t) : t;
+    WS_RUN.lastIndex = start;
+    WS_RUN.test(xml);
+    if (WS_RUN.lastIndex < end) {
+      throw fail(`unexpected text ${show(xml.slice(start, Math.min(end, start + 41)))}${f ? ` in <${f.tag}>` : ''}`);
+    }
   };
 
-  while (pos < xml.length) {
-    TOKEN.lastIndex = pos;
-    const m = TOKEN.exec(xml);
-    if (!m) throw unreadable(xml, pos);
-    if (m[1] !== undefined) text(m[1], true);
-    else if (m[2] !== undefined) {
-      open(m[2]);
-      if (m[3]) close();
-    } else if (m[4] !== undefined) {
+  // indexOf finds each '<' and '>' and a well-formed tag name is looked up
+  // whole; the TAG regex only runs for odd or broken markup.
+  const len = xml.length;
+  while (pos < len) {
+    if (xml.charCodeAt(pos) !== 0x3c) {
+      let end = xml.indexOf('<', pos);
+      if (end < 0) end = len;
+      text(pos, end, true);
+      pos = end;
+      continue;
+    }
+    const c1 = xml.charCodeAt(pos + 1);
+    if (c1 === 0x21) {
+      // <!
+      const cdata = xml.startsWith('<![CDATA[', pos);
+      if (!cdata && !xml.startsWith('<!--', pos)) throw unreadable(xml, pos);
+      const end = cdata ? xml.indexOf(']]>', pos + 9) : xml.indexOf('-->', pos + 4);
+      if (end < 0) throw unreadable(xml, pos);
+      if (cdata) text(pos + 9, end, false);
+      pos = end + 3;
+      continue;
+    }
+    const gt = xml.indexOf('>', pos + 1);
+    if (gt < 0) throw unreadable(xml, pos);
+    const closing = c1 === 0x2f;
+    const selfClosing = !closing && xml.charCodeAt(gt - 1) === 0x2f;
+    let tag = TAG_NAMES.get(xml.slice(closing ? pos + 2 : pos + 1, selfClosing ? gt - 1 : gt));
+    if (tag === undefined) {
+      // Whitespace before '>', an unknown name, or not a tag at all.
+      const m = TAG.exec(xml.slice(pos, gt + 1));
+      if (!m || (closing && m[3])) throw unreadable(xml, pos);
+      tag = m[2]!;
+    }
+    if (closing) {
       const f = stack[top];
-      if (!f || f.tag !== m[4]) throw fail(f ? `</${m[4]}> closes <${f.tag}>` : `unexpected </${m[4]}>`);
+      if (!f || f.tag !== tag) throw fail(f ? `</${tag}> closes <${f.tag}>` : `unexpected </${tag}>`);
       close();
-    } else if (m[5] !== undefined) text(m[5], false);
-    pos = TOKEN.lastIndex;
+    } else {
+      open(tag);
+      if (selfClosing) close();
+    }
+    pos = gt + 1;
   }
   if (top >= 0) throw fail(`unexpected end of input inside <${stack[top]!.tag}>`);
   if (!rootSeen) throw fail(`no <${root}> element`);

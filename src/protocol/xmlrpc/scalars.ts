@@ -1,5 +1,5 @@
 /** Character data of XML-RPC scalar elements → values, strictly but as xmlrpclib reads them. */
-import { I64_MAX, I64_MIN, XmlRpcDecodeError } from './types.js';
+import { I64_MAX, I64_MIN, NON_XML_CHAR, XmlRpcDecodeError } from './types.js';
 
 const REF = /&(?:#x([0-9A-Fa-f]{1,6});|#([0-9]{1,7});|(amp|lt|gt|quot|apos);)?/g;
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -16,10 +16,11 @@ export const show = (s: string): string => JSON.stringify(s.length > 40 ? `${s.s
 export function decodeRefs(text: string): string {
   return text.replace(REF, (ref, hex: string | undefined, dec: string | undefined, name: string | undefined) => {
     if (name !== undefined) return PREDEFINED[name]!;
-    if (hex === undefined && dec === undefined) throw new XmlRpcDecodeError(`bad entity reference near ${show(ref)}: only &amp; &lt; &gt; &quot; &apos; and &#…; exist`);
+    if (hex === undefined && dec === undefined) {
+      throw new XmlRpcDecodeError(`bad entity reference near ${show(ref)}: only &amp; &lt; &gt; &quot; &apos; and &#…; exist`);
+    }
     const cp = hex !== undefined ? parseInt(hex, 16) : Number(dec);
-    const ok = cp === 0x9 || cp === 0xa || cp === 0xd || (cp >= 0x20 && cp <= 0xd7ff) || (cp >= 0xe000 && cp <= 0xfffd) || (cp >= 0x10000 && cp <= 0x10ffff);
-    if (!ok) throw new XmlRpcDecodeError(`character reference ${ref} is not an XML character`);
+    if (cp > 0x10ffff || NON_XML_CHAR.test(String.fromCodePoint(cp))) throw new XmlRpcDecodeError(`character reference ${ref} is not an XML character`);
     return String.fromCodePoint(cp);
   });
 }
@@ -55,7 +56,7 @@ export function parseBase64(text: string): Buffer {
   return Buffer.from(b64, 'base64');
 }
 
-/** xmlrpclib writes YYYYMMDDTHH:MM:SS (no zone; xend's clock is UTC here); ISO 8601 extended forms too. */
+/** xmlrpclib's YYYYMMDDTHH:MM:SS carries no zone: read as UTC, as we write it. ISO 8601 extended forms too. */
 export function parseDateTime(text: string): Date {
   const m = DATETIME.exec(text);
   if (m) {
@@ -63,7 +64,9 @@ export function parseDateTime(text: string): Date {
     const date = new Date(0);
     date.setUTCFullYear(Number(y), Number(mo) - 1, Number(d));
     date.setUTCHours(Number(h), Number(mi), Number(s), Number(frac.slice(0, 3).padEnd(3, '0')));
-    const valid = date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(mo) - 1 && Number(h) < 24 && Number(mi) < 60 && Number(s) < 60;
+    // setUTC* roll 30 Feb over to March: a changed day or month means invalid.
+    const valid =
+      date.getUTCDate() === Number(d) && date.getUTCMonth() === Number(mo) - 1 && Number(h) < 24 && Number(mi) < 60 && Number(s) < 60;
     if (valid) {
       if (zone !== 'Z') {
         const minutes = Number(zone.slice(1, 3)) * 60 + (zone.length > 3 ? Number(zone.slice(-2)) : 0);

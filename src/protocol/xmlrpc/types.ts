@@ -40,6 +40,9 @@ export class XmlRpcEncodeError extends TypeError {
 /** Nesting of arrays/structs allowed by default in either direction. */
 export const DEFAULT_MAX_DEPTH = 256;
 
+/** "U+0001", for messages about a character. */
+export const charName = (c: string): string => `U+${c.charCodeAt(0).toString(16).toUpperCase().padStart(4, '0')}`;
+
 /** Not an XML 1.0 Char: C0 controls but TAB/LF/CR, U+FFFE/FFFF, unpaired surrogates. */
 export const NON_XML_CHAR =
   /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;

@@ -1,0 +1,62 @@
+import { readFileSync } from 'node:fs';
+import { HostsAllow } from './hosts-allow.js';
+import { beyondLoopback, describeEndpoint, listen, type Endpoint, type Listener } from './listen.js';
+import { xmlRpcHandler } from './xmlrpc.js';
+import { httpHandler } from './http.js';
+import type { Method } from '../methods.js';
+import type { XendSettings } from '../settings.js';
+import type { XendPaths } from '../../config/paths.js';
+import type { Logger } from '../log.js';
+
+const MAX_XMLRPC_REQUEST_BYTES = 4 << 20;
+
+interface Planned {
+  endpoint: Endpoint;
+  protocol: 'XML-RPC' | 'HTTP';
+}
+
+/** Which management servers xend-config.sxp switches on, and where (xend-reference §1–§2). */
+export function plannedServers(s: XendSettings, paths: XendPaths): Planned[] {
+  const o = s.options;
+  const group = o['xend-unix-socket-group'] || undefined;
+  const planned: Planned[] = [];
+  if (o['xend-unix-xmlrpc-server']) planned.push({ protocol: 'XML-RPC', endpoint: { kind: 'unix', path: paths.xmlrpcSocket, ...(group && { group }) } });
+  if (o['xend-tcp-xmlrpc-server']) {
+    const key = o['xend-tcp-xmlrpc-server-ssl-key-file'];
+    const cert = o['xend-tcp-xmlrpc-server-ssl-cert-file'];
+    const tls = key && cert ? { key: readFileSync(String(key)), cert: readFileSync(String(cert)) } : undefined;
+    planned.push({
+      protocol: 'XML-RPC',
+      endpoint: { kind: 'tcp', host: String(o['xend-tcp-xmlrpc-server-address']) || 'localhost', port: Number(o['xend-tcp-xmlrpc-server-port']), ...(tls && { tls }) },
+    });
+  }
+  // xend's '' meant every address; here it means localhost, and all addresses must be asked for.
+  if (o['xend-http-server']) planned.push({ protocol: 'HTTP', endpoint: { kind: 'tcp', host: String(o['xend-address']) || 'localhost', port: Number(o['xend-port']) } });
+  if (o['xend-unix-server']) planned.push({ protocol: 'HTTP', endpoint: { kind: 'unix', path: s.httpUnixPath, ...(group && { group }) } });
+  return planned;
+}
+
+/** Starts every configured management server; on any failure stops those already started and rethrows. */
+export async function startManagementServers(s: XendSettings, paths: XendPaths, methods: Map<string, Method>, log: Logger, trace?: (line: string) => void): Promise<Listener[]> {
+  const hostsAllow = new HostsAllow(String(s.options['xend-hosts-allow']));
+  const xmlrpc = xmlRpcHandler({ methods, maxRequestBytes: MAX_XMLRPC_REQUEST_BYTES, ...(trace && { trace }) });
+  const http = httpHandler(methods);
+  const started: Listener[] = [];
+  try {
+    for (const p of plannedServers(s, paths)) {
+      const listener = await listen(p.protocol === 'HTTP' ? http : xmlrpc, p.endpoint, {
+        hostsAllow,
+        onDenied: (address, name) => log.warning(`Rejected connection from ${address} (${name}).`),
+      });
+      started.push(listener);
+      log.info(`${p.protocol} server listening on ${describeEndpoint(p.endpoint)}`);
+      if (p.endpoint.kind === 'tcp' && !p.endpoint.tls && beyondLoopback(p.endpoint.host)) {
+        log.warning(`${p.protocol} server on ${describeEndpoint(p.endpoint)} listens beyond loopback without TLS: anyone who reaches it controls every domain`);
+      }
+    }
+  } catch (err) {
+    await Promise.all(started.map((l) => l.close()));
+    throw err;
+  }
+  return started;
+}

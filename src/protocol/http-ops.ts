@@ -1,0 +1,30 @@
+/**
+ * The legacy HTTP API's POST operations on `/xend/domain/<dom>` (SrvDomain.py)
+ * and the XML-RPC methods they are the same call as. The server dispatches
+ * through this table and the HTTP transport inverts it, so both always agree.
+ */
+export interface DomainOp {
+  op: string;
+  method: string;
+  /** Form fields, in the method's positional order after the domain. */
+  fields: readonly string[];
+  /** 202 Accepted for the ops xend ran "in the background", 200 otherwise. */
+  accepted: boolean;
+}
+
+export const DOMAIN_OPS: readonly DomainOp[] = [
+  { op: 'pause', method: 'xend.domain.pause', fields: [], accepted: false },
+  { op: 'unpause', method: 'xend.domain.unpause', fields: [], accepted: false },
+  { op: 'shutdown', method: 'xend.domain.shutdown', fields: ['reason'], accepted: true },
+  { op: 'destroy', method: 'xend.domain.destroy', fields: [], accepted: true },
+  { op: 'rename', method: 'xend.domain.setName', fields: ['name'], accepted: true },
+  { op: 'mem_target_set', method: 'xend.domain.setMemoryTarget', fields: ['target'], accepted: false },
+  { op: 'set_vcpus', method: 'xend.domain.setVCpuCount', fields: ['vcpus'], accepted: false },
+  { op: 'vcpuinfo', method: 'xend.domain.getVCPUInfo', fields: [], accepted: false },
+  { op: 'wait_for_devices', method: 'xend.domain.waitForDevices', fields: [], accepted: true },
+  // Not in xend: xm's `reboot -w` needs the restart count over every transport.
+  { op: 'get_restart_count', method: 'xend.domain.getRestartCount', fields: [], accepted: false },
+];
+
+export const opByName = new Map(DOMAIN_OPS.map((o) => [o.op, o]));
+export const opByMethod = new Map(DOMAIN_OPS.map((o) => [o.method, o]));

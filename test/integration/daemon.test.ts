@@ -1,0 +1,170 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { readFileSync, statSync, existsSync, writeFileSync } from 'node:fs';
+import { TestXend, eventually } from '../helpers/xend.js';
+
+describe('xend start/status/stop/restart', () => {
+  let x: TestXend;
+  before(() => {
+    x = new TestXend();
+  });
+  after(() => x.dispose());
+
+  test('status is 3 and silent before start', async () => {
+    const r = await x.xend('status');
+    assert.equal(r.code, 3);
+    assert.equal(r.stdout, '');
+  });
+
+  test('start returns 0 once the socket listens; status 0; pidfile and socket modes', async () => {
+    const r = await x.xend('start');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal((await x.xend('status')).code, 0);
+    const pid = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
+    assert.ok(pid > 0);
+    assert.equal(statSync(x.path('var/run/xend/xmlrpc.sock')).mode & 0o777, 0o600);
+    assert.equal(statSync(x.path('var/run/xend')).mode & 0o777, 0o700);
+    const list = await x.xm('list');
+    assert.equal(list.code, 0, list.stderr);
+    assert.match(list.stdout, /^Domain-0 +0 /m);
+  });
+
+  test('start when running is a no-op with status 0', async () => {
+    const pid = readFileSync(x.path('var/run/xend.pid'), 'utf8');
+    assert.equal((await x.xend('start')).code, 0);
+    assert.equal(readFileSync(x.path('var/run/xend.pid'), 'utf8'), pid);
+  });
+
+  test('status --json reports pid, version, sockets and the log file', async () => {
+    const r = await x.xend('status', '--json');
+    assert.equal(r.code, 0);
+    const s = JSON.parse(r.stdout);
+    assert.equal(s.running, true);
+    assert.equal(s.pid, Number(readFileSync(x.path('var/run/xend.pid'), 'utf8')));
+    assert.deepEqual(s.sockets, [x.path('var/run/xend/xmlrpc.sock')]);
+    assert.equal(s.logFile, x.path('var/log/xen/xend.log'));
+    assert.equal(s.hypervisor, 'sim');
+    assert.ok(s.uptime >= 0);
+  });
+
+  test('the log is in xend format', () => {
+    const log = readFileSync(x.path('var/log/xen/xend.log'), 'utf8');
+    assert.match(log, /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \d+\] INFO \(SrvDaemon:\d+\) Xend Daemon started$/m);
+  });
+
+  test('stop waits for the worker; status 3; restart brings it back with a new pid', async () => {
+    const pid = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
+    assert.equal((await x.xend('stop')).code, 0);
+    assert.throws(() => process.kill(pid, 0));
+    assert.equal((await x.xend('status')).code, 3);
+    assert.equal(existsSync(x.path('var/run/xend.pid')), false);
+    const unreachable = await x.xm('list');
+    assert.equal(unreachable.code, 1);
+    assert.equal(unreachable.stderr, 'Error: Unable to connect to xend: No such file or directory. Is xend running?\n');
+    assert.equal((await x.xend('restart')).code, 0);
+    assert.equal((await x.xend('restart')).code, 0);
+    const pid2 = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
+    assert.notEqual(pid2, pid);
+    assert.equal((await x.xm('list')).code, 0);
+  });
+
+  test('stop when not running exits 0', async () => {
+    await x.xend('stop');
+    assert.equal((await x.xend('stop')).code, 0);
+  });
+
+  test('no argument prints the usage and exits 1; an unknown one says so', async () => {
+    const none = await x.xend();
+    assert.equal(none.code, 1);
+    assert.match(none.stdout, /^usage: xend \{start\|stop\|reload\|restart/);
+    const bad = await x.xend('bogus');
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stdout, 'not an option: bogus\n');
+  });
+});
+
+describe('guests survive the daemon', () => {
+  let x: TestXend;
+  before(async () => {
+    x = await TestXend.start();
+  });
+  after(() => x.dispose());
+
+  test('a created domain survives xend restart and kill -9 of the worker', async () => {
+    const c = await x.xm('create', '/dev/null', 'name=keeper', 'memory=64');
+    assert.equal(c.code, 0, c.stderr);
+    const id = (await x.xm('domid', 'keeper')).stdout.trim();
+    assert.equal((await x.xend('restart')).code, 0);
+    assert.equal((await x.xm('domid', 'keeper')).stdout.trim(), id);
+
+    const pid = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    // The monitor restarts the worker: a new pid, the same domain.
+    await eventually(async () => {
+      const now = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
+      return now !== pid && (await x.xm('domid', 'keeper')).stdout.trim() === id;
+    }, 15_000);
+    assert.match(readFileSync(x.path('var/log/xen/xend-debug.log'), 'utf8'), /Xend died due to signal 9!  Restarting it\./);
+    assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), new RegExp(`Recreating domain ${id}, UUID `));
+  });
+
+  test('a shutdown requested before a crash completes after it', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=leaver', 'memory=64')).code, 0);
+    assert.equal((await x.xm('shutdown', 'leaver')).code, 0);
+    const pid = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
+    process.kill(pid, 'SIGKILL');
+    await eventually(async () => {
+      const r = await x.xm('list', 'leaver');
+      return r.code === 3;
+    }, 15_000);
+  });
+});
+
+describe('xend-config.sxp errors', () => {
+  test('a bad value stops the start with name, file and line', async () => {
+    const x = new TestXend('(logfile /tmp/ignored)\n(dom0-min-mem lots)\n');
+    try {
+      const r = await x.xend('start');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /invalid xend config dom0-min-mem: expected int: lots \(xend-config\.sxp:2\)/);
+      assert.equal((await x.xend('status')).code, 3);
+    } finally {
+      await x.dispose();
+    }
+  });
+
+  test('an unknown option is a warning in the log', async () => {
+    const x = await TestXend.start('(no-such-option 1)\n');
+    try {
+      assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), /WARNING .*no-such-option/);
+    } finally {
+      await x.dispose();
+    }
+  });
+
+  test('reload re-reads the config: the log level changes without touching domains', async () => {
+    const x = await TestXend.start('(loglevel DEBUG)\n');
+    try {
+      assert.equal((await x.xm('create', '/dev/null', 'name=stay', 'memory=64')).code, 0);
+      writeFileSync(x.path('etc/xen/xend-config.sxp'), '(loglevel INFO)\n');
+      assert.equal((await x.xend('reload')).code, 0);
+      await eventually(async () => /Restarting all XML-RPC/.test(readFileSync(x.path('var/log/xen/xend.log'), 'utf8')));
+      await eventually(async () => (await x.xm('list', 'stay')).code === 0);
+    } finally {
+      await x.dispose();
+    }
+  });
+
+  test('a socket path that cannot be bound fails the start with the reason', async () => {
+    const x = new TestXend();
+    try {
+      // A plain file where the socket's directory must go.
+      x.writeFile('var/run/xend', 'not a directory');
+      const r = await x.xend('start');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /Error: xend failed to start: /);
+    } finally {
+      await x.dispose();
+    }
+  });
+});

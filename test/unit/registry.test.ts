@@ -1,0 +1,54 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { COMMANDS, findCommand } from '../../src/cli/registry.js';
+import { commandHelp, longHelp, shortHelp } from '../../src/cli/help.js';
+
+// virsh's self-test idea: walk the registry and check every entry is complete.
+test('every command is complete: help, usage, a loadable handler with run and text', async () => {
+  const names = new Set<string>();
+  for (const c of COMMANDS) {
+    assert.ok(!names.has(c.name), `duplicate ${c.name}`);
+    names.add(c.name);
+    assert.ok(c.help.length > 0, `${c.name} has help`);
+    assert.ok(c.min <= c.max, `${c.name} arg bounds`);
+    const m = await c.load();
+    assert.equal(typeof m.run, 'function', `${c.name}.run`);
+    assert.equal(typeof m.text, 'function', `${c.name}.text`);
+    assert.ok(commandHelp(c).startsWith(`Usage: xm ${c.name} ${c.usage}\n\n${c.help}\n`));
+    assert.ok(longHelp().includes(` ${c.name.padEnd(20)} `), `${c.name} in xm help`);
+  }
+});
+
+test('every domain argument says which domains it accepts (for completion)', () => {
+  for (const c of COMMANDS) {
+    for (const a of c.args) {
+      if (a.kind === 'domain') assert.ok(a.domains, `${c.name} ${a.name}`);
+    }
+  }
+});
+
+test('options: unique long and short names per command', () => {
+  for (const c of COMMANDS) {
+    const longs = c.options.map((o) => o.long);
+    const shorts = c.options.flatMap((o) => (o.short ? [o.short] : []));
+    assert.equal(new Set(longs).size, longs.length, c.name);
+    assert.equal(new Set(shorts).size, shorts.length, c.name);
+  }
+});
+
+test('lookup: exact, alias, unique prefix longer than one letter', () => {
+  assert.equal(findCommand('list')?.spec.name, 'list');
+  assert.equal(findCommand('li')?.spec.name, 'list');
+  assert.equal(findCommand('l'), undefined);
+  assert.equal(findCommand('balloon')?.deprecatedAlias, 'balloon');
+  assert.equal(findCommand('d'), undefined);
+  assert.equal(findCommand('dm')?.spec.name, 'dmesg');
+  assert.equal(findCommand('do'), undefined, 'domid and domname share the prefix');
+});
+
+test('help rows use xm layout: " %-20s %-50s", wrapped descriptions indented 22', () => {
+  const help = longHelp();
+  assert.ok(help.startsWith('Usage: xm <subcommand> [args]\n\nControl, list, and manipulate Xen guest instances.\n\nxm full list of subcommands:\n\n'));
+  assert.match(help, /^ vcpu-set {13}Set the number of active VCPUs allowed for the {4}\n {22}domain\. {43}\n/m);
+  assert.match(shortHelp(), /\n\nFor a complete list of subcommands run 'xm help'\.\n$/);
+});
