@@ -45,6 +45,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     io.stdout(longHelp());
     return 0;
   }
+  if (word === '__complete') {
+    // Tab completion: no handler is loaded, one short round trip to xend at most.
+    const { complete } = await import('./complete.js');
+    return complete(rest, io);
+  }
   if (word === '--version' || word === '-V') {
     io.stdout(`xm ${VERSION}\n`);
     return 0;
