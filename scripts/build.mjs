@@ -1,14 +1,16 @@
 // Bundles the two programs with esbuild: ESM, one chunk per lazily imported command,
 // so `xm list` parses only what it runs. Type checking is tsc's job (npm test).
 import { build } from 'esbuild';
-import { readFileSync, rmSync } from 'node:fs';
+import { readFileSync, renameSync, rmSync } from 'node:fs';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
 
-rmSync(new URL('../dist', import.meta.url), { recursive: true, force: true });
+// Built beside dist/ and swapped in, so programs running from dist/ never see it half-written.
+const dist = new URL('../dist', import.meta.url).pathname;
+const next = `${dist}.next-${process.pid}`;
 await build({
   entryPoints: { xm: 'src/cli/main.ts', xend: 'src/daemon/main.ts' },
-  outdir: 'dist',
+  outdir: next,
   bundle: true,
   splitting: true,
   format: 'esm',
@@ -25,3 +27,11 @@ await build({
     js: "import { createRequire as __xmCreateRequire } from 'node:module'; const require = __xmCreateRequire(import.meta.url);",
   },
 });
+rmSync(`${dist}.old-${process.pid}`, { recursive: true, force: true });
+try {
+  renameSync(dist, `${dist}.old-${process.pid}`);
+} catch {
+  // first build: nothing to move aside
+}
+renameSync(next, dist);
+rmSync(`${dist}.old-${process.pid}`, { recursive: true, force: true });

@@ -24,6 +24,7 @@ import {
   runConfigScript,
   truthy,
   typeName,
+  type ConfigScriptResult,
   type PythonHost,
   type PyValue,
 } from './python/index.js';
@@ -202,7 +203,7 @@ export function loadDomainConfig(input: DomainConfigInput): LoadedDomainConfig {
   const env = input.env ?? input.host?.env ?? process.env;
   const values = defaultValues(env);
   const { specified, scriptVars } = applyCommandLine(values, input.cmdVars ?? {});
-  let script;
+  let script: ConfigScriptResult;
   try {
     script = runConfigScript(input.source, { file: input.file, vars: scriptVars, host: input.host });
   } catch (e) {
@@ -279,12 +280,15 @@ function parseIntBase(text: string, base: 10 | 16): bigint {
   return negative ? -magnitude : magnitude;
 }
 
-/** An option value in the SXP: ints as numbers (longs as bigints), lists and tuples as lists. */
-function toSxp(value: PyValue): Sxp {
+/** An option value in the SXP: ints as numbers (beyond 2^53 as bigints), lists and tuples as lists. */
+function toSxp(value: PyValue, enclosing: readonly PyValue[] = []): Sxp {
   if (value === null || typeof value === 'string' || typeof value === 'boolean' || typeof value === 'number') return value;
   if (typeof value === 'bigint') return Number.isSafeInteger(Number(value)) ? Number(value) : value;
-  if (Array.isArray(value)) return value.map(toSxp);
-  if (value instanceof PyTuple) return value.items.map(toSxp);
+  // xmlrpclib's refusals, which is where such values failed in xm.
+  if (enclosing.includes(value)) throw new DomainConfigError('cannot marshal recursive sequences');
+  const inner = (items: readonly PyValue[]) => items.map((x) => toSxp(x, [...enclosing, value]));
+  if (Array.isArray(value)) return inner(value);
+  if (value instanceof PyTuple) return inner(value.items);
   throw new DomainConfigError(`cannot marshal <type '${typeName(value)}'> objects`);
 }
 
@@ -504,7 +508,7 @@ function pciDeviceSxp(device: PyTuple): Sxp {
     ['vdevfn', vdevfn],
     ['key', key],
   ]);
-  if (opts.length > 0) fields.set('opts', opts.map(toSxp));
+  if (opts.length > 0) fields.set('opts', opts.map((o) => toSxp(o)));
   const order = new Py2KeyOrder(fields.keys());
   const entries = order.keys().flatMap((k): Sxp[] => (k === 'opts' ? (fields.get(k) as Sxp[]).map((o) => [k, o]) : [[k, fields.get(k)!]]));
   return ['dev', ...entries];

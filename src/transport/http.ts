@@ -46,7 +46,9 @@ export class HttpTransport implements Transport {
 
   private async send(req: Http, timeoutMs?: number): Promise<{ status: number; type: string; body: string }> {
     // undici is loaded only when this transport is used: it costs ~80 ms of startup.
-    const { Agent, request } = await import('undici');
+    const mod = await import('undici');
+    // Bundled CommonJS: the named exports hang off the default export.
+    const { Agent, request } = ((mod as unknown as { default?: typeof mod }).default ?? mod) as typeof mod;
     const socketPath = 'socketPath' in this.address ? this.address.socketPath : undefined;
     this.dispatcher ??= new Agent({ connect: { timeout: CONNECT_TIMEOUT_MS, ...(socketPath && { socketPath }) } });
     try {

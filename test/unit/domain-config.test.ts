@@ -281,9 +281,10 @@ test('xmexample2 and xmexample3 need vmid: name, disks and kernel args follow it
   assert.equal(three.values.get('hostname'), 'domain-3.xeno');
 
   const source = readFileSync(join(EXAMPLES, 'xmexample2'), 'utf8');
-  assert.equal(configError(() => load(source)), "int() argument must be a string or a number, not 'NoneType'");
-  assert.equal(configError(() => load(source, { cmdVars: { vmid: '0' } })), '');
-  assert.equal(configError(() => load(source, { cmdVars: { vmid: 'x' } })), "invalid literal for int() with base 10: 'x'");
+  // opts.py's Var.doCheck prefixed the variable's name.
+  assert.equal(configError(() => load(source)), "vmid - int() argument must be a string or a number, not 'NoneType'");
+  assert.equal(configError(() => load(source, { cmdVars: { vmid: '0' } })), 'vmid - ');
+  assert.equal(configError(() => load(source, { cmdVars: { vmid: 'x' } })), "vmid - invalid literal for int() with base 10: 'x'");
 });
 
 test('the nics option of the 3.0 examples gives the deprecation warnings', () => {
@@ -508,6 +509,27 @@ test('bootloader, pool, cpus list, backends and the HVM display', () => {
   const hvm = loadDomainConfig({ file: 'h', source: "builder = 'hvm'\nkernel = 'hvmloader'", env: { DISPLAY: ':0', HOME: '/h' } });
   assert.match(show(children(hvm.sxp, 'image')[0]!), /\(display :0\) .*\(xauthority \/h\/\.Xauthority\)/);
   assert.equal(configError(() => load("cpuid = ['1:eax=0x1']")), 'cpuid and cpuid_check are not supported by this xm');
+});
+
+test('a list that contains itself cannot become SXP', () => {
+  assert.equal(configError(() => load("cpus = ['1']\ncpus.append(cpus)")), 'cannot marshal recursive sequences');
+});
+
+test('the script sees the host it is given', () => {
+  const host = {
+    uname: () => ['Linux', 'dom0', '4.4', '#1', 'armv7l'] as const,
+    env: { HOME: '/home/x' },
+    cwd: () => '/srv',
+    exists: (p: string) => p === '/srv/images/disk.img',
+    isFile: () => true,
+    isDir: () => false,
+    interfaceAddress: () => null,
+  };
+  const source = "import os\nname = os.uname()[1] + '-' + os.uname()[4]\nif os.path.exists('/srv/images/disk.img'):\n    disk = ['file:/srv/images/disk.img,xvda,w']";
+  const { values } = loadDomainConfig({ file: 'f', source, host });
+  assert.equal(values.get('name'), 'dom0-armv7l');
+  assert.deepEqual(values.get('disk'), ['file:/srv/images/disk.img,xvda,w']);
+  assert.equal(values.get('xauthority'), '/home/x/.Xauthority', "the host's environment is the default env");
 });
 
 test('makeConfig leaves the values it is given untouched', () => {

@@ -2,6 +2,7 @@ import { readFileSync, statSync } from 'node:fs';
 import { CliError } from '../errors.js';
 import { xendPaths } from '../../config/paths.js';
 import { loadDomainConfig, findConfigFile, DomainConfigError } from '../../config/domain-config.js';
+import { PythonUnsupportedError } from '../../config/python/index.js';
 import { parseFirst, prettyPrint, SxpParseError } from '../../sxp/index.js';
 import { domainJson } from '../render/domains.js';
 import type { CommandContext } from '../context.js';
@@ -96,6 +97,7 @@ function evaluate(file: string, ctx: CommandContext, vars: Record<string, string
     return sxp;
   } catch (err) {
     if (err instanceof DomainConfigError) throw new CliError(err.message);
+    if (err instanceof PythonUnsupportedError) throw new CliError(`${file}: ${err.message} (xm evaluates config files natively; see xmdomain.cfg(5))`);
     throw err;
   }
 }

@@ -185,6 +185,8 @@ export function makeBuiltins(rt: Runtime): Map<string, PyValue> {
   const optional = (name: string, args: PyValue[], kwargs: Kwargs) => bindArgs(name, args, kwargs, ['x'], 0)[0];
 
   const table: Record<string, PyValue> = {
+    // execfile() with empty globals finds __name__ in the builtins module.
+    __name__: '__builtin__',
     int: type('int', (args, kwargs) => {
       const [x, base] = bindArgs('int', args, kwargs, ['x', 'base'], 0);
       return x === undefined ? 0n : toInt(x, base);

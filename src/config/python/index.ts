@@ -10,7 +10,7 @@ import { Interpreter } from './interpreter.js';
 import { nodeHost, type PythonHost } from './modules.js';
 import { parse } from './parser.js';
 import { bindArgs, builtin, expectStr, type Runtime } from './runtime.js';
-import { PyObject, truthy, type PyValue } from './values.js';
+import { PyException, PyObject, PyRaise, exceptionMessage, truthy, type PyValue } from './values.js';
 
 export { PythonRuntimeError, PythonSyntaxError, PythonUnsupportedError } from './errors.js';
 export { nodeHost, type PythonHost } from './modules.js';
@@ -42,8 +42,8 @@ export interface ConfigScriptResult {
   readonly stderr: string;
 }
 
-export const DEFAULT_MAX_STEPS = 1_000_000;
-export const DEFAULT_MAX_DEPTH = 200;
+const DEFAULT_MAX_STEPS = 1_000_000;
+const DEFAULT_MAX_DEPTH = 200;
 
 /** Names `from xen.util.ip import *` and `from xen.xm.help import Vars` bind that the subset lacks. */
 const UNAVAILABLE_PRELOADS = new Set(['socket', 'struct', 'errno', 'util', 'Vars']);
@@ -100,7 +100,14 @@ function xmVars(namespace: Map<string, PyValue>, rt: Runtime): PyObject {
         builtin('check', (args, kwargs) => {
           bindArgs('check', args, kwargs, []);
           for (const { name, check } of declared) {
-            if (truthy(check)) namespace.set(name, rt.call(check, [name, namespace.get(name) ?? null]));
+            if (!truthy(check)) continue;
+            try {
+              namespace.set(name, rt.call(check, [name, namespace.get(name) ?? null]));
+            } catch (e) {
+              // opts.py's Var.doCheck re-raised the same type as "<name> - <message>".
+              if (e instanceof PyRaise) throw new PyRaise(new PyException(e.exc.type, [`${name} - ${exceptionMessage(e.exc)}`]));
+              throw e;
+            }
           }
           return null;
         }),

@@ -114,7 +114,7 @@ export class Interpreter implements Runtime {
     this.tick(1);
     this.line = s.line;
     try {
-      return this.execute1(s, frame);
+      return this.dispatch(s, frame);
     } catch (e) {
       if (e instanceof PyRaise && e.line === 0) e.line = s.line;
       if (e instanceof PythonUnsupportedError) e.atLine(s.line);
@@ -122,7 +122,7 @@ export class Interpreter implements Runtime {
     }
   }
 
-  private execute1(s: Stmt, frame: Frame): Completion {
+  private dispatch(s: Stmt, frame: Frame): Completion {
     switch (s.k) {
       case 'expr':
         this.eval(s.value, frame);

@@ -33,7 +33,7 @@ function isSpace(c: string): boolean {
 }
 
 /** str.split / str.rsplit, including the whitespace-run form when sep is None. */
-export function splitString(s: string, sep: PyValue | undefined, maxsplit: number, fromRight: boolean): string[] {
+function splitString(s: string, sep: PyValue | undefined, maxsplit: number, fromRight: boolean): string[] {
   if (sep === undefined || sep === null) {
     const words: string[] = [];
     let rest = fromRight ? stripChars(s, null, false, true) : stripChars(s, null, true, false);

@@ -190,7 +190,7 @@ function stringModule(rt: Runtime): PyObject {
 // ---------------------------------------------------------------- xen.util.ip
 
 /** Bridge xen.util.ip falls back to when eth0 has no address. */
-export const NBE_BRIDGE = 'xen-br0';
+const NBE_BRIDGE = 'xen-br0';
 
 function inetAton(addr: string): bigint {
   const parts = addr.split('.');
@@ -206,7 +206,7 @@ function inetNtoa(n: bigint): string {
 }
 
 /** The functions `from xen.util.ip import *` puts into every config script's namespace. */
-export function xenIpFunctions(host: PythonHost): Record<string, PyValue> {
+function xenIpFunctions(host: PythonHost): Record<string, PyValue> {
   const lookup = (name: string, field: 'address' | 'netmask') =>
     builtin(name, (args, kwargs) => {
       const [dev = 'eth0'] = bindArgs(name, args, kwargs, ['dev'], 0);

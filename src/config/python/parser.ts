@@ -22,7 +22,8 @@ const HARMLESS_FUTURES = new Set(['absolute_import', 'with_statement', 'nested_s
 const MAX_NESTING = 100;
 
 export function parse(source: string): Module {
-  return new Parser(tokenize(source), source.split(/\r?\n|\r/)).module();
+  const text = source.replace(/^\uFEFF/, ''); // Python accepts a UTF-8 byte order mark
+  return new Parser(tokenize(text), text.split(/\r?\n|\r/)).module();
 }
 
 class Parser {

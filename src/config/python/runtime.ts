@@ -10,7 +10,7 @@ export interface Runtime {
 }
 
 /** Longest list or string the interpreter builds; a config script never needs more. */
-export const MAX_SEQUENCE = 10_000_000;
+const MAX_SEQUENCE = 10_000_000;
 
 export function checkSize(length: number | bigint): void {
   if (length > MAX_SEQUENCE) throw pyError(EXC.MemoryError);

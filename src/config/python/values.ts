@@ -268,18 +268,31 @@ export function pyRepr(v: PyValue): string {
     case 'string':
       return stringRepr(v);
   }
-  if (Array.isArray(v)) return `[${v.map(pyRepr).join(', ')}]`;
+  if (Array.isArray(v)) return unlessRecursive(v, '[...]', () => `[${v.map(pyRepr).join(', ')}]`);
   if (v instanceof PyTuple) {
     const inner = v.items.map(pyRepr).join(', ');
     return v.items.length === 1 ? `(${inner},)` : `(${inner})`;
   }
-  if (v instanceof PyDict) return `{${v.items().map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`;
+  if (v instanceof PyDict) return unlessRecursive(v, '{...}', () => `{${v.items().map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`);
   if (v instanceof PyFunction) return `<function ${v.name}>`;
   if (v instanceof PyBuiltin) return v.typeName ? `<type '${v.typeName}'>` : `<built-in function ${v.name}>`;
   if (v instanceof PyObject) return v.typeName === 'module' ? `<module '${pyStr(v.attrs.get('__name__') ?? '?')}'>` : `<${v.typeName} object>`;
   if (v instanceof PyExceptionType) return `<type 'exceptions.${v.name}'>`;
   const args = v.args.length === 1 ? `(${pyRepr(v.args[0]!)})` : pyRepr(new PyTuple(v.args));
   return `${v.type.name}${args}`;
+}
+
+const beingPrinted = new Set<object>();
+
+/** A list that contains itself prints as [...], as in Python. */
+function unlessRecursive(container: object, placeholder: string, print: () => string): string {
+  if (beingPrinted.has(container)) return placeholder;
+  beingPrinted.add(container);
+  try {
+    return print();
+  } finally {
+    beingPrinted.delete(container);
+  }
 }
 
 function stringRepr(s: string): string {
@@ -371,7 +384,7 @@ export function floatRepr(x: number): string {
 }
 
 /** Python 2's str(float): 12 significant digits, exponent form from 1e11 on, '.0' on whole numbers. */
-export function floatStr(x: number): string {
+function floatStr(x: number): string {
   const special = specialFloat(x);
   if (special !== null) return special;
   const rounded = significantDigits(x, 12);
@@ -379,7 +392,7 @@ export function floatStr(x: number): string {
   return sign(x) + (rounded.exp >= -4 && rounded.exp < 11 ? placePoint(digits, rounded.exp) : exponentForm(digits, rounded.exp));
 }
 
-export function exponentSuffix(exp: number): string {
+function exponentSuffix(exp: number): string {
   return `e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
 }
 
@@ -477,7 +490,7 @@ function compareSequences(a: readonly PyValue[], b: readonly PyValue[]): number 
 }
 
 /** A string key under which equal Python values (1, 1.0, True) collide, as Python's hash does. */
-export function hashKey(v: PyValue): string {
+function hashKey(v: PyValue): string {
   if (v === null) return 'N';
   switch (typeof v) {
     case 'boolean':

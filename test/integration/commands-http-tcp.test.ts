@@ -1,0 +1,3 @@
+import { commandSuite } from '../helpers/command-suite.js';
+
+commandSuite('http-tcp');
