@@ -16,7 +16,13 @@ export class HostsAllow {
     this.patterns = spec
       .split(' ')
       .filter(Boolean)
-      .map((p) => new RegExp(`^(?:${p})`));
+      .map((p) => {
+        try {
+          return new RegExp(`^(?:${p})`);
+        } catch (err) {
+          throw new Error(`invalid hosts-allow pattern '${p}': ${(err as Error).message}`);
+        }
+      });
   }
 
   get open(): boolean {

@@ -22,13 +22,26 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** Limits on every management connection: no slowloris, no unbounded idle sockets. */
+/** A connection that sends nothing for this long, with no request in progress, is closed. */
+const IDLE_MS = 10_000;
+
+/**
+ * Limits on every management connection: no slowloris, no unbounded idle
+ * sockets. A request xend is still working on (a migration, a save) keeps its
+ * connection however quiet it is.
+ */
 function harden(server: Server): Server {
-  server.headersTimeout = 10_000;
-  server.requestTimeout = 60_000;
+  server.headersTimeout = IDLE_MS;
   server.keepAliveTimeout = 5_000;
   server.maxHeadersCount = 500;
-  server.setTimeout(30_000, (socket) => socket.destroy());
+  const busy = new WeakMap<object, number>();
+  server.on('request', (req, res) => {
+    busy.set(req.socket, (busy.get(req.socket) ?? 0) + 1);
+    res.on('close', () => busy.set(req.socket, (busy.get(req.socket) ?? 1) - 1));
+  });
+  server.setTimeout(IDLE_MS, (socket) => {
+    if (!busy.get(socket)) socket.destroy();
+  });
   return server;
 }
 

@@ -1,0 +1,174 @@
+/**
+ * xm(1): the commands, their usage, help and options straight from the registry;
+ * the prose around them (states, exit status, environment, files, examples) here.
+ */
+import { COMMANDS, GLOBAL_OPTIONS } from '../registry.js';
+import { EXIT_TIMEOUT, EXIT_UNKNOWN_DOMAIN } from '../errors.js';
+import { POWER_STATE_NAMES } from '../../protocol/domain.js';
+import { Page, b, i, optionTag, ref, t } from './roff.js';
+import type { CommandSpec, DomainFilter, Group } from '../spec.js';
+
+/** The headings of xm(1), in its order. */
+export const GROUP_TITLES: Readonly<Record<Group, string>> = {
+  domain: 'DOMAIN SUBCOMMANDS',
+  host: 'XEN HOST SUBCOMMANDS',
+};
+
+const FILTER_TEXT: Readonly<Record<DomainFilter, string>> = {
+  any: '',
+  active: 'Any domain that is running (has a domain id).',
+  running: 'A running domain (state r or b).',
+  paused: 'A paused domain (state p).',
+};
+
+/** The six state letters of `xm list`, in their column order (xm(1), XendConfig). */
+export const STATE_LETTERS: readonly [string, string, string][] = [
+  ['r', 'running', 'The domain is currently running on a CPU.'],
+  [
+    'b',
+    'blocked',
+    'The domain is blocked, and not running or runnable. This happens when it waits for I/O or has gone to sleep because there was nothing else for it to do.',
+  ],
+  [
+    'p',
+    'paused',
+    'The domain has been paused, usually by an administrator running xm pause. A paused domain keeps its resources, such as memory, but the hypervisor does not schedule it.',
+  ],
+  ['s', 'shutdown', 'The guest OS has shut down, but the domain is not dying yet.'],
+  ['c', 'crashed', 'The domain has crashed. This state stays only when the domain is configured not to restart on a crash (on_crash, see xmdomain.cfg(5)).'],
+  ['d', 'dying', 'The domain is in the process of dying, but has not completely shut down or crashed.'],
+];
+
+/** Every exit status xm returns, with when. */
+export const EXIT_STATUSES: readonly [number, string][] = [
+  [0, 'Success.'],
+  [
+    1,
+    'Any error: a usage mistake (an unknown subcommand or option, a wrong number of arguments; xm exited 1 for these, so scripts testing for 1 keep working), xend unreachable or refusing the request, a bad config file. Also when xm is run without a subcommand, and for xm subcommand --help, as xm did.',
+  ],
+  [EXIT_UNKNOWN_DOMAIN, 'The domain named on the command line does not exist (Error: Domain \'name\' does not exist.), as xm 3.4 and later.'],
+  [EXIT_TIMEOUT, 'A --timeout ran out while waiting (shutdown -w, reboot -w), as timeout(1) does. Not in xm.'],
+];
+
+function synopsisOf(c: CommandSpec): string {
+  return `${b(`xm ${c.name}`)}${c.usage ? ` ${t(c.usage)}` : ''}`;
+}
+
+function command(page: Page, c: CommandSpec): void {
+  let body = t(c.help);
+  if (c.aliases?.length) body += `\n${t(`Also reachable as ${c.aliases.join(', ')} (deprecated; xm warns).`)}`;
+  const domainArgs = c.args.filter((a) => a.kind === 'domain' && a.domains && a.domains !== 'any');
+  for (const a of domainArgs) body += `\n${i(`<${a.name}>`)}: ${t(FILTER_TEXT[a.domains!])}`;
+  page.tp(synopsisOf(c), body);
+  const options = c.options.filter((o) => !o.hidden);
+  if (!options.length) return;
+  page.rs();
+  for (const o of options) {
+    page.tp(optionTag(o), t(o.desc) + (o.choices ? `\n${t('One of:')} ${o.choices.map((x) => b(x)).join(', ')}.` : ''));
+  }
+  page.re();
+}
+
+export function xmPage(version: string): string {
+  const page = new Page('XM', 1, `xend-suite ${version}`, 'Xen management');
+  page.sh('NAME').text(t('xm - Xen management user interface'));
+
+  page.sh('SYNOPSIS');
+  page.text(`${b('xm')} [${b('--json')}] [${b('--server')} ${i('URI')}] ${i('subcommand')} [${i('args')}]`).br();
+  page.text(`${b('xm help')}`).br();
+  page.text(`${b('xm')} ${i('subcommand')} ${b('--help')}`);
+
+  page.sh('DESCRIPTION');
+  page.text(
+    t(
+      'xm is the command-line interface for managing Xen guest domains. Each subcommand asks xend(8), the management daemon, to act, over the XML-RPC Unix socket by default or the server named by --server, XM_SERVER or xm-config.xml. xend must be running.',
+    ),
+  );
+  page.pp(
+    t(
+      'Subcommand names may be abbreviated to any unique prefix of two letters or more (xm li is xm list). A Domain argument is a domain name, a numeric domain id or a UUID. Most subcommands return as soon as xend has accepted the request: xm shutdown, for example, returns before the guest has shut down unless -w is given.',
+    ),
+  );
+  page.pp(
+    t(
+      'Output, messages and exit statuses are those of xm 4.4, so scripts written for it keep working. Additions (--json, --server, --timeout) are marked "not in xm".',
+    ),
+  );
+
+  page.sh('OPTIONS');
+  page.text(t('These options are accepted before the subcommand, and by every subcommand (not in xm):'));
+  for (const o of GLOBAL_OPTIONS) page.tp(optionTag(o), t(o.desc));
+  page.tp(`${b('-h')}, ${b('--help')}`, t('Before a subcommand: the full list of subcommands (as xm help). After one: its usage and options (exit status 1, as xm).'));
+  page.tp(`${b('-V')}, ${b('--version')}`, t('Print the version of xm.'));
+
+  for (const group of Object.keys(GROUP_TITLES) as Group[]) {
+    page.sh(GROUP_TITLES[group]);
+    for (const c of COMMANDS.filter((x) => x.group === group)) command(page, c);
+  }
+
+  page.sh('DOMAIN STATES');
+  page.text(
+    t(
+      'xm list shows a domain\'s state as six letters, one column each, in this order; a column shows - when its state does not apply (a running domain is r-----, a paused one --p---). A domain that is not running (a halted managed domain) has no state letters at all.',
+    ),
+  );
+  for (const [letter, name, text] of STATE_LETTERS) page.tp(`${b(letter)} \\- ${t(name)}`, t(text));
+  page.pp(
+    `${t('xm list --state selects by power state instead:')} ${POWER_STATE_NAMES.map((s) => b(s)).join(', ')} ${t('or')} ${b('all')}.`,
+  );
+
+  page.sh('JSON OUTPUT');
+  page.text(
+    t(
+      'With --json (not in xm), a subcommand that prints something prints one JSON document on stdout instead, carrying "version": 1; subcommands that report progress (shutdown -w, reboot -w) first print one JSON line per event. Errors are JSON on stdout too, {"version":1,"error":{"type":…,"message":…,"exit":…}}, with the same exit status. The records are documented in docs/json.md and described by the JSON Schema docs/xm-json.schema.json.',
+    ),
+  );
+
+  page.sh('EXIT STATUS');
+  for (const [code, text] of EXIT_STATUSES) page.tp(b(String(code)), t(text));
+
+  page.sh('ENVIRONMENT');
+  const env: [string, string][] = [
+    ['XM_SERVER', 'The URI of the xend to talk to when --server is not given: httpu:///path/to/xmlrpc.sock (XML-RPC on a Unix socket), http://host:8006 or https://host:8006 (XML-RPC over TCP). Default: httpu:///var/run/xend/xmlrpc.sock.'],
+    ['XM_CONFIG_FILE', 'The xm-config.xml that names the server when neither --server nor XM_SERVER does (default /etc/xen/xm-config.xml).'],
+    ['XEND_CONFIG', 'The xend-config.sxp that xm info -c reads (default /etc/xen/xend-config.sxp).'],
+    ['XEND_ROOT', 'A directory that prefixes every default path (/etc/xen, /var/run/xend, /var/log/xen, /var/lib/xend), so that xm finds a private xend started with the same XEND_ROOT. Not in xm.'],
+    ['XM_TLS_CA', 'A file of CA certificates to trust, besides the system\'s, for https:// servers. Not in xm.'],
+    ['NO_COLOR', 'When set to a non-empty value, xm writes no colour. xm never colours output that is not a terminal.'],
+    ['XM_DEBUG', 'When set, an internal error also prints its stack trace.'],
+  ];
+  for (const [name, text] of env) page.tp(b(name), t(text));
+
+  page.sh('FILES');
+  const files: [string, string][] = [
+    ['/etc/xen/', 'Where xm create looks for a config file after the current directory (see --path).'],
+    ['/etc/xen/xm-config.xml', 'The server xm talks to (<xm><server type="LegacyXMLRPC" uri="…"/></xm>).'],
+    ['/etc/xen/xend-config.sxp', 'xend\'s configuration, see xend-config.sxp(5).'],
+    ['/var/run/xend/xmlrpc.sock', 'xend\'s XML-RPC socket, xm\'s default server.'],
+    ['/var/log/xen/xend.log', 'xend\'s log, which xm log prints.'],
+  ];
+  for (const [name, text] of files) page.tp(b(name), t(text));
+
+  page.sh('EXAMPLES');
+  page.text(t('Create a domain from /etc/xen/guest1, with more memory than the file says, and list the domains:'));
+  page.example('xm create guest1 memory=512\nxm list');
+  page.text(t('Create a domain without a config file (all settings on the command line), left paused:'));
+  page.example("xm create -p /dev/null name=test memory=128 vcpus=2");
+  page.text(t('Shut a domain down and wait at most a minute for it; exit status 124 if it is still there:'));
+  page.example('xm shutdown -w --timeout 60 guest1');
+  page.text(t('Script against the JSON output (here with jq):'));
+  page.example("xm list --json | jq -r '.domains[] | select(.power_state == \"running\") | .name'");
+  page.text(t('Talk to the xend of another host over TCP:'));
+  page.example('xm --server http://host:8006 list');
+
+  page.sh('COMPLETION');
+  page.text(
+    t(
+      'The bash and zsh completion scripts (completions/xm.bash, completions/_xm) complete subcommands, options, option values and file names, and offer the names of the domains the subcommand accepts (running ones for pause, paused ones for unpause), asking xend with a 300 ms deadline.',
+    ),
+  );
+
+  page.sh('SEE ALSO');
+  page.text([ref('xend', 8), ref('xend-config.sxp', 5), ref('xmdomain.cfg', 5)].join(', '));
+  return page.toString();
+}
