@@ -16,4 +16,6 @@ export interface CommandContext {
   progress(text: string | null): void;
   /** xm's warnings on stderr (deprecations and the like). */
   warn(text: string): void;
+  /** The user's terminal, for interactive commands (console). */
+  terminal: { input: NodeJS.ReadStream; output: NodeJS.WriteStream };
 }

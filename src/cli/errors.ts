@@ -28,3 +28,10 @@ export class WaitTimeoutError extends CliError {
     super(message, EXIT_TIMEOUT);
   }
 }
+
+/** A failure xm reports only through its exit status (`console -q`). */
+export class SilentError extends CliError {
+  constructor(exitCode = 1) {
+    super('', exitCode);
+  }
+}

@@ -27,7 +27,9 @@ export function getopt(argv: readonly string[], options: readonly OptionSpec[]):
       const eq = a.indexOf('=');
       const name = a.slice(2, eq < 0 ? undefined : eq);
       const spec = findLong(name, options);
-      if (spec.arg) {
+      if (spec.optionalArg) {
+        opts.set(spec.long, eq >= 0 ? a.slice(eq + 1) : true);
+      } else if (spec.arg) {
         if (eq >= 0) opts.set(spec.long, a.slice(eq + 1));
         else if (i + 1 < argv.length) opts.set(spec.long, argv[++i]!);
         else throw new GetoptError(`option --${spec.long} requires argument`);

@@ -44,7 +44,7 @@ export function longHelp(): string {
 }
 
 export function optionLabel(o: OptionSpec): string {
-  const long = `--${o.long}${o.arg ? `=${o.arg}` : ''}`;
+  const long = `--${o.long}${o.arg ? (o.optionalArg ? `[=${o.arg}]` : `=${o.arg}`) : ''}`;
   return o.short ? `-${o.short}, ${long}` : long;
 }
 

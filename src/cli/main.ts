@@ -1,7 +1,7 @@
 import { GLOBAL_OPTIONS, findCommand } from './registry.js';
 import { getopt, GetoptError } from './getopt.js';
 import { commandHelp, longHelp, shortHelp } from './help.js';
-import { CliError, UsageError, EXIT_UNKNOWN_DOMAIN } from './errors.js';
+import { CliError, SilentError, UsageError, EXIT_UNKNOWN_DOMAIN } from './errors.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../client/errors.js';
 import { VERSION } from '../version.js';
 import type { CommandContext } from './context.js';
@@ -87,6 +87,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       event: (text, record) => io.stdout(json ? `${JSON.stringify({ event: record })}\n` : `${text}\n`),
       progress: progressReporter(io, json),
       warn: (text) => io.stderr(`${text}\n`),
+      terminal: { input: process.stdin, output: process.stdout },
     };
     try {
       const data = await module.run(ctx);
@@ -167,6 +168,7 @@ interface Failure {
 
 /** How xm worded each failure, with its exit status and whether the usage follows. */
 function describe(err: unknown, io: Io): Failure {
+  if (err instanceof SilentError) return { type: 'silent', message: '', code: err.exitCode, usage: false };
   if (err instanceof GetoptError) return { type: 'usage', message: err.message, code: 1, usage: true };
   if (err instanceof CliError) return { type: err instanceof UsageError ? 'usage' : 'cli', message: err.message, code: err.exitCode, usage: err.showUsage };
   if (err instanceof XendFaultError) {
@@ -188,6 +190,7 @@ function describe(err: unknown, io: Io): Failure {
 /** Prints a failure the way xm did (or as JSON) and returns its exit status. */
 function report(err: unknown, spec: CommandSpec, json: boolean, io: Io): number {
   const f = describe(err, io);
+  if (f.type === 'silent') return f.code;
   if (json) {
     io.stdout(`${JSON.stringify({ version: 1, error: { type: f.type, message: f.message.trimEnd(), exit: f.code } })}\n`);
   } else {

@@ -13,6 +13,25 @@ const dom = { name: 'Domain', kind: 'domain', domains: 'any' } as const;
  */
 export const COMMANDS: readonly CommandSpec[] = [
   {
+    name: 'console',
+    group: 'domain',
+    usage: '[-q|--quiet] <Domain>',
+    help: "Attach to <Domain>'s console.",
+    options: [
+      { short: 'q', long: 'quiet', desc: 'Do not print an error message if the domain does not exist' },
+      { short: 'n', long: 'num', arg: 'N', desc: 'Console number (only 0, hvc0)' },
+      { long: 'replay', arg: 'N', optionalArg: true, desc: 'First print the buffered output, or its last N lines (not in xm)' },
+      { long: 'log', arg: 'FILE', desc: 'Also append the session output to FILE (not in xm)' },
+      { long: 'read-only', desc: 'Watch without typing (not in xm)' },
+      { long: 'force', desc: 'Take over the console from another writer (not in xm)' },
+    ],
+    args: [{ ...dom, domains: 'running' }],
+    min: 1,
+    max: 1,
+    needsXend: true,
+    load: () => import('./commands/console.js'),
+  },
+  {
     name: 'create',
     group: 'domain',
     usage: '<ConfigFile> [options] [vars]',
@@ -25,6 +44,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { short: 'F', long: 'config', arg: 'FILE', desc: 'Domain configuration to use (SXP).' },
       { short: 'n', long: 'dryrun', desc: 'Dry run - prints the resulting configuration in SXP but does not create the domain.' },
       { short: 'p', long: 'paused', desc: 'Leave the domain paused after it is created.' },
+      { short: 'c', long: 'console_autoconnect', desc: 'Connect to the console after the domain is created.' },
     ],
     args: [{ name: 'ConfigFile', kind: 'file' }],
     min: 0,

@@ -6,6 +6,8 @@ export interface OptionSpec {
   short?: string;
   /** Metavariable when the option takes a value (`--state=<state>`); absent for flags. */
   arg?: string;
+  /** The value is optional and can only be given as `--long=value` (`--replay[=N]`). */
+  optionalArg?: boolean;
   desc: string;
   /** Fixed values, offered by completion and checked by the parser. */
   choices?: readonly string[];

@@ -1,5 +1,7 @@
 import { decodeDomain, type DomainRecord } from '../protocol/domain.js';
 import type { Transport } from '../transport/types.js';
+import type { ConsoleOptions } from '../transport/console-stream.js';
+import type { Duplex } from 'node:stream';
 import type { Sxp } from '../sxp/types.js';
 
 /**
@@ -79,6 +81,10 @@ export class XendClient {
 
   async vcpuInfo(dom: string): Promise<Sxp> {
     return (await this.call('xend.domain.getVCPUInfo', dom)) as Sxp;
+  }
+
+  console(dom: string, opts: ConsoleOptions): Promise<Duplex> {
+    return this.transport.openConsole(dom, opts);
   }
 
   async nodeInfo(numa = false): Promise<[string, Sxp][]> {

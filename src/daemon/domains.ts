@@ -25,6 +25,8 @@ export class DomainService {
     private readonly hv: Hypervisor,
     private readonly balloon: BalloonPolicy,
     private readonly log: Logger,
+    /** Told when a domain is gone for good (destroyed, not restarted). */
+    private readonly onGone: (uuid: string) => void = () => {},
   ) {}
 
   /** On xend start: adopt the domains the hypervisor kept, and finish what happened meanwhile. */
@@ -75,6 +77,7 @@ export class DomainService {
     const d = this.lookup(dom);
     if (d.domid === 0) throw new XendError('Cannot destroy privileged domain 0');
     this.hv.destroy(d.domid);
+    this.onGone(d.uuid);
     this.log.info(`Domain ${d.name} (${d.domid}) destroyed`);
   }
 
@@ -126,6 +129,12 @@ export class DomainService {
     this.hv.setName(d.domid, name);
   }
 
+  /** Console input for whichever domain now carries this uuid (its domid changes on reboot). */
+  consoleInput(uuid: string, data: Buffer): void {
+    const d = this.hv.list().find((x) => x.uuid === uuid);
+    if (d) this.hv.consoleInput(d.domid, data);
+  }
+
   restartCount(dom: string | number): string {
     return String(this.lookup(dom).restartCount);
   }
@@ -161,11 +170,13 @@ export class DomainService {
     if (action === 'preserve') return;
     if (action.endsWith('destroy')) {
       this.hv.destroy(domid);
+      this.onGone(d.uuid);
       return;
     }
     if (this.restartingTooFast(d.uuid)) {
       this.log.error(`VM ${d.name} restarting too fast (${MAX_RESTARTS_IN_WINDOW} restarts in ${RESTART_WINDOW_S} seconds). Refusing to restart to avoid loops.`);
       this.hv.destroy(domid);
+      this.onGone(d.uuid);
       return;
     }
     this.restart(d, config, action === 'rename-restart');

@@ -3,6 +3,8 @@ import { XendLog, type LevelName, type Logger } from './log.js';
 import { loadSettings, type XendSettings } from './settings.js';
 import { DomainService } from './domains.js';
 import { NodeService } from './node.js';
+import { ConsoleService } from './console.js';
+import { consoleUpgrade } from './servers/console.js';
 import { legacyMethods } from './methods.js';
 import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
@@ -37,15 +39,23 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     for (const w of settings.warnings) logger.warning(w);
 
     let domains: DomainService | undefined;
-    hv = createHypervisor(settings, { onShutdown: (id, reason) => domains?.onShutdown(id, reason) });
+    const consoles = new ConsoleService(Number(settings.options['console-limit']) * 1024);
+    hv = createHypervisor(settings, {
+      onShutdown: (id, reason) => domains?.onShutdown(id, reason),
+      onConsoleOutput: (id, text) => {
+        const uuid = hv?.get(id)?.uuid;
+        if (uuid) consoles.output(uuid, text);
+      },
+    });
     logger.info(`Xend changeset: ${hv.hostInfo().xen_changeset}.`);
-    domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'));
+    domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'));
     domains.recover();
     const node = new NodeService(hv, settings.logFile);
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const methods = legacyMethods(domains, node);
 
-    const startServers = (fresh: XendSettings) => startManagementServers(fresh, opts.paths, methods, logger, trace);
+    const upgrade = consoleUpgrade(domains, consoles);
+    const startServers = (fresh: XendSettings) => startManagementServers(fresh, opts.paths, { methods, upgrade }, logger, trace);
     servers = await startServers(settings);
     publishStatus(opts, hv.name, settings, servers);
     report(opts.statusFd, '0');

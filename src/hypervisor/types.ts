@@ -89,6 +89,8 @@ export interface HostInfo {
 export interface HypervisorEvents {
   /** The guest finished shutting down (its `shutdown` flag is now set). */
   onShutdown(domid: number, reason: ShutdownReason): void;
+  /** The guest wrote to its console (its PV console, hvc0). */
+  onConsoleOutput(domid: number, text: string): void;
 }
 
 /**
@@ -112,6 +114,8 @@ export interface Hypervisor {
   setName(domid: number, name: string): void;
   updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number }): void;
   vcpuInfo(domid: number): VcpuInfo[];
+  /** Bytes typed at the domain's console. */
+  consoleInput(domid: number, data: Buffer): void;
   dmesg(): string;
   clearDmesg(): string;
   log(line: string): void;

@@ -6,6 +6,8 @@ import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import type { Sxp } from '../sxp/types.js';
 import type { ServerAddress } from './uri.js';
 import type { Transport } from './types.js';
+import type { Duplex } from 'node:stream';
+import { openConsoleStream, type ConsoleOptions } from './console-stream.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -38,6 +40,11 @@ export class HttpTransport implements Transport {
     if (res.status === 202 || res.status === 204) return null;
     if (res.type !== 'application/sxp') return res.body;
     return fromSxp(method, parseFirst(res.body));
+  }
+
+  openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {
+    const a = this.address;
+    return openConsoleStream('socketPath' in a ? { socketPath: a.socketPath } : { host: a.host, port: a.port }, false, dom, opts);
   }
 
   close(): void {

@@ -4,6 +4,8 @@ import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type XmlRpcV
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError, strerror } from '../client/errors.js';
 import type { ServerAddress } from './uri.js';
 import type { Transport } from './types.js';
+import type { Duplex } from 'node:stream';
+import { openConsoleStream, type ConsoleOptions } from './console-stream.js';
 
 /** A client connects or gives up quickly, so nothing hangs on a wedged or absent xend. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -21,14 +23,25 @@ export class XmlRpcTransport implements Transport {
     private readonly caFile?: string,
   ) {}
 
+  private get tls(): boolean {
+    return 'tls' in this.address && this.address.tls;
+  }
+
+  private target(): RequestOptions {
+    const a = this.address;
+    const target: RequestOptions = 'socketPath' in a ? { socketPath: a.socketPath } : { host: a.host, port: a.port };
+    if (this.tls && this.caFile) Object.assign(target, { ca: readFileSync(this.caFile) });
+    return target;
+  }
+
+  openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {
+    return openConsoleStream(this.target(), this.tls, dom, opts);
+  }
+
   async call(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
     const body = Buffer.from(encodeCall(method, params), 'utf8');
-    const a = this.address;
-    const target: RequestOptions =
-      'socketPath' in a ? { socketPath: a.socketPath } : { host: a.host, port: a.port };
-    const tls = 'tls' in a && a.tls;
-    const request = tls ? (await import('node:https')).request : httpRequest;
-    if (tls && this.caFile) Object.assign(target, { ca: readFileSync(this.caFile) });
+    const target = this.target();
+    const request = this.tls ? (await import('node:https')).request : httpRequest;
     const xml = await new Promise<string>((resolve, reject) => {
       const req = request(
         {

@@ -5,6 +5,7 @@ import { loadDomainConfig, findConfigFile, DomainConfigError } from '../../confi
 import { PythonUnsupportedError } from '../../config/python/index.js';
 import { parseFirst, prettyPrint, SxpParseError } from '../../sxp/index.js';
 import { domainJson } from '../render/domains.js';
+import { relay } from '../console-session.js';
 import type { CommandContext } from '../context.js';
 import type { DomainRecord } from '../../protocol/domain.js';
 import type { Sxp } from '../../sxp/types.js';
@@ -55,14 +56,23 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
     await client.destroy(created.name).catch(() => {});
     throw err;
   }
+  // -c attaches while the domain is still paused, so the boot log is seen from its first line.
+  const console = ctx.opts.has('console_autoconnect') ? await client.console(created.name, { write: true, force: false, replay: 'all' }) : null;
   if (!ctx.opts.has('paused')) {
     try {
       await client.unpause(created.name);
     } catch {
+      console?.destroy();
       throw new CliError(`Failed to unpause domain ${created.name}`);
     }
   }
-  return { configFile, quiet, dryrun, sxp, domain: await client.domain(created.name) };
+  const domain = await client.domain(created.name);
+  if (console) {
+    if (!quiet) ctx.event(`Started domain ${domain.name} (id=${domain.domid})`, { started: domain.name, domid: domain.domid });
+    await relay(ctx, domain.name, console);
+    return { configFile, quiet: true, dryrun, sxp, domain };
+  }
+  return { configFile, quiet, dryrun, sxp, domain };
 }
 
 function isFile(cwd: string, p: string): boolean {

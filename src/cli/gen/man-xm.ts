@@ -5,7 +5,7 @@
 import { COMMANDS, GLOBAL_OPTIONS } from '../registry.js';
 import { EXIT_TIMEOUT, EXIT_UNKNOWN_DOMAIN } from '../errors.js';
 import { POWER_STATE_NAMES } from '../../protocol/domain.js';
-import { Page, b, i, optionTag, ref, t } from './roff.js';
+import { Page, b, i, optionTag, ref, sentence, t } from './roff.js';
 import type { CommandSpec, DomainFilter, Group } from '../spec.js';
 
 /** The headings of xm(1), in its order. */
@@ -55,16 +55,17 @@ function synopsisOf(c: CommandSpec): string {
 }
 
 function command(page: Page, c: CommandSpec): void {
-  let body = t(c.help);
-  if (c.aliases?.length) body += `\n${t(`Also reachable as ${c.aliases.join(', ')} (deprecated; xm warns).`)}`;
-  const domainArgs = c.args.filter((a) => a.kind === 'domain' && a.domains && a.domains !== 'any');
-  for (const a of domainArgs) body += `\n${i(`<${a.name}>`)}: ${t(FILTER_TEXT[a.domains!])}`;
+  const body = [t(sentence(c.help))];
+  if (c.aliases?.length) body.push(t(`Also reachable as ${c.aliases.join(', ')} (deprecated; xm warns).`));
+  for (const a of c.args) {
+    if (a.kind === 'domain' && a.domains && a.domains !== 'any') body.push(`${i(`<${a.name}>`)}: ${t(FILTER_TEXT[a.domains])}`);
+  }
   page.tp(synopsisOf(c), body);
   const options = c.options.filter((o) => !o.hidden);
   if (!options.length) return;
   page.rs();
   for (const o of options) {
-    page.tp(optionTag(o), t(o.desc) + (o.choices ? `\n${t('One of:')} ${o.choices.map((x) => b(x)).join(', ')}.` : ''));
+    page.tp(optionTag(o), t(sentence(o.desc)) + (o.choices ? ` ${t('One of:')} ${o.choices.map((x) => b(x)).join(', ')}.` : ''));
   }
   page.re();
 }
@@ -97,7 +98,7 @@ export function xmPage(version: string): string {
 
   page.sh('OPTIONS');
   page.text(t('These options are accepted before the subcommand, and by every subcommand (not in xm):'));
-  for (const o of GLOBAL_OPTIONS) page.tp(optionTag(o), t(o.desc));
+  for (const o of GLOBAL_OPTIONS) page.tp(optionTag(o), t(sentence(o.desc)));
   page.tp(`${b('-h')}, ${b('--help')}`, t('Before a subcommand: the full list of subcommands (as xm help). After one: its usage and options (exit status 1, as xm).'));
   page.tp(`${b('-V')}, ${b('--version')}`, t('Print the version of xm.'));
 
@@ -129,7 +130,7 @@ export function xmPage(version: string): string {
 
   page.sh('ENVIRONMENT');
   const env: [string, string][] = [
-    ['XM_SERVER', 'The URI of the xend to talk to when --server is not given: httpu:///path/to/xmlrpc.sock (XML-RPC on a Unix socket), http://host:8006 or https://host:8006 (XML-RPC over TCP). Default: httpu:///var/run/xend/xmlrpc.sock.'],
+    ['XM_SERVER', 'The URI of the xend to talk to when --server is not given: httpu:///path/to/xmlrpc.sock (XML-RPC on a Unix socket), http://host:8006 or https://host:8006 (XML-RPC over TCP), or, not in xm, xend-http://host:8000 and xend-httpu:///var/lib/xend/xend-socket (xend\'s legacy HTTP API). Default: httpu:///var/run/xend/xmlrpc.sock.'],
     ['XM_CONFIG_FILE', 'The xm-config.xml that names the server when neither --server nor XM_SERVER does (default /etc/xen/xm-config.xml).'],
     ['XEND_CONFIG', 'The xend-config.sxp that xm info -c reads (default /etc/xen/xend-config.sxp).'],
     ['XEND_ROOT', 'A directory that prefixes every default path (/etc/xen, /var/run/xend, /var/log/xen, /var/lib/xend), so that xm finds a private xend started with the same XEND_ROOT. Not in xm.'],

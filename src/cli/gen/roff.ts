@@ -6,9 +6,21 @@
  * already-escaped roff, so plain text always goes through one of the helpers.
  */
 
-/** Plain text → roff: backslashes, hyphen-minus (kept copy-pastable as `\-`), no control lines. */
+/**
+ * Plain text → roff: backslashes, hyphen-minus (kept copy-pastable as `\-`), and
+ * non-ASCII characters as groff's `\[uXXXX]` (troff reads its input as Latin-1).
+ */
 export function t(text: string): string {
-  return text.replace(/\\/g, '\\e').replace(/-/g, '\\-');
+  return text
+    .replace(/\\/g, '\\e')
+    .replace(/-/g, '\\-')
+    .replace(/[^\x00-\x7f]/gu, (c) => `\\[u${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}]`);
+}
+
+/** A description as a sentence: the registry's texts do not all end with a full stop. */
+export function sentence(text: string): string {
+  const s = text.trim();
+  return /[.!?]$/.test(s) ? s : `${s}.`;
 }
 
 export const b = (text: string): string => `\\fB${t(text)}\\fR`;
@@ -25,6 +37,8 @@ export function optionTag(o: { short?: string; long: string; arg?: string }): st
 
 export class Page {
   private readonly lines: string[] = [];
+  /** Running text after an example starts a new paragraph. */
+  private afterExample = false;
 
   constructor(title: string, section: number, source: string, manual: string) {
     this.lines.push(
@@ -35,60 +49,74 @@ export class Page {
 
   /** A filled line of running text (already escaped); never starts a control line. */
   text(roff: string): this {
+    if (this.afterExample) this.lines.push('.PP');
+    this.afterExample = false;
     for (const line of roff.split('\n')) this.lines.push(/^[.']/.test(line) ? `\\&${line}` : line);
     return this;
   }
 
   sh(title: string): this {
-    this.lines.push(`.SH ${quote(title)}`);
+    this.macro(`.SH ${quote(title)}`);
     return this;
   }
 
   ss(title: string): this {
-    this.lines.push(`.SS ${quote(title)}`);
+    this.macro(`.SS ${quote(title)}`);
     return this;
   }
 
   pp(roff?: string): this {
-    this.lines.push('.PP');
+    this.macro('.PP');
     return roff === undefined ? this : this.text(roff);
   }
 
-  /** A tagged paragraph: the tag on its own line, the body indented under it. */
-  tp(tag: string, body: string): this {
-    this.lines.push('.TP');
+  /** A tagged paragraph: the tag on its own line, the body indented under it (parts on lines of their own). */
+  tp(tag: string, body: string | readonly string[]): this {
+    this.macro('.TP');
     this.text(tag);
-    return this.text(body);
+    const parts = typeof body === 'string' ? [body] : body;
+    parts.forEach((part, n) => {
+      if (n > 0) this.lines.push('.br');
+      this.text(part);
+    });
+    return this;
   }
 
   /** A further paragraph inside the current indented body. */
   ip(roff: string): this {
-    this.lines.push('.IP');
+    this.macro('.IP');
     return this.text(roff);
   }
 
   /** Start and end an indented block (for options under a command). */
   rs(): this {
-    this.lines.push('.RS');
+    this.macro('.RS');
     return this;
   }
 
   re(): this {
-    this.lines.push('.RE');
+    this.macro('.RE');
     return this;
   }
 
   br(): this {
-    this.lines.push('.br');
+    this.macro('.br');
     return this;
   }
 
   /** Literal lines (examples, file contents), indented, not filled. */
   example(text: string): this {
-    this.lines.push('.PP', '.RS 4', '.nf');
+    this.macro('.PP');
+    this.lines.push('.RS 4', '.nf');
     for (const line of text.replace(/\n$/, '').split('\n')) this.lines.push(`\\&${t(line)}`);
     this.lines.push('.fi', '.RE');
+    this.afterExample = true;
     return this;
+  }
+
+  private macro(line: string): void {
+    this.afterExample = false;
+    this.lines.push(line);
   }
 
   toString(): string {

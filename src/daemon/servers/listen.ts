@@ -1,5 +1,6 @@
 import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
-import { createServer as createHttpServer, type RequestListener, type Server } from 'node:http';
+import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer } from 'node:net';
 import { dirname } from 'node:path';
@@ -50,7 +51,10 @@ export function httpServer(handler: RequestListener, tls?: { key: Buffer; cert: 
   return harden(tls ? createHttpsServer({ ...options, ...tls }, handler) : createHttpServer(options, handler));
 }
 
+export type UpgradeListener = (req: IncomingMessage, socket: Duplex) => void;
+
 export interface ListenOptions {
+  upgrade?: UpgradeListener;
   /** Checked for every TCP peer before a byte of its request is read. */
   hostsAllow?: HostsAllow;
   onDenied?: (address: string, name: string) => void;
@@ -64,6 +68,7 @@ export interface ListenOptions {
  */
 export async function listen(handler: RequestListener, e: Endpoint, opts: ListenOptions = {}): Promise<Listener> {
   const server = httpServer(handler, e.kind === 'tcp' ? e.tls : undefined);
+  if (opts.upgrade) server.on('upgrade', opts.upgrade);
   if (e.kind === 'unix') {
     mkdirSync(dirname(e.path), { recursive: true, mode: 0o700 });
     rmSync(e.path, { force: true });

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { HostsAllow } from './hosts-allow.js';
-import { beyondLoopback, describeEndpoint, listen, type Endpoint, type Listener } from './listen.js';
+import { beyondLoopback, describeEndpoint, listen, type Endpoint, type Listener, type UpgradeListener } from './listen.js';
 import { xmlRpcHandler } from './xmlrpc.js';
 import { httpHandler } from './http.js';
 import type { Method } from '../methods.js';
@@ -37,7 +37,14 @@ export function plannedServers(s: XendSettings, paths: XendPaths): Planned[] {
 }
 
 /** Starts every configured management server; on any failure stops those already started and rethrows. */
-export async function startManagementServers(s: XendSettings, paths: XendPaths, methods: Map<string, Method>, log: Logger, trace?: (line: string) => void): Promise<Listener[]> {
+export interface ManagementHandlers {
+  methods: Map<string, Method>;
+  /** Console streams (HTTP Upgrade), served on every management server. */
+  upgrade: UpgradeListener;
+}
+
+export async function startManagementServers(s: XendSettings, paths: XendPaths, handlers: ManagementHandlers, log: Logger, trace?: (line: string) => void): Promise<Listener[]> {
+  const { methods, upgrade } = handlers;
   const hostsAllow = new HostsAllow(String(s.options['xend-hosts-allow']));
   const xmlrpc = xmlRpcHandler({ methods, maxRequestBytes: MAX_XMLRPC_REQUEST_BYTES, ...(trace && { trace }) });
   const http = httpHandler(methods);
@@ -46,6 +53,7 @@ export async function startManagementServers(s: XendSettings, paths: XendPaths, 
     for (const p of plannedServers(s, paths)) {
       const listener = await listen(p.protocol === 'HTTP' ? http : xmlrpc, p.endpoint, {
         hostsAllow,
+        upgrade,
         onDenied: (address, name) => log.warning(`Rejected connection from ${address} (${name}).`),
       });
       started.push(listener);

@@ -2,6 +2,7 @@ import { hostname, release, version } from 'node:os';
 import { join } from 'node:path';
 import { DurableDir } from './durable.js';
 import { MessageRing } from './ring.js';
+import { SimGuest } from './guest.js';
 import type {
   DomainFlags,
   DomainSpec,
@@ -72,6 +73,7 @@ export class SimHost implements Hypervisor {
   private readonly ring: MessageRing;
   private readonly domains = new Map<number, SimDomain>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
+  private readonly guests = new Map<number, SimGuest>();
 
   constructor(private readonly opts: SimHostOptions) {
     const dir = join(opts.stateDir, 'sim');
@@ -85,7 +87,34 @@ export class SimHost implements Hypervisor {
       if (d) this.domains.set(d.domid, d);
     }
     if (!existing) this.boot();
-    for (const d of this.domains.values()) this.armShutdown(d);
+    for (const d of this.domains.values()) {
+      if (d.domid === 0) continue;
+      // Guests kept running while xend was away: they are at their prompt.
+      const guest = this.guestOf(d);
+      if (d.shutdownReason === null) guest.resume();
+      if (d.shutdownReason === null && !d.paused) guest.run();
+      this.armShutdown(d);
+    }
+  }
+
+  private guestOf(d: SimDomain): SimGuest {
+    let guest = this.guests.get(d.domid);
+    if (!guest) {
+      const domid = d.domid;
+      guest = new SimGuest({
+        name: d.name,
+        vcpus: () => this.domains.get(domid)?.onlineVcpus ?? 1,
+        memoryMiB: () => this.domains.get(domid)?.memoryMiB ?? 0,
+        uptime: () => Date.now() / 1000 - (this.domains.get(domid)?.startTime ?? 0),
+        output: (text) => this.opts.events.onConsoleOutput(domid, text),
+        halt: (reason) => {
+          const current = this.domains.get(domid);
+          if (current && current.shutdownReason === null) this.completeShutdown(current, reason);
+        },
+      });
+      this.guests.set(domid, guest);
+    }
+    return guest;
   }
 
   private boot(): void {
@@ -186,6 +215,7 @@ export class SimHost implements Hypervisor {
     };
     this.save(d);
     this.saveHost();
+    this.guestOf(d);
     this.log(`(XEN) domain ${domid} created: ${spec.vcpus} VCPUs, ${spec.memoryMiB} MiB`);
     return this.view(d);
   }
@@ -193,6 +223,8 @@ export class SimHost implements Hypervisor {
   destroy(domid: number): void {
     const d = this.must(domid);
     this.disarm(domid);
+    this.guests.get(domid)?.stop();
+    this.guests.delete(domid);
     this.domains.delete(domid);
     this.store.remove(String(domid));
     this.log(`(XEN) domain ${d.domid} destroyed`);
@@ -203,6 +235,7 @@ export class SimHost implements Hypervisor {
     if (d.paused) return;
     this.stopClock(d);
     d.paused = true;
+    this.guests.get(domid)?.pause();
     if (d.pending?.dueAt != null) {
       d.pending.remainingMs = Math.max(0, d.pending.dueAt - Date.now());
       d.pending.dueAt = null;
@@ -218,6 +251,7 @@ export class SimHost implements Hypervisor {
     this.startClock(d);
     if (d.pending) d.pending.dueAt = Date.now() + d.pending.remainingMs;
     this.save(d);
+    if (d.shutdownReason === null) this.guests.get(domid)?.run();
     this.armShutdown(d);
   }
 
@@ -229,6 +263,7 @@ export class SimHost implements Hypervisor {
     }
     d.pending = { reason, dueAt: d.paused ? null : Date.now() + this.opts.shutdownDelayMs, remainingMs: this.opts.shutdownDelayMs };
     this.save(d);
+    this.guests.get(domid)?.shutdownRequested(reason);
     this.armShutdown(d);
   }
 
@@ -278,6 +313,11 @@ export class SimHost implements Hypervisor {
     });
   }
 
+  consoleInput(domid: number, data: Buffer): void {
+    const d = this.must(domid);
+    if (!d.paused && d.shutdownReason === null) this.guests.get(domid)?.input(data);
+  }
+
   dmesg(): string {
     return this.ring.contents();
   }
@@ -296,6 +336,7 @@ export class SimHost implements Hypervisor {
   close(): void {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
+    for (const g of this.guests.values()) g.stop();
   }
 
   private view(d: SimDomain): HvDomain {
@@ -361,6 +402,7 @@ export class SimHost implements Hypervisor {
 
   private completeShutdown(d: SimDomain, reason: ShutdownReason): void {
     this.disarm(d.domid);
+    this.guests.get(d.domid)?.stop();
     this.stopClock(d);
     d.pending = null;
     d.shutdownReason = reason;

@@ -1,0 +1,32 @@
+import { CliError, SilentError } from '../errors.js';
+import { relay, type SessionResult } from '../console-session.js';
+import type { CommandContext } from '../context.js';
+
+/**
+ * `xm console [-q] [-n N] DOM`: attach to a domain's console over the same
+ * connection as every other command. Added: --replay[=N] (history first),
+ * --log FILE (tee), --read-only, --force (take over from another writer).
+ */
+export async function run(ctx: CommandContext): Promise<SessionResult> {
+  const dom = ctx.args[0]!;
+  const quiet = ctx.opts.has('quiet');
+  const num = ctx.opts.get('num');
+  try {
+    if (num !== undefined && num !== '0' && String(num)[0] !== '0') throw new CliError(`Console ${String(num)} does not exist: domains have one console (hvc0)`);
+    const client = ctx.client();
+    const d = await client.domain(dom);
+    if (d.domid === null || /[sc]/.test(d.state)) throw new CliError(`Domain '${dom}' is not started`, 1, true);
+    const replay = ctx.opts.get('replay');
+    const stream = await client.console(dom, {
+      write: !ctx.opts.has('read-only'),
+      force: ctx.opts.has('force'),
+      ...(replay !== undefined && { replay: replay === true ? ('all' as const) : Number(replay) }),
+    });
+    return await relay(ctx, d.name, stream, ctx.opts.get('log') as string | undefined);
+  } catch (err) {
+    if (quiet) throw new SilentError(1);
+    throw err;
+  }
+}
+
+export const text = (): string => '';

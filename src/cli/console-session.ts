@@ -1,0 +1,58 @@
+import { createWriteStream } from 'node:fs';
+import { ESCAPE } from '../protocol/console.js';
+import type { Duplex } from 'node:stream';
+import type { CommandContext } from './context.js';
+
+export interface SessionResult {
+  domain: string;
+  /** 'detached' (Ctrl-]), 'closed' (the domain went away), 'eof' (input ended). */
+  ended: 'detached' | 'closed' | 'eof';
+}
+
+/** After input ends on a pipe, how long output may still arrive before xm detaches. */
+const DRAIN_MS = 500;
+
+/**
+ * Relays a console stream to the terminal as xenconsole did: raw mode, Ctrl-]
+ * detaches, the terminal is restored however the session ends. `log` tees the
+ * output to a file.
+ */
+export function relay(ctx: CommandContext, domain: string, stream: Duplex, log?: string): Promise<SessionResult> {
+  const { input, output } = ctx.terminal;
+  const tee = log ? createWriteStream(log, { flags: 'a' }) : null;
+  const raw = input.isTTY === true;
+  if (raw) input.setRawMode(true);
+  return new Promise((resolve) => {
+    let done = false;
+    const finish = (ended: SessionResult['ended']) => {
+      if (done) return;
+      done = true;
+      input.off('data', onInput);
+      input.off('end', onEnd);
+      input.pause();
+      if (raw) input.setRawMode(false);
+      stream.destroy();
+      tee?.end();
+      resolve({ domain, ended });
+    };
+    const onInput = (chunk: Buffer) => {
+      const escape = chunk.indexOf(ESCAPE);
+      if (escape < 0) {
+        stream.write(chunk);
+        return;
+      }
+      if (escape > 0) stream.write(chunk.subarray(0, escape));
+      finish('detached');
+    };
+    const onEnd = () => setTimeout(() => finish('eof'), DRAIN_MS);
+    stream.on('data', (d: Buffer) => {
+      output.write(d);
+      tee?.write(d);
+    });
+    stream.on('close', () => finish('closed'));
+    stream.on('error', () => finish('closed'));
+    input.on('data', onInput);
+    input.on('end', onEnd);
+    input.resume();
+  });
+}

@@ -1,0 +1,65 @@
+import type { IncomingMessage } from 'node:http';
+import type { Duplex } from 'node:stream';
+import type { Socket } from 'node:net';
+import { XendInvalidDomain } from '../../protocol/faults.js';
+import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../../protocol/console.js';
+import { ConsoleBusyError, type ConsoleClient, type ConsoleService } from '../console.js';
+import type { DomainService } from '../domains.js';
+
+/** Unread output a client may have queued before it starts missing output. */
+const CLIENT_BACKLOG = 1 << 20;
+
+/**
+ * Console attach over any management server: an HTTP Upgrade to a raw byte
+ * stream on the connection xm already uses (XML-RPC or legacy HTTP, Unix, TCP or
+ * TLS), so consoles work wherever xm can reach xend.
+ */
+export function consoleUpgrade(domains: DomainService, consoles: ConsoleService) {
+  return (req: IncomingMessage, socket: Duplex): void => {
+    const url = new URL(req.url ?? '/', 'http://xend');
+    const refuse = (status: string, message: string) => {
+      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n\r\n${message}`);
+    };
+    if (!url.pathname.startsWith(CONSOLE_PATH) || String(req.headers.upgrade).toLowerCase() !== CONSOLE_PROTOCOL) {
+      return refuse('404 Not Found', 'Not found');
+    }
+    const dom = decodeURIComponent(url.pathname.slice(CONSOLE_PATH.length));
+    let uuid: string;
+    try {
+      const d = domains.lookup(dom);
+      if (d.domid === 0) return refuse('409 Conflict', "Can't specify Domain-0");
+      if (d.flags.shutdown || d.flags.crashed) return refuse('409 Conflict', `Domain '${dom}' is not started`);
+      uuid = d.uuid;
+    } catch (err) {
+      if (err instanceof XendInvalidDomain) return refuse('404 Not Found', `Domain '${dom}' does not exist.`);
+      throw err;
+    }
+    const replayParam = url.searchParams.get('replay');
+    const replay = replayParam === null ? undefined : replayParam === 'all' ? ('all' as const) : Number(replayParam);
+    const client: ConsoleClient = {
+      send: (text) => {
+        if (socket.writableLength > CLIENT_BACKLOG) return false;
+        socket.write(text);
+        return true;
+      },
+      end: () => socket.end(),
+    };
+    let history: string;
+    try {
+      history = consoles.attach(uuid, client, { write: url.searchParams.get('write') !== '0', force: url.searchParams.get('force') === '1', ...(replay !== undefined && { replay }) });
+    } catch (err) {
+      if (err instanceof ConsoleBusyError) return refuse('423 Locked', err.message);
+      throw err;
+    }
+    // The management server's idle limit does not apply to an attached console.
+    if ('setTimeout' in socket) (socket as Socket).setTimeout(0);
+    socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${CONSOLE_PROTOCOL}\r\nConnection: Upgrade\r\n\r\n${history}`);
+    socket.on('data', (data: Buffer) => {
+      if (consoles.canWrite(uuid, client)) domains.consoleInput(uuid, data);
+    });
+    // HTTP servers allow half-open sockets: the client leaving must close ours too.
+    socket.on('end', () => socket.end());
+    socket.on('close', () => consoles.detach(uuid, client));
+    socket.on('error', () => consoles.detach(uuid, client));
+  };
+}

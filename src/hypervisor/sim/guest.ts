@@ -1,0 +1,236 @@
+/**
+ * The operating system inside a simulated domain, as much as its console shows:
+ * a Linux-like boot log, then a small shell (echo, uname, uptime, ls, cat, free,
+ * hostname, variables, poweroff, reboot, yes). It runs only while the domain runs.
+ */
+export interface GuestHost {
+  name: string;
+  vcpus: () => number;
+  memoryMiB: () => number;
+  /** Seconds since the domain was built. */
+  uptime: () => number;
+  output(text: string): void;
+  /** The guest halts itself (poweroff/reboot typed at its shell). */
+  halt(reason: 'poweroff' | 'reboot'): void;
+}
+
+const KERNEL = '3.2.0-4-amd64';
+
+function bootLog(h: GuestHost): string[] {
+  return [
+    `[    0.000000] Linux version ${KERNEL} (debian-kernel@lists.debian.org) (gcc version 4.6.3 (Debian 4.6.3-14) ) #1 SMP Debian 3.2.51-1`,
+    '[    0.000000] Command line: root=/dev/xvda1 ro console=hvc0',
+    '[    0.000000] Booting paravirtualized kernel on Xen',
+    '[    0.000000] Xen version: 4.4.4 (preserve-AD)',
+    `[    0.000000] Memory: ${h.memoryMiB() * 1024 - 24_000}k/${h.memoryMiB() * 1024}k available`,
+    `[    0.000000] SMP: Allowing ${h.vcpus()} CPUs, 0 hotplug CPUs`,
+    '[    0.004000] console [hvc0] enabled',
+    '[    0.112000] Initializing cgroup subsys cpuset',
+    `[    0.240000] Brought up ${h.vcpus()} CPUs`,
+    '[    0.512000] blkfront: xvda: barrier: enabled',
+    '[    0.520000]  xvda: xvda1',
+    '[    0.604000] Initialising Xen virtual ethernet driver.',
+    '[    0.912000] EXT4-fs (xvda1): mounted filesystem with ordered data mode',
+    '[    1.020000] Freeing unused kernel memory: 572k freed',
+    'INIT: version 2.88 booting',
+    '[info] Using makefile-style concurrent boot in runlevel S.',
+    '[ ok ] Setting hostname to \'' + h.name + '\'...done.',
+    '[ ok ] Configuring network interfaces...done.',
+    '[ ok ] Starting OpenBSD Secure Shell server: sshd.',
+    '',
+    `Debian GNU/Linux 7 ${h.name} hvc0`,
+    '',
+    `${h.name} login: root (automatic login)`,
+    '',
+  ];
+}
+
+const FILES = ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib64', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var'];
+
+export class SimGuest {
+  private line = '';
+  private readonly vars = new Map<string, string>();
+  private running = false;
+  private booted = false;
+  private halting = false;
+  private flooding: NodeJS.Timeout | null = null;
+  private timers: NodeJS.Timeout[] = [];
+
+  constructor(private readonly h: GuestHost) {}
+
+  private get prompt(): string {
+    return `root@${this.h.name}:~# `;
+  }
+
+  /** The domain started running: boot on the first run, carry on after a pause. */
+  run(): void {
+    this.running = true;
+    if (this.booted) return;
+    this.booted = true;
+    bootLog(this.h).forEach((l, i) => this.later(i * 15, () => this.h.output(`${l}\r\n`)));
+    this.later(bootLog(this.h).length * 15, () => this.h.output(this.prompt));
+  }
+
+  /** xend adopted a guest that was already up: it is at its prompt. */
+  resume(): void {
+    this.booted = true;
+    this.running = true;
+  }
+
+  pause(): void {
+    this.running = false;
+  }
+
+  stop(): void {
+    this.running = false;
+    for (const t of this.timers) clearTimeout(t);
+    this.timers = [];
+    if (this.flooding) clearInterval(this.flooding);
+    this.flooding = null;
+  }
+
+  /** A shutdown request from xend (control/shutdown): the guest says goodbye. */
+  shutdownRequested(reason: string): void {
+    this.h.output(`\r\n\r\nBroadcast message from root@${this.h.name} (console):\r\n\r\nThe system is going down for ${reason === 'reboot' ? 'reboot' : 'system halt'} NOW!\r\n`);
+  }
+
+  /** Bytes typed at the console. */
+  input(data: Buffer): void {
+    if (!this.booted || this.halting) return;
+    for (const byte of data) {
+      if (byte === 0x03) {
+        if (this.flooding) {
+          clearInterval(this.flooding);
+          this.flooding = null;
+        }
+        this.line = '';
+        this.h.output(`^C\r\n${this.prompt}`);
+      } else if (byte === 0x0d || byte === 0x0a) {
+        this.h.output('\r\n');
+        const line = this.line;
+        this.line = '';
+        this.execute(line);
+      } else if (byte === 0x7f || byte === 0x08) {
+        if (this.line) {
+          this.line = this.line.slice(0, -1);
+          this.h.output('\b \b');
+        }
+      } else if (byte >= 0x20) {
+        const ch = String.fromCharCode(byte);
+        this.line += ch;
+        this.h.output(ch);
+      }
+    }
+  }
+
+  private execute(line: string): void {
+    for (const command of line.split(';').map((c) => c.trim())) {
+      if (!command) continue;
+      const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(command);
+      if (assignment) {
+        this.vars.set(assignment[1]!, this.expand(unquote(assignment[2]!)));
+        continue;
+      }
+      const [name, ...args] = command.split(/\s+/).map((w) => this.expand(unquote(w)));
+      if (this.run1(name!, args)) return;
+    }
+    this.h.output(this.prompt);
+  }
+
+  /** Runs one command; true when the shell is gone (halting) or busy (yes). */
+  private run1(name: string, args: string[]): boolean {
+    const out = (text: string) => this.h.output(text.replace(/\n/g, '\r\n'));
+    switch (name) {
+      case 'echo':
+        out(`${args.join(' ')}\n`);
+        break;
+      case 'uname':
+        out(`${unameOf(args, this.h.name)}\n`);
+        break;
+      case 'hostname':
+        out(`${this.h.name}\n`);
+        break;
+      case 'pwd':
+        out('/root\n');
+        break;
+      case 'whoami':
+        out('root\n');
+        break;
+      case 'uptime': {
+        const up = Math.floor(this.h.uptime());
+        out(` ${new Date().toTimeString().slice(0, 8)} up ${Math.floor(up / 60)} min,  1 user,  load average: 0.00, 0.01, 0.05\n`);
+        break;
+      }
+      case 'ls':
+        out(args[0] === '/' || args.length === 0 ? `${FILES.join('  ')}\n` : `ls: cannot access ${args[0]}: No such file or directory\n`);
+        break;
+      case 'cat':
+        out(args[0] === '/proc/cpuinfo' ? cpuinfo(this.h.vcpus()) : args[0] === '/proc/meminfo' ? meminfo(this.h.memoryMiB()) : `cat: ${args[0] ?? ''}: No such file or directory\n`);
+        break;
+      case 'free':
+        out(free(this.h.memoryMiB()));
+        break;
+      case 'yes': {
+        const word = `${args[0] ?? 'y'}\r\n`.repeat(256);
+        this.flooding = setInterval(() => this.running && this.h.output(word), 1);
+        return true;
+      }
+      case 'poweroff':
+      case 'halt':
+      case 'reboot':
+        this.halting = true;
+        this.shutdownRequested(name === 'reboot' ? 'reboot' : 'halt');
+        this.later(100, () => this.h.halt(name === 'reboot' ? 'reboot' : 'poweroff'));
+        return true;
+      case 'exit':
+        out(`\nDebian GNU/Linux 7 ${this.h.name} hvc0\n\n${this.h.name} login: root (automatic login)\n\n`);
+        break;
+      default:
+        out(`-bash: ${name}: command not found\n`);
+    }
+    return false;
+  }
+
+  private expand(word: string): string {
+    return word.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, v: string) => this.vars.get(v) ?? '');
+  }
+
+  private later(ms: number, fn: () => void): void {
+    const t = setTimeout(() => {
+      this.timers = this.timers.filter((x) => x !== t);
+      fn();
+    }, ms);
+    t.unref();
+    this.timers.push(t);
+  }
+}
+
+function unquote(w: string): string {
+  return /^(['"]).*\1$/.test(w) ? w.slice(1, -1) : w;
+}
+
+function unameOf(args: string[], host: string): string {
+  const parts: Record<string, string> = { s: 'Linux', n: host, r: KERNEL, v: '#1 SMP Debian 3.2.51-1', m: 'x86_64' };
+  const flags = args.join('').replace(/-/g, '');
+  if (!flags) return 'Linux';
+  if (flags.includes('a')) return `${Object.values(parts).join(' ')} GNU/Linux`;
+  return [...flags].map((f) => parts[f] ?? '').filter(Boolean).join(' ');
+}
+
+function cpuinfo(vcpus: number): string {
+  return Array.from(
+    { length: vcpus },
+    (_, i) =>
+      `processor\t: ${i}\nvendor_id\t: GenuineIntel\ncpu family\t: 6\nmodel\t\t: 62\nmodel name\t: Intel(R) Xeon(R) CPU E5-2650 v2 @ 2.60GHz\ncpu MHz\t\t: 2600.000\ncache size\t: 20480 KB\nphysical id\t: 0\nsiblings\t: ${vcpus}\ncore id\t\t: ${i}\ncpu cores\t: ${vcpus}\nflags\t\t: fpu de tsc msr pae mce cx8 apic sep mca cmov pat clflush mmx fxsr sse sse2 ss ht syscall nx lm constant_tsc rep_good nopl pni ssse3 cx16 sse4_1 sse4_2 popcnt hypervisor lahf_lm\n\n`,
+  ).join('');
+}
+
+function meminfo(mib: number): string {
+  const kb = mib * 1024;
+  return `MemTotal:       ${String(kb).padStart(8)} kB\nMemFree:        ${String(Math.floor(kb * 0.8)).padStart(8)} kB\nBuffers:        ${String(Math.floor(kb * 0.02)).padStart(8)} kB\n`;
+}
+
+function free(mib: number): string {
+  const used = Math.floor(mib * 0.2);
+  return `             total       used       free     shared    buffers     cached\nMem:    ${String(mib * 1024).padStart(10)} ${String(used * 1024).padStart(10)} ${String((mib - used) * 1024).padStart(10)}          0       2048      16384\n`;
+}

@@ -1,0 +1,44 @@
+import { request as httpRequest, type RequestOptions } from 'node:http';
+import type { Duplex } from 'node:stream';
+import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../protocol/console.js';
+import { XendFaultError, XendProtocolError, XendUnreachableError, strerror } from '../client/errors.js';
+
+export interface ConsoleOptions {
+  replay?: number | 'all';
+  write: boolean;
+  force: boolean;
+}
+
+/**
+ * Opens a console stream (protocol/console.ts) over the connection the
+ * transport uses; refusals become the faults the XML-RPC methods would raise.
+ */
+export async function openConsoleStream(target: RequestOptions, tls: boolean, dom: string, opts: ConsoleOptions): Promise<Duplex> {
+  const query = new URLSearchParams({ write: opts.write ? '1' : '0', force: opts.force ? '1' : '0' });
+  if (opts.replay !== undefined) query.set('replay', String(opts.replay));
+  const request = tls ? (await import('node:https')).request : httpRequest;
+  return new Promise((resolve, reject) => {
+    const req = request({
+      ...target,
+      method: 'GET',
+      path: `${CONSOLE_PATH}${encodeURIComponent(dom)}?${query}`,
+      headers: { Connection: 'Upgrade', Upgrade: CONSOLE_PROTOCOL },
+      agent: false,
+    });
+    req.on('upgrade', (_res, socket, head) => {
+      if (head.length) socket.unshift(head);
+      resolve(socket);
+    });
+    req.on('response', (res) => {
+      let body = '';
+      res.on('data', (d: Buffer) => (body += d.toString()));
+      res.on('end', () => {
+        if (res.statusCode === 404 && /does not exist/.test(body)) reject(new XendFaultError(3, dom));
+        else if (res.statusCode === 409 || res.statusCode === 423) reject(new XendFaultError(2, body));
+        else reject(new XendProtocolError(res.statusCode ?? 0, body || String(res.statusMessage)));
+      });
+    });
+    req.on('error', (err: NodeJS.ErrnoException) => reject(new XendUnreachableError(strerror(err))));
+    req.end();
+  });
+}

@@ -1,0 +1,3 @@
+import { consoleSuite } from '../helpers/console-suite.js';
+
+consoleSuite('http-unix');
