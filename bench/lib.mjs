@@ -62,12 +62,19 @@ process.on('exit', runCleanups);
 
 // ---------------------------------------------------------------- processes
 
-/** Runs cmd to completion with output discarded; returns wall milliseconds. Throws on a non-zero exit. */
-export function timeProcess(cmd, env = process.env) {
+/**
+ * Runs cmd to completion with stdout and stderr on /dev/null (as a terminal-less
+ * script would; no pipe for the child to set up); returns wall milliseconds.
+ * Throws on a non-zero exit, with the stderr of a second, untimed run.
+ */
+export function timeProcess(cmd, env = process.env, stdio = 'ignore') {
   const t = process.hrtime.bigint();
-  const r = spawnSync(cmd[0], cmd.slice(1), { env, stdio: ['ignore', 'ignore', 'pipe'] });
+  const r = spawnSync(cmd[0], cmd.slice(1), { env, stdio });
   const ms = Number(process.hrtime.bigint() - t) / 1e6;
-  if (r.status !== 0) throw new Error(`${cmd.join(' ')} exited ${r.status ?? r.signal}: ${String(r.stderr).trim().slice(0, 300)}`);
+  if (r.status !== 0) {
+    const again = spawnSync(cmd[0], cmd.slice(1), { env, encoding: 'utf8' });
+    throw new Error(`${cmd.join(' ')} exited ${r.status ?? r.signal}: ${String(again.stderr).trim().slice(0, 300)}`);
+  }
   return ms;
 }
 
@@ -91,14 +98,14 @@ export function freePort() {
  * Alternates commands round-robin: every round runs each command once (the
  * starting command rotates so no command always follows the same one), after
  * `warmup` unrecorded rounds. Returns { name: [ms, …] }.
- * A command is { name, cmd, env?, after? } — `after` runs untimed after it (e.g. a destroy).
+ * A command is { name, cmd, env?, stdio?, after? } — `after(recorded)` runs untimed after it (e.g. a destroy).
  */
 export function alternate(commands, rounds, warmup, progress = () => {}) {
   const samples = Object.fromEntries(commands.map((c) => [c.name, []]));
   for (let r = 0; r < warmup + rounds; r++) {
     for (let k = 0; k < commands.length; k++) {
       const c = commands[(r + k) % commands.length];
-      const ms = timeProcess(c.cmd, c.env);
+      const ms = timeProcess(c.cmd, c.env, c.stdio);
       c.after?.(r >= warmup);
       if (r >= warmup) samples[c.name].push(ms);
     }
@@ -263,7 +270,7 @@ export class Xend {
   memory() {
     return memoryOf(this.pid());
   }
-  /** Creates guests bench0001… over XML-RPC until there are n; returns per-create wall ms. */
+  /** Creates running guests bench0001… over XML-RPC (create, then unpause, as xm create) until there are n; returns the create calls' wall ms. */
   async grow(n, onEach) {
     const times = [];
     while (this.guests < n) {
@@ -271,6 +278,7 @@ export class Xend {
       const t = process.hrtime.bigint();
       await this.rpc.call('xend.domain.create', [createConfig(name, this.env)]);
       times.push(Number(process.hrtime.bigint() - t) / 1e6);
+      await this.rpc.call('xend.domain.unpause', [name]); // as xm create does: guests run
       this.guests++;
       await onEach?.(this.guests);
     }

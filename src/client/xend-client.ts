@@ -87,6 +87,27 @@ export class XendClient {
     return this.transport.openConsole(dom, opts);
   }
 
+  async save(dom: string, path: string, checkpoint: boolean): Promise<void> {
+    await this.call('xend.domain.save', dom, path, checkpoint);
+  }
+
+  async restore(path: string, paused: boolean): Promise<DomainRecord> {
+    return decodeDomain((await this.call('xend.domain.restore', path, paused)) as Sxp);
+  }
+
+  /** Blocks until the domain runs on `host`; resolves to what the migration moved. */
+  async migrate(dom: string, host: string, o: { live: boolean; port: number; node: number; ssl: boolean | null; changeHome: boolean }): Promise<Record<string, unknown> | null> {
+    return (await this.call('xend.domain.migrate', dom, host, o.live, o.port, o.node, o.ssl, o.changeHome)) as Record<string, unknown> | null;
+  }
+
+  async migrateProgress(dom: string): Promise<Record<string, unknown> | null> {
+    return (await this.call('xend.domain.migrateProgress', dom)) as Record<string, unknown> | null;
+  }
+
+  async migrateCancel(dom: string): Promise<void> {
+    await this.call('xend.domain.migrateCancel', dom);
+  }
+
   async nodeInfo(numa = false): Promise<[string, Sxp][]> {
     return (await this.call('xend.node.info', numa ? 1 : 0)) as [string, Sxp][];
   }

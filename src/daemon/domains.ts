@@ -33,6 +33,12 @@ export class DomainService {
   recover(): void {
     for (const d of this.hv.list()) {
       if (d.domid === 0) continue;
+      if (d.incomplete) {
+        // xend died while this domain was being restored or received: it never was whole.
+        this.log.warning(`Destroying domain ${d.domid} (${d.name}), left half-restored`);
+        this.hv.destroy(d.domid);
+        continue;
+      }
       this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
       if (d.flags.shutdown || d.flags.crashed) this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff');
     }
@@ -66,11 +72,32 @@ export class DomainService {
 
   create(configSxp: Sxp): Sxp {
     const config = parseVmConfig(configSxp);
-    this.checkUnique(config);
+    this.checkUnique(config, true);
     freeMemory(this.hv, config.memory, this.balloon);
     const d = this.build(config, 0);
     this.log.info(`Started domain ${config.name} (id=${d.domid})`);
     return domainSxp(d, true);
+  }
+
+  /**
+   * Builds the paused, still incomplete domain a restore or an incoming migration
+   * fills. A relocating domain may share its uuid with its source on this host.
+   */
+  createIncoming(configSxp: Sxp, relocating: boolean): HvDomain {
+    const config = parseVmConfig(configSxp);
+    this.checkUnique(config, !relocating);
+    freeMemory(this.hv, config.memory, this.balloon);
+    return this.build(config, 0, true);
+  }
+
+  /** The domain record as the save stream carries it (full, with devices). */
+  record(domid: number): Sxp {
+    return domainSxp(this.hv.get(domid)!, true);
+  }
+
+  /** Gone for good, unless another domain here carries the same uuid (a migration to localhost). */
+  released(uuid: string): void {
+    if (!this.hv.list().some((d) => d.uuid === uuid)) this.onGone(uuid);
   }
 
   destroy(dom: string | number): void {
@@ -198,9 +225,10 @@ export class DomainService {
     }
   }
 
-  private build(config: VmConfig, restartCount: number): HvDomain {
+  private build(config: VmConfig, restartCount: number, incomplete = false): HvDomain {
     try {
       return this.hv.create({
+        incomplete,
         name: config.name,
         uuid: config.uuid,
         memoryMiB: config.memory,
@@ -214,10 +242,10 @@ export class DomainService {
     }
   }
 
-  private checkUnique(config: VmConfig): void {
+  private checkUnique(config: VmConfig, byUuid: boolean): void {
     for (const d of this.hv.list()) {
       if (d.name === config.name) throw new XendError(`Domain '${config.name}' already exists with ID '${d.domid}'`);
-      if (d.uuid === config.uuid) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
+      if (byUuid && d.uuid === config.uuid) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
     }
   }
 

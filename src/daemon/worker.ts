@@ -5,6 +5,8 @@ import { DomainService } from './domains.js';
 import { NodeService } from './node.js';
 import { ConsoleService } from './console.js';
 import { consoleUpgrade } from './servers/console.js';
+import { CheckpointService } from './migration.js';
+import { relocationHandler, startRelocationServers } from './servers/relocation.js';
 import { legacyMethods } from './methods.js';
 import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
@@ -51,13 +53,21 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'));
     domains.recover();
     const node = new NodeService(hv, settings.logFile);
+    const o = settings.options;
+    const checkpoints = new CheckpointService(hv, domains, consoles, log.logger('XendCheckpoint'), {
+      relocationPort: Number(o['xend-relocation-port']),
+      sslPort: Number(o['xend-relocation-ssl-port']),
+      defaultSsl: Boolean(o['xend-relocation-ssl']),
+      externalTool: String(o['external-migration-tool'] ?? ''),
+    });
+    const relocation = await startRelocationServers(settings, opts.paths, relocationHandler(checkpoints, hv, log.logger('relocate')), logger);
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
-    const methods = legacyMethods(domains, node);
+    const methods = legacyMethods(domains, node, checkpoints);
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => startManagementServers(fresh, opts.paths, { methods, upgrade }, logger, trace);
     servers = await startServers(settings);
-    publishStatus(opts, hv.name, settings, servers);
+    publishStatus(opts, hv.name, settings, [...servers, ...relocation]);
     report(opts.statusFd, '0');
 
     const liveHv = hv;
@@ -70,7 +80,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
           liveLog.setLevel(fresh.options.loglevel as LevelName);
           await Promise.all(servers.map((l) => l.close()));
           servers = await startServers(fresh);
-          publishStatus(opts, liveHv.name, fresh, servers);
+          publishStatus(opts, liveHv.name, fresh, [...servers, ...relocation]);
         } catch (err) {
           logger.error(`Reload failed: ${(err as Error).message}`);
         }
@@ -79,8 +89,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const stop = (signal: string) => {
       void (async () => {
         logger.info(`Xend stopping on ${signal}`);
-        await Promise.all(servers.map((l) => l.close()));
-        for (const l of servers) if (l.endpoint.kind === 'unix') rmSync(l.endpoint.path, { force: true });
+        await Promise.all([...servers, ...relocation].map((l) => l.close()));
+        for (const l of [...servers, ...relocation]) if (l.endpoint.kind === 'unix') rmSync(l.endpoint.path, { force: true });
         liveHv.close();
         liveLog.close();
         rmSync(opts.paths.statusFile, { force: true });
@@ -96,7 +106,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     await Promise.all(servers.map((l) => l.close()));
     hv?.close();
     report(opts.statusFd, `1 ${message}`);
-    process.exitCode = 1;
+    // Listeners opened before the failure would keep a half-started worker alive.
+    process.exit(1);
   }
 }
 

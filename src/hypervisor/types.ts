@@ -1,4 +1,5 @@
 import type { Sxp } from '../sxp/types.js';
+import type { ByteSink, ByteSource } from '../protocol/byte-stream.js';
 
 /** The six state flags of a Xen domain, in `xm list`'s order (r b p s c d). */
 export interface DomainFlags {
@@ -23,6 +24,8 @@ export interface DomainSpec {
   /** xend's record of the domain, kept beside it like xenstore's /vm/<uuid>. */
   config: Sxp;
   restartCount: number;
+  /** Being filled by a restore or an incoming migration: not yet a whole domain. */
+  incomplete?: boolean;
 }
 
 export interface VcpuInfo {
@@ -51,6 +54,7 @@ export interface HvDomain {
   startTime: number;
   config: Sxp;
   restartCount: number;
+  incomplete: boolean;
 }
 
 /** `xend.node.info` fields the backend knows; xend adds its own. */
@@ -86,6 +90,34 @@ export interface HostInfo {
   uptime: number;
 }
 
+/** What a memory image transfer did: rounds, pages and bytes moved, the guest's downtime. */
+export interface ImageStats {
+  rounds: number;
+  pages: number;
+  bytes: number;
+  downtimeMs: number;
+  /** SHA-256 identifying the memory sent. */
+  checksum: string;
+}
+
+export interface ImageProgress {
+  round: number;
+  pagesSent: number;
+  bytesSent: number;
+  /** Pages still to send in this round. */
+  dirtyPages: number;
+  elapsedMs: number;
+}
+
+export interface SaveImageOptions {
+  /** Copy while the guest runs (rounds), suspending it only for the last pages. */
+  live: boolean;
+  /** Called once, when the guest must stop (xc_save's "suspend"). */
+  suspend(): Promise<void>;
+  progress?(p: ImageProgress): void;
+  signal?: AbortSignal;
+}
+
 export interface HypervisorEvents {
   /** The guest finished shutting down (its `shutdown` flag is now set). */
   onShutdown(domid: number, reason: ShutdownReason): void;
@@ -112,10 +144,15 @@ export interface Hypervisor {
   setMemory(domid: number, mib: number): void;
   setVcpus(domid: number, count: number): void;
   setName(domid: number, name: string): void;
-  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number }): void;
+  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number; incomplete?: boolean }): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */
   consoleInput(domid: number, data: Buffer): void;
+  /** Writes the domain's memory image (xc_save). */
+  saveImage(domid: number, sink: ByteSink, opts: SaveImageOptions): Promise<ImageStats>;
+  /** Fills a freshly created, paused domain from an image (xc_restore). */
+  restoreImage(domid: number, source: ByteSource): Promise<void>;
+  memoryChecksum(domid: number): string;
   dmesg(): string;
   clearDmesg(): string;
   log(line: string): void;

@@ -1,6 +1,6 @@
 import type { Agent } from 'undici';
 import { parseFirst, show } from '../sxp/index.js';
-import { opByMethod } from '../protocol/http-ops.js';
+import { opByMethod, sxpToStruct } from '../protocol/http-ops.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError, strerror } from '../client/errors.js';
 import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import type { Sxp } from '../sxp/types.js';
@@ -96,16 +96,23 @@ function toRequest(method: string, p: XmlRpcValue[]): Http {
       return { method: 'POST', path: '/xend/node/dmesg', form: { op: 'clear' } };
     case 'xend.node.log':
       return { method: 'GET', path: '/xend/node/log' };
+    case 'xend.domain.restore':
+      return { method: 'POST', path: '/xend/domain', form: { op: 'restore', file: String(p[0]), paused: p[1] ? '1' : '0' } };
   }
   const op = opByMethod.get(method);
   if (!op) throw new XendFaultError(1, `method "${method}" is not supported over the legacy HTTP API`);
   const form: Record<string, string> = { op: op.op };
-  op.fields.forEach((f, i) => (form[f] = String(p[i + 1])));
+  op.fields.forEach((f, i) => {
+    const v = p[i + 1];
+    // Absent and None arguments are left out, so the server applies its defaults.
+    if (v !== undefined && v !== null) form[f] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
+  });
   return { method: 'POST', path: domainPath(p[0] ?? ''), form };
 }
 
 /** The XML-RPC shape of an HTTP reply: `(node (k v)…)` becomes `[[k, v]…]`. */
 function fromSxp(method: string, value: Sxp): XmlRpcValue {
   if (method === 'xend.node.info' && Array.isArray(value)) return value.slice(1) as XmlRpcValue;
+  if (opByMethod.get(method)?.struct) return sxpToStruct(value) as XmlRpcValue;
   return value as XmlRpcValue;
 }

@@ -113,6 +113,7 @@ export const VARIABLE_DOCS: Readonly<Record<string, readonly [Section, string]>>
   usbdevice: ['hvm', 'A USB device to emulate, such as tablet or mouse.'],
   soundhw: ['hvm', 'Sound hardware to emulate, such as sb16 or es1370.'],
   stdvga: ['hvm', 'Emulate a standard VGA card rather than a Cirrus Logic one (yes/no).'],
+  nographic: ['display', 'Run the device model without a graphical console (yes/no).'],
   isa: ['hvm', 'Emulate an ISA-only system (yes/no).'],
   guest_os_type: ['hvm', 'The guest operating system type, a hint for the device model.'],
   pci_msitranslate: ['hvm', 'Translate passed-through PCI devices\' MSI to INTx (1) or not (0).'],

@@ -1,7 +1,7 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parseFirst, prettyPrint, show, SxpParseError } from '../../sxp/index.js';
 import { XendInvalidDomain, faultOf } from '../../protocol/faults.js';
-import { opByName } from '../../protocol/http-ops.js';
+import { opByName, structToSxp } from '../../protocol/http-ops.js';
 import { BodyTooLarge, readBody } from './body.js';
 import type { Method } from '../methods.js';
 import type { Sxp } from '../../sxp/types.js';
@@ -55,6 +55,10 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
         const state = url.searchParams.get('state') ?? 'running';
         return { status: 200, body: (await call('xend.domains_with_state', detail, state, url.searchParams.get('full') === '1')) as Sxp };
       }
+      if (op(form) === 'restore') {
+        const restored = (await call('xend.domain.restore', field(form, 'file'), form.get('paused') === '1')) as Sxp;
+        return { status: 201, body: restored };
+      }
       if (op(form) !== 'create') throw new HttpError(501, `Operation not implemented: ${op(form)}`);
       const config = parseConfig(field(form, 'config'));
       const created = (await call('xend.domain.create', config)) as Sxp;
@@ -65,9 +69,10 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
     const opName = get ? url.searchParams.get('op')! : op(form);
     const spec = opByName.get(opName);
     if (!spec || (get && opName !== 'vcpuinfo')) throw new HttpError(501, `Operation not implemented: ${opName}`);
-    const result = await call(spec.method, name, ...spec.fields.map((f) => field(form, f)));
+    const result = await call(spec.method, name, ...spec.fields.map((f) => form.get(f) ?? undefined));
     if (spec.accepted) return { status: 202, body: '', text: true, location: `${url.origin}${url.pathname}/..` };
-    return result === undefined ? { status: 204, body: '', text: true } : { status: 200, body: result as Sxp };
+    if (result === undefined || result === null) return { status: 204, body: '', text: true };
+    return { status: 200, body: spec.struct ? (structToSxp(result as Record<string, never>) as Sxp) : (result as Sxp) };
   }
 
   return (req, res) => {

@@ -2,7 +2,7 @@ import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
-import { createServer as createNetServer, type Server as NetServer } from 'node:net';
+import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { HostsAllow } from './hosts-allow.js';
@@ -79,17 +79,7 @@ export async function listen(handler: RequestListener, e: Endpoint, opts: Listen
     } else chmodSync(e.path, 0o600);
     return { endpoint: e, close: () => closeHttp(server) };
   }
-  const front: NetServer = createNetServer({ pauseOnConnect: true }, (socket) => {
-    void (opts.hostsAllow?.allows(socket) ?? Promise.resolve({ ok: true, address: '', name: '' })).then((peer) => {
-      if (!peer.ok) {
-        opts.onDenied?.(peer.address, peer.name);
-        socket.destroy();
-        return;
-      }
-      server.emit('connection', socket);
-      socket.resume();
-    });
-  });
+  const front = gatedFront(opts, (socket) => server.emit('connection', socket));
   await bind(front, (cb) => front.listen({ host: e.host, port: e.port }, cb), e);
   return {
     endpoint: e,
@@ -100,7 +90,25 @@ export async function listen(handler: RequestListener, e: Endpoint, opts: Listen
   };
 }
 
-function bind(server: NetServer, start: (cb: () => void) => void, e: Endpoint): Promise<void> {
+/**
+ * A TCP server that checks each peer against hosts-allow before handing the
+ * still-paused socket on, so a refused peer gets nothing read or answered.
+ */
+export function gatedFront(opts: ListenOptions, accept: (socket: Socket) => void): NetServer {
+  return createNetServer({ pauseOnConnect: true }, (socket) => {
+    void (opts.hostsAllow?.allows(socket) ?? Promise.resolve({ ok: true, address: '', name: '' })).then((peer) => {
+      if (!peer.ok) {
+        opts.onDenied?.(peer.address, peer.name);
+        socket.destroy();
+        return;
+      }
+      accept(socket);
+      socket.resume();
+    });
+  });
+}
+
+export function bind(server: NetServer, start: (cb: () => void) => void, e: Endpoint): Promise<void> {
   return new Promise((resolve, reject) => {
     const onError = (err: Error) => reject(new Error(`cannot listen on ${describeEndpoint(e)}: ${err.message}`));
     server.once('error', onError);

@@ -3,6 +3,9 @@ import { join } from 'node:path';
 import { DurableDir } from './durable.js';
 import { MessageRing } from './ring.js';
 import { SimGuest } from './guest.js';
+import { GuestMemory } from './memory.js';
+import { readImage, writeImage } from './image.js';
+import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type {
   DomainFlags,
   DomainSpec,
@@ -10,6 +13,8 @@ import type {
   HvDomain,
   Hypervisor,
   HypervisorEvents,
+  ImageStats,
+  SaveImageOptions,
   ShutdownReason,
   VcpuInfo,
 } from '../types.js';
@@ -45,6 +50,7 @@ interface SimDomain {
   startTime: number;
   config: Sxp;
   restartCount: number;
+  incomplete?: boolean;
   /** A shutdown the guest has been asked for and is still carrying out. */
   pending: { reason: ShutdownReason; dueAt: number | null; remainingMs: number } | null;
 }
@@ -74,9 +80,12 @@ export class SimHost implements Hypervisor {
   private readonly domains = new Map<number, SimDomain>();
   private readonly timers = new Map<number, NodeJS.Timeout>();
   private readonly guests = new Map<number, SimGuest>();
+  private readonly memories = new Map<number, GuestMemory>();
+  private readonly memoryDir: string;
 
   constructor(private readonly opts: SimHostOptions) {
     const dir = join(opts.stateDir, 'sim');
+    this.memoryDir = join(dir, 'memory');
     this.store = new DurableDir(join(dir, 'domains'));
     this.hostStore = new DurableDir(dir);
     const existing = this.hostStore.read('host');
@@ -92,9 +101,26 @@ export class SimHost implements Hypervisor {
       // Guests kept running while xend was away: they are at their prompt.
       const guest = this.guestOf(d);
       if (d.shutdownReason === null) guest.resume();
-      if (d.shutdownReason === null && !d.paused) guest.run();
+      if (d.shutdownReason === null && !d.paused) {
+        guest.run();
+        this.memoryOf(d.domid).run();
+      }
       this.armShutdown(d);
     }
+  }
+
+  private memoryPath(domid: number): string {
+    return join(this.memoryDir, `${domid}.pages`);
+  }
+
+  /** The guest's RAM, loaded from its last saved state the first time it is needed. */
+  private memoryOf(domid: number): GuestMemory {
+    let mem = this.memories.get(domid);
+    if (!mem) {
+      mem = GuestMemory.load(this.memoryPath(domid), this.must(domid).maxmemMiB);
+      this.memories.set(domid, mem);
+    }
+    return mem;
   }
 
   private guestOf(d: SimDomain): SimGuest {
@@ -212,6 +238,7 @@ export class SimHost implements Hypervisor {
       config: spec.config,
       restartCount: spec.restartCount,
       pending: null,
+      ...(spec.incomplete && { incomplete: true }),
     };
     this.save(d);
     this.saveHost();
@@ -225,6 +252,8 @@ export class SimHost implements Hypervisor {
     this.disarm(domid);
     this.guests.get(domid)?.stop();
     this.guests.delete(domid);
+    this.memories.delete(domid);
+    GuestMemory.remove(this.memoryPath(domid));
     this.domains.delete(domid);
     this.store.remove(String(domid));
     this.log(`(XEN) domain ${d.domid} destroyed`);
@@ -236,6 +265,7 @@ export class SimHost implements Hypervisor {
     this.stopClock(d);
     d.paused = true;
     this.guests.get(domid)?.pause();
+    this.memories.get(domid)?.stop();
     if (d.pending?.dueAt != null) {
       d.pending.remainingMs = Math.max(0, d.pending.dueAt - Date.now());
       d.pending.dueAt = null;
@@ -251,7 +281,10 @@ export class SimHost implements Hypervisor {
     this.startClock(d);
     if (d.pending) d.pending.dueAt = Date.now() + d.pending.remainingMs;
     this.save(d);
-    if (d.shutdownReason === null) this.guests.get(domid)?.run();
+    if (d.shutdownReason === null) {
+      this.guests.get(domid)?.run();
+      this.memoryOf(domid).run();
+    }
     this.armShutdown(d);
   }
 
@@ -288,10 +321,11 @@ export class SimHost implements Hypervisor {
     this.save(d);
   }
 
-  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number }): void {
+  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number; incomplete?: boolean }): void {
     const d = this.must(domid);
     if (changes.config !== undefined) d.config = changes.config;
     if (changes.restartCount !== undefined) d.restartCount = changes.restartCount;
+    if (changes.incomplete === false) delete d.incomplete;
     this.save(d);
   }
 
@@ -318,6 +352,20 @@ export class SimHost implements Hypervisor {
     if (!d.paused && d.shutdownReason === null) this.guests.get(domid)?.input(data);
   }
 
+  saveImage(domid: number, sink: ByteSink, opts: SaveImageOptions): Promise<ImageStats> {
+    return writeImage(this.memoryOf(domid), sink, opts);
+  }
+
+  async restoreImage(domid: number, source: ByteSource): Promise<void> {
+    const mem = this.memoryOf(domid);
+    await readImage(mem, source);
+    mem.persist(this.memoryPath(domid));
+  }
+
+  memoryChecksum(domid: number): string {
+    return this.memoryOf(domid).checksum();
+  }
+
   dmesg(): string {
     return this.ring.contents();
   }
@@ -337,6 +385,8 @@ export class SimHost implements Hypervisor {
     for (const t of this.timers.values()) clearTimeout(t);
     this.timers.clear();
     for (const g of this.guests.values()) g.stop();
+    // RAM outlives xend like the guests do.
+    for (const [domid, mem] of this.memories) if (this.domains.has(domid)) mem.persist(this.memoryPath(domid));
   }
 
   private view(d: SimDomain): HvDomain {
@@ -363,6 +413,7 @@ export class SimHost implements Hypervisor {
       startTime: d.startTime,
       config: d.config,
       restartCount: d.restartCount,
+      incomplete: d.incomplete === true,
     };
   }
 
@@ -403,6 +454,7 @@ export class SimHost implements Hypervisor {
   private completeShutdown(d: SimDomain, reason: ShutdownReason): void {
     this.disarm(d.domid);
     this.guests.get(d.domid)?.stop();
+    this.memories.get(d.domid)?.stop();
     this.stopClock(d);
     d.pending = null;
     d.shutdownReason = reason;

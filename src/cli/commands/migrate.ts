@@ -1,0 +1,90 @@
+import { CliError, UsageError, WaitTimeoutError } from '../errors.js';
+import type { CommandContext } from '../context.js';
+
+interface MigrateData {
+  version: 1;
+  domain: string;
+  destination: string;
+  result: Record<string, unknown> | null;
+}
+
+const POLL_MS = 250;
+const MiB = 1024 * 1024;
+
+/**
+ * `xm migrate [-l] [-p port] [-n node] [-s] [-c] DOM HOST`. Blocks like xm did;
+ * added: progress while it runs (spinner on a terminal, JSON lines with --json),
+ * `--timeout SECONDS` and Ctrl-C, both of which cancel cleanly and leave the
+ * domain running here.
+ */
+export async function run(ctx: CommandContext): Promise<MigrateData> {
+  if (ctx.args.length !== 2) throw new UsageError('Invalid number of arguments');
+  const [dom, host] = ctx.args as [string, string];
+  const o = ctx.opts;
+  const int = (name: string, dflt: number) => {
+    const v = o.get(name);
+    if (v === undefined) return dflt;
+    if (!/^-?\d+$/.test(String(v))) throw new CliError('Invalid argument.', 1, true);
+    return Number(v);
+  };
+  const timeout = o.has('timeout') ? Number(o.get('timeout')) : null;
+  if (timeout !== null && !(timeout > 0)) throw new CliError(`Invalid timeout: ${String(o.get('timeout'))}`, 1, true);
+  const client = ctx.client();
+  const { uuid } = await client.domain(dom);
+  let cancelled: 'interrupt' | 'timeout' | null = null;
+  const cancel = (why: 'interrupt' | 'timeout') => {
+    cancelled ??= why;
+    void client.migrateCancel(uuid).catch(() => {});
+  };
+  const onSigint = () => cancel('interrupt');
+  process.on('SIGINT', onSigint);
+  const timer = timeout === null ? null : setTimeout(() => cancel('timeout'), timeout * 1000);
+  let finished = false;
+  const call = client
+    .migrate(dom, host, { live: o.has('live'), port: int('port', 0), node: int('node', -1), ssl: o.has('ssl') ? true : null, changeHome: o.has('change_home_server') })
+    .finally(() => (finished = true));
+  const watch = (async () => {
+    let last = -1;
+    while (!finished) {
+      await new Promise((r) => setTimeout(r, POLL_MS));
+      const p = await client.migrateProgress(uuid).catch(() => null);
+      if (!p || finished || p.bytesSent === undefined || p.bytesSent === last) continue;
+      last = Number(p.bytesSent);
+      const mib = last / MiB;
+      const rate = mib / (Number(p.elapsedMs) / 1000 || 1);
+      ctx.progress(`Migrating ${dom} to ${host}: round ${p.round}, ${mib.toFixed(1)} MiB sent, ${rate.toFixed(1)} MiB/s${p.phase === 'suspended' ? ', paused for the last pages' : ''}`);
+      if (ctx.json) {
+        ctx.event('', { domain: dom, phase: p.phase, round: p.round, bytes_sent: last, pages_sent: p.pagesSent, dirty_pages: p.dirtyPages, elapsed_ms: p.elapsedMs, rate_mib_per_s: Number(rate.toFixed(2)) });
+      }
+    }
+  })();
+  try {
+    const result = await call;
+    return { version: 1, domain: dom, destination: host, result };
+  } catch (err) {
+    if (cancelled === 'timeout') throw new WaitTimeoutError(`Migration of ${dom} cancelled after ${timeout} seconds; it still runs here`);
+    if (cancelled === 'interrupt') throw new CliError(`Migration of ${dom} cancelled; it still runs here`, 130);
+    throw err;
+  } finally {
+    process.off('SIGINT', onSigint);
+    if (timer) clearTimeout(timer);
+    await watch;
+  }
+}
+
+export const text = (): string => '';
+
+export function json(d: MigrateData) {
+  const r = d.result ?? {};
+  return {
+    version: 1,
+    domain: d.domain,
+    destination: d.destination,
+    total_ms: r.totalMs ?? null,
+    downtime_ms: r.downtimeMs ?? null,
+    bytes: r.bytes ?? null,
+    pages: r.pages ?? null,
+    rounds: r.rounds ?? null,
+    checksum: r.checksum ?? null,
+  };
+}

@@ -1,0 +1,331 @@
+import { execFile } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { open, rm, stat } from 'node:fs/promises';
+import { connect as netConnect, type Socket } from 'node:net';
+import { connect as tlsConnect } from 'node:tls';
+import { XendError } from '../protocol/faults.js';
+import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
+import { children } from '../sxp/index.js';
+import { strerror } from '../client/errors.js';
+import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint.js';
+import type { ConsoleService } from './console.js';
+import type { DomainService } from './domains.js';
+import type { Logger } from './log.js';
+import type { HvDomain, Hypervisor, ImageProgress, ImageStats } from '../hypervisor/types.js';
+import type { Sxp } from '../sxp/types.js';
+
+/** Connect timeout of the sender, as xend 3.3+ had it. */
+const CONNECT_TIMEOUT_MS = 30_000;
+/** How long the sender waits for the receiver's verdict once the stream is sent. */
+const REPLY_TIMEOUT_MS = 60_000;
+
+export interface MigrationSettings {
+  relocationPort: number;
+  sslPort: number;
+  /** xend-relocation-ssl: use TLS when the request does not say. */
+  defaultSsl: boolean;
+  externalTool: string;
+}
+
+export interface MigrationProgress extends Partial<ImageProgress> {
+  domain: string;
+  destination: string;
+  phase: 'connecting' | 'copying' | 'suspended' | 'waiting' | 'done' | 'failed';
+  live: boolean;
+  memoryPages: number;
+}
+
+export interface MigrationResult extends ImageStats {
+  domain: string;
+  destination: string;
+  totalMs: number;
+}
+
+/**
+ * Save, restore and live migration (XendCheckpoint / XendDomain.domain_migrate):
+ * the same stream to a file or a relocation server. Whatever fails, the domain is
+ * left running on the source under its own name, and nothing half-built stays
+ * on the receiving side.
+ */
+export class CheckpointService {
+  private readonly inFlight = new Map<string, { progress: MigrationProgress; abort: AbortController }>();
+
+  constructor(
+    private readonly hv: Hypervisor,
+    private readonly domains: DomainService,
+    private readonly consoles: ConsoleService,
+    private readonly log: Logger,
+    private readonly settings: MigrationSettings,
+  ) {}
+
+  private checkMovable(d: HvDomain, verb: string): void {
+    if (d.domid === 0) throw new XendError(`Cannot ${verb} privileged domain 0`);
+    if (d.flags.shutdown || d.flags.crashed || d.incomplete) throw new XendError('Domain is not running');
+  }
+
+  async save(dom: string, path: string, checkpoint: boolean): Promise<void> {
+    const d = this.domains.lookup(dom);
+    this.checkMovable(d, 'save');
+    const existed = await stat(path).then(
+      () => true,
+      () => false,
+    );
+    const file = await open(path, 'w', 0o600).catch((err: NodeJS.ErrnoException) => {
+      throw new XendError(`can't write guest state file ${path}: ${strerror(err)}`);
+    });
+    const wasPaused = d.flags.paused;
+    try {
+      const sink: ByteSink = { write: async (data) => void (await file.write(data)) };
+      await writeHeader(sink, this.domains.record(d.domid));
+      await this.hv.saveImage(d.domid, sink, { live: false, suspend: async () => this.hv.pause(d.domid) });
+      await sink.write(consoleRecord(this.consoles.history(d.uuid)));
+      await file.sync();
+      await file.close();
+    } catch (err) {
+      await file.close().catch(() => {});
+      // Only what save itself created goes: never a device or a file that was there before.
+      if (!existed) await rm(path, { force: true });
+      this.resume(d, d.name, wasPaused);
+      throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
+    }
+    if (checkpoint) {
+      if (!wasPaused) this.hv.unpause(d.domid);
+      return;
+    }
+    this.hv.destroy(d.domid);
+    this.domains.released(d.uuid);
+    this.log.info(`Domain ${d.name} (${d.domid}) saved to ${path}`);
+  }
+
+  async restore(path: string, paused: boolean): Promise<Sxp> {
+    const file = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+      throw new XendError(`can't read guest state file ${path}: ${strerror(err)}`);
+    });
+    const stream = createReadStream('', { fd: file.fd, autoClose: false });
+    try {
+      const d = await this.receive(sourceOf(stream), false);
+      if (!paused) this.hv.unpause(d.domid);
+      this.log.info(`Domain ${d.name} restored from ${path} as id ${d.domid}`);
+      return this.domains.record(d.domid);
+    } finally {
+      stream.destroy();
+      await file.close().catch(() => {});
+    }
+  }
+
+  /**
+   * Builds a domain from a stream (a restore, or a relocation server's `receive`):
+   * created paused and marked incomplete until its memory and console arrived.
+   */
+  async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
+    const config = await readHeader(source);
+    const d = this.domains.createIncoming(config, relocating);
+    try {
+      await this.hv.restoreImage(d.domid, source);
+      const history = await readConsoleRecord(source);
+      // Migrating to this very host, the console (keyed by uuid) already holds it.
+      if (!this.consoles.history(d.uuid)) this.consoles.seed(d.uuid, history);
+      this.hv.updateRecord(d.domid, { incomplete: false });
+      return this.hv.get(d.domid)!;
+    } catch (err) {
+      this.log.error(`Restore failed: ${(err as Error).message}`);
+      this.hv.destroy(d.domid);
+      throw err;
+    }
+  }
+
+  /** xend.domain.migrate: blocks until the domain runs on `dst` (or stays here after a failure). */
+  async migrate(dom: string, dst: string, live: boolean, port: number, ssl: boolean | null, changeHome: boolean): Promise<MigrationResult> {
+    const d = this.domains.lookup(dom);
+    this.checkMovable(d, 'migrate');
+    if (changeHome) throw new XendError('Domain is not a managed domain');
+    const useSsl = ssl ?? this.settings.defaultSsl;
+    const target = port || (useSsl ? this.settings.sslPort : this.settings.relocationPort);
+    const name = d.name;
+    const started = Date.now();
+    const abort = new AbortController();
+    const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.maxmemMiB * 1024) / 4 };
+    this.inFlight.set(d.uuid, { progress, abort });
+    const classes = deviceClasses(d.config);
+    const wasPaused = d.flags.paused;
+    let socket: Socket | undefined;
+    let step = 0;
+    try {
+      await this.migrationTool(classes, 0, dst, name, false);
+      socket = await connectRelocation(dst, target, useSsl, abort.signal);
+      const incoming = collect(socket);
+      socket.write(useSsl ? 'sslreceive\n' : 'receive\n');
+      await incoming.waitFor(/\(ready receive\)\n/, CONNECT_TIMEOUT_MS, 'no (ready receive) from the destination');
+      step = 1;
+      await this.migrationTool(classes, 1, dst, name, false);
+      this.hv.setName(d.domid, `migrating-${name}`);
+      progress.phase = 'copying';
+      const sink = sinkOf(socket);
+      let stats: ImageStats;
+      let suspendedAt = 0;
+      try {
+        await writeHeader(sink, renamed(this.domains.record(d.domid), name));
+        stats = await this.hv.saveImage(d.domid, sink, {
+          live,
+          signal: abort.signal,
+          suspend: async () => {
+            this.hv.pause(d.domid);
+            suspendedAt = Date.now();
+            progress.phase = 'suspended';
+            step = 2;
+            await this.migrationTool(classes, 2, dst, name, false);
+          },
+          progress: (p) => Object.assign(progress, p),
+        });
+        await sink.write(consoleRecord(this.consoles.history(d.uuid)));
+      } catch (err) {
+        throw (await incoming.remoteError(dst)) ?? err;
+      }
+      progress.phase = 'waiting';
+      const verdict = await incoming.waitFor(/\((ok|err)[^\n]*\)\n/, REPLY_TIMEOUT_MS, 'no reply from the destination');
+      const remote = parseRemoteError(verdict, dst);
+      if (remote) throw remote;
+      step = 3;
+      await this.migrationTool(classes, 3, dst, name, false);
+      // Down from the moment it stopped here until the destination said it runs there.
+      stats.downtimeMs = Date.now() - suspendedAt;
+      this.hv.destroy(d.domid);
+      this.domains.released(d.uuid);
+      progress.phase = 'done';
+      this.log.info(`Domain ${name} migrated to ${dst}:${target}: ${stats.rounds} rounds, ${stats.bytes} bytes, ${stats.downtimeMs} ms down`);
+      return { ...stats, domain: name, destination: `${dst}:${target}`, totalMs: Date.now() - started };
+    } catch (err) {
+      progress.phase = 'failed';
+      socket?.destroy();
+      if (step > 0) await this.migrationTool(classes, step, dst, name, true).catch(() => {});
+      if (this.hv.get(d.domid)) {
+        this.log.warning(`Save failed on domain ${name} (${d.domid}) - resuming.`);
+        this.resume(d, name, wasPaused);
+      }
+      if (err instanceof XendError) throw err;
+      if (abort.signal.aborted) throw new XendError('Migration cancelled');
+      throw new XendError((err as Error).message);
+    } finally {
+      this.inFlight.delete(d.uuid);
+    }
+  }
+
+  /** Not in xend: the checksum of a domain's memory, to check what a save or migration carried. */
+  memoryChecksum(dom: string): string {
+    return this.hv.memoryChecksum(this.domains.lookup(dom).domid);
+  }
+
+  /** Progress of the migration of a domain (by the uuid or name it had when it started). */
+  progress(dom: string): MigrationProgress | null {
+    for (const [uuid, m] of this.inFlight) if (uuid === dom || m.progress.domain === dom) return { ...m.progress };
+    return null;
+  }
+
+  cancel(dom: string): boolean {
+    for (const [uuid, m] of this.inFlight) {
+      if (uuid === dom || m.progress.domain === dom) {
+        m.abort.abort();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private resume(d: HvDomain, name: string, wasPaused: boolean): void {
+    if (!this.hv.get(d.domid)) return;
+    this.hv.setName(d.domid, name);
+    if (!wasPaused) this.hv.unpause(d.domid);
+  }
+
+  /** external-migration-tool, run per device class and step as xend ran it (no shell). */
+  private async migrationTool(classes: string[], step: number, dst: string, name: string, recover: boolean): Promise<void> {
+    const tool = this.settings.externalTool;
+    if (!tool) return;
+    for (const cls of classes) {
+      const args = ['-type', cls, '-step', String(step), '-host', dst, '-domname', name, ...(recover ? ['-recover'] : [])];
+      const rc = await new Promise<number>((resolve) =>
+        execFile(tool, args, { timeout: 60_000 }, (err) => resolve(err ? (typeof err.code === 'number' ? err.code : 1) : 0)),
+      );
+      this.log.info(`Migration tool ${tool} ${args.join(' ')} returned ${rc}`);
+      if (rc !== 0 && !recover) throw new XendError(`Migration tool returned ${rc}`);
+    }
+  }
+}
+
+function deviceClasses(config: Sxp): string[] {
+  const classes = new Set<string>();
+  for (const dev of children(config, 'device')) {
+    const cls = Array.isArray(dev[1]) ? dev[1][0] : undefined;
+    if (typeof cls === 'string' && cls !== 'console') classes.add(cls);
+  }
+  return [...classes];
+}
+
+/** The record with the domain's own name, not `migrating-<name>`. */
+function renamed(record: Sxp, name: string): Sxp {
+  return (record as Sxp[]).map((e) => (Array.isArray(e) && e[0] === 'name' ? ['name', name] : e));
+}
+
+function connectRelocation(host: string, port: number, ssl: boolean, signal: AbortSignal): Promise<Socket> {
+  return new Promise((resolve, reject) => {
+    // The relocation server's certificate is not verified: xend never did (see README).
+    const socket: Socket = ssl ? tlsConnect({ host, port, rejectUnauthorized: false }) : netConnect({ host, port });
+    signal.addEventListener('abort', () => socket.destroy(new Error('Migration cancelled')), { once: true });
+    const timer = setTimeout(() => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
+    socket.once(ssl ? 'secureConnect' : 'connect', () => {
+      clearTimeout(timer);
+      resolve(socket);
+    });
+    socket.once('error', (err: NodeJS.ErrnoException) => {
+      clearTimeout(timer);
+      reject(new XendError(`can't connect: ${strerror(err)}`));
+    });
+  });
+}
+
+/** What the receiver says on the connection, for the handshake, its verdict, or an error. */
+function collect(socket: Socket) {
+  let text = '';
+  let wake: (() => void) | null = null;
+  let closed = false;
+  socket.on('data', (d: Buffer) => {
+    text += d.toString('latin1');
+    if (text.length > 65536) text = text.slice(-65536);
+    wake?.();
+  });
+  socket.on('close', () => {
+    closed = true;
+    wake?.();
+  });
+  socket.on('error', () => {});
+  const waitFor = async (re: RegExp, timeoutMs: number, what: string): Promise<string> => {
+    const deadline = Date.now() + timeoutMs;
+    for (;;) {
+      const m = re.exec(text);
+      if (m) return m[0];
+      if (closed || Date.now() > deadline) throw new XendError(what);
+      await new Promise<void>((r) => {
+        wake = r;
+        setTimeout(r, Math.max(0, Math.min(1000, deadline - Date.now())));
+      });
+    }
+  };
+  return {
+    waitFor,
+    /** After a failed write: the receiver's `(err …)`, if it sends one within 3 s (as xend waited). */
+    remoteError: async (dst: string): Promise<XendError | null> => {
+      try {
+        return parseRemoteError(await waitFor(/\(err[^\n]*\)\n?/, 3000, ''), dst);
+      } catch {
+        return null;
+      }
+    },
+  };
+}
+
+const ERR_RE = /^\(err\s\(type\s(.+)\)\s\(value\s'(.+)'\)\)/;
+
+function parseRemoteError(reply: string, dst: string): XendError | null {
+  const m = ERR_RE.exec(reply);
+  return m ? new XendError(`${m[2]} (from ${dst})`) : null;
+}

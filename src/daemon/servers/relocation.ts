@@ -1,0 +1,112 @@
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { createServer as createNetServer, type Server, type Socket } from 'node:net';
+import { createServer as createTlsServer } from 'node:tls';
+import { dirname } from 'node:path';
+import { parseFirst, show } from '../../sxp/index.js';
+import { sourceOf, type ByteSource } from '../../protocol/byte-stream.js';
+import { XendError } from '../../protocol/faults.js';
+import { HostsAllow } from './hosts-allow.js';
+import { bind, describeEndpoint, gatedFront, type Endpoint, type Listener } from './listen.js';
+import type { CheckpointService } from '../migration.js';
+import type { Hypervisor } from '../../hypervisor/types.js';
+import type { XendSettings } from '../settings.js';
+import type { XendPaths } from '../../config/paths.js';
+import type { Logger } from '../log.js';
+import type { Sxp } from '../../sxp/types.js';
+
+/** A request line longer than this is not a relocation request. */
+const MAX_REQUEST = 1024;
+const OPS = ['help', 'quit', 'receive', 'sslreceive'];
+
+/**
+ * xend's relocation server (relocate.py): one SXP request per line (`receive`),
+ * answered `(ready receive)`, then the guest state stream; `(ok)` once the domain
+ * runs here, `(err (type …) (value '…'))` otherwise. A wire adapter onto the
+ * checkpoint service.
+ */
+export function relocationHandler(checkpoints: CheckpointService, hv: Hypervisor, log: Logger) {
+  return (socket: Socket): void => {
+    socket.on('error', () => {});
+    const source = sourceOf(socket);
+    void (async () => {
+      const reply = (v: Sxp) => socket.write(`${show(v)}\n`);
+      try {
+        const op = requestOp(await readLine(source));
+        if (op === 'help') return void socket.end(`${show(['ok', OPS])}\n`);
+        if (op === 'quit') return void socket.end();
+        if (op !== 'receive' && op !== 'sslreceive') throw new XendError(`Invalid operation: ${op}`);
+        reply(['ready', 'receive']);
+        const d = await checkpoints.receive(source, true);
+        hv.unpause(d.domid);
+        log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} as id ${d.domid}`);
+        reply(['ok']);
+      } catch (err) {
+        const type = err instanceof XendError ? "<class 'xen.xend.XendError.XendError'>" : "<type 'exceptions.Exception'>";
+        if (!socket.destroyed) reply(['err', ['type', type], ['value', (err as Error).message]]);
+      }
+      socket.end();
+    })();
+  };
+}
+
+async function readLine(source: ByteSource): Promise<string> {
+  let line = '';
+  for (;;) {
+    const ch = (await source.read(1)).toString('latin1');
+    if (ch === '\n') return line;
+    line += ch;
+    if (line.length > MAX_REQUEST) throw new XendError('Invalid request: too long');
+  }
+}
+
+function requestOp(line: string): string {
+  let v: Sxp;
+  try {
+    v = parseFirst(line);
+  } catch {
+    throw new XendError(`Invalid request: ${line}`);
+  }
+  const op = Array.isArray(v) ? v[0] : v;
+  return typeof op === 'string' ? op.replace(/\./g, '_') : '';
+}
+
+/** Starts the relocation listeners xend-config.sxp asks for (not restarted by reload, as in xend). */
+export async function startRelocationServers(s: XendSettings, paths: XendPaths, handle: (socket: Socket) => void, log: Logger): Promise<Listener[]> {
+  const o = s.options;
+  const hostsAllow = new HostsAllow(String(o['xend-relocation-hosts-allow']));
+  const gate = { hostsAllow, onDenied: (address: string, name: string) => log.warning(`Rejected connection from ${address} (${name}).`) };
+  const started: Listener[] = [];
+  const add = async (server: Server, endpoint: Endpoint, start: (cb: () => void) => void) => {
+    await bind(server, start, endpoint);
+    started.push({ endpoint, close: () => new Promise((r) => server.close(() => r())) });
+    log.info(`Listening on ${describeEndpoint(endpoint)} for relocation`);
+  };
+  try {
+    const host = String(o['xend-relocation-address']) || 'localhost';
+    if (o['xend-relocation-server']) {
+      const endpoint: Endpoint = { kind: 'tcp', host, port: Number(o['xend-relocation-port']) };
+      const front = gatedFront(gate, handle);
+      await add(front, endpoint, (cb) => front.listen({ host, port: endpoint.port }, cb));
+    }
+    if (o['xend-relocation-ssl-server']) {
+      const key = o['xend-relocation-server-ssl-key-file'];
+      const cert = o['xend-relocation-server-ssl-cert-file'];
+      if (!key || !cert) throw new XendError('ssl_key_file or ssl_cert_file for ssl relocation server is missing.');
+      const tls = createTlsServer({ key: readFileSync(String(key)), cert: readFileSync(String(cert)) }, handle);
+      const endpoint: Endpoint = { kind: 'tcp', host, port: Number(o['xend-relocation-ssl-port']) };
+      const front = gatedFront(gate, (socket) => tls.emit('connection', socket));
+      await add(front, endpoint, (cb) => front.listen({ host, port: endpoint.port }, cb));
+    }
+    if (o['xend-unix-server']) {
+      const path = paths.relocationSocket;
+      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      rmSync(path, { force: true });
+      const unix = createNetServer(handle);
+      await add(unix, { kind: 'unix', path }, (cb) => unix.listen(path, cb));
+    }
+  } catch (err) {
+    await Promise.all(started.map((l) => l.close()));
+    throw err;
+  }
+  return started;
+}
