@@ -11,8 +11,15 @@
 
 _xm()
 {
-    local line=${COMP_LINE:0:COMP_POINT} piece rest i cword=-1
+    local line piece rest i cword=-1
     local -a words=()
+    if [[ -n ${COMP_LINE+set} ]]; then
+        line=${COMP_LINE:0:COMP_POINT}
+    else
+        # Called without readline (a test, another completer): the words as the line.
+        printf -v line '%s ' "${COMP_WORDS[@]:0:COMP_CWORD+1}"
+        line=${line% }
+    fi
     # Rejoin what bash split at COMP_WORDBREAKS inside a word (--state=running, a:b).
     for ((i = 0; i <= COMP_CWORD && i < ${#COMP_WORDS[@]}; i++)); do
         piece=${COMP_WORDS[i]}

@@ -1,6 +1,7 @@
 // Writes the files generated from the sources (src/cli/gen): completions/xm.bash,
 // completions/_xm and the man pages in man/. With --check, writes nothing and exits 1
 // if a committed file differs from what would be generated (CI keeps them fresh).
+// --out DIR writes to (or checks) DIR instead of the repository.
 import { build } from 'esbuild';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, mkdirSync, readdirSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -8,7 +9,14 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
-const check = process.argv.includes('--check');
+const args = process.argv.slice(2);
+const check = args.includes('--check');
+const outAt = args.indexOf('--out');
+const out = outAt >= 0 ? args[outAt + 1] : root;
+if (!out || args.some((a, n) => a !== '--check' && !(a === '--out' || (outAt >= 0 && n === outAt + 1)))) {
+  console.error('usage: node scripts/generate.mjs [--check] [--out DIR]');
+  process.exit(2);
+}
 const { version } = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
 
 const tmp = mkdtempSync(join(tmpdir(), 'xm-generate-'));
@@ -49,14 +57,14 @@ const read = (p) => {
 const expected = new Set(files.map((f) => f.path));
 const strays = ['man', 'completions'].flatMap((dir) => {
   try {
-    return readdirSync(join(root, dir)).map((name) => `${dir}/${name}`).filter((p) => !expected.has(p));
+    return readdirSync(join(out, dir)).map((name) => `${dir}/${name}`).filter((p) => !expected.has(p));
   } catch {
     return [];
   }
 });
 
 if (check) {
-  const stale = files.filter((f) => read(join(root, f.path)) !== f.content).map((f) => f.path);
+  const stale = files.filter((f) => read(join(out, f.path)) !== f.content).map((f) => f.path);
   for (const p of stale) console.error(`out of date: ${p}`);
   for (const p of strays) console.error(`not generated: ${p}`);
   if (stale.length || strays.length) {
@@ -66,7 +74,7 @@ if (check) {
   console.log(`${files.length} generated files are up to date`);
 } else {
   for (const f of files) {
-    const path = join(root, f.path);
+    const path = join(out, f.path);
     if (read(path) === f.content) continue;
     mkdirSync(dirname(path), { recursive: true });
     writeFileSync(path, f.content);

@@ -226,7 +226,8 @@ function scan(words: readonly string[], options: readonly OptionSpec[]): Scan {
     } else if (w.startsWith('--')) {
       const eq = w.indexOf('=');
       const o = findLong(w.slice(2, eq < 0 ? undefined : eq), options);
-      if (!o?.arg) continue;
+      // An optional value (`--replay[=N]`) is only ever attached with `=`.
+      if (!o?.arg || (o.optionalArg && eq < 0)) continue;
       if (eq >= 0) s.opts.set(o.long, w.slice(eq + 1));
       else if (last) s.pending = o;
       else s.opts.set(o.long, words[++i]!);

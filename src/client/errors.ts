@@ -41,6 +41,14 @@ const STRERROR: Record<string, string> = {
   ENOTSOCK: 'Socket operation on non-socket',
   EPIPE: 'Broken pipe',
   ENOTFOUND: 'Name or service not known',
+  ENOSPC: 'No space left on device',
+  EISDIR: 'Is a directory',
+  ENOTDIR: 'Not a directory',
+  EROFS: 'Read-only file system',
+  EEXIST: 'File exists',
+  EIO: 'Input/output error',
+  EPERM: 'Operation not permitted',
+  EMFILE: 'Too many open files',
   EAI_AGAIN: 'Temporary failure in name resolution',
 };
 

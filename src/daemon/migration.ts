@@ -5,7 +5,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { XendError } from '../protocol/faults.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
-import { children } from '../sxp/index.js';
+import { childValue, children, parseFirst } from '../sxp/index.js';
 import { strerror } from '../client/errors.js';
 import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint.js';
 import type { ConsoleService } from './console.js';
@@ -153,7 +153,8 @@ export class CheckpointService {
     try {
       await this.migrationTool(classes, 0, dst, name, false);
       socket = await connectRelocation(dst, target, useSsl, abort.signal);
-      const incoming = collect(socket);
+      // A receiver that gives up says (err …) at once: stop sending rather than wait on a full socket.
+      const incoming = collect(socket, () => socket?.destroy());
       socket.write(useSsl ? 'sslreceive\n' : 'receive\n');
       await incoming.waitFor(/\(ready receive\)\n/, CONNECT_TIMEOUT_MS, 'no (ready receive) from the destination');
       step = 1;
@@ -284,13 +285,14 @@ function connectRelocation(host: string, port: number, ssl: boolean, signal: Abo
 }
 
 /** What the receiver says on the connection, for the handshake, its verdict, or an error. */
-function collect(socket: Socket) {
+function collect(socket: Socket, onRemoteError: () => void) {
   let text = '';
   let wake: (() => void) | null = null;
   let closed = false;
   socket.on('data', (d: Buffer) => {
     text += d.toString('latin1');
     if (text.length > 65536) text = text.slice(-65536);
+    if (/\(err[^\n]*\)\n/.test(text)) onRemoteError();
     wake?.();
   });
   socket.on('close', () => {
@@ -323,9 +325,17 @@ function collect(socket: Socket) {
   };
 }
 
-const ERR_RE = /^\(err\s\(type\s(.+)\)\s\(value\s'(.+)'\)\)/;
-
+/**
+ * The receiver's `(err (type …) (value …))` as "<value> (from HOST)". Parsed as
+ * SXP rather than with xend's regex, which missed values show() double-quotes.
+ */
 function parseRemoteError(reply: string, dst: string): XendError | null {
-  const m = ERR_RE.exec(reply);
-  return m ? new XendError(`${m[2]} (from ${dst})`) : null;
+  let v: Sxp;
+  try {
+    v = parseFirst(reply);
+  } catch {
+    return null;
+  }
+  if (!Array.isArray(v) || v[0] !== 'err') return null;
+  return new XendError(`${String(childValue(v, 'value', 'unknown error'))} (from ${dst})`);
 }

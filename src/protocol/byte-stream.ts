@@ -18,14 +18,26 @@ export function sinkOf(stream: Writable): ByteSink {
     write: (data) =>
       new Promise((resolve, reject) => {
         if (stream.destroyed) return reject(new Error('connection closed'));
-        const onError = (err: Error) => reject(err);
-        stream.once('error', onError);
-        const ok = stream.write(data, (err) => {
-          stream.off('error', onError);
+        let settled = false;
+        const done = (err?: Error | null) => {
+          if (settled) return;
+          settled = true;
+          stream.off('error', done);
+          stream.off('close', onClose);
+          stream.off('drain', onDrain);
           if (err) reject(err);
-          else if (ok) resolve();
+          else resolve();
+        };
+        // A stream destroyed while we wait for 'drain' never drains.
+        const onClose = () => done(new Error('connection closed'));
+        const onDrain = () => done();
+        stream.once('error', done);
+        stream.once('close', onClose);
+        const ok = stream.write(data, (err) => {
+          if (err) done(err);
+          else if (ok) done();
         });
-        if (!ok) stream.once('drain', () => resolve());
+        if (!ok) stream.once('drain', onDrain);
       }),
   };
 }

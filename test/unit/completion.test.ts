@@ -147,6 +147,36 @@ test('domain arguments: live names filtered by what the command accepts', async 
   assert.equal(m.desc, 'not running');
 });
 
+test('registry self-test: every argument of every command completes by its kind', async () => {
+  for (const c of COMMANDS) {
+    if (c.name === 'create') continue; // create.py's own rules, tested above
+    for (let k = 0; k < c.args.length && k < c.max; k++) {
+      const arg = c.args[k]!;
+      const { src, asked } = sources();
+      const got = await comp([c.name, ...Array<string>(k).fill('x'), ''], src);
+      const where = `${c.name} argument ${k + 1} (${arg.name})`;
+      if (arg.kind === 'domain') {
+        assert.equal(asked.length, 1, `${where}: asks xend`);
+        assert.deepEqual(values(got), DOMAINS.filter((d) => acceptsDomain(arg.domains ?? 'any', d)).map((d) => d.name), where);
+      } else if (arg.kind === 'file') {
+        assert.deepEqual(got, { candidates: [], directive: { kind: 'files', prefix: '' } }, where);
+      } else {
+        assert.deepEqual(values(got), [...(arg.choices ?? [])], where);
+        assert.equal(asked.length, 0, `${where}: does not ask xend`);
+      }
+    }
+  }
+});
+
+test('an option with an optional value (--opt[=VALUE]) does not take the next word', async () => {
+  const optional = COMMANDS.flatMap((c) => c.options.filter((o) => o.optionalArg).map((o) => [c, o] as const));
+  for (const [c, o] of optional) {
+    const got = values(await comp([c.name, `--${o.long}`, '']));
+    const first = c.args[0];
+    if (first?.kind === 'domain') assert.ok(got.length > 0, `${c.name} --${o.long}: the next word is the domain`);
+  }
+});
+
 test('the state filters follow the state letters', () => {
   const accepted = (f: DomainFilter) => DOMAINS.filter((d) => acceptsDomain(f, d)).map((d) => d.name);
   assert.deepEqual(accepted('running'), ['Domain-0', 'idle', 'busy', 'web:1']);

@@ -50,6 +50,27 @@ test('xm(1): every exit status xm returns, the environment it reads, the state l
   }
 });
 
+/** Every .ts file under a directory, with its text. */
+function sources(dir: string): [string, string][] {
+  return readdirSync(dir).flatMap((name): [string, string][] => {
+    const path = join(dir, name);
+    if (statSync(path).isDirectory()) return sources(path);
+    return name.endsWith('.ts') ? [[path, readFileSync(path, 'utf8')]] : [];
+  });
+}
+
+test('EXIT STATUS lists every exit status the xm code can produce', () => {
+  const documented = new Set(EXIT_STATUSES.map(([c]) => c));
+  const found = new Map<number, string>();
+  for (const [path, text] of sources(join(REPO, 'src/cli'))) {
+    if (path.includes('/gen/')) continue;
+    const patterns = [/new \w*Error\((?:[^()]|\([^()]*\))*?,\s*(\d+)(?:,\s*(?:true|false))?\);/g, /SilentError\((\d+)\)/g, /EXIT_[A-Z_]+\s*=\s*(\d+)/g, /exitCode\s*=\s*(\d+)/g];
+    for (const re of patterns) for (const m of text.matchAll(re)) found.set(Number(m[1]), path);
+  }
+  assert.ok(found.has(EXIT_TIMEOUT) && found.has(EXIT_UNKNOWN_DOMAIN) && found.has(1), 'the scan sees the known codes');
+  for (const [code, path] of found) assert.ok(documented.has(code), `exit status ${code} (${path}) is documented`);
+});
+
 /** The environment variables a source file reads (`env.NAME`, `env['NAME']`). */
 function envReads(dir: string): Map<string, string> {
   const found = new Map<string, string>();

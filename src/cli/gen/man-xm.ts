@@ -47,7 +47,8 @@ export const EXIT_STATUSES: readonly [number, string][] = [
     'Any error: a usage mistake (an unknown subcommand or option, a wrong number of arguments; xm exited 1 for these, so scripts testing for 1 keep working), xend unreachable or refusing the request, a bad config file. Also when xm is run without a subcommand, and for xm subcommand --help, as xm did.',
   ],
   [EXIT_UNKNOWN_DOMAIN, 'The domain named on the command line does not exist (Error: Domain \'name\' does not exist.), as xm 3.4 and later.'],
-  [EXIT_TIMEOUT, 'A --timeout ran out while waiting (shutdown -w, reboot -w), as timeout(1) does. Not in xm.'],
+  [EXIT_TIMEOUT, 'A --timeout ran out while waiting (shutdown -w, reboot -w, migrate), as with timeout(1). Not in xm.'],
+  [130, 'Interrupted with Ctrl-C (SIGINT), as shells report it; a migration in progress is cancelled first and the domain keeps running here.'],
 ];
 
 function synopsisOf(c: CommandSpec): string {

@@ -37,14 +37,21 @@ export function relocationHandler(checkpoints: CheckpointService, hv: Hypervisor
         if (op !== 'receive' && op !== 'sslreceive') throw new XendError(`Invalid operation: ${op}`);
         reply(['ready', 'receive']);
         const d = await checkpoints.receive(source, true);
+        const sum = hv.memoryChecksum(d.domid);
         hv.unpause(d.domid);
-        log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} as id ${d.domid}`);
+        log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} as id ${d.domid}, memory checksum ${sum}`);
         reply(['ok']);
+        socket.end();
       } catch (err) {
         const type = err instanceof XendError ? "<class 'xen.xend.XendError.XendError'>" : "<type 'exceptions.Exception'>";
-        if (!socket.destroyed) reply(['err', ['type', type], ['value', (err as Error).message]]);
+        if (socket.destroyed) return;
+        reply(['err', ['type', type], ['value', (err as Error).message]]);
+        socket.end();
+        // Let the sender read the error: swallow what it still sends, then let go.
+        socket.removeAllListeners('data');
+        socket.resume();
+        setTimeout(() => socket.destroy(), 10_000).unref();
       }
-      socket.end();
     })();
   };
 }

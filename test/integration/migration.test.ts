@@ -1,0 +1,258 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createConnection, createServer } from 'node:net';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { TestXend, eventually } from '../helpers/xend.js';
+import { freePort, makeCertificate } from '../helpers/transports.js';
+import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
+
+/** A direct XML-RPC call to a test xend (for what xm does not show, like the memory checksum). */
+function call(x: TestXend, method: string, ...params: (string | number | boolean)[]) {
+  return new XmlRpcTransport({ protocol: 'xmlrpc', socketPath: x.path('var/run/xend/xmlrpc.sock') }).call(method, params);
+}
+
+const checksum = (x: TestXend, dom: string) => call(x, 'xend.domain.getMemoryChecksum', dom) as Promise<string>;
+
+/** The checksum of the memory the destination received, as its log recorded it on arrival. */
+function receivedChecksum(x: TestXend, dom: string): string | undefined {
+  const log = readFileSync(x.path('var/log/xen/xend.log'), 'utf8');
+  return [...log.matchAll(new RegExp(`Domain ${dom} received from .* memory checksum ([0-9a-f]{64})`, 'g'))].at(-1)?.[1];
+}
+const states = async (x: TestXend) => (await x.xm('list')).stdout;
+
+async function running(x: TestXend, name: string): Promise<string> {
+  const r = await x.xm('list', name);
+  assert.equal(r.code, 0, `${name} should exist: ${r.stderr}`);
+  return r.stdout.split('\n')[1]!;
+}
+
+describe('migration between two xend instances', () => {
+  let src: TestXend;
+  let dst: TestXend;
+  let port: number;
+  before(async () => {
+    port = await freePort();
+    src = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-port ${await freePort()})\n`);
+    dst = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n`);
+  });
+  after(async () => {
+    await src.dispose();
+    await dst.dispose();
+  });
+
+  test('live migration: same name and memory there, new domid, console history carried, gone here', async () => {
+    assert.equal((await src.xm('create', '/dev/null', 'name=mover', 'memory=128')).code, 0);
+    await new Promise((r) => setTimeout(r, 1200));
+    const typed = await src.xmWith({ input: 'echo carried-over\r' }, 'console', 'mover');
+    assert.equal(typed.code, 0);
+    const id = (await src.xm('domid', 'mover')).stdout.trim();
+    const r = await src.xm('migrate', '--json', '-l', '-p', String(port), 'mover', '127.0.0.1');
+    assert.equal(r.code, 0, r.stderr);
+    const lines = r.stdout.trim().split('\n').map((l) => JSON.parse(l));
+    const final = lines.at(-1);
+    assert.equal(final.domain, 'mover');
+    assert.ok(final.rounds >= 2, `live migration copies in rounds (${final.rounds})`);
+    assert.ok(final.bytes >= 128 * 1024 * 1024, 'every page moved at least once');
+    assert.ok(final.downtime_ms >= 0 && final.downtime_ms < final.total_ms);
+    for (const l of lines.slice(0, -1)) assert.ok('event' in l && typeof l.event.bytes_sent === 'number');
+    assert.equal((await src.xm('list', 'mover')).code, 3);
+    assert.match(await running(dst, 'mover'), /^mover +\d+ +128 +1 +-b----/);
+    assert.equal(receivedChecksum(dst, 'mover'), final.checksum);
+    const history = await dst.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', 'mover');
+    assert.match(history.stdout, /carried-over\r\n/);
+    assert.match(history.stdout, /Linux version/);
+    void id;
+  });
+
+  test('non-live migration moves a paused guest in one round and keeps its memory exactly', async () => {
+    assert.equal((await src.xm('create', '-p', '/dev/null', 'name=still', 'memory=64')).code, 0);
+    const before = await checksum(src, 'still');
+    const r = await src.xm('migrate', '--json', '-p', String(port), 'still', '127.0.0.1');
+    assert.equal(r.code, 0, r.stderr);
+    const final = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    assert.equal(final.rounds, 1);
+    assert.equal(final.checksum, before, 'a paused guest sends exactly the memory it had');
+    assert.equal(receivedChecksum(dst, 'still'), before);
+  });
+
+  test('migrate to localhost: a new domid on the same host', async () => {
+    const local = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-port ${await freePort()})\n`);
+    try {
+      const rport = /xend-relocation-port (\d+)/.exec(readFileSync(local.path('etc/xen/xend-config.sxp'), 'utf8'))![1]!;
+      assert.equal((await local.xm('create', '/dev/null', 'name=homebody', 'memory=64')).code, 0);
+      const id = (await local.xm('domid', 'homebody')).stdout.trim();
+      const r = await local.xm('migrate', '-l', '-p', rport, 'homebody', 'localhost');
+      assert.equal(r.code, 0, r.stderr);
+      assert.notEqual((await local.xm('domid', 'homebody')).stdout.trim(), id);
+      assert.doesNotMatch(await states(local), /migrating-/);
+    } finally {
+      await local.dispose();
+    }
+  });
+
+  test('a refused connection leaves the domain running here under its own name', async () => {
+    assert.equal((await src.xm('create', '/dev/null', 'name=stayer', 'memory=64')).code, 0);
+    const closed = await freePort();
+    const r = await src.xm('migrate', '-p', String(closed), 'stayer', '127.0.0.1');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, "Error: can't connect: Connection refused\n");
+    assert.match(await running(src, 'stayer'), /-b----/);
+  });
+
+  test('a remote refusal is reported "(from HOST)" and nothing is left behind there', async () => {
+    assert.equal((await dst.xm('create', '/dev/null', 'name=twin', 'memory=64')).code, 0);
+    assert.equal((await src.xm('create', '/dev/null', 'name=twin', 'memory=64')).code, 0);
+    const r = await src.xm('migrate', '-p', String(port), 'twin', '127.0.0.1');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: Domain 'twin' already exists with ID '\d+' \(from 127\.0\.0\.1\)\n$/);
+    assert.match(await running(src, 'twin'), /-b----/);
+    assert.equal((await dst.xm('list')).stdout.split('\n').filter((l) => l.startsWith('twin')).length, 1);
+  });
+
+  test('a connection closed mid-stream: the domain keeps running here', async () => {
+    const fake = createServer((s) => {
+      s.once('data', () => {
+        s.write('(ready receive)\n');
+        let got = 0;
+        s.on('data', (d: Buffer) => {
+          got += d.length;
+          if (got > 1 << 20) s.destroy();
+        });
+      });
+    });
+    await new Promise<void>((r) => fake.listen(0, '127.0.0.1', () => r()));
+    try {
+      assert.equal((await src.xm('create', '/dev/null', 'name=brave', 'memory=64')).code, 0);
+      const r = await src.xm('migrate', '-l', '-p', String((fake.address() as { port: number }).port), 'brave', '127.0.0.1');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^Error: /);
+      assert.match(await running(src, 'brave'), /^brave +\d+ +64 +1 +-b----/);
+      assert.match(readFileSync(src.path('var/log/xen/xend.log'), 'utf8'), /Save failed on domain brave \(\d+\) - resuming\./);
+    } finally {
+      fake.close();
+    }
+  });
+
+  test('the destination killed mid-stream: source keeps the domain, destination keeps nothing', async () => {
+    assert.equal((await src.xm('create', '/dev/null', 'name=big', 'memory=1024', 'maxmem=1024')).code, 0);
+    const pid = Number(readFileSync(dst.path('var/run/xend.pid'), 'utf8'));
+    const migrating = src.xm('migrate', '-p', String(port), 'big', '127.0.0.1');
+    await eventually(async () => /\nbig /.test((await dst.xm('list')).stdout), 15_000);
+    process.kill(pid, 'SIGKILL');
+    const r = await migrating;
+    assert.equal(r.code, 1);
+    assert.match(await running(src, 'big'), /-b----/);
+    // The monitor restarts the destination's worker, which drops the half-received domain.
+    await eventually(async () => Number(readFileSync(dst.path('var/run/xend.pid'), 'utf8')) !== pid && (await dst.xm('list')).code === 0, 15_000);
+    assert.equal((await dst.xm('list', 'big')).code, 3);
+    assert.match(readFileSync(dst.path('var/log/xen/xend.log'), 'utf8'), /Destroying domain \d+ \(big\), left half-restored/);
+    assert.equal((await src.xm('destroy', 'big')).code, 0);
+  });
+
+  test('--timeout cancels: exit 124, the domain runs here, nothing there', async () => {
+    assert.equal((await src.xm('create', '/dev/null', 'name=slow', 'memory=2048', 'maxmem=2048')).code, 0);
+    const r = await src.xm('migrate', '--timeout', '0.3', '-p', String(port), 'slow', '127.0.0.1');
+    assert.equal(r.code, 124, r.stderr);
+    assert.match(r.stderr, /^Error: Migration of slow cancelled after 0\.3 seconds; it still runs here\n$/);
+    assert.match(await running(src, 'slow'), /^slow +\d+ +2048 +1 +-b----/);
+    await eventually(async () => (await dst.xm('list', 'slow')).code === 3);
+    assert.equal((await src.xm('destroy', 'slow')).code, 0);
+  });
+
+  test('Domain-0 and unknown domains are refused', async () => {
+    const dom0 = await src.xm('migrate', '-p', String(port), '0', '127.0.0.1');
+    assert.equal(dom0.stderr, 'Error: Cannot migrate privileged domain 0\n');
+    const none = await src.xm('migrate', 'nope', '127.0.0.1');
+    assert.equal(none.code, 3);
+    const args = await src.xm('migrate', 'only-one');
+    assert.equal(args.stderr, 'Error: Invalid number of arguments\n');
+  });
+});
+
+describe('save and restore', () => {
+  let x: TestXend;
+  before(async () => {
+    x = await TestXend.start();
+  });
+  after(() => x.dispose());
+
+  test('round trip: the same memory, name and console history; the domain is gone in between', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=sleeper', 'memory=64')).code, 0);
+    await new Promise((r) => setTimeout(r, 1200));
+    await x.xmWith({ input: 'echo before-save\r' }, 'console', 'sleeper');
+    assert.equal((await x.xm('pause', 'sleeper')).code, 0);
+    const sum = await checksum(x, 'sleeper');
+    const file = x.path('sleeper.chk');
+    const save = await x.xm('save', 'sleeper', file);
+    assert.equal(save.code, 0, save.stderr);
+    assert.equal(save.stdout, '');
+    assert.equal(readFileSync(file).subarray(0, 16).toString(), 'LinuxGuestRecord');
+    assert.equal((await x.xm('list', 'sleeper')).code, 3);
+    const restore = await x.xm('restore', '-p', file);
+    assert.equal(restore.code, 0, restore.stderr);
+    assert.match(await running(x, 'sleeper'), /--p---/);
+    assert.equal(await checksum(x, 'sleeper'), sum);
+    assert.match((await x.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', 'sleeper')).stdout, /before-save/);
+    const again = await x.xm('restore', file);
+    assert.match(again.stderr, /^Error: Domain 'sleeper' already exists with ID '\d+'\n/);
+  });
+
+  test('save -c keeps the domain running', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=snap', 'memory=64')).code, 0);
+    assert.equal((await x.xm('save', '-c', 'snap', x.path('snap.chk'))).code, 0);
+    assert.match(await running(x, 'snap'), /-b----/);
+  });
+
+  test('errors as xm printed them; a failed save (disk full) leaves the domain running', async () => {
+    assert.equal((await x.xm('save', 'snap', '/nonexistent/dir/f')).stderr, 'Error: xm save: Unable to create file /nonexistent/dir/f\n');
+    assert.equal((await x.xm('restore', '/nonexistent/f')).stderr, 'Error: xm restore: Unable to read file /nonexistent/f\n');
+    writeFileSync(x.path('junk'), 'this is not a guest');
+    assert.equal((await x.xm('restore', x.path('junk'))).stderr, "Error: not a valid guest state file: found 'this is not a gu'\n");
+    assert.equal((await x.xm('save', '0', x.path('d0'))).stderr, 'Error: Cannot save privileged domain 0\n');
+    const full = await x.xm('save', 'snap', '/dev/full');
+    assert.equal(full.code, 1);
+    assert.equal(full.stderr, "Error: can't write guest state file /dev/full: No space left on device\n");
+    assert.match(await running(x, 'snap'), /-b----/);
+  });
+});
+
+describe('relocation server access', () => {
+  test('hosts-allow by address: 127.0.0.2 allowed, 127.0.0.1 dropped and logged; SSL relocation', async () => {
+    const port = await freePort();
+    const sslPort = await freePort();
+    const dir = new TestXend();
+    const { key, cert } = makeCertificate(dir.root);
+    const x = await TestXend.start(
+      `(xend-relocation-server yes)\n(xend-relocation-address 0.0.0.0)\n(xend-relocation-port ${port})\n(xend-relocation-hosts-allow '^127\\\\.0\\\\.0\\\\.2$')\n` +
+        `(xend-relocation-ssl-server yes)\n(xend-relocation-ssl-port ${sslPort})\n(xend-relocation-server-ssl-key-file ${key})\n(xend-relocation-server-ssl-cert-file ${cert})\n`,
+    );
+    const ask = (localAddress: string) =>
+      new Promise<string>((resolve) => {
+        const s = createConnection({ host: '127.0.0.1', port, localAddress }, () => s.write('help\n'));
+        let out = '';
+        s.on('data', (d: Buffer) => (out += d.toString()));
+        s.on('close', () => resolve(out));
+        s.on('error', () => resolve(out));
+      });
+    try {
+      assert.equal(await ask('127.0.0.2'), '(ok (help quit receive sslreceive))\n');
+      assert.equal(await ask('127.0.0.1'), '');
+      await eventually(async () => /WARNING .*Rejected connection from 127\.0\.0\.1 \(localhost\)\./.test(readFileSync(x.path('var/log/xen/xend.log'), 'utf8')));
+      assert.equal((await x.xm('create', '/dev/null', 'name=secure', 'memory=64')).code, 0);
+      const local = await TestXend.start();
+      try {
+        assert.equal((await local.xm('create', '/dev/null', 'name=secure2', 'memory=64')).code, 0);
+        const denied = await local.xm('migrate', '-p', String(port), 'secure2', '127.0.0.1');
+        assert.equal(denied.code, 1);
+        assert.match(await running(local, 'secure2'), /-b----/);
+        const viaSsl = await local.xm('migrate', '-s', '-p', String(sslPort), 'secure2', '127.0.0.1');
+        assert.equal(viaSsl.code, 1, 'the SSL listener applies hosts-allow too');
+      } finally {
+        await local.dispose();
+      }
+    } finally {
+      await x.dispose();
+      await dir.dispose();
+    }
+  });
+});
