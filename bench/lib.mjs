@@ -121,10 +121,10 @@ export function memoryOf(pid) {
   return { rssKiB: kib('VmRSS'), hwmKiB: kib('VmHWM') };
 }
 
-function alive(pid) {
+/** Whether pid is alive and is one of this root's xend processes (never a recycled pid). */
+function belongsTo(pid, root) {
   try {
-    process.kill(pid, 0);
-    return true;
+    return readFileSync(`/proc/${pid}/environ`, 'latin1').split('\0').includes(`XEND_ROOT=${root}`);
   } catch {
     return false;
   }
@@ -235,24 +235,22 @@ export class Xend {
     delete this.env.XM_CONFIG_FILE;
     this.socketPath = join(this.root, 'var/run/xend/xmlrpc.sock');
     this.guests = 0;
-    this.pids = new Set();
     this.release = onCleanup(() => this.teardown());
   }
   xend(...args) {
     const r = run([node, bin('xend'), ...args], this.env);
     if (r.status !== 0) throw new Error(`xend ${args.join(' ')} (${this.label}) exited ${r.status}: ${r.stderr.trim()}`);
-    this.notePid();
     return r;
   }
-  notePid() {
-    const pid = this.pid();
-    if (pid) this.pids.add(pid);
+  /** The worker (xend.pid) and its monitor (status.json), as far as the files say. */
+  pids() {
+    const pids = [this.pid()];
     try {
-      const s = JSON.parse(readFileSync(join(this.root, 'var/run/xend/status.json'), 'utf8'));
-      if (s.monitorPid) this.pids.add(s.monitorPid);
+      pids.push(JSON.parse(readFileSync(join(this.root, 'var/run/xend/status.json'), 'utf8')).monitorPid);
     } catch {
-      // no status yet
+      // no status file
     }
+    return pids.filter(Boolean);
   }
   start() {
     this.xend('start');
@@ -291,18 +289,18 @@ export class Xend {
   }
   teardown() {
     this.rpc?.close();
-    if (existsSync(this.root)) {
-      this.notePid();
-      spawnSync(node, [bin('xend'), 'stop'], { env: this.env, stdio: 'ignore', timeout: 30_000 });
-      for (const pid of this.pids) if (alive(pid)) {
-        try {
-          process.kill(pid, 'SIGKILL');
-        } catch {
-          // gone meanwhile
-        }
+    if (!existsSync(this.root)) return;
+    const pids = this.pids();
+    spawnSync(node, [bin('xend'), 'stop'], { env: this.env, stdio: 'ignore', timeout: 30_000 });
+    for (const pid of pids) {
+      if (!belongsTo(pid, this.root)) continue;
+      try {
+        process.kill(pid, 'SIGKILL');
+      } catch {
+        // gone meanwhile
       }
-      rmSync(this.root, { recursive: true, force: true });
     }
+    rmSync(this.root, { recursive: true, force: true });
   }
   stop() {
     this.release();

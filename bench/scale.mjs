@@ -113,7 +113,6 @@ export async function run(ctx) {
     for (const [label, x] of r % 2 ? [['small', small], ['large', large]] : [['large', large], ['small', small]]) {
       x.rpc.close();
       const ms = timeProcess([node, bin('xend'), 'restart'], x.env);
-      x.notePid();
       x.rpc = new RpcClient({ socketPath: x.socketPath });
       if (r > 0) restarts[label].push(ms);
     }

@@ -182,9 +182,12 @@ function createConfigFiles(cur: string, searchPath: string | undefined, src: Com
   if (cur.includes('/')) return [];
   const dirs = (searchPath ?? `.:${src.configDir}`).split(':').filter((d) => d && d !== '.');
   const out: Candidate[] = [];
+  const seen = new Set<string>();
   for (const dir of dirs) {
     for (const f of src.files(dir)) {
-      if (f.startsWith(cur) && !NOT_A_DOMAIN_CONFIG.test(f)) out.push(candidate(f, `config file in ${dir}`));
+      // The first directory with the name wins, as in create.py's search.
+      if (f.startsWith(cur) && !NOT_A_DOMAIN_CONFIG.test(f) && !seen.has(f)) out.push(candidate(f, `config file in ${dir}`));
+      seen.add(f);
     }
   }
   return out;

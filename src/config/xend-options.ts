@@ -76,6 +76,8 @@ export const optionTable = [
   { name: 'pci-passthrough-strict-check', type: 'bool', default: true, doc: 'strict checks when assigning PCI devices to HVM guests', since: '4.0' },
   { name: 'pscsi-device-mask', type: 'sxp', default: ['*'], doc: "SCSI devices xend scans, lsscsi syntax (('*') = all)", since: '4.1' },
   { name: 'xend-hypervisor', type: 'str', default: 'sim', doc: 'not in xend: backend, sim (simulated host) or qemu', since: 'not in xend', values: ['sim', 'qemu'] },
+  { name: 'qemu-binary', type: 'str', default: 'qemu-system-x86_64', doc: 'not in xend: the QEMU the qemu backend runs', since: 'not in xend' },
+  { name: 'qemu-accel', type: 'str', default: 'auto', doc: 'not in xend: auto (KVM where it really works, else TCG), kvm or tcg', since: 'not in xend', values: ['auto', 'kvm', 'tcg'] },
   { name: 'sim-host-cpus', type: 'int', default: 4, doc: 'not in xend: CPUs of the simulated host', since: 'not in xend' },
   { name: 'xend-hosts-allow', type: 'str', default: '', doc: "not in xend: space-separated host regexes allowed on the management TCP servers ('' = all)", since: 'not in xend' },
   { name: 'xend-unix-socket-group', type: 'str', default: '', doc: "not in xend: group owning the management Unix sockets, which are then 0660 ('' = 0600, root only)", since: 'not in xend' },

@@ -48,7 +48,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         const uuid = hv?.get(id)?.uuid;
         if (uuid) consoles.output(uuid, text);
       },
-    });
+    }, (message) => logger.info(message));
     logger.info(`Xend changeset: ${hv.hostInfo().xen_changeset}.`);
     domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'));
     domains.recover();
@@ -97,6 +97,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         process.exit(0);
       })();
     };
+    // One failed callback (a backend event, a client's socket) must not take every domain's manager down.
+    process.on('uncaughtException', (err) => logger.error(`Unexpected error: ${err.stack ?? err.message}`));
+    process.on('unhandledRejection', (err) => logger.error(`Unexpected error: ${(err as Error)?.stack ?? String(err)}`));
     process.on('SIGTERM', () => stop('SIGTERM'));
     process.on('SIGINT', () => stop('SIGINT'));
   } catch (err) {

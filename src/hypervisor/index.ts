@@ -1,11 +1,14 @@
 import { SimHost } from './sim/host.js';
+import { QemuHost } from './qemu/host.js';
 import type { Hypervisor, HypervisorEvents } from './types.js';
 import type { XendSettings } from '../daemon/settings.js';
 
 /** Picks the backend named by `xend-hypervisor` (the simulated host unless told otherwise). */
-export function createHypervisor(s: XendSettings, events: HypervisorEvents): Hypervisor {
+export function createHypervisor(s: XendSettings, events: HypervisorEvents, log: (message: string) => void): Hypervisor {
   const kind = String(s.options['xend-hypervisor'] ?? 'sim');
-  if (kind !== 'sim') throw new Error(`unknown hypervisor backend '${kind}' (xend-hypervisor): expected sim`);
+  if (kind === 'qemu') {
+    return new QemuHost({ stateDir: s.stateDir, binary: String(s.options['qemu-binary']), accel: String(s.options['qemu-accel']), events, log });
+  }
   const cpus = Number(s.options['sim-host-cpus']);
   const memoryMiB = Number(s.options['sim-host-memory']);
   return new SimHost({

@@ -9,6 +9,7 @@ import { REPO, TestXend, eventually, runBin, type RunResult } from '../helpers/x
 import { Tmux, killTmuxServer, shellQuote } from '../helpers/tmux.js';
 import { Validator, type Schema } from '../helpers/json-schema.js';
 import { EXIT_TIMEOUT, EXIT_UNKNOWN_DOMAIN } from '../../src/cli/errors.js';
+import { COMMANDS } from '../../src/cli/registry.js';
 
 const COMPLETIONS = join(REPO, 'completions');
 const has = (cmd: string) => {
@@ -272,6 +273,24 @@ describe('shell integration', () => {
       for (const name of defs) assert.equal(schemaText.split(`\n    "${name}": {`).length - 1, 1, `$defs/${name} is defined once`);
       assert.equal(schemaText.match(/^ {4}"[^"]+": \{$/gm)?.length, defs.length, 'no definition is shadowed');
       for (const m of schemaText.matchAll(/"\$ref": "#\/\$defs\/([^"]+)"/g)) assert.ok(defs.includes(m[1]!), `$ref ${m[1]}`);
+    });
+
+    test('every command has its documents in the schema', () => {
+      const defsOf: Record<string, string[]> = {
+        console: ['console'], create: ['create', 'create-dryrun'], destroy: ['action'], domid: ['domid'], domname: ['domid'],
+        list: ['list'], 'mem-set': ['action'], migrate: ['migrate', 'event'], pause: ['action'], reboot: ['shutdown', 'event'],
+        rename: ['action'], restore: ['restore'], save: ['save'], shutdown: ['shutdown', 'event'], unpause: ['action'],
+        uptime: ['uptime'], 'vcpu-list': ['vcpu-list'], 'vcpu-set': ['action'], dmesg: ['dmesg'], info: ['info', 'info-config'], log: ['log'],
+      };
+      const defs = (schema as { $defs: Record<string, unknown> }).$defs;
+      const root = JSON.stringify((schema as { anyOf: unknown }).anyOf);
+      for (const c of COMMANDS) {
+        assert.ok(defsOf[c.name], `xm ${c.name}: add its --json documents to docs/xm-json.schema.json and docs/json.md`);
+        for (const d of defsOf[c.name]!) {
+          assert.ok(defs[d], `$defs/${d}`);
+          assert.ok(root.includes(`"#/$defs/${d}"`), `the root accepts $defs/${d}`);
+        }
+      }
     });
 
     /** Runs xm --json and validates each line: events as events, the last line as `def`. */

@@ -5,6 +5,7 @@
 import { COMMANDS, GLOBAL_OPTIONS } from '../registry.js';
 import { EXIT_TIMEOUT, EXIT_UNKNOWN_DOMAIN } from '../errors.js';
 import { POWER_STATE_NAMES } from '../../protocol/domain.js';
+import { TIMEOUT_MS } from '../complete.js';
 import { Page, b, i, optionTag, ref, sentence, t } from './roff.js';
 import type { CommandSpec, DomainFilter, Group } from '../spec.js';
 
@@ -166,7 +167,7 @@ export function xmPage(version: string): string {
   page.sh('COMPLETION');
   page.text(
     t(
-      'The bash and zsh completion scripts (completions/xm.bash, completions/_xm) complete subcommands, options, option values and file names, and offer the names of the domains the subcommand accepts (running ones for pause, paused ones for unpause), asking xend with a 300 ms deadline.',
+      `The bash and zsh completion scripts (completions/xm.bash, completions/_xm) complete subcommands, options, option values and file names, and offer the names of the domains the subcommand accepts (running ones for pause, paused ones for unpause), asking xend once with a ${TIMEOUT_MS} ms deadline: when xend is down or slow they offer no names, and print nothing.`,
     ),
   );
 

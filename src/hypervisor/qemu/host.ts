@@ -1,0 +1,486 @@
+import { spawn } from 'node:child_process';
+import { connect, type Socket } from 'node:net';
+import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
+import { DurableDir } from '../sim/durable.js';
+import { QmpClient } from './qmp.js';
+import { chooseAccel, type AccelChoice } from './accel.js';
+import { qemuArgs, runPaths, UnsupportedConfig } from './cmdline.js';
+import { receiveImage, sendImage } from './image-relay.js';
+import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
+import type { DomainSpec, HostInfo, HvDomain, Hypervisor, HypervisorEvents, ImageStats, SaveImageOptions, ShutdownReason, VcpuInfo } from '../types.js';
+import type { Sxp } from '../../sxp/types.js';
+
+export interface QemuHostOptions {
+  stateDir: string;
+  binary: string;
+  accel: string;
+  events: HypervisorEvents;
+  log: (message: string) => void;
+}
+
+/** What is kept on disk for each guest: enough to find its QEMU again after xend restarts. */
+interface QemuDomain {
+  domid: number;
+  name: string;
+  uuid: string;
+  memoryMiB: number;
+  maxmemMiB: number;
+  vcpus: number;
+  pid: number;
+  startTime: number;
+  config: Sxp;
+  restartCount: number;
+  incomplete?: boolean;
+  shutdownReason: ShutdownReason | null;
+  lastChecksum?: string;
+}
+
+/** The live side of a guest: its QMP connection (commands run in order through `chain`) and console. */
+interface Live {
+  qmp: Promise<QmpClient>;
+  chain: Promise<unknown>;
+  paused: boolean;
+  console: Socket | null;
+  destroying: boolean;
+  cpu: { at: number; ticks: number; busy: boolean };
+}
+
+const TICKS_PER_SECOND = 100;
+
+/**
+ * Real guests under QEMU: one detached qemu-system-x86_64 per domain, driven over
+ * its QMP socket, its serial port behind xend's console service. Guests outlive
+ * xend and are found again from their pid and sockets under the state path.
+ */
+export class QemuHost implements Hypervisor {
+  readonly name = 'qemu';
+  private readonly store: DurableDir<QemuDomain>;
+  private readonly domains = new Map<number, QemuDomain>();
+  private readonly live = new Map<number, Live>();
+  private readonly runDir: string;
+  private readonly accel: AccelChoice;
+  private readonly bootTime = Date.now() / 1000 - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
+  private nextDomid = 1;
+  private qemuVersion = 'unknown';
+
+  constructor(private readonly opts: QemuHostOptions) {
+    const dir = join(opts.stateDir, 'qemu');
+    this.store = new DurableDir(join(dir, 'domains'));
+    this.runDir = join(dir, 'run');
+    this.accel = chooseAccel(opts.accel);
+    opts.log(`qemu backend: ${opts.binary}, accelerator ${this.accel.accel} (${this.accel.reason})`);
+    for (const key of this.store.keys()) {
+      const d = this.store.read(key);
+      if (!d) continue;
+      this.nextDomid = Math.max(this.nextDomid, d.domid + 1);
+      if (qemuAlive(d.pid)) {
+        this.domains.set(d.domid, d);
+        this.attach(d, null);
+      } else {
+        opts.log(`qemu backend: domain ${d.domid} (${d.name}) is gone: its QEMU (pid ${d.pid}) no longer runs`);
+        this.forget(d.domid);
+      }
+    }
+  }
+
+  private runOf(domid: number) {
+    return runPaths(join(this.runDir, String(domid)));
+  }
+
+  hostInfo(): HostInfo {
+    const used = [...this.domains.values()].reduce((s, d) => s + d.memoryMiB, 0);
+    const total = Math.floor(totalmem() / 1048576);
+    return {
+      host: hostname(),
+      release: release(),
+      version: version(),
+      machine: 'x86_64',
+      nr_cpus: cpus().length,
+      nr_nodes: 1,
+      cores_per_socket: cpus().length,
+      threads_per_core: 1,
+      cpu_mhz: Math.round(cpus()[0]?.speed ?? 0),
+      hw_caps: '',
+      virt_caps: this.accel.accel === 'kvm' ? 'hvm' : '',
+      total_memory: total,
+      free_memory: Math.max(0, Math.min(Math.floor(freemem() / 1048576), total - used)),
+      free_cpus: 0,
+      xen_major: 4,
+      xen_minor: 4,
+      xen_extra: '.4',
+      xen_caps: `qemu-x86_64-${this.accel.accel}`,
+      xen_scheduler: 'credit',
+      xen_pagesize: 4096,
+      platform_params: '',
+      xen_changeset: `qemu backend: ${this.opts.binary} ${this.qemuVersion}, ${this.accel.accel} (${this.accel.reason})`,
+      xen_commandline: '',
+      cc_compiler: 'gcc version (host)',
+      cc_compile_by: 'qemu',
+      cc_compile_domain: '',
+      cc_compile_date: '',
+      uptime: Date.now() / 1000 - this.bootTime,
+    };
+  }
+
+  list(): HvDomain[] {
+    return [this.dom0(), ...[...this.domains.values()].sort((a, b) => a.domid - b.domid).map((d) => this.view(d))];
+  }
+
+  get(domid: number): HvDomain | undefined {
+    if (domid === 0) return this.dom0();
+    const d = this.domains.get(domid);
+    return d && this.view(d);
+  }
+
+  create(spec: DomainSpec): HvDomain {
+    const domid = this.nextDomid++;
+    const run = this.runOf(domid);
+    let args: string[];
+    try {
+      args = qemuArgs({ name: spec.name, memoryMiB: spec.memoryMiB, maxmemMiB: spec.maxmemMiB, vcpus: spec.vcpus, config: spec.config, accel: this.accel.accel, run, incoming: spec.incomplete === true });
+    } catch (err) {
+      if (err instanceof UnsupportedConfig) throw err;
+      throw new UnsupportedConfig((err as Error).message);
+    }
+    rmSync(run.dir, { recursive: true, force: true });
+    mkdirSync(run.dir, { recursive: true, mode: 0o700 });
+    const child = spawn(this.opts.binary, args, { detached: true, stdio: 'ignore' });
+    child.unref();
+    if (!child.pid) throw new Error(`cannot start ${this.opts.binary}`);
+    const d: QemuDomain = {
+      domid,
+      name: spec.name,
+      uuid: spec.uuid,
+      memoryMiB: spec.memoryMiB,
+      maxmemMiB: spec.maxmemMiB,
+      vcpus: spec.vcpus,
+      pid: child.pid,
+      startTime: Date.now() / 1000,
+      config: spec.config,
+      restartCount: spec.restartCount,
+      shutdownReason: null,
+      ...(spec.incomplete && { incomplete: true }),
+    };
+    this.save(d);
+    this.attach(d, true);
+    if (spec.memoryMiB < spec.maxmemMiB) this.setMemory(domid, spec.memoryMiB);
+    return this.view(d);
+  }
+
+  destroy(domid: number): void {
+    const d = this.must(domid);
+    const l = this.live.get(domid);
+    if (l) {
+      l.destroying = true;
+      l.console?.destroy();
+      void l.qmp.then((q) => q.execute('quit')).catch(() => {});
+    }
+    const pid = d.pid;
+    setTimeout(() => qemuAlive(pid) && process.kill(pid, 'SIGKILL'), 3000).unref();
+    this.forget(domid);
+  }
+
+  pause(domid: number): void {
+    this.command(domid, 'stop');
+    this.liveOf(domid).paused = true;
+  }
+
+  unpause(domid: number): void {
+    this.command(domid, 'cont');
+    this.liveOf(domid).paused = false;
+  }
+
+  shutdown(domid: number, reason: ShutdownReason): void {
+    if (reason === 'reboot') this.command(domid, 'system_reset');
+    else if (reason === 'poweroff' || reason === 'halt') this.command(domid, 'system_powerdown');
+    else throw new Error(`the qemu backend cannot ${reason} a guest`);
+  }
+
+  setMemory(domid: number, mib: number): void {
+    const d = this.must(domid);
+    if (mib > d.maxmemMiB) throw new Error(`cannot balloon above maxmem (${d.maxmemMiB} MiB)`);
+    this.command(domid, 'balloon', { value: mib * 1048576 });
+    d.memoryMiB = mib;
+    this.save(d);
+  }
+
+  setVcpus(): void {
+    throw new Error('the qemu backend cannot change the number of VCPUs of a running guest');
+  }
+
+  setName(domid: number, name: string): void {
+    const d = this.must(domid);
+    d.name = name;
+    this.save(d);
+  }
+
+  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number; incomplete?: boolean }): void {
+    const d = this.must(domid);
+    if (changes.config !== undefined) d.config = changes.config;
+    if (changes.restartCount !== undefined) d.restartCount = changes.restartCount;
+    if (changes.incomplete === false) delete d.incomplete;
+    this.save(d);
+  }
+
+  vcpuInfo(domid: number): VcpuInfo[] {
+    const view = this.get(domid)!;
+    const all = Array.from({ length: cpus().length }, (_, i) => i);
+    return Array.from({ length: view.vcpus }, (_, i) => ({
+      number: i,
+      online: true,
+      blocked: view.flags.blocked,
+      running: view.flags.running,
+      cpuTime: view.cpuTime / view.vcpus,
+      cpu: i % all.length,
+      cpumap: all,
+    }));
+  }
+
+  consoleInput(domid: number, data: Buffer): void {
+    this.live.get(domid)?.console?.write(data);
+  }
+
+  async saveImage(domid: number, sink: ByteSink, opts: SaveImageOptions): Promise<ImageStats> {
+    const qmp = await this.liveOf(domid).qmp;
+    const stats = await sendImage(qmp, join(this.runOf(domid).dir, 'out.mig'), sink, opts);
+    this.must(domid).lastChecksum = stats.checksum;
+    return stats;
+  }
+
+  async restoreImage(domid: number, source: ByteSource): Promise<void> {
+    const qmp = await this.liveOf(domid).qmp;
+    const checksum = await receiveImage(qmp, join(this.runOf(domid).dir, 'in.mig'), source);
+    const d = this.must(domid);
+    d.lastChecksum = checksum;
+    this.save(d);
+  }
+
+  /** QEMU keeps guest RAM to itself: this is the checksum of the last image sent or received. */
+  memoryChecksum(domid: number): string {
+    return this.must(domid).lastChecksum ?? '';
+  }
+
+  dmesg(): string {
+    return `(XEN) qemu backend: ${this.opts.binary} ${this.qemuVersion}, ${this.accel.accel} (${this.accel.reason})\n`;
+  }
+
+  clearDmesg(): string {
+    return this.dmesg();
+  }
+
+  log(line: string): void {
+    this.opts.log(line);
+  }
+
+  close(): void {
+    for (const l of this.live.values()) {
+      l.console?.destroy();
+      void l.qmp.then((q) => q.close()).catch(() => {});
+    }
+    this.live.clear();
+  }
+
+  /** Connects QMP and the console; `fresh` guests were just spawned (sockets may take a moment). */
+  private attach(d: QemuDomain, fresh: boolean | null): void {
+    const run = this.runOf(d.domid);
+    const qmp = retry(() => QmpClient.open(run.qmp), fresh ? 10_000 : 3000);
+    const l: Live = { qmp, chain: qmp, paused: true, console: null, destroying: false, cpu: { at: Date.now(), ticks: 0, busy: false } };
+    this.live.set(d.domid, l);
+    void qmp.then(
+      async (q) => {
+        if (!this.qemuVersion || this.qemuVersion === 'unknown') {
+          const v = await q.execute<{ qemu: { major: number; minor: number; micro: number } }>('query-version').catch(() => null);
+          if (v) this.qemuVersion = `${v.qemu.major}.${v.qemu.minor}.${v.qemu.micro}`;
+        }
+        const status = await q.execute<{ status: string }>('query-status');
+        l.paused = status.status !== 'running';
+        q.on('event', (name: string, data: { reason?: string }) => this.onEvent(d.domid, name, data));
+        q.on('close', () => this.onQemuGone(d.domid));
+        if (status.status === 'shutdown' && d.shutdownReason === null) this.shutDown(d.domid, 'poweroff');
+        this.connectConsole(d.domid, run.console);
+      },
+      (err: Error) => {
+        this.opts.log(`qemu backend: domain ${d.domid} (${d.name}): no QMP: ${err.message}`);
+        this.onQemuGone(d.domid);
+      },
+    );
+  }
+
+  private connectConsole(domid: number, path: string): void {
+    void retry(
+      () =>
+        new Promise<Socket>((resolve, reject) => {
+          const s = connect(path);
+          s.once('connect', () => resolve(s));
+          s.once('error', reject);
+        }),
+      5000,
+    ).then(
+      (s) => {
+        const l = this.live.get(domid);
+        if (!l) return void s.destroy();
+        l.console = s;
+        s.setEncoding('latin1');
+        s.on('data', (text: string) => this.opts.events.onConsoleOutput(domid, text));
+        s.on('error', () => {});
+      },
+      () => this.opts.log(`qemu backend: domain ${domid}: console socket never answered`),
+    );
+  }
+
+  private onEvent(domid: number, name: string, data: { reason?: string }): void {
+    const l = this.live.get(domid);
+    if (!l || l.destroying) return;
+    if (name === 'STOP') l.paused = true;
+    else if (name === 'RESUME') l.paused = false;
+    else if (name === 'SHUTDOWN') {
+      const r = data.reason ?? '';
+      const reason: ShutdownReason = /reset/.test(r) ? 'reboot' : /panic/.test(r) ? 'crash' : 'poweroff';
+      this.shutDown(domid, reason);
+    } else if (name === 'GUEST_PANICKED') this.shutDown(domid, 'crash');
+  }
+
+  private shutDown(domid: number, reason: ShutdownReason): void {
+    const d = this.domains.get(domid);
+    if (!d || d.shutdownReason !== null) return;
+    d.shutdownReason = reason;
+    this.save(d);
+    this.opts.events.onShutdown(domid, reason);
+  }
+
+  /** The QEMU process went away without xend asking: the guest crashed, as far as xend can tell. */
+  private onQemuGone(domid: number): void {
+    const l = this.live.get(domid);
+    if (!l || l.destroying || !this.domains.has(domid)) return;
+    this.opts.log(`qemu backend: QEMU of domain ${domid} exited`);
+    this.shutDown(domid, 'crash');
+  }
+
+  /** Runs a QMP command after every earlier one for this guest; failures are logged. */
+  private command(domid: number, cmd: string, args?: Record<string, unknown>): void {
+    const l = this.liveOf(domid);
+    l.chain = l.chain.then(
+      () => l.qmp.then((q) => q.execute(cmd, args)),
+      () => undefined,
+    );
+    l.chain.catch((err: Error) => this.opts.log(`qemu backend: domain ${domid}: ${cmd} failed: ${err.message}`));
+  }
+
+  private liveOf(domid: number): Live {
+    const l = this.live.get(domid);
+    if (!l) throw new Error(`(3, 'No such process')`);
+    return l;
+  }
+
+  private view(d: QemuDomain): HvDomain {
+    const l = this.live.get(d.domid);
+    const paused = l?.paused ?? true;
+    const ticks = cpuTicks(d.pid);
+    let busy = false;
+    if (l) {
+      const now = Date.now();
+      if (now - l.cpu.at > 200) {
+        l.cpu.busy = ticks - l.cpu.ticks > ((now - l.cpu.at) / 1000) * TICKS_PER_SECOND * 0.05;
+        l.cpu = { at: now, ticks, busy: l.cpu.busy };
+      }
+      busy = l.cpu.busy;
+    }
+    const live = d.shutdownReason === null;
+    return {
+      domid: d.domid,
+      name: d.name,
+      uuid: d.uuid,
+      memoryMiB: d.memoryMiB,
+      maxmemMiB: d.maxmemMiB,
+      vcpus: d.vcpus,
+      onlineVcpus: d.vcpus,
+      flags: {
+        running: live && !paused && busy,
+        blocked: live && !paused && !busy,
+        paused: live && paused,
+        shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
+        crashed: d.shutdownReason === 'crash',
+        dying: false,
+      },
+      shutdownReason: d.shutdownReason,
+      cpuTime: ticks / TICKS_PER_SECOND,
+      startTime: d.startTime,
+      config: d.config,
+      restartCount: d.restartCount,
+      incomplete: d.incomplete === true,
+    };
+  }
+
+  /** Domain-0 is the host xend runs on. */
+  private dom0(): HvDomain {
+    const n = cpus().length;
+    const self = cpuTicks(process.pid);
+    return {
+      domid: 0,
+      name: 'Domain-0',
+      uuid: '00000000-0000-0000-0000-000000000000',
+      memoryMiB: Math.floor(totalmem() / 1048576),
+      maxmemMiB: Math.floor(totalmem() / 1048576),
+      vcpus: n,
+      onlineVcpus: n,
+      flags: { running: true, blocked: false, paused: false, shutdown: false, crashed: false, dying: false },
+      shutdownReason: null,
+      cpuTime: self / TICKS_PER_SECOND,
+      startTime: this.bootTime,
+      config: null,
+      restartCount: 0,
+      incomplete: false,
+    };
+  }
+
+  private must(domid: number): QemuDomain {
+    const d = this.domains.get(domid);
+    if (!d) throw new Error(`(3, 'No such process')`);
+    return d;
+  }
+
+  private save(d: QemuDomain): void {
+    this.domains.set(d.domid, d);
+    this.store.write(String(d.domid), d);
+  }
+
+  private forget(domid: number): void {
+    this.domains.delete(domid);
+    this.live.delete(domid);
+    this.store.remove(String(domid));
+    rmSync(this.runOf(domid).dir, { recursive: true, force: true });
+  }
+}
+
+function qemuAlive(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('qemu');
+  } catch {
+    return false;
+  }
+}
+
+/** utime + stime of a process, in clock ticks. */
+function cpuTicks(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'latin1');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+async function retry<T>(attempt: () => Promise<T>, withinMs: number): Promise<T> {
+  const deadline = Date.now() + withinMs;
+  for (;;) {
+    try {
+      return await attempt();
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 50));
+    }
+  }
+}

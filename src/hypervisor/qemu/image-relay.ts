@@ -1,0 +1,131 @@
+import { createHash } from 'node:crypto';
+import { connect, createServer, type Socket } from 'node:net';
+import { rmSync } from 'node:fs';
+import { sinkOf, type ByteSink, type ByteSource } from '../../protocol/byte-stream.js';
+import type { QmpClient } from './qmp.js';
+import type { ImageStats, SaveImageOptions } from '../types.js';
+
+/** A framed chunk larger than this is not QEMU's stream. */
+const MAX_CHUNK = 16 << 20;
+
+interface MigrateInfo {
+  status: string;
+  'error-desc'?: string;
+  downtime?: number;
+  ram?: { transferred: number; remaining: number; normal: number; 'dirty-sync-count': number };
+}
+
+/**
+ * QEMU's own migration stream carried inside ours: QEMU migrates to a Unix
+ * socket xend listens on, and xend frames what arrives ([int32 n][n bytes], -1
+ * then the stream's SHA-256) into the save file or the relocation connection.
+ */
+export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSink, opts: SaveImageOptions): Promise<ImageStats> {
+  rmSync(socketPath, { force: true });
+  const server = createServer();
+  await new Promise<void>((r) => server.listen(socketPath, () => r()));
+  const hash = createHash('sha256');
+  const started = Date.now();
+  let bytes = 0;
+  let last: MigrateInfo = { status: 'setup' };
+  const poll = setInterval(() => {
+    void qmp.execute<MigrateInfo>('query-migrate').then((info) => {
+      last = info;
+      if (info.ram) {
+        opts.progress?.({ round: info.ram['dirty-sync-count'], pagesSent: info.ram.normal, bytesSent: bytes, dirtyPages: Math.ceil(info.ram.remaining / 4096), elapsedMs: Date.now() - started });
+      }
+    }, () => {});
+  }, 100);
+  const cancel = () => void qmp.execute('migrate_cancel').catch(() => {});
+  opts.signal?.addEventListener('abort', cancel, { once: true });
+  try {
+    if (!opts.live) await opts.suspend();
+    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
+    await qmp.execute('migrate', { uri: `unix:${socketPath}` });
+    const stream = await accepted;
+    for await (const chunk of stream as AsyncIterable<Buffer>) {
+      opts.signal?.throwIfAborted();
+      const head = Buffer.alloc(4);
+      head.writeInt32BE(chunk.length, 0);
+      await sink.write(Buffer.concat([head, chunk]));
+      hash.update(chunk);
+      bytes += chunk.length + 4;
+    }
+    last = await waitMigration(qmp, ['completed', 'failed', 'cancelled']);
+    if (last.status !== 'completed') throw new Error(`QEMU migration ${last.status}${last['error-desc'] ? `: ${last['error-desc']}` : ''}`);
+    if (opts.live) await opts.suspend();
+    const checksum = hash.digest('hex');
+    const end = Buffer.alloc(36);
+    end.writeInt32BE(-1, 0);
+    Buffer.from(checksum, 'hex').copy(end, 4);
+    await sink.write(end);
+    return { rounds: last.ram?.['dirty-sync-count'] ?? 1, pages: last.ram?.normal ?? 0, bytes: bytes + 36, downtimeMs: last.downtime ?? 0, checksum };
+  } catch (err) {
+    cancel();
+    throw err;
+  } finally {
+    clearInterval(poll);
+    opts.signal?.removeEventListener('abort', cancel);
+    server.close();
+    rmSync(socketPath, { force: true });
+  }
+}
+
+/** Feeds a framed stream into a QEMU started with `-incoming defer`; returns the stream's checksum. */
+export async function receiveImage(qmp: QmpClient, socketPath: string, source: ByteSource): Promise<string> {
+  rmSync(socketPath, { force: true });
+  await qmp.execute('migrate-incoming', { uri: `unix:${socketPath}` });
+  const socket = await connectWhenReady(socketPath);
+  const sink = sinkOf(socket);
+  const hash = createHash('sha256');
+  try {
+    for (;;) {
+      const n = (await source.read(4)).readInt32BE(0);
+      if (n === -1) break;
+      if (n < 0 || n > MAX_CHUNK) throw new Error(`corrupt image: chunk of ${n} bytes`);
+      const data = await source.read(n);
+      hash.update(data);
+      await sink.write(data);
+    }
+    const expected = (await source.read(32)).toString('hex');
+    const actual = hash.digest('hex');
+    if (expected !== actual) throw new Error(`image checksum mismatch: sent ${expected}, received ${actual}`);
+    socket.end();
+    const deadline = Date.now() + 60_000;
+    for (;;) {
+      const { status } = await qmp.execute<{ status: string }>('query-status');
+      if (status !== 'inmigrate') break;
+      if (Date.now() > deadline) throw new Error('QEMU did not finish loading the image');
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const info = await qmp.execute<MigrateInfo>('query-migrate');
+    if (info.status === 'failed') throw new Error(`QEMU could not load the image: ${info['error-desc'] ?? 'failed'}`);
+    return actual;
+  } finally {
+    socket.destroy();
+  }
+}
+
+async function waitMigration(qmp: QmpClient, states: string[]): Promise<MigrateInfo> {
+  for (;;) {
+    const info = await qmp.execute<MigrateInfo>('query-migrate');
+    if (states.includes(info.status)) return info;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+}
+
+async function connectWhenReady(path: string): Promise<Socket> {
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    try {
+      return await new Promise<Socket>((resolve, reject) => {
+        const s = connect(path);
+        s.once('connect', () => resolve(s));
+        s.once('error', reject);
+      });
+    } catch (err) {
+      if (Date.now() > deadline) throw err;
+      await new Promise((r) => setTimeout(r, 20));
+    }
+  }
+}
