@@ -34,7 +34,7 @@ export function xendPage(version: string): string {
   page.sh('DESCRIPTION');
   page.text(
     t(
-      'xend is the management daemon behind xm(1). It keeps the registry of domains, carries out their life cycle (create, pause, shutdown with on_poweroff/on_reboot/on_crash, destroy, memory and VCPU changes) and writes xend.log. It speaks the wire protocols of the real xend: XML-RPC with its method names and fault codes, SXP values and the legacy HTTP URL tree, so xm and scripts written for the real xend work against it.',
+      'xend is the management daemon behind xm(1). It keeps the registry of domains, carries out their life cycle (create, pause, shutdown with on_poweroff/on_reboot/on_crash, destroy, memory and VCPU changes, save, restore and migration), buffers their consoles and writes xend.log. It speaks the wire protocols of the real xend: XML-RPC with its method names and fault codes, SXP values, the legacy HTTP URL tree and the relocation protocol, so xm and scripts written for the real xend work against it.',
     ),
   );
   page.pp(
@@ -59,12 +59,23 @@ export function xendPage(version: string): string {
       `xend-tcp-xmlrpc-server (${onOff(d['xend-tcp-xmlrpc-server'])}); HTTPS only when xend-tcp-xmlrpc-server-ssl-key-file and xend-tcp-xmlrpc-server-ssl-cert-file are set. xend-hosts-allow limits which hosts may connect.`,
     ],
     [`Legacy HTTP, port ${d['xend-port']}`, `xend-http-server (${onOff(d['xend-http-server'])}): the /xend/ URL tree with SXP bodies, on xend-address (localhost when empty).`],
-    [`Legacy HTTP on ${p.xendUnixPath}`, `xend-unix-server (${onOff(d['xend-unix-server'])}): the same on a Unix socket (xend-unix-path).`],
+    [
+      `Legacy HTTP on ${p.xendUnixPath}`,
+      `xend-unix-server (${onOff(d['xend-unix-server'])}): the same on a Unix socket (xend-unix-path), and relocation on ${p.relocationSocket}.`,
+    ],
+    [
+      `Relocation, port ${d['xend-relocation-port']}`,
+      `xend-relocation-server (${onOff(d['xend-relocation-server'])}): receives domains migrated here (xm migrate on the sending host), on xend-relocation-address (localhost when empty), from the hosts xend-relocation-hosts-allow matches.`,
+    ],
+    [
+      `Relocation over SSL, port ${d['xend-relocation-ssl-port']}`,
+      `xend-relocation-ssl-server (${onOff(d['xend-relocation-ssl-server'])}): the same over TLS, with xend-relocation-server-ssl-key-file and xend-relocation-server-ssl-cert-file.`,
+    ],
   ];
   for (const [name, text] of servers) page.tp(b(name), t(text));
   page.pp(
     t(
-      'The Unix sockets are mode 0600 (root only) unless xend-unix-socket-group names a group, which then gets them 0660. The relocation options (xend-relocation-server and the rest) are read and checked; this version does not accept incoming migrations yet.',
+      'The management Unix sockets are mode 0600 (root only) unless xend-unix-socket-group names a group, which then gets them 0660. The TCP servers and the relocation servers have no authentication beyond the hosts-allow lists (and TLS where configured): keep them on a trusted network.',
     ),
   );
   page.pp(

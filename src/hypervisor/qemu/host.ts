@@ -1,4 +1,4 @@
-import { spawn } from 'node:child_process';
+import { execFileSync, spawn } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
@@ -63,13 +63,14 @@ export class QemuHost implements Hypervisor {
   private readonly accel: AccelChoice;
   private readonly bootTime = Date.now() / 1000 - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   private nextDomid = 1;
-  private qemuVersion = 'unknown';
+  private readonly qemuVersion: string;
 
   constructor(private readonly opts: QemuHostOptions) {
     const dir = join(opts.stateDir, 'qemu');
     this.store = new DurableDir(join(dir, 'domains'));
     this.runDir = join(dir, 'run');
     this.accel = chooseAccel(opts.accel);
+    this.qemuVersion = qemuVersion(opts.binary);
     opts.log(`qemu backend: ${opts.binary}, accelerator ${this.accel.accel} (${this.accel.reason})`);
     for (const key of this.store.keys()) {
       const d = this.store.read(key);
@@ -290,10 +291,6 @@ export class QemuHost implements Hypervisor {
     this.live.set(d.domid, l);
     void qmp.then(
       async (q) => {
-        if (!this.qemuVersion || this.qemuVersion === 'unknown') {
-          const v = await q.execute<{ qemu: { major: number; minor: number; micro: number } }>('query-version').catch(() => null);
-          if (v) this.qemuVersion = `${v.qemu.major}.${v.qemu.minor}.${v.qemu.micro}`;
-        }
         const status = await q.execute<{ status: string }>('query-status');
         l.paused = status.status !== 'running';
         q.on('event', (name: string, data: { reason?: string }) => this.onEvent(d.domid, name, data));
@@ -452,6 +449,17 @@ export class QemuHost implements Hypervisor {
     this.store.remove(String(domid));
     rmSync(this.runOf(domid).dir, { recursive: true, force: true });
   }
+}
+
+/** `QEMU emulator version 7.2.22 (…)` → `7.2.22`; xend refuses to start without a QEMU. */
+function qemuVersion(binary: string): string {
+  let out: string;
+  try {
+    out = execFileSync(binary, ['--version'], { encoding: 'utf8', timeout: 10_000 });
+  } catch (err) {
+    throw new Error(`xend-hypervisor qemu: cannot run ${binary}: ${(err as Error).message}`);
+  }
+  return /version (\S+)/.exec(out)?.[1] ?? 'unknown';
 }
 
 function qemuAlive(pid: number): boolean {

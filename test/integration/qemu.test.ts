@@ -1,0 +1,136 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, TestXend, eventually } from '../helpers/xend.js';
+import { freePort } from '../helpers/transports.js';
+
+/** The QEMU test guest from Debian packages (scripts/build-test-guest.sh, cached), or why there is none. */
+function testGuest(): { dir: string } | { skip: string } {
+  if (spawnSync('qemu-system-x86_64', ['--version']).status !== 0) return { skip: 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)' };
+  const r = spawnSync(join(REPO, 'scripts/build-test-guest.sh'), { encoding: 'utf8', timeout: 300_000 });
+  if (r.status !== 0) return { skip: `the test guest could not be built: ${r.stderr.trim()}` };
+  return { dir: r.stdout.trim() };
+}
+
+const guest = testGuest();
+if ('skip' in guest) process.stderr.write(`\n*** QEMU backend tests SKIPPED: ${guest.skip} ***\n\n`);
+const skip = 'skip' in guest ? guest.skip : false;
+
+function config(name: string, memory = 128): string {
+  const dir = 'dir' in guest ? guest.dir : '';
+  return `kernel = "${dir}/vmlinuz"\nramdisk = "${dir}/initramfs.gz"\nmemory = ${memory}\nname = "${name}"\nextra = "quiet"\non_reboot = "restart"\n`;
+}
+
+/** Types a line at the guest's shell and returns what the console showed within a moment. */
+async function shell(x: TestXend, dom: string, line: string, expect: RegExp): Promise<string> {
+  let out = '';
+  await eventually(async () => {
+    const r = await x.xmWith({ input: `${line}\r`, timeoutMs: 20_000 }, 'console', dom);
+    out = r.stdout;
+    return expect.test(out);
+  }, 30_000);
+  return out;
+}
+
+async function booted(x: TestXend, dom: string): Promise<void> {
+  await eventually(async () => {
+    const r = await x.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', dom);
+    return /XMGUEST-BANNER/.test(r.stdout);
+  }, 60_000);
+}
+
+describe('QEMU backend: real guests', { skip }, () => {
+  let a: TestXend;
+  let b: TestXend;
+  let port: number;
+  before(async () => {
+    port = await freePort();
+    a = await TestXend.start('(xend-hypervisor qemu)\n');
+    b = await TestXend.start(`(xend-hypervisor qemu)\n(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n`);
+    a.writeFile('etc/xen/g1', config('g1'));
+    a.writeFile('etc/xen/g2', config('g2'));
+  });
+  after(async () => {
+    for (const x of [a, b]) {
+      for (const line of (await x.xm('list')).stdout.split('\n').slice(2)) {
+        const name = line.split(/\s+/)[0];
+        if (name) await x.xm('destroy', name);
+      }
+      await x.dispose();
+    }
+  });
+
+  test('xm info names the backend and its accelerator', async () => {
+    assert.match((await a.xm('info')).stdout, /^xen_changeset +: qemu backend: qemu-system-x86_64 \d+\.\d+\.\d+, (tcg|kvm) /m);
+  });
+
+  test('create: the boot log on the console, a command answered by the guest shell', async () => {
+    const r = await a.xm('create', 'g1');
+    assert.equal(r.code, 0, r.stderr);
+    await booted(a, 'g1');
+    await shell(a, 'g1', 'echo hello-$((6*7))', /hello-42/);
+  });
+
+  test('pause and unpause (stop/cont); mem-set is seen inside the guest', async () => {
+    assert.equal((await a.xm('pause', 'g1')).code, 0);
+    assert.match((await a.xm('list', 'g1')).stdout, /--p---/);
+    assert.equal((await a.xm('unpause', 'g1')).code, 0);
+    assert.doesNotMatch((await a.xm('list', 'g1')).stdout, /--p---/);
+    const before = Number(/MemTotal:\s+(\d+)/.exec(await shell(a, 'g1', 'grep MemTotal /proc/meminfo', /MemTotal:\s+\d+/))![1]);
+    assert.equal((await a.xm('mem-set', 'g1', '96')).code, 0);
+    const after = await eventually(async () => {
+      const kb = Number(/MemTotal:\s+(\d+)/.exec(await shell(a, 'g1', 'grep MemTotal /proc/meminfo', /MemTotal:\s+\d+/))![1]);
+      return kb < before - 16 * 1024 ? kb : undefined;
+    }, 30_000);
+    assert.ok(after < before);
+    assert.match((await a.xm('list', 'g1')).stdout, /^g1 +\d+ +96 /m);
+  });
+
+  test('live migration between two xend instances carries a shell variable', async () => {
+    await shell(a, 'g1', 'mark=moved-$((1+1))', /mark=moved/);
+    const r = await a.xm('migrate', '--json', '-l', '-p', String(port), 'g1', '127.0.0.1');
+    assert.equal(r.code, 0, r.stderr);
+    const final = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    assert.ok(final.bytes > 1 << 20 && final.total_ms > 0);
+    assert.equal((await a.xm('list', 'g1')).code, 3);
+    await shell(b, 'g1', 'echo $mark', /moved-2/);
+  });
+
+  test('save and restore round trip keeps the guest state', async () => {
+    const file = b.path('g1.chk');
+    assert.equal((await b.xm('save', 'g1', file)).code, 0);
+    assert.equal((await b.xm('list', 'g1')).code, 3);
+    assert.equal(readFileSync(file).subarray(0, 16).toString(), 'LinuxGuestRecord');
+    assert.equal((await b.xm('restore', file)).code, 0);
+    await shell(b, 'g1', 'echo still-$mark', /still-moved-2/);
+  });
+
+  test('xend restart re-adopts running guests', async () => {
+    const id = (await b.xm('domid', 'g1')).stdout.trim();
+    assert.equal((await b.xend('restart')).code, 0);
+    assert.equal((await b.xm('domid', 'g1')).stdout.trim(), id);
+    await shell(b, 'g1', 'echo adopted', /adopted/);
+  });
+
+  test('reboot -w gives a new domid; shutdown -w goes through the ACPI power button', async () => {
+    const id = (await b.xm('domid', 'g1')).stdout.trim();
+    const reboot = await b.xmWith({ timeoutMs: 60_000 }, 'reboot', '-w', 'g1');
+    assert.equal(reboot.code, 0, reboot.stderr);
+    assert.notEqual((await b.xm('domid', 'g1')).stdout.trim(), id);
+    await booted(b, 'g1');
+    const down = await b.xmWith({ timeoutMs: 60_000 }, 'shutdown', '-w', '--timeout', '45', 'g1');
+    assert.equal(down.code, 0, down.stderr);
+    assert.equal(down.stdout, 'Domain g1 terminated\nAll domains terminated\n');
+  });
+
+  test('what the backend cannot do is refused at create, nothing left behind', async () => {
+    const tiny = await a.xm('create', '/dev/null', 'name=tiny', 'memory=32', `kernel=${'dir' in guest ? guest.dir : ''}/vmlinuz`);
+    assert.equal(tiny.code, 1);
+    assert.match(tiny.stderr, /need at least 72 MiB/);
+    const noKernel = await a.xm('create', '/dev/null', 'name=nok', 'memory=128', 'kernel=/nonexistent');
+    assert.match(noKernel.stderr, /Cannot find kernel "\/nonexistent"/);
+    assert.equal((await a.xm('list', 'tiny')).code, 3);
+  });
+});
