@@ -4,6 +4,7 @@ import type { Duplex } from 'node:stream';
 import type { CommandContext } from './context.js';
 
 export interface SessionResult {
+  version: 1;
   domain: string;
   /** 'detached' (Ctrl-]), 'closed' (the domain went away), 'eof' (input ended). */
   ended: 'detached' | 'closed' | 'eof';
@@ -33,7 +34,7 @@ export function relay(ctx: CommandContext, domain: string, stream: Duplex, log?:
       if (raw) input.setRawMode(false);
       stream.destroy();
       tee?.end();
-      resolve({ domain, ended });
+      resolve({ version: 1, domain, ended });
     };
     const onInput = (chunk: Buffer) => {
       const escape = chunk.indexOf(ESCAPE);

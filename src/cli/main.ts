@@ -56,6 +56,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   const found = findCommand(word);
   if (!found) {
+    if (global.json) {
+      io.stdout(`${JSON.stringify({ version: 1, error: { type: 'usage', message: `Subcommand ${word} not found!`, exit: 1 } })}\n`);
+      return 1;
+    }
     io.stderr(`Error: Subcommand ${word} not found!\n`);
     io.stdout(shortHelp());
     return 1;
@@ -152,7 +156,8 @@ function progressReporter(io: Io, json: boolean): (text: string | null) => void 
       return;
     }
     pending ??= import('ora').then(({ default: ora }) => {
-      spinner = ora({ text, stream: process.stderr }).start();
+      // chalk (inside ora) ignores NO_COLOR; honour it here.
+      spinner = ora({ text, stream: process.stderr, color: io.env.NO_COLOR ? false : 'cyan' }).start();
     });
   };
 }

@@ -24,7 +24,7 @@ export async function run(ctx: CommandContext) {
   const rows: UptimeRow[] = records.map((d) => ({
     name: d.name,
     domid: d.domid,
-    uptime_s: d.domid === 0 ? hostUptime() : d.domid === null || d.startTime === null ? 0 : Math.round(now - d.startTime),
+    uptime_s: d.domid === 0 ? Math.round(hostUptime()) : d.domid === null || d.startTime === null ? 0 : Math.round(now - d.startTime),
   }));
   return { version: 1, short: ctx.opts.has('short'), domains: rows };
 }

@@ -1,0 +1,221 @@
+/**
+ * Concurrency: requests from many clients are validated and sequenced per
+ * domain, so racing requests end in one clean outcome each, and `xm list` never
+ * waits behind a long operation (a migration, a save to a slow reader).
+ *
+ * Latency bounds here are generous sanity limits (5 s), not benchmarks.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { execFileSync } from 'node:child_process';
+import { createReadStream } from 'node:fs';
+import { TestXend, eventually } from '../helpers/xend.js';
+import { freePort } from '../helpers/transports.js';
+import { Rng, SEED, allDomains, faultCode, field, report, rpc, sleep, type Call } from './support.js';
+
+/** `xm list` (a real process) as long as `busy` runs; returns every duration. */
+async function listLatencies(x: TestXend, busy: () => boolean): Promise<number[]> {
+  const times: number[] = [];
+  while (busy()) {
+    const started = Date.now();
+    const r = await x.xmWith({ timeoutMs: 20_000 }, 'list');
+    assert.equal(r.code, 0, r.stderr);
+    times.push(Date.now() - started);
+    await sleep(100);
+  }
+  return times;
+}
+
+const LIST_BOUND_MS = 5000;
+
+describe('racing requests on one xend', () => {
+  let x: TestXend;
+  let call: Call;
+  const rng = new Rng(SEED).fork(3);
+  before(async () => {
+    x = await TestXend.start();
+    call = rpc(x);
+  });
+  after(() => x.dispose());
+
+  test('two destroys: one succeeds, the other is fault 3 (XML-RPC) or exit 3 (xm)', async (t) => {
+    let pairs = 0;
+    for (let i = 0; i < 10; i++) {
+      const name = `twice-${i}`;
+      await call('xend.domain.create', ['vm', ['name', name], ['memory', 32]]);
+      const by = rng.bool() ? name : String(field(await call('xend.domain', name, false), 'domid'));
+      const results = await Promise.allSettled([call('xend.domain.destroy', name), call('xend.domain.destroy', by)]);
+      const ok = results.filter((r) => r.status === 'fulfilled').length;
+      assert.equal(ok, 1, `${name}: exactly one destroy wins`);
+      const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.equal(faultCode(lost.reason), 3, `${name}: the loser is told the domain does not exist (${String(lost.reason)})`);
+      pairs++;
+    }
+    assert.equal((await x.xm('create', '-q', '/dev/null', 'name=twice-xm', 'memory=32')).code, 0);
+    const both = await Promise.all([x.xm('destroy', 'twice-xm'), x.xm('destroy', 'twice-xm')]);
+    assert.deepEqual(both.map((r) => r.code).sort(), [0, 3]);
+    assert.equal(both.find((r) => r.code === 3)!.stderr, "Error: Domain 'twice-xm' does not exist.\n");
+    report(t, 'concurrency destroy/destroy', { pairs: pairs + 1, clean: pairs + 1 });
+  });
+
+  test('a rename racing a create of the same name: exactly one wins, the other is a clean fault', async (t) => {
+    for (let i = 0; i < 10; i++) {
+      const old = `old-${i}`;
+      const target = `target-${i}`;
+      await call('xend.domain.create', ['vm', ['name', old], ['memory', 32]]);
+      const rename = () => call('xend.domain.setName', old, target);
+      const create = () => call('xend.domain.create', ['vm', ['name', target], ['memory', 32]]);
+      const results = await Promise.allSettled(i % 2 ? [rename(), create()] : [create(), rename()]);
+      assert.equal(results.filter((r) => r.status === 'fulfilled').length, 1, `${target}: one winner`);
+      const lost = results.find((r) => r.status === 'rejected') as PromiseRejectedResult;
+      assert.equal(faultCode(lost.reason), 2, String(lost.reason));
+      assert.match(String((lost.reason as Error).message), /already exists/);
+      const names = (await allDomains(call)).map((d) => d.name);
+      assert.equal(names.filter((n) => n === target).length, 1, `${target} exists exactly once`);
+    }
+    // Two renames to one name: one wins.
+    await call('xend.domain.create', ['vm', ['name', 'left'], ['memory', 32]]);
+    await call('xend.domain.create', ['vm', ['name', 'right'], ['memory', 32]]);
+    const renames = await Promise.all([x.xm('rename', 'left', 'middle'), x.xm('rename', 'right', 'middle')]);
+    assert.deepEqual(renames.map((r) => r.code).sort(), [0, 1]);
+    assert.match(renames.find((r) => r.code === 1)!.stderr, /^Error: VM name 'middle' already exists as domain \d+\n$/);
+    assert.equal((await allDomains(call)).filter((d) => d.name === 'middle').length, 1);
+    report(t, 'concurrency rename/create', { races: 11, clean: 11 });
+  });
+
+  test('pause/unpause storms from many clients: every request answered, the domain ends in a state one of them set', async () => {
+    await call('xend.domain.create', ['vm', ['name', 'storm'], ['memory', 32]]);
+    const ops = Array.from({ length: 60 }, (_, i) => call(i % 2 ? 'xend.domain.pause' : 'xend.domain.unpause', 'storm'));
+    const results = await Promise.allSettled(ops);
+    assert.deepEqual(results.filter((r) => r.status === 'rejected'), []);
+    const state = String(field(await call('xend.domain', 'storm', false), 'state'));
+    assert.match(state, /^-b----$|^--p---$/);
+  });
+
+  test('a renamed domain keeps its name when it reboots, and a reboot never duplicates a name', { todo: 'bug: setName does not update the stored config; restart() rebuilds under the old name' }, async () => {
+    await call('xend.domain.create', ['vm', ['name', 'first'], ['memory', 32]]);
+    await call('xend.domain.unpause', 'first');
+    await call('xend.domain.setName', 'first', 'second');
+    await call('xend.domain.create', ['vm', ['name', 'first'], ['memory', 32]]);
+    await call('xend.domain.shutdown', 'second', 'reboot');
+    await eventually(async () => (await allDomains(call)).some((d) => d.name === 'second' && !d.shutdown) || (await allDomains(call)).filter((d) => d.name === 'first').length > 1, 10_000);
+    const names = (await allDomains(call)).map((d) => d.name);
+    assert.equal(names.filter((n) => n === 'first').length, 1, `names after the reboot: ${names.join(' ')}`);
+    assert.equal(names.filter((n) => n === 'second').length, 1, `names after the reboot: ${names.join(' ')}`);
+  });
+
+  test('xm list stays quick while a save writes into a slow reader', async (t) => {
+    await call('xend.domain.create', ['vm', ['name', 'slowsave'], ['memory', 256]]);
+    const fifo = x.path('slow.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // A reader that takes 64 KiB every 20 ms (about 3 MiB/s) for 3 s, then drains at full speed.
+    const throttleUntil = Date.now() + 3000;
+    const reader = createReadStream(fifo, { highWaterMark: 64 * 1024 });
+    const drained = new Promise<number>((resolve) => {
+      let bytes = 0;
+      reader.on('data', (d: Buffer | string) => {
+        bytes += d.length;
+        if (Date.now() < throttleUntil) {
+          reader.pause();
+          setTimeout(() => reader.resume(), 20);
+        }
+      });
+      reader.on('close', () => resolve(bytes));
+      reader.on('error', () => resolve(bytes));
+    });
+    let saving = true;
+    const save = call('xend.domain.save', 'slowsave', fifo, false).finally(() => (saving = false));
+    const latencies = await listLatencies(x, () => saving && Date.now() < throttleUntil);
+    await save;
+    const bytes = await drained;
+    report(t, 'concurrency list-during-slow-save', { lists: latencies.length, max_ms: Math.max(...latencies), bytes_saved: bytes });
+    assert.ok(latencies.length >= 3, 'xm list ran while the save was in progress');
+    assert.ok(Math.max(...latencies) < LIST_BOUND_MS, `xm list took ${Math.max(...latencies)} ms`);
+    assert.ok(bytes > 256 << 20, 'the whole image went through');
+  });
+
+  test('saves blocked on FIFOs nobody reads do not wedge later saves', { todo: 'bug: CheckpointService.save opens the path on the libuv threadpool; 4 blocked opens starve it' }, async () => {
+    for (let i = 0; i < 4; i++) {
+      await call('xend.domain.create', ['vm', ['name', `stuck-${i}`], ['memory', 32]]);
+      execFileSync('mkfifo', [x.path(`stuck-${i}.fifo`)]);
+      void call('xend.domain.save', `stuck-${i}`, x.path(`stuck-${i}.fifo`), false).catch(() => {});
+    }
+    await call('xend.domain.create', ['vm', ['name', 'free'], ['memory', 32]]);
+    await sleep(500);
+    const started = Date.now();
+    const saved = await Promise.race([call('xend.domain.save', 'free', x.path('free.chk'), false).then(() => 'saved'), sleep(10_000).then(() => 'stuck')]);
+    // Release the blocked opens so the server can finish and the test can clean up.
+    for (let i = 0; i < 4; i++) createReadStream(x.path(`stuck-${i}.fifo`)).resume();
+    assert.equal(saved, 'saved', `a save to a regular file waited ${Date.now() - started} ms behind saves to FIFOs`);
+  });
+});
+
+describe('racing requests across two xends (relocation)', () => {
+  let src: TestXend;
+  let dst: TestXend;
+  let port: number;
+  before(async () => {
+    port = await freePort();
+    src = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-port ${await freePort()})\n`);
+    dst = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n`);
+  });
+  after(async () => {
+    await src.dispose();
+    await dst.dispose();
+  });
+
+  /** Migrates `name` and destroys it (by uuid: it is `migrating-<name>` meanwhile) once copying started. */
+  async function destroyDuringMigration(name: string, live: boolean) {
+    const s = rpc(src);
+    const d = rpc(dst);
+    assert.equal((await src.xm('create', '-q', '/dev/null', `name=${name}`, 'memory=1024')).code, 0);
+    const uuid = String(field(await s('xend.domain', name, false), 'uuid'));
+    const migrate = s('xend.domain.migrate', name, '127.0.0.1', live, port);
+    await eventually(async () => {
+      const p = (await s('xend.domain.migrateProgress', uuid)) as { phase?: string; bytesSent?: number } | null;
+      return p !== null && p.phase !== 'connecting' && (p.bytesSent ?? 0) > 0;
+    }, 15_000);
+    const [destroyed, migrated] = await Promise.allSettled([s('xend.domain.destroy', uuid), migrate]);
+    // Let the destination finish with whatever it received.
+    await sleep(1500);
+    const here = (await allDomains(s)).filter((x) => x.uuid === uuid || x.name === name || x.name === `migrating-${name}`);
+    const there = (await allDomains(d)).filter((x) => x.name === name);
+    return {
+      destroyOk: destroyed.status === 'fulfilled',
+      migrateOk: migrated.status === 'fulfilled',
+      migrateError: migrated.status === 'rejected' ? String((migrated.reason as Error).message) : '',
+      here: here.length,
+      there: there.length,
+    };
+  }
+
+  const clean = (o: { destroyOk: boolean; migrateOk: boolean; here: number; there: number }) =>
+    (o.destroyOk && !o.migrateOk && o.here === 0 && o.there === 0) || (!o.destroyOk && o.migrateOk && o.here === 0 && o.there === 1);
+
+  test('a destroy racing a live migration: one clean outcome', async (t) => {
+    const o = await destroyDuringMigration('racer-live', true);
+    report(t, 'concurrency destroy/migrate live', o);
+    assert.ok(clean(o), `outcome ${JSON.stringify(o)}`);
+  });
+
+  test('a destroy racing a non-live migration: one clean outcome', { todo: 'bug: CheckpointService.migrate does not notice its domain was destroyed; the destination keeps running it' }, async (t) => {
+    const o = await destroyDuringMigration('racer-still', false);
+    report(t, 'concurrency destroy/migrate non-live', o);
+    assert.ok(clean(o), `outcome ${JSON.stringify(o)}`);
+  });
+
+  test('xm list stays quick on both ends while a 2 GiB guest migrates', async (t) => {
+    assert.equal((await src.xm('create', '-q', '/dev/null', 'name=huge', 'memory=2048', 'maxmem=2048')).code, 0);
+    let migrating = true;
+    const started = Date.now();
+    const migration = src.xmWith({ timeoutMs: 120_000 }, 'migrate', '-l', '-p', String(port), 'huge', '127.0.0.1').finally(() => (migrating = false));
+    const [atSrc, atDst] = await Promise.all([listLatencies(src, () => migrating), listLatencies(dst, () => migrating)]);
+    const r = await migration;
+    assert.equal(r.code, 0, r.stderr);
+    const all = [...atSrc, ...atDst];
+    report(t, 'concurrency list-during-migration', { migration_ms: Date.now() - started, lists: all.length, max_ms: Math.max(...all) });
+    assert.ok(atSrc.length >= 2 && atDst.length >= 2, 'xm list ran on both ends during the migration');
+    assert.ok(Math.max(...all) < LIST_BOUND_MS, `xm list took ${Math.max(...all)} ms`);
+    assert.equal((await dst.xm('list', 'huge')).code, 0);
+  });
+});
