@@ -9,9 +9,13 @@ xend() { echo "\$ xend $*" >&2; node "$here/bin/xend" "$@"; }
 trap 'xend stop' EXIT
 
 mkdir -p "$XEND_ROOT/etc/xen"
-cat > "$XEND_ROOT/etc/xen/xend-config.sxp" <<'CFG'
+port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
+cat > "$XEND_ROOT/etc/xen/xend-config.sxp" <<CFG
 (dom0-min-mem 196)
 (enable-dom0-ballooning yes)
+(xend-relocation-server yes)
+(xend-relocation-port $port)
+(xend-relocation-hosts-allow '^localhost$ ^127\\.0\\.0\\.1$')
 CFG
 cat > "$XEND_ROOT/etc/xen/guest" <<'CFG'
 # An ordinary xm config file: Python syntax, evaluated natively by xm.
@@ -28,12 +32,14 @@ CFG
 echo "xend root: $XEND_ROOT" >&2
 xend start
 for n in 1 2 3; do xm create guest n=$n; done
-xm create "$here/../shared/data/xen-examples/xmexample2" vmid=3 memory=128 2>/dev/null || true
+xm create -n "$here/test/fixtures/xmexample2" vmid=3 | head -12   # a shipped Xen example, evaluated natively (dry run)
 xm list
 xm pause guest2
 xm list guest2
 xm unpause guest2
 xm reboot -w guest3
+xm migrate -l -p "$port" guest2 localhost     # live, to this host's relocation server: a new domid
+xm list
 xm shutdown -w guest1
 xm list --json
 xm info | head -5
