@@ -13,7 +13,9 @@ import { fileURLToPath } from 'node:url';
 export const repo = join(dirname(fileURLToPath(import.meta.url)), '..');
 export const benchDir = join(repo, 'bench');
 export const node = process.execPath;
-export const bin = (name) => join(repo, 'bin', name);
+/** The launcher package.json installs as `name` (so a launcher change is measured as shipped). */
+const binField = JSON.parse(readFileSync(join(repo, 'package.json'), 'utf8')).bin ?? {};
+export const bin = (name) => join(repo, binField[name] ?? join('bin', name));
 
 // ---------------------------------------------------------------- statistics
 

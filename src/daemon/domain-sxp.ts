@@ -1,5 +1,5 @@
-import { parseVmConfig } from './vm-config.js';
-import type { HvDomain } from '../hypervisor/types.js';
+import { parseVmConfig, type VmConfig } from './vm-config.js';
+import type { HvDomain, VcpuInfo } from '../hypervisor/types.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** Xen-API power state number of a live domain (XendDomainInfo._stateGet). */
@@ -23,24 +23,27 @@ function stateString(d: HvDomain): string {
 }
 
 /** `cpus` as xend shows it: one list of pinned physical CPUs per VCPU, empty when unpinned. */
-function cpus(d: HvDomain): Sxp {
-  return Array.from({ length: d.vcpus }, () => []);
+function cpus(d: { vcpus: number }, vcpus?: readonly VcpuInfo[], hostCpus = 0): Sxp {
+  return Array.from({ length: d.vcpus }, (_, i) => {
+    const map = vcpus?.[i]?.cpumap;
+    return map && map.length < hostCpus ? [...map] : [];
+  });
 }
 
 /**
  * The `(domain …)` record of XendConfig.to_sxp in legacy mode, in its key order
  * (xend-reference §9); `full` adds the devices.
  */
-export function domainSxp(d: HvDomain, full: boolean): Sxp {
+export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly VcpuInfo[]; hostCpus: number }): Sxp {
   const sxp: Sxp[] = ['domain', ['domid', d.domid]];
   if (d.domid === 0) {
     sxp.push(
-      ['cpu_weight', 256],
-      ['cpu_cap', 0],
+      ['cpu_weight', d.cpuWeight ?? 256],
+      ['cpu_cap', d.cpuCap ?? 0],
       ['pool_name', 'Pool-0'],
       ['bootloader', ''],
       ['vcpus', d.vcpus],
-      ['cpus', cpus(d)],
+      ['cpus', cpus(d, pins?.vcpus, pins?.hostCpus)],
       ['on_poweroff', 'destroy'],
       ['on_crash', 'restart'],
       ['uuid', d.uuid],
@@ -62,9 +65,9 @@ export function domainSxp(d: HvDomain, full: boolean): Sxp {
     return sxp;
   }
   const c = parseVmConfig(d.config);
-  sxp.push(['cpu_weight', c.cpuWeight], ['cpu_cap', c.cpuCap], ['pool_name', 'Pool-0']);
+  sxp.push(['cpu_weight', d.cpuWeight ?? c.cpuWeight], ['cpu_cap', d.cpuCap ?? c.cpuCap], ['pool_name', 'Pool-0']);
   if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
-  sxp.push(['vcpus', d.vcpus], ['cpus', cpus(d)], ['on_poweroff', c.onPoweroff]);
+  sxp.push(['vcpus', d.vcpus], ['cpus', cpus(d, pins?.vcpus, pins?.hostCpus)], ['on_poweroff', c.onPoweroff]);
   if (c.description) sxp.push(['description', c.description]);
   sxp.push(['on_crash', c.onCrash], ['uuid', d.uuid]);
   if (c.bootloader) sxp.push(['bootloader_args', c.bootloaderArgs]);
@@ -75,8 +78,8 @@ export function domainSxp(d: HvDomain, full: boolean): Sxp {
     ['memory', d.memoryMiB],
     ['shadow_memory', 0],
     ['features', ''],
-    ['on_xend_start', 'ignore'],
-    ['on_xend_stop', 'ignore'],
+    ['on_xend_start', c.onXendStart],
+    ['on_xend_stop', c.onXendStop],
     ['start_time', d.startTime],
     ['cpu_time', d.cpuTime],
     ['online_vcpus', d.onlineVcpus],
@@ -88,5 +91,33 @@ export function domainSxp(d: HvDomain, full: boolean): Sxp {
     for (const dev of c.devices) sxp.push(dev);
     sxp.push(['device', ['console', ['protocol', 'vt100'], ['location', '2']]]);
   }
+  return sxp;
+}
+
+/**
+ * The record of a managed domain that is not running (xm new, or suspended):
+ * no domid and no state letters, power state halted (0) or suspended (3).
+ */
+export function inactiveDomainSxp(c: VmConfig, status: 0 | 3, full: boolean): Sxp {
+  const sxp: Sxp[] = ['domain', ['cpu_weight', c.cpuWeight], ['cpu_cap', c.cpuCap], ['pool_name', 'Pool-0']];
+  if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
+  sxp.push(['vcpus', c.vcpus], ['cpus', cpus(c)], ['on_poweroff', c.onPoweroff]);
+  if (c.description) sxp.push(['description', c.description]);
+  sxp.push(['on_crash', c.onCrash], ['uuid', c.uuid]);
+  if (c.bootloader) sxp.push(['bootloader_args', c.bootloaderArgs]);
+  sxp.push(
+    ['name', c.name],
+    ['on_reboot', c.onReboot],
+    ['maxmem', c.maxmem],
+    ['memory', c.memory],
+    ['shadow_memory', 0],
+    ['features', ''],
+    ['on_xend_start', c.onXendStart],
+    ['on_xend_stop', c.onXendStop],
+    ['cpu_time', 0.0],
+    c.image,
+    ['status', status],
+  );
+  if (full) for (const dev of c.devices) sxp.push(dev);
   return sxp;
 }

@@ -1,16 +1,37 @@
 import { randomUUID } from 'node:crypto';
+import { mkdirSync, renameSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import { XendError, XendInvalidDomain } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, POWER_STATES } from '../protocol/domain.js';
-import { SHUTDOWN_REASONS, type HvDomain, type Hypervisor, type ShutdownReason } from '../hypervisor/types.js';
+import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
-import { domainSxp, powerState } from './domain-sxp.js';
+import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import type { Sxp } from '../sxp/types.js';
+import type { ManagedEntry, ManagedStore } from './managed.js';
 
 /** Restarts closer together than this count towards a restart loop. */
 const RESTART_WINDOW_S = 60;
 const MAX_RESTARTS_IN_WINDOW = 3;
+
+/** What xend's XendConfig._memory_sanity_check said when a target passed the maximum. */
+const MEMORY_ABOVE_MAX = 'Invalid Configuration: memory_dynamic_max must be less than or equal to memory_static_max';
+
+export interface DomainServiceOptions {
+  /** Managed domains (xm new): listed and looked up beside the live ones. */
+  managed?: ManagedStore;
+  /** Where core dumps go unless a file is named (/var/xen/dump). */
+  dumpDir?: string;
+  /** enable-dump: a crashed guest's core is written before its on_crash action. */
+  enableDump?: boolean;
+}
+
+/** A domain as a name, id or uuid names it: running, managed, or both. */
+export interface Resolved {
+  live?: HvDomain;
+  managed?: ManagedEntry;
+}
 
 /**
  * The domain registry: lookup by name, id or uuid, validation, and lifecycle
@@ -27,6 +48,7 @@ export class DomainService {
     private readonly log: Logger,
     /** Told when a domain is gone for good (destroyed, not restarted). */
     private readonly onGone: (uuid: string) => void = () => {},
+    private readonly opts: DomainServiceOptions = {},
   ) {}
 
   /** On xend start: adopt the domains the hypervisor kept, and finish what happened meanwhile. */
@@ -40,7 +62,7 @@ export class DomainService {
         continue;
       }
       this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
-      if (d.flags.shutdown || d.flags.crashed) this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff');
+      if (d.flags.shutdown || d.flags.crashed) this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
     }
   }
 
@@ -56,18 +78,76 @@ export class DomainService {
     return found;
   }
 
-  domain(dom: string | number, full = false): Sxp {
-    return domainSxp(this.lookup(dom), full);
+  /**
+   * xend's domain_lookup_nr over running and managed domains: running name,
+   * managed name, domid, then uuid (running, then managed).
+   */
+  resolve(dom: string | number): Resolved {
+    const key = String(dom);
+    const all = this.hv.list();
+    const managed = this.opts.managed?.list() ?? [];
+    const withEntry = (live: HvDomain | undefined): Resolved | undefined => {
+      if (!live) return undefined;
+      const m = this.opts.managed?.get(live.uuid);
+      return m ? { live, managed: m } : { live };
+    };
+    const inactive = (m: ManagedEntry | undefined): Resolved | undefined => {
+      if (!m) return undefined;
+      const live = all.find((d) => d.uuid === m.config.uuid);
+      return live ? { live, managed: m } : { managed: m };
+    };
+    const found =
+      withEntry(all.find((d) => d.name === key)) ??
+      inactive(managed.find((m) => m.config.name === key)) ??
+      withEntry(/^\s*\d+\s*$/.test(key) ? all.find((d) => d.domid === Number(key)) : undefined) ??
+      withEntry(all.find((d) => d.uuid === key)) ??
+      inactive(managed.find((m) => m.config.uuid === key));
+    if (!found) throw new XendInvalidDomain(key);
+    return found;
   }
 
-  /** xend.domains_with_state: records (or names) sorted by name, filtered by power state. */
+  /** For calls that need a running domain: a managed one that is not running is "not started", not unknown. */
+  requireStarted(dom: string | number): void {
+    if (!this.resolve(dom).live) throw new XendError(`Domain '${String(dom)}' is not started`);
+  }
+
+  /** Power state of whatever `resolve` found: a live domain's, else halted (0) or suspended (3). */
+  stateOf(r: Resolved): number {
+    if (r.live) return powerState(r.live);
+    return r.managed?.suspended ? 3 : 0;
+  }
+
+  domain(dom: string | number, full = false): Sxp {
+    const r = this.resolve(dom);
+    if (r.live) return this.sxpOf(r.live, full);
+    return inactiveDomainSxp(r.managed!.config, r.managed!.suspended ? 3 : 0, full);
+  }
+
+  /** xend.domains_with_state: records (or names) sorted by name, filtered by power state; managed domains included. */
   domainsWithState(detail: boolean, state: string | number, full: boolean): Sxp[] {
     const wanted = stateFilter(state);
-    const doms = this.hv
-      .list()
-      .filter((d) => wanted(powerState(d)))
-      .sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return detail ? doms.map((d) => domainSxp(d, full)) : doms.map((d) => d.name);
+    const live = this.hv.list();
+    let hostCpus: number | undefined;
+    const cpus = () => (hostCpus ??= this.hv.hostInfo().nr_cpus);
+    const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.sxpOf(d, full, cpus) }));
+    for (const m of this.opts.managed?.list() ?? []) {
+      if (live.some((d) => d.uuid === m.config.uuid)) continue;
+      const status = m.suspended ? 3 : 0;
+      rows.push({ name: m.config.name, status, sxp: () => inactiveDomainSxp(m.config, status, full) });
+    }
+    const doms = rows.filter((d) => wanted(d.status)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    return detail ? doms.map((d) => d.sxp()) : doms.map((d) => d.name);
+  }
+
+  /** The record, with each VCPU's pinning (`cpus`) as the hypervisor has it. */
+  private sxpOf(d: HvDomain, full: boolean, hostCpus = () => this.hv.hostInfo().nr_cpus): Sxp {
+    let vcpus;
+    try {
+      vcpus = this.hv.vcpuInfo(d.domid);
+    } catch {
+      vcpus = undefined;
+    }
+    return domainSxp(d, full, vcpus && { vcpus, hostCpus: hostCpus() });
   }
 
   create(configSxp: Sxp): Sxp {
@@ -101,7 +181,10 @@ export class DomainService {
   }
 
   destroy(dom: string | number): void {
-    const d = this.lookup(dom);
+    const r = this.resolve(dom);
+    // A managed domain that is not running has nothing to destroy: it stays defined.
+    if (!r.live) return;
+    const d = r.live;
     if (d.domid === 0) throw new XendError('Cannot destroy privileged domain 0');
     this.hv.destroy(d.domid);
     this.onGone(d.uuid);
@@ -132,28 +215,206 @@ export class DomainService {
   }
 
   setMemoryTarget(dom: string | number, mib: number): void {
-    const d = this.lookup(dom);
+    const r = this.resolve(dom);
     if (!Number.isInteger(mib) || mib <= 0) throw new XendError(`Invalid memory target: ${mib}`);
+    if (!r.live) {
+      // A managed domain that is not running: its config changes, for its next start.
+      if (mib > r.managed!.config.maxmem) throw new XendError(MEMORY_ABOVE_MAX);
+      this.updateConfig(r, (c) => ({ ...c, memory: mib }));
+      return;
+    }
+    const d = r.live;
+    if (d.domid !== 0 && mib > d.maxmemMiB) throw new XendError(MEMORY_ABOVE_MAX);
     if (d.domid === 0 && mib < this.balloon.dom0MinMiB) {
       throw new XendError(`Dom0 memory target ${mib} MiB is below dom0-min-mem ${this.balloon.dom0MinMiB} MiB`);
     }
     if (mib > d.memoryMiB) freeMemory(this.hv, mib - d.memoryMiB, this.balloon);
     this.hv.setMemory(d.domid, mib);
+    this.updateConfig(r, (c) => ({ ...c, memory: mib }));
   }
 
   setVcpuCount(dom: string | number, count: number): void {
-    const d = this.lookup(dom);
+    const r = this.resolve(dom);
     if (!Number.isInteger(count) || count <= 0) throw new XendError('Zero or less VCPUs is invalid');
+    if (!r.live) {
+      // Not running: the count it will boot with next time.
+      this.updateConfig(r, (c) => ({ ...c, vcpus: count }));
+      return;
+    }
+    const d = r.live;
     if (count > d.vcpus) throw new XendError('Cannot set vcpus greater than max vcpus on running domain');
     this.hv.setVcpus(d.domid, count);
   }
 
   setName(dom: string | number, name: string): void {
-    const d = this.lookup(dom);
+    const r = this.resolve(dom);
+    const uuid = r.live?.uuid ?? r.managed!.config.uuid;
     if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
-    const clash = this.hv.list().find((o) => o.name === name && o.domid !== d.domid);
+    const clash = this.hv.list().find((o) => o.name === name && o.uuid !== uuid);
     if (clash) throw new XendError(`VM name '${name}' already exists as domain ${clash.domid}`);
-    this.hv.setName(d.domid, name);
+    if (this.opts.managed?.list().some((m) => m.config.name === name && m.config.uuid !== uuid)) throw new XendError(`VM name '${name}' already exists`);
+    if (r.live) this.hv.setName(r.live.domid, name);
+    // The config follows, so that a reboot (or the next start) keeps the new name.
+    this.updateConfig(r, (c) => ({ ...c, name }));
+  }
+
+  /** xend.domain.maxmem_set (setMemoryMaximum): never below the current target. */
+  maxmemSet(dom: string | number, mib: number): void {
+    const r = this.resolve(dom);
+    if (!Number.isInteger(mib)) throw new XendError(`Invalid memory maximum: ${mib}`);
+    const current = r.live?.memoryMiB ?? r.managed!.config.memory;
+    if (mib < current || mib <= 0) throw new XendError(MEMORY_ABOVE_MAX);
+    if (r.live) {
+      try {
+        this.backend('setMaxMemory', 'set a maximum memory')(r.live.domid, mib);
+      } catch (err) {
+        throw new XendError((err as Error).message);
+      }
+    }
+    this.log.debug(`Setting memory maximum of domain ${r.live?.name ?? r.managed!.config.name} (${r.live?.domid ?? 'None'}) to ${mib} MiB.`);
+    this.updateConfig(r, (c) => ({ ...c, maxmem: mib }));
+  }
+
+  /** xend.domain.pincpu: `vcpu` a number or `all`, `cpumap` like "0,2,3"; returns xc's rc (0). */
+  pinVcpu(dom: string | number, vcpu: string | number, cpumap: string): number {
+    this.requireStarted(dom);
+    const d = this.lookup(dom);
+    const vcpus = String(vcpu).toLowerCase() === 'all' ? Array.from({ length: d.vcpus }, (_, i) => i) : [pyInt(vcpu)];
+    const cpus = String(cpumap).split(',').map(pyInt);
+    const shown = `[${cpus.join(', ')}]`;
+    const live = [1, 2, 5].includes(powerState(d));
+    for (const v of vcpus) {
+      if (v < 0 || v >= d.vcpus) throw new XendError(`Cannot pin vcpu: ${v} to cpu: ${shown} - list assignment index out of range`);
+      try {
+        if (live) this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, v, cpus);
+      } catch (err) {
+        throw new XendError(`Cannot pin vcpu: ${v} to cpu: ${shown} - ${(err as Error).message}`);
+      }
+    }
+    return 0;
+  }
+
+  /** xend.domain.sched_credit_get: `{weight, cap}` from the scheduler, or the config of a domain not running. */
+  schedCreditGet(dom: string | number): { weight: number; cap: number } {
+    const r = this.resolve(dom);
+    const c = r.live ? (r.live.config ? parseVmConfig(r.live.config) : null) : r.managed!.config;
+    return { weight: r.live?.cpuWeight ?? c?.cpuWeight ?? 256, cap: r.live?.cpuCap ?? c?.cpuCap ?? 0 };
+  }
+
+  /** xend.domain.sched_credit_set: weight 1–65535, cap 0–100 × VCPUs; either may be left as it is (None). */
+  schedCreditSet(dom: string | number, weight: number | null, cap: number | null): number {
+    const r = this.resolve(dom);
+    const vcpus = r.live?.vcpus ?? r.managed!.config.vcpus;
+    if (weight !== null && (weight < 1 || weight > 65535)) {
+      throw new XendError('Cpu weight out of range, valid values are within range from 1 to 65535');
+    }
+    if (cap !== null && (cap < 0 || cap > vcpus * 100)) {
+      throw new XendError(`Cpu cap out of range, valid range is from 0 to ${vcpus * 100} for specified number of vcpus`);
+    }
+    const now = this.schedCreditGet(dom);
+    const next = { weight: weight ?? now.weight, cap: cap ?? now.cap };
+    if (r.live && [1, 2].includes(powerState(r.live))) {
+      try {
+        this.backend('setSchedCredit', 'set scheduler parameters')(r.live.domid, next.weight, next.cap);
+      } catch (err) {
+        throw new XendError((err as Error).message);
+      }
+    }
+    this.updateConfig(r, (c) => ({ ...c, cpuWeight: next.weight, cpuCap: next.cap }));
+    return 0;
+  }
+
+  /** xend.domain.send_sysrq: one key, for the guest kernel (control/sysrq). */
+  sendSysrq(dom: string | number, key: string | number): void {
+    this.requireStarted(dom);
+    const d = this.lookup(dom);
+    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${d.name}' is not started`);
+    const k = typeof key === 'number' ? String.fromCharCode(key) : String(key);
+    // asserts.isCharConvertible: an AssertionError, so an internal fault, as xend gave it.
+    if ([...k].length !== 1) throw new Error(`${k} is not convertible to a character`);
+    this.log.info(`Domain ${d.name} (${d.domid}): sysrq ${k}`);
+    this.backend('sendSysrq', 'send a sysrq')(d.domid, k);
+  }
+
+  /** xend.domain.send_trigger: nmi, reset, init, power or s3resume, to one VCPU. */
+  sendTrigger(dom: string | number, name: string, vcpu: number): void {
+    this.requireStarted(dom);
+    const d = this.lookup(dom);
+    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    const trigger = String(name).toLowerCase();
+    if (!(TRIGGERS as readonly string[]).includes(trigger)) throw new XendError(`Invalid trigger: ${name}`);
+    if (trigger === 's3resume') return;
+    // Triggers are for HVM guests: Xen refuses them for the PV Domain-0.
+    if (d.domid === 0) throw new XendError("(22, 'Invalid argument')");
+    this.log.info(`Domain ${d.name} (${d.domid}): trigger ${trigger} on vcpu ${vcpu}`);
+    try {
+      this.backend('sendTrigger', 'send a trigger')(d.domid, trigger as Trigger, vcpu);
+    } catch (err) {
+      throw new XendError((err as Error).message);
+    }
+  }
+
+  /** xend.domain.reset: a hard reset, as a new domain built from the same config. */
+  reset(dom: string | number): void {
+    this.requireStarted(dom);
+    const d = this.lookup(dom);
+    if (d.domid === 0) throw new XendError(`Cannot reset privileged domain ${String(dom)}`);
+    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    this.log.info(`Domain ${d.name} (${d.domid}): reset`);
+    this.restart(d, parseVmConfig(d.config), false);
+  }
+
+  /**
+   * xend.domain.dump: the core to `filename` (or the dump directory), the domain
+   * paused meanwhile unless `live`; then destroyed (`crash`) or reset. Returns the file.
+   */
+  async dump(dom: string | number, filename: string | null, live: boolean, crash: boolean, reset: boolean): Promise<string> {
+    this.requireStarted(dom);
+    const d = this.lookup(dom);
+    if (d.domid === 0) throw new XendError(`Cannot dump core for privileged domain ${String(dom)}`);
+    if (![1, 2, 5].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    const dopause = !live && powerState(d) === 2;
+    if (dopause) this.hv.pause(d.domid);
+    try {
+      this.log.info(`Domain core dump requested for domain ${d.name} (${d.domid}) live=${+live} crash=${+crash} reset=${+reset}.`);
+      const path = await this.writeCore(d, filename);
+      if (crash) this.destroy(d.domid);
+      else if (reset) this.reset(d.domid);
+      return path;
+    } finally {
+      if (dopause && !crash && !reset && this.hv.get(d.domid)?.uuid === d.uuid) this.hv.unpause(d.domid);
+    }
+  }
+
+  /** XendDomainInfo.dumpCore: the one writer of `dump-core` and of enable-dump. */
+  private async writeCore(d: HvDomain, filename: string | null): Promise<string> {
+    let path = filename;
+    if (!path) {
+      const dir = this.opts.dumpDir ?? '/var/xen/dump';
+      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      path = join(dir, `${dumpTime(new Date())}-${d.name}.${d.domid}.core`);
+    }
+    let isDir = false;
+    try {
+      isDir = statSync(path).isDirectory();
+    } catch {
+      // not there yet: the usual case
+    }
+    if (isDir) throw new XendError(`Cannot dump core in a directory: ${path}`);
+    try {
+      await this.backend('dumpCore', 'dump a core')(d.domid, path);
+    } catch (err) {
+      try {
+        renameSync(path, `${path}-incomplete`);
+      } catch {
+        // nothing was written
+      }
+      const message = (err as NodeJS.ErrnoException).code ? errnoText(err as NodeJS.ErrnoException) : (err as Error).message;
+      this.log.error(`core dump failed: id = ${d.domid} name = ${d.name}: ${message}`);
+      throw new XendError(`Failed to dump core: ${message}`);
+    }
+    this.log.info(`Domain ${d.name} (${d.domid}): core dumped to ${path}`);
+    return path;
   }
 
   /** Console input for whichever domain now carries this uuid (its domid changes on reboot). */
@@ -186,8 +447,28 @@ export class DomainService {
     ];
   }
 
-  /** What the guest did once it finished shutting down: xend's on_poweroff/on_reboot/on_crash. */
-  onShutdown(domid: number, reason: ShutdownReason): void {
+  /**
+   * What the guest did once it finished shutting down: xend's on_poweroff/on_reboot/on_crash.
+   * A crash is first dumped (enable-dump, or a coredump-* action), unless xend is
+   * only catching up on a crash it saw before it stopped.
+   */
+  onShutdown(domid: number, reason: ShutdownReason, recovering = false): void {
+    const d = this.hv.get(domid);
+    if (!d) return;
+    const config = parseVmConfig(d.config);
+    if (reason === 'crash' && !recovering && (this.opts.enableDump || config.onCrash.startsWith('coredump'))) {
+      this.log.warning(`Domain has crashed: name=${d.name} id=${domid}.`);
+      void this.writeCore(d, null)
+        .catch(() => {})
+        .finally(() => {
+          if (this.hv.get(domid)?.uuid === d.uuid) this.afterShutdown(domid, reason);
+        });
+      return;
+    }
+    this.afterShutdown(domid, reason);
+  }
+
+  private afterShutdown(domid: number, reason: ShutdownReason): void {
     const d = this.hv.get(domid);
     if (!d) return;
     const config = parseVmConfig(d.config);
@@ -247,6 +528,26 @@ export class DomainService {
       if (d.name === config.name) throw new XendError(`Domain '${config.name}' already exists with ID '${d.domid}'`);
       if (byUuid && d.uuid === config.uuid) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
     }
+    // XendDomainInfo._checkName: a managed domain's name belongs to it even while it is not running.
+    if (this.opts.managed?.list().some((m) => m.config.name === config.name && m.config.uuid !== config.uuid)) {
+      throw new XendError(`VM name '${config.name}' already exists`);
+    }
+  }
+
+  /** An optional backend call, or xend's refusal when this backend cannot do it. */
+  private backend<K extends OptionalCall>(call: K, what: string): NonNullable<Hypervisor[K]> {
+    const fn = this.hv[call];
+    if (typeof fn !== 'function') throw new XendError(`The ${this.hv.name} hypervisor backend cannot ${what}`);
+    return (fn as (...args: unknown[]) => unknown).bind(this.hv) as NonNullable<Hypervisor[K]>;
+  }
+
+  /** Applies a config change to a domain's running record and, when it is managed, to its stored config. */
+  private updateConfig(r: Resolved, change: (c: VmConfig) => VmConfig): void {
+    if (r.live && r.live.domid !== 0 && r.live.config) {
+      this.hv.updateRecord(r.live.domid, { config: vmConfigSxp(change(parseVmConfig(r.live.config))) });
+    }
+    const m = r.managed && this.opts.managed?.get(r.managed.config.uuid);
+    if (m) this.opts.managed!.save(change(m.config));
   }
 
   private requireLive(d: HvDomain): void {
@@ -276,4 +577,34 @@ function stateFilter(state: string | number): (status: number) => boolean {
   if (/^\d+$/.test(s)) return (status) => status === Number(s);
   if (!(POWER_STATES as readonly string[]).includes(s)) throw new XendError(`Invalid state: ${String(state)}`);
   return (status) => POWER_STATES[status] === s;
+}
+
+type OptionalCall = 'setMaxMemory' | 'setVcpuAffinity' | 'setSchedCredit' | 'sendSysrq' | 'sendTrigger' | 'dumpCore';
+
+/** Python's int() of an argument, or its ValueError as xend reported it (an internal fault). */
+function pyInt(v: unknown): number {
+  if (typeof v === 'number' && Number.isInteger(v)) return v;
+  const text = String(v);
+  if (!/^\s*[-+]?\d+\s*$/.test(text)) throw new Error(`invalid literal for int() with base 10: '${text}'`);
+  return Number(text);
+}
+
+/** time.strftime("%Y-%m%d-%H%M.%S"), the stamp of xend's core file names. */
+function dumpTime(d: Date): string {
+  const p = (n: number) => String(n).padStart(2, '0');
+  return `${d.getFullYear()}-${p(d.getMonth() + 1)}${p(d.getDate())}-${p(d.getHours())}${p(d.getMinutes())}.${p(d.getSeconds())}`;
+}
+
+/** An OSError's text as Python printed it: `[Errno 2] No such file or directory: '/x'`. */
+function errnoText(err: NodeJS.ErrnoException): string {
+  const words: Record<string, [number, string]> = {
+    ENOENT: [2, 'No such file or directory'],
+    EACCES: [13, 'Permission denied'],
+    EISDIR: [21, 'Is a directory'],
+    ENOSPC: [28, 'No space left on device'],
+    EROFS: [30, 'Read-only file system'],
+    ENOTDIR: [20, 'Not a directory'],
+  };
+  const known = err.code ? words[err.code] : undefined;
+  return known ? `[Errno ${known[0]}] ${known[1]}: '${err.path ?? ''}'` : err.message;
 }

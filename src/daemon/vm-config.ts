@@ -6,6 +6,9 @@ import type { Sxp } from '../sxp/types.js';
 
 export const RESTART_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
 const CRASH_ACTIONS = [...RESTART_ACTIONS, 'coredump-destroy', 'coredump-restart'] as const;
+/** What xend does with a managed domain when it starts and stops (XendDomain.autostart/cleanup_domains). */
+export const XEND_START_ACTIONS = ['ignore', 'start'] as const;
+export const XEND_STOP_ACTIONS = ['ignore', 'shutdown', 'suspend'] as const;
 
 /** A domain's configuration as xend keeps it, validated from a `(vm …)` SXP. */
 export interface VmConfig {
@@ -17,6 +20,8 @@ export interface VmConfig {
   onPoweroff: string;
   onReboot: string;
   onCrash: string;
+  onXendStart: string;
+  onXendStop: string;
   cpuWeight: number;
   cpuCap: number;
   description: string;
@@ -65,6 +70,8 @@ export function parseVmConfig(vm: Sxp): VmConfig {
     onPoweroff: choice(vm, 'on_poweroff', RESTART_ACTIONS, 'destroy'),
     onReboot: choice(vm, 'on_reboot', RESTART_ACTIONS, 'restart'),
     onCrash: choice(vm, 'on_crash', CRASH_ACTIONS, 'restart'),
+    onXendStart: choice(vm, 'on_xend_start', XEND_START_ACTIONS, 'ignore'),
+    onXendStop: choice(vm, 'on_xend_stop', XEND_STOP_ACTIONS, 'ignore'),
     cpuWeight: intValue(vm, 'cpu_weight', 256, 1),
     cpuCap: intValue(vm, 'cpu_cap', 0, 0),
     description: String(childValue(vm, 'description', '')),
@@ -87,6 +94,8 @@ export function vmConfigSxp(c: VmConfig): Sxp {
     ['on_poweroff', c.onPoweroff],
     ['on_reboot', c.onReboot],
     ['on_crash', c.onCrash],
+    ['on_xend_start', c.onXendStart],
+    ['on_xend_stop', c.onXendStop],
     ['cpu_weight', c.cpuWeight],
     ['cpu_cap', c.cpuCap],
     ['description', c.description],

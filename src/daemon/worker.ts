@@ -12,6 +12,9 @@ import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
 import { createHypervisor } from '../hypervisor/index.js';
+import { ManagedService, ManagedStore } from './managed.js';
+import { Scripts, withHotplug } from './scripts.js';
+import { rooted } from '../config/paths.js';
 import { VERSION } from '../version.js';
 import type { XendPaths } from '../config/paths.js';
 import type { Hypervisor } from '../hypervisor/types.js';
@@ -42,15 +45,29 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
 
     let domains: DomainService | undefined;
     const consoles = new ConsoleService(Number(settings.options['console-limit']) * 1024);
-    hv = createHypervisor(settings, {
+    const scripts = new Scripts(
+      {
+        dir: rooted(opts.paths.root, '/etc/xen/scripts'),
+        networkScript: settings.options['network-script'] as string | null,
+        vifScript: String(settings.options['vif-script'] ?? 'vif-bridge'),
+      },
+      log.logger('XendScripts'),
+    );
+    await scripts.network('start');
+    hv = withHotplug(createHypervisor(settings, {
       onShutdown: (id, reason) => domains?.onShutdown(id, reason),
       onConsoleOutput: (id, text) => {
         const uuid = hv?.get(id)?.uuid;
         if (uuid) consoles.output(uuid, text);
       },
-    }, (message) => logger.info(message));
+    }, (message) => logger.info(message)), scripts);
     logger.info(`Xend changeset: ${hv.hostInfo().xen_changeset}.`);
-    domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'));
+    const store = new ManagedStore(settings.domainsDir, (w) => logger.warning(w));
+    domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'), {
+      managed: store,
+      dumpDir: rooted(opts.paths.root, '/var/xen/dump'),
+      enableDump: Boolean(settings.options['enable-dump']),
+    });
     domains.recover();
     const node = new NodeService(hv, settings.logFile);
     const o = settings.options;
@@ -62,11 +79,14 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     });
     const relocation = await startRelocationServers(settings, opts.paths, relocationHandler(checkpoints, hv, log.logger('relocate')), logger);
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
-    const methods = legacyMethods(domains, node, checkpoints);
+    const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
+    managed.recover();
+    const methods = legacyMethods(domains, node, checkpoints, managed);
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => startManagementServers(fresh, opts.paths, { methods, upgrade }, logger, trace);
     servers = await startServers(settings);
+    managed.autostart();
     publishStatus(opts, hv.name, settings, [...servers, ...relocation]);
     report(opts.statusFd, '0');
 
@@ -91,6 +111,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         logger.info(`Xend stopping on ${signal}`);
         await Promise.all([...servers, ...relocation].map((l) => l.close()));
         for (const l of [...servers, ...relocation]) if (l.endpoint.kind === 'unix') rmSync(l.endpoint.path, { force: true });
+        await managed.autostop().catch((err: Error) => logger.error(`on_xend_stop: ${err.message}`));
+        await scripts.network('stop');
+        await scripts.drain();
         liveHv.close();
         liveLog.close();
         rmSync(opts.paths.statusFile, { force: true });

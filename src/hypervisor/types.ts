@@ -14,6 +14,10 @@ export interface DomainFlags {
 export type ShutdownReason = 'poweroff' | 'reboot' | 'suspend' | 'crash' | 'halt';
 export const SHUTDOWN_REASONS: readonly ShutdownReason[] = ['poweroff', 'reboot', 'suspend', 'crash', 'halt'];
 
+/** What `xm trigger` sends a domain (xc.domain_send_trigger): an NMI, a hard reset, an INIT IPI, the ACPI power button, an S3 resume. */
+export type Trigger = 'nmi' | 'reset' | 'init' | 'power' | 's3resume';
+export const TRIGGERS: readonly Trigger[] = ['nmi', 'reset', 'init', 'power', 's3resume'];
+
 /** What xend asks the hypervisor to build: the domain is created paused. */
 export interface DomainSpec {
   name: string;
@@ -55,6 +59,9 @@ export interface HvDomain {
   config: Sxp;
   restartCount: number;
   incomplete: boolean;
+  /** Credit scheduler weight and cap as the hypervisor has them; absent if the backend keeps none (xend's config then says). */
+  cpuWeight?: number;
+  cpuCap?: number;
 }
 
 /** `xend.node.info` fields the backend knows; xend adds its own. */
@@ -144,6 +151,23 @@ export interface Hypervisor {
   setMemory(domid: number, mib: number): void;
   setVcpus(domid: number, count: number): void;
   setName(domid: number, name: string): void;
+  // The calls below came with xm's remaining commands (mem-max, vcpu-pin, sched-credit,
+  // sysrq, trigger, dump-core). A backend without one makes xend refuse that command.
+  /** The most memory the domain may be given (xc.domain_setmaxmem); never below its current memory. */
+  setMaxMemory?(domid: number, mib: number): void;
+  /**
+   * Pins one VCPU to physical CPUs (xc.vcpu_setaffinity). `cpus` is what was asked;
+   * the backend keeps the CPUs that exist and throws if none does.
+   */
+  setVcpuAffinity?(domid: number, vcpu: number, cpus: readonly number[]): void;
+  /** Credit scheduler parameters (xc.sched_credit_domain_set): weight 1–65535, cap in % of one CPU (0 = none). */
+  setSchedCredit?(domid: number, weight: number, cap: number): void;
+  /** A magic SysRq key delivered to the guest kernel (xenstore control/sysrq). */
+  sendSysrq?(domid: number, key: string): void;
+  /** A virtual hardware event for one VCPU; `power` and `reset` end in HypervisorEvents.onShutdown. */
+  sendTrigger?(domid: number, trigger: Trigger, vcpu: number): void;
+  /** Writes the domain's memory as an ELF core file at `path` (xc.domain_dumpcore); works on a crashed domain too. */
+  dumpCore?(domid: number, path: string): Promise<void>;
   updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number; incomplete?: boolean }): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */

@@ -281,6 +281,9 @@ describe('shell integration', () => {
         list: ['list'], 'mem-set': ['action'], migrate: ['migrate', 'event'], pause: ['action'], reboot: ['shutdown', 'event'],
         rename: ['action'], restore: ['restore'], save: ['save'], shutdown: ['shutdown', 'event'], unpause: ['action'],
         uptime: ['uptime'], 'vcpu-list': ['vcpu-list'], 'vcpu-set': ['action'], dmesg: ['dmesg'], info: ['info', 'info-config'], log: ['log'],
+        new: ['create', 'create-dryrun'], delete: ['action'], 'dump-core': ['dump-core'], 'mem-max': ['action'], reset: ['action'],
+        resume: ['start'], start: ['start'], suspend: ['action'], sysrq: ['action'], trigger: ['action'], top: ['top'],
+        domstate: ['domstate'], 'vcpu-pin': ['action'], 'sched-credit': ['sched-credit', 'action'],
       };
       const defs = (schema as { $defs: Record<string, unknown> }).$defs;
       const root = JSON.stringify((schema as { anyOf: unknown }).anyOf);

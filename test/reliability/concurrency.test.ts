@@ -11,7 +11,7 @@ import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
 import { freePort } from '../helpers/transports.js';
-import { Rng, SEED, allDomains, faultCode, field, report, rpc, sleep, type Call } from './support.js';
+import { Rng, SEED, alive, allDomains, faultCode, field, report, rpc, sleep, workerPid, type Call } from './support.js';
 
 /** `xm list` (a real process) as long as `busy` runs; returns every duration. */
 async function listLatencies(x: TestXend, busy: () => boolean): Promise<number[]> {
@@ -96,9 +96,12 @@ describe('racing requests on one xend', () => {
     await call('xend.domain.create', ['vm', ['name', 'first'], ['memory', 32]]);
     await call('xend.domain.unpause', 'first');
     await call('xend.domain.setName', 'first', 'second');
+    const domid = Number(field(await call('xend.domain', 'second', false), 'domid'));
     await call('xend.domain.create', ['vm', ['name', 'first'], ['memory', 32]]);
     await call('xend.domain.shutdown', 'second', 'reboot');
-    await eventually(async () => (await allDomains(call)).some((d) => d.name === 'second' && !d.shutdown) || (await allDomains(call)).filter((d) => d.name === 'first').length > 1, 10_000);
+    // The reboot is done when the old domid is gone and a new one runs.
+    await eventually(async () => !(await allDomains(call)).some((d) => d.domid === domid), 10_000);
+    await sleep(300);
     const names = (await allDomains(call)).map((d) => d.name);
     assert.equal(names.filter((n) => n === 'first').length, 1, `names after the reboot: ${names.join(' ')}`);
     assert.equal(names.filter((n) => n === 'second').length, 1, `names after the reboot: ${names.join(' ')}`);
@@ -124,7 +127,12 @@ describe('racing requests on one xend', () => {
       reader.on('error', () => resolve(bytes));
     });
     let saving = true;
-    const save = call('xend.domain.save', 'slowsave', fifo, false).finally(() => (saving = false));
+    // Whether the save itself succeeds into a FIFO is the next test's business.
+    const save = call('xend.domain.save', 'slowsave', fifo, false).then(
+      () => 'ok',
+      (err: Error) => err.message,
+    );
+    void save.finally(() => (saving = false));
     const latencies = await listLatencies(x, () => saving && Date.now() < throttleUntil);
     await save;
     const bytes = await drained;
@@ -132,6 +140,20 @@ describe('racing requests on one xend', () => {
     assert.ok(latencies.length >= 3, 'xm list ran while the save was in progress');
     assert.ok(Math.max(...latencies) < LIST_BOUND_MS, `xm list took ${Math.max(...latencies)} ms`);
     assert.ok(bytes > 256 << 20, 'the whole image went through');
+  });
+
+  test('a save into a FIFO (a pipe to a compressor, say) succeeds', { todo: 'bug: CheckpointService.save fsyncs the target, which fails with EINVAL on a FIFO' }, async () => {
+    await call('xend.domain.create', ['vm', ['name', 'piped'], ['memory', 32]]);
+    const fifo = x.path('piped.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = createReadStream(fifo);
+    let bytes = 0;
+    reader.on('data', (d: Buffer | string) => (bytes += d.length));
+    const closed = new Promise<void>((r) => reader.on('close', () => r()));
+    await call('xend.domain.save', 'piped', fifo, false);
+    await closed;
+    assert.ok(bytes > 32 << 20, `${bytes} bytes came through the pipe`);
+    assert.equal((await allDomains(call)).some((d) => d.name === 'piped'), false, 'a saved domain is gone');
   });
 
   test('saves blocked on FIFOs nobody reads do not wedge later saves', { todo: 'bug: CheckpointService.save opens the path on the libuv threadpool; 4 blocked opens starve it' }, async () => {
@@ -147,6 +169,45 @@ describe('racing requests on one xend', () => {
     // Release the blocked opens so the server can finish and the test can clean up.
     for (let i = 0; i < 4; i++) createReadStream(x.path(`stuck-${i}.fifo`)).resume();
     assert.equal(saved, 'saved', `a save to a regular file waited ${Date.now() - started} ms behind saves to FIFOs`);
+  });
+});
+
+describe('concurrent save/restore cycles', () => {
+  test('six clients saving and restoring at once, two more churning connections: no errors, the worker survives', { todo: 'bug: CheckpointService.restore closes its fd twice (stream.destroy() then file.close()); the number is reused meanwhile' }, async (t) => {
+    const x = await TestXend.start();
+    try {
+      const pid = workerPid(x);
+      const errors: string[] = [];
+      let cycles = 0;
+      const until = Date.now() + 10_000;
+      const cyclers = Array.from({ length: 6 }, async (_, id) => {
+        const call = rpc(x);
+        for (let n = 0; Date.now() < until && errors.length === 0; n++) {
+          const name = `cycle-${id}-${n}`;
+          const file = x.path(`${name}.chk`);
+          try {
+            await call('xend.domain.create', ['vm', ['name', name], ['memory', 16]]);
+            await call('xend.domain.save', name, file, false);
+            await call('xend.domain.restore', file, false);
+            await call('xend.domain.destroy', name);
+            cycles++;
+          } catch (err) {
+            errors.push(`${name}: ${(err as Error).message}`);
+          }
+        }
+      });
+      // Other clients open and close connections meanwhile, as on any busy host.
+      const churn = Array.from({ length: 2 }, async () => {
+        const call = rpc(x);
+        while (Date.now() < until && errors.length === 0 && alive(pid)) await call('xend.domains_with_state', true, 'all', false).catch(() => {});
+      });
+      await Promise.all([...cyclers, ...churn]);
+      report(t, 'concurrency save/restore', { cycles, errors: errors.length, worker_alive: alive(pid) });
+      assert.deepEqual(errors, []);
+      assert.ok(alive(pid) && workerPid(x) === pid, 'the same worker is still serving');
+    } finally {
+      await x.dispose();
+    }
   });
 });
 

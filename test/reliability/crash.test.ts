@@ -148,7 +148,8 @@ class ChaosClient {
             : [op.kind, dom.name];
       const r = await this.x.xm(...args);
       if (r.code !== 0) {
-        const lost = /Unable to connect|reset|hang up|probably crashed|closed|EPIPE|ECONNREFUSED|No such file/i.test(r.stderr);
+        // xm's own wording when the unpause after a create fails (it does not say why: here, xend died).
+        const lost = /Unable to connect|reset|hang up|probably crashed|closed|EPIPE|ECONNREFUSED|No such file|Failed to unpause domain/i.test(r.stderr);
         throw Object.assign(new Error(r.stderr.trim() || `exit ${r.code}`), { lost });
       }
       return;

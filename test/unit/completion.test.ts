@@ -64,7 +64,7 @@ test('the subcommand position offers every command, its aliases and help; a pref
   }
   assert.ok(all.includes('help'));
   assert.deepEqual(values(await comp(['un'])), ['unpause']);
-  assert.deepEqual(values(await comp(['vcpu-'])), ['vcpu-list', 'vcpu-set']);
+  assert.deepEqual(values(await comp(['vcpu-'])), ['vcpu-list', 'vcpu-pin', 'vcpu-set']);
   assert.deepEqual(values(await comp(['bal'])), ['balloon']);
   const unpause = (await comp(['unp'])).candidates[0]!;
   assert.equal(unpause.desc, 'Unpause a paused domain', 'the help line, as a description');

@@ -47,7 +47,8 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
   const pending = new Set(names);
   while (pending.size) {
     ctx.progress(`Waiting for ${[...pending].join(', ')} to ${mode === 'reboot' ? 'reboot' : 'shut down'}…`);
-    const live = new Map((await client.domains('all')).map((d) => [d.name, d]));
+    // A managed domain that stopped is still listed, without an id: it is gone all the same.
+    const live = new Map((await client.domains('all')).filter((d) => d.domid !== null).map((d) => [d.name, d]));
     for (const name of [...pending]) {
       const outcome = await settle(client, name, live.get(name), mode, before.get(name), missingSince);
       if (!outcome) continue;

@@ -10,8 +10,8 @@ export interface GuestHost {
   /** Seconds since the domain was built. */
   uptime: () => number;
   output(text: string): void;
-  /** The guest halts itself (poweroff/reboot typed at its shell). */
-  halt(reason: 'poweroff' | 'reboot'): void;
+  /** The guest halts itself (poweroff/reboot typed at its shell, SysRq o/b), or its kernel dies (SysRq c). */
+  halt(reason: 'poweroff' | 'reboot' | 'crash'): void;
 }
 
 const KERNEL = '3.2.0-4-amd64';
@@ -45,6 +45,34 @@ function bootLog(h: GuestHost): string[] {
   ];
 }
 
+/** What Linux 3.2's sysrq.c prints for each key (`SysRq : <action>`), and what follows. */
+const SYSRQ: Record<string, { action: string; then?: string }> = {
+  b: { action: 'Resetting' },
+  c: { action: 'Trigger a crash' },
+  d: { action: 'Show Locks Held' },
+  e: { action: 'Terminate All Tasks' },
+  f: { action: 'Manual OOM execution' },
+  i: { action: 'Kill All Tasks' },
+  j: { action: 'Emergency Thaw of all frozen filesystems' },
+  k: { action: 'SAK' },
+  l: { action: 'Show backtrace of all active CPUs' },
+  m: { action: 'Show Memory' },
+  n: { action: 'Nice All RT Tasks' },
+  o: { action: 'Power Off' },
+  p: { action: 'Show Regs' },
+  q: { action: 'Show clockevent devices & pending hrtimers (no others)' },
+  r: { action: 'Keyboard mode set to system default' },
+  s: { action: 'Emergency Sync', then: 'Emergency Sync complete' },
+  t: { action: 'Show State' },
+  u: { action: 'Emergency Remount R/O', then: 'Emergency Remount complete' },
+  w: { action: 'Show Blocked State' },
+  z: { action: 'Dump ftrace buffer' },
+};
+const SYSRQ_HELP =
+  'HELP : loglevel(0-9) reBoot Crash terminate-all-tasks(E) memory-full-oom-kill(F) kill-all-tasks(I) thaw-filesystems(J) saK ' +
+  'show-backtrace-all-active-cpus(L) show-memory-usage(M) nice-all-RT-tasks(N) powerOff show-registers(P) show-all-timers(Q) unRaw Sync ' +
+  'show-task-states(T) Unmount show-blocked-tasks(W) dump-ftrace-buffer(Z)';
+
 const FILES = ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib64', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var'];
 
 export class SimGuest {
@@ -55,6 +83,8 @@ export class SimGuest {
   private halting = false;
   private flooding: NodeJS.Timeout | null = null;
   private timers: NodeJS.Timeout[] = [];
+  /** Events that reached the guest while it was paused: its kernel sees them when it runs again. */
+  private queued: (() => void)[] = [];
 
   constructor(private readonly h: GuestHost) {}
 
@@ -65,6 +95,9 @@ export class SimGuest {
   /** The domain started running: boot on the first run, carry on after a pause. */
   run(): void {
     this.running = true;
+    const queued = this.queued;
+    this.queued = [];
+    for (const fn of queued) fn();
     if (this.booted) return;
     this.booted = true;
     bootLog(this.h).forEach((l, i) => this.later(i * 15, () => this.h.output(`${l}\r\n`)));
@@ -85,6 +118,7 @@ export class SimGuest {
     this.running = false;
     for (const t of this.timers) clearTimeout(t);
     this.timers = [];
+    this.queued = [];
     if (this.flooding) clearInterval(this.flooding);
     this.flooding = null;
   }
@@ -92,6 +126,55 @@ export class SimGuest {
   /** A shutdown request from xend (control/shutdown): the guest says goodbye. */
   shutdownRequested(reason: string): void {
     this.h.output(`\r\n\r\nBroadcast message from root@${this.h.name} (console):\r\n\r\nThe system is going down for ${reason === 'reboot' ? 'reboot' : 'system halt'} NOW!\r\n`);
+  }
+
+  /** A magic SysRq key from xend (control/sysrq): the kernel logs it and acts. */
+  sysrq(key: string): void {
+    this.whenRunning(() => {
+      const k = key.toLowerCase();
+      if (/^[0-9]$/.test(k)) {
+        this.kernel('SysRq : Changing Loglevel');
+        this.kernel(`Loglevel set to ${k}`);
+        return;
+      }
+      const entry = SYSRQ[k];
+      this.kernel(`SysRq : ${entry ? entry.action : SYSRQ_HELP}`);
+      if (entry?.then) this.kernel(entry.then);
+      if (k === 'b') this.h.halt('reboot');
+      else if (k === 'o') this.h.halt('poweroff');
+      else if (k === 'c') {
+        this.kernel('BUG: unable to handle kernel NULL pointer dereference at           (null)');
+        this.kernel('IP: [<ffffffff812a1c0e>] sysrq_handle_crash+0x16/0x20');
+        this.kernel('Oops: 0002 [#1] SMP ');
+        this.kernel('Kernel panic - not syncing: Fatal exception');
+        this.h.halt('crash');
+      }
+    });
+  }
+
+  /** An NMI on one VCPU, which no device claims. */
+  nmi(vcpu: number): void {
+    this.whenRunning(() => {
+      this.kernel(`Uhhuh. NMI received for unknown reason 3d on CPU ${vcpu}.`);
+      this.kernel('Do you have a strange power saving mode enabled?');
+      this.kernel('Dazed and confused, but trying to continue');
+    });
+  }
+
+  /** The ACPI power button was pressed. */
+  powerButton(): void {
+    this.whenRunning(() => this.kernel('ACPI: Power Button [PWRF]'));
+  }
+
+  private whenRunning(fn: () => void): void {
+    if (this.running) fn();
+    else this.queued.push(fn);
+  }
+
+  /** A kernel message on the console, with printk's timestamp. */
+  private kernel(text: string): void {
+    const t = Math.max(0, this.h.uptime());
+    this.h.output(`[${String(Math.floor(t)).padStart(5)}.${String(Math.floor((t % 1) * 1e6)).padStart(6, '0')}] ${text}\r\n`);
   }
 
   /** Bytes typed at the console. */

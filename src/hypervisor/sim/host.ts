@@ -1,10 +1,13 @@
 import { hostname, release, version } from 'node:os';
 import { join } from 'node:path';
+import { existsSync, readFileSync } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { DurableDir } from './durable.js';
 import { MessageRing } from './ring.js';
 import { SimGuest } from './guest.js';
 import { GuestMemory } from './memory.js';
 import { readImage, writeImage } from './image.js';
+import { PAGE_SIZE } from './memory.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type {
   DomainFlags,
@@ -16,6 +19,7 @@ import type {
   ImageStats,
   SaveImageOptions,
   ShutdownReason,
+  Trigger,
   VcpuInfo,
 } from '../types.js';
 import type { Sxp } from '../../sxp/types.js';
@@ -51,6 +55,11 @@ interface SimDomain {
   config: Sxp;
   restartCount: number;
   incomplete?: boolean;
+  /** Physical CPUs each VCPU may run on (vcpu-pin); absent = every CPU. */
+  affinity?: (number[] | null)[];
+  /** Credit scheduler parameters; absent = 256 and no cap. */
+  cpuWeight?: number;
+  cpuCap?: number;
   /** A shutdown the guest has been asked for and is still carrying out. */
   pending: { reason: ShutdownReason; dueAt: number | null; remainingMs: number } | null;
 }
@@ -321,6 +330,115 @@ export class SimHost implements Hypervisor {
     this.save(d);
   }
 
+  setMaxMemory(domid: number, mib: number): void {
+    const d = this.must(domid);
+    if (mib < d.memoryMiB) throw new Error(`maximum ${mib} MiB is below the current ${d.memoryMiB} MiB`);
+    if (domid !== 0 && mib !== d.maxmemMiB) this.resizeMemory(d, mib);
+    d.maxmemMiB = mib;
+    this.save(d);
+  }
+
+  setVcpuAffinity(domid: number, vcpu: number, cpus: readonly number[]): void {
+    const d = this.must(domid);
+    if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= d.vcpus) throw new Error("(22, 'Invalid argument')");
+    const usable = [...new Set(cpus)].filter((c) => Number.isInteger(c) && c >= 0 && c < this.opts.cpus).sort((a, b) => a - b);
+    if (!usable.length) throw new Error("(22, 'Invalid argument')");
+    const affinity = Array.from({ length: d.vcpus }, (_, i) => d.affinity?.[i] ?? null);
+    affinity[vcpu] = usable.length === this.opts.cpus ? null : usable;
+    d.affinity = affinity.some((a) => a !== null) ? affinity : undefined;
+    if (!d.affinity) delete d.affinity;
+    this.save(d);
+  }
+
+  setSchedCredit(domid: number, weight: number, cap: number): void {
+    const d = this.must(domid);
+    d.cpuWeight = weight;
+    d.cpuCap = cap;
+    this.save(d);
+  }
+
+  sendSysrq(domid: number, key: string): void {
+    const d = this.must(domid);
+    if (d.shutdownReason !== null) return;
+    this.log(`(XEN) domain ${domid}: sysrq '${key}'`);
+    if (domid !== 0) this.guests.get(domid)?.sysrq(key);
+  }
+
+  sendTrigger(domid: number, trigger: Trigger, vcpu: number): void {
+    const d = this.must(domid);
+    if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= d.onlineVcpus) throw new Error("(22, 'Invalid argument')");
+    if (d.shutdownReason !== null) return;
+    const guest = this.guests.get(domid);
+    switch (trigger) {
+      case 'nmi':
+        guest?.nmi(vcpu);
+        break;
+      case 'power':
+        // The ACPI power button: the guest shuts itself down, as for a request from xend.
+        guest?.powerButton();
+        this.shutdown(domid, 'poweroff');
+        break;
+      case 'reset':
+        // A hard reset is a reboot the guest never hears about.
+        this.completeShutdown(d, 'reboot');
+        break;
+      case 'init':
+      case 's3resume':
+        break;
+    }
+  }
+
+  async dumpCore(domid: number, path: string): Promise<void> {
+    const d = this.must(domid);
+    const mem = domid === 0 ? null : this.memoryOf(domid);
+    const pages = mem?.pages ?? 0;
+    const note = elfNote('Xen', 0x2000001, [0xf00febedn, BigInt(d.vcpus), BigInt(pages), BigInt(PAGE_SIZE)]);
+    const headers = 64 + 2 * 56;
+    const dataOffset = Math.ceil((headers + note.length) / PAGE_SIZE) * PAGE_SIZE;
+    const head = Buffer.alloc(headers);
+    // ELF64 little-endian core file for x86-64, as xc_domain_dumpcore wrote it.
+    head.set([0x7f, 0x45, 0x4c, 0x46, 2, 1, 1, 0], 0);
+    head.writeUInt16LE(4, 16); // ET_CORE
+    head.writeUInt16LE(62, 18); // EM_X86_64
+    head.writeUInt32LE(1, 20);
+    head.writeBigUInt64LE(64n, 32); // e_phoff
+    head.writeUInt16LE(64, 52);
+    head.writeUInt16LE(56, 54);
+    head.writeUInt16LE(2, 56);
+    const ph = (at: number, type: number, flags: number, offset: number, size: number, align: number) => {
+      head.writeUInt32LE(type, at);
+      head.writeUInt32LE(flags, at + 4);
+      head.writeBigUInt64LE(BigInt(offset), at + 8);
+      head.writeBigUInt64LE(BigInt(size), at + 32);
+      head.writeBigUInt64LE(BigInt(size), at + 40);
+      head.writeBigUInt64LE(BigInt(align), at + 48);
+    };
+    ph(64, 4, 4, headers, note.length, 4); // PT_NOTE
+    ph(120, 1, 6, dataOffset, pages * PAGE_SIZE, PAGE_SIZE); // PT_LOAD
+    const file = await open(path, 'w', 0o600);
+    try {
+      await file.write(head, 0, head.length, 0);
+      await file.write(note, 0, note.length, headers);
+      const batch = 256;
+      const buf = Buffer.alloc(batch * PAGE_SIZE);
+      for (let first = 0; first < pages; first += batch) {
+        const n = Math.min(batch, pages - first);
+        let used = false;
+        for (let j = 0; j < n; j++) {
+          mem!.writePage(first + j, buf, j * PAGE_SIZE);
+          used ||= buf.readUInt32BE(j * PAGE_SIZE) !== 0;
+        }
+        // Pages never written stay holes: a sparse file, as large as the guest's memory.
+        if (used) await file.write(buf, 0, n * PAGE_SIZE, dataOffset + first * PAGE_SIZE);
+      }
+      await file.truncate(dataOffset + pages * PAGE_SIZE);
+      await file.sync();
+    } finally {
+      await file.close();
+    }
+    this.log(`(XEN) domain ${domid}: core dumped (${pages} pages)`);
+  }
+
   updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number; incomplete?: boolean }): void {
     const d = this.must(domid);
     if (changes.config !== undefined) d.config = changes.config;
@@ -335,14 +453,15 @@ export class SimHost implements Hypervisor {
     const all = Array.from({ length: this.opts.cpus }, (_, i) => i);
     return Array.from({ length: d.vcpus }, (_, i) => {
       const online = i < d.onlineVcpus;
+      const cpumap = d.affinity?.[i] ?? all;
       return {
         number: i,
         online,
         blocked: online && view.flags.blocked,
         running: online && view.flags.running,
         cpuTime: online ? view.cpuTime / d.onlineVcpus : 0,
-        cpu: online ? (d.domid + i) % this.opts.cpus : -1,
-        cpumap: all,
+        cpu: online ? cpumap[(d.domid + i) % cpumap.length]! : -1,
+        cpumap,
       };
     });
   }
@@ -414,7 +533,25 @@ export class SimHost implements Hypervisor {
       config: d.config,
       restartCount: d.restartCount,
       incomplete: d.incomplete === true,
+      cpuWeight: d.cpuWeight ?? 256,
+      cpuCap: d.cpuCap ?? 0,
     };
+  }
+
+  /** A new maximum resizes the guest's RAM; the pages it keeps keep their contents. */
+  private resizeMemory(d: SimDomain, mib: number): void {
+    const path = this.memoryPath(d.domid);
+    const loaded = this.memories.get(d.domid);
+    const running = loaded !== undefined && d.runningSince !== null && d.shutdownReason === null;
+    loaded?.stop();
+    loaded?.persist(path);
+    const old = new Uint8Array(existsSync(path) ? readFileSync(path) : Buffer.alloc(0));
+    const versions = new Uint32Array((mib * 1024 * 1024) / PAGE_SIZE);
+    versions.set(new Uint32Array(old.buffer, 0, Math.min(Math.floor(old.byteLength / 4), versions.length)));
+    const mem = new GuestMemory(mib, versions);
+    mem.persist(path);
+    this.memories.set(d.domid, mem);
+    if (running) mem.run();
   }
 
   private cpuTime(d: SimDomain): number {
@@ -485,4 +622,17 @@ export class SimHost implements Hypervisor {
     this.host.ring = this.ring.contents();
     this.hostStore.write('host', this.host);
   }
+}
+
+/** One ELF note: name, type and a descriptor of 64-bit words, each padded to 4 bytes. */
+function elfNote(name: string, type: number, words: bigint[]): Buffer {
+  const nameBytes = Buffer.from(`${name}\0`, 'latin1');
+  const namePad = Math.ceil(nameBytes.length / 4) * 4;
+  const out = Buffer.alloc(12 + namePad + words.length * 8);
+  out.writeUInt32LE(nameBytes.length, 0);
+  out.writeUInt32LE(words.length * 8, 4);
+  out.writeUInt32LE(type, 8);
+  nameBytes.copy(out, 12);
+  words.forEach((w, i) => out.writeBigUInt64LE(w, 12 + namePad + i * 8));
+  return out;
 }

@@ -1,0 +1,1 @@
+export { run, text, json } from './start.js';

@@ -1,0 +1,30 @@
+import { domainJson } from '../render/domains.js';
+import { relay } from '../console-session.js';
+import type { CommandContext } from '../context.js';
+import type { DomainRecord } from '../../protocol/domain.js';
+
+interface StartData {
+  command: string;
+  domain: DomainRecord;
+}
+
+/**
+ * `xm start [-p] [-c] DOM` and `xm resume [-p] DOM`: a managed domain comes up
+ * (or back from suspension), silently; `start -c` then attaches to its console.
+ */
+export async function run(ctx: CommandContext): Promise<StartData> {
+  const dom = ctx.args[0]!;
+  const client = ctx.client();
+  const paused = ctx.opts.has('paused');
+  if (ctx.command === 'resume') await client.resume(dom, paused);
+  else await client.start(dom, paused);
+  const domain = await client.domain(dom);
+  if (ctx.command === 'start' && ctx.opts.has('console_autoconnect')) {
+    await relay(ctx, domain.name, await client.console(domain.name, { write: true, force: false, replay: 'all' }));
+  }
+  return { command: ctx.command, domain };
+}
+
+export const text = (): string => '';
+
+export const json = (d: StartData) => ({ version: 1, command: d.command, domain: domainJson(d.domain) });

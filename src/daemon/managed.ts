@@ -1,0 +1,270 @@
+import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseFirst, prettyPrint } from '../sxp/index.js';
+import { XendError } from '../protocol/faults.js';
+import { DOMAIN_NAME_RE } from '../protocol/domain.js';
+import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
+import type { DomainService } from './domains.js';
+import type { CheckpointService } from './migration.js';
+import type { Hypervisor } from '../hypervisor/types.js';
+import type { Logger } from './log.js';
+import type { Sxp } from '../sxp/types.js';
+
+/** A domain under xend's lifecycle management (xm new): its config, and whether it is suspended. */
+export interface ManagedEntry {
+  config: VmConfig;
+  /** `xm suspend` left its state in the store: power state suspended until `xm resume`. */
+  suspended: boolean;
+}
+
+const CONFIG = 'config.sxp';
+const CHECKPOINT = 'checkpoint.chk';
+const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+/**
+ * The managed domain store under xend-domains-path, laid out as xend laid it out:
+ * `<uuid>/config.sxp` (the domain's config, pretty-printed SXP) and, while the
+ * domain is suspended, `<uuid>/checkpoint.chk`. Every write is atomic (temp file,
+ * fsync, rename, fsync of the directory), so a crash leaves the old config or the
+ * new one, and a half-written checkpoint is never taken for a whole one.
+ */
+export class ManagedStore {
+  private readonly entries = new Map<string, VmConfig>();
+
+  constructor(
+    readonly dir: string,
+    warn: (message: string) => void = () => {},
+  ) {
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    for (const name of readdirSync(dir)) {
+      const sub = join(dir, name);
+      if (!UUID_RE.test(name)) continue;
+      // Leftovers of a crash in the middle of a write: the rename never happened.
+      rmSync(join(sub, `${CONFIG}.tmp`), { force: true });
+      rmSync(join(sub, `${CHECKPOINT}.tmp`), { force: true });
+      if (!existsSync(join(sub, CONFIG))) {
+        // A delete that a crash interrupted after the config went: finish it.
+        rmSync(sub, { recursive: true, force: true });
+        continue;
+      }
+      try {
+        const config = parseVmConfig(parseFirst(readFileSync(join(sub, CONFIG), 'utf8')));
+        if (config.uuid !== name) throw new Error(`its uuid is ${config.uuid}`);
+        this.entries.set(config.uuid, config);
+      } catch (err) {
+        warn(`Ignoring managed domain ${name}: ${sub}/${CONFIG} is not a valid config (${(err as Error).message})`);
+      }
+    }
+  }
+
+  list(): ManagedEntry[] {
+    return [...this.entries.values()].map((config) => ({ config, suspended: this.hasCheckpoint(config.uuid) }));
+  }
+
+  get(uuid: string): ManagedEntry | undefined {
+    const config = this.entries.get(uuid);
+    return config && { config, suspended: this.hasCheckpoint(uuid) };
+  }
+
+  has(uuid: string): boolean {
+    return this.entries.has(uuid);
+  }
+
+  save(config: VmConfig): void {
+    const sub = join(this.dir, config.uuid);
+    mkdirSync(sub, { recursive: true, mode: 0o700 });
+    writeAtomically(join(sub, CONFIG), prettyPrint(vmConfigSxp(config)));
+    fsyncDir(this.dir);
+    this.entries.set(config.uuid, config);
+  }
+
+  remove(uuid: string): void {
+    const sub = join(this.dir, uuid);
+    // The config goes first and alone: that is the moment the domain stops being managed.
+    rmSync(join(sub, CONFIG), { force: true });
+    fsyncDir(sub);
+    rmSync(sub, { recursive: true, force: true });
+    this.entries.delete(uuid);
+  }
+
+  checkpointPath(uuid: string): string {
+    return join(this.dir, uuid, CHECKPOINT);
+  }
+
+  hasCheckpoint(uuid: string): boolean {
+    return existsSync(this.checkpointPath(uuid));
+  }
+
+  /** Where a checkpoint is written before it is renamed into place. */
+  checkpointTemp(uuid: string): string {
+    return `${this.checkpointPath(uuid)}.tmp`;
+  }
+
+  commitCheckpoint(uuid: string): void {
+    renameSync(this.checkpointTemp(uuid), this.checkpointPath(uuid));
+    fsyncDir(join(this.dir, uuid));
+  }
+
+  dropCheckpoint(uuid: string): void {
+    rmSync(this.checkpointPath(uuid), { force: true });
+    rmSync(this.checkpointTemp(uuid), { force: true });
+  }
+}
+
+function writeAtomically(path: string, text: string): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    writeSync(fd, text);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+}
+
+function fsyncDir(dir: string): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(dir, 'r');
+    fsyncSync(fd);
+  } catch {
+    // not every file system lets a directory be synced
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/** How long xend's stop waits for the guests on_xend_stop shut down. */
+const STOP_WAIT_MS = 8_000;
+
+/**
+ * xend's lifecycle management (XendDomain domain_new/start/delete/suspend/resume,
+ * autostart_domains, cleanup_domains) over the store, the registry and the
+ * checkpoint service.
+ */
+export class ManagedService {
+  constructor(
+    private readonly store: ManagedStore,
+    private readonly domains: DomainService,
+    private readonly checkpoints: CheckpointService,
+    private readonly hv: Hypervisor,
+    private readonly log: Logger,
+  ) {}
+
+  /** After a crash: a domain that runs is not suspended, whatever a stale checkpoint says. */
+  recover(): void {
+    for (const m of this.store.list()) {
+      if (m.suspended && this.hv.list().some((d) => d.uuid === m.config.uuid)) {
+        this.log.warning(`Domain ${m.config.name} runs: dropping its stale checkpoint`);
+        this.store.dropCheckpoint(m.config.uuid);
+      }
+    }
+  }
+
+  /** xend.domain.new: defines the domain (or redefines one with the same uuid); returns None. */
+  new(configSxp: Sxp): void {
+    const config = parseVmConfig(configSxp);
+    if (!DOMAIN_NAME_RE.test(config.name)) throw new XendError('Invalid VM Name');
+    const clash = this.hv.list().find((d) => d.name === config.name && d.uuid !== config.uuid);
+    if (clash) throw new XendError(`VM name '${config.name}' already exists as domain ${clash.domid}`);
+    if (this.store.list().some((m) => m.config.name === config.name && m.config.uuid !== config.uuid)) {
+      throw new XendError(`VM name '${config.name}' already exists`);
+    }
+    this.store.save(config);
+    this.log.info(`Domain ${config.name} (${config.uuid}) is now managed by xend`);
+  }
+
+  /** xend.domain.start: a halted managed domain, built and unpaused unless `paused`. */
+  start(dom: string | number, paused: boolean): void {
+    const r = this.domains.resolve(dom);
+    if (r.live || !r.managed || r.managed.suspended) throw new XendError('Domain is already running');
+    this.domains.create(vmConfigSxp(r.managed.config));
+    const live = this.domains.resolve(r.managed.config.uuid).live!;
+    if (!paused) this.domains.unpause(live.domid);
+  }
+
+  /** xend.domain.delete: forgets a halted managed domain. */
+  delete(dom: string | number): void {
+    const r = this.domains.resolve(dom);
+    if (this.domains.stateOf(r) !== 0) throw new XendError('Domain is not halted.');
+    this.store.remove(r.managed!.config.uuid);
+    this.log.info(`Domain ${r.managed!.config.name} (${r.managed!.config.uuid}) deleted from xend management`);
+  }
+
+  /** xend.domain.suspend: the running managed domain's state to the store; it is then suspended, not running. */
+  async suspend(dom: string | number): Promise<void> {
+    const r = this.domains.resolve(dom);
+    if (r.live?.domid === 0) throw new XendError(`Cannot suspend privileged domain ${String(dom)}`);
+    if (this.domains.stateOf(r) !== 2) throw new XendError('Domain is not running');
+    if (!r.managed) throw new XendError('Domain is not managed by Xend lifecycle support.');
+    const uuid = r.managed.config.uuid;
+    try {
+      await this.checkpoints.save(uuid, this.store.checkpointTemp(uuid), false);
+    } catch (err) {
+      this.store.dropCheckpoint(uuid);
+      throw err;
+    }
+    this.store.commitCheckpoint(uuid);
+    this.log.info(`Domain ${r.managed.config.name} suspended to ${this.store.checkpointPath(uuid)}`);
+  }
+
+  /** xend.domain.resume: a suspended managed domain back from the store; returns its record. */
+  async resume(dom: string | number, paused: boolean): Promise<Sxp> {
+    const r = this.domains.resolve(dom);
+    if (r.live?.domid === 0) throw new XendError(`Cannot resume privileged domain ${String(dom)}`);
+    if (this.domains.stateOf(r) !== 3) throw new XendError('Cannot resume domain that is not suspended.');
+    const uuid = r.managed!.config.uuid;
+    if (!this.store.hasCheckpoint(uuid)) throw new XendError('Domain was not suspended by Xend');
+    const record = await this.checkpoints.restore(this.store.checkpointPath(uuid), paused);
+    this.store.dropCheckpoint(uuid);
+    return record;
+  }
+
+  /** XendDomain.autostart_domains: on_xend_start=start brings up every halted managed domain that asks. */
+  autostart(): void {
+    for (const m of this.store.list()) {
+      if (m.config.onXendStart !== 'start' || m.suspended || this.hv.list().some((d) => d.uuid === m.config.uuid)) continue;
+      try {
+        this.log.info(`Starting domain ${m.config.name} (on_xend_start)`);
+        this.start(m.config.uuid, false);
+      } catch (err) {
+        this.log.error(`Failed to start domain ${m.config.name}: ${(err as Error).message}`);
+      }
+    }
+  }
+
+  /**
+   * XendDomain.cleanup_domains, when xend stops: each running domain's
+   * on_xend_stop, `shutdown` (waited for, within bounds) or `suspend`.
+   */
+  async autostop(): Promise<void> {
+    const waiting: { domid: number; uuid: string }[] = [];
+    for (const d of this.hv.list()) {
+      if (d.domid === 0 || d.incomplete || !d.config || d.flags.shutdown || d.flags.crashed || d.flags.paused) continue;
+      let action: string;
+      try {
+        action = parseVmConfig(d.config).onXendStop;
+      } catch {
+        continue;
+      }
+      try {
+        if (action === 'shutdown') {
+          this.log.debug(`Shutting down domain: ${d.name}`);
+          this.domains.shutdown(d.domid, 'poweroff');
+          waiting.push({ domid: d.domid, uuid: d.uuid });
+        } else if (action === 'suspend') {
+          await this.suspend(d.uuid);
+        } else {
+          this.log.debug(`Domain ${d.name} continues to run.`);
+        }
+      } catch (err) {
+        this.log.error(`Domain ${d.name} failed to ${action}: ${(err as Error).message}`);
+      }
+    }
+    const deadline = Date.now() + STOP_WAIT_MS;
+    const pending = () => waiting.filter((w) => this.hv.get(w.domid)?.uuid === w.uuid && !this.hv.get(w.domid)!.flags.shutdown);
+    while (pending().length && Date.now() < deadline) await new Promise((r) => setTimeout(r, 50));
+    for (const w of pending()) this.log.warning(`Domain ${this.hv.get(w.domid)?.name ?? w.domid} did not shut down before xend stopped`);
+  }
+}

@@ -1,0 +1,156 @@
+import { execFile } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { accessSync, constants } from 'node:fs';
+import { isAbsolute, join } from 'node:path';
+import { children } from '../sxp/index.js';
+import type { HvDomain, Hypervisor } from '../hypervisor/types.js';
+import type { Logger } from './log.js';
+import type { Sxp } from '../sxp/types.js';
+
+/** How long a script may run before it is killed (a hung script must not hang xend). */
+const SCRIPT_TIMEOUT_MS = 10_000;
+
+export interface ScriptSettings {
+  /** The scripts directory: /etc/xen/scripts under the root. */
+  dir: string;
+  /** network-script, with its arguments (`network-nat dhcp=yes`); null when unset. */
+  networkScript: string | null;
+  /** vif-script: the default hotplug script of a virtual interface. */
+  vifScript: string;
+}
+
+/** A script name as xend joined it onto the scripts directory (os.path.join: an absolute one stays). */
+function scriptPath(dir: string, name: string): string {
+  return isAbsolute(name) ? name : join(dir, name);
+}
+
+/**
+ * The scripts xend ran: network-script when it starts and stops, the vif hotplug
+ * script for each virtual interface going online and offline. Always with
+ * execFile, never a shell; a script that is missing, fails or hangs is a warning
+ * in the log and nothing more.
+ */
+export class Scripts {
+  /** Per-domain chains, so that a vif's offline never overtakes its online. */
+  private readonly chains = new Map<string, Promise<void>>();
+
+  constructor(
+    private readonly settings: ScriptSettings,
+    private readonly log: Logger,
+  ) {}
+
+  /** `<script> start|stop <args…>`, awaited: xend ran it before it went on. */
+  async network(action: 'start' | 'stop'): Promise<void> {
+    const words = (this.settings.networkScript ?? '').split(' ').filter(Boolean);
+    if (!words.length) return;
+    const [name, ...args] = words as [string, ...string[]];
+    await this.run(scriptPath(this.settings.dir, name), [action, ...args], {}, 'network-script');
+  }
+
+  /** A new domain's virtual interfaces come up. */
+  online(d: HvDomain): void {
+    this.vifs(d, 'online');
+  }
+
+  /** A destroyed domain's virtual interfaces go. */
+  offline(d: HvDomain): void {
+    this.vifs(d, 'offline');
+  }
+
+  /** Waits for every hotplug script started so far (xend stop). */
+  async drain(): Promise<void> {
+    await Promise.all([...this.chains.values()]);
+  }
+
+  private vifs(d: HvDomain, action: 'online' | 'offline'): void {
+    if (d.domid === 0 || !d.config) return;
+    const vifs = children(d.config, 'device')
+      .map((dev) => dev[1])
+      .filter((v): v is Sxp[] => Array.isArray(v) && v[0] === 'vif');
+    if (!vifs.length) return;
+    const key = `${d.uuid}/${d.domid}`;
+    let chain = this.chains.get(key) ?? Promise.resolve();
+    vifs.forEach((vif, devid) => {
+      const settings = new Map<string, string>();
+      for (const kv of vif.slice(1)) if (Array.isArray(kv) && typeof kv[0] === 'string' && kv.length > 1) settings.set(kv[0], String(kv[1]));
+      const script = scriptPath(this.settings.dir, settings.get('script') ?? this.settings.vifScript);
+      const vifname = settings.get('vifname') ?? `vif${d.domid}.${devid}`;
+      // What the hotplug scripts read from xenstore, handed over in their environment.
+      const env: Record<string, string> = {
+        ...Object.fromEntries(settings),
+        mac: settings.get('mac') ?? defaultMac(d.uuid, devid),
+        script,
+        vif: vifname,
+        vifname,
+        domid: String(d.domid),
+        devid: String(devid),
+        frontend_id: String(d.domid),
+        XENBUS_TYPE: 'vif',
+        XENBUS_BASE_PATH: 'backend',
+        XENBUS_PATH: `backend/vif/${d.domid}/${devid}`,
+      };
+      chain = chain.then(() => this.run(script, [action], env, 'vif-script'));
+    });
+    const tail = chain.finally(() => {
+      if (this.chains.get(key) === tail) this.chains.delete(key);
+    });
+    this.chains.set(key, tail);
+  }
+
+  private run(path: string, args: string[], extraEnv: Record<string, string>, what: string): Promise<void> {
+    try {
+      accessSync(path, constants.X_OK);
+    } catch (err) {
+      const missing = (err as NodeJS.ErrnoException).code === 'ENOENT';
+      this.log.warning(`${what} ${path} ${missing ? 'not found' : 'is not executable'}: not running it (${args.join(' ')})`);
+      return Promise.resolve();
+    }
+    this.log.info(`Running ${what}: ${[path, ...args].join(' ')}`);
+    return new Promise((resolve) => {
+      execFile(path, args, { env: { ...process.env, ...extraEnv }, timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+        if (err) {
+          const how = err.killed ? `was killed after ${SCRIPT_TIMEOUT_MS / 1000} s` : typeof err.code === 'number' ? `exited with status ${err.code}` : err.message;
+          const said = `${stderr}`.trim() || `${stdout}`.trim();
+          this.log.warning(`${what} ${[path, ...args].join(' ')} ${how}${said ? `: ${said}` : ''}`);
+        } else {
+          this.log.debug(`${what} ${[path, ...args].join(' ')} done`);
+        }
+        resolve();
+      });
+    });
+  }
+}
+
+/** The MAC xend would have made up (00:16:3e, Xensource's prefix), stable for a domain's interface. */
+function defaultMac(uuid: string, devid: number): string {
+  const h = createHash('sha256').update(`${uuid}/${devid}`).digest();
+  return ['00', '16', '3e', (h[0]! & 0x7f).toString(16), h[1]!.toString(16), h[2]!.toString(16)].map((b) => b.padStart(2, '0')).join(':');
+}
+
+/**
+ * The hypervisor as the daemon sees it, with the hotplug scripts run where a
+ * domain's devices come and go: after it is built and after it is destroyed,
+ * whichever part of xend did it (create, restart, restore, migration).
+ */
+export function withHotplug(hv: Hypervisor, scripts: Scripts): Hypervisor {
+  return new Proxy(hv, {
+    get(target, prop, receiver) {
+      if (prop === 'create') {
+        return (...args: Parameters<Hypervisor['create']>) => {
+          const d = target.create(...args);
+          scripts.online(d);
+          return d;
+        };
+      }
+      if (prop === 'destroy') {
+        return (domid: number) => {
+          const d = target.get(domid);
+          target.destroy(domid);
+          if (d) scripts.offline(d);
+        };
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
