@@ -114,6 +114,18 @@ describe('QEMU backend: real guests', { skip }, () => {
     await shell(b, 'g1', 'echo adopted', /adopted/);
   });
 
+  test('sysrq reaches the guest kernel; dump-core writes an ELF core; unsupported triggers are refused', async () => {
+    assert.equal((await b.xm('sysrq', 'g1', 'h')).code, 0);
+    await eventually(async () => /sysrq: HELP/.test((await b.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', 'g1')).stdout), 15_000);
+    const core = b.path('g1.core');
+    assert.equal((await b.xm('dump-core', 'g1', core)).code, 0);
+    assert.deepEqual([...readFileSync(core).subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46]);
+    assert.equal((await b.xm('trigger', 'g1', 'nmi')).code, 0);
+    const init = await b.xm('trigger', 'g1', 'init');
+    assert.equal(init.code, 1);
+    assert.match(init.stderr, /^Error: the qemu backend cannot send the init trigger\n/);
+  });
+
   test('reboot -w gives a new domid; shutdown -w goes through the ACPI power button', async () => {
     const id = (await b.xm('domid', 'g1')).stdout.trim();
     const reboot = await b.xmWith({ timeoutMs: 60_000 }, 'reboot', '-w', 'g1');

@@ -9,7 +9,7 @@ import { chooseAccel, type AccelChoice } from './accel.js';
 import { qemuArgs, runPaths, UnsupportedConfig } from './cmdline.js';
 import { receiveImage, sendImage } from './image-relay.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import type { DomainSpec, HostInfo, HvDomain, Hypervisor, HypervisorEvents, ImageStats, SaveImageOptions, ShutdownReason, VcpuInfo } from '../types.js';
+import type { DomainSpec, HostInfo, HvDomain, Hypervisor, HypervisorEvents, ImageStats, SaveImageOptions, ShutdownReason, Trigger, VcpuInfo } from '../types.js';
 import type { Sxp } from '../../sxp/types.js';
 
 export interface QemuHostOptions {
@@ -35,6 +35,8 @@ interface QemuDomain {
   incomplete?: boolean;
   shutdownReason: ShutdownReason | null;
   lastChecksum?: string;
+  /** The -m the guest was started with, once mem-max lowered maxmem below it. */
+  startupMiB?: number;
 }
 
 /** The live side of a guest: its QMP connection (commands run in order through `chain`) and console. */
@@ -205,6 +207,37 @@ export class QemuHost implements Hypervisor {
     this.command(domid, 'balloon', { value: mib * 1048576 });
     d.memoryMiB = mib;
     this.save(d);
+  }
+
+  /** QEMU's RAM is fixed when it starts: the ceiling can only move below that. */
+  setMaxMemory(domid: number, mib: number): void {
+    const d = this.must(domid);
+    const started = d.startupMiB ?? d.maxmemMiB;
+    if (mib > started) throw new Error(`cannot raise maxmem above the ${started} MiB the guest was started with`);
+    d.startupMiB = started;
+    d.maxmemMiB = mib;
+    if (d.memoryMiB > mib) this.setMemory(domid, mib);
+    this.save(d);
+  }
+
+  /** SysRq over the serial console: a BREAK, then the key, as a Linux console expects. */
+  sendSysrq(domid: number, key: string): void {
+    this.command(domid, 'chardev-send-break', { id: 'c0' });
+    const l = this.liveOf(domid);
+    l.chain = l.chain.then(() => l.console?.write(key), () => undefined);
+  }
+
+  sendTrigger(domid: number, trigger: Trigger): void {
+    const qmp: Partial<Record<Trigger, string>> = { nmi: 'inject-nmi', reset: 'system_reset', power: 'system_powerdown' };
+    const cmd = qmp[trigger];
+    if (!cmd) throw new Error(`the qemu backend cannot send the ${trigger} trigger`);
+    this.command(domid, cmd);
+  }
+
+  /** An ELF core of the guest's memory, written by QEMU itself. */
+  async dumpCore(domid: number, path: string): Promise<void> {
+    const qmp = await this.liveOf(domid).qmp;
+    await qmp.execute('dump-guest-memory', { paging: false, protocol: `file:${path}` });
   }
 
   setVcpus(): void {
