@@ -58,6 +58,7 @@ if (!existsSync(join(benchDir, '..', 'dist', 'xm.mjs'))) {
 }
 
 const started = Date.now();
+const loadAtStart = loadavg().map((x) => +x.toFixed(2));
 const rows = [];
 const failures = [];
 for (const b of BENCHES) {
@@ -81,6 +82,7 @@ const machine = {
   memGiB: +(totalmem() / 2 ** 30).toFixed(1),
   node: process.version,
   python: spawnSync('python3', ['--version'], { encoding: 'utf8' }).stdout?.trim() || 'none',
+  loadavgAtStart: loadAtStart,
   loadavg: loadavg().map((x) => +x.toFixed(2)),
 };
 const result = {
@@ -172,7 +174,11 @@ function print(res, prev) {
       .map((c, i) => (right.has(i) ? String(c).padStart(widths[i]) : String(c).padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  console.log(`\nxend-suite benchmarks — ${res.date}, ${res.machine.cpus} × ${res.machine.cpu}, node ${res.machine.node}, ${res.machine.python}, load ${res.machine.loadavg.join(' ')}`);
+  console.log(`\nxend-suite benchmarks — ${res.date}, ${res.machine.cpus} × ${res.machine.cpu}, node ${res.machine.node}, ${res.machine.python}, load ${res.machine.loadavgAtStart?.[0] ?? '?'} → ${res.machine.loadavg[0]}`);
+  const load1 = Math.max(res.machine.loadavg[0], res.machine.loadavgAtStart?.[0] ?? 0);
+  if (load1 > res.machine.cpus) {
+    console.log(`WARNING: the machine was busy (load ${load1} on ${res.machine.cpus} CPUs): other work competes with every figure; compare ratios only with a run under similar load`);
+  }
   console.log(`medians; latency: ${res.options.runs} alternated rounds after ${res.options.warmup} warm-up; load: ${res.options.loadRounds} rounds × ${res.options.loadSeconds} s, ${res.options.conns} connections; ratio = median ÷ baseline median`);
   console.log(line(head));
   console.log(widths.map((w) => '-'.repeat(w)).join('  '));

@@ -1,8 +1,8 @@
 import { COMMANDS, GLOBAL_OPTIONS } from './registry.js';
-import type { CommandSpec, OptionSpec } from './spec.js';
+import { GROUPS, type CommandSpec, type OptionSpec } from './spec.js';
 
 /** The commands of xm's short help (`xm` alone), in its order. */
-const COMMON = new Set(['console', 'create', 'destroy', 'help', 'list', 'mem-set', 'migrate', 'pause', 'reboot', 'restore', 'save', 'shutdown', 'unpause', 'uptime', 'vcpu-set']);
+const COMMON = new Set(['console', 'create', 'new', 'delete', 'destroy', 'dump-core', 'help', 'list', 'mem-set', 'migrate', 'pause', 'reboot', 'reset', 'restore', 'resume', 'save', 'shutdown', 'start', 'suspend', 'top', 'unpause', 'uptime', 'domstate', 'vcpu-set']);
 
 const HEADER = 'Usage: xm <subcommand> [args]\n\nControl, list, and manipulate Xen guest instances.\n\n';
 const FOOTER =
@@ -37,8 +37,7 @@ export function shortHelp(): string {
 }
 
 export function longHelp(): string {
-  const order = ['domain', 'host'] as const;
-  const rows = order.flatMap((g) => COMMANDS.filter((c) => c.group === g).map((c) => row(c.name, c.help)));
+  const rows = GROUPS.flatMap((g) => COMMANDS.filter((c) => c.group === g).map((c) => row(c.name, c.help)));
   const globals = GLOBAL_OPTIONS.map((o) => `  ${optionLabel(o).padEnd(30)} ${o.desc}\n`).join('');
   return `${HEADER}xm full list of subcommands:\n\n${rows.join('')}\n${FOOTER}\nOptions accepted by every subcommand (not in xm):\n${globals}\n`;
 }

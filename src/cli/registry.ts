@@ -482,7 +482,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   {
     // xm's scheduler group came after the host commands; here it is listed with them.
     name: 'sched-credit',
-    group: 'host',
+    group: 'scheduler',
     usage: '[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]',
     help: 'Get/set credit scheduler parameters.',
     options: [

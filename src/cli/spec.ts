@@ -26,7 +26,9 @@ export interface ArgSpec {
   choices?: readonly string[];
 }
 
-export type Group = 'domain' | 'host';
+/** xm's help groups, in its order. */
+export const GROUPS = ['domain', 'host', 'scheduler'] as const;
+export type Group = (typeof GROUPS)[number];
 
 /** A command's behaviour: returns data; `text` renders it the way xm printed it. */
 export interface CommandModule<T = unknown> {

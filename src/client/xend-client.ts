@@ -1,6 +1,4 @@
 import { decodeDomain, type DomainRecord } from '../protocol/domain.js';
-import { show } from '../sxp/show.js';
-import { XendFaultError } from './errors.js';
 import type { Transport } from '../transport/types.js';
 import type { ConsoleOptions } from '../transport/console-stream.js';
 import type { Duplex } from 'node:stream';
@@ -147,17 +145,9 @@ export class XendClient {
     return typeof r === 'string' && r ? r : null;
   }
 
-  /**
-   * Defines a managed domain (xend.domain.new). The legacy HTTP API carries it as
-   * a per-domain op instead, since this suite's HTTP server has no `op=new` on /xend/domain.
-   */
-  async newDomain(config: Sxp, name: string): Promise<void> {
-    try {
-      await this.call('xend.domain.new', config);
-    } catch (err) {
-      if (!(err instanceof XendFaultError && err.faultCode === 1 && /not supported over the legacy HTTP API/.test(err.faultString))) throw err;
-      await this.call('xend.domain.define', name, show(config));
-    }
+  /** Defines a managed domain (xend.domain.new); `name` is kept for callers' messages. */
+  async newDomain(config: Sxp, _name: string): Promise<void> {
+    await this.call('xend.domain.new', config);
   }
 
   async start(dom: string, paused: boolean): Promise<void> {

@@ -70,8 +70,6 @@ export function legacyMethods(domains: DomainService, node: NodeService, checkpo
       domains.dump(dom(d), file === undefined || file === null || file === '' ? null : absolute(file), bool(liveDump, false), bool(crash, false), bool(reset, false)),
     ...(managed && {
       'xend.domain.new': (c: unknown) => managed.new(config(c)),
-      // Not in xend: `new` as a per-domain call, so it travels the legacy HTTP API's domain ops too.
-      'xend.domain.define': (_d: unknown, c: unknown) => managed.new(config(c)),
       'xend.domain.start': (d: unknown, paused: unknown) => managed.start(dom(d), bool(paused, true)),
       'xend.domain.delete': (d: unknown) => managed.delete(dom(d)),
       'xend.domain.suspend': (d: unknown) => managed.suspend(dom(d)),

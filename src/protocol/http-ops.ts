@@ -46,7 +46,6 @@ export const DOMAIN_OPS: readonly DomainOp[] = [
   { op: 'resume', method: 'xend.domain.resume', fields: ['paused'], accepted: false },
   { op: 'send_trigger', method: 'xend.domain.send_trigger', fields: ['name', 'vcpu'], accepted: false },
   // xend took `op=new` on /xend/domain; this suite's HTTP server and client know the per-domain form.
-  { op: 'new', method: 'xend.domain.define', fields: ['config'], accepted: false },
 ];
 
 export const opByName = new Map(DOMAIN_OPS.map((o) => [o.op, o]));

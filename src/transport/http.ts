@@ -96,6 +96,8 @@ function toRequest(method: string, p: XmlRpcValue[]): Http {
       return { method: 'POST', path: '/xend/node/dmesg', form: { op: 'clear' } };
     case 'xend.node.log':
       return { method: 'GET', path: '/xend/node/log' };
+    case 'xend.domain.new':
+      return { method: 'POST', path: '/xend/domain', form: { op: 'new', config: show(p[0] as Sxp) } };
     case 'xend.domain.restore':
       return { method: 'POST', path: '/xend/domain', form: { op: 'restore', file: String(p[0]), paused: p[1] ? '1' : '0' } };
   }

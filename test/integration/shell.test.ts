@@ -238,7 +238,7 @@ describe('shell integration', () => {
         assert.match(r.stdout, new RegExp(`^${heading}$`, 'm'), heading);
       }
       assert.match(r.stdout, /^ +xm unpause <Domain>$/m);
-      assert.match(r.stdout, /^ +124 +A --timeout ran out/m);
+      assert.match(r.stdout, /^ +124 +A +--timeout +ran +out/m);
     });
   });
 

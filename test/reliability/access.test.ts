@@ -16,7 +16,7 @@ import { join } from 'node:path';
 import { REPO, TestXend, eventually } from '../helpers/xend.js';
 import { freePort, makeCertificate } from '../helpers/transports.js';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
-import { allDomains, exchange, faultCode, report, rpc, sleep, workerPid } from './support.js';
+import { allDomains, exchange, faultCode, report, rpc, sleep, workerPid, disposeXend } from './support.js';
 
 const XM = join(REPO, 'bin/xm');
 const NOBODY = 65534;
@@ -110,7 +110,7 @@ describe('Unix sockets: root only, or a named group', { skip: SWITCH_USER ?? fal
       assert.equal(http.stderr, 'Error: Unable to connect to xend: Permission denied. Is xend running?\n');
       assert.equal((await x.xm('list')).code, 0, 'root still gets in');
     } finally {
-      await x.dispose();
+      await disposeXend(x);
     }
   });
 
@@ -119,7 +119,7 @@ describe('Unix sockets: root only, or a named group', { skip: SWITCH_USER ?? fal
     try {
       assert.equal(statSync(x.path('var/lib/xend/relocation-socket')).mode & 0o777, 0o600);
     } finally {
-      await x.dispose();
+      await disposeXend(x);
     }
   });
 
@@ -135,7 +135,7 @@ describe('Unix sockets: root only, or a named group', { skip: SWITCH_USER ?? fal
       const member = await xmAs(x, NOBODY, NOGROUP, 'list');
       assert.equal(member.code, 0, `a member of the group gets in: ${member.stderr}`);
     } finally {
-      await x.dispose();
+      await disposeXend(x);
     }
   });
 });
@@ -148,7 +148,7 @@ describe('TCP listeners', () => {
       const s = JSON.parse((await x.xend('status', '--json')).stdout) as { sockets: string[] };
       assert.deepEqual(s.sockets, [x.path('var/run/xend/xmlrpc.sock')]);
     } finally {
-      await x.dispose();
+      await disposeXend(x);
     }
   });
 
@@ -167,8 +167,8 @@ describe('TCP listeners', () => {
       assert.deepEqual([...new Set(listeners.map((l) => l.port))].sort(), [a, b, c, d].sort());
       for (const l of listeners) assert.ok(isLoopback(l.address), `${l.address}:${l.port} is loopback`);
     } finally {
-      await x.dispose();
-      await dir.dispose();
+      await disposeXend(x);
+      await disposeXend(dir);
     }
   });
 });
@@ -208,8 +208,8 @@ describe('hosts-allow on every TCP listener', () => {
     );
   });
   after(async () => {
-    await x.dispose();
-    await dir.dispose();
+    await disposeXend(x);
+    await disposeXend(dir);
   });
 
   const xmlrpcBody = '<?xml version="1.0"?><methodCall><methodName>xend.domains_with_state</methodName><params><param><value><boolean>0</boolean></value></param><param><value>all</value></param><param><value><boolean>0</boolean></value></param></params></methodCall>';
@@ -237,7 +237,7 @@ describe('hosts-allow on every TCP listener', () => {
       assert.match(await ask(port, '127.0.0.2', post), /^HTTP\/1\.1 200 /);
       assert.equal(await ask(port, '127.0.0.1', post), '');
     } finally {
-      await y.dispose();
+      await disposeXend(y);
     }
   });
 
@@ -256,7 +256,7 @@ describe('domain names are validated as xend did (^[A-Za-z0-9_\\-.:+]+$)', () =>
     httpPort = await freePort();
     x = await TestXend.start(`(xend-http-server yes)\n(xend-address 127.0.0.1)\n(xend-port ${httpPort})\n`);
   });
-  after(() => x.dispose());
+  after(() => disposeXend(x));
 
   // (NUL cannot travel in XML-RPC at all; the HTTP form below carries one.)
   const BAD = ['', 'a b', 'a/b', '../etc', 'x;rm -rf /', 'é', 'a\nb', 'tab\there', 'q"uote', "it's", '$(id)', '`id`', '*', 'a,b', 'semi;colon', 'back\\slash'];
@@ -302,7 +302,7 @@ describe('limits: many, idle and stalled peers', () => {
       assert.ok(Date.now() - started < 5000);
     } finally {
       for (const s of idle) s.destroy();
-      await x.dispose();
+      await disposeXend(x);
     }
   });
 
@@ -322,7 +322,7 @@ describe('limits: many, idle and stalled peers', () => {
       await eventually(async () => !(await allDomains(rpc(x))).some((d) => d.name === 'stalled'), 8000);
     } finally {
       staller.destroy();
-      await x.dispose();
+      await disposeXend(x);
     }
   });
 });
@@ -345,7 +345,7 @@ describe('file paths a TCP client names (save, restore)', () => {
     const t = new XmlRpcTransport({ protocol: 'xmlrpc', host: '127.0.0.1', port, tls: false });
     tcp = (method, ...params) => t.call(method, params);
   });
-  after(() => x.dispose());
+  after(() => disposeXend(x));
 
   test('inside the configured directory, and anywhere over the root-only Unix socket, saves work', async () => {
     const call = rpc(x);

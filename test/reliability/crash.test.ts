@@ -31,6 +31,7 @@ import type { Sxp } from '../../src/sxp/types.js';
 import {
   Rng,
   SEED,
+  alive,
   allDomains,
   faultCode,
   field,
@@ -42,6 +43,7 @@ import {
   waitForNewWorker,
   waitForXend,
   workerPid,
+  disposeXend,
   type Call,
 } from './support.js';
 
@@ -270,7 +272,7 @@ describe('SIGKILL of the worker under concurrent load', () => {
   before(async () => {
     x = await TestXend.start('', { XEND_SIM_SHUTDOWN_MS: '200' });
   });
-  after(() => x.dispose());
+  after(() => disposeXend(x));
 
   test(`every acknowledged operation survives ${FAULTS} SIGKILLs (seed ${SEED})`, { timeout: 240_000 }, async (t) => {
     const rng = new Rng(SEED).fork(1);
@@ -347,6 +349,54 @@ describe('SIGKILL of the worker under concurrent load', () => {
     assert.deepEqual(wrong, [], 'nothing half-applied, nothing unacknowledged twice');
     assert.equal(restarts, faults, 'the monitor logged each restart');
     assert.ok(stats.acknowledged > FAULTS, `enough work was done (${stats.acknowledged} acknowledged)`);
+  });
+});
+
+describe('the monitor', () => {
+  test('xend stop while the monitor is restarting a killed worker stops xend for good', { todo: 'bug: control.stop() trusts the dead worker\'s pid; the monitor then starts a new worker' }, async () => {
+    const x = await TestXend.start();
+    try {
+      const pid = workerPid(x);
+      const monitor = Number(JSON.parse(readFileSync(x.path('var/run/xend/status.json'), 'utf8')).monitorPid);
+      process.kill(pid, 'SIGKILL');
+      await sleep(50);
+      assert.equal((await x.xend('stop')).code, 0);
+      await sleep(2000);
+      assert.equal((await x.xend('status')).code, 3, 'xend is not running after xend stop');
+      assert.ok(!alive(monitor), 'the monitor is gone');
+    } finally {
+      await disposeXend(x);
+    }
+  });
+});
+
+describe('recovery from state xend cannot use', () => {
+  test('a create with maxmem far beyond the host is refused, and xend still restarts', { todo: 'bug: maxmem is not checked against the host; SimHost then throws at every start (Invalid typed array length)' }, async () => {
+    const x = await TestXend.start();
+    try {
+      const r = await x.xm('create', '/dev/null', 'name=huge', 'memory=64', 'maxmem=100000000');
+      const restart = await x.xend('restart');
+      assert.equal(restart.code, 0, `xend restarts: ${restart.stderr}`);
+      assert.equal(r.code, 1, 'the create is refused');
+      assert.equal((await x.xm('list', 'huge')).code, 3, 'and leaves nothing behind');
+    } finally {
+      await disposeXend(x);
+    }
+  });
+
+  test('a corrupt domain record is set aside with an error in the log; xend starts and keeps the other domains', { todo: 'bug: SimHost constructor JSON.parse()s every record and lets one bad file stop the start' }, async () => {
+    const x = await TestXend.start();
+    try {
+      assert.equal((await x.xm('create', '-q', '/dev/null', 'name=fine', 'memory=32')).code, 0);
+      await x.xend('stop');
+      writeFileSync(x.path('var/lib/xend/state/sim/domains/77.json'), '{"domid":77,"na');
+      const start = await x.xend('start');
+      assert.equal(start.code, 0, `xend starts: ${start.stderr}`);
+      assert.equal((await x.xm('list', 'fine')).code, 0);
+      assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), /ERROR .*77/);
+    } finally {
+      await disposeXend(x);
+    }
   });
 });
 

@@ -29,7 +29,7 @@ import { PythonRuntimeError, PythonSyntaxError, PythonUnsupportedError, runConfi
 import { DomainConfigError, loadDomainConfig } from '../../src/config/domain-config.js';
 import { loadXendConfig, XendConfigError } from '../../src/config/xend-config.js';
 import { optionTable } from '../../src/config/xend-options.js';
-import { Rng, SEED, alive, allDomains, exchange, knob, report, rpc, sleep, workerPid } from './support.js';
+import { Rng, SEED, alive, allDomains, exchange, knob, report, rpc, sleep, workerPid, disposeXend } from './support.js';
 
 const N = knob('FUZZ_ITERATIONS', 400);
 const KNOWN_BUGS = knob('FUZZ_KNOWN_BUGS', 0) > 0;
@@ -491,7 +491,7 @@ describe('config files through the real xm and xend', () => {
         }
       }
     } finally {
-      await x.dispose();
+      await disposeXend(x);
     }
     report(t, 'fuzz xm-create', { inputs, unclear: bad.length });
     assert.deepEqual(bad, []);
@@ -527,7 +527,7 @@ describe('config files through the real xm and xend', () => {
         if (status.code !== 3) bad.push(`a failed start left xend running (status ${status.code})`);
         if (Date.now() - started > 30_000) bad.push(`took ${Date.now() - started} ms`);
       } finally {
-        await x.dispose();
+        await disposeXend(x);
       }
     }
     report(t, 'fuzz xend-start', { inputs, refused, unclear: bad.length });
@@ -553,7 +553,7 @@ describe('servers over real sockets', () => {
     pid = workerPid(x);
     await rpc(x)('xend.domain.create', ['vm', ['name', 'fz-keep'], ['memory', 32]]);
   });
-  after(() => x.dispose());
+  after(() => disposeXend(x));
 
   /** The worker that started is the one answering: nothing killed or restarted it. */
   async function stillUp(what: string): Promise<void> {
@@ -587,6 +587,9 @@ describe('servers over real sockets', () => {
     assert.deepEqual(bad, []);
   });
 
+  /** Percent-encodes the UTF-8 bytes (a lone surrogate becomes EF BF BD, as a browser sends it). */
+  const pct = (v: string) => [...Buffer.from(v, 'utf8')].map((b) => (/[A-Za-z0-9_.~-]/.test(String.fromCharCode(b)) ? String.fromCharCode(b) : `%${b.toString(16).toUpperCase().padStart(2, '0')}`)).join('');
+
   function httpRequest(r: Rng): Buffer {
     const seg = () =>
       r.pick(['domain', 'node', 'dmesg', 'log', 'Domain-0', '0', 'fz-1', 'fz-new', 'nope', '%41', '%zz', '%', '%E0%A4%A', '%00', '..', '.', 'é', 'console', 'vnet', genString(r, 'abc%/.', 6)]);
@@ -602,7 +605,7 @@ describe('servers over real sockets', () => {
       else if (k === 'config') v = r.bool(0.5) ? show(['vm', ['name', `fz-${r.int(50)}`], ['memory', r.pick([16, 32, '0', '-1', 'lots', 99_999_999])]]) : sxpInput(r);
       else if (k === 'name') v = r.pick(['fz-renamed', 'Domain-0', '', 'a b', 'x'.repeat(300), 'fz-keep']);
       else v = genString(r, 'ab01 -+%&=', 8);
-      fields.push(`${r.bool(0.9) ? encodeURIComponent(k) : k}=${r.bool(0.8) ? encodeURIComponent(v) : v}`);
+      fields.push(`${r.bool(0.9) ? pct(k) : k}=${r.bool(0.8) ? pct(v) : v}`);
     }
     let body: Buffer = Buffer.from(fields.join(r.pick(['&', '&', ';', '&&'])));
     if (r.bool(0.05)) body = Buffer.from('x'.repeat(r.pick([9999, 10_001, 50_000])));
@@ -747,5 +750,22 @@ describe('servers over real sockets', () => {
     await stillUp('after the deep record');
     const names = (await allDomains(rpc(x))).map((d) => d.name);
     assert.ok(!names.includes('fz-ghost'), 'no ghost domain');
+  });
+});
+
+describe('configs too deep to list', () => {
+  test('a create over the legacy HTTP server with an image nested 1,000 deep is refused, and xm list keeps working', { todo: 'bug: parseVmConfig bounds no depth; the stored config then makes every domains_with_state reply unencodable' }, async () => {
+    const port = await freePort();
+    const x = await TestXend.start(`(xend-http-server yes)\n(xend-address 127.0.0.1)\n(xend-port ${port})\n`);
+    try {
+      const config = `(vm (name deep) (memory 32) (image ${'('.repeat(1000)}linux${')'.repeat(1000)}))`;
+      const body = `op=create&config=${encodeURIComponent(config)}`;
+      await exchange(port, `POST /xend/domain HTTP/1.1\r\nHost: x\r\nContent-Type: application/x-www-form-urlencoded\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n${body}`);
+      const list = await x.xm('list');
+      assert.equal(list.code, 0, `xm list: ${list.stderr}`);
+      assert.doesNotMatch(list.stdout, /^deep /m, 'the create was refused');
+    } finally {
+      await disposeXend(x);
+    }
   });
 });

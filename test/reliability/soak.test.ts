@@ -13,7 +13,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync, rmSync } from 'node:fs';
 import { TestXend } from '../helpers/xend.js';
-import { Rng, SEED, alive, faultCode, field, knob, report, rpc, sleep, workerPid, rssKiB, type Call } from './support.js';
+import { Rng, SEED, alive, faultCode, field, knob, report, rpc, sleep, workerPid, rssKiB, disposeXend, type Call } from './support.js';
 
 const SECONDS = knob('SOAK_SECONDS', 30);
 const CLIENTS = Math.max(2, knob('SOAK_CLIENTS', 8));
@@ -117,7 +117,7 @@ describe('soak', () => {
   before(async () => {
     x = await TestXend.start('', { XEND_SIM_SHUTDOWN_MS: '100' });
   });
-  after(() => x.dispose());
+  after(() => disposeXend(x));
 
   test(`${CLIENTS} clients for ${SECONDS} s of mixed operations: no errors, no growth (seed ${SEED})`, { timeout: (SECONDS + 90) * 1000 }, async (t) => {
     const pid = workerPid(x);

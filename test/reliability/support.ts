@@ -235,3 +235,33 @@ export function report(t: { diagnostic(msg: string): void }, what: string, count
   t.diagnostic(line);
   if (process.env.RELIABILITY_VERBOSE) process.stderr.write(`# ${line}\n`);
 }
+
+/**
+ * Stops a test xend and makes sure neither its monitor nor its worker outlives
+ * the test, even when the worker was killed or crashed (a `xend stop` that lands
+ * while the monitor restarts the worker finds no live pid and stops nothing).
+ */
+export async function disposeXend(x: TestXend): Promise<void> {
+  let monitor = 0;
+  try {
+    monitor = Number(JSON.parse(readFileSync(x.path('var/run/xend/status.json'), 'utf8')).monitorPid) || 0;
+  } catch {
+    // not started, or already gone
+  }
+  const worker = workerPid(x);
+  if (monitor && !alive(monitor)) monitor = 0;
+  await x.stop();
+  for (let i = 0; i < 40 && ((monitor && alive(monitor)) || (worker && alive(worker))); i++) await sleep(50);
+  for (const pid of [monitor, worker, workerPid(x)]) {
+    if (pid && alive(pid) && isXend(pid)) process.kill(pid, 'SIGKILL');
+  }
+  await x.dispose();
+}
+
+function isXend(pid: number): boolean {
+  try {
+    return readFileSync(`/proc/${pid}/cmdline`, 'utf8').includes('xend');
+  } catch {
+    return false;
+  }
+}

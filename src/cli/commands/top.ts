@@ -83,6 +83,12 @@ async function live(ctx: CommandContext, client: XendClient, delay: number, iter
     if (b.includes(0x71) || b.includes(0x51) || b.includes(0x03) || b.includes(0x1b)) quit = true;
     wake?.();
   };
+  // Without a terminal to read keys from, Ctrl-C arrives as a signal.
+  const onSigint = () => {
+    quit = true;
+    wake?.();
+  };
+  process.on('SIGINT', onSigint);
   if (raw) input.setRawMode(true);
   input.on('data', onKey);
   input.resume();
@@ -108,6 +114,7 @@ async function live(ctx: CommandContext, client: XendClient, delay: number, iter
     }
   } finally {
     input.off('data', onKey);
+    process.off('SIGINT', onSigint);
     input.pause();
     if (raw) input.setRawMode(false);
     output.write('\x1b[?25h\r\n');

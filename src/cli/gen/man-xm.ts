@@ -13,6 +13,7 @@ import type { CommandSpec, DomainFilter, Group } from '../spec.js';
 export const GROUP_TITLES: Readonly<Record<Group, string>> = {
   domain: 'DOMAIN SUBCOMMANDS',
   host: 'XEN HOST SUBCOMMANDS',
+  scheduler: 'SCHEDULER SUBCOMMANDS',
 };
 
 const FILTER_TEXT: Readonly<Record<DomainFilter, string>> = {

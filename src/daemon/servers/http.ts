@@ -59,6 +59,10 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
         const restored = (await call('xend.domain.restore', field(form, 'file'), form.get('paused') === '1')) as Sxp;
         return { status: 201, body: restored };
       }
+      if (op(form) === 'new') {
+        await call('xend.domain.new', parseConfig(field(form, 'config')));
+        return { status: 204, body: '', text: true };
+      }
       if (op(form) !== 'create') throw new HttpError(501, `Operation not implemented: ${op(form)}`);
       const config = parseConfig(field(form, 'config'));
       const created = (await call('xend.domain.create', config)) as Sxp;
