@@ -18,6 +18,27 @@ export const SHUTDOWN_REASONS: readonly ShutdownReason[] = ['poweroff', 'reboot'
 export type Trigger = 'nmi' | 'reset' | 'init' | 'power' | 's3resume';
 export const TRIGGERS: readonly Trigger[] = ['nmi', 'reset', 'init', 'power', 's3resume'];
 
+/** What xend may change in the record a backend keeps beside a domain. */
+export interface RecordChanges {
+  config?: Sxp;
+  restartCount?: number;
+  /** Only ever cleared: a restored or received domain became whole. */
+  incomplete?: false;
+}
+
+/** The part of a backend's stored domain that xend's record changes touch. */
+export interface KeptRecord {
+  config: Sxp;
+  restartCount: number;
+  incomplete?: boolean;
+}
+
+export function applyRecordChanges(r: KeptRecord, changes: RecordChanges): void {
+  if (changes.config !== undefined) r.config = changes.config;
+  if (changes.restartCount !== undefined) r.restartCount = changes.restartCount;
+  if (changes.incomplete === false) delete r.incomplete;
+}
+
 /** What xend asks the hypervisor to build: the domain is created paused. */
 export interface DomainSpec {
   name: string;
@@ -168,7 +189,7 @@ export interface Hypervisor {
   sendTrigger?(domid: number, trigger: Trigger, vcpu: number): void;
   /** Writes the domain's memory as an ELF core file at `path` (xc.domain_dumpcore); works on a crashed domain too. */
   dumpCore?(domid: number, path: string): Promise<void>;
-  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number; incomplete?: boolean }): void;
+  updateRecord(domid: number, changes: RecordChanges): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */
   consoleInput(domid: number, data: Buffer): void;

@@ -274,7 +274,7 @@ describe('SIGKILL of the worker under concurrent load', () => {
   });
   after(() => disposeXend(x));
 
-  test(`every acknowledged operation survives ${FAULTS} SIGKILLs (seed ${SEED})`, { timeout: 240_000 }, async (t) => {
+  test(`every acknowledged operation survives ${FAULTS} SIGKILLs (seed ${SEED})`, { timeout: 120_000 + FAULTS * 5000 }, async (t) => {
     const rng = new Rng(SEED).fork(1);
     const stats: Stats = { attempted: 0, acknowledged: 0, inDoubt: 0, reconciled: 0, unexpected: [], violations: [] };
     const clients = Array.from({ length: CLIENTS }, (_, i) => new ChaosClient(i, x, rng.fork(10 + i), i === CLIENTS - 1 && CLIENTS > 1, stats));

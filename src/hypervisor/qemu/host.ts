@@ -9,7 +9,7 @@ import { chooseAccel, type AccelChoice } from './accel.js';
 import { qemuArgs, runPaths, UnsupportedConfig } from './cmdline.js';
 import { receiveImage, sendImage } from './image-relay.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import type { DomainSpec, HostInfo, HvDomain, Hypervisor, HypervisorEvents, ImageStats, SaveImageOptions, ShutdownReason, Trigger, VcpuInfo } from '../types.js';
+import { applyRecordChanges, type DomainSpec, type HostInfo, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type Trigger, type VcpuInfo } from '../types.js';
 import type { Sxp } from '../../sxp/types.js';
 
 export interface QemuHostOptions {
@@ -250,11 +250,9 @@ export class QemuHost implements Hypervisor {
     this.save(d);
   }
 
-  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number; incomplete?: boolean }): void {
+  updateRecord(domid: number, changes: RecordChanges): void {
     const d = this.must(domid);
-    if (changes.config !== undefined) d.config = changes.config;
-    if (changes.restartCount !== undefined) d.restartCount = changes.restartCount;
-    if (changes.incomplete === false) delete d.incomplete;
+    applyRecordChanges(d, changes);
     this.save(d);
   }
 

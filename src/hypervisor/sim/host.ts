@@ -17,11 +17,13 @@ import type {
   Hypervisor,
   HypervisorEvents,
   ImageStats,
+  RecordChanges,
   SaveImageOptions,
   ShutdownReason,
   Trigger,
   VcpuInfo,
 } from '../types.js';
+import { applyRecordChanges } from '../types.js';
 import type { Sxp } from '../../sxp/types.js';
 
 export interface SimHostOptions {
@@ -439,11 +441,9 @@ export class SimHost implements Hypervisor {
     this.log(`(XEN) domain ${domid}: core dumped (${pages} pages)`);
   }
 
-  updateRecord(domid: number, changes: { config?: Sxp; restartCount?: number; incomplete?: boolean }): void {
+  updateRecord(domid: number, changes: RecordChanges): void {
     const d = this.must(domid);
-    if (changes.config !== undefined) d.config = changes.config;
-    if (changes.restartCount !== undefined) d.restartCount = changes.restartCount;
-    if (changes.incomplete === false) delete d.incomplete;
+    applyRecordChanges(d, changes);
     this.save(d);
   }
 
