@@ -6,9 +6,7 @@ import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableErr
 import { VERSION } from '../version.js';
 import type { CommandContext } from './context.js';
 import type { CommandSpec } from './spec.js';
-import { XendClient } from '../client/xend-client.js';
-import { openTransport } from '../transport/open.js';
-import { ServerUriError } from '../transport/uri.js';
+import type { XendClient } from '../client/xend-client.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -24,7 +22,10 @@ const processIo = (): Io => ({
   stderr: (t) => void process.stderr.write(t),
   env: process.env,
   cwd: process.cwd(),
-  interactiveStderr: Boolean(process.stderr.isTTY && process.stderr.columns > 0),
+  // A getter: touching process.stderr builds its stream (tty/net, ~3-8 ms) even when nothing is written.
+  get interactiveStderr() {
+    return Boolean(process.stderr.isTTY && process.stderr.columns > 0);
+  },
 });
 
 /** xm's entry point: returns the exit status and never exits the process itself. */
@@ -78,7 +79,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     json ||= parsed.opts.get('json') === true;
     const serverUri = (parsed.opts.get('server') as string | undefined) ?? global.server;
     checkArgCount(spec, parsed.args.length);
-    const module = await spec.load();
+    // The transport (node:http, the XML-RPC codec) loads only for a command, never for --version or help.
+    const [module, { connect }] = await Promise.all([spec.load(), import('./connect.js')]);
     let client: XendClient | undefined;
     const ctx: CommandContext = {
       command: spec.name,
@@ -91,7 +93,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       event: (text, record) => io.stdout(json ? `${JSON.stringify({ event: record })}\n` : `${text}\n`),
       progress: progressReporter(io, json),
       warn: (text) => io.stderr(`${text}\n`),
-      terminal: { input: process.stdin, output: process.stdout },
+      // Getters: process.stdin is a stream built on first touch (tty/net), wanted only by xm console.
+      terminal: {
+        get input() {
+          return process.stdin;
+        },
+        get output() {
+          return process.stdout;
+        },
+      },
     };
     try {
       const data = await module.run(ctx);
@@ -131,21 +141,12 @@ function checkArgCount(spec: CommandSpec, n: number): void {
   throw new UsageError(`'xm ${spec.name}' requires between ${min} and ${max} arguments.\n`);
 }
 
-/** The client for --server, XM_SERVER, xm-config.xml or the default socket; built only when a command calls xend. */
-function connect(serverUri: string | undefined, io: Io): XendClient {
-  try {
-    return new XendClient(openTransport(serverUri, io.env, (msg) => io.stderr(`${msg}\n`)));
-  } catch (err) {
-    if (err instanceof ServerUriError) throw new CliError(err.message);
-    throw err;
-  }
-}
-
 function progressReporter(io: Io, json: boolean): (text: string | null) => void {
-  if (json || !io.interactiveStderr) return () => {};
+  if (json) return () => {};
   let spinner: { text: string; stop(): void } | undefined;
   let pending: Promise<void> | undefined;
   return (text) => {
+    if (text !== null && !io.interactiveStderr) return;
     if (text === null) {
       spinner?.stop();
       spinner = undefined;

@@ -24,10 +24,25 @@ function stateString(d: HvDomain): string {
 
 /** `cpus` as xend shows it: one list of pinned physical CPUs per VCPU, empty when unpinned. */
 function cpus(d: { vcpus: number }, vcpus?: readonly VcpuInfo[], hostCpus = 0): Sxp {
-  return Array.from({ length: d.vcpus }, (_, i) => {
+  const out: Sxp[] = [];
+  for (let i = 0; i < d.vcpus; i++) {
     const map = vcpus?.[i]?.cpumap;
-    return map && map.length < hostCpus ? [...map] : [];
-  });
+    out.push(map && map.length < hostCpus ? [...map] : []);
+  }
+  return out;
+}
+
+/**
+ * A domain's stored config object does not change while the domain lives (a new
+ * config is a new object), so it is validated once, not on every listing.
+ */
+const parsedConfigs = new WeakMap<object, VmConfig>();
+function configOf(d: HvDomain): VmConfig {
+  const key = d.config;
+  if (key === null || typeof key !== 'object') return parseVmConfig(d.config);
+  let c = parsedConfigs.get(key);
+  if (!c) parsedConfigs.set(key, (c = parseVmConfig(d.config)));
+  return c;
 }
 
 /**
@@ -64,7 +79,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
     );
     return sxp;
   }
-  const c = parseVmConfig(d.config);
+  const c = configOf(d);
   sxp.push(['cpu_weight', d.cpuWeight ?? c.cpuWeight], ['cpu_cap', d.cpuCap ?? c.cpuCap], ['pool_name', 'Pool-0']);
   if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
   sxp.push(['vcpus', d.vcpus], ['cpus', cpus(d, pins?.vcpus, pins?.hostCpus)], ['on_poweroff', c.onPoweroff]);

@@ -7,7 +7,7 @@ import type { Sxp } from '../sxp/types.js';
 import type { ServerAddress } from './uri.js';
 import type { Transport } from './types.js';
 import type { Duplex } from 'node:stream';
-import { openConsoleStream, type ConsoleOptions } from './console-stream.js';
+import type { ConsoleOptions } from './console-stream.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
@@ -42,7 +42,8 @@ export class HttpTransport implements Transport {
     return fromSxp(method, parseFirst(res.body));
   }
 
-  openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {
+  async openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {
+    const { openConsoleStream } = await import('./console-stream.js');
     const a = this.address;
     return openConsoleStream('socketPath' in a ? { socketPath: a.socketPath } : { host: a.host, port: a.port }, false, dom, opts);
   }

@@ -1,11 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { request as httpRequest, type IncomingMessage, type RequestOptions } from 'node:http';
+import type { IncomingMessage, RequestOptions } from 'node:http';
 import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError, strerror } from '../client/errors.js';
 import type { ServerAddress } from './uri.js';
 import type { Transport } from './types.js';
 import type { Duplex } from 'node:stream';
-import { openConsoleStream, type ConsoleOptions } from './console-stream.js';
+import type { ConsoleOptions } from './console-stream.js';
+import { rawPost, RawHttpError } from './raw-http.js';
 
 /** A client connects or gives up quickly, so nothing hangs on a wedged or absent xend. */
 const CONNECT_TIMEOUT_MS = 5_000;
@@ -34,15 +35,55 @@ export class XmlRpcTransport implements Transport {
     return target;
   }
 
-  openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {
+  async openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {
+    const { openConsoleStream } = await import('./console-stream.js');
     return openConsoleStream(this.target(), this.tls, dom, opts);
   }
 
   async call(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
     const body = Buffer.from(encodeCall(method, params), 'utf8');
     const target = this.target();
-    const request = this.tls ? (await import('node:https')).request : httpRequest;
-    const xml = await new Promise<string>((resolve, reject) => {
+    const xml = this.tls ? await this.viaHttps(method, target, body, opts) : await this.viaNet(method, target, body, opts);
+    try {
+      const result = decodeResponse(xml);
+      // xend repr()-escaped every top-level string result; undo it as xm's conv_string did.
+      return typeof result === 'string' ? pyStringUnescape(result) : result;
+    } catch (err) {
+      if (err instanceof XmlRpcFault) throw new XendFaultError(err.faultCode, err.faultString);
+      throw new XendProtocolError(200, `invalid response: ${(err as Error).message}`);
+    }
+  }
+
+  private async viaNet(method: string, target: RequestOptions, body: Buffer, opts: { timeoutMs?: number }): Promise<string> {
+    let timer: NodeJS.Timeout | undefined;
+    try {
+      const res = await rawPost(
+        target as { socketPath: string } | { host: string; port: number },
+        '/RPC2',
+        { 'Content-Type': 'text/xml', 'Content-Length': body.length, 'User-Agent': 'xm' },
+        body,
+        {
+          maxBytes: MAX_RESPONSE_BYTES,
+          connectTimeoutMs: CONNECT_TIMEOUT_MS,
+          onSocket: (s) => {
+            if (opts.timeoutMs) timer = setTimeout(() => s.destroy(new XendTimeoutError(`${method} timed out`)), opts.timeoutMs).unref();
+          },
+        },
+      );
+      if (res.status !== 200) throw new XendProtocolError(res.status, res.statusText);
+      return res.body.toString('utf8');
+    } catch (err) {
+      if (err instanceof XendTimeoutError || err instanceof XendProtocolError) throw err;
+      if (err instanceof RawHttpError && !err.code) throw new XendProtocolError(0, err.message);
+      throw new XendUnreachableError(strerror(err as NodeJS.ErrnoException));
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  private async viaHttps(method: string, target: RequestOptions, body: Buffer, opts: { timeoutMs?: number }): Promise<string> {
+    const request = (await import('node:https')).request;
+    return new Promise<string>((resolve, reject) => {
       const req = request(
         {
           ...target,
@@ -50,6 +91,9 @@ export class XmlRpcTransport implements Transport {
           path: '/RPC2',
           headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length, 'User-Agent': 'xm' },
           agent: false,
+          // Without a servername, Agent#addRequest calls net.isIP(host), whose first use
+          // compiles the IPv6 regex (~3.5 ms); plain HTTP has no use for the name.
+          ...(!this.tls && { servername: '' }),
         },
         (res) => collect(res, resolve, reject),
       );
@@ -67,14 +111,6 @@ export class XmlRpcTransport implements Transport {
       });
       req.end(body);
     });
-    try {
-      const result = decodeResponse(xml);
-      // xend repr()-escaped every top-level string result; undo it as xm's conv_string did.
-      return typeof result === 'string' ? pyStringUnescape(result) : result;
-    } catch (err) {
-      if (err instanceof XmlRpcFault) throw new XendFaultError(err.faultCode, err.faultString);
-      throw new XendProtocolError(200, `invalid response: ${(err as Error).message}`);
-    }
   }
 
   close(): void {}

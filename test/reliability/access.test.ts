@@ -327,7 +327,7 @@ describe('limits: many, idle and stalled peers', () => {
   });
 });
 
-describe('file paths a TCP client names (save, restore)', () => {
+describe('file paths a TCP client names (save, restore, dump-core)', () => {
   let x: TestXend;
   let port: number;
   let tcp: (method: string, ...params: (string | boolean | number)[]) => Promise<unknown>;
@@ -366,6 +366,8 @@ describe('file paths a TCP client names (save, restore)', () => {
     await assert.rejects(tcp('xend.domain.save', 'target', x.path('precious'), true));
     assert.equal(readFileSync(x.path('precious'), 'utf8'), 'keep me', 'an existing file is not truncated');
     await assert.rejects(tcp('xend.domain.save', 'target', x.path('saves/../outside/escape.chk'), true), '.. does not escape');
+    await assert.rejects(tcp('xend.domain.dump', 'target', x.path('outside/target.core'), true, false, false), 'a core dump outside the directory is refused');
+    assert.equal(existsSync(x.path('outside/target.core')), false);
     assert.equal(existsSync(x.path('outside/escape.chk')), false);
     writeFileSync(x.path('secret'), 'root:$6$TOPSECRETHASH:19000:0:99999:7:::\n');
     await assert.rejects(tcp('xend.domain.restore', x.path('secret'), false), (e: Error) => !/TOPSECRET|root:\$6/.test(e.message), 'a refused restore does not echo the file');

@@ -151,7 +151,7 @@ class ChaosClient {
       const r = await this.x.xm(...args);
       if (r.code !== 0) {
         // xm's own wording when the unpause after a create fails (it does not say why: here, xend died).
-        const lost = /Unable to connect|reset|hang up|probably crashed|closed|EPIPE|ECONNREFUSED|No such file|Failed to unpause domain/i.test(r.stderr);
+        const lost = /Unable to connect|reset|hang up|probably crashed|closed|EPIPE|ECONNREFUSED|No such file|Failed to unpause domain|Device creation failed/i.test(r.stderr);
         throw Object.assign(new Error(r.stderr.trim() || `exit ${r.code}`), { lost });
       }
       return;

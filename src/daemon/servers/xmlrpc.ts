@@ -1,5 +1,5 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { decodeCall, encodeFault, encodeResponse, pyReprEscape, type XmlRpcValue } from '../../protocol/xmlrpc/index.js';
+import { decodeCall, encodeFault, encodeResponse, encodeResponseParts, pyReprEscape, type XmlRpcValue } from '../../protocol/xmlrpc/index.js';
 import { faultOf } from '../../protocol/faults.js';
 import { readBody } from './body.js';
 import type { Method } from '../methods.js';
@@ -32,7 +32,7 @@ export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
     } catch {
       return reply(res, 413, 'text/plain', 'Request entity too large\n');
     }
-    let xml: string;
+    let xml: string | string[];
     const started = process.hrtime.bigint();
     let method = '?';
     try {
@@ -40,7 +40,7 @@ export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
       method = call.method;
       const fn = opts.methods.get(call.method) ?? introspection[call.method];
       xml = fn
-        ? encodeResponse(toWire(await fn(...call.params)))
+        ? encodeResponseParts(toWire(await fn(...call.params)))
         : encodeResponse({ Status: 'Failure', ErrorDescription: ['MESSAGE_METHOD_UNKNOWN', call.method] });
     } catch (err) {
       const f = faultOf(err);
@@ -59,8 +59,8 @@ function toWire(result: unknown): XmlRpcValue {
   return result as XmlRpcValue;
 }
 
-function reply(res: ServerResponse, status: number, type: string, body: string): void {
-  const buf = Buffer.from(body, 'utf8');
+function reply(res: ServerResponse, status: number, type: string, body: string | string[]): void {
+  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.concat(body.map((p) => Buffer.from(p, 'utf8')));
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length });
   res.end(buf);
 }

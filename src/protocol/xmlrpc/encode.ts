@@ -25,15 +25,60 @@ function escapeText(s: string): string {
   return s.replace(MARKUP, (c) => REPLACEMENT[c]!);
 }
 
-function integer(n: number | bigint, out: string[]): void {
-  if (n >= I32_MIN && n <= I32_MAX) {
-    out.push('<value><int>', String(n), '</int></value>\n');
-    return;
-  }
+/** Encoded small non-negative ints, the most common numbers in SXP records (ids, sizes, flags); filled on use. */
+const SMALL_INTS: (string | undefined)[] = new Array(4096);
+
+function integer(n: number | bigint): string {
+  if (typeof n === 'number' && n >= 0 && n < 4096) return (SMALL_INTS[n] ??= `<value><int>${n}</int></value>\n`);
+  if (n >= I32_MIN && n <= I32_MAX) return `<value><int>${String(n)}</int></value>\n`;
   // Unsafe numbers like 2**60 are refused too: their digits are not the caller's value.
   const fits = typeof n === 'number' ? Number.isSafeInteger(n) : n >= I64_MIN && n <= I64_MAX;
   if (!fits) throw new XmlRpcEncodeError('int exceeds XML-RPC limits');
-  out.push('<value><i8>', String(n), '</i8></value>\n'); // Python reads <i8>, never writes it
+  return `<value><i8>${String(n)}</i8></value>\n`; // Python reads <i8>, never writes it
+}
+
+/**
+ * Encoded short strings, memoised: SXP records repeat the same keys and values
+ * ('domid', 'memory', 'destroy', names, uuids) in every response. Bounded: cleared when full.
+ */
+const STRINGS = new Map<string, string>();
+const STRINGS_MAX = 16_384;
+const MEMO_LEN = 64;
+
+/**
+ * An SXP pair of short strings or small ints — ['memory', 64], ['on_crash', 'restart'] —
+ * encoded once and kept flat: most of a domain record is such pairs, and each would
+ * otherwise be four pieces of a rope. Bounded like STRINGS.
+ */
+const PAIRS = new Map<string, Map<string | number, string>>();
+let pairCount = 0;
+function pair(a: unknown, b: unknown): string | undefined {
+  if (typeof a !== 'string' || a.length > MEMO_LEN) return undefined;
+  if (typeof b === 'string' ? b.length > MEMO_LEN : !(typeof b === 'number' && Number.isInteger(b) && b >= 0 && b < 4096)) return undefined;
+  let byB = PAIRS.get(a);
+  if (byB === undefined) PAIRS.set(a, (byB = new Map()));
+  let e = byB.get(b as string | number);
+  if (e === undefined) {
+    e = `<value><array><data>\n${string(a)}${typeof b === 'string' ? string(b) : integer(b as number)}</data></array></value>\n`;
+    e = Buffer.from(e, 'utf8').toString('utf8'); // a flat copy: a memo entry should not stay a rope
+    if (++pairCount > STRINGS_MAX) {
+      PAIRS.clear();
+      pairCount = 0;
+    }
+    byB.set(b as string | number, e);
+  }
+  return e;
+}
+
+function string(s: string): string {
+  if (s.length > MEMO_LEN) return `<value><string>${escapeText(s)}</string></value>\n`;
+  let e = STRINGS.get(s);
+  if (e === undefined) {
+    e = `<value><string>${escapeText(s)}</string></value>\n`; // throws before caching a bad string
+    if (STRINGS.size >= STRINGS_MAX) STRINGS.clear();
+    STRINGS.set(s, e);
+  }
+  return e;
 }
 
 /** Python's repr(float): shortest round-trip digits, exponent form below 1e-4 or from 1e16. */
@@ -56,94 +101,92 @@ export function pyFloatRepr(x: number): string {
   return `${sign}${digits.slice(0, point)}.${digits.slice(point)}`;
 }
 
-function base64(bytes: Uint8Array, out: string[]): void {
+function base64(bytes: Uint8Array): string {
   const b64 = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('base64');
-  out.push('<value><base64>\n');
-  for (let i = 0; i < b64.length; i += 76) out.push(b64.slice(i, i + 76), '\n');
-  out.push('</base64></value>\n');
+  let out = '<value><base64>\n';
+  for (let i = 0; i < b64.length; i += 76) out += `${b64.slice(i, i + 76)}\n`;
+  return `${out}</base64></value>\n`;
 }
 
-function dateTime(d: Date, out: string[]): void {
+function dateTime(d: Date): string {
   const year = d.getUTCFullYear();
   if (!(year >= 0 && year <= 9999)) throw new XmlRpcEncodeError(`cannot marshal Date ${String(d)}`);
   const iso = d.toISOString(); // YYYY-MM-DDTHH:MM:SS.sssZ for these years; ms dropped like Python
   const stamp = `${iso.slice(0, 4)}${iso.slice(5, 7)}${iso.slice(8, 10)}T${iso.slice(11, 19)}`;
-  out.push('<value><dateTime.iso8601>', stamp, '</dateTime.iso8601></value>\n');
+  return `<value><dateTime.iso8601>${stamp}</dateTime.iso8601></value>\n`;
 }
 
-// Pieces go into one array joined once: no rope of millions of concatenations.
-// Takes unknown: callers written in JS, or holding `any`, reach here unchecked.
-function value(v: unknown, depth: number, out: string[]): void {
+// Pieces are concatenated (V8 builds a rope, flattened once by Buffer.from): for
+// SXP-shaped values this is ~2x faster than pushing ~250 pieces per domain into an
+// array and joining it. Takes unknown: callers written in JS, or holding `any`, reach here unchecked.
+function value(v: unknown, depth: number): string {
   switch (typeof v) {
     case 'string':
-      out.push('<value><string>', escapeText(v), '</string></value>\n');
-      return;
+      return string(v);
     case 'number':
-      if (Number.isInteger(v)) integer(v, out);
-      else out.push('<value><double>', pyFloatRepr(v), '</double></value>\n');
-      return;
+      return Number.isInteger(v) ? integer(v) : `<value><double>${pyFloatRepr(v)}</double></value>\n`;
     case 'bigint':
-      integer(v, out);
-      return;
+      return integer(v);
     case 'boolean':
-      out.push(v ? '<value><boolean>1</boolean></value>\n' : '<value><boolean>0</boolean></value>\n');
-      return;
+      return v ? '<value><boolean>1</boolean></value>\n' : '<value><boolean>0</boolean></value>\n';
     case 'object':
       break;
     default:
       throw new XmlRpcEncodeError(`cannot marshal ${typeof v}`);
   }
-  if (v === null) out.push('<value><nil/></value>');
-  else if (v instanceof Uint8Array) base64(v, out);
-  else if (v instanceof Date) dateTime(v, out);
+  if (v === null) return '<value><nil/></value>';
+  if (v instanceof Uint8Array) return base64(v);
+  if (v instanceof Date) return dateTime(v);
   // A cycle also ends here instead of in a stack overflow.
-  else if (depth >= DEFAULT_MAX_DEPTH) throw new XmlRpcEncodeError(`value nested deeper than ${DEFAULT_MAX_DEPTH} levels`);
-  else if (Array.isArray(v)) {
-    out.push('<value><array><data>\n');
-    for (const item of v as unknown[]) value(item, depth + 1, out);
-    out.push('</data></array></value>\n');
-  } else {
-    const proto: unknown = Object.getPrototypeOf(v);
-    if (proto !== Object.prototype && proto !== null) {
-      const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'object';
-      throw new XmlRpcEncodeError(`cannot marshal ${name}`);
+  if (depth >= DEFAULT_MAX_DEPTH) throw new XmlRpcEncodeError(`value nested deeper than ${DEFAULT_MAX_DEPTH} levels`);
+  if (Array.isArray(v)) {
+    if (v.length === 2) {
+      const p = pair(v[0], v[1]);
+      if (p !== undefined) return p;
     }
-    const obj = v as Record<string, unknown>;
-    out.push('<value><struct>\n');
-    // Object.keys includes an own "__proto__" key, and obj[k] reads the own property.
-    for (const k of Object.keys(obj)) {
-      out.push('<member>\n<name>', escapeText(k), '</name>\n');
-      value(obj[k], depth + 1, out);
-      out.push('</member>\n');
-    }
-    out.push('</struct></value>\n');
+    let out = '<value><array><data>\n';
+    for (let i = 0; i < v.length; i++) out += value(v[i], depth + 1);
+    return `${out}</data></array></value>\n`;
   }
+  const proto: unknown = Object.getPrototypeOf(v);
+  if (proto !== Object.prototype && proto !== null) {
+    const name = (proto as { constructor?: { name?: string } }).constructor?.name ?? 'object';
+    throw new XmlRpcEncodeError(`cannot marshal ${name}`);
+  }
+  const obj = v as Record<string, unknown>;
+  let out = '<value><struct>\n';
+  // Object.keys includes an own "__proto__" key, and obj[k] reads the own property.
+  for (const k of Object.keys(obj)) out += `<member>\n<name>${escapeText(k)}</name>\n${value(obj[k], depth + 1)}</member>\n`;
+  return `${out}</struct></value>\n`;
 }
 
 export function encodeCall(method: string, params: readonly XmlRpcValue[]): string {
-  const out = [HEADER, '<methodCall>\n<methodName>', escapeText(method), '</methodName>\n<params>\n'];
-  for (const p of params) {
-    out.push('<param>\n');
-    value(p, 0, out);
-    out.push('</param>\n');
-  }
-  out.push('</params>\n</methodCall>\n');
-  return out.join('');
+  let out = `${HEADER}<methodCall>\n<methodName>${escapeText(method)}</methodName>\n<params>\n`;
+  for (const p of params) out += `<param>\n${value(p, 0)}</param>\n`;
+  return `${out}</params>\n</methodCall>\n`;
 }
 
 export function encodeResponse(result: XmlRpcValue): string {
-  const out = [HEADER, '<methodResponse>\n<params>\n<param>\n'];
-  value(result, 0, out);
-  out.push('</param>\n</params>\n</methodResponse>\n');
-  return out.join('');
+  return `${HEADER}<methodResponse>\n<params>\n<param>\n${value(result, 0)}</param>\n</params>\n</methodResponse>\n`;
+}
+
+/**
+ * encodeResponse as pieces whose concatenation is the same document: one per
+ * element of a top-level array. A server converts each piece to bytes while it
+ * is small; flattening one ~300 KiB string built from ~25,000 pieces costs
+ * more than the encoding itself.
+ */
+export function encodeResponseParts(result: XmlRpcValue): string[] {
+  if (!Array.isArray(result)) return [encodeResponse(result)];
+  const parts = [`${HEADER}<methodResponse>\n<params>\n<param>\n<value><array><data>\n`];
+  for (let i = 0; i < result.length; i++) parts.push(value(result[i], 1));
+  parts.push('</data></array></value>\n</param>\n</params>\n</methodResponse>\n');
+  return parts;
 }
 
 export function encodeFault(code: number, message: string): string {
   if (!Number.isInteger(code) || code < I32_MIN || code > I32_MAX) {
     throw new XmlRpcEncodeError(`faultCode must be a 32-bit integer, not ${code}`);
   }
-  const out = [HEADER, '<methodResponse>\n<fault>\n'];
-  value({ faultCode: code, faultString: message }, 0, out);
-  out.push('</fault>\n</methodResponse>\n');
-  return out.join('');
+  return `${HEADER}<methodResponse>\n<fault>\n${value({ faultCode: code, faultString: message }, 0)}</fault>\n</methodResponse>\n`;
 }

@@ -1,0 +1,118 @@
+import { connect, type Socket } from 'node:net';
+
+export interface RawResponse {
+  status: number;
+  statusText: string;
+  body: Buffer;
+}
+
+export class RawHttpError extends Error {
+  constructor(
+    message: string,
+    readonly code?: string,
+  ) {
+    super(message);
+  }
+}
+
+const CRLFCRLF = Buffer.from('\r\n\r\n');
+
+/**
+ * One HTTP/1.1 POST over a fresh node:net connection (Unix socket or TCP), with
+ * `Connection: close`. Enough HTTP for an XML-RPC call and nothing more, so xm's
+ * hot path does not load node:http (its modules, the llhttp parser and the agent
+ * machinery cost ~6-9 ms of a ~25 ms budget). Reads a Content-Length, chunked or
+ * close-delimited body, bounded by maxBytes.
+ */
+export function rawPost(
+  target: { socketPath: string } | { host: string; port: number },
+  path: string,
+  headers: Record<string, string | number>,
+  body: Buffer,
+  opts: { maxBytes: number; connectTimeoutMs: number; onSocket?: (s: Socket) => void },
+): Promise<RawResponse> {
+  return new Promise((resolve, reject) => {
+    const socket = 'socketPath' in target ? connect({ path: target.socketPath }) : connect({ host: target.host, port: target.port });
+    opts.onSocket?.(socket);
+    const host = 'socketPath' in target ? 'localhost' : target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
+    let head = `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n`;
+    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
+    const timer = setTimeout(() => socket.destroy(new RawHttpError('Connection timed out', 'ETIMEDOUT')), opts.connectTimeoutMs);
+    socket.once('connect', () => clearTimeout(timer));
+    socket.write(`${head}\r\n`);
+    // No end(): a half-closed request makes node's http server abort the call in flight
+    // (a migrate or shutdown --wait); `Connection: close` ends the exchange instead.
+    socket.write(body);
+
+    const chunks: Buffer[] = [];
+    let size = 0;
+    let done = false;
+    let parsed: { status: number; statusText: string; bodyStart: number; length: number | null; chunked: boolean } | null = null;
+    const finish = (err: Error | null, res?: RawResponse) => {
+      if (done) return;
+      done = true;
+      clearTimeout(timer);
+      socket.destroy();
+      if (err) reject(err);
+      else resolve(res!);
+    };
+    const tryParse = (atEnd: boolean) => {
+      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
+      chunks.length = 0;
+      chunks.push(all);
+      if (!parsed) {
+        const end = all.indexOf(CRLFCRLF);
+        if (end < 0) {
+          if (atEnd) finish(new RawHttpError('connection closed before a response'));
+          return;
+        }
+        const lines = all.toString('latin1', 0, end).split('\r\n');
+        const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0]!);
+        if (!m) return finish(new RawHttpError(`not an HTTP response: ${JSON.stringify(lines[0]!.slice(0, 40))}`));
+        let length: number | null = null;
+        let chunked = false;
+        for (const line of lines.slice(1)) {
+          const colon = line.indexOf(':');
+          const name = line.slice(0, colon).trim().toLowerCase();
+          const value = line.slice(colon + 1).trim();
+          if (name === 'content-length') length = Number(value);
+          else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
+        }
+        parsed = { status: Number(m[1]), statusText: m[2] ?? '', bodyStart: end + 4, length: chunked ? null : length, chunked };
+      }
+      const p = parsed;
+      const have = all.length - p.bodyStart;
+      if (p.length !== null) {
+        if (have >= p.length) finish(null, { status: p.status, statusText: p.statusText, body: all.subarray(p.bodyStart, p.bodyStart + p.length) });
+        else if (atEnd) finish(new RawHttpError('connection closed inside the response body'));
+        return;
+      }
+      if (!atEnd) return;
+      if (!p.chunked) return finish(null, { status: p.status, statusText: p.statusText, body: all.subarray(p.bodyStart) });
+      const out: Buffer[] = [];
+      let pos = p.bodyStart;
+      for (;;) {
+        const eol = all.indexOf('\r\n', pos);
+        if (eol < 0) return finish(new RawHttpError('truncated chunked body'));
+        const n = parseInt(all.toString('latin1', pos, eol), 16);
+        if (!Number.isFinite(n)) return finish(new RawHttpError('bad chunk size'));
+        if (n === 0) break;
+        out.push(all.subarray(eol + 2, eol + 2 + n));
+        pos = eol + 2 + n + 2;
+      }
+      finish(null, { status: p.status, statusText: p.statusText, body: Buffer.concat(out) });
+    };
+    socket.on('data', (c: Buffer) => {
+      size += c.length;
+      if (size > opts.maxBytes) return finish(new RawHttpError('response too large'));
+      chunks.push(c);
+      // Concatenate only to find the head, and once the whole body is there.
+      if (!parsed || (parsed.length !== null && size - parsed.bodyStart >= parsed.length)) tryParse(false);
+    });
+    socket.on('end', () => tryParse(true));
+    socket.on('error', (err) => finish(err));
+    socket.on('close', () => {
+      if (!done) tryParse(true);
+    });
+  });
+}
