@@ -75,7 +75,8 @@ function resolveOptions(entries: LocatedSxp[], file: string, warn: (msg: string)
 const TRUE = /^(yes|y|1|on|true|t)$/i;
 const FALSE = /^(no|n|0|off|false|f)$/i;
 // Python 2 int(): surrounding whitespace, a sign (its strtol even allows blanks after it), decimal digits.
-const INT = /^[ \t\n\v\f\r]*([+-]?)[ \t\n\v\f\r]*(\d+)[ \t\n\v\f\r]*$/;
+// Applied to the trimmed value: one whitespace run at most, so no backtracking blow-up.
+const INT = /^([+-]?)[ \t\n\v\f\r]*(\d+)$/;
 
 function convert(spec: OptionSpec, raw: Sxp, where: string): Sxp {
   const bad = (expected: string): XendConfigError =>
@@ -93,7 +94,7 @@ function convert(spec: OptionSpec, raw: Sxp, where: string): Sxp {
       if (FALSE.test(raw)) return false;
       throw bad('bool');
     case 'int': {
-      const m = INT.exec(raw);
+      const m = INT.exec(raw.trim());
       if (!m) throw bad('int');
       return Number(`${m[1]}${m[2]}`) || 0; // not -0
     }

@@ -47,13 +47,18 @@ export async function start(paths: XendPaths, script: string, trace: boolean): P
   return { code: 1, reason: answer.replace(/^1 ?/, '') || `see ${paths.debugLog}` };
 }
 
-/** `xend stop`: SIGTERM the worker and wait (bounded) for it and its monitor to go. Always 0. */
+/**
+ * `xend stop`: SIGTERM the worker and its monitor (so a monitor about to restart a
+ * dead worker does not), then wait (bounded) for both to go. Always 0.
+ */
 export async function stop(paths: XendPaths): Promise<number> {
   const pid = runningPid(paths.pidFile);
-  if (!pid) return 0;
   const monitorPid = readStatus(paths.statusFile)?.monitorPid ?? null;
-  process.kill(pid, 'SIGTERM');
-  if (!(await waitForExit(pid, STOP_TIMEOUT_MS))) {
+  const monitorAlive = monitorPid !== null && processAlive(monitorPid);
+  if (!pid && !monitorAlive) return 0;
+  if (monitorAlive) process.kill(monitorPid, 'SIGTERM');
+  if (pid) process.kill(pid, 'SIGTERM');
+  if (pid && !(await waitForExit(pid, STOP_TIMEOUT_MS))) {
     // A wedged worker: take the monitor first so it cannot restart it.
     if (monitorPid && processAlive(monitorPid)) process.kill(monitorPid, 'SIGKILL');
     process.kill(pid, 'SIGKILL');

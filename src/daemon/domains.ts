@@ -507,6 +507,8 @@ export class DomainService {
   }
 
   private build(config: VmConfig, restartCount: number, incomplete = false): HvDomain {
+    const total = this.hv.hostInfo().total_memory;
+    if (config.maxmem > total) throw new XendError(`Invalid configuration: maxmem ${config.maxmem} MiB is more than the host's ${total} MiB`);
     try {
       return this.hv.create({
         incomplete,

@@ -1,5 +1,4 @@
 import { execFile } from 'node:child_process';
-import { createReadStream } from 'node:fs';
 import { open, rm, stat } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
@@ -66,10 +65,9 @@ export class CheckpointService {
   async save(dom: string, path: string, checkpoint: boolean): Promise<void> {
     const d = this.domains.lookup(dom);
     this.checkMovable(d, 'save');
-    const existed = await stat(path).then(
-      () => true,
-      () => false,
-    );
+    const existing = await stat(path).catch(() => null);
+    // A FIFO without a reader would block a worker thread forever on open.
+    if (existing && (existing.isFIFO() || existing.isSocket())) throw new XendError(`can't write guest state file ${path}: not a regular file`);
     const file = await open(path, 'w', 0o600).catch((err: NodeJS.ErrnoException) => {
       throw new XendError(`can't write guest state file ${path}: ${strerror(err)}`);
     });
@@ -79,12 +77,12 @@ export class CheckpointService {
       await writeHeader(sink, this.domains.record(d.domid));
       await this.hv.saveImage(d.domid, sink, { live: false, suspend: async () => this.hv.pause(d.domid) });
       await sink.write(consoleRecord(this.consoles.history(d.uuid)));
-      await file.sync();
+      if (!existing || existing.isFile()) await file.sync();
       await file.close();
     } catch (err) {
       await file.close().catch(() => {});
       // Only what save itself created goes: never a device or a file that was there before.
-      if (!existed) await rm(path, { force: true });
+      if (!existing) await rm(path, { force: true });
       this.resume(d, d.name, wasPaused);
       throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
     }
@@ -101,7 +99,8 @@ export class CheckpointService {
     const file = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
       throw new XendError(`can't read guest state file ${path}: ${strerror(err)}`);
     });
-    const stream = createReadStream('', { fd: file.fd, autoClose: false });
+    // The stream owns the handle and closes it exactly once.
+    const stream = file.createReadStream();
     try {
       const d = await this.receive(sourceOf(stream), false);
       if (!paused) this.hv.unpause(d.domid);
@@ -109,7 +108,6 @@ export class CheckpointService {
       return this.domains.record(d.domid);
     } finally {
       stream.destroy();
-      await file.close().catch(() => {});
     }
   }
 

@@ -46,8 +46,24 @@ function choice(vm: Sxp, key: string, allowed: readonly string[], dflt: string):
   return String(v);
 }
 
+/** Deeper than any real config: a deeper one is hostile and would poison every listing. */
+const MAX_DEPTH = 32;
+
+function depth(v: Sxp): number {
+  let max = 0;
+  const stack: [Sxp, number][] = [[v, 0]];
+  while (stack.length) {
+    const [x, d] = stack.pop()!;
+    if (d > max) max = d;
+    if (d > MAX_DEPTH) return d;
+    if (Array.isArray(x)) for (const c of x) stack.push([c, d + 1]);
+  }
+  return max;
+}
+
 /** Validates a `(vm …)` config as xend's XendConfig did, filling xend's defaults. */
 export function parseVmConfig(vm: Sxp): VmConfig {
+  if (depth(vm) > MAX_DEPTH) throw new XendError(`Invalid configuration: nested deeper than ${MAX_DEPTH} levels`);
   if (!Array.isArray(vm) || (vm[0] !== 'vm' && vm[0] !== 'domain')) {
     throw new XendError('Invalid configuration: expected (vm …)');
   }

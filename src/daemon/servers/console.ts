@@ -16,14 +16,20 @@ const CLIENT_BACKLOG = 1 << 20;
  */
 export function consoleUpgrade(domains: DomainService, consoles: ConsoleService) {
   return (req: IncomingMessage, socket: Duplex): void => {
-    const url = new URL(req.url ?? '/', 'http://xend');
     const refuse = (status: string, message: string) => {
       socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n\r\n${message}`);
     };
+    let url: URL;
+    let dom: string;
+    try {
+      url = new URL(req.url ?? '/', 'http://xend');
+      dom = decodeURIComponent(url.pathname.slice(CONSOLE_PATH.length));
+    } catch {
+      return refuse('400 Bad Request', 'Bad request');
+    }
     if (!url.pathname.startsWith(CONSOLE_PATH) || String(req.headers.upgrade).toLowerCase() !== CONSOLE_PROTOCOL) {
       return refuse('404 Not Found', 'Not found');
     }
-    const dom = decodeURIComponent(url.pathname.slice(CONSOLE_PATH.length));
     let uuid: string;
     try {
       const d = domains.lookup(dom);

@@ -81,9 +81,9 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
 
   return (req, res) => {
     void (async () => {
-      const url = new URL(req.url ?? '/', `http://${req.headers.host ?? 'localhost'}`);
       const sxp = wantsSxp(req);
       try {
+        const url = requestUrl(req);
         const form = req.method === 'POST' ? await readForm(req) : new URLSearchParams();
         if (req.method !== 'GET' && req.method !== 'HEAD' && req.method !== 'POST') throw new HttpError(501, `Unsupported method (${req.method})`);
         send(res, await route(req, url, form), sxp, url.pathname);
@@ -92,6 +92,17 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
       }
     })();
   };
+}
+
+/** The request's URL; a malformed target or Host header is the client's error (400). */
+function requestUrl(req: IncomingMessage): URL {
+  try {
+    const url = new URL(req.url ?? '/', 'http://xend');
+    const host = req.headers.host;
+    return host && /^[\w.:[\]-]+$/.test(host) ? new URL(`${url.pathname}${url.search}`, `http://${host}`) : url;
+  } catch {
+    throw new HttpError(400, 'Bad request');
+  }
 }
 
 function op(form: URLSearchParams): string {

@@ -1,4 +1,4 @@
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer } from 'node:tls';
 import { dirname } from 'node:path';
@@ -17,6 +17,7 @@ import type { Sxp } from '../../sxp/types.js';
 /** A request line longer than this is not a relocation request. */
 const MAX_REQUEST = 1024;
 const OPS = ['help', 'quit', 'receive', 'sslreceive'];
+const IDLE_MS = 60_000;
 
 /**
  * xend's relocation server (relocate.py): one SXP request per line (`receive`),
@@ -27,6 +28,8 @@ const OPS = ['help', 'quit', 'receive', 'sslreceive'];
 export function relocationHandler(checkpoints: CheckpointService, hv: Hypervisor, log: Logger) {
   return (socket: Socket): void => {
     socket.on('error', () => {});
+    // A peer that stops sending mid-request would otherwise hold a half-built domain forever.
+    socket.setTimeout(IDLE_MS, () => socket.destroy(new Error('relocation peer idle')));
     const source = sourceOf(socket);
     void (async () => {
       const reply = (v: Sxp) => socket.write(`${show(v)}\n`);
@@ -110,6 +113,7 @@ export async function startRelocationServers(s: XendSettings, paths: XendPaths, 
       rmSync(path, { force: true });
       const unix = createNetServer(handle);
       await add(unix, { kind: 'unix', path }, (cb) => unix.listen(path, cb));
+      chmodSync(path, 0o600);
     }
   } catch (err) {
     await Promise.all(started.map((l) => l.close()));

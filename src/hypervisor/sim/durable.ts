@@ -36,6 +36,11 @@ export class DurableDir<T> {
     rmSync(join(this.dir, `${key}.json`), { force: true });
   }
 
+  /** Moves an unreadable record aside as `<key>.json.corrupt`, for a person to look at. */
+  quarantine(key: string): void {
+    renameSync(join(this.dir, `${key}.json`), join(this.dir, `${key}.json.corrupt`));
+  }
+
   /** Every complete record; leftover temp files from a crash are ignored. */
   keys(): string[] {
     return readdirSync(this.dir)

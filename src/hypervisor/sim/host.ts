@@ -103,8 +103,14 @@ export class SimHost implements Hypervisor {
     this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };
     this.ring = new MessageRing(this.host.ring);
     for (const key of this.store.keys()) {
-      const d = this.store.read(key);
-      if (d) this.domains.set(d.domid, d);
+      try {
+        const d = this.store.read(key);
+        if (d) this.domains.set(d.domid, d);
+      } catch (err) {
+        // One unreadable record must not keep every other guest from being managed.
+        this.store.quarantine(key);
+        this.log(`(XEN) domain record ${key} is unreadable (${(err as Error).message}); moved aside`);
+      }
     }
     if (!existing) this.boot();
     for (const d of this.domains.values()) {
@@ -613,9 +619,10 @@ export class SimHost implements Hypervisor {
     return d;
   }
 
+  /** Durable first: a domain whose record could not be written never appears. */
   private save(d: SimDomain): void {
-    this.domains.set(d.domid, d);
     this.store.write(String(d.domid), d);
+    this.domains.set(d.domid, d);
   }
 
   private saveHost(): void {
