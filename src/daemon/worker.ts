@@ -106,7 +106,11 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         }
       })();
     });
+    let stopping = false;
     const stop = (signal: string) => {
+      // `xend stop` signals both the worker and its monitor, which forwards: stop once.
+      if (stopping) return;
+      stopping = true;
       void (async () => {
         logger.info(`Xend stopping on ${signal}`);
         await Promise.all([...servers, ...relocation].map((l) => l.close()));
