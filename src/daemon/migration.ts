@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { open, rm, stat } from 'node:fs/promises';
+import { constants, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { XendError } from '../protocol/faults.js';
@@ -66,18 +66,20 @@ export class CheckpointService {
     const d = this.domains.lookup(dom);
     this.checkMovable(d, 'save');
     const existing = await stat(path).catch(() => null);
-    // A FIFO without a reader would block a worker thread forever on open.
-    if (existing && (existing.isFIFO() || existing.isSocket())) throw new XendError(`can't write guest state file ${path}: not a regular file`);
-    const file = await open(path, 'w', 0o600).catch((err: NodeJS.ErrnoException) => {
-      throw new XendError(`can't write guest state file ${path}: ${strerror(err)}`);
+    if (existing?.isSocket()) throw new XendError(`can't write guest state file ${path}: not a file`);
+    // A pipe is opened without blocking (a blocked open would hold a worker thread
+    // until someone reads): nobody reading is an error at once, and writes wait politely.
+    const pipe = existing?.isFIFO() === true;
+    const file = await open(path, pipe ? constants.O_WRONLY | constants.O_NONBLOCK : 'w', 0o600).catch((err: NodeJS.ErrnoException) => {
+      throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
     });
     const wasPaused = d.flags.paused;
     try {
-      const sink: ByteSink = { write: async (data) => void (await file.write(data)) };
+      const sink: ByteSink = { write: (data) => writeAll(file, data) };
       await writeHeader(sink, this.domains.record(d.domid));
       await this.hv.saveImage(d.domid, sink, { live: false, suspend: async () => this.hv.pause(d.domid) });
       await sink.write(consoleRecord(this.consoles.history(d.uuid)));
-      if (!existing || existing.isFile()) await file.sync();
+      if (!pipe && (!existing || existing.isFile())) await file.sync();
       await file.close();
     } catch (err) {
       await file.close().catch(() => {});
@@ -336,4 +338,17 @@ function parseRemoteError(reply: string, dst: string): XendError | null {
   }
   if (!Array.isArray(v) || v[0] !== 'err') return null;
   return new XendError(`${String(childValue(v, 'value', 'unknown error'))} (from ${dst})`);
+}
+
+/** Writes all of `data`, waiting while a non-blocking pipe is full. */
+async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += (await file.write(data, offset)).bytesWritten;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      await new Promise((r) => setTimeout(r, 5));
+    }
+  }
 }
