@@ -7,8 +7,8 @@ import { readStatus, type XendStatus } from './status.js';
 import { asctime } from './log.js';
 import type { XendPaths } from '../config/paths.js';
 
-/** How long `xend start` waits for every server to listen (xend polled 60 × 0.5 s). */
-const START_TIMEOUT_MS = 30_000;
+/** How long `xend start` waits for every server to listen (xend polled 60 × 0.5 s; a loaded host gets more). */
+const START_TIMEOUT_MS = 60_000;
 /** How long `xend stop` waits for the worker to finish before killing it. */
 const STOP_TIMEOUT_MS = 15_000;
 
