@@ -68,7 +68,7 @@ export class TestXend {
   }
 
   xend(...args: string[]): Promise<RunResult> {
-    return runBin(XEND, args, this.env, { timeoutMs: 45_000 });
+    return runBin(XEND, args, this.env, { timeoutMs: 90_000 });
   }
 
   path(p: string): string {
