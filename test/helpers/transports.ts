@@ -66,3 +66,11 @@ export async function startXendOver(transport: TransportName, extraConfig = ''):
   if (r.code !== 0) throw new Error(`xend start over ${transport} failed: ${r.stderr}`);
   return Object.assign(x, { uri });
 }
+
+/** Two xends on one machine, the destination's relocation server on 127.0.0.1:`port`. */
+export async function startRelocationPair(): Promise<{ src: TestXend; dst: TestXend; port: number }> {
+  const port = await freePort();
+  const src = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-port ${await freePort()})\n`);
+  const dst = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n`);
+  return { src, dst, port };
+}

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { createConnection, createServer } from 'node:net';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
-import { freePort, makeCertificate } from '../helpers/transports.js';
+import { freePort, makeCertificate, startRelocationPair } from '../helpers/transports.js';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
 
 /** A direct XML-RPC call to a test xend (for what xm does not show, like the memory checksum). */
@@ -31,9 +31,7 @@ describe('migration between two xend instances', () => {
   let dst: TestXend;
   let port: number;
   before(async () => {
-    port = await freePort();
-    src = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-port ${await freePort()})\n`);
-    dst = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n`);
+    ({ src, dst, port } = await startRelocationPair());
   });
   after(async () => {
     await src.dispose();

@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
-import { freePort } from '../helpers/transports.js';
+import { freePort, startRelocationPair } from '../helpers/transports.js';
 import { Rng, SEED, alive, allDomains, faultCode, field, report, rpc, sleep, workerPid, disposeXend, type Call } from './support.js';
 
 /** `xm list` (a real process) as long as `busy` runs; returns every duration. */
@@ -215,9 +215,7 @@ describe('racing requests across two xends (relocation)', () => {
   let dst: TestXend;
   let port: number;
   before(async () => {
-    port = await freePort();
-    src = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-port ${await freePort()})\n`);
-    dst = await TestXend.start(`(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n`);
+    ({ src, dst, port } = await startRelocationPair());
   });
   after(async () => {
     await disposeXend(src);
