@@ -10,7 +10,7 @@ import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
 import { createReadStream } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
-import { freePort, startRelocationPair } from '../helpers/transports.js';
+import { startRelocationPair } from '../helpers/transports.js';
 import { Rng, SEED, alive, allDomains, faultCode, field, report, rpc, sleep, workerPid, disposeXend, type Call } from './support.js';
 
 /** `xm list` (a real process) as long as `busy` runs; returns every duration. */
