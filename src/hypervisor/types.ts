@@ -33,6 +33,19 @@ export interface KeptRecord {
   incomplete?: boolean;
 }
 
+/** What every backend keeps of a domain, on disk, beside whatever else it needs. */
+export interface StoredDomain extends KeptRecord {
+  domid: number;
+  name: string;
+  uuid: string;
+  memoryMiB: number;
+  maxmemMiB: number;
+  vcpus: number;
+  /** Epoch seconds at which the domain was built. */
+  startTime: number;
+  shutdownReason: ShutdownReason | null;
+}
+
 export function applyRecordChanges(r: KeptRecord, changes: RecordChanges): void {
   if (changes.config !== undefined) r.config = changes.config;
   if (changes.restartCount !== undefined) r.restartCount = changes.restartCount;
@@ -63,22 +76,12 @@ export interface VcpuInfo {
   cpumap: number[];
 }
 
-export interface HvDomain {
-  domid: number;
-  name: string;
-  uuid: string;
-  memoryMiB: number;
-  maxmemMiB: number;
-  vcpus: number;
+/** A domain as xend sees it: what the backend keeps, plus its live state. */
+export interface HvDomain extends StoredDomain {
   onlineVcpus: number;
   flags: DomainFlags;
-  shutdownReason: ShutdownReason | null;
   /** Seconds of CPU time consumed, all VCPUs together. */
   cpuTime: number;
-  /** Epoch seconds at which the domain was built. */
-  startTime: number;
-  config: Sxp;
-  restartCount: number;
   incomplete: boolean;
   /** Credit scheduler weight and cap as the hypervisor has them; absent if the backend keeps none (xend's config then says). */
   cpuWeight?: number;

@@ -9,7 +9,7 @@ import { chooseAccel, type AccelChoice } from './accel.js';
 import { qemuArgs, runPaths, UnsupportedConfig } from './cmdline.js';
 import { receiveImage, sendImage } from './image-relay.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import { applyRecordChanges, type DomainSpec, type HostInfo, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type Trigger, type VcpuInfo } from '../types.js';
+import { applyRecordChanges, type DomainSpec, type HostInfo, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, type Trigger, type VcpuInfo } from '../types.js';
 import type { Sxp } from '../../sxp/types.js';
 
 export interface QemuHostOptions {
@@ -21,19 +21,8 @@ export interface QemuHostOptions {
 }
 
 /** What is kept on disk for each guest: enough to find its QEMU again after xend restarts. */
-interface QemuDomain {
-  domid: number;
-  name: string;
-  uuid: string;
-  memoryMiB: number;
-  maxmemMiB: number;
-  vcpus: number;
+interface QemuDomain extends StoredDomain {
   pid: number;
-  startTime: number;
-  config: Sxp;
-  restartCount: number;
-  incomplete?: boolean;
-  shutdownReason: ShutdownReason | null;
   lastChecksum?: string;
   /** The -m the guest was started with, once mem-max lowered maxmem below it. */
   startupMiB?: number;

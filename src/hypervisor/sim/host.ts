@@ -18,6 +18,7 @@ import type {
   HypervisorEvents,
   ImageStats,
   RecordChanges,
+  StoredDomain,
   SaveImageOptions,
   ShutdownReason,
   Trigger,
@@ -39,24 +40,13 @@ export interface SimHostOptions {
 }
 
 /** What survives on "the hardware" for each domain. */
-interface SimDomain {
-  domid: number;
-  name: string;
-  uuid: string;
-  memoryMiB: number;
-  maxmemMiB: number;
-  vcpus: number;
+interface SimDomain extends StoredDomain {
   onlineVcpus: number;
   paused: boolean;
-  shutdownReason: ShutdownReason | null;
   /** CPU seconds accrued up to runningSince. */
   cpuTimeBase: number;
   /** Epoch ms since which the domain has been running; null when it is not. */
   runningSince: number | null;
-  startTime: number;
-  config: Sxp;
-  restartCount: number;
-  incomplete?: boolean;
   /** Physical CPUs each VCPU may run on (vcpu-pin); absent = every CPU. */
   affinity?: (number[] | null)[];
   /** Credit scheduler parameters; absent = 256 and no cap. */
