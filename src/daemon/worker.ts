@@ -60,7 +60,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         const uuid = hv?.get(id)?.uuid;
         if (uuid) consoles.output(uuid, text);
       },
-    }, (message) => logger.info(message)), scripts);
+    }, logger), scripts);
     logger.info(`Xend changeset: ${hv.hostInfo().xen_changeset}.`);
     const store = new ManagedStore(settings.domainsDir, (w) => logger.warning(w));
     domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'), {

@@ -1,10 +1,10 @@
 import { SimHost } from './sim/host.js';
 import { QemuHost } from './qemu/host.js';
-import type { Hypervisor, HypervisorEvents } from './types.js';
+import type { HostLog, Hypervisor, HypervisorEvents } from './types.js';
 import type { XendSettings } from '../daemon/settings.js';
 
 /** Picks the backend named by `xend-hypervisor` (the simulated host unless told otherwise). */
-export function createHypervisor(s: XendSettings, events: HypervisorEvents, log: (message: string) => void): Hypervisor {
+export function createHypervisor(s: XendSettings, events: HypervisorEvents, log: HostLog): Hypervisor {
   const kind = String(s.options['xend-hypervisor'] ?? 'sim');
   if (kind === 'qemu') {
     return new QemuHost({ stateDir: s.stateDir, binary: String(s.options['qemu-binary']), accel: String(s.options['qemu-accel']), events, log });
@@ -19,5 +19,6 @@ export function createHypervisor(s: XendSettings, events: HypervisorEvents, log:
     dom0Cpus: Number(s.options['dom0-cpus']),
     shutdownDelayMs: Number(process.env.XEND_SIM_SHUTDOWN_MS ?? 800),
     events,
+    log,
   });
 }

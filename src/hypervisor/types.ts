@@ -149,6 +149,12 @@ export interface SaveImageOptions {
   signal?: AbortSignal;
 }
 
+/** Where a backend reports what an administrator should read in xend.log. */
+export interface HostLog {
+  info(message: string): void;
+  error(message: string): void;
+}
+
 export interface HypervisorEvents {
   /** The guest finished shutting down (its `shutdown` flag is now set). */
   onShutdown(domid: number, reason: ShutdownReason): void;

@@ -4,12 +4,13 @@ import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DurableDir } from '../sim/durable.js';
+import { loadRecords } from '../records.js';
 import { QmpClient } from './qmp.js';
 import { chooseAccel, type AccelChoice } from './accel.js';
 import { qemuArgs, runPaths, UnsupportedConfig } from './cmdline.js';
 import { receiveImage, sendImage } from './image-relay.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import { applyRecordChanges, type DomainSpec, type HostInfo, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, type Trigger, type VcpuInfo } from '../types.js';
+import { applyRecordChanges, type DomainSpec, type HostInfo, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, type Trigger, type VcpuInfo } from '../types.js';
 import type { Sxp } from '../../sxp/types.js';
 
 export interface QemuHostOptions {
@@ -17,7 +18,7 @@ export interface QemuHostOptions {
   binary: string;
   accel: string;
   events: HypervisorEvents;
-  log: (message: string) => void;
+  log: HostLog;
 }
 
 /** What is kept on disk for each guest: enough to find its QEMU again after xend restarts. */
@@ -62,16 +63,14 @@ export class QemuHost implements Hypervisor {
     this.runDir = join(dir, 'run');
     this.accel = chooseAccel(opts.accel);
     this.qemuVersion = qemuVersion(opts.binary);
-    opts.log(`qemu backend: ${opts.binary}, accelerator ${this.accel.accel} (${this.accel.reason})`);
-    for (const key of this.store.keys()) {
-      const d = this.store.read(key);
-      if (!d) continue;
+    opts.log.info(`qemu backend: ${opts.binary}, accelerator ${this.accel.accel} (${this.accel.reason})`);
+    for (const d of loadRecords(this.store, opts.log)) {
       this.nextDomid = Math.max(this.nextDomid, d.domid + 1);
       if (qemuAlive(d.pid)) {
         this.domains.set(d.domid, d);
         this.attach(d, null);
       } else {
-        opts.log(`qemu backend: domain ${d.domid} (${d.name}) is gone: its QEMU (pid ${d.pid}) no longer runs`);
+        opts.log.info(`qemu backend: domain ${d.domid} (${d.name}) is gone: its QEMU (pid ${d.pid}) no longer runs`);
         this.forget(d.domid);
       }
     }
@@ -292,7 +291,7 @@ export class QemuHost implements Hypervisor {
   }
 
   log(line: string): void {
-    this.opts.log(line);
+    this.opts.log.info(line);
   }
 
   close(): void {
@@ -319,7 +318,7 @@ export class QemuHost implements Hypervisor {
         this.connectConsole(d.domid, run.console);
       },
       (err: Error) => {
-        this.opts.log(`qemu backend: domain ${d.domid} (${d.name}): no QMP: ${err.message}`);
+        this.opts.log.error(`qemu backend: domain ${d.domid} (${d.name}): no QMP: ${err.message}`);
         this.onQemuGone(d.domid);
       },
     );
@@ -343,7 +342,7 @@ export class QemuHost implements Hypervisor {
         s.on('data', (text: string) => this.opts.events.onConsoleOutput(domid, text));
         s.on('error', () => {});
       },
-      () => this.opts.log(`qemu backend: domain ${domid}: console socket never answered`),
+      () => this.opts.log.error(`qemu backend: domain ${domid}: console socket never answered`),
     );
   }
 
@@ -371,7 +370,7 @@ export class QemuHost implements Hypervisor {
   private onQemuGone(domid: number): void {
     const l = this.live.get(domid);
     if (!l || l.destroying || !this.domains.has(domid)) return;
-    this.opts.log(`qemu backend: QEMU of domain ${domid} exited`);
+    this.opts.log.info(`qemu backend: QEMU of domain ${domid} exited`);
     this.shutDown(domid, 'crash');
   }
 
@@ -382,7 +381,7 @@ export class QemuHost implements Hypervisor {
       () => l.qmp.then((q) => q.execute(cmd, args)),
       () => undefined,
     );
-    l.chain.catch((err: Error) => this.opts.log(`qemu backend: domain ${domid}: ${cmd} failed: ${err.message}`));
+    l.chain.catch((err: Error) => this.opts.log.error(`qemu backend: domain ${domid}: ${cmd} failed: ${err.message}`));
   }
 
   private liveOf(domid: number): Live {

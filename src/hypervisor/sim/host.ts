@@ -3,6 +3,7 @@ import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { DurableDir } from './durable.js';
+import { loadRecords } from '../records.js';
 import { MessageRing } from './ring.js';
 import { SimGuest } from './guest.js';
 import { GuestMemory } from './memory.js';
@@ -13,6 +14,7 @@ import type {
   DomainFlags,
   DomainSpec,
   HostInfo,
+  HostLog,
   HvDomain,
   Hypervisor,
   HypervisorEvents,
@@ -37,6 +39,7 @@ export interface SimHostOptions {
   /** Running time a guest takes to act on a shutdown request. */
   shutdownDelayMs: number;
   events: HypervisorEvents;
+  log: HostLog;
 }
 
 /** What survives on "the hardware" for each domain. */
@@ -92,16 +95,7 @@ export class SimHost implements Hypervisor {
     const existing = this.hostStore.read('host');
     this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };
     this.ring = new MessageRing(this.host.ring);
-    for (const key of this.store.keys()) {
-      try {
-        const d = this.store.read(key);
-        if (d) this.domains.set(d.domid, d);
-      } catch (err) {
-        // One unreadable record must not keep every other guest from being managed.
-        this.store.quarantine(key);
-        this.log(`(XEN) domain record ${key} is unreadable (${(err as Error).message}); moved aside`);
-      }
-    }
+    for (const d of loadRecords(this.store, opts.log)) this.domains.set(d.domid, d);
     if (!existing) this.boot();
     for (const d of this.domains.values()) {
       if (d.domid === 0) continue;
