@@ -10,6 +10,7 @@ import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import type { Sxp } from '../sxp/types.js';
 import type { ManagedEntry, ManagedStore } from './managed.js';
+import type { PendingRestart, RestartJournal } from './restart-journal.js';
 
 /** Restarts closer together than this count towards a restart loop. */
 const RESTART_WINDOW_S = 60;
@@ -25,6 +26,8 @@ export interface DomainServiceOptions {
   dumpDir?: string;
   /** enable-dump: a crashed guest's core is written before its on_crash action. */
   enableDump?: boolean;
+  /** Restarts begun and not finished, so a crash of xend mid-restart loses no domain. */
+  journal?: RestartJournal;
 }
 
 /** A domain as a name, id or uuid names it: running, managed, or both. */
@@ -53,6 +56,7 @@ export class DomainService {
 
   /** On xend start: adopt the domains the hypervisor kept, and finish what happened meanwhile. */
   recover(): void {
+    for (const r of this.opts.journal?.pending(this.log) ?? []) this.finishRestart(r);
     for (const d of this.hv.list()) {
       if (d.domid === 0) continue;
       if (d.incomplete) {
@@ -62,7 +66,7 @@ export class DomainService {
         continue;
       }
       this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
-      if (d.flags.shutdown || d.flags.crashed) this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
+      if ((d.flags.shutdown || d.flags.crashed) && !d.shutdownHandled) this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
     }
   }
 
@@ -490,20 +494,42 @@ export class DomainService {
     this.restart(d, config, action === 'rename-restart');
   }
 
-  private restart(old: HvDomain, config: VmConfig, keepOld: boolean): void {
-    if (keepOld) {
-      this.hv.setName(old.domid, this.freeName(`${old.name}-`));
-      config = { ...config, uuid: randomUUID() };
-    } else {
-      this.hv.destroy(old.domid);
+  private restart(old: HvDomain, config: VmConfig, preserveOld: boolean): void {
+    const next = preserveOld ? { ...config, uuid: randomUUID() } : config;
+    const r: PendingRestart = {
+      old: { domid: old.domid, uuid: old.uuid, name: old.name },
+      preserveOld,
+      uuid: next.uuid,
+      config: vmConfigSxp(next),
+      restartCount: old.restartCount + 1,
+    };
+    this.opts.journal?.begin(r);
+    this.finishRestart(r);
+  }
+
+  /**
+   * Each step looks whether it was done already, so a restart that a crash of
+   * xend interrupted anywhere is finished the same way on recovery.
+   */
+  private finishRestart(r: PendingRestart): void {
+    const old = this.hv.get(r.old.domid);
+    if (old?.uuid === r.old.uuid && !old.shutdownHandled) {
+      if (!r.preserveOld) {
+        this.hv.destroy(old.domid);
+      } else {
+        if (old.name === r.old.name) this.hv.setName(old.domid, this.freeName(`${r.old.name}-`));
+        this.hv.updateRecord(old.domid, { shutdownHandled: true });
+      }
     }
     try {
-      const d = this.build(config, old.restartCount + 1);
-      this.hv.unpause(d.domid);
-      this.log.info(`Domain ${config.name} restarted as id ${d.domid}`);
+      const built = this.hv.list().find((d) => d.uuid === r.uuid && d.domid !== r.old.domid);
+      const d = built ?? this.build(parseVmConfig(r.config), r.restartCount);
+      if (d.flags.paused) this.hv.unpause(d.domid);
+      this.log.info(`Domain ${r.old.name} restarted as id ${d.domid}`);
     } catch (err) {
-      this.log.error(`Failed to restart domain ${config.name}: ${(err as Error).message}`);
+      this.log.error(`Failed to restart domain ${r.old.name}: ${(err as Error).message}`);
     }
+    this.opts.journal?.end(r.uuid);
   }
 
   private build(config: VmConfig, restartCount: number, incomplete = false): HvDomain {

@@ -1,4 +1,5 @@
 import { closeSync, rmSync, writeSync, appendFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { XendLog, type LevelName, type Logger } from './log.js';
 import { loadSettings, type XendSettings } from './settings.js';
 import { DomainService } from './domains.js';
@@ -13,6 +14,7 @@ import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
 import { createHypervisor } from '../hypervisor/index.js';
 import { ManagedService, ManagedStore } from './managed.js';
+import { RestartJournal } from './restart-journal.js';
 import { Scripts, withHotplug } from './scripts.js';
 import { rooted } from '../config/paths.js';
 import { VERSION } from '../version.js';
@@ -67,6 +69,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       managed: store,
       dumpDir: rooted(opts.paths.root, '/var/xen/dump'),
       enableDump: Boolean(settings.options['enable-dump']),
+      journal: new RestartJournal(join(settings.stateDir, 'restarts')),
     });
     domains.recover();
     const node = new NodeService(hv, settings.logFile);

@@ -24,6 +24,8 @@ export interface RecordChanges {
   restartCount?: number;
   /** Only ever cleared: a restored or received domain became whole. */
   incomplete?: false;
+  /** Only ever set: xend acted on this domain's shutdown (xend/shutdown_completed). */
+  shutdownHandled?: true;
 }
 
 /** The part of a backend's stored domain that xend's record changes touch. */
@@ -31,6 +33,7 @@ export interface KeptRecord {
   config: Sxp;
   restartCount: number;
   incomplete?: boolean;
+  shutdownHandled?: boolean;
 }
 
 /** What every backend keeps of a domain, on disk, beside whatever else it needs. */
@@ -50,6 +53,7 @@ export function applyRecordChanges(r: KeptRecord, changes: RecordChanges): void 
   if (changes.config !== undefined) r.config = changes.config;
   if (changes.restartCount !== undefined) r.restartCount = changes.restartCount;
   if (changes.incomplete === false) delete r.incomplete;
+  if (changes.shutdownHandled) r.shutdownHandled = true;
 }
 
 /** What xend asks the hypervisor to build: the domain is created paused. */
@@ -83,6 +87,8 @@ export interface HvDomain extends StoredDomain {
   /** Seconds of CPU time consumed, all VCPUs together. */
   cpuTime: number;
   incomplete: boolean;
+  /** Preserved after its shutdown was acted on (rename-restart): a restart of xend leaves it alone. */
+  shutdownHandled: boolean;
   /** Credit scheduler weight and cap as the hypervisor has them; absent if the backend keeps none (xend's config then says). */
   cpuWeight?: number;
   cpuCap?: number;

@@ -26,6 +26,7 @@ import { DurableDir } from '../../src/hypervisor/sim/durable.js';
 import { GuestMemory } from '../../src/hypervisor/sim/memory.js';
 import { SimHost } from '../../src/hypervisor/sim/host.js';
 import { DomainService } from '../../src/daemon/domains.js';
+import { RestartJournal } from '../../src/daemon/restart-journal.js';
 import type { Logger } from '../../src/daemon/log.js';
 import type { Sxp } from '../../src/sxp/types.js';
 import {
@@ -454,7 +455,7 @@ function openHost(stateDir: string): { hv: SimHost; domains: DomainService } {
     events: { onShutdown: (id, reason) => domains?.onShutdown(id, reason), onConsoleOutput: () => {} },
     log: quiet,
   });
-  domains = new DomainService(hv, { enabled: false, dom0MinMiB: 0 }, quiet);
+  domains = new DomainService(hv, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, { journal: new RestartJournal(join(stateDir, 'restarts')) });
   return { hv, domains };
 }
 
@@ -580,13 +581,13 @@ describe('every crash point of the durable state (sim backend, in-process)', () 
     assert.deepEqual(failures, []);
   });
 
-  test('a guest crash with on_crash=restart: the domain survives a kill at every write', { todo: 'bug: DomainService.restart destroys before it builds (no journal)' }, (t) => {
+  test('a guest crash with on_crash=restart: the domain survives a kill at every write', (t) => {
     const { points, failures } = everyCrashPoint('restart');
     report(t, 'crash-points restart', { crash_points: points, failures: failures.length });
     assert.deepEqual(failures, []);
   });
 
-  test('a guest crash with on_crash=rename-restart: one new domain, whatever the kill, however many restarts', { todo: 'bug: recover() re-runs rename-restart for a preserved crashed domain' }, (t) => {
+  test('a guest crash with on_crash=rename-restart: one new domain, whatever the kill, however many restarts', (t) => {
     const { points, failures } = everyCrashPoint('rename-restart');
     report(t, 'crash-points rename-restart', { crash_points: points, failures: failures.length });
     assert.deepEqual(failures, []);

@@ -426,6 +426,7 @@ export class QemuHost implements Hypervisor {
       config: d.config,
       restartCount: d.restartCount,
       incomplete: d.incomplete === true,
+      shutdownHandled: d.shutdownHandled === true,
     };
   }
 
@@ -448,6 +449,7 @@ export class QemuHost implements Hypervisor {
       config: null,
       restartCount: 0,
       incomplete: false,
+      shutdownHandled: false,
     };
   }
 

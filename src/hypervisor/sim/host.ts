@@ -523,6 +523,7 @@ export class SimHost implements Hypervisor {
       config: d.config,
       restartCount: d.restartCount,
       incomplete: d.incomplete === true,
+      shutdownHandled: d.shutdownHandled === true,
       cpuWeight: d.cpuWeight ?? 256,
       cpuCap: d.cpuCap ?? 0,
     };
