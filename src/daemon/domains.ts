@@ -44,6 +44,8 @@ export interface Resolved {
  */
 export class DomainService {
   private readonly recentRestarts = new Map<string, number[]>();
+  /** What a destroy must do first for a domain in the middle of a long operation (a migration). */
+  private readonly beforeDestroy = new Map<string, () => void>();
 
   constructor(
     private readonly hv: Hypervisor,
@@ -184,12 +186,22 @@ export class DomainService {
     if (!this.hv.list().some((d) => d.uuid === uuid)) this.onGone(uuid);
   }
 
+  /**
+   * Registers what a destroy of the domain must do first while a long operation
+   * holds it: stop that operation, or refuse by throwing. Returns the release.
+   */
+  busy(uuid: string, onDestroy: () => void): () => void {
+    this.beforeDestroy.set(uuid, onDestroy);
+    return () => this.beforeDestroy.delete(uuid);
+  }
+
   destroy(dom: string | number): void {
     const r = this.resolve(dom);
     // A managed domain that is not running has nothing to destroy: it stays defined.
     if (!r.live) return;
     const d = r.live;
     if (d.domid === 0) throw new XendError('Cannot destroy privileged domain 0');
+    this.beforeDestroy.get(d.uuid)?.();
     this.hv.destroy(d.domid);
     this.onGone(d.uuid);
     this.log.info(`Domain ${d.name} (${d.domid}) destroyed`);

@@ -74,19 +74,26 @@ export class CheckpointService {
       throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
     });
     const wasPaused = d.flags.paused;
+    // A destroy meanwhile wins: the save stops and its file goes.
+    const destroyed = new AbortController();
+    const release = this.domains.busy(d.uuid, () => destroyed.abort());
     try {
       const sink: ByteSink = { write: (data) => writeAll(file, data) };
       await writeHeader(sink, this.domains.record(d.domid));
-      await this.hv.saveImage(d.domid, sink, { live: false, suspend: async () => this.hv.pause(d.domid) });
+      await this.hv.saveImage(d.domid, sink, { live: false, signal: destroyed.signal, suspend: async () => this.hv.pause(d.domid) });
       await sink.write(consoleRecord(this.consoles.history(d.uuid)));
       if (!pipe && (!existing || existing.isFile())) await file.sync();
       await file.close();
+      destroyed.signal.throwIfAborted();
     } catch (err) {
       await file.close().catch(() => {});
       // Only what save itself created goes: never a device or a file that was there before.
       if (!existing) await rm(path, { force: true });
+      if (destroyed.signal.aborted) throw new XendError(`Domain ${d.name} was destroyed while it was being saved`);
       this.resume(d, d.name, wasPaused);
       throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
+    } finally {
+      release();
     }
     if (checkpoint) {
       if (!wasPaused) this.hv.unpause(d.domid);
@@ -146,6 +153,14 @@ export class CheckpointService {
     const abort = new AbortController();
     const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.maxmemMiB * 1024) / 4 };
     this.inFlight.set(d.uuid, { progress, abort });
+    // A destroy stops the migration while the stream is incomplete (the destination
+    // then drops what it got); once the stream is whole the domain is the destination's.
+    let destroyed = false;
+    const release = this.domains.busy(d.uuid, () => {
+      if (progress.phase === 'waiting') throw new XendError(`Domain ${name} is being migrated to ${dst}; it cannot be destroyed until the migration ends`);
+      destroyed = true;
+      abort.abort();
+    });
     const classes = deviceClasses(d.config);
     const wasPaused = d.flags.paused;
     let socket: Socket | undefined;
@@ -178,11 +193,13 @@ export class CheckpointService {
           },
           progress: (p) => Object.assign(progress, p),
         });
-        await sink.write(consoleRecord(this.consoles.history(d.uuid)));
+        abort.signal.throwIfAborted();
+        const whole = sink.write(consoleRecord(this.consoles.history(d.uuid)));
+        progress.phase = 'waiting';
+        await whole;
       } catch (err) {
         throw (await incoming.remoteError(dst)) ?? err;
       }
-      progress.phase = 'waiting';
       const verdict = await incoming.waitFor(/\((ok|err)[^\n]*\)\n/, REPLY_TIMEOUT_MS, 'no reply from the destination');
       const remote = parseRemoteError(verdict, dst);
       if (remote) throw remote;
@@ -203,10 +220,12 @@ export class CheckpointService {
         this.log.warning(`Save failed on domain ${name} (${d.domid}) - resuming.`);
         this.resume(d, name, wasPaused);
       }
+      if (destroyed) throw new XendError(`Domain ${name} was destroyed during its migration`);
       if (err instanceof XendError) throw err;
       if (abort.signal.aborted) throw new XendError('Migration cancelled');
       throw new XendError((err as Error).message);
     } finally {
+      release();
       this.inFlight.delete(d.uuid);
     }
   }

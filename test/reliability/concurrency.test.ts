@@ -8,7 +8,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream } from 'node:fs';
+import { createReadStream, statSync } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
 import { startRelocationPair } from '../helpers/transports.js';
 import { Rng, SEED, alive, allDomains, faultCode, field, report, rpc, sleep, workerPid, disposeXend, type Call } from './support.js';
@@ -142,6 +142,33 @@ describe('racing requests on one xend', () => {
     assert.ok(bytes > 256 << 20, 'the whole image went through');
   });
 
+  test('a destroy during a save wins: the save fails cleanly and the domain is gone', async () => {
+    await call('xend.domain.create', ['vm', ['name', 'doomed'], ['memory', 256]]);
+    const fifo = x.path('doomed.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // A slow reader keeps the save going long enough to destroy the domain under it.
+    const reader = createReadStream(fifo, { highWaterMark: 64 * 1024 });
+    reader.on('data', () => {
+      reader.pause();
+      setTimeout(() => reader.resume(), 20);
+    });
+    reader.on('error', () => {});
+    const save = call('xend.domain.save', 'doomed', fifo, false).then(
+      () => 'ok',
+      (err: Error) => err.message,
+    );
+    await sleep(300);
+    await call('xend.domain.destroy', 'doomed');
+    assert.match(await save, /Domain doomed was destroyed while it was being saved/);
+    reader.destroy();
+    assert.equal((await x.xm('list', 'doomed')).code, 3, 'the domain is gone');
+    const out = x.path('doomed.chk');
+    // And a later save of another domain is unaffected.
+    await call('xend.domain.create', ['vm', ['name', 'after'], ['memory', 32]]);
+    await call('xend.domain.save', 'after', out, false);
+    assert.ok(statSync(out).size > 32 << 20);
+  });
+
   test('a save into a FIFO (a pipe to a compressor, say) succeeds', async () => {
     await call('xend.domain.create', ['vm', ['name', 'piped'], ['memory', 32]]);
     const fifo = x.path('piped.fifo');
@@ -256,7 +283,7 @@ describe('racing requests across two xends (relocation)', () => {
     assert.ok(clean(o), `outcome ${JSON.stringify(o)}`);
   });
 
-  test('a destroy racing a non-live migration: one clean outcome', { todo: 'bug: CheckpointService.migrate does not notice its domain was destroyed; the destination keeps running it' }, async (t) => {
+  test('a destroy racing a non-live migration: one clean outcome', async (t) => {
     const o = await destroyDuringMigration('racer-still', false);
     report(t, 'concurrency destroy/migrate non-live', o);
     assert.ok(clean(o), `outcome ${JSON.stringify(o)}`);
