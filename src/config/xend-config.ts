@@ -6,6 +6,9 @@ import { show } from '../sxp/show.js';
 import type { Sxp } from '../sxp/types.js';
 import { optionTable, type OptionName, type OptionSpec, type XendOptions } from './xend-options.js';
 
+/** Far deeper than any real option value; resolving and freezing the values recurse. */
+const MAX_DEPTH = 32;
+
 /** A config file xend would refuse: unreadable, unparsable, or a bad value. */
 export class XendConfigError extends Error {
   override readonly name = 'XendConfigError';
@@ -33,7 +36,7 @@ export function loadXendConfig(path: string, warn: (msg: string) => void): Loade
   }
   let entries: LocatedSxp[];
   try {
-    entries = parseAllWithLines(text);
+    entries = parseAllWithLines(text, MAX_DEPTH);
   } catch (err) {
     if (!(err instanceof SxpParseError)) throw err;
     throw new XendConfigError(`invalid xend config file ${path}: ${err.message} (line ${err.line})`);

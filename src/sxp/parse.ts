@@ -37,9 +37,10 @@ type Mode = 'start' | 'atom' | 'comment' | 'string' | 'escape' | 'octal' | 'hex'
 /**
  * Every top-level value with its starting line. For "unexpected EOF" the error's
  * line is where the unterminated string or innermost open list began, which is
- * where the mistake usually is.
+ * where the mistake usually is. Parsing never recurses, but most consumers walk
+ * values recursively: maxDepth refuses lists nested deeper than they can take.
  */
-export function parseAllWithLines(text: string): LocatedSxp[] {
+export function parseAllWithLines(text: string, maxDepth = Infinity): LocatedSxp[] {
   const top: LocatedSxp[] = [];
   const open: { items: Sxp[]; line: number }[] = [];
   let mode = 'start' as Mode; // widened: TS does not see step() assigning it
@@ -68,6 +69,7 @@ export function parseAllWithLines(text: string): LocatedSxp[] {
           if (c === '#') {
             mode = 'comment';
           } else if (c === '(') {
+            if (open.length >= maxDepth) throw new SxpParseError(`lists nested deeper than ${maxDepth}`, line);
             open.push({ items: [], line });
           } else if (c === ')') {
             const list = open.pop();

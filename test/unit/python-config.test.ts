@@ -554,6 +554,36 @@ test('runaway scripts are stopped: step budget, recursion depth, huge values', (
   assert.throws(() => run('try:\n    while 1:\n        pass\nexcept:\n    pass', { maxSteps: 1000 }), PythonRuntimeError);
 });
 
+test('hostile nesting is refused at parse time with its line, never a stack overflow', () => {
+  const refused = (source: string, line = 2): void =>
+    assert.throws(
+      () => run(source),
+      (e: unknown) => e instanceof PythonUnsupportedError && e.message === `line ${line}: expressions nested this deeply is not supported`,
+      source.slice(0, 60),
+    );
+  const deep = 100_000;
+  // Chains parsed in loops but evaluated as left-deep trees.
+  refused(`y = [0]\nx = ${'1+'.repeat(deep)}1\n`);
+  refused(`y = [0]\nx = y${'[0]'.repeat(deep)}\n`);
+  refused(`y = [0]\nx = y${'.a'.repeat(deep)}\n`);
+  refused(`y = [0]\nx = y${'()'.repeat(deep)}\n`);
+  refused(`y = [0]\ndel y${'[0]'.repeat(deep)}\n`);
+  refused(`y = [0]\nfor y${'[0]'.repeat(deep)} in []: pass\n`);
+  // Constructs the parser itself recurses on.
+  refused(`y = [0]\nx = ${'-'.repeat(deep)}1\n`);
+  refused(`y = [0]\nx = ${'not '.repeat(deep)}1\n`);
+  refused(`y = [0]\nx = ${'2**'.repeat(deep)}1\n`);
+  refused(`y = [0]\nx = ${'('.repeat(deep)}1${')'.repeat(deep)}\n`);
+  refused(`y = [0]\nx = ${'['.repeat(deep)}1${']'.repeat(deep)}\n`);
+  refused(`y = [0]\nx = ${'len('.repeat(deep)}1${')'.repeat(deep)}\n`);
+  // Short chains in each of many brackets still add up to a tree too deep.
+  refused(`y = [0]\nx = ${'('.repeat(50)}1${`${'+1'.repeat(30)})`.repeat(50)}\n`);
+  // Long chains of a real (if odd) config still work; flat lists of operands do not nest.
+  assert.equal(plain(`${'1+'.repeat(998)}1`), 999);
+  assert.equal(plain(`${'1<'.repeat(deep)}2`), false);
+  assert.equal(plain(`${'1 and '.repeat(deep)}2`), 2);
+});
+
 test('Python 2 dict order: string hash and table replay', () => {
   assert.equal(py2StringHash('a'), 12416037344n);
   assert.equal(py2StringHash(''), 0n);

@@ -122,6 +122,15 @@ test('parse: errors', () => {
   parseError('(a)\n"\\777"', 'invalid octal escape: out of range 777', 2);
 });
 
+test('parse: maxDepth refuses lists nested deeper, at the line of the list too many', () => {
+  assert.deepEqual(parseAllWithLines('(a (b (c)))', 3), [{ value: ['a', ['b', ['c']]], line: 1 }]);
+  assert.throws(
+    () => parseAllWithLines('(a (b))\n(a\n (b (c)))', 2),
+    (err: unknown) => err instanceof SxpParseError && err.message === 'lists nested deeper than 2' && err.line === 3,
+  );
+  assert.equal(parseAllWithLines(`${'('.repeat(100_000)}${')'.repeat(100_000)}`).length, 1, 'no limit by default');
+});
+
 test('parse: parseFirst and parseAllWithLines', () => {
   assert.deepEqual(parseFirst(''), [], "from_string('') is []");
   assert.deepEqual(parseFirst('# only a comment'), []);

@@ -203,6 +203,21 @@ test('parse errors and unreadable files are XendConfigErrors', () => {
   assert.throws(() => loadXendConfig(scratch, () => {}), XendConfigError);
 });
 
+test('values nested deeper than 32 lists are refused while parsing, naming file and line', () => {
+  const nested = (name: string, depth: number): string => `(${name} ${'('.repeat(depth)}${')'.repeat(depth)})`;
+  const deepest = load(nested('xen-api-server', 31)).options['xen-api-server'];
+  assert.equal(JSON.stringify(deepest), `${'['.repeat(31)}${']'.repeat(31)}`);
+  for (const option of ['xen-api-server', 'dom0-min-mem']) {
+    for (const depth of [32, 100_000]) {
+      assert.throws(
+        () => load(`(xend-port 8000)\n${nested(option, depth)}\n`),
+        (err: unknown) => err instanceof XendConfigError && /^invalid xend config file \/.*\/cfg\.sxp: lists nested deeper than 32 \(line 2\)$/.test(err.message),
+        `${option} ${depth}`,
+      );
+    }
+  }
+});
+
 test('options are frozen; describeOptions lists the table in order', () => {
   const { options } = load('(xen-api-server ((unix)))');
   assert.ok(Object.isFrozen(options));

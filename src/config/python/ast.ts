@@ -65,3 +65,39 @@ export interface Module {
   /** `from __future__ import division` was seen: `/` is true division. */
   trueDivision: boolean;
 }
+
+/** The expressions directly inside a node, for walks that must cover every kind. */
+export function subexpressions(e: Expr): Expr[] {
+  switch (e.k) {
+    case 'const':
+    case 'name':
+      return [];
+    case 'list':
+    case 'tuple':
+      return e.elts;
+    case 'dict':
+      return e.items.flat();
+    case 'listcomp':
+      return [e.elt, ...e.generators.flatMap((g) => [g.target, g.iter, ...g.ifs])];
+    case 'binop':
+      return [e.left, e.right];
+    case 'unary':
+      return [e.operand];
+    case 'boolop':
+      return e.values;
+    case 'compare':
+      return [e.left, ...e.comparators];
+    case 'ifexp':
+      return [e.test, e.body, e.orelse];
+    case 'call':
+      return [e.func, ...e.args, ...e.kwargs.map((k) => k.value)];
+    case 'attr':
+      return [e.obj];
+    case 'subscript':
+      return [e.obj, e.index];
+    case 'slice':
+      return [e.lower, e.upper, e.step].filter((x) => x !== null);
+    case 'lambda':
+      return [...e.params.flatMap((p) => (p.default ? [p.default] : [])), e.body];
+  }
+}

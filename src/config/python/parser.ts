@@ -3,7 +3,7 @@
  * Valid Python we do not implement (class, with, yield, *args …) raises
  * PythonUnsupportedError; invalid Python raises PythonSyntaxError.
  */
-import type { BinaryOp, CompareOp, Comprehension, ExceptHandler, Expr, Module, Param, Stmt } from './ast.js';
+import { subexpressions, type BinaryOp, type CompareOp, type Comprehension, type ExceptHandler, type Expr, type Module, type Param, type Stmt } from './ast.js';
 import { PythonSyntaxError, PythonUnsupportedError } from './errors.js';
 import { tokenize, type Token } from './lexer.js';
 
@@ -19,7 +19,15 @@ const AUGMENTED: Record<string, BinaryOp> = {
 const COMPARISON_OPS = new Set(['<', '>', '==', '>=', '<=', '!=', '<>']);
 /** Futures that change nothing for the subset. */
 const HARMLESS_FUTURES = new Set(['absolute_import', 'with_statement', 'nested_scopes', 'generators']);
+/** Blocks, and sub-expressions the parser recurses into (brackets, unary operators, `**`). */
 const MAX_NESTING = 100;
+/**
+ * Depth of an expression tree. Operator chains (`a + b + …`) and trailers
+ * (`x[0][0]…`) are parsed in loops but make left-deep trees, which the scope
+ * analysis and the evaluator walk recursively: a far deeper tree would overflow
+ * the stack. No real config comes near.
+ */
+const MAX_EXPRESSION_DEPTH = 1000;
 
 export function parse(source: string): Module {
   const text = source.replace(/^\uFEFF/, ''); // Python accepts a UTF-8 byte order mark
@@ -29,6 +37,8 @@ export function parse(source: string): Module {
 class Parser {
   private i = 0;
   private nesting = 0;
+  /** Set while an expression is parsed: only the outermost one checks its finished tree. */
+  private inExpression = false;
   private trueDivision = false;
   /** Whether `return` / `break` are legal here, as CPython's compiler checks. */
   private inFunction = false;
@@ -309,13 +319,14 @@ class Parser {
     this.next();
     if (this.peek().type !== 'indent') this.fail('expected an indented block');
     this.next();
-    if (++this.nesting > MAX_NESTING) throw new PythonUnsupportedError('blocks nested this deeply', this.peek().line);
-    const body: Stmt[] = [];
-    while (this.peek().type !== 'dedent' && this.peek().type !== 'eof') {
-      if (this.peek().type === 'newline') this.next();
-      else body.push(...this.statement());
-    }
-    this.nesting--;
+    const body = this.nested('blocks', () => {
+      const stmts: Stmt[] = [];
+      while (this.peek().type !== 'dedent' && this.peek().type !== 'eof') {
+        if (this.peek().type === 'newline') this.next();
+        else stmts.push(...this.statement());
+      }
+      return stmts;
+    });
     if (this.peek().type === 'dedent') this.next();
     return body;
   }
@@ -337,27 +348,49 @@ class Parser {
 
   /** Targets of `for` and `del` stop before `in`, so they are parsed at `expr` level. */
   private targetTuple(): Expr {
-    const line = this.peek().line;
-    const first = this.bitOr();
-    if (!this.isOp(',')) return first;
-    const elts = [first];
-    while (this.acceptOp(',')) {
-      if (!this.canStartExpression()) break;
-      elts.push(this.bitOr());
-    }
-    return { k: 'tuple', line, elts };
+    return this.whole(() => {
+      const line = this.peek().line;
+      const first = this.bitOr();
+      if (!this.isOp(',')) return first;
+      const elts = [first];
+      while (this.acceptOp(',')) {
+        if (!this.canStartExpression()) break;
+        elts.push(this.bitOr());
+      }
+      return { k: 'tuple', line, elts };
+    });
   }
 
   private test(): Expr {
-    if (++this.nesting > MAX_NESTING) throw new PythonUnsupportedError('expressions nested this deeply', this.peek().line);
+    return this.whole(() =>
+      this.nested('expressions', () => {
+        if (this.isName('lambda')) return this.lambda();
+        const line = this.peek().line;
+        const body = this.orTest();
+        if (!this.acceptName('if')) return body;
+        const test = this.orTest();
+        this.expectName('else');
+        return { k: 'ifexp', line, test, body, orelse: this.test() };
+      }),
+    );
+  }
+
+  /** Parses a whole expression (the outermost one under way), refusing a tree too deep to walk. */
+  private whole(parse: () => Expr): Expr {
+    if (this.inExpression) return parse();
+    this.inExpression = true;
     try {
-      if (this.isName('lambda')) return this.lambda();
-      const line = this.peek().line;
-      const body = this.orTest();
-      if (!this.acceptName('if')) return body;
-      const test = this.orTest();
-      this.expectName('else');
-      return { k: 'ifexp', line, test, body, orelse: this.test() };
+      return checkDepth(parse());
+    } finally {
+      this.inExpression = false;
+    }
+  }
+
+  /** Parses a construct inside another; the parser's own recursion is bounded here. */
+  private nested<T>(what: 'blocks' | 'expressions', parse: () => T): T {
+    if (++this.nesting > MAX_NESTING) throw new PythonUnsupportedError(`${what} nested this deeply`, this.peek().line);
+    try {
+      return parse();
     } finally {
       this.nesting--;
     }
@@ -387,7 +420,7 @@ class Parser {
 
   private notTest(): Expr {
     const t = this.peek();
-    if (this.acceptName('not')) return { k: 'unary', line: t.line, op: 'not', operand: this.notTest() };
+    if (this.acceptName('not')) return { k: 'unary', line: t.line, op: 'not', operand: this.nested('expressions', () => this.notTest()) };
     return this.comparison();
   }
 
@@ -454,7 +487,7 @@ class Parser {
     const t = this.peek();
     if (t.type === 'op' && (t.value === '-' || t.value === '+' || t.value === '~')) {
       this.next();
-      const operand = this.factor();
+      const operand = this.nested('expressions', () => this.factor());
       // Fold negative literals so that -9223372036854775808 and -1.5 are plain constants.
       if (t.value === '-' && operand.k === 'const' && (typeof operand.value === 'bigint' || typeof operand.value === 'number')) {
         return { k: 'const', line: t.line, value: -operand.value };
@@ -479,7 +512,7 @@ class Parser {
     const t = this.peek();
     if (t.type === 'op' && t.value === '**') {
       this.next();
-      return { k: 'binop', line: t.line, op: '**', left: expr, right: this.factor() };
+      return { k: 'binop', line: t.line, op: '**', left: expr, right: this.nested('expressions', () => this.factor()) };
     }
     return expr;
   }
@@ -734,4 +767,15 @@ class Parser {
   private failAt(message: string, line: number): never {
     throw new PythonSyntaxError(message, line, this.lines[line - 1] ?? '');
   }
+}
+
+/** The tree, once checked (without recursion: it may be hostile) to be no deeper than MAX_EXPRESSION_DEPTH. */
+function checkDepth(tree: Expr): Expr {
+  const pending: [Expr, number][] = [[tree, 1]];
+  for (let item = pending.pop(); item; item = pending.pop()) {
+    const [e, depth] = item;
+    if (depth > MAX_EXPRESSION_DEPTH) throw new PythonUnsupportedError('expressions nested this deeply', e.line);
+    for (const sub of subexpressions(e)) pending.push([sub, depth + 1]);
+  }
+  return tree;
 }
