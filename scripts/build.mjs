@@ -1,32 +1,57 @@
-// Bundles the two programs with esbuild: ESM, one chunk per lazily imported command,
-// so `xm list` parses only what it runs. Type checking is tsc's job (npm test).
+// Bundles the two programs with esbuild. Type checking is tsc's job (npm test).
+//
+// xend: ESM, one chunk per lazily imported module.
+// xm: CommonJS, because a short-lived client pays for every module it loads: the ESM
+// loader (~5 ms to start, then a resolve/link per file) and Node's per-file cost (stat,
+// read, compile: ~0.4 ms each). esbuild splits only ESM, so xm is split as ESM first
+// (stage 1, into a scratch directory) and each piece is then rebundled as CommonJS
+// (stage 2): the entry, together with every chunk `xm list` runs, becomes the one file
+// dist/xm.cjs ("the core", its lazy parts kept unexecuted until imported); every other
+// chunk (other commands, completion, ora, undici, the Python config interpreter) stays
+// a file of its own in dist/xm/ and reaches the core's chunks through `chunks` below,
+// so each module still exists once.
 import { build } from 'esbuild';
-import { readFileSync, renameSync, rmSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { dirname, join, relative } from 'node:path';
 
 const { version } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8'));
+const root = new URL('..', import.meta.url).pathname;
 
-// Built beside dist/ and swapped in, so programs running from dist/ never see it half-written.
-const dist = new URL('../dist', import.meta.url).pathname;
-const next = `${dist}.next-${process.pid}`;
-await build({
-  entryPoints: { xm: 'src/cli/main.ts', xend: 'src/daemon/main.ts' },
-  outdir: next,
+/** Lazily imported modules the core includes besides the entry's static imports: what `xm list` runs. */
+const HOT = ['src/cli/connect.ts', 'src/cli/commands/list.ts'];
+
+const common = {
   bundle: true,
-  splitting: true,
-  format: 'esm',
   platform: 'node',
   target: 'node20.19',
-  outExtension: { '.js': '.mjs' },
-  chunkNames: 'chunks/[name]-[hash]',
   sourcemap: 'linked',
   legalComments: 'none',
   logLevel: 'warning',
+  absWorkingDir: root,
+};
+
+// Built beside dist/ and swapped in, so programs running from dist/ never see it half-written.
+const dist = join(root, 'dist');
+const next = `${dist}.next-${process.pid}`;
+
+await build({
+  ...common,
+  entryPoints: { xend: 'src/daemon/main.ts' },
+  outdir: next,
+  splitting: true,
+  format: 'esm',
+  outExtension: { '.js': '.mjs' },
+  chunkNames: 'chunks/[name]-[hash]',
   define: { __SUITE_VERSION__: JSON.stringify(version) },
-  // CommonJS dependencies (cli-table3, yargs 17) call require() inside an ESM bundle.
+  // CommonJS dependencies call require() inside an ESM bundle.
   banner: {
     js: "import { createRequire as __xmCreateRequire } from 'node:module'; const require = __xmCreateRequire(import.meta.url);",
   },
 });
+await buildXm(next);
+// ESM importers of the old entry (`import { run } from 'dist/xm.mjs'`) keep working.
+writeFileSync(join(next, 'xm.mjs'), "export { main, run } from './xm.cjs';\n");
+
 rmSync(`${dist}.old-${process.pid}`, { recursive: true, force: true });
 try {
   renameSync(dist, `${dist}.old-${process.pid}`);
@@ -35,3 +60,79 @@ try {
 }
 renameSync(next, dist);
 rmSync(`${dist}.old-${process.pid}`, { recursive: true, force: true });
+
+async function buildXm(out) {
+  // Stage 1. The scratch directory says "type": "commonjs" so that stage 2 reads the chunks
+  // with esbuild's ESM interop (a chunk's `default` export stays its default) rather than
+  // Node's (where the default of a CommonJS module is its whole exports object).
+  const stage = join(out, '.xm-esm');
+  mkdirSync(stage, { recursive: true });
+  writeFileSync(join(stage, 'package.json'), '{ "type": "commonjs" }\n');
+  const { metafile } = await build({
+    ...common,
+    entryPoints: { xm: 'src/cli/main.ts' },
+    outdir: stage,
+    splitting: true,
+    format: 'esm',
+    chunkNames: 'xm/[name]-[hash]',
+    metafile: true,
+    define: { __SUITE_VERSION__: JSON.stringify(version) },
+  });
+  const outputs = Object.fromEntries(
+    Object.entries(metafile.outputs)
+      .filter(([file]) => file.endsWith('.js'))
+      .map(([file, o]) => [join(root, file), o]),
+  );
+  const entry = join(stage, 'xm.js');
+  const core = new Set();
+  const take = (file) => {
+    if (core.has(file)) return;
+    core.add(file);
+    for (const i of outputs[file].imports) if (i.kind === 'import-statement' && !i.external) take(join(root, i.path));
+  };
+  take(entry);
+  for (const src of HOT) take(Object.keys(outputs).find((f) => outputs[f].entryPoint === src));
+
+  // The core's chunks that other files import, handed out by the core itself.
+  const shared = [...core].filter((c) => Object.entries(outputs).some(([f, o]) => !core.has(f) && o.imports.some((i) => join(root, i.path) === c)));
+  const coreEntry = join(stage, 'core.js');
+  writeFileSync(
+    coreEntry,
+    `export * from './xm.js';\nexport const chunks = {\n${shared
+      .map((c) => `  ${JSON.stringify(relative(stage, c))}: () => require(${JSON.stringify(`./${relative(stage, c)}`)}),\n`)
+      .join('')}};\n`,
+  );
+
+  await build({
+    ...common,
+    entryPoints: [{ in: coreEntry, out: 'xm' }, ...Object.keys(outputs).filter((f) => !core.has(f)).map((f) => ({ in: f, out: relative(stage, f).replace(/\.js$/, '') }))],
+    outdir: out,
+    absWorkingDir: stage, // so the bundles' path comments name chunks, not the scratch directory
+    format: 'cjs',
+    outExtension: { '.js': '.cjs' },
+    supported: { 'dynamic-import': false }, // import() of a chunk becomes require()
+    plugins: [
+      {
+        name: 'xm-chunks',
+        setup(b) {
+          // Within the core, the core's chunks are bundled; every other chunk is a file of its own.
+          b.onResolve({ filter: /^\.\.?\// }, (a) => {
+            if (a.namespace === 'core-chunk') return { path: a.path, external: true };
+            const file = join(a.resolveDir, a.path);
+            if (a.kind === 'entry-point' || !(file in outputs)) return undefined;
+            if (core.has(file) && (core.has(a.importer) || a.importer === coreEntry)) return undefined;
+            // The core's modules all end up in xm.cjs, at the top of `out`.
+            const from = core.has(a.importer) || a.importer === coreEntry ? out : join(out, relative(stage, dirname(a.importer)));
+            if (!core.has(file)) return { path: `./${relative(from, join(out, relative(stage, file)).replace(/\.js$/, '.cjs'))}`, external: true };
+            return { path: relative(stage, file), namespace: 'core-chunk', pluginData: { core: `./${relative(from, join(out, 'xm.cjs'))}` } };
+          });
+          b.onLoad({ filter: /.*/, namespace: 'core-chunk' }, (a) => ({
+            contents: `module.exports = require(${JSON.stringify(a.pluginData.core)}).chunks[${JSON.stringify(a.path)}]();`,
+            loader: 'js',
+          }));
+        },
+      },
+    ],
+  });
+  rmSync(stage, { recursive: true });
+}
