@@ -1,4 +1,4 @@
-import { loadXendConfig } from '../config/xend-config.js';
+import { loadXendConfig, XendConfigError } from '../config/xend-config.js';
 import { OPTION_DEFAULTS } from '../config/xend-options.js';
 import { rooted, type XendPaths } from '../config/paths.js';
 import type { XendOptions } from '../config/xend-options.js';
@@ -11,6 +11,17 @@ export interface XendSettings {
   stateDir: string;
   domainsDir: string;
   httpUnixPath: string;
+  /** Where a TCP client may save and restore guests (xend-save-path). */
+  savePath: string;
+  limits: ServerLimits;
+}
+
+/** What each listener allows a peer (safe defaults; every one configurable). */
+export interface ServerLimits {
+  maxRequestBytes: number;
+  idleMs: number;
+  maxConnections: number;
+  relocationIdleMs: number;
 }
 
 /**
@@ -20,7 +31,7 @@ export interface XendSettings {
 export function loadSettings(paths: XendPaths): XendSettings {
   const warnings: string[] = [];
   const { options } = loadXendConfig(paths.configFile, (w) => warnings.push(w));
-  const path = (name: 'logfile' | 'xend-state-path' | 'xend-domains-path' | 'xend-unix-path'): string => {
+  const path = (name: 'logfile' | 'xend-state-path' | 'xend-domains-path' | 'xend-unix-path' | 'xend-save-path'): string => {
     const value = String(options[name]);
     return value === OPTION_DEFAULTS[name] ? rooted(paths.root, value) : value;
   };
@@ -31,5 +42,18 @@ export function loadSettings(paths: XendPaths): XendSettings {
     stateDir: path('xend-state-path'),
     domainsDir: path('xend-domains-path'),
     httpUnixPath: path('xend-unix-path'),
+    savePath: path('xend-save-path'),
+    limits: {
+      maxRequestBytes: positive('xend-max-request-bytes'),
+      idleMs: positive('xend-idle-timeout') * 1000,
+      maxConnections: positive('xend-max-connections'),
+      relocationIdleMs: positive('xend-relocation-idle-timeout') * 1000,
+    },
   };
+
+  function positive(name: 'xend-max-request-bytes' | 'xend-idle-timeout' | 'xend-max-connections' | 'xend-relocation-idle-timeout'): number {
+    const value = options[name];
+    if (!(value > 0)) throw new XendConfigError(`${paths.configFile}: (${name} ${value}): must be at least 1`);
+    return value;
+  }
 }

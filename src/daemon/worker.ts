@@ -1,4 +1,4 @@
-import { closeSync, rmSync, writeSync, appendFileSync } from 'node:fs';
+import { closeSync, mkdirSync, rmSync, writeSync, appendFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { XendLog, type LevelName, type Logger } from './log.js';
 import { loadSettings, type XendSettings } from './settings.js';
@@ -65,9 +65,10 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     }, logger), scripts);
     logger.info(`Xend changeset: ${hv.hostInfo().xen_changeset}.`);
     const store = new ManagedStore(settings.domainsDir, (w) => logger.warning(w));
+    const dumpDir = rooted(opts.paths.root, '/var/xen/dump');
     domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'), {
       managed: store,
-      dumpDir: rooted(opts.paths.root, '/var/xen/dump'),
+      dumpDir,
       enableDump: Boolean(settings.options['enable-dump']),
       journal: new RestartJournal(join(settings.stateDir, 'restarts')),
     });
@@ -80,14 +81,17 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       defaultSsl: Boolean(o['xend-relocation-ssl']),
       externalTool: String(o['external-migration-tool'] ?? ''),
     });
-    const relocation = await startRelocationServers(settings, opts.paths, relocationHandler(checkpoints, hv, log.logger('relocate')), logger);
+    const relocation = await startRelocationServers(settings, opts.paths, relocationHandler(checkpoints, hv, log.logger('relocate'), settings.limits.relocationIdleMs), logger);
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
     const methods = legacyMethods(domains, node, checkpoints, managed);
 
     const upgrade = consoleUpgrade(domains, consoles);
-    const startServers = (fresh: XendSettings) => startManagementServers(fresh, opts.paths, { methods, upgrade }, logger, trace);
+    const startServers = (fresh: XendSettings) => {
+      mkdirSync(fresh.savePath, { recursive: true, mode: 0o700 });
+      return startManagementServers(fresh, opts.paths, { methods, upgrade, dirs: { save: fresh.savePath, dump: dumpDir } }, logger, trace);
+    };
     servers = await startServers(settings);
     managed.autostart();
     publishStatus(opts, hv.name, settings, [...servers, ...relocation]);

@@ -23,32 +23,39 @@ export interface Listener {
   close(): Promise<void>;
 }
 
-/** A connection that sends nothing for this long, with no request in progress, is closed. */
-const IDLE_MS = 10_000;
+/** What a listener allows each peer (xend-idle-timeout, xend-max-connections). */
+export interface ConnectionLimits {
+  /** A connection that sends nothing for this long, with no request in progress, is closed. */
+  idleMs: number;
+  /** Connections beyond this many open ones are refused. */
+  maxConnections: number;
+}
+
+export const DEFAULT_LIMITS: ConnectionLimits = { idleMs: 10_000, maxConnections: 1024 };
 
 /**
  * Limits on every management connection: no slowloris, no unbounded idle
  * sockets. A request xend is still working on (a migration, a save) keeps its
  * connection however quiet it is.
  */
-function harden(server: Server): Server {
-  server.headersTimeout = IDLE_MS;
-  server.keepAliveTimeout = 5_000;
+function harden(server: Server, limits: ConnectionLimits): Server {
+  server.headersTimeout = limits.idleMs;
+  server.keepAliveTimeout = Math.min(5_000, limits.idleMs);
   server.maxHeadersCount = 500;
   const busy = new WeakMap<object, number>();
   server.on('request', (req, res) => {
     busy.set(req.socket, (busy.get(req.socket) ?? 0) + 1);
     res.on('close', () => busy.set(req.socket, (busy.get(req.socket) ?? 1) - 1));
   });
-  server.setTimeout(IDLE_MS, (socket) => {
+  server.setTimeout(limits.idleMs, (socket) => {
     if (!busy.get(socket)) socket.destroy();
   });
   return server;
 }
 
-export function httpServer(handler: RequestListener, tls?: { key: Buffer; cert: Buffer }): Server {
+export function httpServer(handler: RequestListener, tls?: { key: Buffer; cert: Buffer }, limits = DEFAULT_LIMITS): Server {
   const options = { connectionsCheckingInterval: 1000 };
-  return harden(tls ? createHttpsServer({ ...options, ...tls }, handler) : createHttpServer(options, handler));
+  return harden(tls ? createHttpsServer({ ...options, ...tls }, handler) : createHttpServer(options, handler), limits);
 }
 
 export type UpgradeListener = (req: IncomingMessage, socket: Duplex) => void;
@@ -58,6 +65,7 @@ export interface ListenOptions {
   /** Checked for every TCP peer before a byte of its request is read. */
   hostsAllow?: HostsAllow;
   onDenied?: (address: string, name: string) => void;
+  limits?: ConnectionLimits;
 }
 
 /**
@@ -67,14 +75,22 @@ export interface ListenOptions {
  * accepted, rejects with the reason they cannot be.
  */
 export async function listen(handler: RequestListener, e: Endpoint, opts: ListenOptions = {}): Promise<Listener> {
-  const server = httpServer(handler, e.kind === 'tcp' ? e.tls : undefined);
+  const limits = opts.limits ?? DEFAULT_LIMITS;
+  const server = httpServer(handler, e.kind === 'tcp' ? e.tls : undefined, limits);
   if (opts.upgrade) server.on('upgrade', opts.upgrade);
   if (e.kind === 'unix') {
-    mkdirSync(dirname(e.path), { recursive: true, mode: 0o700 });
+    const dir = dirname(e.path);
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
     rmSync(e.path, { force: true });
+    server.maxConnections = limits.maxConnections;
     await bind(server, (cb) => server.listen(e.path, cb), e);
     if (e.group) {
-      chownSync(e.path, process.getuid?.() ?? 0, groupId(e.group));
+      // The group must be able to reach the socket, not only open it: root:G 0750 on its directory.
+      const owner = process.getuid?.() ?? 0;
+      const gid = groupId(e.group);
+      chownSync(dir, owner, gid);
+      chmodSync(dir, 0o750);
+      chownSync(e.path, owner, gid);
       chmodSync(e.path, 0o660);
     } else chmodSync(e.path, 0o600);
     return { endpoint: e, close: () => closeHttp(server) };
@@ -95,7 +111,7 @@ export async function listen(handler: RequestListener, e: Endpoint, opts: Listen
  * still-paused socket on, so a refused peer gets nothing read or answered.
  */
 export function gatedFront(opts: ListenOptions, accept: (socket: Socket) => void): NetServer {
-  return createNetServer({ pauseOnConnect: true }, (socket) => {
+  const front = createNetServer({ pauseOnConnect: true }, (socket) => {
     void (opts.hostsAllow?.allows(socket) ?? Promise.resolve({ ok: true, address: '', name: '' })).then((peer) => {
       if (!peer.ok) {
         opts.onDenied?.(peer.address, peer.name);
@@ -106,6 +122,8 @@ export function gatedFront(opts: ListenOptions, accept: (socket: Socket) => void
       socket.resume();
     });
   });
+  front.maxConnections = (opts.limits ?? DEFAULT_LIMITS).maxConnections;
+  return front;
 }
 
 export function bind(server: NetServer, start: (cb: () => void) => void, e: Endpoint): Promise<void> {

@@ -3,12 +3,11 @@ import { HostsAllow } from './hosts-allow.js';
 import { beyondLoopback, describeEndpoint, listen, type Endpoint, type Listener, type UpgradeListener } from './listen.js';
 import { xmlRpcHandler } from './xmlrpc.js';
 import { httpHandler } from './http.js';
+import { confinePaths, type ConfinedDirs } from '../path-policy.js';
 import type { Method } from '../methods.js';
 import type { XendSettings } from '../settings.js';
 import type { XendPaths } from '../../config/paths.js';
 import type { Logger } from '../log.js';
-
-const MAX_XMLRPC_REQUEST_BYTES = 4 << 20;
 
 interface Planned {
   endpoint: Endpoint;
@@ -41,19 +40,28 @@ export interface ManagementHandlers {
   methods: Map<string, Method>;
   /** Console streams (HTTP Upgrade), served on every management server. */
   upgrade: UpgradeListener;
+  /** Where TCP clients may name files. */
+  dirs: ConfinedDirs;
 }
 
 export async function startManagementServers(s: XendSettings, paths: XendPaths, handlers: ManagementHandlers, log: Logger, trace?: (line: string) => void): Promise<Listener[]> {
-  const { methods, upgrade } = handlers;
+  const { upgrade, dirs } = handlers;
   const hostsAllow = new HostsAllow(String(s.options['xend-hosts-allow']));
-  const xmlrpc = xmlRpcHandler({ methods, maxRequestBytes: MAX_XMLRPC_REQUEST_BYTES, ...(trace && { trace }) });
-  const http = httpHandler(methods);
+  const { maxRequestBytes, idleMs, maxConnections } = s.limits;
+  const serve = (methods: Map<string, Method>) => ({
+    XML: xmlRpcHandler({ methods, maxRequestBytes, ...(trace && { trace }) }),
+    HTTP: httpHandler(methods),
+  });
+  const local = serve(handlers.methods);
+  const remote = serve(confinePaths(handlers.methods, dirs));
   const started: Listener[] = [];
   try {
     for (const p of plannedServers(s, paths)) {
-      const listener = await listen(p.protocol === 'HTTP' ? http : xmlrpc, p.endpoint, {
+      const handler = (p.endpoint.kind === 'tcp' ? remote : local)[p.protocol === 'HTTP' ? 'HTTP' : 'XML'];
+      const listener = await listen(handler, p.endpoint, {
         hostsAllow,
         upgrade,
+        limits: { idleMs, maxConnections },
         onDenied: (address, name) => log.warning(`Rejected connection from ${address} (${name}).`),
       });
       started.push(listener);

@@ -17,7 +17,6 @@ import type { Sxp } from '../../sxp/types.js';
 /** A request line longer than this is not a relocation request. */
 const MAX_REQUEST = 1024;
 const OPS = ['help', 'quit', 'receive', 'sslreceive'];
-const IDLE_MS = 60_000;
 
 /**
  * xend's relocation server (relocate.py): one SXP request per line (`receive`),
@@ -25,11 +24,11 @@ const IDLE_MS = 60_000;
  * runs here, `(err (type …) (value '…'))` otherwise. A wire adapter onto the
  * checkpoint service.
  */
-export function relocationHandler(checkpoints: CheckpointService, hv: Hypervisor, log: Logger) {
+export function relocationHandler(checkpoints: CheckpointService, hv: Hypervisor, log: Logger, idleMs: number) {
   return (socket: Socket): void => {
     socket.on('error', () => {});
     // A peer that stops sending mid-request would otherwise hold a half-built domain forever.
-    socket.setTimeout(IDLE_MS, () => socket.destroy(new Error('relocation peer idle')));
+    socket.setTimeout(idleMs, () => socket.destroy(new Error('relocation peer idle')));
     const source = sourceOf(socket);
     void (async () => {
       const reply = (v: Sxp) => socket.write(`${show(v)}\n`);
@@ -84,7 +83,8 @@ function requestOp(line: string): string {
 export async function startRelocationServers(s: XendSettings, paths: XendPaths, handle: (socket: Socket) => void, log: Logger): Promise<Listener[]> {
   const o = s.options;
   const hostsAllow = new HostsAllow(String(o['xend-relocation-hosts-allow']));
-  const gate = { hostsAllow, onDenied: (address: string, name: string) => log.warning(`Rejected connection from ${address} (${name}).`) };
+  const limits = { idleMs: s.limits.relocationIdleMs, maxConnections: s.limits.maxConnections };
+  const gate = { hostsAllow, limits, onDenied: (address: string, name: string) => log.warning(`Rejected connection from ${address} (${name}).`) };
   const started: Listener[] = [];
   const add = async (server: Server, endpoint: Endpoint, start: (cb: () => void) => void) => {
     await bind(server, start, endpoint);
@@ -112,6 +112,7 @@ export async function startRelocationServers(s: XendSettings, paths: XendPaths, 
       mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
       rmSync(path, { force: true });
       const unix = createNetServer(handle);
+      unix.maxConnections = limits.maxConnections;
       await add(unix, { kind: 'unix', path }, (cb) => unix.listen(path, cb));
       chmodSync(path, 0o600);
     }
