@@ -170,3 +170,31 @@ describe('xend-config.sxp errors', () => {
     }
   });
 });
+
+describe('xend trace_start', () => {
+  let x: TestXend;
+  before(() => {
+    x = new TestXend();
+  });
+  after(() => x.dispose());
+
+  test('traces every request; xm list is one round trip whatever the number of domains', async () => {
+    const r = await x.xend('trace_start');
+    assert.equal(r.code, 0, r.stderr);
+    const trace = x.path('var/log/xen/xend.trace');
+    const calls = () => (existsSync(trace) ? readFileSync(trace, 'utf8').trim().split('\n').filter(Boolean) : []);
+    for (const domains of [1, 40]) {
+      while ((await x.xm('list')).stdout.trim().split('\n').length - 2 < domains) {
+        assert.equal((await x.xm('create', '-q', '/dev/null', `name=t${calls().length}`, 'memory=32')).code, 0);
+      }
+      for (const args of [['list'], ['list', '--long'], ['list', '--json']]) {
+        const before = calls().length;
+        assert.equal((await x.xm(...args)).code, 0);
+        const made = calls().slice(before);
+        assert.equal(made.length, 1, `xm ${args.join(' ')} with ${domains} domains made ${made.join(', ')}`);
+        assert.match(made[0]!, /^xend\.domains_with_state \d/);
+      }
+    }
+  });
+});
+
