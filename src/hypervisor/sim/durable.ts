@@ -1,5 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 /**
  * A directory of JSON records written atomically (temp file, fsync, rename), so a
@@ -11,16 +11,7 @@ export class DurableDir<T> {
   }
 
   write(key: string, value: T): void {
-    const path = join(this.dir, `${key}.json`);
-    const tmp = `${path}.tmp`;
-    const fd = openSync(tmp, 'w', 0o600);
-    try {
-      writeSync(fd, JSON.stringify(value));
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-    renameSync(tmp, path);
+    replaceFile(join(this.dir, `${key}.json`), (fd) => writeSync(fd, JSON.stringify(value)));
   }
 
   read(key: string): T | undefined {
@@ -33,12 +24,13 @@ export class DurableDir<T> {
   }
 
   remove(key: string): void {
-    rmSync(join(this.dir, `${key}.json`), { force: true });
+    removeFile(join(this.dir, `${key}.json`));
   }
 
   /** Moves an unreadable record aside as `<key>.json.corrupt`, for a person to look at. */
   quarantine(key: string): void {
     renameSync(join(this.dir, `${key}.json`), join(this.dir, `${key}.json.corrupt`));
+    syncDir(this.dir);
   }
 
   /** Every complete record; leftover temp files from a crash are ignored. */
@@ -46,5 +38,47 @@ export class DurableDir<T> {
     return readdirSync(this.dir)
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -'.json'.length));
+  }
+}
+
+/**
+ * Replaces `path` atomically and durably: `fill` writes the new contents to a temp
+ * file, flushed before the rename (else a crash could leave the new name on an
+ * empty file); then the directory is flushed, which is where the rename lives.
+ */
+export function replaceFile(path: string, fill: (fd: number) => void): void {
+  const tmp = `${path}.tmp`;
+  const fd = openSync(tmp, 'w', 0o600);
+  try {
+    fill(fd);
+    fsyncSync(fd);
+  } finally {
+    closeSync(fd);
+  }
+  renameSync(tmp, path);
+  syncDir(dirname(path));
+}
+
+/** Removes `path` if it exists, durably; removing nothing costs no flush. */
+export function removeFile(path: string): void {
+  try {
+    unlinkSync(path);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ENOENT') return;
+    throw err;
+  }
+  syncDir(dirname(path));
+}
+
+/** Flushes a directory's entries (renames, unlinks) to disk. */
+function syncDir(dir: string): void {
+  const fd = openSync(dir, 'r');
+  try {
+    fsyncSync(fd);
+  } catch (err) {
+    // Some file systems cannot flush a directory (EINVAL); there is nothing more to do there.
+    if ((err as NodeJS.ErrnoException).code !== 'EINVAL') throw err;
+  } finally {
+    closeSync(fd);
   }
 }
