@@ -1,6 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawn } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, eventually, type TestXend } from './xend.js';
 import { startXendOver, type TransportName } from './transports.js';
@@ -261,6 +262,27 @@ export function commandSuite(transport: TransportName): void {
       assert.equal((await x.xm('rename', 'web1', 'web2')).code, 0);
       assert.equal((await x.xm('list', 'web2')).code, 0);
       assert.equal((await x.xm('rename', 'web2', 'bad name')).stderr, 'Error: Invalid VM Name\n');
+    });
+
+    test('save and restore through the save directory; over TCP a file elsewhere is refused and the domain runs on', async () => {
+      assert.equal((await x.xm('create', '/dev/null', 'name=saver', 'memory=64')).code, 0);
+      const file = x.path('var/lib/xen/save/saver.chk');
+      const saved = await x.xm('save', 'saver', file);
+      assert.equal(saved.code, 0, saved.stderr);
+      assert.equal((await x.xm('list', 'saver')).code, 3, 'a save without -c stops the domain');
+      const restored = await x.xm('restore', file);
+      assert.equal(restored.code, 0, restored.stderr);
+      assert.equal(rows((await x.xm('list', 'saver')).stdout)[0]!.state, '-b----');
+      const elsewhere = await x.xm('save', '-c', 'saver', x.path('elsewhere.chk'));
+      if (/-(tcp|tls)$/.test(transport)) {
+        assert.equal(elsewhere.code, 1);
+        assert.match(elsewhere.stderr, /^Error: \/.*\/elsewhere\.chk: a client on a TCP server may only use files in \/.*\/var\/lib\/xen\/save \(xend-save-path\)\n$/);
+        assert.equal(existsSync(x.path('elsewhere.chk')), false, 'nothing was written');
+        assert.equal(rows((await x.xm('list', 'saver')).stdout)[0]!.state, '-b----', 'the domain runs on');
+      } else {
+        assert.equal(elsewhere.code, 0, `over a Unix socket any path works, as in xend: ${elsewhere.stderr}`);
+      }
+      assert.equal((await x.xm('destroy', 'saver')).code, 0);
     });
 
     test('a closed pipe is not a crash (xm list | head)', async () => {
