@@ -4,6 +4,8 @@ import type { ImageStats, SaveImageOptions } from '../types.js';
 
 /** Pages per batch on the wire: [int32 n][n × uint32 pfn][n pages]; n = -1 ends the image. */
 const BATCH = 256;
+/** The largest batch a reader takes. */
+const MAX_BATCH = 4096;
 /** xc_save's limits: at most this many rounds, or this many times the memory sent. */
 const MAX_ROUNDS = 30;
 const MAX_FACTOR = 3;
@@ -20,19 +22,22 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
   const started = Date.now();
   const stats: ImageStats = { rounds: 0, pages: 0, bytes: 0, downtimeMs: 0, checksum: '' };
   let suspendedAt = 0;
-  const sendPages = async (pfns: readonly number[], round: number) => {
+  // One buffer for every batch: the sink is done with it once its write resolves.
+  const frame = Buffer.allocUnsafe(4 + BATCH * (4 + PAGE_SIZE));
+  const sendPages = async (pfns: Uint32Array, round: number) => {
     for (let i = 0; i < pfns.length; i += BATCH) {
       opts.signal?.throwIfAborted();
-      const batch = pfns.slice(i, i + BATCH);
-      const buf = Buffer.allocUnsafe(4 + batch.length * (4 + PAGE_SIZE));
-      buf.writeInt32BE(batch.length, 0);
+      const batch = pfns.subarray(i, i + BATCH);
+      const data = frame.subarray(0, 4 + batch.length * (4 + PAGE_SIZE));
+      data.writeInt32BE(batch.length, 0);
+      const pagesAt = 4 + batch.length * 4;
       batch.forEach((pfn, j) => {
-        buf.writeUInt32BE(pfn, 4 + j * 4);
-        mem.writePage(pfn, buf, 4 + batch.length * 4 + j * PAGE_SIZE);
+        data.writeUInt32BE(pfn, 4 + j * 4);
+        mem.writePage(pfn, data, pagesAt + j * PAGE_SIZE);
       });
-      await sink.write(buf);
+      await sink.write(data);
       stats.pages += batch.length;
-      stats.bytes += buf.length;
+      stats.bytes += data.length;
       opts.progress?.({ round, pagesSent: stats.pages, bytesSent: stats.bytes, dirtyPages: pfns.length - i - batch.length, elapsedMs: Date.now() - started });
     }
   };
@@ -40,7 +45,7 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
     await opts.suspend();
     suspendedAt = Date.now();
   };
-  const all = Array.from({ length: mem.pages }, (_, i) => i);
+  const all = new Uint32Array(mem.pages).map((_, pfn) => pfn);
   try {
     if (!opts.live) {
       await suspend();
@@ -50,15 +55,13 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
       mem.takeDirty();
       stats.rounds = 1;
       await sendPages(all, 1);
-      let dirty = mem.takeDirty();
-      while (stats.rounds < MAX_ROUNDS && dirty.length > STOP_THRESHOLD && stats.pages < MAX_FACTOR * mem.pages) {
+      while (stats.rounds < MAX_ROUNDS && mem.dirtyCount() > STOP_THRESHOLD && stats.pages < MAX_FACTOR * mem.pages) {
         stats.rounds++;
-        await sendPages(dirty, stats.rounds);
-        dirty = mem.takeDirty();
+        await sendPages(mem.takeDirty(), stats.rounds);
       }
       await suspend();
       stats.rounds++;
-      await sendPages([...new Set([...dirty, ...mem.takeDirty()])], stats.rounds);
+      await sendPages(mem.takeDirty(), stats.rounds);
     }
   } finally {
     mem.stopDirtyLog();
@@ -75,12 +78,14 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
 
 /** Reads the memory part of a stream into `mem`, checking every page and the final checksum. */
 export async function readImage(mem: GuestMemory, source: ByteSource): Promise<void> {
-  for (;;) {
-    const n = (await source.read(4)).readInt32BE(0);
-    if (n === -1) break;
-    if (n < 0 || n > 4096) throw new Error(`corrupt image: batch of ${n} pages`);
-    const body = await source.read(n * (4 + PAGE_SIZE));
+  let n = (await source.read(4)).readInt32BE(0);
+  while (n !== -1) {
+    if (n < 0 || n > MAX_BATCH) throw new Error(`corrupt image: batch of ${n} pages`);
+    // A batch and the count after it (the next batch's, or the end's) in one read: one copy out of the stream.
+    const size = n * (4 + PAGE_SIZE);
+    const body = await source.read(size + 4);
     for (let j = 0; j < n; j++) mem.readPage(body.readUInt32BE(j * 4), body, n * 4 + j * PAGE_SIZE);
+    n = body.readInt32BE(size);
   }
   const expected = (await source.read(32)).toString('hex');
   const actual = mem.checksum();

@@ -1,56 +1,83 @@
 import { createHash } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { ftruncateSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { removeFile, replaceFile } from './durable.js';
 
 export const PAGE_SIZE = 4096;
 const HEADER_MAGIC = 0x58454e50; // "XENP"
+/** Pages per chunk of the version table (256: CHUNK_SHIFT bits of the pfn pick the slot). */
+const CHUNK_SHIFT = 8;
+const CHUNK = 1 << CHUNK_SHIFT;
+const ZERO_CHUNK = new Uint32Array(CHUNK);
 
 /**
  * A simulated guest's RAM. Each page has a version (0 = never written, all
  * zeros); a page's bytes are a pure function of (pfn, version), carried in a
- * 16-byte header and a fill that a receiver can verify. So an image of any size
- * costs 4 bytes a page to keep, yet every byte moved by save or migration is real
- * and checked. A running guest dirties pages of its working set at a steady
- * rate; dirty logging records which pages changed since a round began.
+ * 16-byte header and a fill that a receiver can verify. Versions are kept in
+ * chunks allocated on a page's first write, so memory costs only what the guest
+ * has touched, yet every byte moved by save or migration is real and checked. A
+ * running guest dirties pages of its working set at a steady rate; dirty logging
+ * records which pages changed since a round began.
  */
 export class GuestMemory {
   readonly pages: number;
-  private readonly versions: Uint32Array;
+  /** Versions of pages [i × CHUNK, (i + 1) × CHUNK); a missing chunk is all version 0. */
+  private readonly chunks: (Uint32Array | undefined)[];
   private dirty: Set<number> | null = null;
   private runningSince: number | null = null;
   private rngState: number;
   private readonly workingSet: number;
+  /** The file that holds exactly these versions, so persisting there again can be skipped. */
+  private savedAt: string | null = null;
 
   constructor(
     mib: number,
+    /** The whole version table, as persisted; ignored unless it has one entry a page. */
     versions?: Uint32Array,
     /** Pages per second a running guest writes. */
     private readonly dirtyRate = 2000,
   ) {
     this.pages = (mib * 1024 * 1024) / PAGE_SIZE;
-    this.versions = versions && versions.length === this.pages ? versions : new Uint32Array(this.pages);
+    this.chunks = new Array<Uint32Array | undefined>(Math.ceil(this.pages / CHUNK));
+    if (versions?.length === this.pages) this.adopt(versions);
     this.rngState = (this.pages * 2654435761) >>> 0 || 1;
     // Guests keep rewriting a hot tenth of their memory: that is what makes rounds converge.
     this.workingSet = Math.max(1, Math.floor(this.pages / 10));
   }
 
+  /** The memory persisted at `path`; all zeros if there is none (or it is for another size). */
   static load(path: string, mib: number): GuestMemory {
+    let buf: Buffer;
     try {
-      const buf = readFileSync(path);
-      return new GuestMemory(mib, new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength / 4).slice());
-    } catch {
-      return new GuestMemory(mib);
+      buf = readFileSync(path);
+    } catch (err) {
+      const mem = new GuestMemory(mib);
+      // A missing file loads as all zeros, just what this memory holds: nothing to persist until it changes.
+      if ((err as NodeJS.ErrnoException).code === 'ENOENT') mem.savedAt = path;
+      return mem;
     }
+    const mem = new GuestMemory(mib, new Uint32Array(buf.buffer, buf.byteOffset, buf.byteLength >>> 2));
+    if (buf.byteLength === mem.pages * 4) mem.savedAt = path;
+    return mem;
   }
 
+  /**
+   * Writes the version table to `path` durably. Only written chunks are stored:
+   * the rest of the file is a hole that reads as zeros, so the layout is the
+   * plain table yet small on disk. Unchanged since last saved there: nothing to do.
+   */
   persist(path: string): void {
+    if (this.savedAt === path) return;
     mkdirSync(dirname(path), { recursive: true });
-    writeFileSync(`${path}.tmp`, Buffer.from(this.versions.buffer, this.versions.byteOffset, this.versions.byteLength));
-    renameSync(`${path}.tmp`, path);
+    replaceFile(path, (fd) => {
+      for (const [i, chunk] of this.chunks.entries()) if (chunk) writeSync(fd, chunk, 0, this.chunkLength(i) * 4, i * CHUNK * 4);
+      ftruncateSync(fd, this.pages * 4);
+    });
+    this.savedAt = path;
   }
 
   static remove(path: string): void {
-    rmSync(path, { force: true });
+    removeFile(path);
   }
 
   run(): void {
@@ -71,17 +98,23 @@ export class GuestMemory {
     this.runningSince += (writes / this.dirtyRate) * 1000;
     for (let i = 0; i < writes; i++) {
       const pfn = this.random() % this.workingSet;
-      this.versions[pfn] = (this.versions[pfn]! + 1) >>> 0;
+      this.setVersion(pfn, (this.version(pfn) + 1) >>> 0);
       this.dirty?.add(pfn);
     }
   }
 
-  /** Starts (or restarts) dirty logging; returns the pages dirtied since the previous call. */
-  takeDirty(): number[] {
+  /** Starts (or restarts) dirty logging; returns the pages dirtied since the previous call, in order. */
+  takeDirty(): Uint32Array {
     this.advance();
-    const dirty = this.dirty ? [...this.dirty] : [];
+    const dirty = Uint32Array.from(this.dirty ?? []).sort();
     this.dirty = new Set();
-    return dirty.sort((a, b) => a - b);
+    return dirty;
+  }
+
+  /** How many pages were dirtied since dirty logging last (re)started. */
+  dirtyCount(): number {
+    this.advance();
+    return this.dirty?.size ?? 0;
   }
 
   stopDirtyLog(): void {
@@ -90,7 +123,7 @@ export class GuestMemory {
 
   /** The bytes of one page, written into `out` at `offset`. */
   writePage(pfn: number, out: Buffer, offset: number): void {
-    const version = this.versions[pfn]!;
+    const version = this.version(pfn);
     if (version === 0) {
       out.fill(0, offset, offset + PAGE_SIZE);
       return;
@@ -98,30 +131,64 @@ export class GuestMemory {
     out.writeUInt32BE(HEADER_MAGIC, offset);
     out.writeUInt32BE(pfn, offset + 4);
     out.writeUInt32BE(version, offset + 8);
-    out.writeUInt32BE(fillWord(pfn, version), offset + 12);
-    out.fill(out.subarray(offset + 12, offset + 16), offset + 16, offset + PAGE_SIZE);
+    WORD.writeUInt32BE(fillWord(pfn, version));
+    out.fill(WORD, offset + 12, offset + PAGE_SIZE);
   }
 
   /** Takes a received page, checking that its bytes are what that page holds. */
   readPage(pfn: number, data: Buffer, offset: number): void {
     if (pfn >= this.pages) throw new Error(`page ${pfn} beyond the domain's ${this.pages} pages`);
     const magic = data.readUInt32BE(offset);
-    if (magic === 0 && isZero(data, offset)) {
-      this.versions[pfn] = 0;
+    if (magic === 0 && data.compare(ZERO_PAGE, 0, PAGE_SIZE, offset, offset + PAGE_SIZE) === 0) {
+      this.setVersion(pfn, 0);
       return;
     }
     const version = data.readUInt32BE(offset + 8);
     const word = data.readUInt32BE(offset + 12);
-    if (magic !== HEADER_MAGIC || data.readUInt32BE(offset + 4) !== pfn || word !== fillWord(pfn, version) || !isFill(data, offset, word)) {
+    if (magic !== HEADER_MAGIC || data.readUInt32BE(offset + 4) !== pfn || word !== fillWord(pfn, version) || !repeatsWord(data, offset)) {
       throw new Error(`page ${pfn} is corrupt`);
     }
-    this.versions[pfn] = version;
+    this.setVersion(pfn, version);
   }
 
-  /** SHA-256 of the whole memory, identifying exactly what it holds. */
+  /** SHA-256 of the whole version table (as persisted), identifying exactly what the memory holds. */
   checksum(): string {
     this.advance();
-    return createHash('sha256').update(new Uint8Array(this.versions.buffer, this.versions.byteOffset, this.versions.byteLength)).digest('hex');
+    const hash = createHash('sha256');
+    for (let i = 0; i < this.chunks.length; i++) hash.update((this.chunks[i] ?? ZERO_CHUNK).subarray(0, this.chunkLength(i)));
+    return hash.digest('hex');
+  }
+
+  private version(pfn: number): number {
+    return this.chunks[pfn >>> CHUNK_SHIFT]?.[pfn & (CHUNK - 1)] ?? 0;
+  }
+
+  private setVersion(pfn: number, version: number): void {
+    const i = pfn >>> CHUNK_SHIFT;
+    let chunk = this.chunks[i];
+    if (!chunk) {
+      if (version === 0) return;
+      chunk = this.chunks[i] = new Uint32Array(CHUNK);
+    }
+    chunk[pfn & (CHUNK - 1)] = version;
+    this.savedAt = null;
+  }
+
+  /** Copies in a whole table, keeping only chunks with a written page. */
+  private adopt(versions: Uint32Array): void {
+    for (let i = 0; i < this.chunks.length; i++) {
+      const part = versions.subarray(i * CHUNK, i * CHUNK + this.chunkLength(i));
+      if (part.some((v) => v !== 0)) {
+        const chunk = new Uint32Array(CHUNK);
+        chunk.set(part);
+        this.chunks[i] = chunk;
+      }
+    }
+  }
+
+  /** Pages in chunk i: CHUNK, less for the last one of a memory that does not fill it. */
+  private chunkLength(i: number): number {
+    return Math.min(CHUNK, this.pages - i * CHUNK);
   }
 
   private random(): number {
@@ -140,15 +207,13 @@ function fillWord(pfn: number, version: number): number {
 }
 
 const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
-const scratch = Buffer.alloc(PAGE_SIZE);
+/** The fill word of the page being written, so filling allocates nothing. */
+const WORD = Buffer.alloc(4);
 
-/** Byte comparisons go through Buffer.compare (memcmp): gigabytes are checked in well under a second. */
-function isZero(data: Buffer, offset: number): boolean {
-  return data.compare(ZERO_PAGE, 0, PAGE_SIZE, offset, offset + PAGE_SIZE) === 0;
-}
-
-function isFill(data: Buffer, offset: number, word: number): boolean {
-  scratch.writeUInt32BE(word, 12);
-  scratch.fill(scratch.subarray(12, 16), 16);
-  return data.compare(scratch, 16, PAGE_SIZE, offset + 16, offset + PAGE_SIZE) === 0;
+/**
+ * Whether the page's word at 12 repeats to its end: each byte from 16 on equals the
+ * one 4 before it. One memcmp of the page against itself (Buffer.compare), no copy.
+ */
+function repeatsWord(data: Buffer, offset: number): boolean {
+  return data.compare(data, offset + 12, offset + PAGE_SIZE - 4, offset + 16, offset + PAGE_SIZE) === 0;
 }

@@ -1,0 +1,214 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { GuestMemory, PAGE_SIZE } from '../../src/hypervisor/sim/memory.js';
+import { readImage, writeImage } from '../../src/hypervisor/sim/image.js';
+import { DurableDir } from '../../src/hypervisor/sim/durable.js';
+import type { ByteSink, ByteSource } from '../../src/protocol/byte-stream.js';
+
+function withDir(fn: (dir: string) => void | Promise<void>) {
+  return async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sim-memory-'));
+    try {
+      await fn(dir);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  };
+}
+
+/** A whole version table as the dense format stores it: versions[pfn] for every page. */
+function table(mib: number, writes: Record<number, number>): Uint32Array {
+  const versions = new Uint32Array((mib << 20) / PAGE_SIZE);
+  for (const [pfn, v] of Object.entries(writes)) versions[Number(pfn)] = v;
+  return versions;
+}
+
+const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
+const bytesOf = (t: Uint32Array) => new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
+
+/** An in-memory stream: what is written can be read back in any sizes. */
+function pipe(): { sink: ByteSink; source: ByteSource; bytes: () => Buffer } {
+  const parts: Buffer[] = [];
+  let all: Buffer | null = null;
+  let at = 0;
+  return {
+    // Copied: the writer may reuse its buffer once the write resolves.
+    sink: { write: async (data) => void parts.push(Buffer.from(data)) },
+    source: {
+      read: async (n) => {
+        all ??= Buffer.concat(parts);
+        if (at + n > all.length) throw new Error('stream ended early');
+        at += n;
+        return all.subarray(at - n, at);
+      },
+    },
+    bytes: () => Buffer.concat(parts),
+  };
+}
+
+test('a memory never written is all zero pages, and its checksum is that of an all-zero version table', () => {
+  const mem = new GuestMemory(4);
+  assert.equal(mem.pages, 1024);
+  const page = Buffer.alloc(PAGE_SIZE, 0xff);
+  mem.writePage(1023, page, 0);
+  assert.ok(page.equals(Buffer.alloc(PAGE_SIZE)));
+  assert.equal(mem.checksum(), sha256(new Uint8Array(1024 * 4)));
+});
+
+test('the checksum is the SHA-256 of the whole version table, written pages or not', () => {
+  const versions = table(8, { 0: 1, 7: 3, 300: 9, 2047: 0xffffffff });
+  assert.equal(new GuestMemory(8, versions).checksum(), sha256(bytesOf(versions)));
+});
+
+test('page bytes: a header and a repeated word that depend only on (pfn, version); any change is caught', () => {
+  const versions = table(1, { 5: 2 });
+  const src = new GuestMemory(1, versions);
+  const page = Buffer.alloc(PAGE_SIZE + 8);
+  src.writePage(5, page, 8);
+  assert.equal(page.readUInt32BE(8), 0x58454e50);
+  assert.equal(page.readUInt32BE(12), 5);
+  assert.equal(page.readUInt32BE(16), 2);
+  const word = page.readUInt32BE(20);
+  for (let at = 24; at < PAGE_SIZE + 8; at += 4) assert.equal(page.readUInt32BE(at), word);
+
+  const dst = new GuestMemory(1);
+  dst.readPage(5, page, 8);
+  assert.equal(dst.checksum(), src.checksum());
+  for (const at of [8, 12, 16, 20, 24, PAGE_SIZE + 7]) {
+    const bad = Buffer.from(page);
+    bad[at]! ^= 1;
+    assert.throws(() => new GuestMemory(1).readPage(5, bad, 8), /page 5 is corrupt/, `byte ${at}`);
+  }
+  const stray = Buffer.alloc(PAGE_SIZE);
+  stray[PAGE_SIZE - 1] = 1;
+  assert.throws(() => dst.readPage(6, stray, 0), /page 6 is corrupt/);
+  assert.throws(() => dst.readPage(256, Buffer.alloc(PAGE_SIZE), 0), /beyond the domain's 256 pages/);
+});
+
+test('a zero page received over a written one makes it unwritten again', () => {
+  const mem = new GuestMemory(1, table(1, { 3: 4 }));
+  mem.readPage(3, Buffer.alloc(PAGE_SIZE), 0);
+  assert.equal(mem.checksum(), new GuestMemory(1).checksum());
+});
+
+test(
+  'persisted: the plain version table, with only written chunks stored (the rest a hole); loads back the same',
+  withDir((dir) => {
+    const path = join(dir, 'mem', '1.pages');
+    const versions = table(64, { 1: 1, 16383: 7 });
+    const mem = new GuestMemory(64, versions);
+    mem.persist(path);
+    const file = readFileSync(path);
+    assert.ok(file.equals(Buffer.from(bytesOf(versions))));
+    assert.ok(statSync(path).blocks * 512 < file.length, 'untouched chunks take no space');
+    assert.deepEqual(readdirSync(join(dir, 'mem')), ['1.pages'], 'no temp file left');
+    assert.equal(GuestMemory.load(path, 64).checksum(), mem.checksum());
+  }),
+);
+
+test(
+  'a table written whole (as before chunks) loads; a missing or other-sized one loads as zeros',
+  withDir((dir) => {
+    const versions = table(2, { 0: 1, 511: 2 });
+    writeFileSync(join(dir, 'dense'), bytesOf(versions));
+    assert.equal(GuestMemory.load(join(dir, 'dense'), 2).checksum(), sha256(bytesOf(versions)));
+    assert.equal(GuestMemory.load(join(dir, 'dense'), 4).checksum(), new GuestMemory(4).checksum());
+    assert.equal(GuestMemory.load(join(dir, 'missing'), 2).checksum(), new GuestMemory(2).checksum());
+  }),
+);
+
+test(
+  'persisting again what the file already holds writes nothing; a change is written',
+  withDir((dir) => {
+    const path = join(dir, '1.pages');
+    new GuestMemory(1, table(1, { 2: 1 })).persist(path);
+    const mem = GuestMemory.load(path, 1);
+    const inode = statSync(path).ino;
+    mem.persist(path);
+    assert.equal(statSync(path).ino, inode, 'not replaced');
+    mem.readPage(2, Buffer.alloc(PAGE_SIZE), 0);
+    mem.persist(path);
+    assert.notEqual(statSync(path).ino, inode, 'replaced');
+    assert.equal(GuestMemory.load(path, 1).checksum(), new GuestMemory(1).checksum());
+
+    // Never written and never persisted: no file is needed to load it back.
+    const fresh = GuestMemory.load(join(dir, '2.pages'), 1);
+    fresh.persist(join(dir, '2.pages'));
+    assert.equal(existsSync(join(dir, '2.pages')), false);
+    GuestMemory.remove(path);
+    GuestMemory.remove(path);
+    assert.equal(existsSync(path), false);
+  }),
+);
+
+test('a running guest dirties its working set; dirty logging returns each page once, in order', async () => {
+  const mem = new GuestMemory(4, undefined, 200_000);
+  assert.equal(mem.dirtyCount(), 0, 'not logging yet');
+  mem.takeDirty();
+  mem.run();
+  await new Promise((r) => setTimeout(r, 20));
+  mem.stop();
+  const count = mem.dirtyCount();
+  const dirty = mem.takeDirty();
+  assert.equal(dirty.length, count);
+  assert.ok(dirty.length > 0);
+  assert.ok(dirty.every((pfn, i) => pfn < mem.pages / 10 && (i === 0 || pfn > dirty[i - 1]!)));
+  assert.equal(mem.takeDirty().length, 0, 'nothing since');
+  assert.notEqual(mem.checksum(), new GuestMemory(4).checksum());
+});
+
+for (const live of [false, true]) {
+  test(`${live ? 'live' : 'non-live'} image: every page arrives checked and the memories end equal`, async () => {
+    const src = new GuestMemory(8, table(8, { 0: 1, 300: 2, 2047: 3 }), 100_000);
+    src.run();
+    const { sink, source, bytes } = pipe();
+    let suspended = false;
+    const stats = await writeImage(src, sink, {
+      live,
+      suspend: async () => {
+        src.stop();
+        suspended = true;
+      },
+    });
+    assert.ok(suspended);
+    assert.equal(stats.checksum, src.checksum());
+    assert.equal(stats.bytes, bytes().length);
+    assert.ok(stats.pages >= src.pages);
+    if (!live) assert.equal(stats.rounds, 1);
+    const dst = new GuestMemory(8);
+    await readImage(dst, source);
+    assert.equal(dst.checksum(), src.checksum());
+  });
+}
+
+test('an image whose checksum does not match its pages is refused', async () => {
+  const src = new GuestMemory(1, table(1, { 9: 9 }));
+  const { sink, bytes } = pipe();
+  await writeImage(src, sink, { live: false, suspend: async () => {} });
+  const image = bytes();
+  image[image.length - 1]! ^= 1;
+  const tampered = pipe();
+  await tampered.sink.write(image);
+  await assert.rejects(readImage(new GuestMemory(1), tampered.source), /memory checksum mismatch/);
+});
+
+test(
+  'DurableDir: records replaced whole, removed, quarantined; no temp files left',
+  withDir((dir) => {
+    const d = new DurableDir<{ n: number }>(join(dir, 'records'));
+    d.write('a', { n: 1 });
+    d.write('a', { n: 2 });
+    d.write('b', { n: 3 });
+    assert.deepEqual(d.read('a'), { n: 2 });
+    assert.deepEqual(d.keys().sort(), ['a', 'b']);
+    d.remove('b');
+    d.remove('b');
+    assert.equal(d.read('b'), undefined);
+    d.quarantine('a');
+    assert.deepEqual(readdirSync(d.dir), ['a.json.corrupt']);
+  }),
+);
