@@ -242,8 +242,8 @@ export class SimHost implements Hypervisor {
       ...(spec.incomplete && { incomplete: true }),
     };
     this.save(d);
-    this.saveHost();
     this.guestOf(d);
+    // Logging saves the host record, the new nextDomid with it: one durable write, not two.
     this.log(`(XEN) domain ${domid} created: ${spec.vcpus} VCPUs, ${spec.memoryMiB} MiB`);
     return this.view(d);
   }
