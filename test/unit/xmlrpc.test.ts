@@ -15,6 +15,7 @@ import {
   XmlRpcFault,
   type XmlRpcValue,
 } from '../../src/protocol/xmlrpc/index.js';
+import { readCanonical } from '../../src/protocol/xmlrpc/canonical.js';
 
 // ---- Python as an independent peer -------------------------------------------------------
 
@@ -292,6 +293,62 @@ describe('decodes what Python emits', () => {
 
   test('decodeCall accepts an absent params element', () => {
     assert.deepEqual(decodeCall('<methodCall><methodName>xend.domains</methodName></methodCall>'), { method: 'xend.domains', params: [] });
+  });
+});
+
+describe('canonical fast path', () => {
+  // A comment after the root element is legal XML the fast path does not take: the general reader's answer.
+  const general = (xml: string): string => xml.replace(/<(methodResponse|methodCall)>/, '<$1><!-- -->');
+  const bodyStart = (xml: string): number => xml.indexOf('?>') + 2;
+  const outcome = (f: () => XmlRpcValue): unknown => {
+    try {
+      return tag(f());
+    } catch (e) {
+      return [(e as Error).name, (e as Error).message.replace(/ at offset \d+$/, '')];
+    }
+  };
+
+  test('reads what our encoder writes, as the general reader does', () => {
+    for (const [name, v] of SAMPLES) {
+      const resp = encodeResponse(v);
+      assert.ok(readCanonical(resp, bodyStart(resp), 'methodResponse', 256), name);
+      assert.deepEqual(tag(decodeResponse(resp)), tag(decodeResponse(general(resp))), name);
+      const call = encodeCall('xend.test', [v, 'after']);
+      assert.ok(readCanonical(call, bodyStart(call), 'methodCall', 256), name);
+      assert.deepEqual(decodeCall(call).params.map(tag), decodeCall(general(call)).params.map(tag), name);
+    }
+    const fault = encodeFault(3, 'no such domain');
+    assert.ok(readCanonical(fault, bodyStart(fault), 'methodResponse', 256));
+  });
+
+  test('reads what Python writes', () => {
+    for (const [name, xml] of HANDWRITTEN) {
+      assert.deepEqual(outcome(() => decodeResponse(xml)), outcome(() => decodeResponse(general(xml))), name);
+    }
+  });
+
+  test('other layouts and broken values: the same outcome as the general reader', () => {
+    const cases = [
+      '<value> <int>1</int> </value>',
+      '<value><int>1</int><!-- c --></value>',
+      '<value><string>a<![CDATA[<b>]]>c</string></value>',
+      '<value><string >x</string></value>',
+      '<value/>',
+      '<value><array><data/></array></value>',
+      '<value><int>12x</int></value>',
+      '<value><boolean>2</boolean></value>',
+      '<value><string>a]]>b</string></value>',
+      '<value><string>&bogus;</string></value>',
+      '<value><unknown>1</unknown></value>',
+      '<value><array><data><value>1</value></data></array></value>',
+    ];
+    for (const value of cases) {
+      const xml = RESPONSE(value);
+      assert.deepEqual(outcome(() => decodeResponse(xml)), outcome(() => decodeResponse(general(xml))), value);
+    }
+    const nested = RESPONSE(`${'<value><array><data>'.repeat(300)}${'</data></array></value>'.repeat(300)}`);
+    assert.equal(readCanonical(nested, bodyStart(nested), 'methodResponse', 256), undefined);
+    assert.throws(() => decodeResponse(nested), isDecodeError(/nested deeper than 256/));
   });
 });
 

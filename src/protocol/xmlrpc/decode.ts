@@ -4,7 +4,10 @@
  * memory bounded by maxDepth and never the call stack. It reads everything Python's xmlrpclib writes and
  * refuses what XML-RPC has no use for: DTDs (so no entity expansion ever),
  * processing instructions, attributes, unknown or misplaced elements.
+ * Documents in the layout xmlrpclib writes are read by the faster canonical.ts
+ * first; this scanner reads whatever that one gives up on.
  */
+import { readCanonical, setMember, type Parsed } from './canonical.js';
 import { decodeRefs, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInteger, show } from './scalars.js';
 import { charName, DEFAULT_MAX_DEPTH, NON_XML_CHAR, XmlRpcDecodeError, XmlRpcFault, type XmlRpcValue } from './types.js';
 
@@ -38,18 +41,6 @@ interface Frame {
   items: XmlRpcValue[] | undefined; // <data>
   obj: Record<string, XmlRpcValue> | undefined; // <struct>
   name: string | undefined; // <member>
-}
-
-interface Parsed {
-  method: string;
-  params: XmlRpcValue[];
-  fault: XmlRpcValue | undefined;
-}
-
-function setMember(obj: Record<string, XmlRpcValue>, name: string, v: XmlRpcValue): void {
-  // Plain assignment of "__proto__" would replace the prototype instead.
-  if (name === '__proto__') Object.defineProperty(obj, name, { value: v, writable: true, enumerable: true, configurable: true });
-  else obj[name] = v;
 }
 
 function toText(input: string | Uint8Array, maxBytes: number): string {
@@ -93,6 +84,8 @@ function parse(input: string | Uint8Array, root: 'methodCall' | 'methodResponse'
     }
     pos = XML_DECL.lastIndex;
   }
+  const canonical = readCanonical(xml, pos, root, maxDepth);
+  if (canonical) return canonical;
 
   const out: Parsed = { method: '', params: [], fault: undefined };
   const stack: Frame[] = []; // frames are reused by level: no allocation per element

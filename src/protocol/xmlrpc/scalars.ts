@@ -4,6 +4,7 @@ import { I64_MAX, I64_MIN, NON_XML_CHAR, XmlRpcDecodeError } from './types.js';
 const REF = /&(?:#x([0-9A-Fa-f]{1,6});|#([0-9]{1,7});|(amp|lt|gt|quot|apos);)?/g;
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
 const INT = /^[ \t\n]*([+-]?)0*(\d{1,19})[ \t\n]*$/;
+const DIGITS = /^\d+$/;
 const DOUBLE = /^[ \t\n]*([+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?)[ \t\n]*$/;
 const BASE64 = /^[A-Za-z0-9+/]*={0,2}$/;
 const DATETIME =
@@ -26,6 +27,7 @@ export function decodeRefs(text: string): string {
 }
 
 export function parseInteger(text: string, tag: string): number | bigint {
+  if (text.length <= 15 && DIGITS.test(text)) return Number(text); // the common case, without a match to allocate
   const m = INT.exec(text);
   if (!m) throw new XmlRpcDecodeError(`bad <${tag}> ${show(text)} (not an integer, or beyond 64 bits)`);
   const sign = m[1]!;
