@@ -11,6 +11,7 @@
 // a file of its own in dist/xm/ and reaches the core's chunks through `chunks` below,
 // so each module still exists once.
 import { build } from 'esbuild';
+import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 
@@ -49,6 +50,7 @@ await build({
   },
 });
 await buildXm(next);
+writeCodeCache(join(next, 'xm.cjs'));
 // ESM importers of the old entry (`import { run } from 'dist/xm.mjs'`) keep working.
 writeFileSync(join(next, 'xm.mjs'), "export { main, run } from './xm.cjs';\n");
 
@@ -135,4 +137,26 @@ async function buildXm(out) {
     ],
   });
   rmSync(stage, { recursive: true });
+}
+
+/**
+ * V8's code cache for the core, which bin/xm.cjs hands to V8 (Node 20's require() keeps
+ * none). Compiled with lazy compilation off, so it holds every function's bytecode and
+ * a run compiles nothing of the core; lazy is back on before the cache is written, as
+ * V8 refuses a cache made under other flags. V8 checks the source only by its length:
+ * the cache is only valid beside the xm.cjs built with it. In a child, to keep the flags
+ * games out of this process; a Node without the flags just writes a smaller cache.
+ */
+function writeCodeCache(file) {
+  const script = `
+    const { readFileSync, writeFileSync } = require('node:fs');
+    const { Script } = require('node:vm');
+    const v8 = require('node:v8');
+    const file = process.argv[1];
+    v8.setFlagsFromString('--no-lazy');
+    const script = new Script(require('node:module').wrap(readFileSync(file, 'utf8')), { filename: file });
+    v8.setFlagsFromString('--lazy');
+    writeFileSync(file + '.cache', script.createCachedData());`;
+  const r = spawnSync(process.execPath, ['-e', script, file], { stdio: 'inherit' });
+  if (r.status !== 0) throw new Error(`code cache for ${file}: exit ${r.status ?? r.signal}`);
 }
