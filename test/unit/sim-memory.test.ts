@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GuestMemory, PAGE_SIZE } from '../../src/hypervisor/sim/memory.js';
 import { readImage, writeImage } from '../../src/hypervisor/sim/image.js';
-import { DurableDir } from '../../src/hypervisor/sim/durable.js';
+import { DurableDir, makeDir } from '../../src/hypervisor/sim/durable.js';
 import type { ByteSink, ByteSource } from '../../src/protocol/byte-stream.js';
 
 function withDir(fn: (dir: string) => void | Promise<void>) {
@@ -210,5 +210,14 @@ test(
     assert.equal(d.read('b'), undefined);
     d.quarantine('a');
     assert.deepEqual(readdirSync(d.dir), ['a.json.corrupt']);
+  }),
+);
+
+test(
+  'directories are made with their parents, and making them again is harmless',
+  withDir((dir) => {
+    makeDir(join(dir, 'a', 'b', '.', 'c') + '/');
+    makeDir(join(dir, 'a', 'b', 'c'));
+    assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
   }),
 );

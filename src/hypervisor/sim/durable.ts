@@ -1,5 +1,5 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
-import { dirname, join } from 'node:path';
+import { dirname, join, resolve } from 'node:path';
 
 /**
  * A directory of JSON records written atomically (temp file, fsync, rename), so a
@@ -7,7 +7,7 @@ import { dirname, join } from 'node:path';
  */
 export class DurableDir<T> {
   constructor(readonly dir: string) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDir(dir, 0o700);
   }
 
   write(key: string, value: T): void {
@@ -38,6 +38,17 @@ export class DurableDir<T> {
     return readdirSync(this.dir)
       .filter((f) => f.endsWith('.json'))
       .map((f) => f.slice(0, -'.json'.length));
+  }
+}
+
+/** Creates `dir` and any missing parents durably: each new entry's directory is flushed. */
+export function makeDir(dir: string, mode?: number): void {
+  const first = mkdirSync(dir, { recursive: true, mode });
+  if (first === undefined) return;
+  const top = resolve(first);
+  for (let d = resolve(dir); ; d = dirname(d)) {
+    syncDir(dirname(d));
+    if (d === top || d === dirname(d)) return;
   }
 }
 

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
-import { ftruncateSync, mkdirSync, readFileSync, writeSync } from 'node:fs';
+import { ftruncateSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { removeFile, replaceFile } from './durable.js';
+import { makeDir, removeFile, replaceFile } from './durable.js';
 
 export const PAGE_SIZE = 4096;
 const HEADER_MAGIC = 0x58454e50; // "XENP"
@@ -68,7 +68,7 @@ export class GuestMemory {
    */
   persist(path: string): void {
     if (this.savedAt === path) return;
-    mkdirSync(dirname(path), { recursive: true });
+    makeDir(dirname(path));
     replaceFile(path, (fd) => {
       for (const [i, chunk] of this.chunks.entries()) if (chunk) writeSync(fd, chunk, 0, this.chunkLength(i) * 4, i * CHUNK * 4);
       ftruncateSync(fd, this.pages * 4);
