@@ -90,7 +90,7 @@ export async function run(ctx) {
       }),
     });
   }
-  for (const n of [100, 1000]) {
+  for (const n of [10, 100, 1000]) {
     rows.push({
       id: `scale.rss-${n}`,
       what: `xend worker RSS, ${n} guests (after creating them)`,
