@@ -1,8 +1,10 @@
 #!/usr/bin/env node
 // CommonJS on purpose: no ESM loader to start (~5 ms). dist/xm.cjs is compiled with
 // the V8 code cache the build writes beside it (Node 20's require() keeps none), so a
-// run neither parses nor compiles it (~2-3 ms); V8 refuses a cache another Node or
-// other flags made, and then the source compiles as usual.
+// run neither parses nor compiles it (~2-3 ms). The cache starts with the path it was
+// made for, which V8 would put in stack traces: elsewhere (a moved tree) it is not
+// used. V8 refuses a cache another Node or other flags made; the source then compiles
+// as usual.
 'use strict';
 const { readFileSync } = require('node:fs');
 const { dirname } = require('node:path');
@@ -12,7 +14,9 @@ const { Script } = require('node:vm');
 const file = require.resolve('../dist/xm.cjs');
 let cachedData;
 try {
-  cachedData = readFileSync(`${file}.cache`);
+  const cache = readFileSync(`${file}.cache`);
+  const nl = cache.indexOf(10);
+  if (cache.toString('utf8', 0, nl) === file) cachedData = cache.subarray(nl + 1);
 } catch {
   // no cache: compile from source
 }

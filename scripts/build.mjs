@@ -50,7 +50,7 @@ await build({
   },
 });
 await buildXm(next);
-writeCodeCache(join(next, 'xm.cjs'));
+writeCodeCache(join(next, 'xm.cjs'), join(dist, 'xm.cjs'));
 // ESM importers of the old entry (`import { run } from 'dist/xm.mjs'`) keep working.
 writeFileSync(join(next, 'xm.mjs'), "export { main, run } from './xm.cjs';\n");
 
@@ -104,6 +104,7 @@ async function buildXm(out) {
       .map((c) => `  ${JSON.stringify(relative(stage, c))}: () => require(${JSON.stringify(`./${relative(stage, c)}`)}),\n`)
       .join('')}};\n`,
   );
+  core.add(coreEntry);
 
   await build({
     ...common,
@@ -122,9 +123,9 @@ async function buildXm(out) {
             if (a.namespace === 'core-chunk') return { path: a.path, external: true };
             const file = join(a.resolveDir, a.path);
             if (a.kind === 'entry-point' || !(file in outputs)) return undefined;
-            if (core.has(file) && (core.has(a.importer) || a.importer === coreEntry)) return undefined;
+            if (core.has(file) && core.has(a.importer)) return undefined;
             // The core's modules all end up in xm.cjs, at the top of `out`.
-            const from = core.has(a.importer) || a.importer === coreEntry ? out : join(out, relative(stage, dirname(a.importer)));
+            const from = core.has(a.importer) ? out : join(out, relative(stage, dirname(a.importer)));
             if (!core.has(file)) return { path: `./${relative(from, join(out, relative(stage, file)).replace(/\.js$/, '.cjs'))}`, external: true };
             return { path: relative(stage, file), namespace: 'core-chunk', pluginData: { core: `./${relative(from, join(out, 'xm.cjs'))}` } };
           });
@@ -143,20 +144,22 @@ async function buildXm(out) {
  * V8's code cache for the core, which bin/xm.cjs hands to V8 (Node 20's require() keeps
  * none). Compiled with lazy compilation off, so it holds every function's bytecode and
  * a run compiles nothing of the core; lazy is back on before the cache is written, as
- * V8 refuses a cache made under other flags. V8 checks the source only by its length:
- * the cache is only valid beside the xm.cjs built with it. In a child, to keep the flags
- * games out of this process; a Node without the flags just writes a smaller cache.
+ * V8 refuses a cache made under other flags. V8 checks the source only by its length,
+ * so the cache is valid only beside the xm.cjs built with it; and it keeps the file name
+ * it was made for (stack traces show that one), so it is made for `runAs`, the path the
+ * file will have, and starts with that path for the launcher to check. In a child, to
+ * keep the flags games out of this process.
  */
-function writeCodeCache(file) {
+function writeCodeCache(file, runAs) {
   const script = `
     const { readFileSync, writeFileSync } = require('node:fs');
     const { Script } = require('node:vm');
     const v8 = require('node:v8');
-    const file = process.argv[1];
+    const [file, runAs] = process.argv.slice(1);
     v8.setFlagsFromString('--no-lazy');
-    const script = new Script(require('node:module').wrap(readFileSync(file, 'utf8')), { filename: file });
+    const script = new Script(require('node:module').wrap(readFileSync(file, 'utf8')), { filename: runAs });
     v8.setFlagsFromString('--lazy');
-    writeFileSync(file + '.cache', script.createCachedData());`;
-  const r = spawnSync(process.execPath, ['-e', script, file], { stdio: 'inherit' });
+    writeFileSync(file + '.cache', Buffer.concat([Buffer.from(runAs + '\\n'), script.createCachedData()]));`;
+  const r = spawnSync(process.execPath, ['-e', script, file, runAs], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`code cache for ${file}: exit ${r.status ?? r.signal}`);
 }
