@@ -58,7 +58,7 @@ export class DomainService {
 
   /** On xend start: adopt the domains the hypervisor kept, and finish what happened meanwhile. */
   recover(): void {
-    for (const r of this.opts.journal?.pending(this.log) ?? []) this.finishRestart(r);
+    for (const r of this.opts.journal?.pending((m) => this.log.error(`restart journal: ${m}`)) ?? []) this.finishRestart(r);
     for (const d of this.hv.list()) {
       if (d.domid === 0) continue;
       if (d.incomplete) {

@@ -1,6 +1,4 @@
-import { DurableDir } from '../hypervisor/sim/durable.js';
-import { loadRecords } from '../hypervisor/records.js';
-import type { HostLog } from '../hypervisor/types.js';
+import { DurableDir } from '../store/durable.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** A restart xend has begun: enough to finish it after a crash at any point. */
@@ -34,7 +32,7 @@ export class RestartJournal {
     this.dir.remove(uuid);
   }
 
-  pending(log: HostLog): PendingRestart[] {
-    return loadRecords(this.dir, log);
+  pending(report: (message: string) => void): PendingRestart[] {
+    return this.dir.readAll(report);
   }
 }

@@ -22,7 +22,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { TestXend, eventually } from '../helpers/xend.js';
-import { DurableDir } from '../../src/hypervisor/sim/durable.js';
+import { DurableDir } from '../../src/store/durable.js';
 import { GuestMemory } from '../../src/hypervisor/sim/memory.js';
 import { SimHost } from '../../src/hypervisor/sim/host.js';
 import { DomainService } from '../../src/daemon/domains.js';

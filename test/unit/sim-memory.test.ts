@@ -6,7 +6,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { GuestMemory, PAGE_SIZE } from '../../src/hypervisor/sim/memory.js';
 import { readImage, writeImage } from '../../src/hypervisor/sim/image.js';
-import { DurableDir, makeDir } from '../../src/hypervisor/sim/durable.js';
+import { DurableDir, makeDir } from '../../src/store/durable.js';
 import type { ByteSink, ByteSource } from '../../src/protocol/byte-stream.js';
 
 function withDir(fn: (dir: string) => void | Promise<void>) {

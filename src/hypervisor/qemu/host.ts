@@ -3,8 +3,7 @@ import { connect, type Socket } from 'node:net';
 import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
 import { mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { DurableDir } from '../sim/durable.js';
-import { loadRecords } from '../records.js';
+import { DurableDir } from '../../store/durable.js';
 import { QmpClient } from './qmp.js';
 import { chooseAccel, type AccelChoice } from './accel.js';
 import { qemuArgs, runPaths, UnsupportedConfig } from './cmdline.js';
@@ -64,7 +63,7 @@ export class QemuHost implements Hypervisor {
     this.accel = chooseAccel(opts.accel);
     this.qemuVersion = qemuVersion(opts.binary);
     opts.log.info(`qemu backend: ${opts.binary}, accelerator ${this.accel.accel} (${this.accel.reason})`);
-    for (const d of loadRecords(this.store, opts.log)) {
+    for (const d of this.store.readAll((m) => opts.log.error(`qemu backend: domain ${m}`))) {
       this.nextDomid = Math.max(this.nextDomid, d.domid + 1);
       if (qemuAlive(d.pid)) {
         this.domains.set(d.domid, d);

@@ -2,8 +2,7 @@ import { hostname, release, version } from 'node:os';
 import { join } from 'node:path';
 import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
-import { DurableDir } from './durable.js';
-import { loadRecords } from '../records.js';
+import { DurableDir } from '../../store/durable.js';
 import { MessageRing } from './ring.js';
 import { SimGuest } from './guest.js';
 import { GuestMemory } from './memory.js';
@@ -95,7 +94,7 @@ export class SimHost implements Hypervisor {
     const existing = this.hostStore.read('host');
     this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };
     this.ring = new MessageRing(this.host.ring);
-    for (const d of loadRecords(this.store, opts.log)) this.domains.set(d.domid, d);
+    for (const d of this.store.readAll((m) => opts.log.error(`domain ${m}`))) this.domains.set(d.domid, d);
     if (!existing) this.boot();
     for (const d of this.domains.values()) {
       if (d.domid === 0) continue;

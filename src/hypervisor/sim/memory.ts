@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ftruncateSync, readFileSync, writeSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeDir, removeFile, replaceFile } from './durable.js';
+import { makeDir, removeFile, replaceFile } from '../../store/durable.js';
 
 export const PAGE_SIZE = 4096;
 const HEADER_MAGIC = 0x58454e50; // "XENP"

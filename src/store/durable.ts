@@ -33,6 +33,24 @@ export class DurableDir<T> {
     syncDir(this.dir);
   }
 
+  /**
+   * Every record. One that cannot be read is moved aside and reported, so it
+   * cannot keep every other one from being used.
+   */
+  readAll(report: (message: string) => void): T[] {
+    const records: T[] = [];
+    for (const key of this.keys()) {
+      try {
+        const record = this.read(key);
+        if (record) records.push(record);
+      } catch (err) {
+        this.quarantine(key);
+        report(`record ${key} in ${this.dir} is unreadable (${(err as Error).message}); moved aside as ${key}.json.corrupt`);
+      }
+    }
+    return records;
+  }
+
   /** Every complete record; leftover temp files from a crash are ignored. */
   keys(): string[] {
     return readdirSync(this.dir)
