@@ -33,8 +33,10 @@ export function relay(ctx: CommandContext, domain: string, stream: Duplex, log?:
       input.pause();
       if (raw) input.setRawMode(false);
       stream.destroy();
-      tee?.end();
-      resolve({ version: 1, domain, ended });
+      // xm exits as soon as the session's result is out: the log is complete by then.
+      const result: SessionResult = { version: 1, domain, ended };
+      if (tee) tee.end(() => resolve(result));
+      else resolve(result);
     };
     const onInput = (chunk: Buffer) => {
       const escape = chunk.indexOf(ESCAPE);
