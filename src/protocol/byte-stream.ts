@@ -9,6 +9,12 @@ export interface ByteSink {
 export interface ByteSource {
   /** Exactly `n` bytes; rejects if the stream ends first. */
   read(n: number): Promise<Buffer>;
+  /**
+   * The next `n` bytes, handed to `each` piece by piece as they arrive, without
+   * copying (a piece is not to be kept past its call): bulk data at the cost of a
+   * plain socket read. Rejects if the stream ends first, or with what `each` throws.
+   */
+  readPieces(n: number, each: (piece: Buffer) => void): Promise<void>;
 }
 
 export class TruncatedStreamError extends Error {}
@@ -42,8 +48,12 @@ export function sinkOf(stream: Writable): ByteSink {
   };
 }
 
+/** About the most a source buffers ahead of its reader. */
+const HIGH_WATER = 8 << 20;
+
 /** Reads exact-sized pieces from a stream that may deliver them in any chunking. */
 export function sourceOf(stream: Readable): ByteSource {
+  /** What arrived and is not read yet; reads drop it from the front, copying only what spans chunks. */
   const chunks: Buffer[] = [];
   let buffered = 0;
   let ended: Error | null = null;
@@ -56,7 +66,7 @@ export function sourceOf(stream: Readable): ByteSource {
     chunks.push(c);
     buffered += c.length;
     // Hold back a fast sender while the reader catches up.
-    if (buffered > 8 << 20) stream.pause();
+    if (buffered > HIGH_WATER) stream.pause();
     wake();
   });
   stream.on('end', () => {
@@ -71,21 +81,42 @@ export function sourceOf(stream: Readable): ByteSource {
     ended ??= new TruncatedStreamError('connection closed');
     wake();
   });
+  /** Until at least `n` bytes are buffered; what was buffered before the stream ended can still be read. */
+  const fill = async (n: number) => {
+    while (buffered < n) {
+      if (ended) throw ended;
+      stream.resume();
+      await new Promise<void>((r) => (waiter = r));
+    }
+  };
+  /** Drops the first `n` buffered bytes (all there), passing them to `each` as the chunks hold them. */
+  const take = (n: number, each: (piece: Buffer) => void) => {
+    while (n > 0) {
+      const head = chunks[0]!;
+      const piece = head.length > n ? head.subarray(0, n) : head;
+      if (piece === head) chunks.shift();
+      else chunks[0] = head.subarray(n);
+      buffered -= piece.length;
+      n -= piece.length;
+      each(piece);
+    }
+    if (buffered < HIGH_WATER) stream.resume();
+  };
   return {
     async read(n: number): Promise<Buffer> {
-      while (buffered < n) {
-        if (ended) throw ended;
-        stream.resume();
-        await new Promise<void>((r) => (waiter = r));
+      await fill(n);
+      const pieces: Buffer[] = [];
+      take(n, (piece) => pieces.push(piece));
+      // Within one chunk: a view of it; otherwise one copy of just these bytes.
+      return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, n);
+    },
+    async readPieces(n: number, each: (piece: Buffer) => void): Promise<void> {
+      while (n > 0) {
+        await fill(1);
+        const k = Math.min(n, buffered);
+        take(k, each);
+        n -= k;
       }
-      const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
-      const out = all.subarray(0, n);
-      const rest = all.subarray(n);
-      chunks.length = 0;
-      if (rest.length) chunks.push(rest);
-      buffered = rest.length;
-      if (buffered < 8 << 20) stream.resume();
-      return out;
     },
   };
 }

@@ -4,10 +4,11 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { Readable } from 'node:stream';
 import { GuestMemory, PAGE_SIZE } from '../../src/hypervisor/sim/memory.js';
 import { readImage, writeImage } from '../../src/hypervisor/sim/image.js';
 import { DurableDir, makeDir } from '../../src/store/durable.js';
-import type { ByteSink, ByteSource } from '../../src/protocol/byte-stream.js';
+import { sourceOf, TruncatedStreamError, type ByteSink, type ByteSource } from '../../src/protocol/byte-stream.js';
 
 function withDir(fn: (dir: string) => void | Promise<void>) {
   return async () => {
@@ -30,24 +31,23 @@ function table(mib: number, writes: Record<number, number>): Uint32Array {
 const sha256 = (data: Uint8Array) => createHash('sha256').update(data).digest('hex');
 const bytesOf = (t: Uint32Array) => new Uint8Array(t.buffer, t.byteOffset, t.byteLength);
 
-/** An in-memory stream: what is written can be read back in any sizes. */
-function pipe(): { sink: ByteSink; source: ByteSource; bytes: () => Buffer } {
+/** An in-memory stream: what is written is read back through sourceOf, delivered in chunks of `chunk` bytes. */
+function pipe(): { sink: ByteSink; source: (chunk?: number) => ByteSource; bytes: () => Buffer } {
   const parts: Buffer[] = [];
-  let all: Buffer | null = null;
-  let at = 0;
+  const bytes = () => Buffer.concat(parts);
   return {
     // Copied: the writer may reuse its buffer once the write resolves.
     sink: { write: async (data) => void parts.push(Buffer.from(data)) },
-    source: {
-      read: async (n) => {
-        all ??= Buffer.concat(parts);
-        if (at + n > all.length) throw new Error('stream ended early');
-        at += n;
-        return all.subarray(at - n, at);
-      },
-    },
-    bytes: () => Buffer.concat(parts),
+    source: (chunk = 65536) => sourceOf(chunked(bytes(), chunk)),
+    bytes,
   };
+}
+
+/** A stream of `data` in chunks of `size` bytes (the last one shorter). */
+function chunked(data: Buffer, size: number): Readable {
+  const chunks: Buffer[] = [];
+  for (let at = 0; at < data.length; at += size) chunks.push(data.subarray(at, at + size));
+  return Readable.from(chunks);
 }
 
 test('a memory never written is all zero pages, and its checksum is that of an all-zero version table', () => {
@@ -179,21 +179,68 @@ for (const live of [false, true]) {
     assert.equal(stats.bytes, bytes().length);
     assert.ok(stats.pages >= src.pages);
     if (!live) assert.equal(stats.rounds, 1);
-    const dst = new GuestMemory(8);
-    await readImage(dst, source);
-    assert.equal(dst.checksum(), src.checksum());
+    // Pages whole within a chunk, and pages straddling two or more.
+    for (const chunk of [1000, PAGE_SIZE, 4099, 65536, 1 << 20]) {
+      const dst = new GuestMemory(8);
+      await readImage(dst, source(chunk));
+      assert.equal(dst.checksum(), src.checksum(), `chunks of ${chunk}`);
+    }
   });
 }
 
-test('an image whose checksum does not match its pages is refused', async () => {
-  const src = new GuestMemory(1, table(1, { 9: 9 }));
+/** A non-live image of `src`, as writeImage sends it. */
+async function imageOf(src: GuestMemory): Promise<Buffer> {
   const { sink, bytes } = pipe();
   await writeImage(src, sink, { live: false, suspend: async () => {} });
-  const image = bytes();
+  return bytes();
+}
+
+/** Reads `image` into a fresh memory of `mib` through sourceOf, in chunks of 1000 bytes. */
+function readBack(image: Buffer, mib: number): Promise<void> {
+  return readImage(new GuestMemory(mib), sourceOf(chunked(image, 1000)));
+}
+
+test('the image on the wire: batches of 256 pages ([n][n pfns][n pages]), then -1 and the checksum', async () => {
+  const src = new GuestMemory(2, table(2, { 1: 5 }));
+  const image = await imageOf(src);
+  const batch = 4 + 256 * (4 + PAGE_SIZE);
+  assert.equal(image.length, 2 * batch + 4 + 32);
+  assert.equal(image.readInt32BE(0), 256);
+  assert.deepEqual([image.readUInt32BE(4), image.readUInt32BE(4 + 255 * 4), image.readUInt32BE(batch + 4)], [0, 255, 256]);
+  assert.equal(image.readUInt32BE(4 + 256 * 4 + PAGE_SIZE + 8), 5, "page 1's version");
+  assert.equal(image.readInt32BE(2 * batch), -1);
+  assert.equal(image.subarray(2 * batch + 4).toString('hex'), src.checksum());
+});
+
+test('an image whose checksum does not match its pages is refused', async () => {
+  const image = await imageOf(new GuestMemory(1, table(1, { 9: 9 })));
   image[image.length - 1]! ^= 1;
-  const tampered = pipe();
-  await tampered.sink.write(image);
-  await assert.rejects(readImage(new GuestMemory(1), tampered.source), /memory checksum mismatch/);
+  await assert.rejects(readBack(image, 1), /memory checksum mismatch/);
+});
+
+test('a corrupt batch is refused: a bad page (in a chunk or straddling two), a bad count, a page beyond the memory', async () => {
+  const image = await imageOf(new GuestMemory(1, table(1, { 9: 9, 200: 1 })));
+  const pageAt = (j: number) => 4 + 256 * 4 + j * PAGE_SIZE;
+  for (const [j, byte] of [[9, 100], [200, 20], [0, 3000]] as const) {
+    const bad = Buffer.from(image);
+    bad[pageAt(j) + byte]! ^= 1;
+    await assert.rejects(readBack(bad, 1), new RegExp(`page ${j} is corrupt`));
+  }
+  for (const n of [4097, -2]) {
+    const bad = Buffer.from(image);
+    bad.writeInt32BE(n, 0);
+    await assert.rejects(readBack(bad, 1), new RegExp(`corrupt image: batch of ${n} pages`));
+  }
+  const bad = Buffer.from(image);
+  bad.writeUInt32BE(256, 4);
+  await assert.rejects(readBack(bad, 1), /page 256 beyond the domain's 256 pages/);
+});
+
+test('an image cut short anywhere is a TruncatedStreamError', async () => {
+  const image = await imageOf(new GuestMemory(1, table(1, { 9: 9 })));
+  for (const end of [0, 2, 4 + 100, 4 + 256 * 4 + 9 * PAGE_SIZE + 50, image.length - 36, image.length - 1]) {
+    await assert.rejects(readBack(image.subarray(0, end), 1), TruncatedStreamError, `cut at ${end}`);
+  }
 });
 
 test(

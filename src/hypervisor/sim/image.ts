@@ -78,16 +78,37 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
 
 /** Reads the memory part of a stream into `mem`, checking every page and the final checksum. */
 export async function readImage(mem: GuestMemory, source: ByteSource): Promise<void> {
+  const spanning = Buffer.allocUnsafe(PAGE_SIZE);
   let n = (await source.read(4)).readInt32BE(0);
   while (n !== -1) {
     if (n < 0 || n > MAX_BATCH) throw new Error(`corrupt image: batch of ${n} pages`);
-    // A batch and the count after it (the next batch's, or the end's) in one read: one copy out of the stream.
-    const size = n * (4 + PAGE_SIZE);
-    const body = await source.read(size + 4);
-    for (let j = 0; j < n; j++) mem.readPage(body.readUInt32BE(j * 4), body, n * 4 + j * PAGE_SIZE);
-    n = body.readInt32BE(size);
+    const pfns = await source.read(n * 4);
+    let j = 0;
+    // Pages checked straight out of the stream's chunks: only a page straddling two is copied.
+    await source.readPieces(n * PAGE_SIZE, wholePages(spanning, (data, offset) => mem.readPage(pfns.readUInt32BE(4 * j++), data, offset)));
+    n = (await source.read(4)).readInt32BE(0);
   }
   const expected = (await source.read(32)).toString('hex');
   const actual = mem.checksum();
   if (expected !== actual) throw new Error(`memory checksum mismatch: sent ${expected}, received ${actual}`);
+}
+
+/**
+ * Cuts a run of pieces that holds whole pages into pages for `onPage`: in place
+ * where a page lies within one piece, copied into `spanning` where it straddles two.
+ */
+function wholePages(spanning: Buffer, onPage: (data: Buffer, offset: number) => void): (piece: Buffer) => void {
+  let held = 0;
+  return (piece) => {
+    let at = 0;
+    if (held) {
+      at = piece.copy(spanning, held, 0, PAGE_SIZE - held);
+      held += at;
+      if (held < PAGE_SIZE) return;
+      held = 0;
+      onPage(spanning, 0);
+    }
+    for (; at + PAGE_SIZE <= piece.length; at += PAGE_SIZE) onPage(piece, at);
+    held = piece.copy(spanning, 0, at);
+  };
 }
