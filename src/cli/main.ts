@@ -4,6 +4,7 @@ import { commandHelp, longHelp, shortHelp } from './help.js';
 import { CliError, SilentError, UsageError, EXIT_UNKNOWN_DOMAIN } from './errors.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../client/errors.js';
 import { VERSION } from '../version.js';
+import { afterOut, outStream, writeOut } from './stdout.js';
 import type { CommandContext } from './context.js';
 import type { CommandSpec } from './spec.js';
 import type { XendClient } from '../client/xend-client.js';
@@ -21,7 +22,7 @@ export interface Io {
 let stderrUsed = false;
 
 const processIo = (): Io => ({
-  stdout: (t) => void process.stdout.write(t),
+  stdout: writeOut,
   stderr: (t) => {
     stderrUsed = true;
     process.stderr.write(t);
@@ -105,7 +106,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
           return process.stdin;
         },
         get output() {
-          return process.stdout;
+          return outStream();
         },
       },
     };
@@ -214,10 +215,6 @@ function report(err: unknown, spec: CommandSpec, json: boolean, io: Io): number 
 
 /** Entry used by bin/xm. */
 export function run(): void {
-  // `xm list | head`: a closed pipe ends the output, it is not a crash.
-  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
-    if (err.code !== 'EPIPE') throw err;
-  });
   const io = processIo();
   main(process.argv.slice(2), io)
     .then(
@@ -237,7 +234,5 @@ export function run(): void {
  * asynchronous on some systems.
  */
 function exitWhenFlushed(): void {
-  const streams = stderrUsed ? [process.stdout, process.stderr] : [process.stdout];
-  let pending = streams.length;
-  for (const stream of streams) stream.write('', () => --pending === 0 && process.exit());
+  afterOut(() => (stderrUsed ? process.stderr.write('', () => process.exit()) : process.exit()));
 }
