@@ -3,7 +3,8 @@
  * encoder write them: bare tags, whitespace only between elements, text
  * without comments or CDATA. Knowing what must come next, it checks each tag
  * with one startsWith at a known offset instead of scanning and looking tags
- * up, which makes a 1,000-domain `xm list` reply several times cheaper to read.
+ * up: a 1,000-domain `xm list` reply (3.3 MB) takes half the time once the JIT
+ * has warmed up, a quarter less in a fresh process.
  * At the first thing it does not expect (or any error) it gives up, and the
  * general reader reads the document instead: what is accepted, what it
  * decodes to and every error message stay the general reader's.
