@@ -54,7 +54,7 @@ const ctx = {
 const resultsFile = join(benchDir, 'results.json');
 const previous = existsSync(resultsFile) ? safeJson(readFileSync(resultsFile, 'utf8')) : null;
 
-if (!existsSync(join(benchDir, '..', 'dist', 'xm.mjs'))) {
+if (!existsSync(join(benchDir, '..', 'dist', 'xm.cjs'))) {
   console.error('bench: dist/ is missing; run `npm run build` first');
   process.exit(1);
 }

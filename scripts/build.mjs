@@ -52,8 +52,6 @@ await build({
 });
 await buildXm(next);
 writeCodeCache(join(next, 'xm.cjs'), join(dist, 'xm.cjs'));
-// ESM importers of the old entry (`import { run } from 'dist/xm.mjs'`) keep working.
-writeFileSync(join(next, 'xm.mjs'), "export { main, run } from './xm.cjs';\n");
 
 rmSync(`${dist}.old-${process.pid}`, { recursive: true, force: true });
 try {
