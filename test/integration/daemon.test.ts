@@ -196,5 +196,13 @@ describe('xend trace_start', () => {
       }
     }
   });
+
+  test('xm create makes the three calls xm made: create, waitForDevices, unpause', async () => {
+    const trace = x.path('var/log/xen/xend.trace');
+    const before = readFileSync(trace, 'utf8').trim().split('\n').length;
+    assert.equal((await x.xm('create', '/dev/null', 'name=traced', 'memory=32')).code, 0);
+    const made = readFileSync(trace, 'utf8').trim().split('\n').slice(before).map((l) => l.split(' ')[0]);
+    assert.deepEqual(made, ['xend.domain.create', 'xend.domain.waitForDevices', 'xend.domain.unpause']);
+  });
 });
 

@@ -63,10 +63,13 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
       await client.unpause(created.name);
     } catch {
       console?.destroy();
+      // As xm: a domain that cannot run is not left behind paused.
+      await client.destroy(created.name).catch(() => {});
       throw new CliError(`Failed to unpause domain ${created.name}`);
     }
   }
-  const domain = await client.domain(created.name);
+  // The text needs only the id the create reply has (xm's three calls); JSON reports the state after unpause.
+  const domain = ctx.json ? await client.domain(created.name) : created;
   if (console) {
     if (!quiet) ctx.event(`Started domain ${domain.name} (id=${domain.domid})`, { started: domain.name, domid: domain.domid });
     await relay(ctx, domain.name, console);
