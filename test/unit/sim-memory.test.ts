@@ -89,6 +89,20 @@ test('page bytes: a header and a repeated word that depend only on (pfn, version
   assert.throws(() => dst.readPage(256, Buffer.alloc(PAGE_SIZE), 0), /beyond the domain's 256 pages/);
 });
 
+test('pages taken as a run: zero runs at once, a run with a written page page by page, every page checked', () => {
+  const src = new GuestMemory(1, table(1, { 3: 4, 7: 1 }));
+  const run = Buffer.alloc(8 * PAGE_SIZE);
+  for (let pfn = 0; pfn < 8; pfn++) src.writePage(pfn, run, pfn * PAGE_SIZE);
+  const dst = new GuestMemory(1, table(1, { 20: 2 }));
+  dst.readPages([0, 1, 2, 3, 4, 5, 6, 7], run, 0);
+  dst.readPages([20, 21], run, 0);
+  assert.equal(dst.checksum(), src.checksum(), 'pages 20 and 21 made zero again');
+
+  assert.throws(() => dst.readPages([0, 1, 2, 3], run, PAGE_SIZE), /page 2 is corrupt/, "page 3's bytes as page 2");
+  assert.throws(() => dst.readPages([0, 1, 256], run, 0), /page 256 beyond the domain's 256 pages/, 'in a zero run');
+  assert.throws(() => dst.readPages([256, 4], run, 3 * PAGE_SIZE), /page 256 beyond the domain's 256 pages/, 'with a written page');
+});
+
 test('a zero page received over a written one makes it unwritten again', () => {
   const mem = new GuestMemory(1, table(1, { 3: 4 }));
   mem.readPage(3, Buffer.alloc(PAGE_SIZE), 0);

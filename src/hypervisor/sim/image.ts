@@ -79,13 +79,15 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
 /** Reads the memory part of a stream into `mem`, checking every page and the final checksum. */
 export async function readImage(mem: GuestMemory, source: ByteSource): Promise<void> {
   const spanning = Buffer.allocUnsafe(PAGE_SIZE);
+  const pfns = new Uint32Array(MAX_BATCH);
   let n = (await source.read(4)).readInt32BE(0);
   while (n !== -1) {
     if (n < 0 || n > MAX_BATCH) throw new Error(`corrupt image: batch of ${n} pages`);
-    const pfns = await source.read(n * 4);
-    let j = 0;
+    const wire = await source.read(n * 4);
+    for (let j = 0; j < n; j++) pfns[j] = wire.readUInt32BE(j * 4);
+    let next = 0;
     // Pages checked straight out of the stream's chunks: only a page straddling two is copied.
-    await source.readPieces(n * PAGE_SIZE, wholePages(spanning, (data, offset) => mem.readPage(pfns.readUInt32BE(4 * j++), data, offset)));
+    await source.readPieces(n * PAGE_SIZE, wholePages(spanning, (data, offset, count) => mem.readPages(pfns.subarray(next, (next += count)), data, offset)));
     n = (await source.read(4)).readInt32BE(0);
   }
   const expected = (await source.read(32)).toString('hex');
@@ -94,10 +96,10 @@ export async function readImage(mem: GuestMemory, source: ByteSource): Promise<v
 }
 
 /**
- * Cuts a run of pieces that holds whole pages into pages for `onPage`: in place
- * where a page lies within one piece, copied into `spanning` where it straddles two.
+ * Cuts a run of pieces that holds whole pages into runs of pages for `onPages`: in
+ * place where pages lie within one piece, copied into `spanning` where one straddles two.
  */
-function wholePages(spanning: Buffer, onPage: (data: Buffer, offset: number) => void): (piece: Buffer) => void {
+function wholePages(spanning: Buffer, onPages: (data: Buffer, offset: number, count: number) => void): (piece: Buffer) => void {
   let held = 0;
   return (piece) => {
     let at = 0;
@@ -106,9 +108,10 @@ function wholePages(spanning: Buffer, onPage: (data: Buffer, offset: number) => 
       held += at;
       if (held < PAGE_SIZE) return;
       held = 0;
-      onPage(spanning, 0);
+      onPages(spanning, 0, 1);
     }
-    for (; at + PAGE_SIZE <= piece.length; at += PAGE_SIZE) onPage(piece, at);
-    held = piece.copy(spanning, 0, at);
+    const count = Math.floor((piece.length - at) / PAGE_SIZE);
+    if (count) onPages(piece, at, count);
+    held = piece.copy(spanning, 0, at + count * PAGE_SIZE);
   };
 }

@@ -135,14 +135,21 @@ export class GuestMemory {
     out.fill(WORD, offset + 12, offset + PAGE_SIZE);
   }
 
-  /** Takes a received page, checking that its bytes are what that page holds. */
-  readPage(pfn: number, data: Buffer, offset: number): void {
-    if (pfn >= this.pages) throw new Error(`page ${pfn} beyond the domain's ${this.pages} pages`);
-    const magic = data.readUInt32BE(offset);
-    if (magic === 0 && data.compare(ZERO_PAGE, 0, PAGE_SIZE, offset, offset + PAGE_SIZE) === 0) {
-      this.setVersion(pfn, 0);
+  /** Takes received pages, pfns[i] at data[offset + i × PAGE_SIZE], checking each as readPage does. */
+  readPages(pfns: ArrayLike<number>, data: Buffer, offset: number): void {
+    // Most of a guest's memory is zero pages: a run of them is checked with one comparison.
+    if (pfns.length > 1 && isZero(data, offset, pfns.length * PAGE_SIZE)) {
+      for (let i = 0; i < pfns.length; i++) this.takeZeroPage(pfns[i]!);
       return;
     }
+    for (let i = 0; i < pfns.length; i++) this.readPage(pfns[i]!, data, offset + i * PAGE_SIZE);
+  }
+
+  /** Takes a received page, checking that its bytes are what that page holds. */
+  readPage(pfn: number, data: Buffer, offset: number): void {
+    const magic = data.readUInt32BE(offset);
+    if (magic === 0 && isZero(data, offset, PAGE_SIZE)) return this.takeZeroPage(pfn);
+    this.checkPfn(pfn);
     const version = data.readUInt32BE(offset + 8);
     const word = data.readUInt32BE(offset + 12);
     if (magic !== HEADER_MAGIC || data.readUInt32BE(offset + 4) !== pfn || word !== fillWord(pfn, version) || !repeatsWord(data, offset)) {
@@ -157,6 +164,15 @@ export class GuestMemory {
     const hash = createHash('sha256');
     for (let i = 0; i < this.chunks.length; i++) hash.update((this.chunks[i] ?? ZERO_CHUNK).subarray(0, this.chunkLength(i)));
     return hash.digest('hex');
+  }
+
+  private takeZeroPage(pfn: number): void {
+    this.checkPfn(pfn);
+    this.setVersion(pfn, 0);
+  }
+
+  private checkPfn(pfn: number): void {
+    if (pfn >= this.pages) throw new Error(`page ${pfn} beyond the domain's ${this.pages} pages`);
   }
 
   private version(pfn: number): number {
@@ -206,7 +222,18 @@ function fillWord(pfn: number, version: number): number {
   return (Math.imul(pfn ^ 0x9e3779b9, 0x85ebca6b) ^ Math.imul(version, 0xc2b2ae35)) >>> 0;
 }
 
-const ZERO_PAGE = Buffer.alloc(PAGE_SIZE);
+/** Zeros to compare received pages with, a run of up to 16 pages at a time. */
+const ZEROS = Buffer.alloc(16 * PAGE_SIZE);
+
+/** Whether data[offset, offset + length) is all zeros. */
+function isZero(data: Buffer, offset: number, length: number): boolean {
+  for (let at = offset, end = offset + length; at < end; at += ZEROS.length) {
+    const n = Math.min(ZEROS.length, end - at);
+    if (data.compare(ZEROS, 0, n, at, at + n) !== 0) return false;
+  }
+  return true;
+}
+
 /** The fill word of the page being written, so filling allocates nothing. */
 const WORD = Buffer.alloc(4);
 
