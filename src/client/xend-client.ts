@@ -63,10 +63,6 @@ export class XendClient {
     await this.call('xend.domain.waitForDevices', dom);
   }
 
-  async restartCount(dom: string): Promise<number> {
-    return Number(await this.text('xend.domain.getRestartCount', dom));
-  }
-
   async setMemoryTarget(dom: string, mib: number): Promise<void> {
     await this.call('xend.domain.setMemoryTarget', dom, mib);
   }

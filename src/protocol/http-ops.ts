@@ -26,8 +26,7 @@ export const DOMAIN_OPS: readonly DomainOp[] = [
   { op: 'save', method: 'xend.domain.save', fields: ['file', 'checkpoint'], accepted: true },
   { op: 'migrate', method: 'xend.domain.migrate', fields: ['destination', 'live', 'port', 'node', 'ssl', 'change_home_server'], accepted: false, struct: true },
   { op: 'wait_for_devices', method: 'xend.domain.waitForDevices', fields: [], accepted: true },
-  // Not in xend: xm's `reboot -w` needs the restart count over every transport.
-  { op: 'get_restart_count', method: 'xend.domain.getRestartCount', fields: [], accepted: false },
+  // Not in xend: what xm shows while a migration runs, its Ctrl-C, and the check of what it carried.
   { op: 'migrate_progress', method: 'xend.domain.migrateProgress', fields: [], accepted: false, struct: true },
   { op: 'migrate_cancel', method: 'xend.domain.migrateCancel', fields: [], accepted: false },
   { op: 'memory_checksum', method: 'xend.domain.getMemoryChecksum', fields: [], accepted: false },

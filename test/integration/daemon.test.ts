@@ -204,5 +204,16 @@ describe('xend trace_start', () => {
     const made = readFileSync(trace, 'utf8').trim().split('\n').slice(before).map((l) => l.split(' ')[0]);
     assert.deepEqual(made, ['xend.domain.create', 'xend.domain.waitForDevices', 'xend.domain.unpause']);
   });
+
+  test('xm reboot -w looks up the domain, asks for the reboot, then makes one call a poll', async () => {
+    const trace = x.path('var/log/xen/xend.trace');
+    const before = readFileSync(trace, 'utf8').trim().split('\n').length;
+    const r = await x.xm('reboot', '-w', 'traced');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(r.stdout, 'Domain traced rebooted\nAll domains rebooted\n');
+    const made = readFileSync(trace, 'utf8').trim().split('\n').slice(before).map((l) => l.split(' ')[0]);
+    assert.deepEqual(made.slice(0, 2), ['xend.domain', 'xend.domain.shutdown']);
+    assert.ok(made.length > 2 && made.slice(2).every((m) => m === 'xend.domains_with_state'), made.join(', '));
+  });
 });
 

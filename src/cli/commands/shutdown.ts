@@ -1,6 +1,5 @@
 import { CliError, UsageError, WaitTimeoutError } from '../errors.js';
 import type { CommandContext } from '../context.js';
-import type { XendClient } from '../../client/xend-client.js';
 
 type Mode = 'poweroff' | 'halt' | 'reboot';
 type Outcome = 'requested' | 'terminated' | 'rebooted' | 'destroyed';
@@ -26,19 +25,18 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
   if (timeout !== null && !wait) throw new UsageError('--timeout needs -w');
   const client = ctx.client();
 
-  let names: string[];
+  let targets: { name: string; domid: number | null }[];
   if (o.has('all')) {
-    names = (await client.domains('all')).filter((d) => d.domid !== 0 && d.domid !== null && !/[sc]/.test(d.state)).map((d) => d.name);
+    targets = (await client.domains('all')).filter((d) => d.domid !== 0 && d.domid !== null && !/[sc]/.test(d.state));
   } else {
     if (ctx.args.length === 0) throw new UsageError('No domain parameter given');
     if (ctx.args.length > 1) throw new UsageError('No multiple domain parameters allowed');
-    names = [(await client.domain(ctx.args[0]!)).name];
+    targets = [await client.domain(ctx.args[0]!)];
   }
-  const before = new Map<string, number>();
-  for (const name of names) {
-    if (mode === 'reboot' && wait) before.set(name, await client.restartCount(name));
-    await client.shutdown(name, mode);
-  }
+  const names = targets.map((d) => d.name);
+  // A rebooted domain is a new domain under the same name: its id tells (xm asked each one's restart count every poll).
+  const before = new Map(targets.map((d) => [d.name, d.domid]));
+  for (const name of names) await client.shutdown(name, mode);
   const data: ShutdownData = { mode, wait, domains: names.map((name) => ({ name, outcome: 'requested' })) };
   if (!wait) return data;
 
@@ -50,7 +48,7 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
     // A managed domain that stopped is still listed, without an id: it is gone all the same.
     const live = new Map((await client.domains('all')).filter((d) => d.domid !== null).map((d) => [d.name, d]));
     for (const name of [...pending]) {
-      const outcome = await settle(client, name, live.get(name), mode, before.get(name), missingSince);
+      const outcome = settle(name, live.get(name), mode, before.get(name), missingSince);
       if (!outcome) continue;
       pending.delete(name);
       data.domains.find((d) => d.name === name)!.outcome = outcome;
@@ -66,15 +64,8 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
   return data;
 }
 
-/** Whether one domain has finished: gone (or shut down and preserved), or back with a new restart count. */
-async function settle(
-  client: XendClient,
-  name: string,
-  d: { state: string } | undefined,
-  mode: Mode,
-  countBefore: number | undefined,
-  missingSince: Map<string, number>,
-): Promise<Outcome | null> {
+/** Whether one domain has finished: gone (or shut down and preserved), or back under a new id. */
+function settle(name: string, d: { state: string; domid: number | null } | undefined, mode: Mode, idBefore: number | null | undefined, missingSince: Map<string, number>): Outcome | null {
   if (mode !== 'reboot') return !d || /[sc]/.test(d.state) ? 'terminated' : null;
   if (!d) {
     const since = missingSince.get(name) ?? Date.now();
@@ -82,7 +73,7 @@ async function settle(
     return Date.now() - since > REBOOT_GRACE_MS ? 'destroyed' : null;
   }
   missingSince.delete(name);
-  return (await client.restartCount(name)) !== countBefore ? 'rebooted' : null;
+  return d.domid !== idBefore ? 'rebooted' : null;
 }
 
 function parseTimeout(v: string | true | undefined): number | null {
