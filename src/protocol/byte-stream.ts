@@ -10,9 +10,10 @@ export interface ByteSource {
   /** Exactly `n` bytes; rejects if the stream ends first. */
   read(n: number): Promise<Buffer>;
   /**
-   * The next `n` bytes, handed to `each` piece by piece as they arrive, without
-   * copying (a piece is not to be kept past its call): bulk data at the cost of a
-   * plain socket read. Rejects if the stream ends first, or with what `each` throws.
+   * The next `n` bytes, handed to `each` piece by piece as they arrive: views of
+   * the stream's own chunks, so bulk data is never copied or gathered (a piece is
+   * not to be kept past its call). Rejects if the stream ends first, or with what
+   * `each` throws.
    */
   readPieces(n: number, each: (piece: Buffer) => void): Promise<void>;
 }
