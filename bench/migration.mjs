@@ -56,14 +56,21 @@ function cpuMs(pid) {
   return (Number(fields[11]) + Number(fields[12])) * 10;
 }
 
-/** One `xm migrate`; its JSON result, plus `cpu_ms`: what both xend workers spent on it (a figure the machine's noise hardly moves). */
+/**
+ * One `xm migrate`; its JSON result, plus what the xend workers spent on it (figures the
+ * machine's noise hardly moves): `send_cpu_ms` the source's, `recv_cpu_ms` the destination's,
+ * `cpu_ms` both.
+ */
 function migrate(from, to, live) {
   const args = [bin('xm'), 'migrate', '--json', ...(live ? ['-l'] : []), '-p', String(to.relocationPort), 'big', '127.0.0.1'];
-  const cpuBefore = cpuMs(from.pid()) + cpuMs(to.pid());
+  const sendBefore = cpuMs(from.pid());
+  const recvBefore = cpuMs(to.pid());
   const r = spawnSync(node, args, { env: from.env, encoding: 'utf8', timeout: 300_000 });
   if (r.status !== 0) throw new Error(`xm migrate ${live ? '-l ' : ''}(${from.label}→${to.label}) exited ${r.status ?? r.signal}: ${(r.stderr || '').trim().slice(0, 300)}`);
   const last = r.stdout.trim().split('\n').pop();
-  return { ...JSON.parse(last), cpu_ms: cpuMs(from.pid()) + cpuMs(to.pid()) - cpuBefore };
+  const send = cpuMs(from.pid()) - sendBefore;
+  const recv = cpuMs(to.pid()) - recvBefore;
+  return { ...JSON.parse(last), send_cpu_ms: send, recv_cpu_ms: recv, cpu_ms: send + recv };
 }
 
 export async function run(ctx) {
@@ -136,7 +143,7 @@ export async function run(ctx) {
       ratio: migRate / rawRate,
       target: 0.7,
       better: 'higher',
-      note: `${(bytes / MIB).toFixed(0)} MiB; total ${fix(median(mig.map((m) => m.total_ms)))} ms vs ${fix(median(raw))} ms; downtime ${fix(median(mig.map((m) => m.downtime_ms)))} ms; xend CPU ${fix(median(mig.map((m) => m.cpu_ms)))} ms (both workers); A↔B, ${rounds} rounds`,
+      note: `${(bytes / MIB).toFixed(0)} MiB; total ${fix(median(mig.map((m) => m.total_ms)))} ms vs ${fix(median(raw))} ms; downtime ${fix(median(mig.map((m) => m.downtime_ms)))} ms; xend CPU ${fix(median(mig.map((m) => m.cpu_ms)))} ms (medians: sending ${fix(median(mig.map((m) => m.send_cpu_ms)))}, receiving ${fix(median(mig.map((m) => m.recv_cpu_ms)))}); A↔B, ${rounds} rounds`,
     },
     {
       id: 'migration.live-downtime',
