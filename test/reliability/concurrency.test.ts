@@ -8,10 +8,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, statSync } from 'node:fs';
+import { statSync } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
 import { startRelocationPair } from '../helpers/transports.js';
-import { Rng, SEED, alive, allDomains, faultCode, field, report, rpc, sleep, workerPid, disposeXend, type Call } from './support.js';
+import { Rng, SEED, alive, allDomains, faultCode, field, fifoReader, report, rpc, sleep, workerPid, disposeXend, type Call } from './support.js';
 
 /** `xm list` (a real process) as long as `busy` runs; returns every duration. */
 async function listLatencies(x: TestXend, busy: () => boolean): Promise<number[]> {
@@ -107,13 +107,14 @@ describe('racing requests on one xend', () => {
     assert.equal(names.filter((n) => n === 'second').length, 1, `names after the reboot: ${names.join(' ')}`);
   });
 
-  test('xm list stays quick while a save writes into a slow reader', async (t) => {
+  test('xm list stays quick while a save writes into a slow reader', { timeout: 120_000 }, async (t) => {
     await call('xend.domain.create', ['vm', ['name', 'slowsave'], ['memory', 256]]);
     const fifo = x.path('slow.fifo');
     execFileSync('mkfifo', [fifo]);
     // A reader that takes 64 KiB every 20 ms (about 3 MiB/s) for 3 s, then drains at full speed.
     const throttleUntil = Date.now() + 3000;
-    const reader = createReadStream(fifo, { highWaterMark: 64 * 1024 });
+    const { stream: reader, release } = fifoReader(fifo);
+    t.after(release);
     const drained = new Promise<number>((resolve) => {
       let bytes = 0;
       reader.on('data', (d: Buffer | string) => {
@@ -142,17 +143,17 @@ describe('racing requests on one xend', () => {
     assert.ok(bytes > 256 << 20, 'the whole image went through');
   });
 
-  test('a destroy during a save wins: the save fails cleanly and the domain is gone', async () => {
+  test('a destroy during a save wins: the save fails cleanly and the domain is gone', { timeout: 60_000 }, async (t) => {
     await call('xend.domain.create', ['vm', ['name', 'doomed'], ['memory', 256]]);
     const fifo = x.path('doomed.fifo');
     execFileSync('mkfifo', [fifo]);
     // A slow reader keeps the save going long enough to destroy the domain under it.
-    const reader = createReadStream(fifo, { highWaterMark: 64 * 1024 });
+    const { stream: reader, release } = fifoReader(fifo);
+    t.after(release);
     reader.on('data', () => {
       reader.pause();
       setTimeout(() => reader.resume(), 20);
     });
-    reader.on('error', () => {});
     const save = call('xend.domain.save', 'doomed', fifo, false).then(
       () => 'ok',
       (err: Error) => err.message,
@@ -160,7 +161,6 @@ describe('racing requests on one xend', () => {
     await sleep(300);
     await call('xend.domain.destroy', 'doomed');
     assert.match(await save, /Domain doomed was destroyed while it was being saved/);
-    reader.destroy();
     assert.equal((await x.xm('list', 'doomed')).code, 3, 'the domain is gone');
     const out = x.path('doomed.chk');
     // And a later save of another domain is unaffected.
@@ -169,11 +169,12 @@ describe('racing requests on one xend', () => {
     assert.ok(statSync(out).size > 32 << 20);
   });
 
-  test('a save into a FIFO (a pipe to a compressor, say) succeeds', async () => {
+  test('a save into a FIFO (a pipe to a compressor, say) succeeds', { timeout: 60_000 }, async (t) => {
     await call('xend.domain.create', ['vm', ['name', 'piped'], ['memory', 32]]);
     const fifo = x.path('piped.fifo');
     execFileSync('mkfifo', [fifo]);
-    const reader = createReadStream(fifo);
+    const { stream: reader, release } = fifoReader(fifo);
+    t.after(release);
     let bytes = 0;
     reader.on('data', (d: Buffer | string) => (bytes += d.length));
     const closed = new Promise<void>((r) => reader.on('close', () => r()));
