@@ -1,4 +1,4 @@
-import { realpath } from 'node:fs/promises';
+import { lstat, realpath } from 'node:fs/promises';
 import { basename, dirname, join, sep } from 'node:path';
 import { XendError } from '../protocol/faults.js';
 import type { Method } from './methods.js';
@@ -18,10 +18,11 @@ const PATH_ARGUMENTS: Record<string, { index: number; dir: keyof ConfinedDirs; o
 };
 
 /**
- * The method table for a TCP server. xend runs as root, and a remote client must
- * not make it read or write any file it likes: a file the request names must lie,
- * symlinks followed, in the directory configured for it. Over the root-only Unix
- * socket every path is allowed, as in xend.
+ * The method table for servers others than root reach (TCP, or a Unix socket
+ * shared with a group). xend runs as root, and such a client must not make it
+ * read or write any file it likes: a file the request names must lie in the
+ * directory configured for it, and must not be a symlink. Over the root-only
+ * Unix socket every path is allowed, as in xend.
  */
 export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs): Map<string, Method> {
   const confined = new Map(methods);
@@ -34,7 +35,7 @@ export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs): 
       if (path !== undefined && path !== null && path !== '') {
         const dir = dirs[rule.dir];
         if (!(await inside(dir, String(path)))) {
-          throw new XendError(`${String(path)}: a client on a TCP server may only use files in ${dir} (${rule.option})`);
+          throw new XendError(`${String(path)}: a client other than root may only use files in ${dir} (${rule.option}), and no symlinks`);
         }
       }
       return fn(...args);
@@ -43,10 +44,16 @@ export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs): 
   return confined;
 }
 
-/** Whether `path`, after symlinks and `..`, is below `dir`. A file yet to be written is judged by its directory. */
+/**
+ * Whether `path`, after `..` and the symlinks of its directories, is below `dir`.
+ * The file itself may not be a symlink: a dangling one would pass as a new file
+ * and then be followed by the open.
+ */
 async function inside(dir: string, path: string): Promise<boolean> {
   const root = await realpath(dir).catch(() => null);
   if (root === null || !path.startsWith('/')) return false;
-  const real = await realpath(path).catch(() => realpath(dirname(path)).then((d) => join(d, basename(path)))).catch(() => null);
+  const link = await lstat(path).then((st) => st.isSymbolicLink(), () => false);
+  if (link) return false;
+  const real = await realpath(dirname(path)).then((d) => join(d, basename(path)), () => null);
   return real !== null && real.startsWith(root + sep);
 }

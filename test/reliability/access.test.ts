@@ -134,6 +134,33 @@ describe('Unix sockets: root only, or a named group', { skip: SWITCH_USER ?? fal
       assert.equal(outsider.code, 1, 'a user outside the group is refused');
       const member = await xmAs(x, NOBODY, NOGROUP, 'list');
       assert.equal(member.code, 0, `a member of the group gets in: ${member.stderr}`);
+      assert.equal(statSync(x.path('var/run/xend')).mode & 0o777, 0o710, 'the group may pass through the directory, not list it');
+      // A member is not root: the files it may name are confined as a TCP client's are.
+      assert.equal((await xmAs(x, NOBODY, NOGROUP, 'create', '/dev/null', 'name=grouped', 'memory=32')).code, 0);
+      mkdirSync(x.path('pub'), { mode: 0o777 });
+      chmodSync(x.path('pub'), 0o777);
+      const save = await xmAs(x, NOBODY, NOGROUP, 'save', '-c', 'grouped', x.path('pub/member.chk'));
+      assert.equal(save.code, 1);
+      assert.match(save.stderr, /may only use files in .*xend-save-path/);
+      assert.equal(existsSync(x.path('pub/member.chk')), false);
+    } finally {
+      await disposeXend(x);
+    }
+  });
+});
+
+describe('a socket group never opens up a shared directory', () => {
+  test('a socket in a world-writable directory with a group: xend refuses to start and leaves the directory alone', async () => {
+    const x = new TestXend();
+    const shared = x.path('shared');
+    mkdirSync(shared, { recursive: true });
+    chmodSync(shared, 0o1777);
+    try {
+      x.writeFile('etc/xen/xend-config.sxp', `(xend-unix-server yes)\n(xend-unix-path ${shared}/xend-socket)\n(xend-unix-socket-group nogroup)\n`);
+      const r = await x.xend('start');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /is not a directory of xend's own/);
+      assert.equal(statSync(shared).mode & 0o7777, 0o1777);
     } finally {
       await disposeXend(x);
     }
@@ -410,6 +437,9 @@ describe('file paths a TCP client names (save, restore, dump-core)', () => {
     await assert.rejects(tcp('xend.domain.dump', 'target', x.path('outside/target.core'), true, false, false), 'a core dump outside the directory is refused');
     assert.equal(existsSync(x.path('outside/target.core')), false);
     assert.equal(existsSync(x.path('outside/escape.chk')), false);
+    symlinkSync(x.path('outside/dangling.chk'), x.path('saves/dangling.chk'));
+    await assert.rejects(tcp('xend.domain.save', 'target', x.path('saves/dangling.chk'), true), 'a dangling symlink is not followed');
+    assert.equal(existsSync(x.path('outside/dangling.chk')), false);
     symlinkSync(x.path('outside'), x.path('saves/link'));
     await assert.rejects(tcp('xend.domain.save', 'target', x.path('saves/link/via-symlink.chk'), true), 'a symlink does not escape');
     assert.equal(existsSync(x.path('outside/via-symlink.chk')), false);

@@ -1,4 +1,4 @@
-import { chmodSync, chownSync, mkdirSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, rmSync, statSync } from 'node:fs';
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
@@ -81,16 +81,13 @@ export async function listen(handler: RequestListener, e: Endpoint, opts: Listen
   if (e.kind === 'unix') {
     const dir = dirname(e.path);
     mkdirSync(dir, { recursive: true, mode: 0o700 });
+    const gid = e.group ? groupId(e.group) : null;
+    if (gid !== null) letGroupThrough(dir, gid, e);
     rmSync(e.path, { force: true });
     server.maxConnections = limits.maxConnections;
     await bind(server, (cb) => server.listen(e.path, cb), e);
-    if (e.group) {
-      // The group must be able to reach the socket, not only open it: root:G 0750 on its directory.
-      const owner = process.getuid?.() ?? 0;
-      const gid = groupId(e.group);
-      chownSync(dir, owner, gid);
-      chmodSync(dir, 0o750);
-      chownSync(e.path, owner, gid);
+    if (gid !== null) {
+      chownSync(e.path, process.getuid?.() ?? 0, gid);
       chmodSync(e.path, 0o660);
     } else chmodSync(e.path, 0o600);
     return { endpoint: e, close: () => closeHttp(server) };
@@ -144,6 +141,21 @@ function closeHttp(server: Server): Promise<void> {
     server.closeIdleConnections();
     setTimeout(() => server.closeAllConnections(), 2000).unref();
   });
+}
+
+/**
+ * The group must be able to reach its socket, not only open it: group search
+ * permission (…x…) on the socket's directory. Only a directory of xend's own is
+ * changed; one anybody may write to (/tmp) or that belongs to another group is
+ * refused rather than opened up.
+ */
+function letGroupThrough(dir: string, gid: number, e: Endpoint): void {
+  const st = statSync(dir);
+  if (st.uid !== (process.getuid?.() ?? 0) || st.mode & 0o002 || (st.gid !== 0 && st.gid !== gid)) {
+    throw new Error(`cannot listen on ${describeEndpoint(e)}: ${dir} is not a directory of xend's own, so it is not opened to the socket's group; give the socket a directory of its own`);
+  }
+  chownSync(dir, st.uid, gid);
+  chmodSync(dir, (st.mode & 0o7757) | 0o010);
 }
 
 function groupId(group: string): number {

@@ -52,12 +52,14 @@ export async function startManagementServers(s: XendSettings, paths: XendPaths, 
     XML: xmlRpcHandler({ methods, maxRequestBytes, ...(trace && { trace }) }),
     HTTP: httpHandler(methods),
   });
-  const local = serve(handlers.methods);
-  const remote = serve(confinePaths(handlers.methods, dirs));
+  // Only root may name any file: TCP peers, and a socket group's members, get the confined table.
+  const trusted = serve(handlers.methods);
+  const confined = serve(confinePaths(handlers.methods, dirs));
   const started: Listener[] = [];
   try {
     for (const p of plannedServers(s, paths)) {
-      const handler = (p.endpoint.kind === 'tcp' ? remote : local)[p.protocol === 'HTTP' ? 'HTTP' : 'XML'];
+      const rootOnly = p.endpoint.kind === 'unix' && !p.endpoint.group;
+      const handler = (rootOnly ? trusted : confined)[p.protocol === 'HTTP' ? 'HTTP' : 'XML'];
       const listener = await listen(handler, p.endpoint, {
         hostsAllow,
         upgrade,
