@@ -58,7 +58,15 @@ export class DomainService {
 
   /** On xend start: adopt the domains the hypervisor kept, and finish what happened meanwhile. */
   recover(): void {
-    for (const r of this.opts.journal?.pending((m) => this.log.error(`restart journal: ${m}`)) ?? []) this.finishRestart(r);
+    for (const r of this.opts.journal?.pending((m) => this.log.error(`restart journal: ${m}`)) ?? []) {
+      try {
+        this.finishRestart(r);
+      } catch (err) {
+        // A restart that cannot be finished must not stop every later start of xend.
+        this.log.error(`Could not finish the restart of ${r.old.name}: ${(err as Error).message}`);
+        this.opts.journal?.end(r.uuid);
+      }
+    }
     for (const d of this.hv.list()) {
       if (d.domid === 0) continue;
       if (d.incomplete) {
@@ -190,9 +198,11 @@ export class DomainService {
    * Registers what a destroy of the domain must do first while a long operation
    * holds it: stop that operation, or refuse by throwing. Returns the release.
    */
-  busy(uuid: string, onDestroy: () => void): () => void {
-    this.beforeDestroy.set(uuid, onDestroy);
-    return () => this.beforeDestroy.delete(uuid);
+  busy(d: HvDomain, onDestroy: () => void): () => void {
+    // One at a time: a second save or migration of a domain already leaving would race the first.
+    if (this.beforeDestroy.has(d.uuid)) throw new XendError(`Domain ${d.name} is already being saved or migrated`);
+    this.beforeDestroy.set(d.uuid, onDestroy);
+    return () => this.beforeDestroy.delete(d.uuid);
   }
 
   destroy(dom: string | number): void {

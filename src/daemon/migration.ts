@@ -65,33 +65,12 @@ export class CheckpointService {
   async save(dom: string, path: string, checkpoint: boolean): Promise<void> {
     const d = this.domains.lookup(dom);
     this.checkMovable(d, 'save');
-    const existing = await stat(path).catch(() => null);
-    if (existing?.isSocket()) throw new XendError(`can't write guest state file ${path}: not a file`);
-    // A pipe is opened without blocking (a blocked open would hold a worker thread
-    // until someone reads): nobody reading is an error at once, and writes wait politely.
-    const pipe = existing?.isFIFO() === true;
-    const file = await open(path, pipe ? constants.O_WRONLY | constants.O_NONBLOCK : 'w', 0o600).catch((err: NodeJS.ErrnoException) => {
-      throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
-    });
     const wasPaused = d.flags.paused;
     // A destroy meanwhile wins: the save stops and its file goes.
     const destroyed = new AbortController();
-    const release = this.domains.busy(d.uuid, () => destroyed.abort());
+    const release = this.domains.busy(d, () => destroyed.abort());
     try {
-      const sink: ByteSink = { write: (data) => writeAll(file, data) };
-      await writeHeader(sink, this.domains.record(d.domid));
-      await this.hv.saveImage(d.domid, sink, { live: false, signal: destroyed.signal, suspend: async () => this.hv.pause(d.domid) });
-      await sink.write(consoleRecord(this.consoles.history(d.uuid)));
-      if (!pipe && (!existing || existing.isFile())) await file.sync();
-      await file.close();
-      destroyed.signal.throwIfAborted();
-    } catch (err) {
-      await file.close().catch(() => {});
-      // Only what save itself created goes: never a device or a file that was there before.
-      if (!existing) await rm(path, { force: true });
-      if (destroyed.signal.aborted) throw new XendError(`Domain ${d.name} was destroyed while it was being saved`);
-      this.resume(d, d.name, wasPaused);
-      throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
+      await this.writeSave(d, path, destroyed.signal);
     } finally {
       release();
     }
@@ -102,6 +81,35 @@ export class CheckpointService {
     this.hv.destroy(d.domid);
     this.domains.released(d.uuid);
     this.log.info(`Domain ${d.name} (${d.domid}) saved to ${path}`);
+  }
+
+  /** The guest state file of a save; on failure the domain runs on as it was and no file save made is left. */
+  private async writeSave(d: HvDomain, path: string, destroyed: AbortSignal): Promise<void> {
+    const existing = await stat(path).catch(() => null);
+    if (existing?.isSocket()) throw new XendError(`can't write guest state file ${path}: not a file`);
+    // A pipe is opened without blocking (a blocked open would hold a worker thread
+    // until someone reads): nobody reading is an error at once, and writes wait politely.
+    const pipe = existing?.isFIFO() === true;
+    const file = await open(path, pipe ? constants.O_WRONLY | constants.O_NONBLOCK : 'w', 0o600).catch((err: NodeJS.ErrnoException) => {
+      throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
+    });
+    const wasPaused = d.flags.paused;
+    try {
+      const sink: ByteSink = { write: (data) => writeAll(file, data) };
+      await writeHeader(sink, this.domains.record(d.domid));
+      await this.hv.saveImage(d.domid, sink, { live: false, signal: destroyed, suspend: async () => this.hv.pause(d.domid) });
+      await sink.write(consoleRecord(this.consoles.history(d.uuid)));
+      if (!pipe && (!existing || existing.isFile())) await file.sync();
+      await file.close();
+      destroyed.throwIfAborted();
+    } catch (err) {
+      await file.close().catch(() => {});
+      // Only what save itself created goes: never a device or a file that was there before.
+      if (!existing) await rm(path, { force: true });
+      if (destroyed.aborted) throw new XendError(`Domain ${d.name} was destroyed while it was being saved`);
+      this.resume(d, d.name, wasPaused);
+      throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
+    }
   }
 
   async restore(path: string, paused: boolean): Promise<Sxp> {
@@ -152,15 +160,15 @@ export class CheckpointService {
     const started = Date.now();
     const abort = new AbortController();
     const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.maxmemMiB * 1024) / 4 };
-    this.inFlight.set(d.uuid, { progress, abort });
     // A destroy stops the migration while the stream is incomplete (the destination
     // then drops what it got); once the stream is whole the domain is the destination's.
     let destroyed = false;
-    const release = this.domains.busy(d.uuid, () => {
+    const release = this.domains.busy(d, () => {
       if (progress.phase === 'waiting') throw new XendError(`Domain ${name} is being migrated to ${dst}; it cannot be destroyed until the migration ends`);
       destroyed = true;
       abort.abort();
     });
+    this.inFlight.set(d.uuid, { progress, abort });
     const classes = deviceClasses(d.config);
     const wasPaused = d.flags.paused;
     let socket: Socket | undefined;

@@ -89,7 +89,14 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => {
-      mkdirSync(fresh.savePath, { recursive: true, mode: 0o700 });
+      // Confined clients may name files only in these; without them every such request is refused.
+      for (const dir of [fresh.savePath, dumpDir]) {
+        try {
+          mkdirSync(dir, { recursive: true, mode: 0o700 });
+        } catch (err) {
+          logger.warning(`Cannot create ${dir}: ${(err as Error).message}`);
+        }
+      }
       return startManagementServers(fresh, opts.paths, { methods, upgrade, dirs: { save: fresh.savePath, dump: dumpDir } }, logger, trace);
     };
     servers = await startServers(settings);

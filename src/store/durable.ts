@@ -34,8 +34,9 @@ export class DurableDir<T> {
   }
 
   /**
-   * Every record. One that cannot be read is moved aside and reported, so it
-   * cannot keep every other one from being used.
+   * Every record. One that is not JSON is moved aside and reported, so it cannot
+   * keep every other one from being used; an error of the disk (EIO, EACCES) is
+   * thrown: moving a good record aside would drop its domain.
    */
   readAll(report: (message: string) => void): T[] {
     const records: T[] = [];
@@ -44,6 +45,7 @@ export class DurableDir<T> {
         const record = this.read(key);
         if (record) records.push(record);
       } catch (err) {
+        if (!(err instanceof SyntaxError)) throw err;
         this.quarantine(key);
         report(`record ${key} in ${this.dir} is unreadable (${(err as Error).message}); moved aside as ${key}.json.corrupt`);
       }

@@ -159,6 +159,7 @@ describe('racing requests on one xend', () => {
       (err: Error) => err.message,
     );
     await sleep(300);
+    await assert.rejects(call('xend.domain.save', 'doomed', x.path('second.chk'), false), /Domain doomed is already being saved or migrated/, 'one save at a time');
     await call('xend.domain.destroy', 'doomed');
     assert.match(await save, /Domain doomed was destroyed while it was being saved/);
     assert.equal((await x.xm('list', 'doomed')).code, 3, 'the domain is gone');
