@@ -6,24 +6,30 @@
 // used. V8 refuses a cache another Node or other flags made; the source then compiles
 // as usual.
 'use strict';
-const { readFileSync } = require('node:fs');
+const { closeSync, fstatSync, openSync, readFileSync } = require('node:fs');
 const { dirname } = require('node:path');
 const Module = require('node:module');
 const { Script } = require('node:vm');
 
 const file = require.resolve('../dist/xm.cjs');
+// The source first, and the cache only if it was made from this very file (a rebuild
+// swapping dist/ between the two reads, or an edit keeping the length, is not used).
+const fd = openSync(file, 'r');
+const { size, mtimeMs } = fstatSync(fd);
+const source = readFileSync(fd, 'utf8');
+closeSync(fd);
 let cachedData;
 try {
   const cache = readFileSync(`${file}.cache`);
   const nl = cache.indexOf(10);
-  if (cache.toString('utf8', 0, nl) === file) cachedData = cache.subarray(nl + 1);
+  if (cache.toString('utf8', 0, nl) === `${file}\0${size}:${mtimeMs}`) cachedData = cache.subarray(nl + 1);
 } catch {
   // no cache: compile from source
 }
 const core = new Module(file, module);
 core.filename = file;
 require.cache[file] = core; // the lazily loaded chunks require the core back
-const wrapper = new Script(Module.wrap(readFileSync(file, 'utf8')), { filename: file, cachedData }).runInThisContext();
+const wrapper = new Script(Module.wrap(source), { filename: file, cachedData }).runInThisContext();
 wrapper.call(core.exports, core.exports, Module.createRequire(file), core, file, dirname(file));
 core.loaded = true;
 core.exports.run();

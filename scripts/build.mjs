@@ -151,14 +151,16 @@ async function buildXm(out) {
  */
 function writeCodeCache(file, runAs) {
   const script = `
-    const { readFileSync, writeFileSync } = require('node:fs');
+    const { readFileSync, statSync, writeFileSync } = require('node:fs');
     const { Script } = require('node:vm');
     const v8 = require('node:v8');
     const [file, runAs] = process.argv.slice(1);
     v8.setFlagsFromString('--no-lazy');
     const script = new Script(require('node:module').wrap(readFileSync(file, 'utf8')), { filename: runAs });
     v8.setFlagsFromString('--lazy');
-    writeFileSync(file + '.cache', Buffer.concat([Buffer.from(runAs + '\\n'), script.createCachedData()]));`;
+    // V8 checks only the source's length: the size and mtime it was made from say which source it is.
+    const { size, mtimeMs } = statSync(file);
+    writeFileSync(file + '.cache', Buffer.concat([Buffer.from(runAs + '\\0' + size + ':' + mtimeMs + '\\n'), script.createCachedData()]));`;
   const r = spawnSync(process.execPath, ['-e', script, file, runAs], { stdio: 'inherit' });
   if (r.status !== 0) throw new Error(`code cache for ${file}: exit ${r.status ?? r.signal}`);
 }

@@ -1,4 +1,6 @@
-import { createWriteStream } from 'node:fs';
+import { createWriteStream, openSync, type WriteStream } from 'node:fs';
+import { CliError } from './errors.js';
+import { strerror } from '../client/errors.js';
 import { ESCAPE } from '../protocol/console.js';
 import type { Duplex } from 'node:stream';
 import type { CommandContext } from './context.js';
@@ -15,12 +17,12 @@ const DRAIN_MS = 500;
 
 /**
  * Relays a console stream to the terminal as xenconsole did: raw mode, Ctrl-]
- * detaches, the terminal is restored however the session ends. `log` tees the
+ * detaches, the terminal is restored however the session ends. `tee` (openLog) gets the
  * output to a file.
  */
-export function relay(ctx: CommandContext, domain: string, stream: Duplex, log?: string): Promise<SessionResult> {
+export function relay(ctx: CommandContext, domain: string, stream: Duplex, tee: WriteStream | null = null): Promise<SessionResult> {
   const { input, output } = ctx.terminal;
-  const tee = log ? createWriteStream(log, { flags: 'a' }) : null;
+  tee?.once('error', (err: NodeJS.ErrnoException) => ctx.warn(`the console log stopped: ${strerror(err)}`));
   const raw = input.isTTY === true;
   if (raw) input.setRawMode(true);
   return new Promise((resolve) => {
@@ -59,3 +61,14 @@ export function relay(ctx: CommandContext, domain: string, stream: Duplex, log?:
     input.resume();
   });
 }
+
+/** `--log FILE`, opened before the session starts: a path that cannot be written is an error, not a crash later. */
+export function openLog(path: string | undefined): WriteStream | null {
+  if (path === undefined) return null;
+  try {
+    return createWriteStream(path, { fd: openSync(path, 'a', 0o644) });
+  } catch (err) {
+    throw new CliError(`Cannot open ${path}: ${strerror(err as NodeJS.ErrnoException)}`);
+  }
+}
+

@@ -218,7 +218,8 @@ export function run(): void {
   const io = processIo();
   main(process.argv.slice(2), io)
     .then(
-      (code) => (process.exitCode = code),
+      // A failure to write the output (stdout.ts) has already set 1.
+      (code) => (process.exitCode = code || process.exitCode),
       (err: unknown) => {
         io.stderr(`Error: internal error: ${(err as Error).message}\n`);
         process.exitCode = 1;

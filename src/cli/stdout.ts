@@ -33,10 +33,11 @@ export function writeOut(text: string): void {
 export function outStream(): NodeJS.WriteStream {
   if (!stream) {
     stream = process.stdout;
-    // A closed pipe ends the output, it is not a crash.
+    // A closed pipe ends the output, it is not a crash; nor is a terminal that went
+    // away (EIO), though nothing more can be shown and xm then fails.
     stream.on('error', (err: NodeJS.ErrnoException) => {
-      if (err.code !== 'EPIPE') throw err;
       closed = true;
+      if (err.code !== 'EPIPE') process.exitCode = 1;
     });
   }
   return stream;

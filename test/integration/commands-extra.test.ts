@@ -84,6 +84,12 @@ describe('xm: resources, scheduler, sysrq, triggers, core dumps, top', () => {
   });
   after(() => x.dispose());
 
+  test('console --log to a file that cannot be written: Error and exit 1 before attaching, no stack trace', async () => {
+    const r = await x.xm('console', 'g1', '--log', x.path('no/such/dir/g1.log'));
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr, `Error: Cannot open ${x.path('no/such/dir/g1.log')}: No such file or directory\n`);
+  });
+
   test('help: usage strings and option tables as xm 4.4 had them', async () => {
     const cases: [string, string][] = [
       ['mem-max', 'Usage: xm mem-max <Domain> <Mem>\n\nSet the maximum amount reservation for a domain.\n\n'],

@@ -1,5 +1,5 @@
 import { CliError, SilentError } from '../errors.js';
-import { relay, type SessionResult } from '../console-session.js';
+import { openLog, relay, type SessionResult } from '../console-session.js';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -17,12 +17,13 @@ export async function run(ctx: CommandContext): Promise<SessionResult> {
     const d = await client.domain(dom);
     if (d.domid === null || /[sc]/.test(d.state)) throw new CliError(`Domain '${dom}' is not started`, 1, true);
     const replay = ctx.opts.get('replay');
+    const log = openLog(ctx.opts.get('log') as string | undefined);
     const stream = await client.console(dom, {
       write: !ctx.opts.has('read-only'),
       force: ctx.opts.has('force'),
       ...(replay !== undefined && { replay: replay === true ? ('all' as const) : Number(replay) }),
     });
-    return await relay(ctx, d.name, stream, ctx.opts.get('log') as string | undefined);
+    return await relay(ctx, d.name, stream, log);
   } catch (err) {
     if (quiet) throw new SilentError(1);
     throw err;
