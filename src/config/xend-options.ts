@@ -82,7 +82,7 @@ export const optionTable = [
   { name: 'xend-hosts-allow', type: 'str', default: '', doc: "not in xend: space-separated host regexes allowed on the management TCP servers ('' = all)", since: 'not in xend' },
   { name: 'xend-unix-socket-group', type: 'str', default: '', doc: "not in xend: group owning the management Unix sockets, which are then 0660 ('' = 0600, root only)", since: 'not in xend' },
   { name: 'sim-host-memory', type: 'int', default: 8192, doc: 'not in xend: MiB of memory of the simulated host', since: 'not in xend' },
-  { name: 'xend-save-path', type: 'str', default: '/var/lib/xen/save', doc: 'not in xend: the only directory a client on a TCP server may save guests to or restore them from (core dumps: /var/xen/dump)', since: 'not in xend' },
+  { name: 'xend-save-path', type: 'str', default: '/var/lib/xen/save', doc: 'not in xend: the only directory a client other than root (TCP servers, a socket group) may save guests to or restore them from (core dumps: /var/xen/dump)', since: 'not in xend' },
   { name: 'xend-max-request-bytes', type: 'int', default: 4194304, doc: 'not in xend: largest XML-RPC request accepted (413 beyond)', since: 'not in xend' },
   { name: 'xend-idle-timeout', type: 'int', default: 10, doc: 'not in xend: seconds a management connection may stay silent (headers unfinished, or idle between requests)', since: 'not in xend' },
   { name: 'xend-max-connections', type: 'int', default: 1024, doc: 'not in xend: open connections each management and relocation listener accepts; more are refused', since: 'not in xend' },
