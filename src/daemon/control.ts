@@ -56,12 +56,12 @@ export async function stop(paths: XendPaths): Promise<number> {
   const monitorPid = readStatus(paths.statusFile)?.monitorPid ?? null;
   const monitorAlive = monitorPid !== null && processAlive(monitorPid);
   if (!pid && !monitorAlive) return 0;
-  if (monitorAlive) process.kill(monitorPid, 'SIGTERM');
-  if (pid) process.kill(pid, 'SIGTERM');
+  if (monitorAlive) signal(monitorPid, 'SIGTERM');
+  if (pid) signal(pid, 'SIGTERM');
   if (pid && !(await waitForExit(pid, STOP_TIMEOUT_MS))) {
     // A wedged worker: take the monitor first so it cannot restart it.
-    if (monitorPid && processAlive(monitorPid)) process.kill(monitorPid, 'SIGKILL');
-    process.kill(pid, 'SIGKILL');
+    if (monitorPid && processAlive(monitorPid)) signal(monitorPid, 'SIGKILL');
+    signal(pid, 'SIGKILL');
     await waitForExit(pid, 2000);
   }
   if (monitorPid) await waitForExit(monitorPid, 2000);
@@ -73,8 +73,21 @@ export async function stop(paths: XendPaths): Promise<number> {
 /** `xend reload`: SIGHUP to a live worker. */
 export function reload(paths: XendPaths): number {
   const pid = runningPid(paths.pidFile);
-  if (pid) process.kill(pid, 'SIGHUP');
+  if (pid) signal(pid, 'SIGHUP');
   return 0;
+}
+
+/**
+ * Signals a process that may have exited since it was found alive (the monitor
+ * passes SIGTERM on to the worker, which can be gone before xend stop's own
+ * SIGTERM reaches it): a process already gone is what was wanted.
+ */
+function signal(pid: number, sig: NodeJS.Signals): void {
+  try {
+    process.kill(pid, sig);
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== 'ESRCH') throw err;
+  }
 }
 
 export interface StatusReport extends Partial<XendStatus> {

@@ -77,8 +77,9 @@ export async function main(argv: string[], script: string): Promise<number> {
         code = s.running ? 0 : 3;
       },
     )
-    .fail((msg) => {
-      process.stderr.write(`Error: ${msg}\n`);
+    .fail((msg: string | null, err: Error | undefined) => {
+      // yargs passes a command's own failure as err, with no message of its own.
+      process.stderr.write(`Error: ${msg ?? err?.message ?? 'unknown error'}\n`);
       code = 1;
     })
     .parseAsync();
