@@ -106,15 +106,23 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
 
     const liveHv = hv;
     const liveLog = log;
+    let current = settings;
     process.on('SIGHUP', () => {
       void (async () => {
         logger.info('Restarting all XML-RPC and Xen-API servers...');
         try {
           const fresh = loadSettings(opts.paths);
-          liveLog.setLevel(fresh.options.loglevel as LevelName);
           await Promise.all(servers.map((l) => l.close()));
-          servers = await startServers(fresh);
-          publishStatus(opts, liveHv.name, fresh, [...servers, ...relocation]);
+          try {
+            servers = await startServers(fresh);
+            current = fresh;
+            liveLog.setLevel(fresh.options.loglevel as LevelName);
+          } catch (err) {
+            // A server the new config cannot start (a port taken): xend must not be left unreachable.
+            logger.error(`Reload failed: ${(err as Error).message}; serving with the previous configuration`);
+            servers = await startServers(current);
+          }
+          publishStatus(opts, liveHv.name, current, [...servers, ...relocation]);
         } catch (err) {
           logger.error(`Reload failed: ${(err as Error).message}`);
         }

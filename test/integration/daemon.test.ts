@@ -1,7 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, existsSync, writeFileSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { once } from 'node:events';
 import { TestXend, eventually } from '../helpers/xend.js';
+import { freePort } from '../helpers/transports.js';
 
 describe('xend start/status/stop/restart', () => {
   let x: TestXend;
@@ -153,6 +156,24 @@ describe('xend-config.sxp errors', () => {
       await eventually(async () => /Restarting all XML-RPC/.test(readFileSync(x.path('var/log/xen/xend.log'), 'utf8')));
       await eventually(async () => (await x.xm('list', 'stay')).code === 0);
     } finally {
+      await x.dispose();
+    }
+  });
+
+  test('a reload whose new server cannot start keeps serving with the previous configuration', async () => {
+    const [a, b] = [await freePort(), await freePort()];
+    const taken = createServer().listen(b, '127.0.0.1');
+    await once(taken, 'listening');
+    const tcp = (port: number) => `(xend-tcp-xmlrpc-server yes)\n(xend-tcp-xmlrpc-server-address 127.0.0.1)\n(xend-tcp-xmlrpc-server-port ${port})\n`;
+    const x = await TestXend.start(tcp(a));
+    try {
+      writeFileSync(x.path('etc/xen/xend-config.sxp'), tcp(b));
+      assert.equal((await x.xend('reload')).code, 0);
+      await eventually(async () => /Reload failed: .*serving with the previous configuration/.test(readFileSync(x.path('var/log/xen/xend.log'), 'utf8')));
+      await eventually(async () => (await x.xmWith({ env: { XM_SERVER: `http://127.0.0.1:${a}` } }, 'list')).code === 0);
+      assert.equal((await x.xm('list')).code, 0, 'and the Unix socket');
+    } finally {
+      taken.close();
       await x.dispose();
     }
   });
