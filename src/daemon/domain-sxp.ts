@@ -1,5 +1,6 @@
 import { parseVmConfig, type VmConfig } from './vm-config.js';
 import type { HvDomain, VcpuInfo } from '../hypervisor/types.js';
+import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** Xen-API power state number of a live domain (XendDomainInfo._stateGet). */
@@ -71,7 +72,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
       ['features', ''],
       ['on_xend_start', 'ignore'],
       ['on_xend_stop', 'ignore'],
-      ['cpu_time', d.cpuTime],
+      ['cpu_time', pyFloat(d.cpuTime)],
       ['online_vcpus', d.onlineVcpus],
       ['image', ['linux', ['kernel', '']]],
       ['status', powerState(d)],
@@ -95,8 +96,8 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
     ['features', ''],
     ['on_xend_start', c.onXendStart],
     ['on_xend_stop', c.onXendStop],
-    ['start_time', d.startTime],
-    ['cpu_time', d.cpuTime],
+    ['start_time', pyFloat(d.startTime)],
+    ['cpu_time', pyFloat(d.cpuTime)],
     ['online_vcpus', d.onlineVcpus],
     c.image,
     ['status', powerState(d)],
@@ -129,7 +130,7 @@ export function inactiveDomainSxp(c: VmConfig, status: 0 | 3, full: boolean): Sx
     ['features', ''],
     ['on_xend_start', c.onXendStart],
     ['on_xend_stop', c.onXendStop],
-    ['cpu_time', 0.0],
+    ['cpu_time', pyFloat(0)],
     c.image,
     ['status', status],
   );

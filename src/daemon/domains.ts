@@ -8,6 +8,7 @@ import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
+import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
 import type { ManagedEntry, ManagedStore } from './managed.js';
 import type { PendingRestart, RestartJournal } from './restart-journal.js';
@@ -466,7 +467,7 @@ export class DomainService {
         ['online', v.online ? 1 : 0],
         ['blocked', v.blocked ? 1 : 0],
         ['running', v.running ? 1 : 0],
-        ['cpu_time', v.cpuTime],
+        ['cpu_time', pyFloat(v.cpuTime)],
         ['cpu', v.cpu],
         ['cpumap', v.cpumap],
       ]),

@@ -1,3 +1,4 @@
+import { PyFloat, pyFloatStr } from './float.js';
 import type { Sxp } from './types.js';
 
 /**
@@ -17,7 +18,7 @@ export function show(v: Sxp): string {
     case 'bigint':
       return pyRepr(v.toString());
     default:
-      return pyRepr('None');
+      return v instanceof PyFloat ? pyFloatStr(v.value) : pyRepr('None');
   }
 }
 
@@ -66,36 +67,5 @@ export function pyRepr(s: string): string {
  * '.0' added when the result looks like an int.
  */
 export function pyNumber(n: number): string {
-  if (Number.isNaN(n)) return 'nan';
-  if (!Number.isFinite(n)) return n > 0 ? 'inf' : '-inf';
-  if (Number.isInteger(n)) return BigInt(n).toString();
-  const s = formatG(n, 12);
-  return /[.e]/.test(s) ? s : `${s}.0`;
-}
-
-/** C's '%.<precision>g' for a finite number, correctly rounded half-to-even like glibc/dtoa. */
-function formatG(n: number, precision: number): string {
-  // 101 significant digits of the exact binary value: enough to see a true tie.
-  const [mantissa = '', exponent = '0'] = Math.abs(n).toExponential(100).split('e');
-  const all = mantissa.replace('.', '');
-  let exp = Number(exponent);
-  let head = all.slice(0, precision);
-  const rest = all.slice(precision);
-  const first = rest[0] ?? '0';
-  const tie = /^50*$/.test(rest);
-  if (first > '5' || (first === '5' && (!tie || Number(head.at(-1)) % 2 === 1))) {
-    head = (BigInt(head) + 1n).toString();
-    if (head.length > precision) {
-      head = head.slice(0, precision);
-      exp++;
-    }
-  }
-  const sign = n < 0 ? '-' : '';
-  if (exp < -4 || exp >= precision) {
-    const frac = head.slice(1).replace(/0+$/, '');
-    return `${sign}${head[0]}${frac ? `.${frac}` : ''}e${exp < 0 ? '-' : '+'}${String(Math.abs(exp)).padStart(2, '0')}`;
-  }
-  const int = exp >= 0 ? head.slice(0, exp + 1) : '0';
-  const frac = (exp >= 0 ? head.slice(exp + 1) : '0'.repeat(-exp - 1) + head).replace(/0+$/, '');
-  return sign + int + (frac ? `.${frac}` : '');
+  return Number.isFinite(n) && Number.isInteger(n) ? BigInt(n).toString() : pyFloatStr(n);
 }

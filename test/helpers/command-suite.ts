@@ -53,6 +53,8 @@ export function commandSuite(transport: TransportName): void {
     test('create -p leaves it paused; pause/unpause change the state letters', async () => {
       assert.equal((await x.xm('create', '-p', '/dev/null', 'name=db1', 'memory=128')).code, 0);
       assert.equal(rows((await x.xm('list', 'db1')).stdout)[0]!.state, '--p---');
+      // Never run: no CPU time yet, still a float as xend had it.
+      assert.match((await x.xm('list', '--long', 'db1')).stdout, /^ {4}\(cpu_time 0\.0\)$/m);
       assert.equal((await x.xm('unpause', 'db1')).code, 0);
       assert.equal(rows((await x.xm('list', 'db1')).stdout)[0]!.state, '-b----');
       assert.equal((await x.xm('pause', 'db1')).code, 0);

@@ -16,6 +16,8 @@ import {
   parseFirst,
   prettyPrint,
   pyNumber,
+  PyFloat,
+  pyFloat,
   show,
   SxpParseError,
 } from '../../src/sxp/index.js';
@@ -433,4 +435,15 @@ test('round trip is lossy where sxp.py is', () => {
   assert.equal(show('\x1b'), "'\\x1b'");
   assert.equal(parseFirst(show('\x1b')), '\x11', 'the hex letter b reads as 1');
   assert.equal(parseFirst(show(8000)), '8000', 'numbers come back as strings');
+});
+
+test('PyFloat (a float with a whole value) shows as Python str(float), behaves as its number, is its number in JSON', () => {
+  assert.equal(show(['cpu_time', new PyFloat(0)]), '(cpu_time 0.0)');
+  assert.equal(show(['t', new PyFloat(3)]), '(t 3.0)');
+  assert.equal(show(['t', new PyFloat(1e16)]), '(t 1e+16)');
+  assert.equal(Number(new PyFloat(2)) + 1, 3);
+  assert.equal(`${new PyFloat(5)}`, '5.0');
+  assert.equal(JSON.stringify({ t: new PyFloat(0) }), '{"t":0}');
+  assert.equal(pyFloat(1.5), 1.5);
+  assert.ok(pyFloat(2) instanceof PyFloat);
 });

@@ -16,6 +16,7 @@ import {
   type XmlRpcValue,
 } from '../../src/protocol/xmlrpc/index.js';
 import { readCanonical } from '../../src/protocol/xmlrpc/canonical.js';
+import { PyFloat } from '../../src/sxp/float.js';
 
 // ---- Python as an independent peer -------------------------------------------------------
 
@@ -85,6 +86,7 @@ function tag(v: XmlRpcValue): unknown {
   if (Array.isArray(v)) return ['list', v.map(tag)];
   if (Buffer.isBuffer(v)) return ['bytes', v.toString('base64')];
   if (v instanceof Date) return ['date', pyDate(v)];
+  if (v instanceof PyFloat) return ['num', v.value];
   return ['dict', Object.keys(v).map((k) => [k, tag(v[k]!)])];
 }
 
@@ -92,6 +94,7 @@ function tag(v: XmlRpcValue): unknown {
 function ptag(v: XmlRpcValue): unknown {
   if (typeof v === 'number') return Number.isInteger(v) ? ['int', String(v)] : ['float', v];
   if (typeof v === 'bigint') return ['int', String(v)];
+  if (v instanceof PyFloat) return ['float', v.value];
   if (Array.isArray(v)) return ['list', v.map(ptag)];
   if (v !== null && typeof v === 'object' && !Buffer.isBuffer(v) && !(v instanceof Date)) {
     return ['dict', Object.keys(v).map((k) => [k, ptag(v[k]!)])];
@@ -666,5 +669,16 @@ describe('pyReprEscape / pyStringUnescape', () => {
   test('escaped strings travel as XML-RPC strings', () => {
     const log = 'line one\nline two\t\u0007 é\n';
     assert.equal(pyStringUnescape(decodeResponse(encodeResponse(pyReprEscape(log))) as string), log);
+  });
+});
+
+describe('whole floats on the wire', () => {
+  test('a PyFloat goes out as <double>, and a whole <double> comes back as one', () => {
+    const xml = encodeResponse(['domain', ['cpu_time', new PyFloat(0)], ['start_time', 1.5]]);
+    assert.match(xml, /<double>0\.0<\/double>/);
+    assert.match(xml, /<double>1\.5<\/double>/);
+    const back = decodeResponse(xml) as unknown[];
+    assert.ok((back[1] as unknown[])[1] instanceof PyFloat);
+    assert.equal((back[2] as unknown[])[1], 1.5);
   });
 });

@@ -6,6 +6,7 @@
  * into broken XML or lose (control characters, NaN, undefined) are refused.
  */
 import { charName, DEFAULT_MAX_DEPTH, I64_MAX, I64_MIN, NON_XML_CHAR, XmlRpcEncodeError, type XmlRpcValue } from './types.js';
+import { PyFloat } from '../../sxp/float.js';
 
 const HEADER = "<?xml version='1.0'?>\n";
 const I32_MIN = -0x80000000;
@@ -137,6 +138,7 @@ function value(v: unknown, depth: number): string {
   if (v === null) return '<value><nil/></value>';
   if (v instanceof Uint8Array) return base64(v);
   if (v instanceof Date) return dateTime(v);
+  if (v instanceof PyFloat) return `<value><double>${pyFloatRepr(v.value)}</double></value>\n`;
   // A cycle also ends here instead of in a stack overflow.
   if (depth >= DEFAULT_MAX_DEPTH) throw new XmlRpcEncodeError(`value nested deeper than ${DEFAULT_MAX_DEPTH} levels`);
   if (Array.isArray(v)) {

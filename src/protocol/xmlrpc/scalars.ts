@@ -1,5 +1,6 @@
 /** Character data of XML-RPC scalar elements → values, strictly but as xmlrpclib reads them. */
 import { I64_MAX, I64_MIN, NON_XML_CHAR, XmlRpcDecodeError } from './types.js';
+import { PyFloat } from '../../sxp/float.js';
 
 const REF = /&(?:#x([0-9A-Fa-f]{1,6});|#([0-9]{1,7});|(amp|lt|gt|quot|apos);)?/g;
 const PREDEFINED: Record<string, string> = { amp: '&', lt: '<', gt: '>', quot: '"', apos: "'" };
@@ -38,11 +39,12 @@ export function parseInteger(text: string, tag: string): number | bigint {
   return n >= MIN_SAFE && n <= MAX_SAFE ? Number(n) : n;
 }
 
-export function parseDouble(text: string): number {
+/** A <double>; a whole one stays a float (0.0), as xmlrpclib gives a Python float. */
+export function parseDouble(text: string): number | PyFloat {
   const m = DOUBLE.exec(text);
   const n = m ? Number(m[1]) : NaN;
   if (!Number.isFinite(n)) throw new XmlRpcDecodeError(`bad <double> ${show(text)}`);
-  return n;
+  return Number.isInteger(n) ? new PyFloat(n) : n;
 }
 
 export function parseBoolean(text: string): boolean {

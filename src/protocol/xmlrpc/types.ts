@@ -1,10 +1,14 @@
+import type { PyFloat } from '../../sxp/float.js';
+
 /**
  * The values XML-RPC carries between xm and xend. A bigint is an <i8> that
- * does not fit a JS number exactly; Buffer is <base64>, Date <dateTime.iso8601>.
+ * does not fit a JS number exactly; Buffer is <base64>, Date <dateTime.iso8601>;
+ * a PyFloat is a <double> with a whole value.
  */
 export type XmlRpcValue =
   | string
   | number
+  | PyFloat
   | bigint
   | boolean
   | null
