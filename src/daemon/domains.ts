@@ -280,7 +280,7 @@ export class DomainService {
     const clash = this.hv.list().find((o) => o.name === name && o.uuid !== uuid);
     if (clash) throw new XendError(`VM name '${name}' already exists as domain ${clash.domid}`);
     if (this.opts.managed?.list().some((m) => m.config.name === name && m.config.uuid !== uuid)) throw new XendError(`VM name '${name}' already exists`);
-    if (r.live) this.hv.setName(r.live.domid, name);
+    if (r.live) this.hv.updateRecord(r.live.domid, { name });
     // The config follows, so that a reboot (or the next start) keeps the new name.
     this.updateConfig(r, (c) => ({ ...c, name }));
   }
@@ -540,8 +540,8 @@ export class DomainService {
       if (!r.preserveOld) {
         this.hv.destroy(old.domid);
       } else {
-        if (old.name === r.old.name) this.hv.setName(old.domid, this.freeName(`${r.old.name}-`));
-        this.hv.updateRecord(old.domid, { shutdownHandled: true });
+        // One write: renamed aside and marked handled together.
+        this.hv.updateRecord(old.domid, { name: this.freeName(`${r.old.name}-`), shutdownHandled: true });
       }
     }
     try {

@@ -182,7 +182,7 @@ export class CheckpointService {
       await incoming.waitFor(/\(ready receive\)\n/, CONNECT_TIMEOUT_MS, 'no (ready receive) from the destination');
       step = 1;
       await this.migrationTool(classes, 1, dst, name, false);
-      this.hv.setName(d.domid, `migrating-${name}`);
+      this.hv.updateRecord(d.domid, { name: `migrating-${name}` });
       progress.phase = 'copying';
       const sink = sinkOf(socket);
       let stats: ImageStats;
@@ -261,7 +261,7 @@ export class CheckpointService {
 
   private resume(d: HvDomain, name: string, wasPaused: boolean): void {
     if (!this.hv.get(d.domid)) return;
-    this.hv.setName(d.domid, name);
+    this.hv.updateRecord(d.domid, { name });
     if (!wasPaused) this.hv.unpause(d.domid);
   }
 

@@ -20,6 +20,7 @@ export const TRIGGERS: readonly Trigger[] = ['nmi', 'reset', 'init', 'power', 's
 
 /** What xend may change in the record a backend keeps beside a domain. */
 export interface RecordChanges {
+  name?: string;
   config?: Sxp;
   restartCount?: number;
   /** Only ever cleared: a restored or received domain became whole. */
@@ -30,6 +31,7 @@ export interface RecordChanges {
 
 /** The part of a backend's stored domain that xend's record changes touch. */
 export interface KeptRecord {
+  name: string;
   config: Sxp;
   restartCount: number;
   incomplete?: boolean;
@@ -39,7 +41,6 @@ export interface KeptRecord {
 /** What every backend keeps of a domain, on disk, beside whatever else it needs. */
 export interface StoredDomain extends KeptRecord {
   domid: number;
-  name: string;
   uuid: string;
   memoryMiB: number;
   maxmemMiB: number;
@@ -50,6 +51,7 @@ export interface StoredDomain extends KeptRecord {
 }
 
 export function applyRecordChanges(r: KeptRecord, changes: RecordChanges): void {
+  if (changes.name !== undefined) r.name = changes.name;
   if (changes.config !== undefined) r.config = changes.config;
   if (changes.restartCount !== undefined) r.restartCount = changes.restartCount;
   if (changes.incomplete === false) delete r.incomplete;
@@ -186,7 +188,6 @@ export interface Hypervisor {
   shutdown(domid: number, reason: ShutdownReason): void;
   setMemory(domid: number, mib: number): void;
   setVcpus(domid: number, count: number): void;
-  setName(domid: number, name: string): void;
   // The calls below came with xm's remaining commands (mem-max, vcpu-pin, sched-credit,
   // sysrq, trigger, dump-core). A backend without one makes xend refuse that command.
   /** The most memory the domain may be given (xc.domain_setmaxmem); never below its current memory. */

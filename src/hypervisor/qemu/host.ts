@@ -231,12 +231,6 @@ export class QemuHost implements Hypervisor {
     throw new Error('the qemu backend cannot change the number of VCPUs of a running guest');
   }
 
-  setName(domid: number, name: string): void {
-    const d = this.must(domid);
-    d.name = name;
-    this.save(d);
-  }
-
   updateRecord(domid: number, changes: RecordChanges): void {
     const d = this.must(domid);
     applyRecordChanges(d, changes);

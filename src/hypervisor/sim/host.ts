@@ -315,12 +315,6 @@ export class SimHost implements Hypervisor {
     this.save(d);
   }
 
-  setName(domid: number, name: string): void {
-    const d = this.must(domid);
-    d.name = name;
-    this.save(d);
-  }
-
   setMaxMemory(domid: number, mib: number): void {
     const d = this.must(domid);
     if (mib < d.memoryMiB) throw new Error(`maximum ${mib} MiB is below the current ${d.memoryMiB} MiB`);
