@@ -58,6 +58,61 @@ export function applyRecordChanges(r: KeptRecord, changes: RecordChanges): void 
   if (changes.shutdownHandled) r.shutdownHandled = true;
 }
 
+/** The record every backend keeps of a domain it has just built from `spec`. */
+export function storedDomain(domid: number, spec: DomainSpec): StoredDomain {
+  return {
+    domid,
+    name: spec.name,
+    uuid: spec.uuid,
+    memoryMiB: spec.memoryMiB,
+    maxmemMiB: spec.maxmemMiB,
+    vcpus: spec.vcpus,
+    startTime: Date.now() / 1000,
+    config: spec.config,
+    restartCount: spec.restartCount,
+    shutdownReason: null,
+    ...(spec.incomplete && { incomplete: true }),
+  };
+}
+
+/** What a backend measures of a running domain, beside what it stored. */
+export interface LiveState {
+  onlineVcpus: number;
+  paused: boolean;
+  /** Using its CPU (running) rather than waiting (blocked). */
+  busy: boolean;
+  cpuTime: number;
+}
+
+/** xend's view of a domain: its stored record, its state flags, what the backend measured. */
+export function viewOf(d: StoredDomain, live: LiveState): HvDomain {
+  const up = d.shutdownReason === null;
+  return {
+    domid: d.domid,
+    name: d.name,
+    uuid: d.uuid,
+    memoryMiB: d.memoryMiB,
+    maxmemMiB: d.maxmemMiB,
+    vcpus: d.vcpus,
+    onlineVcpus: live.onlineVcpus,
+    flags: {
+      running: up && !live.paused && live.busy,
+      blocked: up && !live.paused && !live.busy,
+      paused: up && live.paused,
+      shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
+      crashed: d.shutdownReason === 'crash',
+      dying: false,
+    },
+    shutdownReason: d.shutdownReason,
+    cpuTime: live.cpuTime,
+    startTime: d.startTime,
+    config: d.config,
+    restartCount: d.restartCount,
+    incomplete: d.incomplete === true,
+    shutdownHandled: d.shutdownHandled === true,
+  };
+}
+
 /** What xend asks the hypervisor to build: the domain is created paused. */
 export interface DomainSpec {
   name: string;

@@ -9,8 +9,7 @@ import { chooseAccel, type AccelChoice } from './accel.js';
 import { qemuArgs, runPaths, UnsupportedConfig } from './cmdline.js';
 import { receiveImage, sendImage } from './image-relay.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import { applyRecordChanges, type DomainSpec, type HostInfo, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, type Trigger, type VcpuInfo } from '../types.js';
-import type { Sxp } from '../../sxp/types.js';
+import { applyRecordChanges, type DomainSpec, type HostInfo, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
 export interface QemuHostOptions {
   stateDir: string;
@@ -139,20 +138,7 @@ export class QemuHost implements Hypervisor {
     const child = spawn(this.opts.binary, args, { detached: true, stdio: 'ignore' });
     child.unref();
     if (!child.pid) throw new Error(`cannot start ${this.opts.binary}`);
-    const d: QemuDomain = {
-      domid,
-      name: spec.name,
-      uuid: spec.uuid,
-      memoryMiB: spec.memoryMiB,
-      maxmemMiB: spec.maxmemMiB,
-      vcpus: spec.vcpus,
-      pid: child.pid,
-      startTime: Date.now() / 1000,
-      config: spec.config,
-      restartCount: spec.restartCount,
-      shutdownReason: null,
-      ...(spec.incomplete && { incomplete: true }),
-    };
+    const d: QemuDomain = { ...storedDomain(domid, spec), pid: child.pid };
     this.save(d);
     this.attach(d, true);
     if (spec.memoryMiB < spec.maxmemMiB) this.setMemory(domid, spec.memoryMiB);
@@ -396,31 +382,7 @@ export class QemuHost implements Hypervisor {
       }
       busy = l.cpu.busy;
     }
-    const live = d.shutdownReason === null;
-    return {
-      domid: d.domid,
-      name: d.name,
-      uuid: d.uuid,
-      memoryMiB: d.memoryMiB,
-      maxmemMiB: d.maxmemMiB,
-      vcpus: d.vcpus,
-      onlineVcpus: d.vcpus,
-      flags: {
-        running: live && !paused && busy,
-        blocked: live && !paused && !busy,
-        paused: live && paused,
-        shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
-        crashed: d.shutdownReason === 'crash',
-        dying: false,
-      },
-      shutdownReason: d.shutdownReason,
-      cpuTime: ticks / TICKS_PER_SECOND,
-      startTime: d.startTime,
-      config: d.config,
-      restartCount: d.restartCount,
-      incomplete: d.incomplete === true,
-      shutdownHandled: d.shutdownHandled === true,
-    };
+    return viewOf(d, { onlineVcpus: d.vcpus, paused, busy, cpuTime: ticks / TICKS_PER_SECOND });
   }
 
   /** Domain-0 is the host xend runs on. */

@@ -10,7 +10,6 @@ import { readImage, writeImage } from './image.js';
 import { PAGE_SIZE } from './memory.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type {
-  DomainFlags,
   DomainSpec,
   HostInfo,
   HostLog,
@@ -25,8 +24,7 @@ import type {
   Trigger,
   VcpuInfo,
 } from '../types.js';
-import { applyRecordChanges } from '../types.js';
-import type { Sxp } from '../../sxp/types.js';
+import { applyRecordChanges, storedDomain, viewOf } from '../types.js';
 
 export interface SimHostOptions {
   stateDir: string;
@@ -222,24 +220,7 @@ export class SimHost implements Hypervisor {
       throw new Error(`out of memory: domain needs ${spec.memoryMiB} MiB, host has ${free} MiB free`);
     }
     const domid = this.allocateDomid();
-    const d: SimDomain = {
-      domid,
-      name: spec.name,
-      uuid: spec.uuid,
-      memoryMiB: spec.memoryMiB,
-      maxmemMiB: spec.maxmemMiB,
-      vcpus: spec.vcpus,
-      onlineVcpus: spec.vcpus,
-      paused: true,
-      shutdownReason: null,
-      cpuTimeBase: 0,
-      runningSince: null,
-      startTime: Date.now() / 1000,
-      config: spec.config,
-      restartCount: spec.restartCount,
-      pending: null,
-      ...(spec.incomplete && { incomplete: true }),
-    };
+    const d: SimDomain = { ...storedDomain(domid, spec), onlineVcpus: spec.vcpus, paused: true, cpuTimeBase: 0, runningSince: null, pending: null };
     this.save(d);
     this.guestOf(d);
     // Logging saves the host record, the new nextDomid with it: one durable write, not two.
@@ -492,34 +473,9 @@ export class SimHost implements Hypervisor {
   }
 
   private view(d: SimDomain): HvDomain {
-    const live = d.shutdownReason === null;
-    const flags: DomainFlags = {
-      running: live && !d.paused && d.domid === 0,
-      blocked: live && !d.paused && d.domid !== 0,
-      paused: live && d.paused,
-      shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
-      crashed: d.shutdownReason === 'crash',
-      dying: false,
-    };
-    return {
-      domid: d.domid,
-      name: d.name,
-      uuid: d.uuid,
-      memoryMiB: d.memoryMiB,
-      maxmemMiB: d.maxmemMiB,
-      vcpus: d.vcpus,
-      onlineVcpus: d.onlineVcpus,
-      flags,
-      shutdownReason: d.shutdownReason,
-      cpuTime: this.cpuTime(d),
-      startTime: d.startTime,
-      config: d.config,
-      restartCount: d.restartCount,
-      incomplete: d.incomplete === true,
-      shutdownHandled: d.shutdownHandled === true,
-      cpuWeight: d.cpuWeight ?? 256,
-      cpuCap: d.cpuCap ?? 0,
-    };
+    // Domain-0 runs xend itself; a guest here waits on its console between commands.
+    const v = viewOf(d, { onlineVcpus: d.onlineVcpus, paused: d.paused, busy: d.domid === 0, cpuTime: this.cpuTime(d) });
+    return { ...v, cpuWeight: d.cpuWeight ?? 256, cpuCap: d.cpuCap ?? 0 };
   }
 
   /** A new maximum resizes the guest's RAM; the pages it keeps keep their contents. */
