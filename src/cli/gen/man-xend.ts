@@ -14,7 +14,7 @@ export const XEND_COMMANDS: readonly [string, string][] = [
   ],
   ['stop', 'Send SIGTERM to the worker and wait (bounded) for it and its monitor to exit, so that a following start never races. Always exits 0, as xend did. Guests keep running.'],
   ['restart', 'stop, then start.'],
-  ['reload', 'Send SIGHUP to the worker: it re-reads xend-config.sxp and recreates the management servers without touching any domain. Exits 0.'],
+  ['reload', 'Send SIGHUP to the worker: it re-reads xend-config.sxp and recreates the management servers without touching any domain; a file with a bad value, or a server the new configuration cannot start, leaves xend serving with the previous configuration (the reason is in xend.log). Exits 0.'],
   ['status', 'Print nothing; exit 0 if xend runs, 3 if not (LSB). With --json, print the pid, uptime, version, hypervisor, sockets and log file as one JSON document.'],
   ['trace_start', 'Like start, and also write one line per request to xend.trace.'],
   ['foreground', 'Run the worker in the foreground, without a monitor, for service managers (systemd Type=simple). The same as XEND_DAEMONIZE=0 xend start.'],
@@ -75,7 +75,7 @@ export function xendPage(version: string): string {
   for (const [name, text] of servers) page.tp(b(name), t(text));
   page.pp(
     t(
-      'The management Unix sockets are mode 0600 (root only) unless xend-unix-socket-group names a group, which then gets them 0660. The TCP servers and the relocation servers have no authentication beyond the hosts-allow lists (and TLS where configured): keep them on a trusted network.',
+      'The management Unix sockets are mode 0600 (root only) unless xend-unix-socket-group names a group, which then gets them 0660 and search permission on their directory (0710; only a directory of xend\'s own, never a shared one such as /tmp). The TCP servers and the relocation servers have no authentication beyond the hosts-allow lists (and TLS where configured): keep them on a trusted network. A client other than root (any TCP server, or a socket group\'s member) may name files for save, restore and dump-core only inside xend-save-path and the dump directory, and never a symlink. Connections are bounded by xend-max-request-bytes, xend-idle-timeout, xend-max-connections and xend-relocation-idle-timeout (see xend-config.sxp(5)).',
     ),
   );
   page.pp(
