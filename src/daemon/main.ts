@@ -64,7 +64,7 @@ export async function main(argv: string[], script: string): Promise<number> {
       if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
       code = r.code;
     })
-    .command('reload', 're-read xend-config.sxp, recreate the servers (or keep the old)', {}, () => {
+    .command('reload', 're-read xend-config.sxp; old servers stay if new fail', {}, () => {
       code = reload(paths);
     })
     .command(
