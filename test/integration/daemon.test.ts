@@ -226,6 +226,15 @@ describe('xend trace_start', () => {
     assert.deepEqual(made, ['xend.domain.create', 'xend.domain.waitForDevices', 'xend.domain.unpause']);
   });
 
+  test('xm shutdown without -w is the one call xm made', async () => {
+    const trace = x.path('var/log/xen/xend.trace');
+    assert.equal((await x.xm('create', '-q', '/dev/null', 'name=once', 'memory=32')).code, 0);
+    const before = readFileSync(trace, 'utf8').trim().split('\n').length;
+    assert.equal((await x.xm('shutdown', 'once')).code, 0);
+    const made = readFileSync(trace, 'utf8').trim().split('\n').slice(before).map((l) => l.split(' ')[0]);
+    assert.deepEqual(made, ['xend.domain.shutdown']);
+  });
+
   test('xm reboot -w looks up the domain, asks for the reboot, then makes one call a poll', async () => {
     const trace = x.path('var/log/xen/xend.trace');
     const before = readFileSync(trace, 'utf8').trim().split('\n').length;

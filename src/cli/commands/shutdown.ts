@@ -31,7 +31,8 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
   } else {
     if (ctx.args.length === 0) throw new UsageError('No domain parameter given');
     if (ctx.args.length > 1) throw new UsageError('No multiple domain parameters allowed');
-    targets = [await client.domain(ctx.args[0]!)];
+    // Only -w needs to know the domain beforehand (its name and id); xm's shutdown is one call.
+    targets = [wait ? await client.domain(ctx.args[0]!) : { name: ctx.args[0]!, domid: null }];
   }
   const names = targets.map((d) => d.name);
   // A rebooted domain is a new domain under the same name: its id tells (xm asked each one's restart count every poll).
