@@ -142,7 +142,7 @@ export class XendClient {
   }
 
   /** Defines a managed domain (xend.domain.new); `name` is kept for callers' messages. */
-  async newDomain(config: Sxp, _name: string): Promise<void> {
+  async newDomain(config: Sxp): Promise<void> {
     await this.call('xend.domain.new', config);
   }
 

@@ -22,8 +22,9 @@ export async function run(ctx: CommandContext): Promise<NewData> {
   if (ctx.opts.has('dryrun')) return { configFile: built.configFile, dryrun: true, sxp: built.sxp, domain: null };
   const client = ctx.client();
   const name = String(childValue(built.sxp, 'name', 'Domain-Unnamed'));
-  await client.newDomain(built.sxp, name);
-  return { configFile: built.configFile, dryrun: false, sxp: built.sxp, domain: await client.domain(name) };
+  await client.newDomain(built.sxp);
+  // xm new prints nothing: only JSON reports the record xend made (one call otherwise, as xm).
+  return { configFile: built.configFile, dryrun: false, sxp: built.sxp, domain: ctx.json ? await client.domain(name) : null };
 }
 
 export const text = (d: NewData): string => (d.dryrun ? prettyPrint(d.sxp) : '');

@@ -5,7 +5,7 @@ import type { DomainRecord } from '../../protocol/domain.js';
 
 interface StartData {
   command: string;
-  domain: DomainRecord;
+  domain: DomainRecord | null;
 }
 
 /**
@@ -18,13 +18,14 @@ export async function run(ctx: CommandContext): Promise<StartData> {
   const paused = ctx.opts.has('paused');
   if (ctx.command === 'resume') await client.resume(dom, paused);
   else await client.start(dom, paused);
+  const attach = ctx.command === 'start' && ctx.opts.has('console_autoconnect');
+  // The text is silent: the record is fetched only for JSON or the console (one call otherwise, as xm).
+  if (!ctx.json && !attach) return { command: ctx.command, domain: null };
   const domain = await client.domain(dom);
-  if (ctx.command === 'start' && ctx.opts.has('console_autoconnect')) {
-    await relay(ctx, domain.name, await client.console(domain.name, { write: true, force: false, replay: 'all' }));
-  }
+  if (attach) await relay(ctx, domain.name, await client.console(domain.name, { write: true, force: false, replay: 'all' }));
   return { command: ctx.command, domain };
 }
 
 export const text = (): string => '';
 
-export const json = (d: StartData) => ({ version: 1, command: d.command, domain: domainJson(d.domain) });
+export const json = (d: StartData) => ({ version: 1, command: d.command, domain: d.domain && domainJson(d.domain) });
