@@ -31,8 +31,6 @@ export interface ConnectionLimits {
   maxConnections: number;
 }
 
-export const DEFAULT_LIMITS: ConnectionLimits = { idleMs: 10_000, maxConnections: 1024 };
-
 /**
  * Limits on every management connection: no slowloris, no unbounded idle
  * sockets. A request xend is still working on (a migration, a save) keeps its
@@ -53,7 +51,7 @@ function harden(server: Server, limits: ConnectionLimits): Server {
   return server;
 }
 
-export function httpServer(handler: RequestListener, tls?: { key: Buffer; cert: Buffer }, limits = DEFAULT_LIMITS): Server {
+function httpServer(handler: RequestListener, tls: { key: Buffer; cert: Buffer } | undefined, limits: ConnectionLimits): Server {
   const options = { connectionsCheckingInterval: 1000 };
   return harden(tls ? createHttpsServer({ ...options, ...tls }, handler) : createHttpServer(options, handler), limits);
 }
@@ -65,7 +63,8 @@ export interface ListenOptions {
   /** Checked for every TCP peer before a byte of its request is read. */
   hostsAllow?: HostsAllow;
   onDenied?: (address: string, name: string) => void;
-  limits?: ConnectionLimits;
+  /** From xend-config.sxp (settings.limits), whose options hold the defaults. */
+  limits: ConnectionLimits;
 }
 
 /**
@@ -74,8 +73,8 @@ export interface ListenOptions {
  * front that drops peers hosts-allow refuses. Resolves once connections are
  * accepted, rejects with the reason they cannot be.
  */
-export async function listen(handler: RequestListener, e: Endpoint, opts: ListenOptions = {}): Promise<Listener> {
-  const limits = opts.limits ?? DEFAULT_LIMITS;
+export async function listen(handler: RequestListener, e: Endpoint, opts: ListenOptions): Promise<Listener> {
+  const { limits } = opts;
   const server = httpServer(handler, e.kind === 'tcp' ? e.tls : undefined, limits);
   if (opts.upgrade) server.on('upgrade', opts.upgrade);
   if (e.kind === 'unix') {
@@ -119,7 +118,7 @@ export function gatedFront(opts: ListenOptions, accept: (socket: Socket) => void
       socket.resume();
     });
   });
-  front.maxConnections = (opts.limits ?? DEFAULT_LIMITS).maxConnections;
+  front.maxConnections = opts.limits.maxConnections;
   return front;
 }
 

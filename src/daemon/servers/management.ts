@@ -47,9 +47,9 @@ export interface ManagementHandlers {
 export async function startManagementServers(s: XendSettings, paths: XendPaths, handlers: ManagementHandlers, log: Logger, trace?: (line: string) => void): Promise<Listener[]> {
   const { upgrade, dirs } = handlers;
   const hostsAllow = new HostsAllow(String(s.options['xend-hosts-allow']));
-  const { maxRequestBytes, idleMs, maxConnections } = s.limits;
+  const { limits } = s;
   const serve = (methods: Map<string, Method>) => ({
-    XML: xmlRpcHandler({ methods, maxRequestBytes, ...(trace && { trace }) }),
+    XML: xmlRpcHandler({ methods, maxRequestBytes: limits.maxRequestBytes, ...(trace && { trace }) }),
     HTTP: httpHandler(methods),
   });
   // Only root may name any file: TCP peers, and a socket group's members, get the confined table.
@@ -63,7 +63,7 @@ export async function startManagementServers(s: XendSettings, paths: XendPaths, 
       const listener = await listen(handler, p.endpoint, {
         hostsAllow,
         upgrade,
-        limits: { idleMs, maxConnections },
+        limits,
         onDenied: (address, name) => log.warning(`Rejected connection from ${address} (${name}).`),
       });
       started.push(listener);
