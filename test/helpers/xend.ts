@@ -32,6 +32,8 @@ export function runBin(bin: string, args: readonly string[], env: NodeJS.Process
       clearTimeout(timer);
       done({ code, stdout, stderr });
     });
+    // A command that exits without reading its input (most do, and quickly) closes the pipe first.
+    child.stdin.on('error', () => {});
     child.stdin.end(opts.input ?? '');
   });
 }
