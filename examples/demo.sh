@@ -3,10 +3,16 @@
 # temporary root, a few guests created, listed, paused, shut down; then xend stopped.
 set -euo pipefail
 here="$(cd "$(dirname "$0")/.." && pwd)"
-export XEND_ROOT="${XEND_ROOT:-$(mktemp -d /tmp/xend-demo.XXXXXX)}"
 xm() { echo "\$ xm $*" >&2; node "$here/bin/xm" "$@"; }
 xend() { echo "\$ xend $*" >&2; node "$here/bin/xend" "$@"; }
-trap 'xend stop' EXIT
+if [ -z "${XEND_ROOT:-}" ]; then
+  # A root of its own, removed at the end (one the caller named is kept).
+  XEND_ROOT="$(mktemp -d "${TMPDIR:-/tmp}/xend-demo.XXXXXX")"
+  trap 'xend stop; rm -rf "$XEND_ROOT"' EXIT
+else
+  trap 'xend stop' EXIT
+fi
+export XEND_ROOT
 
 mkdir -p "$XEND_ROOT/etc/xen"
 port="$(node -e 'const s=require("net").createServer().listen(0,"127.0.0.1",()=>{console.log(s.address().port);s.close()})')"
@@ -32,7 +38,7 @@ CFG
 echo "xend root: $XEND_ROOT" >&2
 xend start
 for n in 1 2 3; do xm create guest n=$n; done
-xm create -n "$here/test/fixtures/xmexample2" vmid=3 | head -12   # a shipped Xen example, evaluated natively (dry run)
+xm create -n "$here/test/fixtures/numbered-guest.cfg" vmid=7 | head -12   # one file for numbered guests: xm_vars, vmid arithmetic (dry run)
 xm list
 xm pause guest2
 xm list guest2

@@ -74,8 +74,9 @@ export function consoleSuite(transport: TransportName): void {
       const refused = await x.xm('console', 'con1');
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /^Error: console is in use by another writer/);
-      const reader = term(`${XM} console --read-only con1; sleep 60`);
-      await new Promise((r) => setTimeout(r, 500));
+      // The reader replays the last line (the prompt) once it is attached: only then is the echo typed.
+      const reader = term(`${XM} console --read-only --replay=1 con1; sleep 60`);
+      await reader.waitFor(/root@con1:~# *$/m);
       writer.send('echo two-readers', 'Enter');
       await reader.waitFor(/^two-readers\s*$/m);
       await writer.waitFor(/^two-readers\s*$/m);
@@ -117,7 +118,8 @@ export function consoleSuite(transport: TransportName): void {
       t.send('yes flooding', 'Enter');
       await t.waitFor(/^flooding\s*$/m);
       const pid = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
-      await new Promise((r) => setTimeout(r, 2000));
+      // Measured once the guest has filled its whole history: the buffer is at its bound.
+      await eventually(async () => (await x.xmWith({ input: '\x1d' }, 'console', '--read-only', '--replay', 'flood')).stdout.length >= 60 * 1024, 60_000);
       const rssKiB = Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]);
       assert.ok(rssKiB < 256 * 1024, `xend RSS ${rssKiB} KiB while a guest floods`);
       const list = await x.xm('list', 'calm');

@@ -36,7 +36,7 @@ export class Tmux {
     return this.tmux('capture-pane', '-p', '-J', '-S', '-2000', '-t', this.name);
   }
 
-  async waitFor(pattern: RegExp, timeoutMs = 10_000): Promise<string> {
+  async waitFor(pattern: RegExp, timeoutMs = 60_000): Promise<string> {
     try {
       return await eventually(async () => {
         const s = this.screen();

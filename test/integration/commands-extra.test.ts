@@ -192,7 +192,7 @@ describe('xm: resources, scheduler, sysrq, triggers, core dumps, top', () => {
     ok(await x.xm('sysrq', 'rq', 'b'));
     await eventually(async () => (await domid(x, 'rq')) !== before);
     ok(await x.xm('sysrq', 'rq', 'o'));
-    await eventually(async () => (await x.xm('list', 'rq')).code === 3, 5000);
+    await eventually(async () => (await x.xm('list', 'rq')).code === 3);
   });
 
   test('trigger: power shuts down through on_poweroff, nmi is logged, reset rebuilds; refusals', async () => {
@@ -202,7 +202,7 @@ describe('xm: resources, scheduler, sysrq, triggers, core dumps, top', () => {
     await new Promise((r) => setTimeout(r, 400));
     assert.equal(await state(x, 'g2'), '--p---');
     ok(await x.xm('unpause', 'g2'));
-    await eventually(async () => (await state(x, 'g2')) === '---s--', 5000);
+    await eventually(async () => (await state(x, 'g2')) === '---s--');
     assert.match((await x.xm('log')).stdout, /Domain g2 \(\d+\): trigger power on vcpu 0\n[\s\S]*Domain has shutdown: name=g2 id=\d+ reason=poweroff\./);
     ok(await x.xm('destroy', 'g2'));
     ok(await x.xm('trigger', 'g3', 'nmi', '0'));
@@ -222,7 +222,7 @@ describe('xm: resources, scheduler, sysrq, triggers, core dumps, top', () => {
     assert.equal(few.stderr, "Error: 'xm trigger' requires between 2 and 3 arguments.\n\n");
     ok(await x.xm('create', '/dev/null', 'name=tp', 'memory=64'));
     ok(await x.xm('trigger', 'tp', 'power'));
-    await eventually(async () => (await x.xm('list', 'tp')).code === 3, 5000);
+    await eventually(async () => (await x.xm('list', 'tp')).code === 3);
   });
 
   test('reset: a new domain from the same config; Domain-0 refused', async () => {
@@ -503,7 +503,7 @@ describe('managed domains: new, start, delete, suspend, resume; persistence acro
     await eventually(async () => {
       const p = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
       return p !== pid && (await x.xm('domid', 'auto1')).code === 0;
-    }, 20_000);
+    });
     await eventually(async () => /^\d+$/.test((await x.xm('domid', 'auto1')).stdout.trim()));
     assert.equal(await listLine(x, 'idle1'), listRow('idle1', '', 64, 1, '', '0.0'));
     assert.match(await domid(x, 'm1'), /^\d+$/);

@@ -17,10 +17,12 @@
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { readFileSync, readdirSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { readFileSync, writeFileSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { TestXend, XEN_EXAMPLES } from '../helpers/xend.js';
+import { fileURLToPath } from 'node:url';
+import { TestXend } from '../helpers/xend.js';
+import { exampleFiles, readExample } from '../helpers/examples.js';
 import { freePort } from '../helpers/transports.js';
 import { parseAllWithLines, parseFirst, show, SxpParseError } from '../../src/sxp/index.js';
 import type { Sxp } from '../../src/sxp/types.js';
@@ -344,9 +346,11 @@ function pyStmt(r: Rng, indent = '', depth = 0): string {
   }
 }
 
-const EXAMPLES = readdirSync(XEN_EXAMPLES)
-  .filter((f) => f.startsWith('xmexample'))
-  .map((f) => readFileSync(join(XEN_EXAMPLES, f), 'utf8'));
+/** Seeds to mutate: the real Xen examples where they are (XEN_EXAMPLES), and always the project's own config. */
+const EXAMPLES = [
+  ...exampleFiles((f) => f.startsWith('xmexample')).map(readExample),
+  readFileSync(fileURLToPath(new URL('../../../test/fixtures/numbered-guest.cfg', import.meta.url)), 'utf8'),
+];
 
 const PY_TOKENS = ['(', ')', '[', ']', '{', '}', ':', ',', '=', '==', '+', '**', 'lambda', 'def', 'if', 'else', 'for', 'in', 'while', '\n', '    ', '\t', 'x', '1', "'", '"', '"""', '\\', '#', '@', '`', 'print', 'yield', 'class', 'global', 'exec', ';'];
 
@@ -440,9 +444,9 @@ describe('xend-config.sxp (in-process loader)', () => {
     const r = rng.fork(40);
     const x = tally();
     const file = join(dir, 'xend-config.sxp');
-    const examples = readdirSync(XEN_EXAMPLES).filter((f) => f.startsWith('xend-config')).map((f) => readFileSync(join(XEN_EXAMPLES, f), 'utf8'));
+    const examples = exampleFiles((f) => f.startsWith('xend-config')).map(readExample);
     for (let i = 0; i < N; i++) {
-      const text = r.bool(0.3) ? mutate(r, r.pick(examples)) : xendConfigInput(r, false);
+      const text = examples.length && r.bool(0.3) ? mutate(r, r.pick(examples)) : xendConfigInput(r, false);
       writeFileSync(file, text);
       record(x, text, attempt(() => loadXendConfig(file, () => {})), (e) => e instanceof XendConfigError);
     }

@@ -1,24 +1,12 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { join } from 'node:path';
 import { describeOptions, loadXendConfig, XendConfigError, xendDefaults } from '../../src/config/xend-config.js';
 import { OPTION_DEFAULTS, optionTable } from '../../src/config/xend-options.js';
 import type { XendOptions } from '../../src/config/xend-options.js';
-
-/** shared/data/xen-examples, next to the repository root (the directory holding package.json). */
-function examplesDir(): string {
-  if (process.env.XEN_EXAMPLES) return process.env.XEN_EXAMPLES;
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('repository root not found');
-    dir = up;
-  }
-  return resolve(dir, '../shared/data/xen-examples');
-}
+import { NEEDS_EXAMPLES, XEN_EXAMPLES, exampleFiles } from '../helpers/examples.js';
 
 const scratch = mkdtempSync(join(tmpdir(), 'xend-config-test-'));
 let files = 0;
@@ -73,10 +61,10 @@ const EXPECTED: Record<string, Partial<Record<keyof XendOptions, unknown>>> = {
   },
 };
 
-test('every shipped xend-config example loads with the values it sets', () => {
-  const dir = examplesDir();
-  const names = readdirSync(dir).filter((f) => /^xend-config.*\.sxp/.test(f));
-  assert.deepEqual(names.sort(), Object.keys(EXPECTED).sort());
+test('every shipped xend-config example loads with the values it sets', { skip: NEEDS_EXAMPLES }, () => {
+  const dir = XEN_EXAMPLES!;
+  const names = exampleFiles((f) => /^xend-config.*\.sxp/.test(f));
+  assert.deepEqual(names, Object.keys(EXPECTED).sort());
   for (const file of names) {
     const warnings: string[] = [];
     const loaded = loadXendConfig(join(dir, file), (w) => warnings.push(w));
