@@ -130,12 +130,9 @@ describe('shell integration', () => {
       const server: Server = createServer((s) => s.on('data', () => {}));
       await new Promise<void>((r) => server.listen(socket, r));
       try {
-        const started = Date.now();
-        const r = await runBin(join(REPO, 'bin/xm'), ['__complete', '1', 'pause', ''], { ...process.env, XEND_ROOT: root, XM_SERVER: '' }, { timeoutMs: 10_000 });
-        const took = Date.now() - started;
+        // Without the completion deadline this waits forever, and runBin's bound fails it.
+        const r = await runBin(join(REPO, 'bin/xm'), ['__complete', '1', 'pause', ''], { ...process.env, XEND_ROOT: root, XM_SERVER: '' });
         assert.deepEqual(r, { code: 0, stdout: '', stderr: '' });
-        // A hang-detector, not a benchmark: without the completion deadline this waits forever.
-        assert.ok(took < 5_000, `gave up after ${took} ms`);
       } finally {
         server.close();
         rmSync(root, { recursive: true, force: true });

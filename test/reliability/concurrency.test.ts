@@ -13,20 +13,21 @@ import { TestXend, eventually } from '../helpers/xend.js';
 import { startRelocationPair } from '../helpers/transports.js';
 import { Rng, SEED, alive, allDomains, faultCode, field, fifoReader, report, rpc, sleep, workerPid, disposeXend, type Call } from './support.js';
 
-/** `xm list` (a real process) as long as `busy` runs; returns every duration. */
-async function listLatencies(x: TestXend, busy: () => boolean): Promise<number[]> {
+/**
+ * `xm list` (a real process) as long as `busy(lists so far)` holds; returns every
+ * duration, for the report only. An xend that stopped answering fails runBin's bound.
+ */
+async function listLatencies(x: TestXend, busy: (done: number) => boolean): Promise<number[]> {
   const times: number[] = [];
-  while (busy()) {
+  while (busy(times.length)) {
     const started = Date.now();
-    const r = await x.xmWith({ timeoutMs: 20_000 }, 'list');
+    const r = await x.xm('list');
     assert.equal(r.code, 0, r.stderr);
     times.push(Date.now() - started);
     await sleep(100);
   }
   return times;
 }
-
-const LIST_BOUND_MS = 5000;
 
 describe('racing requests on one xend', () => {
   let x: TestXend;
@@ -107,23 +108,18 @@ describe('racing requests on one xend', () => {
     assert.equal(names.filter((n) => n === 'second').length, 1, `names after the reboot: ${names.join(' ')}`);
   });
 
-  test('xm list stays quick while a save writes into a slow reader', { timeout: 120_000 }, async (t) => {
+  test('xm list is answered while a save writes into a reader that does not read', { timeout: 300_000 }, async (t) => {
     await call('xend.domain.create', ['vm', ['name', 'slowsave'], ['memory', 256]]);
     const fifo = x.path('slow.fifo');
     execFileSync('mkfifo', [fifo]);
-    // A reader that takes 64 KiB every 20 ms (about 3 MiB/s) for 3 s, then drains at full speed.
-    const throttleUntil = Date.now() + 3000;
+    // The reader takes nothing until xm list has been answered three times: a save that
+    // blocked xend on the full pipe would leave those lists unanswered (runBin's bound fails them).
     const { stream: reader, release } = fifoReader(fifo);
     t.after(release);
+    reader.pause();
     const drained = new Promise<number>((resolve) => {
       let bytes = 0;
-      reader.on('data', (d: Buffer | string) => {
-        bytes += d.length;
-        if (Date.now() < throttleUntil) {
-          reader.pause();
-          setTimeout(() => reader.resume(), 20);
-        }
-      });
+      reader.on('data', (d: Buffer | string) => (bytes += d.length));
       reader.on('close', () => resolve(bytes));
       reader.on('error', () => resolve(bytes));
     });
@@ -134,16 +130,17 @@ describe('racing requests on one xend', () => {
       (err: Error) => err.message,
     );
     void save.finally(() => (saving = false));
-    const latencies = await listLatencies(x, () => saving && Date.now() < throttleUntil);
+    const latencies = await listLatencies(x, (done) => saving && done < 3);
+    assert.ok(saving, 'the save was still waiting on its reader');
+    reader.resume();
     await save;
     const bytes = await drained;
-    report(t, 'concurrency list-during-slow-save', { lists: latencies.length, max_ms: Math.max(...latencies), bytes_saved: bytes });
-    assert.ok(latencies.length >= 3, 'xm list ran while the save was in progress');
-    assert.ok(Math.max(...latencies) < LIST_BOUND_MS, `xm list took ${Math.max(...latencies)} ms`);
+    report(t, 'concurrency list-during-stalled-save', { lists: latencies.length, max_ms: Math.max(...latencies), bytes_saved: bytes });
+    assert.equal(latencies.length, 3, 'xm list was answered while the save could not go on');
     assert.ok(bytes > 256 << 20, 'the whole image went through');
   });
 
-  test('a destroy during a save wins: the save fails cleanly and the domain is gone', { timeout: 60_000 }, async (t) => {
+  test('a destroy during a save wins: the save fails cleanly and the domain is gone', { timeout: 300_000 }, async (t) => {
     await call('xend.domain.create', ['vm', ['name', 'doomed'], ['memory', 256]]);
     const fifo = x.path('doomed.fifo');
     execFileSync('mkfifo', [fifo]);
@@ -170,7 +167,7 @@ describe('racing requests on one xend', () => {
     assert.ok(statSync(out).size > 32 << 20);
   });
 
-  test('a save into a FIFO (a pipe to a compressor, say) succeeds', { timeout: 60_000 }, async (t) => {
+  test('a save into a FIFO (a pipe to a compressor, say) succeeds', { timeout: 300_000 }, async (t) => {
     await call('xend.domain.create', ['vm', ['name', 'piped'], ['memory', 32]]);
     const fifo = x.path('piped.fifo');
     execFileSync('mkfifo', [fifo]);
@@ -291,7 +288,7 @@ describe('racing requests across two xends (relocation)', () => {
     assert.ok(clean(o), `outcome ${JSON.stringify(o)}`);
   });
 
-  test('xm list stays quick on both ends while a 2 GiB guest migrates', async (t) => {
+  test('xm list is answered on both ends while a 2 GiB guest migrates', async (t) => {
     assert.equal((await src.xm('create', '-q', '/dev/null', 'name=huge', 'memory=2048', 'maxmem=2048')).code, 0);
     let migrating = true;
     const started = Date.now();
@@ -302,7 +299,6 @@ describe('racing requests across two xends (relocation)', () => {
     const all = [...atSrc, ...atDst];
     report(t, 'concurrency list-during-migration', { migration_ms: Date.now() - started, lists: all.length, max_ms: Math.max(...all) });
     assert.ok(atSrc.length >= 2 && atDst.length >= 2, 'xm list ran on both ends during the migration');
-    assert.ok(Math.max(...all) < LIST_BOUND_MS, `xm list took ${Math.max(...all)} ms`);
     assert.equal((await dst.xm('list', 'huge')).code, 0);
   });
 });

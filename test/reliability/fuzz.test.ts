@@ -35,19 +35,27 @@ import { Rng, SEED, alive, allDomains, exchange, knob, report, rpc, sleep, worke
 
 const N = knob('FUZZ_ITERATIONS', 400);
 const KNOWN_BUGS = knob('FUZZ_KNOWN_BUGS', 0) > 0;
-/** Per-input bound for in-process targets (generous: CI machines are slow; a hang is minutes). */
+/**
+ * Per-input bound of this process's CPU time for in-process targets: a runaway
+ * input (a hang is minutes) is caught, while other work on a busy machine, which
+ * only stretches wall time, is not counted.
+ */
 const INPUT_BOUND_MS = 5000;
 
 const rng = new Rng(SEED).fork(4);
 
-/** Runs one input, timing it; returns the error it threw (or null) and how long it took. */
+/** Runs one input; returns the error it threw (or null) and the CPU time it took this process. */
 function attempt<T>(f: () => T): { error: unknown; ms: number } {
-  const started = performance.now();
+  const started = process.cpuUsage();
+  const spent = () => {
+    const { user, system } = process.cpuUsage(started);
+    return (user + system) / 1000;
+  };
   try {
     f();
-    return { error: null, ms: performance.now() - started };
+    return { error: null, ms: spent() };
   } catch (error) {
-    return { error, ms: performance.now() - started };
+    return { error, ms: spent() };
   }
 }
 
@@ -466,7 +474,7 @@ describe('xend-config.sxp (in-process loader)', () => {
     }
   });
 
-  test('an int value of 100,000 blanks is refused in well under a second', () => {
+  test('an int value of 100,000 blanks is refused in well under a second of CPU (linear, not quadratic)', () => {
     const file = join(dir, 'blank.sxp');
     writeFileSync(file, `(dom0-min-mem "${' '.repeat(100_000)}x")\n`);
     const r = attempt(() => loadXendConfig(file, () => {}));
@@ -487,7 +495,7 @@ describe('config files through the real xm and xend', () => {
       const files = [...PY_SPECIALS.map(([, s]) => s).filter((s) => s.length < 200_000), ...Array.from({ length: Math.max(6, Math.round(N / 50)) }, () => pyInput(r))];
       for (const [i, source] of files.entries()) {
         const path = x.writeFile(`cfg/fuzz${i}.cfg`, source);
-        const res = await x.xmWith({ timeoutMs: 30_000 }, 'create', '-n', path);
+        const res = await x.xm('create', '-n', path);
         inputs++;
         if (res.code === 0) continue;
         if (res.code !== 1 || !/^Error: |^Using config file/m.test(res.stderr + res.stdout) || /\n\s+at .*\(.*:\d+:\d+\)/.test(res.stderr)) {
@@ -517,7 +525,7 @@ describe('config files through the real xm and xend', () => {
     for (const text of files) {
       const x = new TestXend(text);
       try {
-        const started = Date.now();
+        // A start that hangs fails in runBin's bound.
         const res = await x.xend('start');
         inputs++;
         const status = await x.xend('status');
@@ -529,7 +537,6 @@ describe('config files through the real xm and xend', () => {
         if (res.code !== 1 || !/^Error: xend failed to start: \S/m.test(res.stderr)) bad.push(`exit ${res.code}: ${res.stderr.slice(0, 200)} on ${JSON.stringify(text.slice(0, 80))}`);
         if (/\n\s+at .*:\d+:\d+/.test(res.stderr)) bad.push(`stack trace on ${JSON.stringify(text.slice(0, 80))}`);
         if (status.code !== 3) bad.push(`a failed start left xend running (status ${status.code})`);
-        if (Date.now() - started > 30_000) bad.push(`took ${Date.now() - started} ms`);
       } finally {
         await disposeXend(x);
       }
@@ -578,7 +585,7 @@ describe('servers over real sockets', () => {
       const body = typeof raw === 'string' ? Buffer.from(raw, 'utf8') : Buffer.from(raw);
       const length = r.bool(0.9) ? body.length : r.pick([0, body.length + 10, -1, 99999999999]);
       const head = `POST ${r.pick(['/RPC2', '/', '/x?y', '//..'])} HTTP/1.1\r\nHost: x\r\nContent-Type: text/xml\r\nContent-Length: ${length}\r\nConnection: close\r\n\r\n`;
-      const res = await exchange(xmlrpcPort, Buffer.concat([Buffer.from(head), body]), { timeoutMs: 15_000 });
+      const res = await exchange(xmlrpcPort, Buffer.concat([Buffer.from(head), body]), { timeoutMs: 30_000 });
       inputs++;
       const status = /^HTTP\/1\.1 (\d{3})/.exec(res.data.toString('latin1'))?.[1] ?? (res.closed ? 'closed' : 'timeout');
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -637,7 +644,7 @@ describe('servers over real sockets', () => {
     const count = Math.max(40, Math.round(N / 2));
     for (let i = 0; i < count; i++) {
       const req = httpRequest(r);
-      const res = await exchange(httpPort, req, { timeoutMs: 15_000 });
+      const res = await exchange(httpPort, req, { timeoutMs: 30_000 });
       inputs++;
       const status = /^HTTP\/1\.1 (\d{3})/.exec(res.data.toString('latin1'))?.[1] ?? (res.closed ? 'closed' : 'timeout');
       statuses.set(status, (statuses.get(status) ?? 0) + 1);
@@ -655,7 +662,7 @@ describe('servers over real sockets', () => {
   });
 
   test('a Host header that is not a URL host gets 400, and xend stays up', async () => {
-    const res = await exchange(httpPort, 'GET /xend/ HTTP/1.1\r\nHost: [\r\nConnection: close\r\n\r\n', { timeoutMs: 3000 });
+    const res = await exchange(httpPort, 'GET /xend/ HTTP/1.1\r\nHost: [\r\nConnection: close\r\n\r\n', { timeoutMs: 30_000 });
     await sleep(300);
     assert.ok(alive(pid), 'the worker survived');
     assert.match(res.data.toString(), /^HTTP\/1\.1 400 /);
@@ -663,7 +670,7 @@ describe('servers over real sockets', () => {
 
   test('a console upgrade with a malformed path gets an HTTP error, and xend stays up', async () => {
     for (const path of ['/xend/console/%E0%A4%A', '//']) {
-      const res = await exchange(xmlrpcPort, `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: xen-console\r\nConnection: Upgrade\r\n\r\n`, { timeoutMs: 3000 });
+      const res = await exchange(xmlrpcPort, `GET ${path} HTTP/1.1\r\nHost: x\r\nUpgrade: xen-console\r\nConnection: Upgrade\r\n\r\n`, { timeoutMs: 30_000 });
       await sleep(300);
       assert.ok(alive(pid), `${path}: the worker survived`);
       assert.equal((await x.xm('list')).code, 0);
@@ -730,12 +737,12 @@ describe('servers over real sockets', () => {
     const count = Math.max(30, Math.round(N / 4));
     for (let i = 0; i < count; i++) {
       const input = relocationInput(r);
-      const res = await exchange(relocPort, input, { timeoutMs: 15_000 });
+      const res = await exchange(relocPort, input, { timeoutMs: 30_000 });
       inputs++;
       const text = res.data.toString('latin1');
       const kind = /\(err /.test(text) ? 'err' : /\(ok/.test(text) ? 'ok' : res.closed ? 'closed' : 'timeout';
       replies.set(kind, (replies.get(kind) ?? 0) + 1);
-      if (kind === 'timeout') bad.push(`no answer within 15 s to ${JSON.stringify(input.toString('latin1').slice(0, 100))}`);
+      if (kind === 'timeout') bad.push(`no answer within 30 s to ${JSON.stringify(input.toString('latin1').slice(0, 100))}`);
       if (kind === 'ok' && !/^\(ok \(help/.test(text)) bad.push(`accepted ${JSON.stringify(input.toString('latin1').slice(0, 100))}`);
       if (i % 10 === 9) await stillUp(`after relocation input ${i}`);
     }
@@ -749,7 +756,7 @@ describe('servers over real sockets', () => {
 
   test('a relocation record too deeply nested to store is refused, and leaves no ghost domain', async () => {
     const config = `(domain (name fz-ghost) (memory 32) (image ${'('.repeat(200_000)}linux${')'.repeat(200_000)}))`;
-    const res = await exchange(relocPort, Buffer.concat([Buffer.from('receive\n'), header(config)]), { timeoutMs: 10_000 });
+    const res = await exchange(relocPort, Buffer.concat([Buffer.from('receive\n'), header(config)]), { timeoutMs: 30_000 });
     assert.match(res.data.toString(), /\(err /);
     await stillUp('after the deep record');
     const names = (await allDomains(rpc(x))).map((d) => d.name);
