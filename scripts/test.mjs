@@ -1,0 +1,24 @@
+// Runs the compiled test files of the named suites (build/test/<suite>/) with Node's
+// test runner. The files are listed here, not passed as folders: Node 20 expands a
+// folder, Node 22+ takes globs instead, and a list means the same on every line.
+import { spawnSync } from 'node:child_process';
+import { readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const root = fileURLToPath(new URL('..', import.meta.url));
+const suites = process.argv.slice(2);
+if (!suites.length) {
+  console.error('usage: node scripts/test.mjs <suite>[/<prefix>]... (unit, integration, reliability; integration/commands for its files named commands*)');
+  process.exit(2);
+}
+const files = suites.flatMap((arg) => {
+  const [suite, prefix = ''] = arg.split('/');
+  return readdirSync(join(root, 'build/test', suite))
+    .filter((f) => f.startsWith(prefix) && f.endsWith('.test.js'))
+    .sort()
+    .map((f) => join('build/test', suite, f));
+});
+// A test stuck for 10 minutes fails instead of holding the run forever.
+const run = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { cwd: root, stdio: 'inherit' });
+process.exit(run.status ?? 1);
