@@ -17,14 +17,19 @@ const DRAIN_MS = 500;
 
 /**
  * Relays a console stream to the terminal as xenconsole did: raw mode, Ctrl-]
- * detaches, the terminal is restored however the session ends. `tee` (openLog) gets the
- * output to a file.
+ * detaches, the terminal is restored however the session ends. On a terminal it
+ * says how to leave (virsh's words; not with `quiet`) and ends on a fresh line, so
+ * the shell's prompt does not land on the guest's. `tee` (openLog) gets the output to
+ * a file.
  */
-export function relay(ctx: CommandContext, domain: string, stream: Duplex, tee: WriteStream | null = null): Promise<SessionResult> {
+export function relay(ctx: CommandContext, domain: string, stream: Duplex, opts: { tee?: WriteStream | null; quiet?: boolean } = {}): Promise<SessionResult> {
   const { input, output } = ctx.terminal;
+  const tee = opts.tee ?? null;
   tee?.once('error', (err: NodeJS.ErrnoException) => ctx.warn(`the console log stopped: ${strerror(err)}`));
   const raw = input.isTTY === true;
+  if (raw && !opts.quiet) ctx.warn('Escape character is ^]');
   if (raw) input.setRawMode(true);
+  let midLine = false;
   return new Promise((resolve) => {
     let done = false;
     const finish = (ended: SessionResult['ended']) => {
@@ -34,6 +39,7 @@ export function relay(ctx: CommandContext, domain: string, stream: Duplex, tee: 
       input.off('end', onEnd);
       input.pause();
       if (raw) input.setRawMode(false);
+      if (raw && midLine) output.write('\r\n');
       stream.destroy();
       // xm exits as soon as the session's result is out: the log is complete by then.
       const result: SessionResult = { version: 1, domain, ended };
@@ -51,6 +57,7 @@ export function relay(ctx: CommandContext, domain: string, stream: Duplex, tee: 
     };
     const onEnd = () => setTimeout(() => finish('eof'), DRAIN_MS);
     stream.on('data', (d: Buffer) => {
+      if (d.length) midLine = d[d.length - 1] !== 0x0a;
       output.write(d);
       tee?.write(d);
     });

@@ -55,5 +55,6 @@ export function commandHelp(c: CommandSpec): string {
     out += `  ${optionLabel(o).padEnd(30)} ${first!.padEnd(43)}\n`;
     for (const l of rest) out += `${' '.repeat(33)}${l.padEnd(43)}\n`;
   }
+  if (c.notes) out += `\n${wrap(c.notes, 76).join('\n')}\n`;
   return `${out}\n`;
 }

@@ -64,11 +64,15 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   }
   const found = findCommand(word);
   if (!found) {
+    // xm's line first (scripts match it), then what was probably meant.
+    const { suggestCommand } = await import('./suggest.js');
+    const hint = suggestCommand(word);
+    const message = `Subcommand ${word} not found!${hint ? `\n${hint}` : ''}`;
     if (global.json) {
-      io.stdout(`${JSON.stringify({ version: 1, error: { type: 'usage', message: `Subcommand ${word} not found!`, exit: 1 } })}\n`);
+      io.stdout(`${JSON.stringify({ version: 1, error: { type: 'usage', message, exit: 1 } })}\n`);
       return 1;
     }
-    io.stderr(`Error: Subcommand ${word} not found!\n`);
+    io.stderr(`Error: ${message}\n`);
     io.stdout(shortHelp());
     return 1;
   }
@@ -81,10 +85,11 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return 1;
   }
   let json = global.json;
+  let serverUri = global.server;
   try {
     const parsed = getopt(rest, [...spec.options, ...GLOBAL_OPTIONS]);
     json ||= parsed.opts.get('json') === true;
-    const serverUri = (parsed.opts.get('server') as string | undefined) ?? global.server;
+    serverUri = (parsed.opts.get('server') as string | undefined) ?? serverUri;
     checkArgCount(spec, parsed.args.length);
     // The transport (node:http, the XML-RPC codec) loads only for a command, never for --version or help.
     const [module, { connect }] = await Promise.all([spec.load(), import('./connect.js')]);
@@ -118,7 +123,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     }
     return 0;
   } catch (err) {
-    return report(err, spec, json, io);
+    return report(err, spec, json, io, serverUri);
   }
 }
 
@@ -180,7 +185,7 @@ interface Failure {
 }
 
 /** How xm worded each failure, with its exit status and whether the usage follows. */
-function describe(err: unknown, io: Io): Failure {
+async function describe(err: unknown, io: Io, serverUri: string | undefined): Promise<Failure> {
   if (err instanceof SilentError) return { type: 'silent', message: '', code: err.exitCode, usage: false };
   if (err instanceof GetoptError) return { type: 'usage', message: err.message, code: 1, usage: true };
   if (err instanceof CliError) return { type: err instanceof UsageError ? 'usage' : 'cli', message: err.message, code: err.exitCode, usage: err.showUsage };
@@ -190,7 +195,11 @@ function describe(err: unknown, io: Io): Failure {
       : { type: 'xend-fault', message: err.faultString, code: 1, usage: true };
   }
   if (err instanceof XendUnreachableError) {
-    return { type: 'xend-unreachable', message: `Unable to connect to xend: ${err.reason}. Is xend running?`, code: 1, usage: false };
+    // xm's line, then where it looked and why there (the choice is made again: only on this path).
+    const { chooseServer } = await import('../transport/open.js');
+    const { uri, chosenBy } = chooseServer(serverUri, io.env, () => {});
+    const message = `Unable to connect to xend: ${err.reason}. Is xend running?\nxm looked for xend at ${uri} (${chosenBy}).`;
+    return { type: 'xend-unreachable', message, code: 1, usage: false };
   }
   if (err instanceof XendProtocolError) {
     return { type: 'xend-protocol', message: `Xend has probably crashed!  ${err.message}.`, code: 1, usage: false, bare: true };
@@ -201,8 +210,8 @@ function describe(err: unknown, io: Io): Failure {
 }
 
 /** Prints a failure the way xm did (or as JSON) and returns its exit status. */
-function report(err: unknown, spec: CommandSpec, json: boolean, io: Io): number {
-  const f = describe(err, io);
+async function report(err: unknown, spec: CommandSpec, json: boolean, io: Io, serverUri: string | undefined): Promise<number> {
+  const f = await describe(err, io, serverUri);
   if (f.type === 'silent') return f.code;
   if (json) {
     io.stdout(`${JSON.stringify({ version: 1, error: { type: f.type, message: f.message.trimEnd(), exit: f.code } })}\n`);

@@ -7,6 +7,11 @@ export const GLOBAL_OPTIONS: readonly OptionSpec[] = [json, server];
 
 const dom = { name: 'Domain', kind: 'domain', domains: 'any' } as const;
 
+/** How to leave a console: every command that attaches one says it. */
+const CONSOLE_NOTES =
+  'Ctrl-] detaches and leaves the domain running; every other key, Ctrl-C and Ctrl-D included, goes to the guest. ' +
+  'On a terminal xm says so when it attaches (Escape character is ^]) unless -q is given.';
+
 /**
  * The xm commands, in xm 4.4's help order. Usage argstrings and help lines are
  * xm's own (xm-reference §1); options beyond xm's are marked in their text.
@@ -17,6 +22,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     group: 'domain',
     usage: '[-q|--quiet] <Domain>',
     help: "Attach to <Domain>'s console.",
+    notes: CONSOLE_NOTES,
     options: [
       { short: 'q', long: 'quiet', desc: 'Do not print an error message if the domain does not exist' },
       { short: 'n', long: 'num', arg: 'N', desc: 'Console number (only 0, hvc0)' },

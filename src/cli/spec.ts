@@ -50,6 +50,8 @@ export interface CommandSpec {
   usage: string;
   /** The one-line description of `xm help`. */
   help: string;
+  /** What a user must know beyond the options (how to leave a console): after the option table and in xm(1). */
+  notes?: string;
   options: readonly OptionSpec[];
   args: readonly ArgSpec[];
   /** Positional argument count bounds (xm's arg_check). */

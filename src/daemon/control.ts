@@ -49,13 +49,17 @@ export async function start(paths: XendPaths, script: string, trace: boolean): P
 
 /**
  * `xend stop`: SIGTERM the worker and its monitor (so a monitor about to restart a
- * dead worker does not), then wait (bounded) for both to go. Always 0.
+ * dead worker does not), then wait (bounded) for both to go. Always 0, as xend;
+ * `tell` hears when there was nothing to stop.
  */
-export async function stop(paths: XendPaths): Promise<number> {
+export async function stop(paths: XendPaths, tell: (line: string) => void = () => {}): Promise<number> {
   const pid = runningPid(paths.pidFile);
   const monitorPid = readStatus(paths.statusFile)?.monitorPid ?? null;
   const monitorAlive = monitorPid !== null && processAlive(monitorPid);
-  if (!pid && !monitorAlive) return 0;
+  if (!pid && !monitorAlive) {
+    tell(`xend is not running (no live process in ${paths.pidFile}): nothing to stop.`);
+    return 0;
+  }
   if (monitorAlive) signal(monitorPid, 'SIGTERM');
   if (pid) signal(pid, 'SIGTERM');
   if (pid && !(await waitForExit(pid, STOP_TIMEOUT_MS))) {
@@ -92,14 +96,16 @@ function signal(pid: number, sig: NodeJS.Signals): void {
 
 export interface StatusReport extends Partial<XendStatus> {
   running: boolean;
+  /** The pid file read: where to look when xend is not where one expected it. */
+  pidFile: string;
   uptime?: number;
 }
 
 export function status(paths: XendPaths): StatusReport {
   const pid = runningPid(paths.pidFile);
-  if (!pid) return { running: false };
+  if (!pid) return { running: false, pidFile: paths.pidFile };
   const s = readStatus(paths.statusFile);
-  return { running: true, ...s, pid, ...(s && { uptime: Date.now() / 1000 - s.startedAt }) };
+  return { running: true, pidFile: paths.pidFile, ...s, pid, ...(s && { uptime: Date.now() / 1000 - s.startedAt }) };
 }
 
 /**

@@ -56,7 +56,7 @@ export async function main(argv: string[], script: string): Promise<number> {
       code = await foreground(paths);
     })
     .command('stop', 'stop xend and wait for it to exit', {}, async () => {
-      code = await stop(paths);
+      code = await stop(paths, (line) => process.stderr.write(`${line}\n`));
     })
     .command('restart', 'stop, then start', {}, async () => {
       await stop(paths);

@@ -6,16 +6,27 @@ import { XmlRpcTransport } from './xmlrpc.js';
 import { HttpTransport } from './http.js';
 import type { Transport } from './types.js';
 
+/** Where xm looks for xend, and what made it look there (for "xend is down" to say). */
+export interface ServerChoice {
+  uri: string;
+  chosenBy: string;
+}
+
 /**
- * The transport to xend, chosen as xm chose it: an explicit --server, then
- * XM_SERVER, then xm-config.xml (XM_CONFIG_FILE), then the local Unix socket.
+ * The server, chosen as xm chose it: an explicit --server, then XM_SERVER, then
+ * xm-config.xml (XM_CONFIG_FILE), then the local Unix socket.
  */
+export function chooseServer(serverUri: string | undefined, env: NodeJS.ProcessEnv, warn: (msg: string) => void): ServerChoice {
+  if (serverUri !== undefined) return { uri: serverUri, chosenBy: '--server' };
+  if (env.XM_SERVER) return { uri: env.XM_SERVER, chosenBy: 'XM_SERVER' };
+  const xmConfig = env.XM_CONFIG_FILE || join(xendPaths(env).configDir, 'xm-config.xml');
+  const configured = serverFromXmConfig(xmConfig, warn);
+  if (configured !== null) return { uri: configured, chosenBy: xmConfig };
+  return { uri: defaultServerUri(env), chosenBy: 'the default: no --server, XM_SERVER or server in xm-config.xml' };
+}
+
+/** The transport to the server chooseServer picks. */
 export function openTransport(serverUri: string | undefined, env: NodeJS.ProcessEnv, warn: (msg: string) => void): Transport {
-  const uri =
-    serverUri ??
-    (env.XM_SERVER || null) ??
-    serverFromXmConfig(env.XM_CONFIG_FILE || join(xendPaths(env).configDir, 'xm-config.xml'), warn) ??
-    defaultServerUri(env);
-  const address = parseServerUri(uri);
+  const address = parseServerUri(chooseServer(serverUri, env, warn).uri);
   return address.protocol === 'http' ? new HttpTransport(address) : new XmlRpcTransport(address, env.XM_TLS_CA);
 }

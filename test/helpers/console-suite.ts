@@ -45,14 +45,15 @@ export function consoleSuite(transport: TransportName): void {
     test('create -c shows the boot log from its first line, then a shell that answers', async () => {
       const t = term(`${XM} create -c /dev/null name=con1 memory=64; echo EXITED $?; sleep 60`);
       const boot = await t.waitFor(/root@con1:~# *$/m);
-      assert.match(boot, /^Using config file "\/dev\/null"\.\nStarted domain con1 \(id=\d+\)\n\[ {4}0\.000000\] Linux version /m);
+      assert.match(boot, /^Using config file "\/dev\/null"\.\nStarted domain con1 \(id=\d+\)\nEscape character is \^\]\n\[ {4}0\.000000\] Linux version /m);
       assert.match(boot, /con1 login: root \(automatic login\)/);
       t.send('foo=bar; echo $foo', 'Enter');
       await t.waitFor(/^bar\s*$/m);
       t.send('uname -n', 'Enter');
       await t.waitFor(/^con1\s*$/m);
       t.send('', 'C-]');
-      await t.waitFor(/EXITED 0$/m);
+      // Detached on a fresh line: the shell's output does not land on the guest's prompt.
+      await t.waitFor(/^root@con1:~# *\nEXITED 0$/m);
     });
 
     test('attach, type, detach with Ctrl-]: the terminal is restored', async () => {
@@ -69,8 +70,9 @@ export function consoleSuite(transport: TransportName): void {
     });
 
     test('two readers see the same output; a second writer is refused unless it forces', async () => {
-      const writer = term(`${XM} console con1; sleep 60`);
+      const writer = term(`${XM} console -q con1; sleep 60`);
       await attached(writer, 'con1');
+      assert.doesNotMatch(writer.screen(), /Escape character/, '-q: no banner');
       const refused = await x.xm('console', 'con1');
       assert.equal(refused.code, 1);
       assert.match(refused.stderr, /^Error: console is in use by another writer/);

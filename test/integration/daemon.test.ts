@@ -46,6 +46,7 @@ describe('xend start/status/stop/restart', () => {
     assert.equal(s.pid, Number(readFileSync(x.path('var/run/xend.pid'), 'utf8')));
     assert.deepEqual(s.sockets, [x.path('var/run/xend/xmlrpc.sock')]);
     assert.equal(s.logFile, x.path('var/log/xen/xend.log'));
+    assert.equal(s.pidFile, x.path('var/run/xend.pid'));
     assert.equal(s.hypervisor, 'sim');
     assert.ok(s.uptime >= 0);
   });
@@ -63,7 +64,11 @@ describe('xend start/status/stop/restart', () => {
     assert.equal(existsSync(x.path('var/run/xend.pid')), false);
     const unreachable = await x.xm('list');
     assert.equal(unreachable.code, 1);
-    assert.equal(unreachable.stderr, 'Error: Unable to connect to xend: No such file or directory. Is xend running?\n');
+    assert.equal(
+      unreachable.stderr,
+      'Error: Unable to connect to xend: No such file or directory. Is xend running?\n' +
+        `xm looked for xend at httpu://${x.path('var/run/xend/xmlrpc.sock')} (the default: no --server, XM_SERVER or server in xm-config.xml).\n`,
+    );
     for (let i = 0; i < 2; i++) {
       const r = await x.xend('restart');
       assert.equal(r.code, 0, `restart ${i + 1}: ${r.stderr}`);
@@ -73,9 +78,14 @@ describe('xend start/status/stop/restart', () => {
     assert.equal((await x.xm('list')).code, 0);
   });
 
-  test('stop when not running exits 0', async () => {
+  test('stop when not running exits 0 and says so; status --json names the pid file it read', async () => {
     await x.xend('stop');
-    assert.equal((await x.xend('stop')).code, 0);
+    const again = await x.xend('stop');
+    assert.deepEqual([again.code, again.stdout], [0, '']);
+    assert.equal(again.stderr, `xend is not running (no live process in ${x.path('var/run/xend.pid')}): nothing to stop.\n`);
+    const s = await x.xend('status', '--json');
+    assert.equal(s.code, 3);
+    assert.deepEqual(JSON.parse(s.stdout), { running: false, pidFile: x.path('var/run/xend.pid') });
   });
 
   test('no argument prints the usage and exits 1; an unknown one says so', async () => {

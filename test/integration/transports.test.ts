@@ -170,7 +170,7 @@ describe('access control and reload', () => {
     try {
       const r = await x.xm('list');
       assert.equal(r.code, 1);
-      assert.match(r.stderr, /^Error: Unable to connect to xend: (Connection reset by peer|Broken pipe)\. Is xend running\?\n$/);
+      assert.match(r.stderr, /^Error: Unable to connect to xend: (Connection reset by peer|Broken pipe)\. Is xend running\?\nxm looked for xend at http:\/\/127\.0\.0\.1:\d+ \(XM_SERVER\)\.\n$/);
       await eventually(async () => /WARNING .*Rejected connection from 127\.0\.0\.1 \(localhost\)\./.test(readFileSync(x.path('var/log/xen/xend.log'), 'utf8')));
       assert.equal(statSync(x.path('var/run/xend/xmlrpc.sock')).mode & 0o777, 0o600);
       const local = await x.xmWith({ env: { XM_SERVER: '' } }, 'list');
@@ -233,9 +233,19 @@ describe('client connection errors', () => {
     try {
       const port = await freePort();
       const refused = await x.xmWith({ env: { XM_SERVER: `http://127.0.0.1:${port}` } }, 'list');
-      assert.equal(refused.stderr, 'Error: Unable to connect to xend: Connection refused. Is xend running?\n');
+      assert.equal(refused.stderr, `Error: Unable to connect to xend: Connection refused. Is xend running?\nxm looked for xend at http://127.0.0.1:${port} (XM_SERVER).\n`);
       const http = await x.xm('--server', `xend-http://127.0.0.1:${port}`, 'list');
-      assert.equal(http.stderr, 'Error: Unable to connect to xend: Connection refused. Is xend running?\n');
+      assert.equal(http.stderr, `Error: Unable to connect to xend: Connection refused. Is xend running?\nxm looked for xend at xend-http://127.0.0.1:${port} (--server).\n`);
+      x.writeFile('etc/xen/xm-config.xml', `<xm><server type='LegacyXMLRPC' uri='http://127.0.0.1:${port}'/></xm>`);
+      const configured = await x.xmWith({ env: { XM_SERVER: '' } }, 'list', '--json');
+      assert.deepEqual(JSON.parse(configured.stdout), {
+        version: 1,
+        error: {
+          type: 'xend-unreachable',
+          message: `Unable to connect to xend: Connection refused. Is xend running?\nxm looked for xend at http://127.0.0.1:${port} (${x.path('etc/xen/xm-config.xml')}).`,
+          exit: 1,
+        },
+      });
       const bad = await x.xm('--server', 'gopher://x', 'list');
       assert.equal(bad.stderr, "Error: unsupported server URI scheme 'gopher' in gopher://x\n");
     } finally {

@@ -32,6 +32,9 @@ function cannotSwitchUser(): string | null {
 const SWITCH_USER = cannotSwitchUser();
 
 /** xm as another user and group (setpriv, util-linux). */
+/** The line xm adds after "Unable to connect": where it looked, here the default socket. */
+const looked = (socket: string) => `xm looked for xend at httpu://${socket} (the default: no --server, XM_SERVER or server in xm-config.xml).\n`;
+
 function xmAs(x: TestXend, uid: number, gid: number, ...args: string[]): Promise<{ code: number | null; stderr: string; stdout: string }> {
   return new Promise((resolve) => {
     const child = spawn('setpriv', ['--reuid', String(uid), '--regid', String(gid), '--clear-groups', process.execPath, XM, ...args], { env: x.env, cwd: '/' });
@@ -100,14 +103,14 @@ describe('Unix sockets: root only, or a named group', { skip: SWITCH_USER ?? fal
       assert.equal(statSync(x.path('var/lib/xend/xend-socket')).mode & 0o777, 0o600);
       const denied = await xmAs(x, NOBODY, NOGROUP, 'list');
       assert.equal(denied.code, 1);
-      assert.equal(denied.stderr, 'Error: Unable to connect to xend: Permission denied. Is xend running?\n');
+      assert.equal(denied.stderr, `Error: Unable to connect to xend: Permission denied. Is xend running?\n${looked(x.path('var/run/xend/xmlrpc.sock'))}`);
       // With the directory opened up, the socket's own mode still keeps nobody out.
       chmodSync(x.path('var/run/xend'), 0o755);
       chmodSync(x.path('var/lib/xend'), 0o755);
       const stillDenied = await xmAs(x, NOBODY, NOGROUP, 'list');
-      assert.equal(stillDenied.stderr, 'Error: Unable to connect to xend: Permission denied. Is xend running?\n');
+      assert.equal(stillDenied.stderr, `Error: Unable to connect to xend: Permission denied. Is xend running?\n${looked(x.path('var/run/xend/xmlrpc.sock'))}`);
       const http = await xmAs(x, NOBODY, NOGROUP, '--server', `xend-httpu://${x.path('var/lib/xend/xend-socket')}`, 'list');
-      assert.equal(http.stderr, 'Error: Unable to connect to xend: Permission denied. Is xend running?\n');
+      assert.equal(http.stderr, `Error: Unable to connect to xend: Permission denied. Is xend running?\nxm looked for xend at xend-httpu://${x.path('var/lib/xend/xend-socket')} (--server).\n`);
       assert.equal((await x.xm('list')).code, 0, 'root still gets in');
     } finally {
       await disposeXend(x);

@@ -26,6 +26,7 @@ test('xm(1) has every command: its usage, help, aliases and every visible option
     const next = xm.indexOf('\n.TP\n\\fBxm ', at + 1);
     const body = xm.slice(at, next < 0 ? xm.indexOf('\n.SH ', at) : next);
     for (const a of c.aliases ?? []) assert.ok(body.includes(t(a)), `${c.name}: alias ${a}`);
+    if (c.notes) assert.ok(body.includes(t(c.notes)), `${c.name}: its notes`);
     for (const o of c.options.filter((x) => !x.hidden)) {
       assert.ok(body.includes(`\\fB${t(`--${o.long}`)}\\fR`), `${c.name} --${o.long}`);
       if (o.short) assert.ok(body.includes(`\\fB${t(`-${o.short}`)}\\fR, `), `${c.name} -${o.short}`);

@@ -15,8 +15,14 @@ test('every command is complete: help, usage, a loadable handler with run and te
     assert.equal(typeof m.run, 'function', `${c.name}.run`);
     assert.equal(typeof m.text, 'function', `${c.name}.text`);
     assert.ok(commandHelp(c).startsWith(`Usage: xm ${c.name} ${c.usage}\n\n${c.help}\n`));
+    if (c.notes) assert.ok(commandHelp(c).replace(/\s+/g, ' ').includes(c.notes), `${c.name}: its notes in --help`);
     assert.ok(longHelp().includes(` ${c.name.padEnd(20)} `), `${c.name} in xm help`);
   }
+});
+
+test('xm console --help says how to leave: Ctrl-] detaches, Ctrl-C goes to the guest', () => {
+  const help = commandHelp(COMMANDS.find((c) => c.name === 'console')!);
+  assert.match(help.replace(/\s+/g, ' '), /Ctrl-\] detaches and leaves the domain running; every other key, Ctrl-C and Ctrl-D included, goes to the guest\./);
 });
 
 test('every domain argument says which domains it accepts (for completion)', () => {

@@ -23,7 +23,7 @@ export async function run(ctx: CommandContext): Promise<SessionResult> {
       force: ctx.opts.has('force'),
       ...(replay !== undefined && { replay: replay === true ? ('all' as const) : Number(replay) }),
     });
-    return await relay(ctx, d.name, stream, log);
+    return await relay(ctx, d.name, stream, { tee: log, quiet });
   } catch (err) {
     if (quiet) throw new SilentError(1);
     throw err;

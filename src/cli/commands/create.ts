@@ -72,7 +72,7 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
   const domain = ctx.json ? await client.domain(created.name) : created;
   if (console) {
     if (!quiet) ctx.event(`Started domain ${domain.name} (id=${domain.domid})`, { started: domain.name, domid: domain.domid });
-    await relay(ctx, domain.name, console);
+    await relay(ctx, domain.name, console, { quiet });
     return { configFile, quiet: true, dryrun, sxp, domain };
   }
   return { configFile, quiet, dryrun, sxp, domain };

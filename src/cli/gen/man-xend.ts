@@ -12,10 +12,10 @@ export const XEND_COMMANDS: readonly [string, string][] = [
     'start',
     'Start xend in the background: a monitor process, which starts the worker and restarts it if it dies of a signal other than TERM or INT. The worker first adopts every guest the hypervisor still runs ("Recreating domain N" in xend.log), then starts the configured servers. Exits 0 once every one of them listens, or at once if xend already runs; 1, with the reason on stderr, if it could not start.',
   ],
-  ['stop', 'Send SIGTERM to the worker and wait (bounded) for it and its monitor to exit, so that a following start never races. Always exits 0, as xend did. Guests keep running.'],
+  ['stop', 'Send SIGTERM to the worker and wait (bounded) for it and its monitor to exit, so that a following start never races. Always exits 0, as xend did; when nothing was running it says so on stderr, naming the pid file. Guests keep running.'],
   ['restart', 'stop, then start.'],
   ['reload', 'Send SIGHUP to the worker: it re-reads xend-config.sxp and recreates the management servers without touching any domain; a file with a bad value, or a server the new configuration cannot start, leaves xend serving with the previous configuration (the reason is in xend.log). Exits 0.'],
-  ['status', 'Print nothing; exit 0 if xend runs, 3 if not (LSB). With --json, print the pid, uptime, version, hypervisor, sockets and log file as one JSON document.'],
+  ['status', 'Print nothing; exit 0 if xend runs, 3 if not (LSB). With --json, print the pid, uptime, version, hypervisor, sockets, log file and the pid file read as one JSON document (running false and the pid file when xend is down).'],
   ['trace_start', 'Like start, and also write one line per request to xend.trace.'],
   ['foreground', 'Run the worker in the foreground, without a monitor, for service managers (systemd Type=simple). The same as XEND_DAEMONIZE=0 xend start.'],
 ];

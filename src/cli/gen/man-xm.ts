@@ -59,6 +59,7 @@ function synopsisOf(c: CommandSpec): string {
 
 function command(page: Page, c: CommandSpec): void {
   const body = [t(sentence(c.help))];
+  if (c.notes) body.push(t(c.notes));
   if (c.aliases?.length) body.push(t(`Also reachable as ${c.aliases.join(', ')} (deprecated; xm warns).`));
   for (const a of c.args) {
     if (a.kind === 'domain' && a.domains && a.domains !== 'any') body.push(`${i(`<${a.name}>`)}: ${t(FILTER_TEXT[a.domains])}`);

@@ -1,0 +1,21 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { suggestCommand } from '../../src/cli/suggest.js';
+
+test('a typo one or two edits from a command names it', () => {
+  assert.equal(suggestCommand('lsit'), "Did you mean 'list'?");
+  assert.equal(suggestCommand('destory'), "Did you mean 'destroy'?");
+  assert.equal(suggestCommand('crate'), "Did you mean 'create'?");
+  assert.equal(suggestCommand('unpase'), "Did you mean 'unpause'?");
+});
+
+test('a prefix of several commands lists them, in the registry order', () => {
+  assert.equal(suggestCommand('s'), "'s' is ambiguous: save, shutdown, start, suspend, sysrq, sched-credit.");
+  assert.match(suggestCommand('vcpu-')!, /^'vcpu-' is ambiguous: vcpu-list, vcpu-pin, vcpu-set\.$/);
+});
+
+test('nothing near: no line, and short words are not "corrected" into unrelated commands', () => {
+  assert.equal(suggestCommand('xyzzy'), null);
+  assert.equal(suggestCommand('ab'), null);
+  assert.equal(suggestCommand(''), null);
+});
