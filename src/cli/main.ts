@@ -94,6 +94,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     // The transport (node:http, the XML-RPC codec) loads only for a command, never for --version or help.
     const [module, { connect }] = await Promise.all([spec.load(), import('./connect.js')]);
     let client: XendClient | undefined;
+    const progress = progressReporter(io, json);
     const ctx: CommandContext = {
       command: spec.name,
       args: parsed.args,
@@ -102,8 +103,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       env: io.env,
       cwd: io.cwd,
       client: () => (client ??= connect(serverUri, io)),
-      event: (text, record) => io.stdout(json ? `${JSON.stringify({ event: record })}\n` : `${text}\n`),
-      progress: progressReporter(io, json),
+      event: (text, record) => progress.above(() => io.stdout(json ? `${JSON.stringify({ event: record })}\n` : `${text}\n`)),
+      progress: progress.set,
       warn: (text) => io.stderr(`${text}\n`),
       // Getters: process.stdin is a stream built on first touch (tty/net), wanted only by xm console.
       terminal: {
@@ -115,12 +116,14 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
         },
       },
     };
+    let data;
     try {
-      const data = await module.run(ctx);
-      io.stdout(json ? `${JSON.stringify(module.json ? module.json(data) : data)}\n` : module.text(data));
+      data = await module.run(ctx);
     } finally {
+      // The spinner is erased before the final line, so no frame is left in front of it.
       ctx.progress(null);
     }
+    io.stdout(json ? `${JSON.stringify(module.json ? module.json(data) : data)}\n` : module.text(data));
     return 0;
   } catch (err) {
     return report(err, spec, json, io, serverUri);
@@ -153,12 +156,21 @@ function checkArgCount(spec: CommandSpec, n: number): void {
   throw new UsageError(`'xm ${spec.name}' requires between ${min} and ${max} arguments.\n`);
 }
 
-function progressReporter(io: Io, json: boolean): (text: string | null) => void {
-  if (json) return () => {};
-  let spinner: { text: string; stop(): void } | undefined;
+/** The spinner of a long wait: `set` its text (null ends it); `above` prints a line above it, leaving no frame behind. */
+function progressReporter(io: Io, json: boolean): { set(text: string | null): void; above(print: () => void): void } {
+  if (json) return { set: () => {}, above: (print) => print() };
+  let spinner: { text: string; stop(): void; clear(): void; render(): void } | undefined;
   let pending: Promise<void> | undefined;
-  return (text) => {
+  /** What the spinner should say now; null once progress has ended (ora may still be loading then). */
+  let wanted: string | null = null;
+  const above = (print: () => void) => {
+    spinner?.clear();
+    print();
+    spinner?.render();
+  };
+  const set = (text: string | null) => {
     if (text !== null && !io.interactiveStderr) return;
+    wanted = text;
     if (text === null) {
       spinner?.stop();
       spinner = undefined;
@@ -169,10 +181,13 @@ function progressReporter(io: Io, json: boolean): (text: string | null) => void 
       return;
     }
     pending ??= import('ora').then(({ default: ora }) => {
+      pending = undefined;
+      if (wanted === null) return;
       // chalk (inside ora) ignores NO_COLOR; honour it here.
-      spinner = ora({ text, stream: process.stderr, color: io.env.NO_COLOR ? false : 'cyan' }).start();
+      spinner = ora({ text: wanted, stream: process.stderr, color: io.env.NO_COLOR ? false : 'cyan' }).start();
     });
   };
+  return { set, above };
 }
 
 interface Failure {

@@ -314,6 +314,20 @@ describe('xm: resources, scheduler, sysrq, triggers, core dumps, top', () => {
     assert.equal((await x.xm('top', 'g1')).stderr, "Error: 'xm top' requires 0 arguments.\n\n");
   });
 
+  test('shutdown -w on a terminal: the spinner is erased before each line, none of its frames is left', async () => {
+    const socket = x.path('tmux-spin.sock');
+    const xm = `node ${join(REPO, 'bin/xm')}`;
+    const t = new Tmux(socket, `${xm} create -q /dev/null name=spin memory=64 && ${xm} shutdown -w spin; echo EXITED $?; sleep 30`, x.env);
+    try {
+      const screen = await t.waitFor(/EXITED \d/);
+      assert.match(screen, /^Domain spin terminated\nAll domains terminated\nEXITED 0$/m);
+      assert.doesNotMatch(screen, /Waiting for/, 'the spinner left nothing on the screen');
+    } finally {
+      t.kill();
+      killTmuxServer(socket);
+    }
+  });
+
   test('top on a terminal: redrawn every DELAY seconds until q', async () => {
     const socket = x.path('tmux.sock');
     const t = new Tmux(socket, `node ${join(REPO, 'bin/xm')} top -d 0.3; echo EXITED $?; sleep 30`, x.env);
@@ -322,7 +336,7 @@ describe('xm: resources, scheduler, sysrq, triggers, core dumps, top', () => {
       assert.match(first, /^xentop - \d\d:\d\d:\d\d {3}Xen 4\.4\.4$/m);
       assert.match(first, /^ {2}Domain-0 -----r /m);
       const stamp = /xentop - (\S+)/.exec(first)![1];
-      await t.waitFor(new RegExp(`xentop - (?!${stamp})\\d`), 5000);
+      await t.waitFor(new RegExp(`xentop - (?!${stamp})\\d`));
       t.send('q');
       await t.waitFor(/EXITED 0/);
     } finally {
