@@ -1,5 +1,6 @@
 import { isIP } from 'node:net';
 import { XendError } from '../protocol/faults.js';
+import { findBadString, MAX_CONFIG_STRING, MAX_VIRT_CPUS, notXml, shownKey } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
 
 /**
@@ -9,48 +10,14 @@ import type { Sxp } from '../sxp/types.js';
  * listing, a script or the worker. Which files a client may name is path-policy's.
  */
 
-/** Xen 4.4's MAX_VIRT_CPUS on x86 (xen/include/asm-x86/config.h): XEN_DOMCTL_max_vcpus refuses more. */
-export const MAX_VIRT_CPUS = 8192;
-
-/** The longest string a config may carry (a description, extra, a cmdline): wide configs must not swamp `xm list`. */
-export const MAX_CONFIG_STRING = 64 * 1024;
-
-/** Characters XML 1.0 cannot carry: one of them in a record would break every XML-RPC listing. */
-const NOT_XML = /[^\t\n\r\u0020-\uD7FF\uE000-\uFFFD\u{10000}-\u{10FFFF}]/u;
-
 /** A Linux interface name: at most 15 bytes (IFNAMSIZ), no `/`, blank or control character, not `.` or `..`. */
 const IFNAME = /^(?!\.\.?$)[A-Za-z0-9_.:+-]{1,15}$/;
 const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
 /** Every string in a config is XML-safe and at most MAX_CONFIG_STRING long; the message names its key. */
 export function checkStrings(config: Sxp): void {
-  const stack: [Sxp, string][] = [[config, 'vm']];
-  while (stack.length) {
-    const [v, key] = stack.pop()!;
-    if (Array.isArray(v)) {
-      const inner = typeof v[0] === 'string' ? v[0] : key;
-      for (const c of v) stack.push([c, inner]);
-    } else if (typeof v === 'string') {
-      checkString(key, v);
-    }
-  }
-}
-
-/** One string a client sends (a name, a header value): refused with its key named. */
-export function checkString(key: string, value: string): void {
-  if (value.length > MAX_CONFIG_STRING) {
-    throw new XendError(`Invalid configuration: the value of ${printable(key)} is longer than ${MAX_CONFIG_STRING} characters`);
-  }
-  const bad = NOT_XML.exec(value);
-  if (bad) {
-    const code = bad[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0');
-    throw new XendError(`Invalid configuration: the value of ${printable(key)} contains U+${code}, which XML 1.0 cannot carry`);
-  }
-}
-
-/** A key for an error message: short, and its control characters shown, not sent. */
-function printable(key: string): string {
-  return JSON.stringify(key.slice(0, 64));
+  const bad = findBadString(config, (s) => (s.length > MAX_CONFIG_STRING ? `is longer than ${MAX_CONFIG_STRING} characters` : notXml(s)));
+  if (bad) throw new XendError(`Invalid configuration: the value of ${shownKey(bad.key)} ${bad.problem}`);
 }
 
 /** vcpus within Xen's maximum: a bigger count is refused before anything is allocated for it. */

@@ -181,6 +181,18 @@ describe('what a domain config may contain', () => {
     await call('xend.domain.destroy', 'fine');
   });
 
+  test('xm refuses a config file with a control character or too many VCPUs, naming the key, before sending anything', async () => {
+    const ctl = x.writeFile('ctl.cfg', 'name = "ctlfile"\nmemory = 16\ndescription = "a\\x01b"\n');
+    const r = await x.xm('create', ctl);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: Invalid configuration: the value of "description" contains U\+0001, which XML 1\.0 cannot carry$/m);
+    const wide = x.writeFile('wide.cfg', 'name = "widefile"\nmemory = 16\nvcpus = 10**9\nmaxvcpus = 10**9\n');
+    const w = await x.xm('create', wide);
+    assert.equal(w.code, 1);
+    assert.match(w.stderr, /^Error: Invalid configuration: 1000000000 VCPUs is more than Xen's maximum of 8192$/m);
+    assert.deepEqual((await names()).filter((n) => n.endsWith('file')), []);
+  });
+
   test('names and uuids that would alias another domain are refused, as xend did; a domain is named by a string', async () => {
     const created = (await call('xend.domain.create', ['vm', ['name', 'vm1'], ['memory', 16]])) as Sxp[];
     const field = (k: string) => (created.find((e) => Array.isArray(e) && e[0] === k) as Sxp[])[1];
