@@ -85,6 +85,8 @@ export function checkScripts(config: VmConfig, rules: ConfigRules): void {
 
 /** Keys of an `(image (<builder> …))` that name a file on xend's host. */
 const IMAGE_FILES = ['kernel', 'ramdisk', 'loader', 'device_model'];
+/** Device classes that hand a guest the host's hardware. */
+const HOST_DEVICES = ['pci', 'vscsi', 'vusb', 'ioports', 'irq'];
 const FILE_DISK = /^(?:file|aio|tap2?:[a-z0-9]+):(.*)$/;
 
 /**
@@ -92,7 +94,7 @@ const FILE_DISK = /^(?:file|aio|tap2?:[a-z0-9]+):(.*)$/;
  * member, a relocation peer): a script is a name in the scripts directory; the
  * kernel, ramdisk, bootloader and every disk image lie inside xend-domain-image-path
  * (resolved as save paths are: no `..` or symlink out); a block device only
- * when xend-domain-block-devices lists it.
+ * when xend-domain-block-devices lists it; no passthrough of the host's devices.
  */
 export function confineConfig(config: VmConfig, rules: ConfigRules): void {
   for (const vif of devicesOf(config.devices, ['vif'])) {
@@ -102,6 +104,8 @@ export function confineConfig(config: VmConfig, rules: ConfigRules): void {
     }
   }
   checkScripts(config, { ...rules, allowForeignScripts: false });
+  const passthrough = devicesOf(config.devices, HOST_DEVICES)[0];
+  if (passthrough) throw new XendError(`Invalid device ${String(passthrough[0])}: a client other than root may not pass the host's devices to a guest`);
   const builder = Array.isArray(config.image) ? config.image[1] : undefined;
   const images = Array.isArray(builder) ? builder.filter((kv): kv is Sxp[] => Array.isArray(kv) && IMAGE_FILES.includes(String(kv[0]))) : [];
   const files = [...images.map((kv) => String(kv[1] ?? '')), config.bootloader];
