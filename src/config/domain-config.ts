@@ -29,6 +29,7 @@ import {
   type PyValue,
 } from './python/index.js';
 import { Py2KeyOrder } from './python/py2-dict-order.js';
+import { findBadString, MAX_VIRT_CPUS, notXml, shownKey } from './domain-limits.js';
 
 /** Option values by variable name, as opts.vals holds them. */
 export type ConfigValues = Map<string, PyValue>;
@@ -617,13 +618,21 @@ export function makeConfig(values: ConfigValues, options: MakeConfigOptions = {}
     }
     config.push(['security', [['access_control', ['policy', accessControl.policy], ['label', accessControl.label]]]]);
   }
-  return [...config, ...devices];
+  const built = [...config, ...devices];
+  // Caught here with its key named, rather than as the transport's encoding error.
+  const bad = findBadString(built, notXml);
+  if (bad) throw new DomainConfigError(`Invalid configuration: the value of ${shownKey(bad.key)} ${bad.problem}`);
+  return built;
 }
 
 /** vcpus, and with maxvcpus (honoured although undeclared) the vcpu_avail bitmap. */
 function vcpuEntries(values: ConfigValues): Sxp[] {
   const maxvcpus = get(values, 'maxvcpus');
   const vcpus = get(values, 'vcpus');
+  // Before the vcpu_avail bitmap is made: 1 << 10**9 alone would take 125 MB.
+  for (const n of [vcpus, maxvcpus]) {
+    if (typeof n === 'bigint' && n > MAX_VIRT_CPUS) throw new DomainConfigError(`Invalid configuration: ${n} VCPUs is more than Xen's maximum of ${MAX_VIRT_CPUS}`);
+  }
   if (!truthy(maxvcpus)) return truthy(vcpus) ? [['vcpus', toSxp(vcpus)]] : [];
   if (!truthy(vcpus)) return [['vcpus', toSxp(maxvcpus)]];
   if (typeof vcpus !== 'bigint' && typeof vcpus !== 'boolean') {

@@ -87,6 +87,9 @@ export const optionTable = [
   { name: 'xend-idle-timeout', type: 'int', default: 10, doc: 'not in xend: seconds a management connection may stay silent (headers unfinished, or idle between requests)', since: 'not in xend' },
   { name: 'xend-max-connections', type: 'int', default: 1024, doc: 'not in xend: open connections each management and relocation listener accepts; more are refused', since: 'not in xend' },
   { name: 'xend-relocation-idle-timeout', type: 'int', default: 60, doc: 'not in xend: seconds a relocation peer may stay silent mid-request before its half-received domain is dropped', since: 'not in xend' },
+  { name: 'xend-allow-foreign-scripts', type: 'bool', default: false, doc: 'not in xend: a domain config root sends over the Unix socket may name a hotplug script outside /etc/xen/scripts (no other client ever may; read at start)', since: 'not in xend' },
+  { name: 'xend-domain-image-path', type: 'str', default: '/var/lib/xen/images', doc: 'not in xend: space-separated directories a client other than root may take kernels, ramdisks, bootloaders and disk images from (read at start)', since: 'not in xend' },
+  { name: 'xend-domain-block-devices', type: 'str', default: '', doc: "not in xend: space-separated block devices a client other than root may give a guest as phy: disks ('' = none; read at start)", since: 'not in xend' },
 ] as const satisfies readonly OptionSpec[];
 
 type Spec = (typeof optionTable)[number];

@@ -1,11 +1,14 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, statSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { XendError, XendInvalidDomain } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, POWER_STATES } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
+import { checkHostMemory, checkVcpus } from './config-limits.js';
+import { makeDir, replaceFile } from '../store/durable.js';
+import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
 import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
@@ -29,6 +32,10 @@ export interface DomainServiceOptions {
   enableDump?: boolean;
   /** Restarts begun and not finished, so a crash of xend mid-restart loses no domain. */
   journal?: RestartJournal;
+  /** What a config may name on this host: scripts for everyone, files for a relocation peer. */
+  rules?: ConfigRules;
+  /** Where a domain record that cannot be served is set aside on recovery. */
+  asideDir?: string;
 }
 
 /** A domain as a name, id or uuid names it: running, managed, or both. */
@@ -76,9 +83,39 @@ export class DomainService {
         this.hv.destroy(d.domid);
         continue;
       }
+      if (!this.servable(d)) continue;
       this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
       if ((d.flags.shutdown || d.flags.crashed) && !d.shutdownHandled) this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
     }
+  }
+
+  /**
+   * Whether an adopted domain's record is one xend could have admitted. One that
+   * is not (a record from before a limit, or written by hand) would fail every
+   * listing: it is kept aside as JSON for a person to look at, and destroyed.
+   */
+  private servable(d: HvDomain): boolean {
+    try {
+      checkVcpus(d.vcpus);
+      checkHostMemory('maxmem', d.maxmemMiB, this.hv.hostInfo().total_memory);
+      parseVmConfig(d.config);
+      return true;
+    } catch (err) {
+      const kept = this.setAside(d);
+      this.log.error(`Domain ${d.domid} cannot be served (${(err as Error).message}): destroyed${kept ? `, its record kept as ${kept}` : ''}`);
+      this.hv.destroy(d.domid);
+      return false;
+    }
+  }
+
+  private setAside(d: HvDomain): string | null {
+    const dir = this.opts.asideDir;
+    if (!dir) return null;
+    const path = join(dir, `${d.uuid}-${d.domid}.json`);
+    const { domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config } = d;
+    makeDir(dir, 0o700);
+    replaceFile(path, (fd) => writeSync(fd, JSON.stringify({ domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config })));
+    return path;
   }
 
   /** xend.domain: name (running first), then domid, then uuid. */
@@ -166,7 +203,7 @@ export class DomainService {
   }
 
   create(configSxp: Sxp): Sxp {
-    const config = parseVmConfig(configSxp);
+    const config = this.admit(configSxp, false);
     this.checkUnique(config, true);
     freeMemory(this.hv, config.memory, this.balloon);
     const d = this.build(config, 0);
@@ -179,7 +216,8 @@ export class DomainService {
    * fills. A relocating domain may share its uuid with its source on this host.
    */
   createIncoming(configSxp: Sxp, relocating: boolean): HvDomain {
-    const config = parseVmConfig(configSxp);
+    // A relocation peer is not root: what its config names is confined.
+    const config = this.admit(configSxp, relocating);
     this.checkUnique(config, !relocating);
     freeMemory(this.hv, config.memory, this.balloon);
     return this.build(config, 0, true);
@@ -263,6 +301,7 @@ export class DomainService {
   setVcpuCount(dom: string | number, count: number): void {
     const r = this.resolve(dom);
     if (!Number.isInteger(count) || count <= 0) throw new XendError('Zero or less VCPUs is invalid');
+    checkVcpus(count);
     if (!r.live) {
       // Not running: the count it will boot with next time.
       this.updateConfig(r, (c) => ({ ...c, vcpus: count }));
@@ -277,9 +316,7 @@ export class DomainService {
     const r = this.resolve(dom);
     const uuid = r.live?.uuid ?? r.managed!.config.uuid;
     if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
-    const clash = this.hv.list().find((o) => o.name === name && o.uuid !== uuid);
-    if (clash) throw new XendError(`VM name '${name}' already exists as domain ${clash.domid}`);
-    if (this.opts.managed?.list().some((m) => m.config.name === name && m.config.uuid !== uuid)) throw new XendError(`VM name '${name}' already exists`);
+    this.checkName(name, uuid);
     if (r.live) this.hv.updateRecord(r.live.domid, { name });
     // The config follows, so that a reboot (or the next start) keeps the new name.
     this.updateConfig(r, (c) => ({ ...c, name }));
@@ -291,6 +328,8 @@ export class DomainService {
     if (!Number.isInteger(mib)) throw new XendError(`Invalid memory maximum: ${mib}`);
     const current = r.live?.memoryMiB ?? r.managed!.config.memory;
     if (mib < current || mib <= 0) throw new XendError(MEMORY_ABOVE_MAX);
+    // Before the backend sizes anything by it.
+    checkHostMemory('maxmem', mib, this.hv.hostInfo().total_memory);
     if (r.live) {
       try {
         this.backend('setMaxMemory', 'set a maximum memory')(r.live.domid, mib);
@@ -555,9 +594,20 @@ export class DomainService {
     this.opts.journal?.end(r.uuid);
   }
 
+  /** A config as it enters: valid, within the host, naming only what this client may. */
+  private admit(configSxp: Sxp, confined: boolean): VmConfig {
+    const config = parseVmConfig(configSxp);
+    this.fitsHost(config);
+    if (this.opts.rules) (confined ? confineConfig : checkScripts)(config, this.opts.rules);
+    return config;
+  }
+
+  private fitsHost(config: VmConfig): void {
+    checkHostMemory('maxmem', config.maxmem, this.hv.hostInfo().total_memory);
+  }
+
   private build(config: VmConfig, restartCount: number, incomplete = false): HvDomain {
-    const total = this.hv.hostInfo().total_memory;
-    if (config.maxmem > total) throw new XendError(`Invalid configuration: maxmem ${config.maxmem} MiB is more than the host's ${total} MiB`);
+    this.fitsHost(config);
     try {
       return this.hv.create({
         incomplete,
@@ -574,15 +624,17 @@ export class DomainService {
     }
   }
 
+  /**
+   * A relocating domain may share its uuid only with the domain it comes from,
+   * which is being migrated (to this very host): any other twin is refused.
+   */
   private checkUnique(config: VmConfig, byUuid: boolean): void {
     for (const d of this.hv.list()) {
       if (d.name === config.name) throw new XendError(`Domain '${config.name}' already exists with ID '${d.domid}'`);
-      if (byUuid && d.uuid === config.uuid) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
+      if (d.uuid === config.uuid && (byUuid || !this.beforeDestroy.has(d.uuid))) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
     }
-    // XendDomainInfo._checkName: a managed domain's name belongs to it even while it is not running.
-    if (this.opts.managed?.list().some((m) => m.config.name === config.name && m.config.uuid !== config.uuid)) {
-      throw new XendError(`VM name '${config.name}' already exists`);
-    }
+    // A managed domain's name belongs to it even while it is not running.
+    this.checkName(config.name, config.uuid);
   }
 
   /** An optional backend call, or xend's refusal when this backend cannot do it. */
@@ -599,6 +651,22 @@ export class DomainService {
     }
     const m = r.managed && this.opts.managed?.get(r.managed.config.uuid);
     if (m) this.opts.managed!.save(change(m.config));
+  }
+
+  /**
+   * XendDomainInfo._checkName: a name is refused when a lookup by it finds another
+   * domain, by name, id (a guest named `0` would answer for Domain-0) or uuid.
+   */
+  private checkName(name: string, uuid: string): void {
+    let found: Resolved;
+    try {
+      found = this.resolve(name);
+    } catch {
+      return;
+    }
+    const other = found.live;
+    if ((other?.uuid ?? found.managed?.config.uuid) === uuid) return;
+    throw new XendError(`VM name '${name}' already exists${other ? ` as domain ${other.domid}` : ''}`);
   }
 
   private requireLive(d: HvDomain): void {

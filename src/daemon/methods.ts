@@ -10,7 +10,11 @@ import type { Sxp } from '../sxp/types.js';
 export type Method = (...args: unknown[]) => unknown;
 
 const bool = (v: unknown, dflt: boolean): boolean => (v === undefined ? dflt : Boolean(v) && v !== '0' && v !== 'False');
-const dom = (v: unknown): string | number => (typeof v === 'number' ? v : String(v));
+/** A domain is named by a string or a number: a list (`['vm1']`) must not pass as its text. */
+const dom = (v: unknown): string | number => {
+  if (typeof v === 'object' && v !== null) throw new XendError(`Invalid domain: ${Array.isArray(v) ? 'a list' : 'a struct'} names no domain`);
+  return typeof v === 'number' ? v : String(v);
+};
 const int = (v: unknown): number => (typeof v === 'number' ? v : Number.parseInt(String(v), 10));
 /** None (or a field left out over HTTP) stays null; anything else must be an int, as xend asserted. */
 const optInt = (v: unknown): number | null => {

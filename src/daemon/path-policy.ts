@@ -1,7 +1,12 @@
-import { lstat, realpath } from 'node:fs/promises';
+import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { XendError } from '../protocol/faults.js';
+import { parseFirst } from '../sxp/index.js';
+import { devicesOf, vifSettings } from './config-limits.js';
+import { parseVmConfig, type VmConfig } from './vm-config.js';
+import { resolveScript } from './scripts.js';
 import type { Method } from './methods.js';
+import type { Sxp } from '../sxp/types.js';
 
 export interface ConfinedDirs {
   /** xend-save-path: saves and restores. */
@@ -24,7 +29,7 @@ const PATH_ARGUMENTS: Record<string, { index: number; dir: keyof ConfinedDirs; o
  * directory configured for it, and must not be a symlink. Over the root-only
  * Unix socket every path is allowed, as in xend.
  */
-export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs): Map<string, Method> {
+export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs, rules: ConfigRules): Map<string, Method> {
   const confined = new Map(methods);
   for (const [name, rule] of Object.entries(PATH_ARGUMENTS)) {
     const fn = methods.get(name);
@@ -34,14 +39,107 @@ export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs): 
       // No file named: xend picks one in its own directory (a core dump).
       if (path !== undefined && path !== null && path !== '') {
         const dir = dirs[rule.dir];
-        if (!(await inside(dir, String(path)))) {
+        if (!inside(dir, String(path))) {
           throw new XendError(`${String(path)}: a client other than root may only use files in ${dir} (${rule.option}), and no symlinks`);
         }
       }
       return fn(...args);
     });
   }
+  for (const name of CONFIG_METHODS) {
+    const fn = methods.get(name);
+    if (!fn) continue;
+    confined.set(name, (config: unknown, ...rest: unknown[]) => {
+      // An HTTP form carries the config as SXP text, XML-RPC as nested arrays.
+      confineConfig(parseVmConfig(typeof config === 'string' ? parseFirst(config) : (config as Sxp)), rules);
+      return fn(config, ...rest);
+    });
+  }
   return confined;
+}
+
+/** The methods whose first argument is a domain config. */
+const CONFIG_METHODS = ['xend.domain.create', 'xend.domain.new'];
+
+/** What a domain config may name on xend's host, from xend-config.sxp. */
+export interface ConfigRules {
+  /** xend-domain-image-path: where a confined client's kernels, ramdisks, bootloaders and disk images lie. */
+  imageDirs: readonly string[];
+  /** xend-domain-block-devices: the block devices (phy:) a confined client may give a guest. */
+  blockDevices: readonly string[];
+  /** The scripts directory (/etc/xen/scripts under the root). */
+  scriptsDir: string;
+  /** xend-allow-foreign-scripts: root may name a hotplug script outside the scripts directory. */
+  allowForeignScripts: boolean;
+}
+
+/** Root's rule (every client's): a hotplug script lies in the scripts directory unless xend-config allows more. */
+export function checkScripts(config: VmConfig, rules: ConfigRules): void {
+  for (const vif of devicesOf(config.devices, ['vif'])) {
+    const { script } = vifSettings(vif);
+    if (script !== undefined && resolveScript(rules.scriptsDir, script, rules.allowForeignScripts) === null) {
+      throw new XendError(`Invalid script: ${JSON.stringify(script)} is outside ${rules.scriptsDir} (xend-allow-foreign-scripts)`);
+    }
+  }
+}
+
+/** Keys of an `(image (<builder> …))` that name a file on xend's host. */
+const IMAGE_FILES = ['kernel', 'ramdisk', 'loader', 'device_model'];
+/** Device classes that hand a guest the host's hardware. */
+const HOST_DEVICES = ['pci', 'vscsi', 'vusb', 'ioports', 'irq'];
+const FILE_DISK = /^(?:file|aio|tap2?:[a-z0-9]+):(.*)$/;
+
+/**
+ * The rule for every client but root over the Unix socket (TCP, a socket group's
+ * member, a relocation peer): a script is a name in the scripts directory; the
+ * kernel, ramdisk, bootloader and every disk image lie inside xend-domain-image-path
+ * (resolved as save paths are: no `..` or symlink out); a block device only
+ * when xend-domain-block-devices lists it; no passthrough of the host's devices.
+ */
+export function confineConfig(config: VmConfig, rules: ConfigRules): void {
+  for (const vif of devicesOf(config.devices, ['vif'])) {
+    const { script } = vifSettings(vif);
+    if (script !== undefined && script.includes('/')) {
+      throw new XendError(`Invalid script: ${JSON.stringify(script)}: a client other than root may only name a script in ${rules.scriptsDir}`);
+    }
+  }
+  checkScripts(config, { ...rules, allowForeignScripts: false });
+  const passthrough = devicesOf(config.devices, HOST_DEVICES)[0];
+  if (passthrough) throw new XendError(`Invalid device ${String(passthrough[0])}: a client other than root may not pass the host's devices to a guest`);
+  const builder = Array.isArray(config.image) ? config.image[1] : undefined;
+  const images = Array.isArray(builder) ? builder.filter((kv): kv is Sxp[] => Array.isArray(kv) && IMAGE_FILES.includes(String(kv[0]))) : [];
+  const files = [...images.map((kv) => String(kv[1] ?? '')), config.bootloader];
+  for (const dev of devicesOf(config.devices, ['vbd', 'tap', 'tap2'])) {
+    for (const kv of dev) {
+      if (!Array.isArray(kv) || kv[0] !== 'uname') continue;
+      const uname = String(kv[1] ?? '');
+      const file = FILE_DISK.exec(uname);
+      if (file) files.push(file[1]!);
+      else if (uname.startsWith('phy:')) checkBlockDevice(uname.slice(4), rules);
+      else throw new XendError(`Invalid disk ${JSON.stringify(uname)}: a client other than root may only use file:, tap: and phy: disks`);
+    }
+  }
+  for (const f of files) {
+    if (f !== '' && !rules.imageDirs.some((dir) => inside(dir, f))) {
+      throw new XendError(`${f}: a client other than root may only use files in ${rules.imageDirs.join(' ')} (xend-domain-image-path), and no symlinks`);
+    }
+  }
+}
+
+function checkBlockDevice(dev: string, rules: ConfigRules): void {
+  if (dev === '') return; // an empty drive (a CD-ROM without media)
+  const path = dev.startsWith('/') ? dev : `/dev/${dev}`;
+  const real = (p: string) => {
+    try {
+      return realpathSync(p);
+    } catch {
+      return null;
+    }
+  };
+  const target = real(path);
+  if (!rules.blockDevices.some((b) => b === path || (target !== null && real(b) === target))) {
+    throw new XendError(`${path}: a client other than root may only use the block devices xend-domain-block-devices lists`);
+  }
 }
 
 /**
@@ -49,11 +147,13 @@ export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs): 
  * The file itself may not be a symlink: a dangling one would pass as a new file
  * and then be followed by the open.
  */
-async function inside(dir: string, path: string): Promise<boolean> {
-  const root = await realpath(dir).catch(() => null);
-  if (root === null || !path.startsWith('/')) return false;
-  const link = await lstat(path).then((st) => st.isSymbolicLink(), () => false);
-  if (link) return false;
-  const real = await realpath(dirname(path)).then((d) => join(d, basename(path)), () => null);
-  return real !== null && real.startsWith(root + sep);
+function inside(dir: string, path: string): boolean {
+  if (!path.startsWith('/')) return false;
+  try {
+    const root = realpathSync(dir);
+    if (lstatSync(path, { throwIfNoEntry: false })?.isSymbolicLink()) return false;
+    return join(realpathSync(dirname(path)), basename(path)).startsWith(root + sep);
+  } catch {
+    return false;
+  }
 }

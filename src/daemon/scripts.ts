@@ -1,11 +1,11 @@
 import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
-import { isAbsolute, join } from 'node:path';
+import { isAbsolute, join, normalize, sep } from 'node:path';
+import { devicesOf, vifSettings } from './config-limits.js';
 import { children } from '../sxp/index.js';
 import type { HvDomain, Hypervisor } from '../hypervisor/types.js';
 import type { Logger } from './log.js';
-import type { Sxp } from '../sxp/types.js';
 
 /** How long a script may run before it is killed (a hung script must not hang xend). */
 const SCRIPT_TIMEOUT_MS = 10_000;
@@ -17,11 +17,31 @@ export interface ScriptSettings {
   networkScript: string | null;
   /** vif-script: the default hotplug script of a virtual interface. */
   vifScript: string;
+  /** xend-allow-foreign-scripts: a config (root's alone) may name a script outside `dir`. */
+  allowForeign: boolean;
 }
 
-/** A script name as xend joined it onto the scripts directory (os.path.join: an absolute one stays). */
-function scriptPath(dir: string, name: string): string {
-  return isAbsolute(name) ? name : join(dir, name);
+/**
+ * Where a script name leads: joined onto the scripts directory unless absolute,
+ * and only there unless foreign scripts are allowed (`..` cannot climb out);
+ * null for a name that leads elsewhere.
+ */
+export function resolveScript(dir: string, name: string, allowForeign: boolean): string | null {
+  if (!name || name.includes('\0')) return null;
+  const path = isAbsolute(name) ? normalize(name) : join(dir, name);
+  return allowForeign || path.startsWith(join(dir, sep)) ? path : null;
+}
+
+/**
+ * What every script runs with: a fixed PATH, and XEND_ROOT (the operator's root
+ * prefix, where the scripts find the rest of the installation); never xend's
+ * own environment, and never a variable a client named.
+ */
+function baseEnv(): Record<string, string> {
+  return {
+    PATH: '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin',
+    ...(process.env.XEND_ROOT && { XEND_ROOT: process.env.XEND_ROOT }),
+  };
 }
 
 /**
@@ -44,7 +64,9 @@ export class Scripts {
     const words = (this.settings.networkScript ?? '').split(' ').filter(Boolean);
     if (!words.length) return;
     const [name, ...args] = words as [string, ...string[]];
-    await this.run(scriptPath(this.settings.dir, name), [action, ...args], {}, 'network-script');
+    // Root's own xend-config.sxp names it: anywhere it likes, as in xend.
+    const path = resolveScript(this.settings.dir, name, true);
+    if (path) await this.run(path, [action, ...args], {}, 'network-script');
   }
 
   /** A new domain's virtual interfaces come up. */
@@ -64,21 +86,31 @@ export class Scripts {
 
   private vifs(d: HvDomain, action: 'online' | 'offline'): void {
     if (d.domid === 0 || !d.config) return;
-    const vifs = children(d.config, 'device')
-      .map((dev) => dev[1])
-      .filter((v): v is Sxp[] => Array.isArray(v) && v[0] === 'vif');
+    const vifs = devicesOf(children(d.config, 'device'), ['vif']);
     if (!vifs.length) return;
     const key = `${d.uuid}/${d.domid}`;
     let chain = this.chains.get(key) ?? Promise.resolve();
     vifs.forEach((vif, devid) => {
-      const settings = new Map<string, string>();
-      for (const kv of vif.slice(1)) if (Array.isArray(kv) && typeof kv[0] === 'string' && kv.length > 1) settings.set(kv[0], String(kv[1]));
-      const script = scriptPath(this.settings.dir, settings.get('script') ?? this.settings.vifScript);
-      const vifname = settings.get('vifname') ?? `vif${d.domid}.${devid}`;
-      // What the hotplug scripts read from xenstore, handed over in their environment.
+      let settings;
+      try {
+        settings = vifSettings(vif);
+      } catch (err) {
+        // Refused at create; a record from before that rule runs nothing.
+        this.log.warning(`vif ${devid} of domain ${d.domid}: ${(err as Error).message}: not running its script`);
+        return;
+      }
+      const name = settings.script ?? this.settings.vifScript;
+      const script = resolveScript(this.settings.dir, name, this.settings.allowForeign);
+      if (script === null) {
+        this.log.warning(`vif-script ${JSON.stringify(name)} is outside ${this.settings.dir} (xend-allow-foreign-scripts): not running it (${action})`);
+        return;
+      }
+      const vifname = settings.vifname ?? `vif${d.domid}.${devid}`;
+      // What the hotplug scripts read from xenstore: these variables, and only these.
       const env: Record<string, string> = {
-        ...Object.fromEntries(settings),
-        mac: settings.get('mac') ?? defaultMac(d.uuid, devid),
+        mac: settings.mac ?? defaultMac(d.uuid, devid),
+        ...(settings.bridge !== undefined && { bridge: settings.bridge }),
+        ...(settings.ip !== undefined && { ip: settings.ip }),
         script,
         vif: vifname,
         vifname,
@@ -107,7 +139,7 @@ export class Scripts {
     }
     this.log.info(`Running ${what}: ${[path, ...args].join(' ')}`);
     return new Promise((resolve) => {
-      execFile(path, args, { env: { ...process.env, ...extraEnv }, timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
+      execFile(path, args, { env: { ...baseEnv(), ...extraEnv }, timeout: SCRIPT_TIMEOUT_MS, killSignal: 'SIGKILL' }, (err, stdout, stderr) => {
         if (err) {
           const how = err.killed ? `was killed after ${SCRIPT_TIMEOUT_MS / 1000} s` : typeof err.code === 'number' ? `exited with status ${err.code}` : err.message;
           const said = `${stderr}`.trim() || `${stdout}`.trim();

@@ -13,6 +13,8 @@ export interface XendSettings {
   httpUnixPath: string;
   /** Where a TCP client may save and restore guests (xend-save-path). */
   savePath: string;
+  /** Where a client other than root may take a guest's kernel and disk images from (xend-domain-image-path). */
+  imageDirs: string[];
   limits: ServerLimits;
 }
 
@@ -31,7 +33,7 @@ export interface ServerLimits {
 export function loadSettings(paths: XendPaths): XendSettings {
   const warnings: string[] = [];
   const { options } = loadXendConfig(paths.configFile, (w) => warnings.push(w));
-  const path = (name: 'logfile' | 'xend-state-path' | 'xend-domains-path' | 'xend-unix-path' | 'xend-save-path'): string => {
+  const path = (name: 'logfile' | 'xend-state-path' | 'xend-domains-path' | 'xend-unix-path' | 'xend-save-path' | 'xend-domain-image-path'): string => {
     const value = String(options[name]);
     return value === OPTION_DEFAULTS[name] ? rooted(paths.root, value) : value;
   };
@@ -43,6 +45,7 @@ export function loadSettings(paths: XendPaths): XendSettings {
     domainsDir: path('xend-domains-path'),
     httpUnixPath: path('xend-unix-path'),
     savePath: path('xend-save-path'),
+    imageDirs: path('xend-domain-image-path').split(/\s+/).filter(Boolean),
     limits: {
       maxRequestBytes: positive('xend-max-request-bytes'),
       idleMs: positive('xend-idle-timeout') * 1000,

@@ -2,6 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { childValue, children } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE } from '../protocol/domain.js';
+import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limits.js';
 import type { Sxp } from '../sxp/types.js';
 
 export const RESTART_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
@@ -67,7 +68,10 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   if (!Array.isArray(vm) || (vm[0] !== 'vm' && vm[0] !== 'domain')) {
     throw new XendError('Invalid configuration: expected (vm …)');
   }
-  const name = String(childValue(vm, 'name', 'Domain-Unnamed'));
+  checkStrings(vm);
+  const rawName = childValue(vm, 'name', 'Domain-Unnamed');
+  // A name given as a list would pass as its text: only a name is a name.
+  const name = typeof rawName === 'string' ? rawName : '';
   if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
   const memory = intValue(vm, 'memory', 128, 1);
   const maxmem = Math.max(intValue(vm, 'maxmem', memory, 1), memory);
@@ -77,6 +81,9 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   }
   const vcpus = intValue(vm, 'vcpus', 1, 0);
   if (vcpus < 1) throw new XendError('Zero or less VCPUs is invalid');
+  checkVcpus(vcpus);
+  const devices = children(vm, 'device');
+  for (const vif of devicesOf(devices, ['vif'])) vifSettings(vif);
   return {
     name,
     uuid,
@@ -94,7 +101,7 @@ export function parseVmConfig(vm: Sxp): VmConfig {
     bootloader: String(childValue(vm, 'bootloader', '')),
     bootloaderArgs: String(childValue(vm, 'bootloader_args', '')),
     image: children(vm, 'image')[0] ?? ['image', ['linux', ['kernel', '']]],
-    devices: children(vm, 'device'),
+    devices,
   };
 }
 

@@ -16,6 +16,7 @@ import { createHypervisor } from '../hypervisor/index.js';
 import { ManagedService, ManagedStore } from './managed.js';
 import { RestartJournal } from './restart-journal.js';
 import { Scripts, withHotplug } from './scripts.js';
+import type { ConfigRules } from './path-policy.js';
 import { rooted } from '../config/paths.js';
 import { VERSION } from '../version.js';
 import type { XendPaths } from '../config/paths.js';
@@ -47,11 +48,13 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
 
     let domains: DomainService | undefined;
     const consoles = new ConsoleService(Number(settings.options['console-limit']) * 1024);
+    const rules = configRules(settings, opts.paths.root);
     const scripts = new Scripts(
       {
-        dir: rooted(opts.paths.root, '/etc/xen/scripts'),
+        dir: rules.scriptsDir,
         networkScript: settings.options['network-script'] as string | null,
         vifScript: String(settings.options['vif-script'] ?? 'vif-bridge'),
+        allowForeign: rules.allowForeignScripts,
       },
       log.logger('XendScripts'),
     );
@@ -71,6 +74,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       dumpDir,
       enableDump: Boolean(settings.options['enable-dump']),
       journal: new RestartJournal(join(settings.stateDir, 'restarts')),
+      rules,
+      asideDir: join(settings.stateDir, 'set-aside'),
     });
     domains.recover();
     const node = new NodeService(hv, settings.logFile);
@@ -97,7 +102,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
           logger.warning(`Cannot create ${dir}: ${(err as Error).message}`);
         }
       }
-      return startManagementServers(fresh, opts.paths, { methods, upgrade, dirs: { save: fresh.savePath, dump: dumpDir } }, logger, trace);
+      return startManagementServers(fresh, opts.paths, { methods, upgrade, dirs: { save: fresh.savePath, dump: dumpDir }, rules }, logger, trace);
     };
     servers = await startServers(settings);
     managed.autostart();
@@ -161,6 +166,16 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     // Listeners opened before the failure would keep a half-started worker alive.
     process.exit(1);
   }
+}
+
+/** What domain configs may name on this host (read at start, as the relocation servers are). */
+function configRules(s: XendSettings, root: string): ConfigRules {
+  return {
+    imageDirs: s.imageDirs,
+    blockDevices: String(s.options['xend-domain-block-devices']).split(/\s+/).filter(Boolean),
+    scriptsDir: rooted(root, '/etc/xen/scripts'),
+    allowForeignScripts: Boolean(s.options['xend-allow-foreign-scripts']),
+  };
 }
 
 function balloonPolicy(s: XendSettings) {

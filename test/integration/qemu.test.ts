@@ -48,7 +48,8 @@ describe('QEMU backend: real guests', { skip }, () => {
   before(async () => {
     port = await freePort();
     a = await TestXend.start('(xend-hypervisor qemu)\n');
-    b = await TestXend.start(`(xend-hypervisor qemu)\n(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n`);
+    // A relocation peer is not root: the guest's kernel must lie where b lets such clients take images from.
+    b = await TestXend.start(`(xend-hypervisor qemu)\n(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n(xend-domain-image-path ${'dir' in guest ? guest.dir : ''})\n`);
     a.writeFile('etc/xen/g1', config('g1'));
     a.writeFile('etc/xen/g2', config('g2'));
   });

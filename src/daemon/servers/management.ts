@@ -3,7 +3,7 @@ import { HostsAllow } from './hosts-allow.js';
 import { beyondLoopback, describeEndpoint, listen, type Endpoint, type Listener, type UpgradeListener } from './listen.js';
 import { xmlRpcHandler } from './xmlrpc.js';
 import { httpHandler } from './http.js';
-import { confinePaths, type ConfinedDirs } from '../path-policy.js';
+import { confinePaths, type ConfigRules, type ConfinedDirs } from '../path-policy.js';
 import type { Method } from '../methods.js';
 import type { XendSettings } from '../settings.js';
 import type { XendPaths } from '../../config/paths.js';
@@ -42,6 +42,8 @@ export interface ManagementHandlers {
   upgrade: UpgradeListener;
   /** Where TCP clients may name files. */
   dirs: ConfinedDirs;
+  /** What their domain configs may name. */
+  rules: ConfigRules;
 }
 
 export async function startManagementServers(s: XendSettings, paths: XendPaths, handlers: ManagementHandlers, log: Logger, trace?: (line: string) => void): Promise<Listener[]> {
@@ -54,7 +56,7 @@ export async function startManagementServers(s: XendSettings, paths: XendPaths, 
   });
   // Only root may name any file: TCP peers, and a socket group's members, get the confined table.
   const trusted = serve(handlers.methods);
-  const confined = serve(confinePaths(handlers.methods, dirs));
+  const confined = serve(confinePaths(handlers.methods, dirs, handlers.rules));
   const started: Listener[] = [];
   try {
     for (const p of plannedServers(s, paths)) {

@@ -1,0 +1,43 @@
+import { charName, NON_XML_CHAR } from '../protocol/xmlrpc/types.js';
+import type { Sxp } from '../sxp/types.js';
+
+/**
+ * What a domain config may hold, as xm and xend both check it: xm before it
+ * sends a config file's result, xend where a config enters (daemon/config-limits).
+ */
+
+/** Xen 4.4's MAX_VIRT_CPUS on x86 (xen/include/asm-x86/config.h): XEN_DOMCTL_max_vcpus refuses more. */
+export const MAX_VIRT_CPUS = 8192;
+
+/** The longest string a config may carry (a description, extra, a cmdline): wide configs must not swamp `xm list`. */
+export const MAX_CONFIG_STRING = 64 * 1024;
+
+/** Why a string cannot travel in an XML-RPC record (every listing would break on it), or null. */
+export function notXml(s: string): string | null {
+  const bad = NON_XML_CHAR.exec(s);
+  return bad ? `contains ${charName(bad[0])}, which XML 1.0 cannot carry` : null;
+}
+
+/**
+ * The first string in a domain config that `problem` refuses, with the key of
+ * the `(key …)` entry holding it (for the message); null when there is none.
+ */
+export function findBadString(config: Sxp, problem: (s: string) => string | null): { key: string; problem: string } | null {
+  const stack: [Sxp, string][] = [[config, 'vm']];
+  while (stack.length) {
+    const [v, key] = stack.pop()!;
+    if (Array.isArray(v)) {
+      const inner = typeof v[0] === 'string' ? v[0] : key;
+      for (const c of v) stack.push([c, inner]);
+    } else if (typeof v === 'string') {
+      const why = problem(v);
+      if (why) return { key, problem: why };
+    }
+  }
+  return null;
+}
+
+/** A key for a message: short, and any control character in it shown, not sent. */
+export function shownKey(key: string): string {
+  return JSON.stringify(key.slice(0, 64));
+}
