@@ -1,11 +1,13 @@
 #!/bin/sh
 # Builds the QEMU test guest from Debian packages: the cloud kernel and a busybox
-# initramfs with a shell on ttyS0, poweroff on the ACPI power button and the
-# virtio balloon driver. Cached: prints the directory and does nothing if built.
+# initramfs with a shell on ttyS0, poweroff on the ACPI power button, the
+# virtio balloon, network and block drivers. Cached: prints the directory and does
+# nothing if this version of it is built (bump VERSION when the guest changes).
 # Needs: apt-get (for `apt-get download`), busybox-static, gzip.
 set -eu
 OUT="${XEND_TEST_GUEST:-${HOME:-/root}/.cache/xend-test-guest}"
-if [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initramfs.gz" ]; then echo "$OUT"; exit 0; fi
+VERSION=3
+if [ -f "$OUT/vmlinuz" ] && [ -f "$OUT/initramfs.gz" ] && [ "$(cat "$OUT/version" 2>/dev/null)" = "$VERSION" ]; then echo "$OUT"; exit 0; fi
 WORK="$(mktemp -d)"
 trap 'rm -rf "$WORK"' EXIT
 mkdir -p "$OUT"
@@ -20,7 +22,7 @@ mkdir -p "$R/bin" "$R/sbin" "$R/proc" "$R/sys" "$R/dev" "$R/tmp" "$R/etc/acpi/PW
 cp "$(command -v busybox)" "$R/bin/busybox"
 for m in drivers/acpi/button drivers/input/evdev drivers/virtio/virtio_ring drivers/virtio/virtio \
          drivers/virtio/virtio_pci_modern_dev drivers/virtio/virtio_pci_legacy_dev drivers/virtio/virtio_pci \
-         drivers/virtio/virtio_balloon; do
+         drivers/virtio/virtio_balloon net/core/failover drivers/net/net_failover drivers/net/virtio_net drivers/block/virtio_blk; do
   f="kx/lib/modules/$KVER/kernel/$m.ko"
   [ -f "$f" ] && cp "$f" "$R/lib/modules/" || true
 done
@@ -40,7 +42,7 @@ export PATH=/bin:/sbin
 mount -t proc proc /proc
 mount -t sysfs sys /sys
 mount -t devtmpfs dev /dev
-for m in button evdev virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon; do
+for m in button evdev virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_balloon failover net_failover virtio_net virtio_blk; do
   [ -f /lib/modules/$m.ko ] && insmod /lib/modules/$m.ko 2>/dev/null
 done
 acpid -c /etc/acpi -l /tmp/acpid.log
@@ -54,4 +56,5 @@ chmod +x "$R/init"
 echo "export PS1='xmguest# '" > "$R/etc/profile"
 (cd "$R" && find . | busybox cpio -o -H newc -R 0:0 2>/dev/null | gzip -9) > "$OUT/initramfs.gz"
 cp "kx/boot/vmlinuz-$KVER" "$OUT/vmlinuz"
+echo "$VERSION" > "$OUT/version"
 echo "$OUT"

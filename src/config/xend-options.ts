@@ -78,6 +78,7 @@ export const optionTable = [
   { name: 'xend-hypervisor', type: 'str', default: 'sim', doc: 'not in xend: backend, sim (simulated host) or qemu', since: 'not in xend', values: ['sim', 'qemu'] },
   { name: 'qemu-binary', type: 'str', default: 'qemu-system-x86_64', doc: 'not in xend: the QEMU the qemu backend runs', since: 'not in xend' },
   { name: 'qemu-accel', type: 'str', default: 'auto', doc: 'not in xend: auto (KVM where it really works, else TCG), kvm or tcg', since: 'not in xend', values: ['auto', 'kvm', 'tcg'] },
+  { name: 'qemu-user', type: 'str', default: '', doc: "not in xend: unprivileged user each guest's QEMU switches to once it has started (-runas; '' = stays root)", since: 'not in xend' },
   { name: 'sim-host-cpus', type: 'int', default: 4, doc: 'not in xend: CPUs of the simulated host', since: 'not in xend' },
   { name: 'xend-hosts-allow', type: 'str', default: '', doc: "not in xend: space-separated host regexes allowed on the management TCP servers ('' = all)", since: 'not in xend' },
   { name: 'xend-unix-socket-group', type: 'str', default: '', doc: "not in xend: group owning the management Unix sockets, which are then 0660 ('' = 0600, root only)", since: 'not in xend' },

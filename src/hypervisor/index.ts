@@ -7,7 +7,8 @@ import type { XendSettings } from '../daemon/settings.js';
 export function createHypervisor(s: XendSettings, events: HypervisorEvents, log: HostLog): Hypervisor {
   const kind = String(s.options['xend-hypervisor'] ?? 'sim');
   if (kind === 'qemu') {
-    return new QemuHost({ stateDir: s.stateDir, binary: String(s.options['qemu-binary']), accel: String(s.options['qemu-accel']), events, log });
+    const o = s.options;
+    return new QemuHost({ stateDir: s.stateDir, binary: String(o['qemu-binary']), accel: String(o['qemu-accel']), user: String(o['qemu-user'] ?? ''), events, log });
   }
   const cpus = Number(s.options['sim-host-cpus']);
   const memoryMiB = Number(s.options['sim-host-memory']);

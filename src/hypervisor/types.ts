@@ -215,6 +215,7 @@ export interface SaveImageOptions {
 /** Where a backend reports what an administrator should read in xend.log. */
 export interface HostLog {
   info(message: string): void;
+  warning(message: string): void;
   error(message: string): void;
 }
 

@@ -1,7 +1,8 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { connect } from 'node:net';
 import { join } from 'node:path';
 import { REPO, TestXend, eventually } from '../helpers/xend.js';
 import { freePort } from '../helpers/transports.js';
@@ -145,5 +146,92 @@ describe('QEMU backend: real guests', { skip }, () => {
     const noKernel = await a.xm('create', '/dev/null', 'name=nok', 'memory=128', 'kernel=/nonexistent');
     assert.match(noKernel.stderr, /Cannot find kernel "\/nonexistent"/);
     assert.equal((await a.xm('list', 'tiny')).code, 3);
+  });
+});
+
+/** Whether something on the host accepts TCP connections on 127.0.0.1:port. */
+function listening(port: number): Promise<boolean> {
+  return new Promise((resolve) => {
+    const s = connect(port, '127.0.0.1', () => {
+      s.destroy();
+      resolve(true);
+    });
+    s.on('error', () => resolve(false));
+  });
+}
+
+/** The whole console history of a domain (xend's buffer). */
+async function history(x: TestXend, dom: string): Promise<string> {
+  return (await x.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', dom)).stdout;
+}
+
+describe('QEMU backend: what guests and configs cannot do', { skip }, () => {
+  let x: TestXend;
+  let ports: Record<string, number>;
+  const dir = 'dir' in guest ? guest.dir : '';
+  before(async () => {
+    ports = { xmlrpc: await freePort(), http: await freePort(), relocation: await freePort() };
+    x = await TestXend.start(
+      `(xend-hypervisor qemu)\n(xend-tcp-xmlrpc-server yes)\n(xend-tcp-xmlrpc-server-port ${ports.xmlrpc})\n(xend-http-server yes)\n(xend-port ${ports.http})\n(xend-relocation-server yes)\n(xend-relocation-port ${ports.relocation})\n`,
+    );
+  });
+  after(async () => {
+    for (const line of (await x.xm('list')).stdout.split('\n').slice(2)) {
+      const name = line.split(/\s+/)[0];
+      if (name) await x.xm('destroy', name);
+    }
+    await x.dispose();
+  });
+
+  test('a guest with a default vif cannot open a TCP connection to any xend port on the host (10.0.2.2)', async () => {
+    for (const [what, port] of Object.entries(ports)) assert.ok(await listening(port), `xend's ${what} listener is not up on 127.0.0.1:${port}`);
+    x.writeFile('etc/xen/net1', `${config('net1')}vif = ['']\n`);
+    assert.equal((await x.xm('create', 'net1')).code, 0);
+    await booted(x, 'net1');
+    // In the background, so that its output lands in the console history whatever xm console is doing.
+    const list = Object.values(ports).join(' ');
+    await shell(
+      x,
+      'net1',
+      `(ip link set eth0 up; ip addr add 10.0.2.15/24 dev eth0; ls /sys/class/net | grep -q eth0 && echo "nic-$((1+1))=eth0"; ` +
+        `for p in ${list}; do if nc -w 5 10.0.2.2 $p </dev/null >/dev/null 2>&1; then echo "port-$p=open"; else echo "port-$p=shut"; fi; done; echo "probe-$((40+2))-done") &`,
+      /xmguest# /,
+    );
+    const out = await eventually(async () => {
+      const h = await history(x, 'net1');
+      return /probe-42-done/.test(h) && h;
+    }, 120_000);
+    assert.match(out, /nic-2=eth0/, 'the guest has its NIC (else the probe proves nothing)');
+    const seen = Object.fromEntries([...out.matchAll(/port-(\d+)=(open|shut)/g)].map((m) => [m[1], m[2]]));
+    assert.deepEqual(seen, Object.fromEntries(Object.values(ports).map((p) => [String(p), 'shut'])));
+  });
+
+  test('a disk path with a comma boots: the guest reads the image', async () => {
+    const image = x.path('d,isk.img');
+    writeFileSync(image, Buffer.concat([Buffer.from('DISK-MARKER-OK\n'), Buffer.alloc(1 << 20)]));
+    const sxp = x.writeFile(
+      'etc/xen/disk1.sxp',
+      `(vm (name disk1) (memory 128) (on_crash destroy) (image (linux (kernel "${dir}/vmlinuz") (ramdisk "${dir}/initramfs.gz") (args quiet))) (device (vbd (uname "file:${image}") (dev xvda) (mode r))))\n`,
+    );
+    const r = await x.xm('create', '-F', sxp);
+    assert.equal(r.code, 0, r.stderr);
+    await booted(x, 'disk1');
+    await shell(x, 'disk1', 'head -c 14 /dev/vda; echo', /DISK-MARKER-OK/);
+  });
+
+  test('the console is not copied into an ever-growing log file under the run directory', async () => {
+    const id = (await x.xm('domid', 'disk1')).stdout.trim();
+    assert.ok(existsSync(x.path(`var/lib/xend/state/qemu/run/${id}/qmp.sock`)), 'the run directory is where this test looks');
+    assert.ok(!existsSync(x.path(`var/lib/xend/state/qemu/run/${id}/console.log`)));
+  });
+
+  test("a QEMU that fails to start: create fails with QEMU's own message, in the log too, and leaves no domain", async () => {
+    x.writeFile('junk-kernel', 'not a kernel\n');
+    const r = await x.xm('create', '/dev/null', 'name=junk', 'memory=128', `kernel=${x.path('junk-kernel')}`);
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: .*QEMU failed to start: qemu: invalid kernel header/m);
+    assert.doesNotMatch(r.stderr, /\n\s+at /);
+    assert.equal((await x.xm('list', 'junk')).code, 3);
+    assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), /QEMU failed to start: qemu: invalid kernel header/);
   });
 });

@@ -1,55 +1,79 @@
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
 import { childValue, children } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
+import { UnsupportedConfig } from './errors.js';
+import { hostPath, interfaceName, macAddress, optionValue, plainPath, plainText } from './values.js';
 
 /** Below this the Debian kernel cannot even decompress itself (QEMU exits silently). */
 export const MIN_MEMORY_MIB = 72;
+
+/**
+ * seccomp: obsolete and resource-control system calls denied. Privilege changes
+ * and fork stay allowed: -daemonize forks and calls setsid, -runas setuid, and a
+ * bridge NIC spawns qemu-bridge-helper.
+ */
+export const SANDBOX = 'on,obsolete=deny,resourcecontrol=deny';
 
 export interface QemuRun {
   dir: string;
   qmp: string;
   console: string;
-  log: string;
   pidfile: string;
 }
 
 export function runPaths(dir: string): QemuRun {
-  return { dir, qmp: join(dir, 'qmp.sock'), console: join(dir, 'console.sock'), log: join(dir, 'console.log'), pidfile: join(dir, 'qemu.pid') };
+  // Absolute: a daemonized QEMU runs in /.
+  const d = resolve(dir);
+  return { dir: d, qmp: join(d, 'qmp.sock'), console: join(d, 'console.sock'), pidfile: join(d, 'qemu.pid') };
 }
 
-export class UnsupportedConfig extends Error {}
+export interface QemuArgsOptions {
+  name: string;
+  maxmemMiB: number;
+  vcpus: number;
+  config: Sxp;
+  accel: string;
+  run: QemuRun;
+  incoming: boolean;
+  /** Whether this QEMU has seccomp (-sandbox). */
+  sandbox: boolean;
+  /** The unprivileged user QEMU drops to once started, if any. */
+  runas: string | null;
+}
 
 /**
  * The QEMU command line for an xm domain config: kernel, ramdisk, root + extra
  * on the kernel command line, memory with a balloon, vcpus, file:/phy: disks with
  * their modes, vifs as user-mode or bridged NICs. What it cannot do, it refuses.
+ * QEMU daemonizes: it returns once started (or failed, its reason on stderr).
  */
-export function qemuArgs(o: { name: string; memoryMiB: number; maxmemMiB: number; vcpus: number; config: Sxp; accel: string; run: QemuRun; incoming: boolean }): string[] {
+export function qemuArgs(o: QemuArgsOptions): string[] {
   const images = children(o.config, 'image');
   const image = images[0]?.[1];
   if (!Array.isArray(image)) throw new UnsupportedConfig('no image in the domain config');
   if (image[0] !== 'linux') throw new UnsupportedConfig(`the qemu backend boots Linux kernels directly; builder '${String(image[0])}' is not supported`);
   const kernel = String(childValue(image, 'kernel', ''));
   if (!kernel) throw new UnsupportedConfig('no kernel in the domain config');
-  if (!existsSync(kernel)) throw new UnsupportedConfig(`Cannot find kernel "${kernel}"`);
+  if (!existsSync(plainPath(kernel, 'kernel'))) throw new UnsupportedConfig(`Cannot find kernel "${kernel}"`);
   const ramdisk = String(childValue(image, 'ramdisk', ''));
-  if (ramdisk && !existsSync(ramdisk)) throw new UnsupportedConfig(`Cannot find ramdisk "${ramdisk}"`);
+  if (ramdisk && !existsSync(plainPath(ramdisk, 'ramdisk'))) throw new UnsupportedConfig(`Cannot find ramdisk "${ramdisk}"`);
   if (o.maxmemMiB < MIN_MEMORY_MIB) throw new UnsupportedConfig(`memory ${o.maxmemMiB} MiB is too small: guests of the qemu backend need at least ${MIN_MEMORY_MIB} MiB`);
   const root = String(childValue(image, 'root', ''));
   const extra = String(childValue(image, 'args', ''));
   const append = [root && `root=${root.replace(/^root=/, '')}`, extra, 'console=ttyS0', 'panic=-1'].filter(Boolean).join(' ');
   const args = [
-    '-name', o.name,
+    '-name', optionValue(o.name),
     '-accel', o.accel,
     '-m', `${o.maxmemMiB}`,
     '-smp', `${o.vcpus}`,
     '-display', 'none', '-no-user-config', '-nodefaults',
     '-kernel', kernel,
     ...(ramdisk ? ['-initrd', ramdisk] : []),
-    '-append', append,
-    '-qmp', `unix:${o.run.qmp},server=on,wait=off`,
-    '-chardev', `socket,id=c0,path=${o.run.console},server=on,wait=off,logfile=${o.run.log}`,
+    '-append', plainText(append, 'the kernel command line'),
+    '-qmp', `unix:${optionValue(o.run.qmp)},server=on,wait=off`,
+    // No logfile=: xend keeps the console output itself, bounded by console-limit.
+    '-chardev', `socket,id=c0,path=${optionValue(o.run.console)},server=on,wait=off`,
     '-serial', 'chardev:c0',
     '-pidfile', o.run.pidfile,
     '-device', 'virtio-balloon-pci,id=balloon0',
@@ -57,32 +81,52 @@ export function qemuArgs(o: { name: string; memoryMiB: number; maxmemMiB: number
     '-no-shutdown', '-no-reboot',
     '-S',
     ...(o.incoming ? ['-incoming', 'defer'] : []),
+    ...(o.sandbox ? ['-sandbox', SANDBOX] : []),
+    ...(o.runas ? ['-runas', o.runas] : []),
+    '-daemonize',
   ];
+  let disks = 0;
+  let nics = 0;
   for (const dev of children(o.config, 'device')) {
     const d = dev[1];
     if (!Array.isArray(d)) continue;
     const cls = d[0];
-    if (cls === 'vbd' || cls === 'tap' || cls === 'tap2') args.push(...disk(d));
-    else if (cls === 'vif') args.push(...nic(d, args.length));
+    if (cls === 'vbd' || cls === 'tap' || cls === 'tap2') args.push(...disk(d, disks++));
+    else if (cls === 'vif') args.push(...nic(d, nics++));
     else if (cls !== 'console' && cls !== 'vkbd') throw new UnsupportedConfig(`device class '${String(cls)}' is not supported by the qemu backend`);
   }
   return args;
 }
 
-function disk(d: Sxp[]): string[] {
+/** A raw disk as -blockdev JSON: the path is a JSON string, never parsed as options. */
+function disk(d: Sxp[], n: number): string[] {
   const uname = String(childValue(d, 'uname', ''));
-  const m = /^(?:file|phy|tap:aio|tap:sync|tap2:aio|aio):(.+)$/.exec(uname);
+  const m = /^(?:file|phy|tap:aio|tap:sync|tap2:aio|aio):(.+)$/s.exec(uname);
   if (!m) throw new UnsupportedConfig(`disk '${uname}' is not supported by the qemu backend (file: or phy: only)`);
-  const path = m[1]!.startsWith('/') ? m[1]! : `/dev/${m[1]}`;
-  if (!existsSync(path)) throw new UnsupportedConfig(`disk image ${path} does not exist`);
-  const readonly = !String(childValue(d, 'mode', 'w')).startsWith('w');
-  return ['-drive', `file=${path},if=virtio,format=raw,readonly=${readonly ? 'on' : 'off'}`];
+  const path = hostPath(m[1]!.startsWith('/') ? m[1]! : `/dev/${m[1]}`, 'disk');
+  let blockDevice: boolean;
+  try {
+    blockDevice = statSync(path).isBlockDevice();
+  } catch {
+    throw new UnsupportedConfig(`disk image ${path} does not exist`);
+  }
+  const readOnly = !String(childValue(d, 'mode', 'w')).startsWith('w');
+  const node = `disk${n}`;
+  const file = { driver: blockDevice ? 'host_device' : 'file', filename: path, 'read-only': readOnly };
+  return ['-blockdev', JSON.stringify({ driver: 'raw', 'node-name': node, 'read-only': readOnly, file }), '-device', `virtio-blk-pci,drive=${node}`];
 }
 
+/**
+ * A bridged NIC on a bridge that exists, else user-mode networking with
+ * restrict=on: without it the guest reaches the host's loopback as 10.0.2.2,
+ * and with it every xend listener bound to 127.0.0.1.
+ */
 function nic(d: Sxp[], n: number): string[] {
   const id = `net${n}`;
   const bridge = String(childValue(d, 'bridge', ''));
   const mac = String(childValue(d, 'mac', ''));
-  const backend = bridge && existsSync(`/sys/class/net/${bridge}/bridge`) ? `bridge,id=${id},br=${bridge}` : `user,id=${id}`;
+  if (mac) macAddress(mac);
+  const bridged = bridge && existsSync(`/sys/class/net/${interfaceName(bridge)}/bridge`);
+  const backend = bridged ? `bridge,id=${id},br=${optionValue(bridge)}` : `user,id=${id},restrict=on`;
   return ['-netdev', backend, '-device', `virtio-net-pci,netdev=${id}${mac ? `,mac=${mac}` : ''}`];
 }

@@ -1,12 +1,15 @@
-import { execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chownSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DurableDir } from '../../store/durable.js';
 import { QmpClient } from './qmp.js';
 import { chooseAccel, type AccelChoice } from './accel.js';
-import { qemuArgs, runPaths, UnsupportedConfig } from './cmdline.js';
+import { qemuArgs, runPaths } from './cmdline.js';
+import { UnsupportedConfig } from './errors.js';
+import { startQemu, stillRunning, type QemuProcess } from './launch.js';
+import { qemuUser, type QemuUser } from './user.js';
 import { receiveImage, sendImage } from './image-relay.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import { applyRecordChanges, type DomainSpec, type HostInfo, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
@@ -15,13 +18,15 @@ export interface QemuHostOptions {
   stateDir: string;
   binary: string;
   accel: string;
+  /** `(qemu-user NAME)`: '' keeps QEMU as root. */
+  user: string;
   events: HypervisorEvents;
   log: HostLog;
 }
 
 /** What is kept on disk for each guest: enough to find its QEMU again after xend restarts. */
 interface QemuDomain extends StoredDomain {
-  pid: number;
+  qemu: QemuProcess;
   lastChecksum?: string;
   /** The -m the guest was started with, once mem-max lowered maxmem below it. */
   startupMiB?: number;
@@ -38,6 +43,7 @@ interface Live {
 }
 
 const TICKS_PER_SECOND = 100;
+const DUMP_DEADLINE_MS = 10 * 60_000;
 
 /**
  * Real guests under QEMU: one detached qemu-system-x86_64 per domain, driven over
@@ -54,6 +60,8 @@ export class QemuHost implements Hypervisor {
   private readonly bootTime = Date.now() / 1000 - Number(readFileSync('/proc/uptime', 'utf8').split(' ')[0]);
   private nextDomid = 1;
   private readonly qemuVersion: string;
+  private readonly sandbox: boolean;
+  private readonly user: QemuUser | null;
 
   constructor(private readonly opts: QemuHostOptions) {
     const dir = join(opts.stateDir, 'qemu');
@@ -61,15 +69,19 @@ export class QemuHost implements Hypervisor {
     this.runDir = join(dir, 'run');
     this.accel = chooseAccel(opts.accel);
     this.qemuVersion = qemuVersion(opts.binary);
+    this.user = qemuUser(opts.user);
+    this.sandbox = runs(opts.binary, ['-sandbox', 'on', '--version']);
+    if (!this.sandbox) opts.log.warning(`qemu backend: ${opts.binary} has no seccomp sandbox (-sandbox on is refused): guests' QEMUs run without it`);
     opts.log.info(`qemu backend: ${opts.binary}, accelerator ${this.accel.accel} (${this.accel.reason})`);
     for (const d of this.store.readAll((m) => opts.log.error(`qemu backend: domain ${m}`))) {
       this.nextDomid = Math.max(this.nextDomid, d.domid + 1);
-      if (qemuAlive(d.pid)) {
-        this.domains.set(d.domid, d);
-        this.attach(d, null);
-      } else {
-        opts.log.info(`qemu backend: domain ${d.domid} (${d.name}) is gone: its QEMU (pid ${d.pid}) no longer runs`);
-        this.forget(d.domid);
+      this.domains.set(d.domid, d);
+      if (d.qemu && stillRunning(d.qemu)) this.attach(d, null);
+      else if (d.shutdownReason === null) {
+        // Died while xend was down: a crash, which xend's recovery answers with on_crash.
+        opts.log.info(`qemu backend: domain ${d.domid} (${d.name}) crashed: its QEMU (pid ${d.qemu?.pid}) no longer runs`);
+        d.shutdownReason = 'crash';
+        this.save(d);
       }
     }
   }
@@ -128,17 +140,25 @@ export class QemuHost implements Hypervisor {
     const run = this.runOf(domid);
     let args: string[];
     try {
-      args = qemuArgs({ name: spec.name, memoryMiB: spec.memoryMiB, maxmemMiB: spec.maxmemMiB, vcpus: spec.vcpus, config: spec.config, accel: this.accel.accel, run, incoming: spec.incomplete === true });
+      args = qemuArgs({ name: spec.name, maxmemMiB: spec.maxmemMiB, vcpus: spec.vcpus, config: spec.config, accel: this.accel.accel, run, incoming: spec.incomplete === true, sandbox: this.sandbox, runas: this.user?.name ?? null });
     } catch (err) {
       if (err instanceof UnsupportedConfig) throw err;
       throw new UnsupportedConfig((err as Error).message);
     }
     rmSync(run.dir, { recursive: true, force: true });
     mkdirSync(run.dir, { recursive: true, mode: 0o700 });
-    const child = spawn(this.opts.binary, args, { detached: true, stdio: 'ignore' });
-    child.unref();
-    if (!child.pid) throw new Error(`cannot start ${this.opts.binary}`);
-    const d: QemuDomain = { ...storedDomain(domid, spec), pid: child.pid };
+    // QEMU, once it is that user, creates its incoming migration socket here.
+    if (this.user) chownSync(run.dir, this.user.uid, this.user.gid);
+    let started;
+    try {
+      started = startQemu(this.opts.binary, args, run.pidfile);
+    } catch (err) {
+      this.opts.log.error(`qemu backend: domain ${spec.name}: ${(err as Error).message}`);
+      rmSync(run.dir, { recursive: true, force: true });
+      throw err;
+    }
+    if (started.warnings) this.opts.log.warning(`qemu backend: domain ${spec.name}: QEMU says: ${started.warnings}`);
+    const d: QemuDomain = { ...storedDomain(domid, spec), qemu: started.process };
     this.save(d);
     this.attach(d, true);
     if (spec.memoryMiB < spec.maxmemMiB) this.setMemory(domid, spec.memoryMiB);
@@ -153,8 +173,8 @@ export class QemuHost implements Hypervisor {
       l.console?.destroy();
       void l.qmp.then((q) => q.execute('quit')).catch(() => {});
     }
-    const pid = d.pid;
-    setTimeout(() => qemuAlive(pid) && process.kill(pid, 'SIGKILL'), 3000).unref();
+    const qemu = d.qemu;
+    setTimeout(() => qemu && stillRunning(qemu) && process.kill(qemu.pid, 'SIGKILL'), 3000).unref();
     this.forget(domid);
   }
 
@@ -210,7 +230,8 @@ export class QemuHost implements Hypervisor {
   /** An ELF core of the guest's memory, written by QEMU itself. */
   async dumpCore(domid: number, path: string): Promise<void> {
     const qmp = await this.liveOf(domid).qmp;
-    await qmp.execute('dump-guest-memory', { paging: false, protocol: `file:${path}` });
+    // Synchronous in QEMU: as long as writing the guest's memory takes.
+    await qmp.execute('dump-guest-memory', { paging: false, protocol: `file:${path}` }, DUMP_DEADLINE_MS);
   }
 
   setVcpus(): void {
@@ -372,7 +393,7 @@ export class QemuHost implements Hypervisor {
   private view(d: QemuDomain): HvDomain {
     const l = this.live.get(d.domid);
     const paused = l?.paused ?? true;
-    const ticks = cpuTicks(d.pid);
+    const ticks = l ? cpuTicks(d.qemu.pid) : 0;
     let busy = false;
     if (l) {
       const now = Date.now();
@@ -438,9 +459,11 @@ function qemuVersion(binary: string): string {
   return /version (\S+)/.exec(out)?.[1] ?? 'unknown';
 }
 
-function qemuAlive(pid: number): boolean {
+/** Whether `binary args` runs and exits 0 (a feature probe). */
+function runs(binary: string, args: string[]): boolean {
   try {
-    return readFileSync(`/proc/${pid}/cmdline`, 'latin1').includes('qemu');
+    execFileSync(binary, args, { stdio: 'ignore', timeout: 10_000 });
+    return true;
   } catch {
     return false;
   }

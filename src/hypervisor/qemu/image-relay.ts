@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { connect, createServer, type Socket } from 'node:net';
-import { rmSync } from 'node:fs';
+import { chmodSync, rmSync } from 'node:fs';
 import { sinkOf, type ByteSink, type ByteSource } from '../../protocol/byte-stream.js';
 import type { QmpClient } from './qmp.js';
 import type { ImageStats, SaveImageOptions } from '../types.js';
@@ -24,6 +24,8 @@ export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSi
   rmSync(socketPath, { force: true });
   const server = createServer();
   await new Promise<void>((r) => server.listen(socketPath, () => r()));
+  // QEMU may run as its own user (qemu-user): the 0700 run directory guards the socket, not its mode.
+  chmodSync(socketPath, 0o666);
   const hash = createHash('sha256');
   const started = Date.now();
   let bytes = 0;

@@ -13,16 +13,23 @@ export class QmpError extends Error {
 interface Pending {
   resolve: (v: unknown) => void;
   reject: (e: Error) => void;
+  timer: NodeJS.Timeout;
 }
+
+/** How long a QMP command may go unanswered (a stopped or wedged QEMU never answers). */
+export const QMP_DEADLINE_MS = 30_000;
 
 /**
  * One long-lived QMP connection to a QEMU process (a QMP socket serves one client
- * at a time, so xend owns it and everyone goes through here). Replies arrive in
- * command order; events (`{"event": …}`) are re-emitted as 'event'.
+ * at a time, so xend owns it and everyone goes through here). Each command
+ * carries an id its reply echoes, so a reply that comes after its deadline is
+ * dropped rather than taken for the next one; events (`{"event": …}`) are
+ * re-emitted as 'event'.
  */
 export class QmpClient extends EventEmitter {
   private buffer = '';
-  private readonly queue: Pending[] = [];
+  private readonly pending = new Map<number, Pending>();
+  private nextId = 1;
   private closed = false;
 
   private constructor(private readonly socket: Socket) {
@@ -31,7 +38,11 @@ export class QmpClient extends EventEmitter {
     socket.on('data', (d: string) => this.onData(d));
     socket.on('close', () => {
       this.closed = true;
-      for (const p of this.queue.splice(0)) p.reject(new Error('QMP connection closed'));
+      for (const p of this.pending.values()) {
+        clearTimeout(p.timer);
+        p.reject(new Error('QMP connection closed'));
+      }
+      this.pending.clear();
       this.emit('close');
     });
     socket.on('error', () => {});
@@ -67,16 +78,33 @@ export class QmpClient extends EventEmitter {
     return this.closed;
   }
 
-  execute<T = unknown>(command: string, args?: Record<string, unknown>): Promise<T> {
+  execute<T = unknown>(command: string, args?: Record<string, unknown>, deadlineMs = QMP_DEADLINE_MS): Promise<T> {
     if (this.closed) return Promise.reject(new Error('QMP connection closed'));
+    const id = this.nextId++;
     return new Promise<T>((resolve, reject) => {
-      this.queue.push({ resolve: resolve as (v: unknown) => void, reject });
-      this.socket.write(`${JSON.stringify(args ? { execute: command, arguments: args } : { execute: command })}\n`);
+      const timer = setTimeout(() => {
+        this.pending.delete(id);
+        reject(new Error(`QEMU did not answer ${command} within ${Math.round(deadlineMs / 1000)} s`));
+      }, deadlineMs);
+      this.pending.set(id, { resolve: resolve as (v: unknown) => void, reject, timer });
+      this.socket.write(`${JSON.stringify({ execute: command, ...(args && { arguments: args }), id })}\n`);
     });
   }
 
   close(): void {
     this.socket.destroy();
+  }
+
+  private settle(msg: Record<string, unknown>): void {
+    const p = typeof msg.id === 'number' ? this.pending.get(msg.id) : undefined;
+    if (!p) return;
+    this.pending.delete(msg.id as number);
+    clearTimeout(p.timer);
+    if ('return' in msg) p.resolve(msg.return);
+    else {
+      const e = (msg.error ?? {}) as { class?: string; desc?: string };
+      p.reject(new QmpError(e.class ?? 'GenericError', e.desc ?? 'QMP error'));
+    }
   }
 
   private onData(chunk: string): void {
@@ -94,11 +122,7 @@ export class QmpClient extends EventEmitter {
       }
       if ('QMP' in msg) this.emit('greeting', msg.QMP);
       else if ('event' in msg) this.emit('event', msg.event, msg.data ?? {});
-      else if ('return' in msg) this.queue.shift()?.resolve(msg.return);
-      else if ('error' in msg) {
-        const e = msg.error as { class?: string; desc?: string };
-        this.queue.shift()?.reject(new QmpError(e.class ?? 'GenericError', e.desc ?? 'QMP error'));
-      }
+      else this.settle(msg);
     }
   }
 }

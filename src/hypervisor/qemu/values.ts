@@ -1,0 +1,56 @@
+import { UnsupportedConfig } from './errors.js';
+
+/**
+ * Checks of the values a domain config hands to QEMU's command line. A client
+ * chooses them, so each is checked for its kind before it is used, and every
+ * one placed inside a comma-separated QEMU option goes through `optionValue`.
+ */
+
+/** Longest path accepted (Linux PATH_MAX). */
+const MAX_PATH = 4096;
+
+/** A value inside `key=value,key=value`: QEMU reads `,,` as a literal comma. */
+export function optionValue(value: string): string {
+  return value.replaceAll(',', ',,');
+}
+
+/** An absolute path of a host file, as `what` names it in the error. */
+export function hostPath(value: string, what: string): string {
+  if (value.length > MAX_PATH) throw new UnsupportedConfig(`${what} path is longer than ${MAX_PATH} characters`);
+  if (value.includes('\0')) throw new UnsupportedConfig(`${what} path contains a NUL character`);
+  if (!value.startsWith('/')) throw new UnsupportedConfig(`${what} path "${value}" is not absolute`);
+  return value;
+}
+
+/**
+ * A path QEMU takes raw but may split on commas (-kernel, -initrd: a multiboot
+ * kernel takes `-initrd "file args,file args"`), so a comma is refused outright.
+ */
+export function plainPath(value: string, what: string): string {
+  if (hostPath(value, what).includes(',')) throw new UnsupportedConfig(`${what} path "${value}" contains ',', which QEMU would split`);
+  return value;
+}
+
+/** Six hex pairs separated by colons (a vif's `mac=`). */
+export function macAddress(value: string): string {
+  if (!/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(value)) throw new UnsupportedConfig(`vif mac "${value.slice(0, 64)}" is not a MAC address (six hex pairs separated by ':')`);
+  return value;
+}
+
+/**
+ * A Linux interface name (a vif's `bridge=`): 1–15 characters, no '/', no
+ * ':', no blank, not '.' or '..' (dev_valid_name), so it names a device in
+ * /sys/class/net and nothing outside it.
+ */
+export function interfaceName(value: string): string {
+  if (!/^[A-Za-z0-9_.@-]{1,15}$/.test(value) || value === '.' || value === '..') {
+    throw new UnsupportedConfig(`vif bridge "${value.slice(0, 64)}" is not a network interface name (at most 15 letters, digits, '.', '_', '-', '@')`);
+  }
+  return value;
+}
+
+/** Text QEMU passes on unparsed (-append); argv cannot carry a NUL. */
+export function plainText(value: string, what: string): string {
+  if (value.includes('\0')) throw new UnsupportedConfig(`${what} contains a NUL character`);
+  return value;
+}
