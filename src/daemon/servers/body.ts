@@ -20,5 +20,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<string> {
     });
     req.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
     req.on('error', reject);
+    // A connection dropped mid-body (its deadline passed) ends the read too.
+    req.on('close', () => reject(new Error('request body unfinished')));
   });
 }
