@@ -10,6 +10,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
+import { readFileSync } from 'node:fs';
 import { TestXend } from '../helpers/xend.js';
 import { freePort, makeCertificate } from '../helpers/transports.js';
 import { disposeXend, exchange } from './support.js';
@@ -169,5 +170,25 @@ describe('listeners keep their time limits (TLS)', () => {
     const s = await open({ port: ports.xmlrpc }, true);
     s.write(UNFINISHED_BODY);
     await closedBy(s, 'unfinished body over TLS');
+  });
+});
+
+describe('hosts-allow patterns', () => {
+  test("a pattern whose '.' matches any character is warned about at start, on management and relocation", async () => {
+    const x = await TestXend.start(
+      `(xend-tcp-xmlrpc-server yes)\n(xend-tcp-xmlrpc-server-address 127.0.0.1)\n(xend-tcp-xmlrpc-server-port ${await freePort()})\n` +
+        `(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${await freePort()})\n` +
+        "(xend-hosts-allow '127.0.0.1 ^localhost$ 10[.]0[.]0[.]1$')\n(xend-relocation-hosts-allow '192.168.1.')\n",
+    );
+    try {
+      const warnings = readFileSync(x.path('var/log/xen/xend.log'), 'utf8')
+        .split('\n')
+        .filter((l) => / WARNING .*hosts-allow: in '/.test(l));
+      assert.equal(warnings.length, 2, warnings.join('\n'));
+      assert.ok(warnings.some((l) => / xend-hosts-allow: in '127\.0\.0\.1' a '\.' matches any character/.test(l)), warnings.join('\n'));
+      assert.ok(warnings.some((l) => / xend-relocation-hosts-allow: in '192\.168\.1\.'/.test(l)), warnings.join('\n'));
+    } finally {
+      await disposeXend(x);
+    }
   });
 });

@@ -85,7 +85,7 @@ function requestOp(line: string): string {
 /** Starts the relocation listeners xend-config.sxp asks for (not restarted by reload, as in xend). */
 export async function startRelocationServers(s: XendSettings, paths: XendPaths, handle: (socket: Socket) => void, log: Logger): Promise<Listener[]> {
   const o = s.options;
-  const hostsAllow = new HostsAllow(String(o['xend-relocation-hosts-allow']));
+  const hostsAllow = HostsAllow.fromOption('xend-relocation-hosts-allow', String(o['xend-relocation-hosts-allow']), log);
   const limits = { maxConnections: s.limits.maxConnections };
   const gate = { hostsAllow, limits, onDenied: (address: string, name: string) => log.warning(`Rejected connection from ${address} (${name}).`) };
   const started: Listener[] = [];
