@@ -69,7 +69,8 @@ export class Interpreter implements Runtime {
     try {
       this.block(module.body, frame);
     } catch (e) {
-      if (e instanceof PyRaise) throw new PythonRuntimeError(e.exc.type.name, exceptionMessage(e.exc), e.line);
+      // str(MemoryError()) is empty: name the exception then, as Python's traceback does.
+      if (e instanceof PyRaise) throw new PythonRuntimeError(e.exc.type.name, exceptionMessage(e.exc) || e.exc.type.name, e.line);
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         throw new PythonRuntimeError('RuntimeError', 'maximum recursion depth exceeded', this.line);
       }

@@ -5,6 +5,7 @@ import { XendInvalidDomain } from '../../protocol/faults.js';
 import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../../protocol/console.js';
 import { ConsoleBusyError, type ConsoleClient, type ConsoleService } from '../console.js';
 import type { DomainService } from '../domains.js';
+import { liftDeadline } from './deadline.js';
 
 /** Unread output a client may have queued before it starts missing output. */
 const CLIENT_BACKLOG = 1 << 20;
@@ -57,7 +58,8 @@ export function consoleUpgrade(domains: DomainService, consoles: ConsoleService)
       if (err instanceof ConsoleBusyError) return refuse('423 Locked', err.message);
       throw err;
     }
-    // The management server's idle limit does not apply to an attached console.
+    // Neither the request deadline nor a keep-alive timer applies to an attached console.
+    liftDeadline(socket);
     if ('setTimeout' in socket) (socket as Socket).setTimeout(0);
     socket.write(`HTTP/1.1 101 Switching Protocols\r\nUpgrade: ${CONSOLE_PROTOCOL}\r\nConnection: Upgrade\r\n\r\n${history}`);
     socket.on('data', (data: Buffer) => {

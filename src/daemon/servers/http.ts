@@ -6,6 +6,9 @@ import { BodyTooLarge, readBody } from './body.js';
 import type { Method } from '../methods.js';
 import type { Sxp } from '../../sxp/types.js';
 
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
+const BAD_TEXT = 'Bad request: malformed %-escape or invalid UTF-8';
+
 /** SrvBase's limit on a POST body. */
 const MAX_BODY = 10_000;
 
@@ -33,7 +36,7 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
   };
 
   async function route(req: IncomingMessage, url: URL, form: URLSearchParams): Promise<Reply> {
-    const parts = url.pathname.split('/').filter(Boolean).map(decodeURIComponent);
+    const parts = url.pathname.split('/').filter(Boolean).map(unescape);
     if (parts[0] !== 'xend') throw new HttpError(404, 'Not found');
     const get = req.method === 'GET' || req.method === 'HEAD';
     const [, section, name, sub] = parts;
@@ -126,15 +129,34 @@ function parseConfig(text: string): Sxp {
   }
 }
 
+/** A %-escaped path segment or form field; a malformed escape or invalid UTF-8 is the client's error. */
+function unescape(text: string): string {
+  try {
+    return decodeURIComponent(text);
+  } catch {
+    throw new HttpError(400, BAD_TEXT);
+  }
+}
+
 async function readForm(req: IncomingMessage): Promise<URLSearchParams> {
   const type = String(req.headers['content-type'] ?? 'application/x-www-form-urlencoded');
   if (!type.startsWith('application/x-www-form-urlencoded')) throw new HttpError(406, `Unsupported content type: ${type}`);
+  let body: Buffer;
   try {
-    return new URLSearchParams(await readBody(req, MAX_BODY));
+    body = await readBody(req, MAX_BODY);
   } catch (err) {
     if (err instanceof BodyTooLarge) throw new HttpError(413, 'Request entity too large');
     throw err;
   }
+  // URLSearchParams would turn bad bytes and escapes into U+FFFD: refuse them instead.
+  let text: string;
+  try {
+    text = UTF8.decode(body);
+  } catch {
+    throw new HttpError(400, BAD_TEXT);
+  }
+  for (const part of text.split(/[&=]/)) unescape(part.replace(/\+/g, ' '));
+  return new URLSearchParams(text);
 }
 
 /** SrvBase.useSxp: SXP unless a browser (User-Agent and an Accept without application/sxp) asks. */

@@ -6,6 +6,7 @@ import { createServer as createNetServer, type Server as NetServer, type Socket 
 import { dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
 import type { HostsAllow } from './hosts-allow.js';
+import { enforceRequestDeadlines } from './deadline.js';
 
 export type Endpoint =
   | { kind: 'unix'; path: string; group?: string }
@@ -25,35 +26,24 @@ export interface Listener {
 
 /** What a listener allows each peer (xend-idle-timeout, xend-max-connections). */
 export interface ConnectionLimits {
-  /** A connection that sends nothing for this long, with no request in progress, is closed. */
+  /** Each request (head and body) must arrive within this long of the connection being ready or idle. */
   idleMs: number;
+  /** The largest body a request may declare (its deadline grows with it, up to this). */
+  maxRequestBytes: number;
   /** Connections beyond this many open ones are refused. */
   maxConnections: number;
 }
 
 /**
- * Limits on every management connection: no slowloris, no unbounded idle
- * sockets. A request xend is still working on (a migration, a save) keeps its
- * connection however quiet it is.
+ * Limits on every management connection: no slowloris (a deadline for the TLS
+ * handshake, then one for each request), no unbounded idle sockets.
  */
-function harden(server: Server, limits: ConnectionLimits): Server {
-  server.headersTimeout = limits.idleMs;
+function httpServer(handler: RequestListener, tls: { key: Buffer; cert: Buffer } | undefined, limits: ConnectionLimits): Server {
+  const server = tls ? createHttpsServer({ ...tls, handshakeTimeout: limits.idleMs }, handler) : createHttpServer(handler);
+  enforceRequestDeadlines(server, tls ? 'secureConnection' : 'connection', limits.idleMs, limits.maxRequestBytes);
   server.keepAliveTimeout = Math.min(5_000, limits.idleMs);
   server.maxHeadersCount = 500;
-  const busy = new WeakMap<object, number>();
-  server.on('request', (req, res) => {
-    busy.set(req.socket, (busy.get(req.socket) ?? 0) + 1);
-    res.on('close', () => busy.set(req.socket, (busy.get(req.socket) ?? 1) - 1));
-  });
-  server.setTimeout(limits.idleMs, (socket) => {
-    if (!busy.get(socket)) socket.destroy();
-  });
   return server;
-}
-
-function httpServer(handler: RequestListener, tls: { key: Buffer; cert: Buffer } | undefined, limits: ConnectionLimits): Server {
-  const options = { connectionsCheckingInterval: 1000 };
-  return harden(tls ? createHttpsServer({ ...options, ...tls }, handler) : createHttpServer(options, handler), limits);
 }
 
 export type UpgradeListener = (req: IncomingMessage, socket: Duplex) => void;
@@ -106,7 +96,7 @@ export async function listen(handler: RequestListener, e: Endpoint, opts: Listen
  * A TCP server that checks each peer against hosts-allow before handing the
  * still-paused socket on, so a refused peer gets nothing read or answered.
  */
-export function gatedFront(opts: ListenOptions, accept: (socket: Socket) => void): NetServer {
+export function gatedFront(opts: Pick<ListenOptions, 'hostsAllow' | 'onDenied'> & { limits: Pick<ConnectionLimits, 'maxConnections'> }, accept: (socket: Socket) => void): NetServer {
   const front = createNetServer({ pauseOnConnect: true }, (socket) => {
     void (opts.hostsAllow?.allows(socket) ?? Promise.resolve({ ok: true, address: '', name: '' })).then((peer) => {
       if (!peer.ok) {

@@ -48,7 +48,7 @@ export interface ManagementHandlers {
 
 export async function startManagementServers(s: XendSettings, paths: XendPaths, handlers: ManagementHandlers, log: Logger, trace?: (line: string) => void): Promise<Listener[]> {
   const { upgrade, dirs } = handlers;
-  const hostsAllow = new HostsAllow(String(s.options['xend-hosts-allow']));
+  const hostsAllow = HostsAllow.fromOption('xend-hosts-allow', String(s.options['xend-hosts-allow']), log);
   const { limits } = s;
   const serve = (methods: Map<string, Method>) => ({
     XML: xmlRpcHandler({ methods, maxRequestBytes: limits.maxRequestBytes, ...(trace && { trace }) }),

@@ -27,13 +27,16 @@ const OPS = ['help', 'quit', 'receive', 'sslreceive'];
 export function relocationHandler(checkpoints: CheckpointService, hv: Hypervisor, log: Logger, idleMs: number) {
   return (socket: Socket): void => {
     socket.on('error', () => {});
-    // A peer that stops sending mid-request would otherwise hold a half-built domain forever.
+    // A peer that stops sending mid-request would otherwise hold a half-built domain forever,
+    // and one that trickles its request line would hold the connection: that line has a deadline.
     socket.setTimeout(idleMs, () => socket.destroy(new Error('relocation peer idle')));
+    const requestDue = setTimeout(() => socket.destroy(), idleMs);
     const source = sourceOf(socket);
     void (async () => {
       const reply = (v: Sxp) => socket.write(`${show(v)}\n`);
       try {
-        const op = requestOp(await readLine(source));
+        const line = await readLine(source).finally(() => clearTimeout(requestDue));
+        const op = requestOp(line);
         if (op === 'help') return void socket.end(`${show(['ok', OPS])}\n`);
         if (op === 'quit') return void socket.end();
         if (op !== 'receive' && op !== 'sslreceive') throw new XendError(`Invalid operation: ${op}`);
@@ -82,8 +85,8 @@ function requestOp(line: string): string {
 /** Starts the relocation listeners xend-config.sxp asks for (not restarted by reload, as in xend). */
 export async function startRelocationServers(s: XendSettings, paths: XendPaths, handle: (socket: Socket) => void, log: Logger): Promise<Listener[]> {
   const o = s.options;
-  const hostsAllow = new HostsAllow(String(o['xend-relocation-hosts-allow']));
-  const limits = { idleMs: s.limits.relocationIdleMs, maxConnections: s.limits.maxConnections };
+  const hostsAllow = HostsAllow.fromOption('xend-relocation-hosts-allow', String(o['xend-relocation-hosts-allow']), log);
+  const limits = { maxConnections: s.limits.maxConnections };
   const gate = { hostsAllow, limits, onDenied: (address: string, name: string) => log.warning(`Rejected connection from ${address} (${name}).`) };
   const started: Listener[] = [];
   const add = async (server: Server, endpoint: Endpoint, start: (cb: () => void) => void) => {
@@ -102,7 +105,9 @@ export async function startRelocationServers(s: XendSettings, paths: XendPaths, 
       const key = o['xend-relocation-server-ssl-key-file'];
       const cert = o['xend-relocation-server-ssl-cert-file'];
       if (!key || !cert) throw new XendError('ssl_key_file or ssl_cert_file for ssl relocation server is missing.');
-      const tls = createTlsServer({ key: readFileSync(String(key)), cert: readFileSync(String(cert)) }, handle);
+      const tls = createTlsServer({ key: readFileSync(String(key)), cert: readFileSync(String(cert)), handshakeTimeout: s.limits.relocationIdleMs }, handle);
+      // Without a listener, a handshake that times out leaves its socket open.
+      tls.on('tlsClientError', (_err, socket) => socket.destroy());
       const endpoint: Endpoint = { kind: 'tcp', host, port: Number(o['xend-relocation-ssl-port']) };
       const front = gatedFront(gate, (socket) => tls.emit('connection', socket));
       await add(front, endpoint, (cb) => front.listen({ host, port: endpoint.port }, cb));

@@ -19,14 +19,15 @@ export interface XmlRpcServerOptions {
  * method is a call on the domain and node services.
  */
 export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
-  const introspection: Record<string, Method> = {
-    'system.listMethods': () => [...opts.methods.keys(), ...Object.keys(introspection)].sort(),
-    'system.methodHelp': () => '',
-    'system.methodSignature': () => 'signatures not supported',
-  };
+  // A Map, not an object: a method named `constructor` or `toString` must be unknown, not Object's.
+  const introspection: Map<string, Method> = new Map<string, Method>([
+    ['system.listMethods', (): string[] => [...opts.methods.keys(), ...introspection.keys()].sort()],
+    ['system.methodHelp', () => ''],
+    ['system.methodSignature', () => 'signatures not supported'],
+  ]);
   async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
     if (req.method !== 'POST') return reply(res, 501, 'text/plain', `Unsupported method (${String(req.method)})\n`);
-    let body: string;
+    let body: Buffer;
     try {
       body = await readBody(req, opts.maxRequestBytes);
     } catch {
@@ -38,7 +39,7 @@ export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
     try {
       const call = decodeCall(body, opts.maxRequestBytes);
       method = call.method;
-      const fn = opts.methods.get(call.method) ?? introspection[call.method];
+      const fn = opts.methods.get(call.method) ?? introspection.get(call.method);
       xml = fn
         ? encodeResponseParts(toWire(await fn(...call.params)))
         : encodeResponse({ Status: 'Failure', ErrorDescription: ['MESSAGE_METHOD_UNKNOWN', call.method] });

@@ -1,0 +1,83 @@
+/**
+ * What the wire protocols refuse (issue 17, items 15–17): method names that
+ * only exist on Object.prototype, invalid UTF-8 in an XML-RPC request or an
+ * HTTP form, malformed %-escapes in an HTTP path; and xm's message for a
+ * config file that runs out of memory.
+ */
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { TestXend } from '../helpers/xend.js';
+import { freePort } from '../helpers/transports.js';
+import { allDomains, disposeXend, exchange, rpc } from './support.js';
+
+function post(path: string, type: string, body: Buffer): Buffer {
+  return Buffer.concat([Buffer.from(`POST ${path} HTTP/1.1\r\nHost: localhost\r\nContent-Type: ${type}\r\nContent-Length: ${body.length}\r\nConnection: close\r\n\r\n`), body]);
+}
+
+describe('XML-RPC and legacy HTTP refuse what they cannot read', () => {
+  let x: TestXend;
+  let ports: { xmlrpc: number; http: number };
+  before(async () => {
+    ports = { xmlrpc: await freePort(), http: await freePort() };
+    x = await TestXend.start(
+      `(xend-tcp-xmlrpc-server yes)\n(xend-tcp-xmlrpc-server-address 127.0.0.1)\n(xend-tcp-xmlrpc-server-port ${ports.xmlrpc})\n` +
+        `(xend-http-server yes)\n(xend-address 127.0.0.1)\n(xend-port ${ports.http})\n`,
+    );
+  });
+  after(() => disposeXend(x));
+
+  test("names of Object.prototype's members are unknown methods, like any other unknown name", async () => {
+    const call = rpc(x);
+    for (const name of ['constructor', 'toString', 'isPrototypeOf', 'hasOwnProperty', 'valueOf', '__proto__', '__defineGetter__', 'no.such.method']) {
+      assert.deepEqual(await call(name), { Status: 'Failure', ErrorDescription: ['MESSAGE_METHOD_UNKNOWN', name] }, name);
+    }
+  });
+
+  test('invalid UTF-8 in an XML-RPC request is a fault, and nothing is created', async () => {
+    const xml = Buffer.concat([
+      Buffer.from('<?xml version="1.0"?><methodCall><methodName>xend.domain.create</methodName><params><param><value><array><data>' +
+        '<value><string>vm</string></value><value><array><data><value><string>name</string></value><value><string>utf8bad</string></value></data></array></value>' +
+        '<value><array><data><value><string>memory</string></value><value><int>32</int></value></data></array></value>' +
+        '<value><array><data><value><string>description</string></value><value><string>'),
+      Buffer.from([0xc3, 0x28, 0xff]),
+      Buffer.from('</string></value></data></array></value></data></array></value></param></params></methodCall>'),
+    ]);
+    const reply = (await exchange(ports.xmlrpc, post('/RPC2', 'text/xml', xml), { timeoutMs: 30_000 })).data.toString();
+    assert.match(reply, /^HTTP\/1\.1 200 [\s\S]*<fault>[\s\S]*not valid UTF-8/);
+    assert.ok(!(await allDomains(rpc(x))).some((d) => d.name === 'utf8bad'), 'no domain was created');
+  });
+
+  test('an HTTP form with invalid UTF-8, raw or %-escaped, or a malformed %-escape, is 400, and nothing is created', async () => {
+    const config = encodeURIComponent('(vm (name utf8bad) (memory 32) (description "x"))');
+    for (const body of [
+      Buffer.concat([Buffer.from(`op=create&config=${config}&x=`), Buffer.from([0xff])]),
+      Buffer.from(`op=create&config=${config.replace('x', '%C3%28')}`),
+      Buffer.from(`op=create&config=${config}&x=%zz`),
+    ]) {
+      const reply = (await exchange(ports.http, post('/xend/domain', 'application/x-www-form-urlencoded', body), { timeoutMs: 30_000 })).data.toString();
+      assert.match(reply, /^HTTP\/1\.1 400 /, body.toString('latin1'));
+    }
+    assert.ok(!(await allDomains(rpc(x))).some((d) => d.name === 'utf8bad'), 'no domain was created');
+  });
+
+  test('a malformed %-escape in an HTTP path is 400, not 500', async () => {
+    for (const path of ['/xend/domain/%', '/xend/domain/%zz', '/xend/domain/%C3%28', '/xend/%E0%A4%A']) {
+      const reply = (await exchange(ports.http, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, { timeoutMs: 30_000 })).data.toString();
+      assert.match(reply, /^HTTP\/1\.1 400 /, path);
+    }
+  });
+});
+
+describe("xm's messages", () => {
+  test('a config file that runs out of memory names the error (MemoryError), not an empty "Error: "', async () => {
+    const x = new TestXend();
+    try {
+      const file = x.writeFile('big.cfg', 'name = "big"\nmemory = 64\nx = [0] * 100000000\n');
+      const r = await x.xm('create', '-n', file);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^Error: MemoryError$/m);
+    } finally {
+      await x.dispose();
+    }
+  });
+});
