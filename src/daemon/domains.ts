@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { XendError, XendInvalidDomain } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, POWER_STATES } from '../protocol/domain.js';
-import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
+import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import { checkHostMemory, checkVcpus } from './config-limits.js';
@@ -38,6 +38,13 @@ export interface DomainServiceOptions {
   asideDir?: string;
 }
 
+/** A domain a save or migration holds: the name it had, what is done to it, and what a destroy does first. */
+interface Hold {
+  name: string;
+  activity: string;
+  onDestroy: () => void;
+}
+
 /** A domain as a name, id or uuid names it: running, managed, or both. */
 export interface Resolved {
   live?: HvDomain;
@@ -52,8 +59,8 @@ export interface Resolved {
  */
 export class DomainService {
   private readonly recentRestarts = new Map<string, number[]>();
-  /** What a destroy must do first for a domain in the middle of a long operation (a migration). */
-  private readonly beforeDestroy = new Map<string, () => void>();
+  /** Domains a save or migration holds, by uuid. */
+  private readonly held = new Map<string, Hold>();
 
   constructor(
     private readonly hv: Hypervisor,
@@ -234,14 +241,36 @@ export class DomainService {
   }
 
   /**
-   * Registers what a destroy of the domain must do first while a long operation
-   * holds it: stop that operation, or refuse by throwing. Returns the release.
+   * Holds the domain for a save or migration (`activity`: "saved", "migrated to
+   * HOST"): every other change is refused meanwhile, its name stays taken under
+   * whatever name it carries, and a destroy first calls `onDestroy` (which stops
+   * the operation, or refuses by throwing). Returns the release.
    */
-  busy(d: HvDomain, onDestroy: () => void): () => void {
+  busy(d: HvDomain, activity: string, onDestroy: () => void): () => void {
     // One at a time: a second save or migration of a domain already leaving would race the first.
-    if (this.beforeDestroy.has(d.uuid)) throw new XendError(`Domain ${d.name} is already being saved or migrated`);
-    this.beforeDestroy.set(d.uuid, onDestroy);
-    return () => this.beforeDestroy.delete(d.uuid);
+    if (this.held.has(d.uuid)) throw new XendError(`Domain ${d.name} is already being saved or migrated`);
+    this.held.set(d.uuid, { name: d.name, activity, onDestroy });
+    return () => this.held.delete(d.uuid);
+  }
+
+  /**
+   * Refuses a change to a held domain: a reset would rebuild it here while the
+   * destination runs it, an unpause would run it after its last state was sent.
+   */
+  private requireIdle(d: HvDomain): HvDomain {
+    const h = this.held.get(d.uuid);
+    if (h) throw new XendError(`Domain ${h.name} is being ${h.activity}; it cannot be changed until that ends`);
+    return d;
+  }
+
+  /**
+   * xend's _checkName: `name` is no other domain's, as a lookup would find it (a
+   * name, an id, a uuid; running or managed), nor the name a held domain keeps.
+   */
+  requireFreeName(name: string, uuid: string): void {
+    this.checkName(name, uuid);
+    const held = this.hv.list().find((o) => o.uuid !== uuid && this.held.get(o.uuid)?.name === name);
+    if (held) throw new XendError(`VM name '${name}' already exists as domain ${held.domid}`);
   }
 
   destroy(dom: string | number): void {
@@ -250,28 +279,28 @@ export class DomainService {
     if (!r.live) return;
     const d = r.live;
     if (d.domid === 0) throw new XendError('Cannot destroy privileged domain 0');
-    this.beforeDestroy.get(d.uuid)?.();
+    this.held.get(d.uuid)?.onDestroy();
     this.hv.destroy(d.domid);
     this.onGone(d.uuid);
     this.log.info(`Domain ${d.name} (${d.domid}) destroyed`);
   }
 
   pause(dom: string | number): void {
-    const d = this.lookup(dom);
+    const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError('Cannot pause privileged domain 0');
     this.requireLive(d);
     this.hv.pause(d.domid);
   }
 
   unpause(dom: string | number): void {
-    const d = this.lookup(dom);
+    const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError('Cannot unpause privileged domain 0');
     this.requireLive(d);
     this.hv.unpause(d.domid);
   }
 
   shutdown(dom: string | number, reason: string): void {
-    const d = this.lookup(dom);
+    const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError('Domain 0 cannot be shutdown');
     if (!(SHUTDOWN_REASONS as readonly string[]).includes(reason)) throw new XendError(`Invalid reason: ${reason}`);
     if (d.flags.shutdown || d.flags.crashed) throw new XendError('Domain cannot be shutdown');
@@ -288,7 +317,7 @@ export class DomainService {
       this.updateConfig(r, (c) => ({ ...c, memory: mib }));
       return;
     }
-    const d = r.live;
+    const d = this.requireIdle(r.live);
     if (d.domid !== 0 && mib > d.maxmemMiB) throw new XendError(MEMORY_ABOVE_MAX);
     if (d.domid === 0 && mib < this.balloon.dom0MinMiB) {
       throw new XendError(`Dom0 memory target ${mib} MiB is below dom0-min-mem ${this.balloon.dom0MinMiB} MiB`);
@@ -307,19 +336,18 @@ export class DomainService {
       this.updateConfig(r, (c) => ({ ...c, vcpus: count }));
       return;
     }
-    const d = r.live;
+    const d = this.requireIdle(r.live);
     if (count > d.vcpus) throw new XendError('Cannot set vcpus greater than max vcpus on running domain');
     this.hv.setVcpus(d.domid, count);
   }
 
   setName(dom: string | number, name: string): void {
     const r = this.resolve(dom);
-    const uuid = r.live?.uuid ?? r.managed!.config.uuid;
+    if (r.live) this.requireIdle(r.live);
     if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
-    this.checkName(name, uuid);
-    if (r.live) this.hv.updateRecord(r.live.domid, { name });
-    // The config follows, so that a reboot (or the next start) keeps the new name.
-    this.updateConfig(r, (c) => ({ ...c, name }));
+    this.requireFreeName(name, r.live?.uuid ?? r.managed!.config.uuid);
+    // The config follows in the same write, so that a reboot (or the next start) keeps the new name.
+    this.updateConfig(r, (c) => ({ ...c, name }), { name });
   }
 
   /** xend.domain.maxmem_set (setMemoryMaximum): never below the current target. */
@@ -331,6 +359,7 @@ export class DomainService {
     // Before the backend sizes anything by it.
     checkHostMemory('maxmem', mib, this.hv.hostInfo().total_memory);
     if (r.live) {
+      this.requireIdle(r.live);
       try {
         this.backend('setMaxMemory', 'set a maximum memory')(r.live.domid, mib);
       } catch (err) {
@@ -344,7 +373,7 @@ export class DomainService {
   /** xend.domain.pincpu: `vcpu` a number or `all`, `cpumap` like "0,2,3"; returns xc's rc (0). */
   pinVcpu(dom: string | number, vcpu: string | number, cpumap: string): number {
     this.requireStarted(dom);
-    const d = this.lookup(dom);
+    const d = this.requireIdle(this.lookup(dom));
     const vcpus = String(vcpu).toLowerCase() === 'all' ? Array.from({ length: d.vcpus }, (_, i) => i) : [pyInt(vcpu)];
     const cpus = String(cpumap).split(',').map(pyInt);
     const shown = `[${cpus.join(', ')}]`;
@@ -379,6 +408,7 @@ export class DomainService {
     }
     const now = this.schedCreditGet(dom);
     const next = { weight: weight ?? now.weight, cap: cap ?? now.cap };
+    if (r.live) this.requireIdle(r.live);
     if (r.live && [1, 2].includes(powerState(r.live))) {
       try {
         this.backend('setSchedCredit', 'set scheduler parameters')(r.live.domid, next.weight, next.cap);
@@ -393,7 +423,7 @@ export class DomainService {
   /** xend.domain.send_sysrq: one key, for the guest kernel (control/sysrq). */
   sendSysrq(dom: string | number, key: string | number): void {
     this.requireStarted(dom);
-    const d = this.lookup(dom);
+    const d = this.requireIdle(this.lookup(dom));
     if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${d.name}' is not started`);
     const k = typeof key === 'number' ? String.fromCharCode(key) : String(key);
     // asserts.isCharConvertible: an AssertionError, so an internal fault, as xend gave it.
@@ -405,7 +435,7 @@ export class DomainService {
   /** xend.domain.send_trigger: nmi, reset, init, power or s3resume, to one VCPU. */
   sendTrigger(dom: string | number, name: string, vcpu: number): void {
     this.requireStarted(dom);
-    const d = this.lookup(dom);
+    const d = this.requireIdle(this.lookup(dom));
     if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     const trigger = String(name).toLowerCase();
     if (!(TRIGGERS as readonly string[]).includes(trigger)) throw new XendError(`Invalid trigger: ${name}`);
@@ -423,7 +453,7 @@ export class DomainService {
   /** xend.domain.reset: a hard reset, as a new domain built from the same config. */
   reset(dom: string | number): void {
     this.requireStarted(dom);
-    const d = this.lookup(dom);
+    const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError(`Cannot reset privileged domain ${String(dom)}`);
     if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     this.log.info(`Domain ${d.name} (${d.domid}): reset`);
@@ -437,6 +467,8 @@ export class DomainService {
   async dump(dom: string | number, filename: string | null, live: boolean, crash: boolean, reset: boolean): Promise<string> {
     this.requireStarted(dom);
     const d = this.lookup(dom);
+    // Only a live dump that leaves the domain be may look at a held one.
+    if (!live || crash || reset) this.requireIdle(d);
     if (d.domid === 0) throw new XendError(`Cannot dump core for privileged domain ${String(dom)}`);
     if (![1, 2, 5].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     const dopause = !live && powerState(d) === 2;
@@ -630,11 +662,14 @@ export class DomainService {
    */
   private checkUnique(config: VmConfig, byUuid: boolean): void {
     for (const d of this.hv.list()) {
-      if (d.name === config.name) throw new XendError(`Domain '${config.name}' already exists with ID '${d.domid}'`);
-      if (d.uuid === config.uuid && (byUuid || !this.beforeDestroy.has(d.uuid))) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
+      const sameVm = d.uuid === config.uuid;
+      // A held domain keeps its name while it is renamed away, except for itself arriving (a migration to this host).
+      if (d.name === config.name || (!sameVm && this.held.get(d.uuid)?.name === config.name)) {
+        throw new XendError(`Domain '${config.name}' already exists with ID '${d.domid}'`);
+      }
+      if (sameVm && (byUuid || !this.held.has(d.uuid))) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
     }
-    // A managed domain's name belongs to it even while it is not running.
-    this.checkName(config.name, config.uuid);
+    this.requireFreeName(config.name, config.uuid);
   }
 
   /** An optional backend call, or xend's refusal when this backend cannot do it. */
@@ -644,10 +679,20 @@ export class DomainService {
     return (fn as (...args: unknown[]) => unknown).bind(this.hv) as NonNullable<Hypervisor[K]>;
   }
 
-  /** Applies a config change to a domain's running record and, when it is managed, to its stored config. */
-  private updateConfig(r: Resolved, change: (c: VmConfig) => VmConfig): void {
-    if (r.live && r.live.domid !== 0 && r.live.config) {
-      this.hv.updateRecord(r.live.domid, { config: vmConfigSxp(change(parseVmConfig(r.live.config))) });
+  /**
+   * Applies a config change (with any other `record` changes, in the same write)
+   * to a domain's running record and, when it is managed, to its stored config.
+   */
+  private updateConfig(r: Resolved, change: (c: VmConfig) => VmConfig, record: RecordChanges = {}): void {
+    if (r.live) {
+      const changes = { ...record };
+      if (r.live.domid !== 0 && r.live.config) changes.config = vmConfigSxp(change(parseVmConfig(r.live.config)));
+      try {
+        if (Object.keys(changes).length) this.hv.updateRecord(r.live.domid, changes);
+      } catch (err) {
+        // The record could not be written (a full disk): nothing changed.
+        throw (err as NodeJS.ErrnoException).code ? new XendError(errnoText(err as NodeJS.ErrnoException)) : err;
+      }
     }
     const m = r.managed && this.opts.managed?.get(r.managed.config.uuid);
     if (m) this.opts.managed!.save(change(m.config));

@@ -166,11 +166,7 @@ export class ManagedService {
   new(configSxp: Sxp): void {
     const config = parseVmConfig(configSxp);
     if (!DOMAIN_NAME_RE.test(config.name)) throw new XendError('Invalid VM Name');
-    const clash = this.hv.list().find((d) => d.name === config.name && d.uuid !== config.uuid);
-    if (clash) throw new XendError(`VM name '${config.name}' already exists as domain ${clash.domid}`);
-    if (this.store.list().some((m) => m.config.name === config.name && m.config.uuid !== config.uuid)) {
-      throw new XendError(`VM name '${config.name}' already exists`);
-    }
+    this.domains.requireFreeName(config.name, config.uuid);
     this.store.save(config);
     this.log.info(`Domain ${config.name} (${config.uuid}) is now managed by xend`);
   }

@@ -6,6 +6,7 @@ import { XendError } from '../protocol/faults.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
 import { childValue, children, parseFirst } from '../sxp/index.js';
 import { strerror } from '../client/errors.js';
+import { DurableDir } from '../store/durable.js';
 import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint.js';
 import type { ConsoleService } from './console.js';
 import type { DomainService } from './domains.js';
@@ -24,6 +25,16 @@ export interface MigrationSettings {
   /** xend-relocation-ssl: use TLS when the request does not say. */
   defaultSsl: boolean;
   externalTool: string;
+  /** Where each save or migration in progress is recorded, for recovery after a crash of xend. */
+  journalDir: string;
+}
+
+/** A save or migration in progress: what recovery needs to undo it as a failure would. */
+interface Departure {
+  uuid: string;
+  domid: number;
+  name: string;
+  wasPaused: boolean;
 }
 
 export interface MigrationProgress extends Partial<ImageProgress> {
@@ -48,6 +59,7 @@ export interface MigrationResult extends ImageStats {
  */
 export class CheckpointService {
   private readonly inFlight = new Map<string, { progress: MigrationProgress; abort: AbortController }>();
+  private readonly journal: DurableDir<Departure>;
 
   constructor(
     private readonly hv: Hypervisor,
@@ -55,7 +67,47 @@ export class CheckpointService {
     private readonly consoles: ConsoleService,
     private readonly log: Logger,
     private readonly settings: MigrationSettings,
-  ) {}
+  ) {
+    this.journal = new DurableDir(settings.journalDir);
+  }
+
+  /**
+   * On xend start: a save or migration that a crash of xend interrupted failed.
+   * Its domain, if still here, gets its name back and runs again if it ran before.
+   */
+  recover(): void {
+    for (const j of this.journal.readAll((m) => this.log.error(`migration journal: ${m}`))) {
+      const d = this.hv.get(j.domid);
+      try {
+        if (d?.uuid === j.uuid) {
+          this.log.warning(`Save or migration of domain ${j.name} (${j.domid}) was interrupted - resuming.`);
+          this.resume(d, j.name, j.wasPaused);
+        }
+      } catch (err) {
+        // A domain that cannot be resumed must not stop every later start of xend.
+        this.log.error(`Could not resume domain ${j.name} (${j.domid}): ${(err as Error).message}`);
+      }
+      this.journal.remove(j.uuid);
+    }
+  }
+
+  /**
+   * Holds the domain for a save or migration (see DomainService.busy), recorded
+   * durably first so that a crash of xend meanwhile is undone on its next start.
+   */
+  private depart(d: HvDomain, activity: string, onDestroy: () => void): () => void {
+    const release = this.domains.busy(d, activity, onDestroy);
+    try {
+      this.journal.write(d.uuid, { uuid: d.uuid, domid: d.domid, name: d.name, wasPaused: d.flags.paused });
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return () => {
+      this.journal.remove(d.uuid);
+      release();
+    };
+  }
 
   private checkMovable(d: HvDomain, verb: string): void {
     if (d.domid === 0) throw new XendError(`Cannot ${verb} privileged domain 0`);
@@ -68,17 +120,17 @@ export class CheckpointService {
     const wasPaused = d.flags.paused;
     // A destroy meanwhile wins: the save stops and its file goes.
     const destroyed = new AbortController();
-    const release = this.domains.busy(d, () => destroyed.abort());
+    const release = this.depart(d, 'saved', () => destroyed.abort());
     try {
       await this.writeSave(d, path, destroyed.signal);
+      if (checkpoint) {
+        if (!wasPaused) this.hv.unpause(d.domid);
+        return;
+      }
+      this.hv.destroy(d.domid);
     } finally {
       release();
     }
-    if (checkpoint) {
-      if (!wasPaused) this.hv.unpause(d.domid);
-      return;
-    }
-    this.hv.destroy(d.domid);
     this.domains.released(d.uuid);
     this.log.info(`Domain ${d.name} (${d.domid}) saved to ${path}`);
   }
@@ -157,13 +209,15 @@ export class CheckpointService {
     const useSsl = ssl ?? this.settings.defaultSsl;
     const target = port || (useSsl ? this.settings.sslPort : this.settings.relocationPort);
     const name = d.name;
+    // Renamed meanwhile, as xend did: that name must be free too.
+    this.domains.requireFreeName(`migrating-${name}`, d.uuid);
     const started = Date.now();
     const abort = new AbortController();
     const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.maxmemMiB * 1024) / 4 };
     // A destroy stops the migration while the stream is incomplete (the destination
     // then drops what it got); once the stream is whole the domain is the destination's.
     let destroyed = false;
-    const release = this.domains.busy(d, () => {
+    const release = this.depart(d, `migrated to ${dst}`, () => {
       if (progress.phase === 'waiting') throw new XendError(`Domain ${name} is being migrated to ${dst}; it cannot be destroyed until the migration ends`);
       destroyed = true;
       abort.abort();

@@ -85,7 +85,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       sslPort: Number(o['xend-relocation-ssl-port']),
       defaultSsl: Boolean(o['xend-relocation-ssl']),
       externalTool: String(o['external-migration-tool'] ?? ''),
+      journalDir: join(settings.stateDir, 'migrations'),
     });
+    checkpoints.recover();
     const relocation = await startRelocationServers(settings, opts.paths, relocationHandler(checkpoints, hv, log.logger('relocate'), settings.limits.relocationIdleMs), logger);
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));

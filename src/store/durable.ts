@@ -1,4 +1,4 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
 /**
@@ -8,6 +8,8 @@ import { dirname, join, resolve } from 'node:path';
 export class DurableDir<T> {
   constructor(readonly dir: string) {
     makeDir(dir, 0o700);
+    // A write that a crash interrupted before its rename: the record it was replacing stands.
+    for (const f of readdirSync(this.dir)) if (f.endsWith('.json.tmp')) rmSync(join(this.dir, f), { force: true, recursive: true });
   }
 
   write(key: string, value: T): void {
@@ -53,7 +55,7 @@ export class DurableDir<T> {
     return records;
   }
 
-  /** Every complete record; leftover temp files from a crash are ignored. */
+  /** Every complete record. */
   keys(): string[] {
     return readdirSync(this.dir)
       .filter((f) => f.endsWith('.json'))
@@ -81,12 +83,18 @@ export function replaceFile(path: string, fill: (fd: number) => void): void {
   const tmp = `${path}.tmp`;
   const fd = openSync(tmp, 'w', 0o600);
   try {
-    fill(fd);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
+    try {
+      fill(fd);
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+    renameSync(tmp, path);
+  } catch (err) {
+    // A write that failed (a full disk) leaves no temp file behind.
+    rmSync(tmp, { force: true });
+    throw err;
   }
-  renameSync(tmp, path);
   syncDir(dirname(path));
 }
 

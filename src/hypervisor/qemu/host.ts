@@ -239,7 +239,8 @@ export class QemuHost implements Hypervisor {
   }
 
   updateRecord(domid: number, changes: RecordChanges): void {
-    const d = this.must(domid);
+    // Changed on a copy: if the write fails, the record in memory stays what the disk has.
+    const d = { ...this.must(domid) };
     applyRecordChanges(d, changes);
     this.save(d);
   }
@@ -435,9 +436,10 @@ export class QemuHost implements Hypervisor {
     return d;
   }
 
+  /** Durable first: a change whose record could not be written is not made. */
   private save(d: QemuDomain): void {
-    this.domains.set(d.domid, d);
     this.store.write(String(d.domid), d);
+    this.domains.set(d.domid, d);
   }
 
   private forget(domid: number): void {

@@ -406,7 +406,8 @@ export class SimHost implements Hypervisor {
   }
 
   updateRecord(domid: number, changes: RecordChanges): void {
-    const d = this.must(domid);
+    // Changed on a copy: if the write fails, the record in memory stays what the disk has.
+    const d = { ...this.must(domid) };
     applyRecordChanges(d, changes);
     this.save(d);
   }
