@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { execFileSync } from 'node:child_process';
-import { existsSync, readdirSync } from 'node:fs';
-import { homedir, machine } from 'node:os';
+import { existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { homedir, machine, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import {
   PyDict,
@@ -18,6 +18,7 @@ import {
   type PyValue,
 } from '../../src/config/python/index.js';
 import { Py2KeyOrder, py2StringHash } from '../../src/config/python/py2-dict-order.js';
+import { REPO, runBin } from '../helpers/xend.js';
 
 const fakeHost: PythonHost = {
   uname: () => ['Linux', 'dom0', '3.2.0-4-amd64', '#1 SMP', 'x86_64'],
@@ -552,6 +553,71 @@ test('runaway scripts are stopped: step budget, recursion depth, huge values', (
   assert.throws(() => run('x = range(10 ** 12)'), (e: unknown) => e instanceof PythonRuntimeError && e.pyType === 'MemoryError');
   // A try/except in the script cannot swallow the budget.
   assert.throws(() => run('try:\n    while 1:\n        pass\nexcept:\n    pass', { maxSteps: 1000 }), PythonRuntimeError);
+});
+
+/** The script stops at a limit, naming the file and line: what xm prints after `Error: `. */
+function stopsAt(source: string, line: number, what: RegExp): void {
+  assert.throws(
+    () => run(source),
+    (e: unknown) => e instanceof PythonRuntimeError && e.line === line && new RegExp(`^test\\.cfg: line ${line}: ${what.source}$`).test(e.message),
+    source.slice(0, 80),
+  );
+}
+const STEPS = /script exceeded the limit of 1000000 steps/;
+const TOO_BIG = /a string or list of \d+ items is over the limit of 10000000/;
+
+test('native work is charged to the step budget: a regex that backtracks exponentially stops at it', () => {
+  stopsAt("import re\nm = re.match('(a+)+$', 'a'*40+'b')", 2, STEPS);
+  stopsAt("import re\nm = re.search('(a|a)*$', 'a'*40+'b')", 2, STEPS);
+  stopsAt("import re\nm = re.search('a*a*a*a*a*a*b', 'a'*300)", 2, STEPS);
+  // What a config does with re still works, backreferences and lookaround included.
+  const re = vars("import re\nm = re.match('(a+)+$', 'a'*40).group(1)\ns = re.sub(r'(?<=-)(\\w)\\1?', r'<\\1>', 'x-yy-z')");
+  assert.deepEqual([re.m, re.s], ['a'.repeat(40), 'x-<y>-<z>']);
+});
+
+test('native work is charged to the step budget: int conversions by their digits', () => {
+  stopsAt("x = int('9'*10**6)", 1, /an int of \d+ bits is over the limit of 1000000/);
+  stopsAt("x = 10**300000\nfor i in range(100):\n    s = str(x)", 3, STEPS);
+  stopsAt("x = int('9'*150000)\nwhile 1:\n    y = x * x", 3, STEPS);
+  assert.equal(plain("int('1' + '0'*40, 16) == 16**40"), true);
+});
+
+test('native work is charged to the step budget: printing a list that holds a big list many times', () => {
+  stopsAt('l = [1]*10**5\ns = str([l]*10**5)', 2, STEPS);
+  stopsAt('l = [1]*10**5\nb = [l]*10**5 == [l[:]]*10**5', 2, STEPS);
+});
+
+test('native work is charged to the step budget: repeated joins, list +, replace and re.sub', () => {
+  stopsAt("l = ['x']*10**6\nfor i in range(100):\n    s = ''.join(l)", 3, STEPS);
+  stopsAt('l = [1]*6000000\nm = l + l', 2, TOO_BIG);
+  stopsAt("s = 'a'*10**6\nt = s.replace('a', s)", 2, TOO_BIG);
+  stopsAt("import re\ns = 'a'*1000\nt = re.sub('a', s, s*100)", 3, STEPS);
+  stopsAt("import re\nfor i in range(100):\n    t = re.sub('a', 'b', 'a'*10**6)", 3, STEPS);
+});
+
+test('widths, precisions and padding are bounded before anything is built', () => {
+  stopsAt("s = '%999999999s' % 'a'", 1, TOO_BIG);
+  stopsAt("s = '%.999999999f' % 1.5", 1, TOO_BIG);
+  stopsAt("s = 'a'.zfill(10**9)", 1, TOO_BIG);
+  stopsAt("s = ('{0}'*20).format('a'*10**6)", 1, STEPS);
+  assert.equal(plain("'%5s|%-3d|%.2f' % ('ab', 7, 1.005)"), '   ab|7  |1.00');
+});
+
+test('a limit cannot be caught by the script', () => {
+  stopsAt("try:\n    x = 'a' * 10 ** 9\nexcept MemoryError:\n    pass", 2, TOO_BIG);
+});
+
+test('xm create -n on a config file that runs into a limit: "Error: FILE: line N: …", exit 1', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'xm-limits-'));
+  try {
+    const file = join(dir, 'regex.cfg');
+    writeFileSync(file, "import re\nname = 'limits'\nm = re.match('(a+)+$', 'a'*40+'b')\n");
+    const res = await runBin(join(REPO, 'bin/xm'), ['create', '-n', file], { ...process.env, XEND_ROOT: dir });
+    assert.equal(res.code, 1);
+    assert.equal(res.stderr, `Error: ${file}: line 3: script exceeded the limit of 1000000 steps\n`);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
 });
 
 test('hostile nesting is refused at parse time with its line, never a stack overflow', () => {

@@ -1,6 +1,7 @@
 /** Python 2 builtin functions, types and exceptions available to config scripts. */
 import { sortValues, updateDict, WHITESPACE } from './methods.js';
-import { bindArgs, builtin, checkSize, expectInt, iterate, NO_KWARGS, unsupported, type Runtime } from './runtime.js';
+import { chargeDigits, checkSize, spend } from './budget.js';
+import { bindArgs, builtin, expectInt, iterate, NO_KWARGS, unsupported, type Runtime } from './runtime.js';
 import {
   EXC,
   PyBuiltin,
@@ -36,6 +37,9 @@ export const MISSING_PY2_BUILTINS = new Set([
 
 const INT_DIGITS: Record<number, string> = { 2: '01', 8: '0-7', 10: '0-9', 16: '0-9a-fA-F' };
 
+/** Radixes BigInt() parses itself, by their prefix. */
+const NATIVE_RADIX: Record<number, string> = { 2: '0b', 8: '0o', 10: '', 16: '0x' };
+
 function parseIntLiteral(text: string, base: number): bigint | null {
   let s = text.trim();
   let negative = false;
@@ -55,7 +59,17 @@ function parseIntLiteral(text: string, base: number): bigint | null {
   const digits = INT_DIGITS[radix];
   const valid = digits ? new RegExp(`^[${digits}]+$`).test(s) : /^[0-9a-zA-Z]+$/.test(s) && [...s].every((c) => parseInt(c, 36) < radix);
   if (!valid) return null;
-  const value = [...s.toLowerCase()].reduce((n, c) => n * BigInt(radix) + BigInt(parseInt(c, 36)), 0n);
+  chargeDigits(s.length, radix);
+  const prefix = NATIVE_RADIX[radix];
+  let value = 0n;
+  if (prefix !== undefined) value = BigInt(prefix + s);
+  else {
+    // Nine digits at a time fit a double even in base 36.
+    for (let i = 0; i < s.length; i += 9) {
+      const chunk = s.slice(i, i + 9);
+      value = value * BigInt(radix) ** BigInt(chunk.length) + BigInt(parseInt(chunk, radix));
+    }
+  }
   return negative ? -value : value;
 }
 
@@ -274,7 +288,7 @@ export function makeBuiltins(rt: Runtime): Map<string, PyValue> {
       if (fn === undefined || sources.length === 0) throw pyError(EXC.TypeError, 'map() requires at least two args');
       const lists = sources.map(iterate);
       const n = Math.max(...lists.map((l) => l.length));
-      rt.tick(n);
+      spend(n);
       return Array.from({ length: n }, (_, i) => {
         const row = lists.map((l) => l[i] ?? null);
         if (fn === null) return row.length === 1 ? row[0]! : new PyTuple(row);

@@ -1,4 +1,5 @@
 /** Python's `format % values` string interpolation (Python 2 semantics). */
+import { checkSize, decimal } from './budget.js';
 import {
   EXC,
   PyDict,
@@ -35,14 +36,18 @@ export function percentFormat(format: string, operand: PyValue): string {
   };
 
   let out = '';
+  const emit = (text: string) => {
+    checkSize(out.length + text.length, text.length);
+    out += text;
+  };
   let pos = 0;
   while (pos < format.length) {
     const percent = format.indexOf('%', pos);
     if (percent < 0) {
-      out += format.slice(pos);
+      emit(format.slice(pos));
       break;
     }
-    out += format.slice(pos, percent);
+    emit(format.slice(pos, percent));
     SPEC.lastIndex = percent;
     const m = SPEC.exec(format)!;
     const [whole, key, flags = '', widthText, precisionText, conversion] = m;
@@ -58,12 +63,15 @@ export function percentFormat(format: string, operand: PyValue): string {
     }
     const width = widthText === '*' ? starArgument(nextArg()) : Number(widthText ?? 0);
     const precision = precisionText === undefined ? null : precisionText === '*' ? starArgument(nextArg()) : Number(precisionText);
+    // Widths and precisions are what a piece is padded to: refused before any padding is built.
+    checkSize(Math.abs(width), 0);
+    if (precision !== null) checkSize(Math.abs(precision), 0);
     const spec: Spec = { flags: width < 0 ? flags + '-' : flags, width: Math.abs(width), precision };
     if (conversion === '%') {
-      out += '%';
+      emit('%');
       continue;
     }
-    out += convert(conversion, value === undefined ? nextArg() : value, spec, percent);
+    emit(convert(conversion, value === undefined ? nextArg() : value, spec, percent));
   }
   if (argIndex < args.length && !(usedMapping || (mapping && argIndex === 0))) {
     throw pyError(EXC.TypeError, 'not all arguments converted during string formatting');
@@ -141,7 +149,8 @@ function sign(negative: boolean, flags: string): string {
 }
 
 function integer(n: bigint, radix: number, prefix: string, spec: Spec): string {
-  let digits = (n < 0n ? -n : n).toString(radix);
+  const magnitude = n < 0n ? -n : n;
+  let digits = radix === 10 ? decimal(magnitude) : magnitude.toString(radix);
   if (spec.precision !== null) digits = digits.padStart(spec.precision, '0');
   // Python 2: '%#o' % 0 is '0', not '00'.
   if (prefix === '0' && digits.startsWith('0')) prefix = '';

@@ -56,6 +56,7 @@ const UNAVAILABLE_PRELOADS = new Set(['socket', 'struct', 'errno', 'util', 'Vars
 export function runConfigScript(source: string, options: ConfigScriptOptions): ConfigScriptResult {
   const module = parse(source);
   const interpreter = new Interpreter({
+    file: options.file,
     host: options.host ?? nodeHost(),
     argv: options.argv ?? ['xm'],
     maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,

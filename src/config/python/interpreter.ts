@@ -1,7 +1,7 @@
 /**
  * Tree-walking evaluator for the subset. Python exceptions travel as PyRaise;
- * what escapes the script becomes a PythonRuntimeError. A step budget and a call
- * depth limit stop runaway scripts; neither can be caught by the script.
+ * what escapes the script becomes a PythonRuntimeError. A step budget (budget.ts)
+ * and a call depth limit stop runaway scripts; neither can be caught by the script.
  */
 import type { BinaryOp, Comprehension, Expr, Module, Param, Stmt } from './ast.js';
 import { MISSING_PY2_BUILTINS, makeBuiltins } from './builtins.js';
@@ -9,7 +9,8 @@ import { PythonRuntimeError, PythonUnsupportedError } from './errors.js';
 import { lookupMethod } from './methods.js';
 import { moduleRegistry, type PythonHost } from './modules.js';
 import { binaryOp, compare, deleteItem, getItem, setItem, Slice, unaryOp } from './operators.js';
-import { checkSize, iterate, NO_KWARGS, unsupported, type Runtime } from './runtime.js';
+import { Budget, checkSize, LimitError, withBudget } from './budget.js';
+import { iterate, NO_KWARGS, unsupported, type Runtime } from './runtime.js';
 import { functionScope, moduleGlobals } from './scope.js';
 import {
   EXC,
@@ -37,6 +38,8 @@ const BREAK: Completion = { kind: 'break' };
 const CONTINUE: Completion = { kind: 'continue' };
 
 export interface InterpreterOptions {
+  /** The script's path, which a limit's message names. */
+  file: string;
   host: PythonHost;
   argv: readonly string[];
   maxSteps: number;
@@ -52,12 +55,13 @@ export class Interpreter implements Runtime {
   private readonly builtins: Map<string, PyValue>;
   private readonly softspace = new Map<PyValue, boolean>();
   private readonly handling: PyException[] = [];
-  private steps = 0;
+  private readonly budget: Budget;
   private depth = 0;
   private line = 0;
   private trueDivision = false;
 
   constructor(private readonly options: InterpreterOptions) {
+    this.budget = new Budget(options.maxSteps);
     this.builtins = makeBuiltins(this);
     this.importModule = moduleRegistry(options.host, options.argv, this);
   }
@@ -67,10 +71,11 @@ export class Interpreter implements Runtime {
     this.trueDivision = module.trueDivision;
     const frame: Frame = { locals, globals, localNames: null, globalNames: moduleGlobals(module.body), enclosing: null };
     try {
-      this.block(module.body, frame);
+      withBudget(this.budget, () => this.block(module.body, frame));
     } catch (e) {
       // str(MemoryError()) is empty: name the exception then, as Python's traceback does.
       if (e instanceof PyRaise) throw new PythonRuntimeError(e.exc.type.name, exceptionMessage(e.exc) || e.exc.type.name, e.line);
+      if (e instanceof LimitError) throw new PythonRuntimeError(e.pyType, `${this.options.file}: line ${this.line}: ${e.message}`, this.line);
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         throw new PythonRuntimeError('RuntimeError', 'maximum recursion depth exceeded', this.line);
       }
@@ -90,13 +95,6 @@ export class Interpreter implements Runtime {
     throw pyError(EXC.TypeError, `'${typeName(fn)}' object is not callable`);
   }
 
-  tick(steps: number): void {
-    this.steps += steps;
-    if (this.steps > this.options.maxSteps) {
-      throw new PythonRuntimeError('RuntimeError', `script exceeded the limit of ${this.options.maxSteps} steps`, this.line);
-    }
-  }
-
   write(stream: 'stdout' | 'stderr', text: string): void {
     this[stream] += text;
   }
@@ -112,8 +110,8 @@ export class Interpreter implements Runtime {
   }
 
   private statement(s: Stmt, frame: Frame): Completion {
-    this.tick(1);
     this.line = s.line;
+    this.budget.spend(1);
     try {
       return this.dispatch(s, frame);
     } catch (e) {
@@ -184,7 +182,7 @@ export class Interpreter implements Runtime {
 
   private whileLoop(test: Expr, body: readonly Stmt[], orelse: readonly Stmt[], frame: Frame): Completion {
     while (truthy(this.eval(test, frame))) {
-      this.tick(1);
+      this.budget.spend(1);
       const c = this.block(body, frame);
       if (c === BREAK) return undefined;
       if (c?.kind === 'return') return c;
@@ -196,7 +194,7 @@ export class Interpreter implements Runtime {
     // A list is walked live, as Python does, so appending inside the loop is seen.
     const items = Array.isArray(iterable) ? iterable : iterate(iterable);
     for (let i = 0; i < items.length; i++) {
-      this.tick(1);
+      this.budget.spend(1);
       this.assign(target, items[i]!, frame);
       const c = this.block(body, frame);
       if (c === BREAK) return undefined;
@@ -359,8 +357,9 @@ export class Interpreter implements Runtime {
   private augmentedAssign(target: Expr, op: BinaryOp, valueExpr: Expr, frame: Frame): void {
     const combine = (current: PyValue, value: PyValue): PyValue => {
       if (op === '+' && Array.isArray(current)) {
-        current.push(...iterate(value));
-        checkSize(current.length);
+        const items = iterate(value);
+        checkSize(current.length + items.length, 0);
+        for (const item of items) current.push(item);
         return current;
       }
       return binaryOp(op, current, value, this.trueDivision);
@@ -473,8 +472,8 @@ export class Interpreter implements Runtime {
       case 'listcomp': {
         const result: PyValue[] = [];
         this.comprehend(e.generators, 0, frame, () => {
+          checkSize(result.length + 1, 0);
           result.push(this.eval(e.elt, frame));
-          checkSize(result.length);
         });
         return result;
       }
@@ -528,7 +527,7 @@ export class Interpreter implements Runtime {
     const g = generators[i];
     if (!g) return emit();
     for (const item of iterate(this.eval(g.iter, frame))) {
-      this.tick(1);
+      this.budget.spend(1);
       this.assign(g.target, item, frame);
       if (g.ifs.every((test) => truthy(this.eval(test, frame)))) this.comprehend(generators, i + 1, frame, emit);
     }

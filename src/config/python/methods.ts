@@ -1,5 +1,6 @@
 /** Methods of str, list, tuple and dict (Python 2 behaviour; dict views are lists). */
-import { bindArgs, builtin, checkSize, expectInt, expectStr, iterate, unsupported, type Runtime } from './runtime.js';
+import { charge, checkSize, spend } from './budget.js';
+import { bindArgs, builtin, expectInt, expectStr, iterate, unsupported, type Runtime } from './runtime.js';
 import { EXC, PyBuiltin, PyDict, PyTuple, pyCompare, pyEquals, pyError, pyRepr, pyStr, typeName, type Kwargs, type PyValue } from './values.js';
 
 type Method<T> = (self: T, args: PyValue[], kwargs: Kwargs, rt: Runtime) => PyValue;
@@ -34,6 +35,7 @@ function isSpace(c: string): boolean {
 
 /** str.split / str.rsplit, including the whitespace-run form when sep is None. */
 function splitString(s: string, sep: PyValue | undefined, maxsplit: number, fromRight: boolean): string[] {
+  charge(s.length);
   if (sep === undefined || sep === null) {
     const words: string[] = [];
     let rest = fromRight ? stripChars(s, null, false, true) : stripChars(s, null, true, false);
@@ -88,6 +90,7 @@ function find(s: string, args: PyValue[], kwargs: Kwargs, name: string, fromRigh
   const [from, to] = bounds(s.length, start, end);
   const needle = expectStr(sub, 'expected a character buffer object');
   const hay = s.slice(from, to);
+  charge(hay.length);
   const i = fromRight ? hay.lastIndexOf(needle) : hay.indexOf(needle);
   return i < 0 ? -1 : i + from;
 }
@@ -118,20 +121,25 @@ const STR_METHODS: Record<string, Method<string>> = {
   },
   join: (s, args, kwargs) => {
     const items = iterate(bindArgs('join', args, kwargs, ['iterable'])[0]!);
-    return items
-      .map((item, i) => {
-        if (typeof item !== 'string') throw pyError(EXC.TypeError, `sequence item ${i}: expected string, ${typeName(item)} found`);
-        return item;
-      })
-      .join(s);
+    let length = s.length * Math.max(0, items.length - 1);
+    const strings = items.map((item, i) => {
+      if (typeof item !== 'string') throw pyError(EXC.TypeError, `sequence item ${i}: expected string, ${typeName(item)} found`);
+      length += item.length;
+      return item;
+    });
+    checkSize(length);
+    return strings.join(s);
   },
   strip: (s, args, kwargs) => stripChars(s, bindArgs('strip', args, kwargs, ['chars'], 0)[0], true, true),
   lstrip: (s, args, kwargs) => stripChars(s, bindArgs('lstrip', args, kwargs, ['chars'], 0)[0], true, false),
   rstrip: (s, args, kwargs) => stripChars(s, bindArgs('rstrip', args, kwargs, ['chars'], 0)[0], false, true),
   replace: (s, args, kwargs) => {
     const [old, replacement, count] = bindArgs('replace', args, kwargs, ['old', 'new', 'count'], 2);
+    charge(s.length);
     const parts = s.split(expectStr(old, 'replace arg'));
     const n = count === undefined ? -1 : Number(expectInt(count, 'count'));
+    const replaced = n < 0 ? parts.length - 1 : Math.min(n, parts.length - 1);
+    checkSize(s.length + replaced * (expectStr(replacement, 'replace arg').length - expectStr(old, 'replace arg').length));
     const joined = (list: string[]) => list.join(expectStr(replacement, 'replace arg'));
     if (n < 0 || parts.length <= n + 1) return joined(parts);
     return joined(parts.slice(0, n)) + expectStr(replacement, 'replace arg') + parts.slice(n).join(expectStr(old, 'replace arg'));
@@ -154,10 +162,11 @@ const STR_METHODS: Record<string, Method<string>> = {
     const [sub, start, end] = bindArgs('count', args, kwargs, ['sub', 'start', 'end'], 1);
     const [from, to] = bounds(s.length, start, end);
     const needle = expectStr(sub, 'expected a character buffer object');
+    charge(to - from);
     return BigInt(needle === '' ? to - from + 1 : s.slice(from, to).split(needle).length - 1);
   },
-  lower: (s, args, kwargs) => (bindArgs('lower', args, kwargs, []), s.replace(/[A-Z]+/g, (m) => m.toLowerCase())),
-  upper: (s, args, kwargs) => (bindArgs('upper', args, kwargs, []), s.replace(/[a-z]+/g, (m) => m.toUpperCase())),
+  lower: (s, args, kwargs) => (bindArgs('lower', args, kwargs, []), charge(s.length), s.replace(/[A-Z]+/g, (m) => m.toLowerCase())),
+  upper: (s, args, kwargs) => (bindArgs('upper', args, kwargs, []), charge(s.length), s.replace(/[a-z]+/g, (m) => m.toUpperCase())),
   capitalize: (s, args, kwargs) => (bindArgs('capitalize', args, kwargs, []), s.slice(0, 1).toUpperCase() + s.slice(1).toLowerCase()),
   isdigit: (s) => /^[0-9]+$/.test(s),
   isalpha: (s) => /^[A-Za-z]+$/.test(s),
@@ -168,6 +177,7 @@ const STR_METHODS: Record<string, Method<string>> = {
   zfill: (s, args, kwargs) => {
     const width = Number(expectInt(bindArgs('zfill', args, kwargs, ['width'])[0], 'width'));
     const signed = /^[+-]/.test(s);
+    checkSize(width);
     return width <= s.length ? s : (signed ? s[0]! : '') + '0'.repeat(width - s.length) + s.slice(signed ? 1 : 0);
   },
   ljust: (s, args, kwargs) => justify(s, args, kwargs, 'ljust', (pad) => [0, pad]),
@@ -183,6 +193,7 @@ const STR_METHODS: Record<string, Method<string>> = {
 /** str.format for plain fields: {}, {0}, {name}, {0[1]}-free, with optional !r / !s. */
 function formatMethod(template: string, args: PyValue[], kwargs: Kwargs): string {
   let auto = 0;
+  let length = template.length;
   return template.replace(/\{\{|\}\}|\{([^{}!:]*)(?:!([rs]))?(?::([^{}]*))?\}|[{}]/g, (whole, field: string | undefined, conv: string | undefined, spec: string | undefined) => {
     if (whole === '{{') return '{';
     if (whole === '}}') return '}';
@@ -196,7 +207,10 @@ function formatMethod(template: string, args: PyValue[], kwargs: Kwargs): string
       if (value === undefined) throw pyError(EXC.KeyError, field);
     } else unsupported('str.format() with field expressions');
     if (value === undefined) throw pyError(EXC.IndexError, 'tuple index out of range');
-    return conv === 'r' ? pyRepr(value) : pyStr(value);
+    const text = conv === 'r' ? pyRepr(value) : pyStr(value);
+    length += text.length;
+    checkSize(length, text.length);
+    return text;
   });
 }
 
@@ -204,6 +218,7 @@ function formatMethod(template: string, args: PyValue[], kwargs: Kwargs): string
 
 function indexOf(items: readonly PyValue[], args: PyValue[], kwargs: Kwargs, what: string): bigint {
   const [value] = bindArgs('index', args, kwargs, ['value']);
+  charge(items.length);
   const i = items.findIndex((x) => pyEquals(x, value!));
   if (i < 0) throw pyError(EXC.ValueError, what === 'list' ? `${pyRepr(value!)} is not in list` : 'tuple.index(x): x not in tuple');
   return BigInt(i);
@@ -211,13 +226,14 @@ function indexOf(items: readonly PyValue[], args: PyValue[], kwargs: Kwargs, wha
 
 function countOf(items: readonly PyValue[], args: PyValue[], kwargs: Kwargs): bigint {
   const [value] = bindArgs('count', args, kwargs, ['value']);
+  charge(items.length);
   return BigInt(items.filter((x) => pyEquals(x, value!)).length);
 }
 
 /** Sorts in place with Python ordering; `key` and `reverse` as in Python. */
 export function sortValues(items: PyValue[], key: PyValue | undefined, reverse: PyValue | undefined, rt: Runtime): void {
   const keyed = items.map((item) => ({ item, key: key === undefined || key === null ? item : rt.call(key, [item]) }));
-  rt.tick(items.length);
+  spend(items.length);
   const descending = reverse !== undefined && reverse !== null && pyEquals(reverse, true);
   keyed.sort((a, b) => (descending ? -1 : 1) * (pyCompare(a.key, b.key) || 0));
   keyed.forEach((k, i) => (items[i] = k.item));
@@ -225,19 +241,22 @@ export function sortValues(items: PyValue[], key: PyValue | undefined, reverse: 
 
 const LIST_METHODS: Record<string, Method<PyValue[]>> = {
   append: (list, args, kwargs) => {
-    list.push(bindArgs('append', args, kwargs, ['object'])[0]!);
-    checkSize(list.length);
+    const [item] = bindArgs('append', args, kwargs, ['object']);
+    checkSize(list.length + 1, 0);
+    list.push(item!);
     return null;
   },
   extend: (list, args, kwargs) => {
-    list.push(...iterate(bindArgs('extend', args, kwargs, ['iterable'])[0]!));
-    checkSize(list.length);
+    const items = iterate(bindArgs('extend', args, kwargs, ['iterable'])[0]!);
+    checkSize(list.length + items.length, 0);
+    for (const item of items) list.push(item);
     return null;
   },
   insert: (list, args, kwargs) => {
     const [index, value] = bindArgs('insert', args, kwargs, ['index', 'object']);
     let i = Number(expectInt(index, 'index'));
     if (i < 0) i = Math.max(0, list.length + i);
+    checkSize(list.length + 1);
     list.splice(Math.min(i, list.length), 0, value!);
     return null;
   },
@@ -247,10 +266,12 @@ const LIST_METHODS: Record<string, Method<PyValue[]>> = {
     let i = index === undefined ? list.length - 1 : Number(expectInt(index, 'index'));
     if (i < 0) i += list.length;
     if (i < 0 || i >= list.length) throw pyError(EXC.IndexError, 'pop index out of range');
+    charge(list.length - i);
     return list.splice(i, 1)[0]!;
   },
   remove: (list, args, kwargs) => {
     const [value] = bindArgs('remove', args, kwargs, ['value']);
+    charge(list.length);
     const i = list.findIndex((x) => pyEquals(x, value!));
     if (i < 0) throw pyError(EXC.ValueError, 'list.remove(x): x not in list');
     list.splice(i, 1);
@@ -302,12 +323,12 @@ const DICT_METHODS: Record<string, Method<PyDict>> = {
     return d.get(key!) ?? fallback ?? null;
   },
   has_key: (d, args, kwargs) => d.has(bindArgs('has_key', args, kwargs, ['key'])[0]!),
-  keys: (d) => d.keys(),
-  values: (d) => d.values(),
-  items: (d) => d.items().map((kv) => new PyTuple(kv)),
-  iterkeys: (d) => d.keys(),
-  itervalues: (d) => d.values(),
-  iteritems: (d) => d.items().map((kv) => new PyTuple(kv)),
+  keys: (d) => (charge(d.size), d.keys()),
+  values: (d) => (charge(d.size), d.values()),
+  items: (d) => (charge(d.size), d.items().map((kv) => new PyTuple(kv))),
+  iterkeys: (d) => (charge(d.size), d.keys()),
+  itervalues: (d) => (charge(d.size), d.values()),
+  iteritems: (d) => (charge(d.size), d.items().map((kv) => new PyTuple(kv))),
   update: (d, args, kwargs) => {
     updateDict(d, bindArgs('update', args, new Map(), ['other'], 0)[0], kwargs);
     return null;
@@ -327,7 +348,7 @@ const DICT_METHODS: Record<string, Method<PyDict>> = {
     d.delete(key!);
     return value;
   },
-  copy: (d) => PyDict.from(d.items()),
+  copy: (d) => (charge(d.size), PyDict.from(d.items())),
   clear: (d) => {
     for (const k of d.keys()) d.delete(k);
     return null;

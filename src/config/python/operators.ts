@@ -1,11 +1,8 @@
 /** Python 2 operators, comparisons and subscripting on interpreter values. */
 import type { BinaryOp, CompareOp } from './ast.js';
 import { percentFormat } from './format.js';
-import { checkSize } from './runtime.js';
+import { bitLength, charge, chargeInts, checkBits, checkSize } from './budget.js';
 import { EXC, PyDict, PyTuple, numeric, pyCompare, pyEquals, pyError, typeName, type PyValue } from './values.js';
-
-/** Largest int result (in bits) the interpreter computes; real configs stay far below. */
-const MAX_INT_BITS = 1_000_000n;
 
 type Num = bigint | number;
 
@@ -17,10 +14,12 @@ function unsupportedOperands(op: string, a: PyValue, b: PyValue): never {
   throw pyError(EXC.TypeError, `unsupported operand type(s) for ${op}: '${typeName(a)}' and '${typeName(b)}'`);
 }
 
-function checkBits(n: bigint): bigint {
-  if ((n < 0n ? -n : n).toString(16).length * 4 > Number(MAX_INT_BITS)) throw pyError(EXC.MemoryError);
+/** An int result, refused when it is too big to keep. */
+function sized(n: bigint): bigint {
+  checkBits(bitLength(n));
   return n;
 }
+
 
 function floorDiv(a: bigint, b: bigint): bigint {
   const q = a / b;
@@ -51,8 +50,9 @@ function divide(a: Num, b: Num, floor: boolean, trueDivision: boolean): Num {
 
 function power(a: Num, b: Num): Num {
   if (typeof a === 'bigint' && typeof b === 'bigint' && b >= 0n) {
-    const bits = BigInt(a.toString(2).length) * b;
-    if (a !== 0n && a !== 1n && a !== -1n && bits > MAX_INT_BITS) throw pyError(EXC.MemoryError);
+    // log2|a| × b bits, refused before the power is computed.
+    const log2 = a > -(2n ** 53n) && a < 2n ** 53n ? Math.log2(Math.abs(Number(a))) : bitLength(a);
+    if (a !== 0n && a !== 1n && a !== -1n) checkBits(Math.ceil(log2 * Number(b)));
     return a ** b;
   }
   const [x, y] = [Number(a), Number(b)];
@@ -69,8 +69,8 @@ function integerOp(op: BinaryOp, a: PyValue, b: PyValue): PyValue {
   switch (op) {
     case '<<':
       if (y < 0n) throw pyError(EXC.ValueError, 'negative shift count');
-      if (y > MAX_INT_BITS) throw pyError(EXC.MemoryError);
-      return checkBits(x << y);
+      checkBits(y);
+      return sized(x << y);
     case '>>':
       if (y < 0n) throw pyError(EXC.ValueError, 'negative shift count');
       return x >> y;
@@ -93,8 +93,14 @@ function repeat(sequence: PyValue, count: PyValue): PyValue | undefined {
   const items = Array.isArray(sequence) ? sequence : sequence instanceof PyTuple ? sequence.items : null;
   if (!items) return undefined;
   checkSize(items.length * n);
-  const repeated = Array.from({ length: n }, () => items).flat();
+  const repeated = new Array<PyValue>(items.length * n);
+  for (let i = 0; i < repeated.length; i++) repeated[i] = items[i % items.length]!;
   return Array.isArray(sequence) ? repeated : new PyTuple(repeated);
+}
+
+function concatenate(a: readonly PyValue[], b: readonly PyValue[]): PyValue[] {
+  checkSize(a.length + b.length);
+  return a.concat(b);
 }
 
 export function binaryOp(op: BinaryOp, a: PyValue, b: PyValue, trueDivision: boolean): PyValue {
@@ -102,15 +108,17 @@ export function binaryOp(op: BinaryOp, a: PyValue, b: PyValue, trueDivision: boo
   const y = asNumber(b);
   const numbers = x !== null && y !== null;
   const ints = typeof x === 'bigint' && typeof y === 'bigint';
+  if (ints) chargeInts(x as bigint, y as bigint, ['*', '/', '//', '%', '**'].includes(op));
   switch (op) {
     case '+':
       if (numbers) return ints ? (x as bigint) + (y as bigint) : Number(x) + Number(y);
       if (typeof a === 'string' && typeof b === 'string') {
-        checkSize(a.length + b.length);
+        // V8 joins strings as a rope sharing the longer side: the shorter one is the work.
+        checkSize(a.length + b.length, Math.min(a.length, b.length));
         return a + b;
       }
-      if (Array.isArray(a) && Array.isArray(b)) return [...a, ...b];
-      if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple([...a.items, ...b.items]);
+      if (Array.isArray(a) && Array.isArray(b)) return concatenate(a, b);
+      if (a instanceof PyTuple && b instanceof PyTuple) return new PyTuple(concatenate(a.items, b.items));
       if (typeof a === 'string') throw pyError(EXC.TypeError, `cannot concatenate 'str' and '${typeName(b)}' objects`);
       if (Array.isArray(a)) throw pyError(EXC.TypeError, `can only concatenate list (not "${typeName(b)}") to list`);
       if (a instanceof PyTuple) throw pyError(EXC.TypeError, `can only concatenate tuple (not "${typeName(b)}") to tuple`);
@@ -119,7 +127,7 @@ export function binaryOp(op: BinaryOp, a: PyValue, b: PyValue, trueDivision: boo
       if (numbers) return ints ? (x as bigint) - (y as bigint) : Number(x) - Number(y);
       return unsupportedOperands('-', a, b);
     case '*': {
-      if (numbers) return ints ? checkBits((x as bigint) * (y as bigint)) : Number(x) * Number(y);
+      if (numbers) return ints ? sized((x as bigint) * (y as bigint)) : Number(x) * Number(y);
       const repeated = repeat(a, b) ?? repeat(b, a);
       if (repeated !== undefined) return repeated;
       if (typeof a === 'string' || Array.isArray(a) || a instanceof PyTuple) {
@@ -146,6 +154,7 @@ export function binaryOp(op: BinaryOp, a: PyValue, b: PyValue, trueDivision: boo
 export function unaryOp(op: '-' | '+' | '~', v: PyValue): PyValue {
   const n = asNumber(v);
   if (n === null) throw pyError(EXC.TypeError, `bad operand type for unary ${op}: '${typeName(v)}'`);
+  if (typeof n === 'bigint') chargeInts(n, 0n);
   if (op === '-') return -n;
   if (op === '+') return n;
   if (typeof n !== 'bigint') throw pyError(EXC.TypeError, `bad operand type for unary ~: '${typeName(v)}'`);
@@ -155,6 +164,7 @@ export function unaryOp(op: '-' | '+' | '~', v: PyValue): PyValue {
 export function contains(container: PyValue, item: PyValue): boolean {
   if (typeof container === 'string') {
     if (typeof item !== 'string') throw pyError(EXC.TypeError, `'in <string>' requires string as left operand, not ${typeName(item)}`);
+    charge(container.length);
     return container.includes(item);
   }
   if (Array.isArray(container)) return container.some((x) => pyEquals(x, item));
@@ -225,6 +235,7 @@ function sliceRange(length: number, s: Slice): number[] {
   };
   const start = clamp(sliceIndex(s.lower, 'slice'), step > 0 ? 0 : length - 1);
   const stop = clamp(sliceIndex(s.upper, 'slice'), step > 0 ? length : -1);
+  charge(Math.max(0, Math.ceil((stop - start) / step)));
   const positions: number[] = [];
   for (let i = start; step > 0 ? i < stop : i > stop; i += step) positions.push(i);
   return positions;
@@ -270,8 +281,8 @@ export function setItem(obj: PyValue, index: PyValue | Slice, value: PyValue): v
           v === null ? fallback : Math.min(Math.max(v < 0 ? v + obj.length : v, 0), obj.length);
         const start = bound(sliceIndex(index.lower, 'slice'), 0);
         const stop = Math.max(start, bound(sliceIndex(index.upper, 'slice'), obj.length));
-        obj.splice(start, stop - start, ...items);
-        checkSize(obj.length);
+        checkSize(obj.length - (stop - start) + items.length, items.length);
+        replaceRange(obj, start, stop, items);
         return;
       }
       const positions = sliceRange(obj.length, index);
@@ -291,12 +302,19 @@ export function setItem(obj: PyValue, index: PyValue | Slice, value: PyValue): v
   throw pyError(EXC.TypeError, `'${typeName(obj)}' object does not support item assignment`);
 }
 
+/** list[start:stop] = items, without spreading items into arguments (a huge list would overflow the stack). */
+function replaceRange(list: PyValue[], start: number, stop: number, items: readonly PyValue[]): void {
+  const tail = list.slice(stop);
+  list.length = start;
+  for (const item of items) list.push(item);
+  for (const item of tail) list.push(item);
+}
+
 export function deleteItem(obj: PyValue, index: PyValue | Slice): void {
   if (Array.isArray(obj)) {
     if (index instanceof Slice) {
       const doomed = new Set(sliceRange(obj.length, index));
-      const kept = obj.filter((_, i) => !doomed.has(i));
-      obj.splice(0, obj.length, ...kept);
+      replaceRange(obj, 0, obj.length, obj.filter((_, i) => !doomed.has(i)));
     } else {
       obj.splice(sequenceIndex(index, obj.length, 'list assignment'), 1);
     }

@@ -1,9 +1,10 @@
 /**
- * The `re` module on top of JS regular expressions. Python syntax that differs
- * trivially is translated ((?P<n>…), (?P=n), \A, \Z, `$` before a final newline);
- * anything JS cannot compile is reported as unsupported.
+ * The `re` module, on the step-counting matcher of regex.ts: a pattern that
+ * backtracks without end stops at the script's budget like a loop would.
  */
+import { charge, checkSize, spend } from './budget.js';
 import { bindArgs, builtin, expectInt, expectStr, makeModule, unsupported, type Runtime } from './runtime.js';
+import { compileRegex, execRegex, RegexSyntaxError, RegexUnsupported, type Regex } from './regex.js';
 import { EXC, PyDict, PyExceptionType, PyObject, PyTuple, pyError, pyStr, type PyValue } from './values.js';
 
 const FLAG_I = 2;
@@ -16,110 +17,63 @@ const INLINE_FLAGS: Record<string, number> = { i: FLAG_I, L: FLAG_L, m: FLAG_M, 
 
 interface Compiled {
   readonly source: string;
+  /** The flags given, as pattern.flags shows them. */
   readonly flags: number;
-  readonly search: RegExp;
-  readonly match: RegExp;
+  /** With the pattern's leading (?iLmsux) added. */
+  readonly matchFlags: number;
+  readonly regex: Regex;
   readonly groups: number;
   readonly names: ReadonlyMap<string, number>;
 }
 
+/** A match: the subject and the spans of group 0 and each group (-1 where a group took no part). */
+interface Found {
+  readonly text: string;
+  readonly spans: readonly number[];
+}
+
+/** As sre's _MAXCACHE: a script compiling endless distinct patterns does not grow the cache. */
+const MAX_CACHE = 100;
 const cache = new Map<string, Compiled>();
 
 function compile(pattern: string, flags: number): Compiled {
   const cacheKey = `${flags}:${pattern}`;
   const cached = cache.get(cacheKey);
   if (cached) return cached;
-  const translated = translate(pattern, flags);
-  let jsFlags = 'd';
-  if (translated.flags & FLAG_I) jsFlags += 'i';
-  if (translated.flags & FLAG_M) jsFlags += 'm';
-  if (translated.flags & FLAG_S) jsFlags += 's';
-  let search: RegExp;
-  let match: RegExp;
-  try {
-    search = new RegExp(translated.source, jsFlags + 'g');
-    match = new RegExp(translated.source, jsFlags + 'y');
-  } catch {
-    return unsupported(`regular expression ${JSON.stringify(pattern)}`);
+  let matchFlags = flags;
+  let body = pattern;
+  const leading = /^\(\?([iLmsux]+)\)/.exec(pattern);
+  if (leading) {
+    for (const f of leading[1]!) matchFlags |= INLINE_FLAGS[f]!;
+    body = pattern.slice(leading[0].length);
   }
-  const compiled = { source: pattern, flags, search, match, groups: translated.groups, names: translated.names };
+  if (matchFlags & FLAG_X) unsupported('verbose regular expressions');
+  let regex: Regex;
+  try {
+    regex = compileRegex(body, matchFlags);
+  } catch (e) {
+    if (e instanceof RegexSyntaxError) throw pyError(reError, e.message);
+    if (e instanceof RegexUnsupported) return unsupported(`regular expression ${JSON.stringify(pattern)}`);
+    throw e;
+  }
+  const compiled = { source: pattern, flags, matchFlags, regex, groups: regex.groups, names: regex.names };
+  if (cache.size >= MAX_CACHE) cache.clear();
   cache.set(cacheKey, compiled);
   return compiled;
 }
 
-function translate(pattern: string, initialFlags: number) {
-  let flags = initialFlags;
-  let i = 0;
-  const leading = /^\(\?([iLmsux]+)\)/.exec(pattern);
-  if (leading) {
-    for (const f of leading[1]!) flags |= INLINE_FLAGS[f]!;
-    i = leading[0].length;
-  }
-  if (flags & FLAG_X) unsupported('verbose regular expressions');
-  let out = '';
-  let inClass = false;
-  let groups = 0;
-  const names = new Map<string, number>();
-  while (i < pattern.length) {
-    const c = pattern[i]!;
-    if (c === '\\') {
-      const next = pattern[i + 1];
-      if (next === undefined) throw pyError(reError, 'bogus escape (end of line)');
-      if (!inClass && next === 'A') out += '(?<![\\s\\S])';
-      else if (!inClass && next === 'Z') out += '(?![\\s\\S])';
-      else out += c + next;
-      i += 2;
-    } else if (inClass) {
-      if (c === ']') inClass = false;
-      out += c;
-      i++;
-    } else if (c === '[') {
-      inClass = true;
-      out += c;
-      i++;
-      if (pattern[i] === '^') out += pattern[i++];
-      // Python allows `]` first in a class; JS would read `[]` as an empty class.
-      if (pattern[i] === ']') (out += '\\]'), i++;
-    } else if (c === '(') {
-      const rest = pattern.slice(i);
-      const named = /^\(\?P<([A-Za-z_]\w*)>/.exec(rest);
-      const backref = /^\(\?P=([A-Za-z_]\w*)\)/.exec(rest);
-      const comment = /^\(\?#[^)]*\)/.exec(rest);
-      if (named) {
-        names.set(named[1]!, ++groups);
-        out += `(?<${named[1]}>`;
-        i += named[0].length;
-      } else if (backref) {
-        out += `\\k<${backref[1]}>`;
-        i += backref[0].length;
-      } else if (comment) {
-        i += comment[0].length;
-      } else if (rest.startsWith('(?')) {
-        if (!/^\(\?(?::|=|!|<=|<!)/.test(rest)) unsupported(`regular expression ${JSON.stringify(pattern)}`);
-        out += '(?';
-        i += 2;
-      } else {
-        groups++;
-        out += c;
-        i++;
-      }
-    } else if (c === '$' && !(flags & FLAG_M)) {
-      // Python's `$` also matches just before a newline that ends the string.
-      out += '(?=\\n?(?![\\s\\S]))';
-      i++;
-    } else {
-      out += c;
-      i++;
-    }
-  }
-  return { source: out, flags, groups, names };
+function exec(re: Compiled, mode: 'search' | 'match', text: string, pos: number): Found | null {
+  const m = execRegex(re.regex, re.matchFlags, text, pos, mode === 'match');
+  return m ? { text, spans: m.spans } : null;
 }
 
-function exec(re: Compiled, mode: 'search' | 'match', text: string, pos: number): RegExpExecArray | null {
-  const regex = re[mode];
-  regex.lastIndex = pos;
-  return regex.exec(text);
+function group(m: Found, i: number): string | null {
+  const [from, to] = [m.spans[2 * i]!, m.spans[2 * i + 1]!];
+  return from < 0 || to < 0 ? null : m.text.slice(from, to);
 }
+
+const start = (m: Found): number => m.spans[0]!;
+const end = (m: Found): number => m.spans[1]!;
 
 // ---------------------------------------------------------------- match objects
 
@@ -135,9 +89,11 @@ function groupIndex(re: Compiled, g: PyValue | undefined): number {
   return index;
 }
 
-function matchObject(re: Compiled, m: RegExpExecArray, text: string): PyObject {
-  const group = (i: number): PyValue => m[i] ?? null;
-  const span = (args: PyValue[]): [number, number] => m.indices?.[groupIndex(re, args[0])] ?? [-1, -1];
+function matchObject(re: Compiled, m: Found, text: string): PyObject {
+  const span = (args: PyValue[]): [number, number] => {
+    const i = groupIndex(re, args[0]);
+    return group(m, i) === null ? [-1, -1] : [m.spans[2 * i]!, m.spans[2 * i + 1]!];
+  };
   return new PyObject(
     '_sre.SRE_Match',
     new Map<string, PyValue>([
@@ -145,22 +101,22 @@ function matchObject(re: Compiled, m: RegExpExecArray, text: string): PyObject {
       [
         'group',
         builtin('group', (args) => {
-          if (args.length <= 1) return group(groupIndex(re, args[0]));
-          return new PyTuple(args.map((a) => group(groupIndex(re, a))));
+          if (args.length <= 1) return group(m, groupIndex(re, args[0]));
+          return new PyTuple(args.map((a) => group(m, groupIndex(re, a))));
         }),
       ],
       [
         'groups',
         builtin('groups', (args) => {
           const [fallback = null] = args;
-          return new PyTuple(Array.from({ length: re.groups }, (_, i) => m[i + 1] ?? fallback));
+          return new PyTuple(Array.from({ length: re.groups }, (_, i) => group(m, i + 1) ?? fallback));
         }),
       ],
       [
         'groupdict',
         builtin('groupdict', (args) => {
           const [fallback = null] = args;
-          return PyDict.from([...re.names].map(([name, i]) => [name, m[i] ?? fallback] as const));
+          return PyDict.from([...re.names].map(([name, i]) => [name, group(m, i) ?? fallback] as const));
         }),
       ],
       ['start', builtin('start', (args) => BigInt(span(args)[0]))],
@@ -174,66 +130,75 @@ function matchObject(re: Compiled, m: RegExpExecArray, text: string): PyObject {
 
 function substitute(re: Compiled, repl: PyValue, text: string, count: number, rt: Runtime): string {
   let out = '';
+  const emit = (piece: string) => {
+    checkSize(out.length + piece.length, piece.length);
+    out += piece;
+  };
   let last = 0;
   let pos = 0;
   let n = 0;
   while ((count === 0 || n < count) && pos <= text.length) {
     const m = exec(re, 'search', text, pos);
     if (!m) break;
-    rt.tick(1);
-    const end = m.index + m[0].length;
-    const replacement = typeof repl === 'string' ? expandTemplate(re, repl, m) : pyStr(rt.call(repl, [matchObject(re, m, text)]));
-    out += text.slice(last, m.index) + replacement;
-    last = end;
-    pos = end === m.index ? end + 1 : end;
+    spend(1);
+    // As sre: an empty match right after the previous match is not replaced.
+    if (n > 0 && end(m) === start(m) && start(m) === last) {
+      pos = last + 1;
+      continue;
+    }
+    emit(text.slice(last, start(m)));
+    emit(typeof repl === 'string' ? expandTemplate(re, repl, m) : pyStr(rt.call(repl, [matchObject(re, m, text)])));
+    last = end(m);
+    pos = end(m) === start(m) ? end(m) + 1 : end(m);
     n++;
   }
-  return out + text.slice(last);
+  emit(text.slice(last));
+  return out;
 }
 
 const TEMPLATE_ESCAPES: Record<string, string> = { n: '\n', t: '\t', r: '\r', f: '\f', v: '\v', a: '\x07', b: '\b', '\\': '\\' };
 
 /** A replacement string: \1, \g<name>, \g<1> and the usual character escapes. */
-function expandTemplate(re: Compiled, template: string, m: RegExpExecArray): string {
+function expandTemplate(re: Compiled, template: string, m: Found): string {
+  charge(template.length);
   return template.replace(/\\(g<([^>]*)>|\d{1,2}|[\s\S])/g, (whole, esc: string, gname: string | undefined) => {
-    if (gname !== undefined) return m[groupIndex(re, /^\d+$/.test(gname) ? BigInt(gname) : gname)] ?? '';
-    if (/^\d/.test(esc)) return m[groupIndex(re, BigInt(esc))] ?? '';
+    if (gname !== undefined) return group(m, groupIndex(re, /^\d+$/.test(gname) ? BigInt(gname) : gname)) ?? '';
+    if (/^\d/.test(esc)) return group(m, groupIndex(re, BigInt(esc))) ?? '';
     return TEMPLATE_ESCAPES[esc] ?? whole;
   });
 }
 
 /** Python 2 split: empty matches never split. */
-function split(re: Compiled, text: string, maxsplit: number, rt: Runtime): PyValue[] {
+function split(re: Compiled, text: string, maxsplit: number): PyValue[] {
   const parts: PyValue[] = [];
   let last = 0;
   let pos = 0;
   while ((maxsplit === 0 || parts.length / (re.groups + 1) < maxsplit) && pos <= text.length) {
     const m = exec(re, 'search', text, pos);
     if (!m) break;
-    rt.tick(1);
-    if (m[0].length === 0) {
-      pos = m.index + 1;
+    spend(1);
+    if (end(m) === start(m)) {
+      pos = start(m) + 1;
       continue;
     }
-    parts.push(text.slice(last, m.index), ...Array.from({ length: re.groups }, (_, i) => m[i + 1] ?? null));
-    last = pos = m.index + m[0].length;
+    parts.push(text.slice(last, start(m)), ...Array.from({ length: re.groups }, (_, i) => group(m, i + 1)));
+    last = pos = end(m);
   }
   parts.push(text.slice(last));
   return parts;
 }
 
-function findall(re: Compiled, text: string, rt: Runtime): PyValue[] {
+function findall(re: Compiled, text: string): PyValue[] {
   const found: PyValue[] = [];
   let pos = 0;
   while (pos <= text.length) {
     const m = exec(re, 'search', text, pos);
     if (!m) break;
-    rt.tick(1);
-    if (re.groups === 0) found.push(m[0]);
-    else if (re.groups === 1) found.push(m[1] ?? '');
-    else found.push(new PyTuple(Array.from({ length: re.groups }, (_, i) => m[i + 1] ?? '')));
-    const end = m.index + m[0].length;
-    pos = end === m.index ? end + 1 : end;
+    spend(1);
+    if (re.groups === 0) found.push(group(m, 0)!);
+    else if (re.groups === 1) found.push(group(m, 1) ?? '');
+    else found.push(new PyTuple(Array.from({ length: re.groups }, (_, i) => group(m, i + 1) ?? '')));
+    pos = end(m) === start(m) ? end(m) + 1 : end(m);
   }
   return found;
 }
@@ -280,10 +245,10 @@ function patternObject(re: Compiled, rt: Runtime): PyObject {
         'split',
         builtin('split', (args, kwargs) => {
           const [text, maxsplit] = bindArgs('split', args, kwargs, ['string', 'maxsplit'], 1);
-          return split(re, expectStr(text, 'string'), maxsplit === undefined ? 0 : Number(expectInt(maxsplit, 'maxsplit')), rt);
+          return split(re, expectStr(text, 'string'), maxsplit === undefined ? 0 : Number(expectInt(maxsplit, 'maxsplit')));
         }),
       ],
-      ['findall', builtin('findall', (args, kwargs) => findall(re, expectStr(bindArgs('findall', args, kwargs, ['string'])[0], 'string'), rt))],
+      ['findall', builtin('findall', (args, kwargs) => findall(re, expectStr(bindArgs('findall', args, kwargs, ['string'])[0], 'string')))],
     ]),
   );
 }
@@ -325,11 +290,11 @@ export function reModule(rt: Runtime): PyObject {
     split: builtin('split', (args, kwargs) => {
       const [pattern, text, maxsplit, flags] = bindArgs('split', args, kwargs, ['pattern', 'string', 'maxsplit', 'flags'], 2);
       const max = maxsplit === undefined ? 0 : Number(expectInt(maxsplit, 'maxsplit'));
-      return split(patternArg(pattern, flags), expectStr(text, 'string'), max, rt);
+      return split(patternArg(pattern, flags), expectStr(text, 'string'), max);
     }),
     findall: builtin('findall', (args, kwargs) => {
       const [pattern, text, flags] = bindArgs('findall', args, kwargs, ['pattern', 'string', 'flags'], 2);
-      return findall(patternArg(pattern, flags), expectStr(text, 'string'), rt);
+      return findall(patternArg(pattern, flags), expectStr(text, 'string'));
     }),
     escape: builtin('escape', (args, kwargs) => escape(expectStr(bindArgs('escape', args, kwargs, ['pattern'])[0], 'pattern'))),
   });

@@ -1,19 +1,11 @@
 /** What builtins and modules need from the interpreter, and argument helpers for them. */
+import { charge } from './budget.js';
 import { PythonUnsupportedError } from './errors.js';
 import { EXC, PyBuiltin, PyDict, PyObject, PyTuple, numeric, pyError, typeName, type Kwargs, type NativeFn, type PyValue } from './values.js';
 
 export interface Runtime {
   call(fn: PyValue, args: PyValue[], kwargs?: Kwargs): PyValue;
-  /** Charges work done inside a builtin against the step budget. */
-  tick(steps: number): void;
   write(stream: 'stdout' | 'stderr', text: string): void;
-}
-
-/** Longest list or string the interpreter builds; a config script never needs more. */
-const MAX_SEQUENCE = 10_000_000;
-
-export function checkSize(length: number | bigint): void {
-  if (length > MAX_SEQUENCE) throw pyError(EXC.MemoryError);
 }
 
 export const NO_KWARGS: Kwargs = new Map();
@@ -64,12 +56,17 @@ export function expectInt(v: PyValue | undefined, what: string): bigint {
   throw pyError(EXC.TypeError, `${what} must be an integer, not ${typeName(v ?? null)}`);
 }
 
-/** The items a `for` loop over the value visits. */
+/** The items a `for` loop over the value visits (a copy, charged). */
 export function iterate(v: PyValue): PyValue[] {
-  if (Array.isArray(v)) return [...v];
-  if (v instanceof PyTuple) return [...v.items];
-  if (typeof v === 'string') return [...v];
-  if (v instanceof PyDict) return v.keys();
+  if (Array.isArray(v) || v instanceof PyTuple || typeof v === 'string') {
+    const items = v instanceof PyTuple ? v.items : v;
+    charge(items.length);
+    return [...items];
+  }
+  if (v instanceof PyDict) {
+    charge(v.size);
+    return v.keys();
+  }
   throw pyError(EXC.TypeError, `'${typeName(v)}' object is not iterable`);
 }
 

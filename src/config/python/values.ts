@@ -9,6 +9,7 @@
  * The semantics are Python 2's (xm runs its config files with Python 2).
  */
 import type { Stmt, Param } from './ast.js';
+import { charge, chargeInts, decimal, LimitError, MAX_SEQUENCE } from './budget.js';
 import { PythonUnsupportedError } from './errors.js';
 
 export type PyValue =
@@ -250,7 +251,7 @@ export function truthy(v: PyValue): boolean {
 
 export function pyStr(v: PyValue): string {
   if (typeof v === 'string') return v;
-  if (typeof v === 'bigint') return v.toString();
+  if (typeof v === 'bigint') return decimal(v);
   if (typeof v === 'number') return floatStr(v);
   if (v instanceof PyException) return exceptionMessage(v);
   return pyRepr(v);
@@ -262,24 +263,41 @@ export function pyRepr(v: PyValue): string {
     case 'boolean':
       return v ? 'True' : 'False';
     case 'bigint':
-      return isMachineInt(v) ? v.toString() : `${v}L`;
+      return isMachineInt(v) ? v.toString() : `${decimal(v)}L`;
     case 'number':
       return floatRepr(v);
     case 'string':
       return stringRepr(v);
   }
-  if (Array.isArray(v)) return unlessRecursive(v, '[...]', () => `[${v.map(pyRepr).join(', ')}]`);
+  if (Array.isArray(v)) return unlessRecursive(v, '[...]', () => `[${reprJoin(v, pyRepr)}]`);
   if (v instanceof PyTuple) {
-    const inner = v.items.map(pyRepr).join(', ');
+    const inner = reprJoin(v.items, pyRepr);
     return v.items.length === 1 ? `(${inner},)` : `(${inner})`;
   }
-  if (v instanceof PyDict) return unlessRecursive(v, '{...}', () => `{${v.items().map(([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`).join(', ')}}`);
+  if (v instanceof PyDict) return unlessRecursive(v, '{...}', () => `{${reprJoin(v.items(), ([k, x]) => `${pyRepr(k)}: ${pyRepr(x)}`)}}`);
   if (v instanceof PyFunction) return `<function ${v.name}>`;
   if (v instanceof PyBuiltin) return v.typeName ? `<type '${v.typeName}'>` : `<built-in function ${v.name}>`;
   if (v instanceof PyObject) return v.typeName === 'module' ? `<module '${pyStr(v.attrs.get('__name__') ?? '?')}'>` : `<${v.typeName} object>`;
   if (v instanceof PyExceptionType) return `<type 'exceptions.${v.name}'>`;
   const args = v.args.length === 1 ? `(${pyRepr(v.args[0]!)})` : pyRepr(new PyTuple(v.args));
   return `${v.type.name}${args}`;
+}
+
+/**
+ * Items printed and joined by ', ': charged as they are printed, and refused as
+ * soon as the text passes MAX_SEQUENCE, before a list that holds one big list
+ * many times (`[l]*10**5`) is printed in full.
+ */
+function reprJoin<T>(items: readonly T[], repr: (item: T) => string): string {
+  let length = 0;
+  const parts = items.map((item) => {
+    const text = repr(item);
+    length += text.length + 2;
+    charge(text.length + 2);
+    if (length > MAX_SEQUENCE) throw new LimitError('MemoryError', `the text of a value is over the limit of ${MAX_SEQUENCE} characters`);
+    return text;
+  });
+  return parts.join(', ');
 }
 
 const beingPrinted = new Set<object>();
@@ -296,6 +314,7 @@ function unlessRecursive(container: object, placeholder: string, print: () => st
 }
 
 function stringRepr(s: string): string {
+  charge(s.length);
   const quote = s.includes("'") && !s.includes('"') ? '"' : "'";
   let out = quote;
   for (const ch of s) {
@@ -438,7 +457,10 @@ export function numeric(v: boolean | bigint | number): bigint | number {
 }
 
 function compareNumbers(a: bigint | number, b: bigint | number): number {
-  if (typeof a === 'bigint' && typeof b === 'bigint') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'bigint' && typeof b === 'bigint') {
+    chargeInts(a, b);
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   const x = Number(a);
   const y = Number(b);
   return x < y ? -1 : x > y ? 1 : x === y ? 0 : NaN;
@@ -446,6 +468,7 @@ function compareNumbers(a: bigint | number, b: bigint | number): number {
 
 export function pyEquals(a: PyValue, b: PyValue): boolean {
   if (isNumeric(a) && isNumeric(b)) return compareNumbers(numeric(a), numeric(b)) === 0;
+  if (typeof a === 'string' && typeof b === 'string') charge(Math.min(a.length, b.length));
   if (typeof a === 'string' || typeof b === 'string') return a === b;
   if (Array.isArray(a) && Array.isArray(b)) return sequenceEquals(a, b);
   if (a instanceof PyTuple && b instanceof PyTuple) return sequenceEquals(a.items, b.items);
@@ -456,8 +479,11 @@ export function pyEquals(a: PyValue, b: PyValue): boolean {
   return a === b;
 }
 
+/** Python compares the items of containers identity first, so `[l]*n == [l]*n` never walks l. */
 function sequenceEquals(a: readonly PyValue[], b: readonly PyValue[]): boolean {
-  return a.length === b.length && a.every((x, i) => pyEquals(x, b[i]!));
+  if (a.length !== b.length) return false;
+  charge(a.length);
+  return a.every((x, i) => x === b[i] || pyEquals(x, b[i]!));
 }
 
 /**
@@ -466,7 +492,10 @@ function sequenceEquals(a: readonly PyValue[], b: readonly PyValue[]): boolean {
  */
 export function pyCompare(a: PyValue, b: PyValue): number {
   if (isNumeric(a) && isNumeric(b)) return compareNumbers(numeric(a), numeric(b));
-  if (typeof a === 'string' && typeof b === 'string') return a < b ? -1 : a > b ? 1 : 0;
+  if (typeof a === 'string' && typeof b === 'string') {
+    charge(Math.min(a.length, b.length));
+    return a < b ? -1 : a > b ? 1 : 0;
+  }
   if (Array.isArray(a) && Array.isArray(b)) return compareSequences(a, b);
   if (a instanceof PyTuple && b instanceof PyTuple) return compareSequences(a.items, b.items);
   if (a === null || b === null) return a === b ? 0 : a === null ? -1 : 1;
@@ -484,7 +513,8 @@ export function pyCompare(a: PyValue, b: PyValue): number {
 
 function compareSequences(a: readonly PyValue[], b: readonly PyValue[]): number {
   for (let i = 0; i < Math.min(a.length, b.length); i++) {
-    if (!pyEquals(a[i]!, b[i]!)) return pyCompare(a[i]!, b[i]!);
+    charge(1);
+    if (a[i] !== b[i] && !pyEquals(a[i]!, b[i]!)) return pyCompare(a[i]!, b[i]!);
   }
   return a.length - b.length;
 }
@@ -496,13 +526,17 @@ function hashKey(v: PyValue): string {
     case 'boolean':
       return v ? 'n1' : 'n0';
     case 'bigint':
-      return `n${v}`;
+      return `n${decimal(v)}`;
     case 'number':
       return Number.isInteger(v) ? `n${BigInt(v)}` : `f${v}`;
     case 'string':
+      charge(v.length);
       return `s${v}`;
   }
-  if (v instanceof PyTuple) return `t(${v.items.map(hashKey).join(',')})`;
+  if (v instanceof PyTuple) {
+    charge(v.items.length);
+    return `t(${v.items.map(hashKey).join(',')})`;
+  }
   if (Array.isArray(v) || v instanceof PyDict) throw pyError(EXC.TypeError, `unhashable type: '${typeName(v)}'`);
   return `o${identity(v)}`;
 }

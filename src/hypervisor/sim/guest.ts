@@ -73,11 +73,27 @@ const SYSRQ_HELP =
   'show-backtrace-all-active-cpus(L) show-memory-usage(M) nice-all-RT-tasks(N) powerOff show-registers(P) show-all-timers(Q) unRaw Sync ' +
   'show-task-states(T) Unmount show-blocked-tasks(W) dump-ftrace-buffer(Z)';
 
+/** n_tty's line buffer (N_TTY_BUF_SIZE, one byte kept for the newline): what is typed beyond it is dropped, as Linux does. */
+const LINE_MAX = 4095;
+/**
+ * The shell's memory: its variables (names and values) and the words of the
+ * command it is expanding, each charged as it grows, so no variable or word
+ * outgrows it. Beyond it bash is out of memory and, with nothing else to kill,
+ * the guest's kernel panics: the domain crashes (its on_crash applies), never xend.
+ */
+const SHELL_MEMORY = 1024 * 1024;
+
+/** Thrown out of an expansion or assignment that would exceed SHELL_MEMORY. */
+class OutOfMemory extends Error {}
+
 const FILES = ['bin', 'boot', 'dev', 'etc', 'home', 'lib', 'lib64', 'media', 'mnt', 'opt', 'proc', 'root', 'run', 'sbin', 'srv', 'sys', 'tmp', 'usr', 'var'];
 
 export class SimGuest {
   private line = '';
   private readonly vars = new Map<string, string>();
+  /** SHELL_MEMORY in use: the variables, then the command being expanded. */
+  private memory = 0;
+  private expanding = 0;
   private running = false;
   private booted = false;
   private halting = false;
@@ -121,6 +137,8 @@ export class SimGuest {
     this.queued = [];
     if (this.flooding) clearInterval(this.flooding);
     this.flooding = null;
+    this.vars.clear();
+    this.memory = 0;
   }
 
   /** A shutdown request from xend (control/shutdown): the guest says goodbye. */
@@ -198,7 +216,7 @@ export class SimGuest {
           this.line = this.line.slice(0, -1);
           this.h.output('\b \b');
         }
-      } else if (byte >= 0x20) {
+      } else if (byte >= 0x20 && this.line.length < LINE_MAX) {
         const ch = String.fromCharCode(byte);
         this.line += ch;
         this.h.output(ch);
@@ -207,17 +225,41 @@ export class SimGuest {
   }
 
   private execute(line: string): void {
-    for (const command of line.split(';').map((c) => c.trim())) {
-      if (!command) continue;
-      const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(command);
-      if (assignment) {
-        this.vars.set(assignment[1]!, this.expand(unquote(assignment[2]!)));
-        continue;
+    try {
+      for (const command of line.split(';').map((c) => c.trim())) {
+        if (!command) continue;
+        this.expanding = 0;
+        const assignment = /^([A-Za-z_][A-Za-z0-9_]*)=(.*)$/.exec(command);
+        if (assignment) {
+          this.assign(assignment[1]!, this.expand(unquote(assignment[2]!)));
+          continue;
+        }
+        const [name, ...args] = command.split(/\s+/).map((w) => this.expand(unquote(w)));
+        if (this.run1(name!, args)) return;
       }
-      const [name, ...args] = command.split(/\s+/).map((w) => this.expand(unquote(w)));
-      if (this.run1(name!, args)) return;
+    } catch (e) {
+      if (!(e instanceof OutOfMemory)) throw e;
+      this.outOfMemory();
+      return;
     }
     this.h.output(this.prompt);
+  }
+
+  private assign(name: string, value: string): void {
+    const old = this.vars.get(name);
+    const memory = this.memory + name.length + value.length - (old === undefined ? 0 : name.length + old.length);
+    if (memory > SHELL_MEMORY) throw new OutOfMemory();
+    this.memory = memory;
+    this.vars.set(name, value);
+  }
+
+  /** What Linux prints when the OOM killer finds only init's shell, then the crash. */
+  private outOfMemory(): void {
+    this.halting = true;
+    this.kernel('bash invoked oom-killer: gfp_mask=0x201da, order=0, oom_score_adj=0');
+    this.kernel('Out of memory: Kill process 1 (bash) score 1000 or sacrifice child');
+    this.kernel('Kernel panic - not syncing: Attempted to kill init! exitcode=0x00000009');
+    this.h.halt('crash');
   }
 
   /** Runs one command; true when the shell is gone (halting) or busy (yes). */
@@ -274,8 +316,14 @@ export class SimGuest {
     return false;
   }
 
+  /** $NAME and ${NAME}; each value is charged before the word grows by it. */
   private expand(word: string): string {
-    return word.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, v: string) => this.vars.get(v) ?? '');
+    return word.replace(/\$\{?([A-Za-z_][A-Za-z0-9_]*)\}?/g, (_, v: string) => {
+      const value = this.vars.get(v) ?? '';
+      this.expanding += value.length;
+      if (this.memory + this.expanding > SHELL_MEMORY) throw new OutOfMemory();
+      return value;
+    });
   }
 
   private later(ms: number, fn: () => void): void {
