@@ -3,7 +3,7 @@ import { getopt, GetoptError } from './getopt.js';
 import { commandHelp, longHelp, shortHelp } from './help.js';
 import { CliError, SilentError, UsageError, EXIT_UNKNOWN_DOMAIN } from './errors.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../client/errors.js';
-import { VERSION } from '../version.js';
+import { versionLine } from '../version.js';
 import { afterOut, outStream, writeOut } from './stdout.js';
 import type { CommandContext } from './context.js';
 import type { CommandSpec } from './spec.js';
@@ -59,7 +59,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     return complete(rest, io);
   }
   if (word === '--version' || word === '-V') {
-    io.stdout(`xm ${VERSION}\n`);
+    io.stdout(`${versionLine('xm')}\n`);
     return 0;
   }
   const found = findCommand(word);

@@ -2,10 +2,30 @@ import yargs from 'yargs';
 import { xendPaths } from '../config/paths.js';
 import { monitor, reload, start, status, stop } from './control.js';
 import { runWorker } from './worker.js';
-import { VERSION } from '../version.js';
+import { versionLine } from '../version.js';
 
-const COMMANDS = ['start', 'stop', 'reload', 'restart', 'status', 'trace_start', 'foreground'];
+/** xend's commands, in its usage order, with what each does (`xend --help`). */
+const COMMAND_HELP: readonly [string, string][] = [
+  ['start', 'start xend; exits 0 once every configured server listens'],
+  ['stop', 'stop xend and wait for it to exit (exits 0, also when none ran)'],
+  ['reload', 're-read xend-config.sxp; the old servers stay if new ones fail'],
+  ['restart', 'stop, then start'],
+  ['status', 'exit 0 if xend runs, 3 if not; --json: pid, uptime, sockets, log'],
+  ['trace_start', 'start xend tracing every request to xend.trace'],
+  ['foreground', 'run xend in the foreground (for service managers)'],
+];
+const COMMANDS = COMMAND_HELP.map(([name]) => name);
 const USAGE = `usage: xend {${COMMANDS.join('|')}}`;
+
+/** xm's layout (`' %-20s %s'` rows), not yargs': a daemon's help is read by the same administrators. */
+function helpText(): string {
+  const rows = (list: readonly [string, string][]) => list.map(([name, what]) => ` ${name.padEnd(20)} ${what}\n`).join('');
+  const options = rows([
+    ['--help, -h', 'print this help'],
+    ['--version, -V', 'print the version'],
+  ]);
+  return `${USAGE}\n\nStart, stop and query the Xen management daemon.\n\n${rows(COMMAND_HELP)}\n${options}\nSee xend(8) and xend-config.sxp(5).\n`;
+}
 
 /**
  * xend's command line. Returns the exit status; only bin/xend exits. The hidden
@@ -30,46 +50,55 @@ export async function main(argv: string[], script: string): Promise<number> {
     process.stdout.write(`${USAGE}\n`);
     return 1;
   }
+  if (cmd === '--help' || cmd === '-h') {
+    process.stdout.write(helpText());
+    return 0;
+  }
+  if (cmd === '--version' || cmd === '-V') {
+    process.stdout.write(`${versionLine('xend')}\n`);
+    return 0;
+  }
   if (!COMMANDS.includes(cmd) && !cmd.startsWith('--')) {
     process.stdout.write(`not an option: ${cmd}\n`);
     return 1;
   }
   let code = 1;
+  // yargs dispatches and checks options; the help text is helpText's (commands are described there).
   await yargs(argv)
     .scriptName('xend')
     .usage(USAGE)
-    .version(VERSION)
+    .version(false)
+    .help(false)
     .strict()
-    .help()
-    .command('start', 'start xend; exits 0 once every configured server listens', {}, async () => {
+    .command('start', false, {}, async () => {
       if (process.env.XEND_DAEMONIZE === '0') return void (code = await foreground(paths));
       const r = await start(paths, script, false);
       if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
       code = r.code;
     })
-    .command('trace_start', 'start xend tracing every request to xend.trace', {}, async () => {
+    .command('trace_start', false, {}, async () => {
       const r = await start(paths, script, true);
       if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
       code = r.code;
     })
-    .command('foreground', 'run xend in the foreground (for service managers)', {}, async () => {
+    .command('foreground', false, {}, async () => {
       code = await foreground(paths);
     })
-    .command('stop', 'stop xend and wait for it to exit', {}, async () => {
+    .command('stop', false, {}, async () => {
       code = await stop(paths, (line) => process.stderr.write(`${line}\n`));
     })
-    .command('restart', 'stop, then start', {}, async () => {
+    .command('restart', false, {}, async () => {
       await stop(paths);
       const r = await start(paths, script, false);
       if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
       code = r.code;
     })
-    .command('reload', 're-read xend-config.sxp; old servers stay if new fail', {}, () => {
+    .command('reload', false, {}, () => {
       code = reload(paths);
     })
     .command(
       'status',
-      'exit 0 if xend runs, 3 if not (prints nothing unless --json)',
+      false,
       (y) => y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }),
       (args) => {
         const s = status(paths);

@@ -96,6 +96,17 @@ describe('xend start/status/stop/restart', () => {
     assert.equal(bad.code, 1);
     assert.equal(bad.stdout, 'not an option: bogus\n');
   });
+
+  test('--help lists every command in xm\'s layout; --version names the release it stands in for', async () => {
+    const help = await x.xend('--help');
+    assert.equal(help.code, 0);
+    assert.match(help.stdout, /^usage: xend \{start\|stop\|reload\|restart\|status\|trace_start\|foreground\}\n/);
+    for (const cmd of ['start', 'stop', 'reload', 'restart', 'status', 'trace_start', 'foreground']) assert.match(help.stdout, new RegExp(`^ ${cmd} +\\S`, 'm'), cmd);
+    assert.doesNotMatch(help.stdout, /\[boolean\]/);
+    const version = await x.xend('--version');
+    assert.match(version.stdout, /^xend \S+ \(compatible with xend 4\.4\)\n$/);
+    assert.match((await x.xm('--version')).stdout, /^xm \S+ \(compatible with xm 4\.4\)\n$/);
+  });
 });
 
 describe('guests survive the daemon', () => {
