@@ -5,6 +5,7 @@ import { parseAllWithLines, SxpParseError, type LocatedSxp } from '../sxp/parse.
 import { show } from '../sxp/show.js';
 import type { Sxp } from '../sxp/types.js';
 import { optionTable, type OptionName, type OptionSpec, type XendOptions } from './xend-options.js';
+import { nearest } from '../nearest.js';
 
 /** Far deeper than any real option value; resolving and freezing the values recurse. */
 const MAX_DEPTH = 32;
@@ -62,7 +63,10 @@ function resolveOptions(entries: LocatedSxp[], file: string, warn: (msg: string)
   for (const item of items) {
     const key = elementp(item.value) ? item.value[0] : undefined;
     if (typeof key !== 'string') continue;
-    if (!known.has(key)) warn(`unknown xend config option ${key} (${file}:${item.line})`);
+    if (!known.has(key)) {
+      const meant = nearest(key, [...known]);
+      warn(`unknown xend config option ${key} (${file}:${item.line})${meant.length ? `; did you mean ${meant.join(' or ')}?` : ''}`);
+    }
     else if (!first.has(key)) first.set(key, item);
   }
   const resolved: Record<string, unknown> = {};

@@ -15,6 +15,8 @@ const STOP_TIMEOUT_MS = 15_000;
 export interface StartResult {
   code: number;
   reason?: string;
+  /** What the worker found questionable in xend-config.sxp (an unknown option), one line each. */
+  warnings?: string[];
 }
 
 /**
@@ -43,7 +45,8 @@ export async function start(paths: XendPaths, script: string, trace: boolean): P
   });
   pipe.destroy();
   monitor.unref();
-  if (answer === '0') return { code: 0 };
+  // '0' and a line per warning, or '1 reason'.
+  if (answer === '0' || answer.startsWith('0\n')) return { code: 0, warnings: answer.split('\n').slice(1) };
   return { code: 1, reason: answer.replace(/^1 ?/, '') || `see ${paths.debugLog}` };
 }
 

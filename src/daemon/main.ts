@@ -1,6 +1,6 @@
 import yargs from 'yargs';
 import { xendPaths } from '../config/paths.js';
-import { monitor, reload, start, status, stop } from './control.js';
+import { monitor, reload, start, status, stop, type StartResult } from './control.js';
 import { runWorker } from './worker.js';
 import { versionLine } from '../version.js';
 
@@ -16,6 +16,13 @@ const COMMAND_HELP: readonly [string, string][] = [
 ];
 const COMMANDS = COMMAND_HELP.map(([name]) => name);
 const USAGE = `usage: xend {${COMMANDS.join('|')}}`;
+
+/** Shows what a start found (the config's warnings, or why it failed) and gives its exit status. */
+function told(r: StartResult): number {
+  for (const w of r.warnings ?? []) process.stderr.write(`Warning: ${w}\n`);
+  if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
+  return r.code;
+}
 
 /** xm's layout (`' %-20s %s'` rows), not yargs': a daemon's help is read by the same administrators. */
 function helpText(): string {
@@ -73,13 +80,11 @@ export async function main(argv: string[], script: string): Promise<number> {
     .command('start', false, {}, async () => {
       if (process.env.XEND_DAEMONIZE === '0') return void (code = await foreground(paths));
       const r = await start(paths, script, false);
-      if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
-      code = r.code;
+      code = told(r);
     })
     .command('trace_start', false, {}, async () => {
       const r = await start(paths, script, true);
-      if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
-      code = r.code;
+      code = told(r);
     })
     .command('foreground', false, {}, async () => {
       code = await foreground(paths);
@@ -90,8 +95,7 @@ export async function main(argv: string[], script: string): Promise<number> {
     .command('restart', false, {}, async () => {
       await stop(paths);
       const r = await start(paths, script, false);
-      if (r.reason) process.stderr.write(`Error: xend failed to start: ${r.reason}\n`);
-      code = r.code;
+      code = told(r);
     })
     .command('reload', false, {}, () => {
       code = reload(paths);

@@ -109,7 +109,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     servers = await startServers(settings);
     managed.autostart();
     publishStatus(opts, hv.name, settings, [...servers, ...relocation]);
-    report(opts.statusFd, '0');
+    // The verdict, then the configuration's warnings for xend start to show (they are in the log too).
+    report(opts.statusFd, ['0', ...settings.warnings.map((w) => w.replace(/\s+/g, ' '))].join('\n'));
 
     const liveHv = hv;
     const liveLog = log;

@@ -97,6 +97,18 @@ describe('xend start/status/stop/restart', () => {
     assert.equal(bad.stdout, 'not an option: bogus\n');
   });
 
+  test('start shows the config\'s warnings on stderr (a misspelt option), and still starts', async () => {
+    const y = new TestXend('(xend-relocaton-port 8002)\n');
+    try {
+      const r = await y.xend('start');
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, 'Warning: unknown xend config option xend-relocaton-port (xend-config.sxp:1); did you mean xend-relocation-port?\n');
+      assert.match(readFileSync(y.path('var/log/xen/xend.log'), 'utf8'), /WARNING .*unknown xend config option xend-relocaton-port/);
+    } finally {
+      await y.dispose();
+    }
+  });
+
   test('--help lists every command in xm\'s layout; --version names the release it stands in for', async () => {
     const help = await x.xend('--help');
     assert.equal(help.code, 0);

@@ -150,6 +150,13 @@ test('unknown options warn with file:line; known ones are validated even if unus
   ]);
 });
 
+test('a misspelt option names the one it is near', () => {
+  assert.deepEqual(load('(xend-relocaton-port 8002)\n(loglvel DEBUG)').warnings, [
+    'unknown xend config option xend-relocaton-port (cfg.sxp:1); did you mean xend-relocation-port?',
+    'unknown xend config option loglvel (cfg.sxp:2); did you mean loglevel?',
+  ]);
+});
+
 test('typed options: levels, paths, lists, our additions', () => {
   assert.equal(load('(loglevel TRACE)').options.loglevel, 'TRACE');
   const paths = load(
