@@ -211,7 +211,8 @@ export function loadDomainConfig(input: DomainConfigInput): LoadedDomainConfig {
     if (e instanceof PythonSyntaxError) {
       throw new DomainConfigError(`Errors were found at line ${e.line} while processing ${input.file}:\n\t${e.text}`);
     }
-    if (e instanceof PythonRuntimeError) throw new DomainConfigError(e.message);
+    // str(MemoryError()) is empty: name the exception then, as Python's traceback does.
+    if (e instanceof PythonRuntimeError) throw new DomainConfigError(e.message || e.pyType);
     throw e;
   }
   copyScriptValues(values, script.namespace, specified);

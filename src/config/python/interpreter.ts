@@ -73,8 +73,7 @@ export class Interpreter implements Runtime {
     try {
       withBudget(this.budget, () => this.block(module.body, frame));
     } catch (e) {
-      // str(MemoryError()) is empty: name the exception then, as Python's traceback does.
-      if (e instanceof PyRaise) throw new PythonRuntimeError(e.exc.type.name, exceptionMessage(e.exc) || e.exc.type.name, e.line);
+      if (e instanceof PyRaise) throw new PythonRuntimeError(e.exc.type.name, exceptionMessage(e.exc), e.line);
       if (e instanceof LimitError) throw new PythonRuntimeError(e.pyType, `${this.options.file}: line ${this.line}: ${e.message}`, this.line);
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         throw new PythonRuntimeError('RuntimeError', 'maximum recursion depth exceeded', this.line);
