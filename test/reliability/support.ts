@@ -7,7 +7,7 @@
 import { closeSync, constants, createReadStream, openSync, readFileSync, type ReadStream } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
-import { XendFaultError } from '../../src/client/errors.js';
+import { XendFaultError, XendUnreachableError } from '../../src/client/errors.js';
 import type { XmlRpcValue } from '../../src/protocol/xmlrpc/index.js';
 import type { TestXend } from '../helpers/xend.js';
 
@@ -94,7 +94,9 @@ export type Call = ReturnType<typeof rpc>;
 /** Whether an error means "xend went away" (the request's fate is unknown) rather than a refusal. */
 export function isConnectionLoss(err: unknown): boolean {
   if (err instanceof XendFaultError) return false;
-  return /connect|reset|hang up|closed|EPIPE|ENOENT|ECONNREFUSED|No such file|refused|timed out|ProtocolError|socket/i.test(String((err as Error)?.message ?? err));
+  // The transport's word for it (any errno: a worker killed mid-write is EPIPE, 'Broken pipe'), or the raw error.
+  if (err instanceof XendUnreachableError) return true;
+  return /connect|reset|hang up|closed|EPIPE|Broken pipe|ENOENT|ECONNREFUSED|No such file|refused|timed out|ProtocolError|socket/i.test(String((err as Error)?.message ?? err));
 }
 
 /** The fault code of a failed call, or null when it was not a fault. */
