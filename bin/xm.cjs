@@ -6,10 +6,24 @@
 // used. V8 refuses a cache another Node or other flags made; the source then compiles
 // as usual.
 'use strict';
-const { closeSync, fstatSync, openSync, readFileSync } = require('node:fs');
+const { closeSync, fstatSync, mkdirSync, openSync, readFileSync } = require('node:fs');
 const { dirname } = require('node:path');
 const Module = require('node:module');
 const { Script } = require('node:vm');
+
+// Node 22+ keeps what it compiles of the chunks loaded later (other commands, completion,
+// the config interpreter) in its own compile cache: per user (XDG_CACHE_HOME or ~/.cache,
+// made 0700), never the cache Node would share in /tmp. Node 20 has none.
+const cacheHome = process.env.XDG_CACHE_HOME || (process.env.HOME && `${process.env.HOME}/.cache`);
+if (Module.enableCompileCache && cacheHome) {
+  try {
+    const dir = `${cacheHome}/xend-suite/compile-cache`;
+    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    Module.enableCompileCache(dir);
+  } catch {
+    // an unwritable home: compile as usual
+  }
+}
 
 const file = require.resolve('../dist/xm.cjs');
 // The source first, and the cache only if it was made from this very file (a rebuild
