@@ -131,11 +131,12 @@ function findLong(name: string, options: readonly OptionSpec[]): OptionSpec | un
 }
 
 /**
- * An option's value: its fixed choices, or file/directory names by its
+ * An option's value: its fixed choices, domains, or file/directory names by its
  * metavariable (FILE, PATH: create.py's), nothing for free text (URI, SECONDS).
  */
-function optionValue(o: OptionSpec, prefix: string, cur: string): Completion {
+async function optionValue(o: OptionSpec, prefix: string, cur: string, server: string | undefined, src: CompletionSources): Promise<Completion> {
   if (o.choices) return byPrefix(prefix + cur, o.choices.map((c) => candidate(prefix + c)));
+  if (o.domains) return domainCandidates({ filter: o.domains, guestOnly: false, taken: new Set(), prefix }, prefix + cur, server, src);
   if (o.arg === 'FILE') return { candidates: [], directive: { kind: 'files', prefix } };
   if (o.arg === 'PATH') return { candidates: [], directive: { kind: 'dirs', prefix } };
   return { candidates: [] };
@@ -271,10 +272,8 @@ export async function completeWords(words: readonly string[], cword: number, src
 
   if (i === before.length) {
     if (cur.startsWith('-')) return optionCandidates(cur, [...GLOBAL_OPTIONS, ...TOP_OPTIONS]);
-    const names: Candidate[] = COMMANDS.flatMap((c) => [
-      candidate(c.name, c.help),
-      ...(c.aliases ?? []).map((a) => candidate(a, `alias of ${c.name} (deprecated)`)),
-    ]);
+    // Deprecated aliases still work when typed, but are not offered.
+    const names: Candidate[] = COMMANDS.map((c) => candidate(c.name, c.help));
     names.splice(names.findIndex((c) => c.value === 'list'), 0, candidate('help', 'Display the full list of subcommands'));
     return byPrefix(cur, names);
   }
@@ -290,17 +289,17 @@ async function completeCommand(spec: CommandSpec, before: readonly string[], cur
   const options = [...spec.options, ...GLOBAL_OPTIONS, HELP_OPTION];
   const s = scan(before, options);
   server = s.opts.get('server') ?? server;
-  if (s.pending) return optionValue(s.pending, '', cur);
+  if (s.pending) return optionValue(s.pending, '', cur, server, src);
 
   if (!s.dashdash && cur.startsWith('-')) {
     if (cur.startsWith('--') && cur.includes('=')) {
       const eq = cur.indexOf('=');
       const o = findLong(cur.slice(2, eq), options);
-      return o?.arg ? optionValue(o, cur.slice(0, eq + 1), cur.slice(eq + 1)) : { candidates: [] };
+      return o?.arg ? optionValue(o, cur.slice(0, eq + 1), cur.slice(eq + 1), server, src) : { candidates: [] };
     }
     if (!cur.startsWith('--') && cur.length > 2) {
       const o = options.find((x) => x.short === cur[1]);
-      if (o?.arg) return optionValue(o, cur.slice(0, 2), cur.slice(2));
+      if (o?.arg) return optionValue(o, cur.slice(0, 2), cur.slice(2), server, src);
     }
     return optionCandidates(cur, options.filter((o) => !o.hidden || GLOBAL_OPTIONS.includes(o)));
   }
@@ -315,23 +314,30 @@ async function completeCommand(spec: CommandSpec, before: readonly string[], cur
       return { candidates: [], directive: { kind: 'files', prefix: '' } };
     case 'value':
       return arg.choices ? byPrefix(cur, arg.choices.map((c) => candidate(c))) : { candidates: [] };
-    case 'domain': {
-      const filter = arg.domains ?? 'any';
-      const given = new Set(s.positionals);
-      let domains: DomainInfo[];
-      try {
-        domains = await src.domains(server);
-      } catch {
-        return { candidates: [] };
-      }
-      return byPrefix(
-        cur,
-        domains
-          .filter((d) => acceptsDomain(filter, d) && !given.has(d.name))
-          .map((d) => candidate(d.name, d.domid === null ? 'not running' : `id ${d.domid} ${d.state}`)),
-      );
-    }
+    case 'domain':
+      return domainCandidates({ filter: arg.domains ?? 'any', guestOnly: arg.guestOnly === true, taken: new Set(s.positionals), prefix: '' }, cur, server, src);
   }
+}
+
+/** The domains a domain argument or option value accepts, as `prefix` + name; none when xend does not answer. */
+async function domainCandidates(
+  want: { filter: DomainFilter; guestOnly: boolean; taken: ReadonlySet<string>; prefix: string },
+  cur: string,
+  server: string | undefined,
+  src: CompletionSources,
+): Promise<Completion> {
+  let domains: DomainInfo[];
+  try {
+    domains = await src.domains(server);
+  } catch {
+    return { candidates: [] };
+  }
+  return byPrefix(
+    cur,
+    domains
+      .filter((d) => acceptsDomain(want.filter, d) && !want.taken.has(d.name) && !(want.guestOnly && d.domid === 0))
+      .map((d) => candidate(want.prefix + d.name, d.domid === null ? 'not running' : `id ${d.domid} ${d.state}`)),
+  );
 }
 
 // ---------------------------------------------------------------- the live sources

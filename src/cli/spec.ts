@@ -11,6 +11,8 @@ export interface OptionSpec {
   desc: string;
   /** Fixed values, offered by completion and checked by the parser. */
   choices?: readonly string[];
+  /** The value names a domain (`sched-credit -d`): completion offers these. */
+  domains?: DomainFilter;
   /** Documented elsewhere (global options) or deprecated: kept out of the help table. */
   hidden?: boolean;
 }
@@ -22,6 +24,8 @@ export interface ArgSpec {
   name: string;
   kind: 'domain' | 'file' | 'value';
   domains?: DomainFilter;
+  /** xend refuses Domain-0 here (pause, destroy, …): completion does not offer it. */
+  guestOnly?: boolean;
   /** Completion candidates for a `value` argument with a fixed set. */
   choices?: readonly string[];
 }
