@@ -202,6 +202,8 @@ describe('what a domain config may contain', () => {
     await assert.rejects(call('xend.domain.create', ['vm', ['name', String(field('domid'))], ['memory', 16]]), /already exists as domain/);
     await assert.rejects(call('xend.domain.create', ['vm', ['name', uuid], ['memory', 16]]), /already exists as domain/);
     await assert.rejects(call('xend.domain.setName', 'vm1', '0'), /VM name '0' already exists as domain 0/);
+    await assert.rejects(call('xend.domain.new', ['vm', ['name', '0'], ['memory', 16]]), /VM name '0' already exists as domain 0/);
+    await assert.rejects(call('xend.domain.setName', 'vm1', ['vm3']), /Invalid VM Name: a list is not one/);
     await assert.rejects(call('xend.domain.create', ['vm', ['name', ['vm2']], ['memory', 16]]), /Invalid VM Name/);
     await assert.rejects(call('xend.domain.destroy', ['vm1']), (e: Error) => faultCode(e) === 2 && /Invalid domain/.test(e.message));
     assert.match(await relocate(['vm', ['name', 'twin'], ['uuid', uuid], ['memory', 16]]), /\(err .*Domain 'vm1' already exists/);
