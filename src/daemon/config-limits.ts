@@ -37,7 +37,7 @@ export interface VifSettings {
 
 /**
  * A `(vif …)` device's settings, validated: a MAC is six hex pairs, a bridge and
- * a vifname are interface names, ip is blank-separated IP addresses. Other keys
+ * a vifname are interface names, ip is blank-separated IP addresses (a prefix allowed). Other keys
  * stay in the config (xend kept them) but reach no script.
  */
 export function vifSettings(vif: Sxp[]): VifSettings {
@@ -51,11 +51,18 @@ export function vifSettings(vif: Sxp[]): VifSettings {
     const v = s[key];
     if (v !== undefined && !INTERFACE_NAME.test(v)) throw new XendError(`Invalid ${key}: ${JSON.stringify(v)} is not an interface name (at most 15 of A-Z a-z 0-9 _ . @ -)`);
   }
-  if (s.ip !== undefined && !s.ip.trim().split(/\s+/).every((a) => isIP(a) !== 0)) {
+  if (s.ip !== undefined && !s.ip.trim().split(/\s+/).every(ipAddress)) {
     throw new XendError(`Invalid ip: ${JSON.stringify(s.ip)} is not a list of IP addresses`);
   }
   if (s.script !== undefined && (s.script === '' || s.script.includes('\0'))) throw new XendError(`Invalid script: ${JSON.stringify(s.script)}`);
   return s;
+}
+
+/** An IP address, with a prefix length or not (`10.0.0.1`, `10.0.0.0/24`, `fd00::1/64`). */
+function ipAddress(text: string): boolean {
+  const [addr = '', prefix, ...rest] = text.split('/');
+  const version = isIP(addr);
+  return version !== 0 && rest.length === 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)));
 }
 
 /** The `(class …)` entries of a config's `(device …)` children whose class is one of `classes`, in order. */

@@ -95,7 +95,7 @@ describe('what a domain config may contain', () => {
   });
 
   test('a script in the scripts directory runs with the hotplug variables only: validated values, a fixed PATH, no key of the request', async () => {
-    const cfg: Sxp = ['vm', ['name', 'net-ok'], ['memory', 32], ['device', ['vif', ['mac', '00:16:3e:0a:0b:0c'], ['bridge', 'xenbr0'], ['ip', '10.0.0.7 fd00::7'], ['BASH_ENV', '/tmp/x'], ['LD_PRELOAD', '/tmp/y.so']]]];
+    const cfg: Sxp = ['vm', ['name', 'net-ok'], ['memory', 32], ['device', ['vif', ['mac', '00:16:3e:0a:0b:0c'], ['bridge', 'xenbr0'], ['ip', '10.0.0.7 fd00::7/64'], ['BASH_ENV', '/tmp/x'], ['LD_PRELOAD', '/tmp/y.so']]]];
     const created = (await tcp('xend.domain.create', cfg)) as Sxp[];
     const domid = Number((created.find((e) => Array.isArray(e) && e[0] === 'domid') as Sxp[])[1]);
     const file = x.path(`env-vif${domid}.0`);
@@ -103,7 +103,7 @@ describe('what a domain config may contain', () => {
     const env = Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     assert.equal(env.mac, '00:16:3e:0a:0b:0c');
     assert.equal(env.bridge, 'xenbr0');
-    assert.equal(env.ip, '10.0.0.7 fd00::7');
+    assert.equal(env.ip, '10.0.0.7 fd00::7/64');
     assert.equal(env.XENBUS_PATH, `backend/vif/${domid}/0`);
     assert.equal(env.script, x.path('etc/xen/scripts/vif-test'));
     assert.equal(env.PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
@@ -118,6 +118,7 @@ describe('what a domain config may contain', () => {
       [['bridge', '../../../tmp/d,helper=/tmp/d/evil.sh'], /Invalid bridge/],
       [['vifname', 'a b'], /Invalid vifname/],
       [['ip', '10.0.0.1; id'], /Invalid ip/],
+      [['ip', '10.0.0.1/33'], /Invalid ip/],
     ];
     for (const [kv, message] of bad) {
       await assert.rejects(call('xend.domain.create', vif(kv)), message, show(kv));
