@@ -133,6 +133,8 @@ describe('what a domain config may contain', () => {
     const big: Sxp = ['vm', ['name', 'big'], ['vcpus', 100_000_000], ['memory', 16]];
     await assert.rejects(tcp('xend.domain.create', big), /100000000 VCPUs is more than Xen's maximum of 8192/);
     assert.match(await relocate(big), /more than Xen's maximum of 8192/);
+    writeFileSync(x.path('big.chk'), header(big));
+    await assert.rejects(call('xend.domain.restore', x.path('big.chk'), false), /more than Xen's maximum of 8192/);
     await call('xend.domain.new', ['vm', ['name', 'managed'], ['memory', 16]]);
     await assert.rejects(call('xend.domain.setVCpuCount', 'managed', 1_000_000), /more than Xen's maximum/);
     await call('xend.domain.create', ['vm', ['name', 'grow'], ['memory', 16]]);
