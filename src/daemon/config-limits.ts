@@ -37,8 +37,8 @@ export interface VifSettings {
 
 /**
  * A `(vif …)` device's settings, validated: a MAC is six hex pairs, a bridge and
- * a vifname are interface names, ip is blank-separated IP addresses (a prefix allowed). Other keys
- * stay in the config (xend kept them) but reach no script.
+ * a vifname are interface names, ip is blank-separated IP addresses (a prefix
+ * allowed). Other keys stay in the config (xend kept them) but reach no script.
  */
 export function vifSettings(vif: Sxp[]): VifSettings {
   const get = (key: string): string | undefined => {
