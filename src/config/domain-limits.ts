@@ -9,6 +9,16 @@ import type { Sxp } from '../sxp/types.js';
 /** Xen 4.4's MAX_VIRT_CPUS on x86 (xen/include/asm-x86/config.h): XEN_DOMCTL_max_vcpus refuses more. */
 export const MAX_VIRT_CPUS = 8192;
 
+/** A vif's `mac`: six hex pairs separated by colons. */
+export const MAC_ADDRESS = /^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i;
+
+/**
+ * A Linux interface name (a vif's `bridge`, `vifname`): 1–15 characters, no '/',
+ * ':' or blank, not '.' or '..' (dev_valid_name), so it names a device in
+ * /sys/class/net and nothing outside it.
+ */
+export const INTERFACE_NAME = /^(?!\.\.?$)[A-Za-z0-9_.@-]{1,15}$/;
+
 /** The longest string a config may carry (a description, extra, a cmdline): wide configs must not swamp `xm list`. */
 export const MAX_CONFIG_STRING = 64 * 1024;
 

@@ -1,6 +1,6 @@
 import { isIP } from 'node:net';
 import { XendError } from '../protocol/faults.js';
-import { findBadString, MAX_CONFIG_STRING, MAX_VIRT_CPUS, notXml, shownKey } from '../config/domain-limits.js';
+import { findBadString, INTERFACE_NAME, MAC_ADDRESS, MAX_CONFIG_STRING, MAX_VIRT_CPUS, notXml, shownKey } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
 
 /**
@@ -9,10 +9,6 @@ import type { Sxp } from '../sxp/types.js';
  * relocation, the managed store), so that nothing stored can later hurt a
  * listing, a script or the worker. Which files a client may name is path-policy's.
  */
-
-/** A Linux interface name: at most 15 bytes (IFNAMSIZ), no `/`, blank or control character, not `.` or `..`. */
-const IFNAME = /^(?!\.\.?$)[A-Za-z0-9_.:+-]{1,15}$/;
-const MAC = /^[0-9a-f]{2}(:[0-9a-f]{2}){5}$/i;
 
 /** Every string in a config is XML-safe and at most MAX_CONFIG_STRING long; the message names its key. */
 export function checkStrings(config: Sxp): void {
@@ -41,8 +37,8 @@ export interface VifSettings {
 
 /**
  * A `(vif …)` device's settings, validated: a MAC is six hex pairs, a bridge and
- * a vifname are interface names, ip is blank-separated IP addresses. Other keys
- * stay in the config (xend kept them) but reach no script.
+ * a vifname are interface names, ip is blank-separated IP addresses (a prefix
+ * allowed). Other keys stay in the config (xend kept them) but reach no script.
  */
 export function vifSettings(vif: Sxp[]): VifSettings {
   const get = (key: string): string | undefined => {
@@ -50,16 +46,23 @@ export function vifSettings(vif: Sxp[]): VifSettings {
     return e ? String(e[1]) : undefined;
   };
   const s: VifSettings = { mac: get('mac'), bridge: get('bridge'), vifname: get('vifname'), ip: get('ip'), script: get('script') };
-  if (s.mac !== undefined && !MAC.test(s.mac)) throw new XendError(`Invalid MAC address: ${JSON.stringify(s.mac)}: six hex pairs, as 00:16:3e:01:02:03`);
+  if (s.mac !== undefined && !MAC_ADDRESS.test(s.mac)) throw new XendError(`Invalid MAC address: ${JSON.stringify(s.mac)}: six hex pairs, as 00:16:3e:01:02:03`);
   for (const key of ['bridge', 'vifname'] as const) {
     const v = s[key];
-    if (v !== undefined && !IFNAME.test(v)) throw new XendError(`Invalid ${key}: ${JSON.stringify(v)} is not an interface name (at most 15 of A-Z a-z 0-9 _ . : + -)`);
+    if (v !== undefined && !INTERFACE_NAME.test(v)) throw new XendError(`Invalid ${key}: ${JSON.stringify(v)} is not an interface name (at most 15 of A-Z a-z 0-9 _ . @ -)`);
   }
-  if (s.ip !== undefined && !s.ip.trim().split(/\s+/).every((a) => isIP(a) !== 0)) {
+  if (s.ip !== undefined && !s.ip.trim().split(/\s+/).every(ipAddress)) {
     throw new XendError(`Invalid ip: ${JSON.stringify(s.ip)} is not a list of IP addresses`);
   }
   if (s.script !== undefined && (s.script === '' || s.script.includes('\0'))) throw new XendError(`Invalid script: ${JSON.stringify(s.script)}`);
   return s;
+}
+
+/** An IP address, with a prefix length or not (`10.0.0.1`, `10.0.0.0/24`, `fd00::1/64`). */
+function ipAddress(text: string): boolean {
+  const [addr = '', prefix, ...rest] = text.split('/');
+  const version = isIP(addr);
+  return version !== 0 && rest.length === 0 && (prefix === undefined || (/^\d{1,3}$/.test(prefix) && Number(prefix) <= (version === 4 ? 32 : 128)));
 }
 
 /** The `(class …)` entries of a config's `(device …)` children whose class is one of `classes`, in order. */

@@ -10,11 +10,12 @@ import type { Sxp } from '../sxp/types.js';
 export type Method = (...args: unknown[]) => unknown;
 
 const bool = (v: unknown, dflt: boolean): boolean => (v === undefined ? dflt : Boolean(v) && v !== '0' && v !== 'False');
-/** A domain is named by a string or a number: a list (`['vm1']`) must not pass as its text. */
-const dom = (v: unknown): string | number => {
-  if (typeof v === 'object' && v !== null) throw new XendError(`Invalid domain: ${Array.isArray(v) ? 'a list' : 'a struct'} names no domain`);
-  return typeof v === 'number' ? v : String(v);
+/** A scalar argument as text: a list (`['vm1']`) or struct must not pass as its text. */
+const text = (v: unknown, what: string): string => {
+  if (typeof v === 'object' && v !== null) throw new XendError(`Invalid ${what}: ${Array.isArray(v) ? 'a list' : 'a struct'} is not one`);
+  return String(v);
 };
+const dom = (v: unknown): string | number => (typeof v === 'number' ? v : text(v, 'domain'));
 const int = (v: unknown): number => (typeof v === 'number' ? v : Number.parseInt(String(v), 10));
 /** None (or a field left out over HTTP) stays null; anything else must be an int, as xend asserted. */
 const optInt = (v: unknown): number | null => {
@@ -51,7 +52,7 @@ export function legacyMethods(domains: DomainService, node: NodeService, checkpo
     'xend.domain.shutdown': started((d, reason) => domains.shutdown(dom(d), String(reason ?? 'poweroff')), 'Domain cannot be shutdown'),
     'xend.domain.setMemoryTarget': (d, mib) => domains.setMemoryTarget(dom(d), int(mib)),
     'xend.domain.setVCpuCount': (d, n) => domains.setVcpuCount(dom(d), int(n)),
-    'xend.domain.setName': (d, name) => domains.setName(dom(d), String(name)),
+    'xend.domain.setName': (d, name) => domains.setName(dom(d), text(name, 'VM Name')),
     'xend.domain.getVCPUInfo': started((d) => domains.vcpuInfo(dom(d))),
     'xend.domain.getRestartCount': started((d) => domains.restartCount(dom(d))),
     'xend.domain.waitForDevices': started((d) => void domains.lookup(dom(d))),

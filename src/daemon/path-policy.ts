@@ -26,8 +26,9 @@ const PATH_ARGUMENTS: Record<string, { index: number; dir: keyof ConfinedDirs; o
  * The method table for servers others than root reach (TCP, or a Unix socket
  * shared with a group). xend runs as root, and such a client must not make it
  * read or write any file it likes: a file the request names must lie in the
- * directory configured for it, and must not be a symlink. Over the root-only
- * Unix socket every path is allowed, as in xend.
+ * directory configured for it, and must not be a symlink; a domain config it
+ * sends names only what confineConfig allows. Over the root-only Unix socket
+ * every path is allowed, as in xend.
  */
 export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs, rules: ConfigRules): Map<string, Method> {
   const confined = new Map(methods);

@@ -710,7 +710,9 @@ describe('servers over real sockets', () => {
       case 4:
         return Buffer.concat([Buffer.from(line), header(mutate(r, config))]);
       case 5:
-        return Buffer.concat([Buffer.from(line), header(r.pick(['(vm)', '(domain (name Domain-0))', '(domain (name "a b"))', '(domain (memory 999999999))', '(domain (vcpus 0))', 'notalist', '(domain (name x\0y))', '(domain (uuid bogus))']))]);
+        return Buffer.concat([Buffer.from(line), header(r.pick(['(vm)', '(domain (name Domain-0))', '(domain (name "a b"))', '(domain (memory 999999999))', '(domain (vcpus 0))', 'notalist', '(domain (name x\0y))', '(domain (uuid bogus))',
+          // What a domain config may not contain (inputs.test.ts): huge counts, control characters, scripts, host files.
+          '(domain (name fz-rel-v) (vcpus 100000000))', '(domain (name fz-rel-c) (description "a\x01b"))', '(domain (name fz-rel-s) (device (vif (script /bin/sh) (BASH_ENV x))))', '(domain (name fz-rel-f) (device (vbd (uname file:/etc/shadow))))']))]);
       case 6:
         return Buffer.concat([Buffer.from(line), header(config), batch(r.pick([4097, -2, 2 ** 31 - 1]), [], Buffer.alloc(0))]);
       case 7:

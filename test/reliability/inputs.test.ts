@@ -95,7 +95,7 @@ describe('what a domain config may contain', () => {
   });
 
   test('a script in the scripts directory runs with the hotplug variables only: validated values, a fixed PATH, no key of the request', async () => {
-    const cfg: Sxp = ['vm', ['name', 'net-ok'], ['memory', 32], ['device', ['vif', ['mac', '00:16:3e:0a:0b:0c'], ['bridge', 'xenbr0'], ['ip', '10.0.0.7 fd00::7'], ['BASH_ENV', '/tmp/x'], ['LD_PRELOAD', '/tmp/y.so']]]];
+    const cfg: Sxp = ['vm', ['name', 'net-ok'], ['memory', 32], ['device', ['vif', ['mac', '00:16:3e:0a:0b:0c'], ['bridge', 'xenbr0'], ['ip', '10.0.0.7 fd00::7/64'], ['BASH_ENV', '/tmp/x'], ['LD_PRELOAD', '/tmp/y.so']]]];
     const created = (await tcp('xend.domain.create', cfg)) as Sxp[];
     const domid = Number((created.find((e) => Array.isArray(e) && e[0] === 'domid') as Sxp[])[1]);
     const file = x.path(`env-vif${domid}.0`);
@@ -103,7 +103,7 @@ describe('what a domain config may contain', () => {
     const env = Object.fromEntries(readFileSync(file, 'utf8').split('\n').filter(Boolean).map((l) => [l.slice(0, l.indexOf('=')), l.slice(l.indexOf('=') + 1)]));
     assert.equal(env.mac, '00:16:3e:0a:0b:0c');
     assert.equal(env.bridge, 'xenbr0');
-    assert.equal(env.ip, '10.0.0.7 fd00::7');
+    assert.equal(env.ip, '10.0.0.7 fd00::7/64');
     assert.equal(env.XENBUS_PATH, `backend/vif/${domid}/0`);
     assert.equal(env.script, x.path('etc/xen/scripts/vif-test'));
     assert.equal(env.PATH, '/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin');
@@ -118,6 +118,7 @@ describe('what a domain config may contain', () => {
       [['bridge', '../../../tmp/d,helper=/tmp/d/evil.sh'], /Invalid bridge/],
       [['vifname', 'a b'], /Invalid vifname/],
       [['ip', '10.0.0.1; id'], /Invalid ip/],
+      [['ip', '10.0.0.1/33'], /Invalid ip/],
     ];
     for (const [kv, message] of bad) {
       await assert.rejects(call('xend.domain.create', vif(kv)), message, show(kv));
@@ -132,6 +133,8 @@ describe('what a domain config may contain', () => {
     const big: Sxp = ['vm', ['name', 'big'], ['vcpus', 100_000_000], ['memory', 16]];
     await assert.rejects(tcp('xend.domain.create', big), /100000000 VCPUs is more than Xen's maximum of 8192/);
     assert.match(await relocate(big), /more than Xen's maximum of 8192/);
+    writeFileSync(x.path('big.chk'), header(big));
+    await assert.rejects(call('xend.domain.restore', x.path('big.chk'), false), /more than Xen's maximum of 8192/);
     await call('xend.domain.new', ['vm', ['name', 'managed'], ['memory', 16]]);
     await assert.rejects(call('xend.domain.setVCpuCount', 'managed', 1_000_000), /more than Xen's maximum/);
     await call('xend.domain.create', ['vm', ['name', 'grow'], ['memory', 16]]);
@@ -202,6 +205,8 @@ describe('what a domain config may contain', () => {
     await assert.rejects(call('xend.domain.create', ['vm', ['name', String(field('domid'))], ['memory', 16]]), /already exists as domain/);
     await assert.rejects(call('xend.domain.create', ['vm', ['name', uuid], ['memory', 16]]), /already exists as domain/);
     await assert.rejects(call('xend.domain.setName', 'vm1', '0'), /VM name '0' already exists as domain 0/);
+    await assert.rejects(call('xend.domain.new', ['vm', ['name', '0'], ['memory', 16]]), /VM name '0' already exists as domain 0/);
+    await assert.rejects(call('xend.domain.setName', 'vm1', ['vm3']), /Invalid VM Name: a list is not one/);
     await assert.rejects(call('xend.domain.create', ['vm', ['name', ['vm2']], ['memory', 16]]), /Invalid VM Name/);
     await assert.rejects(call('xend.domain.destroy', ['vm1']), (e: Error) => faultCode(e) === 2 && /Invalid domain/.test(e.message));
     assert.match(await relocate(['vm', ['name', 'twin'], ['uuid', uuid], ['memory', 16]]), /\(err .*Domain 'vm1' already exists/);

@@ -1,4 +1,5 @@
 import { UnsupportedConfig } from './errors.js';
+import { INTERFACE_NAME, MAC_ADDRESS } from '../../config/domain-limits.js';
 
 /**
  * Checks of the values a domain config hands to QEMU's command line. A client
@@ -33,17 +34,13 @@ export function plainPath(value: string, what: string): string {
 
 /** Six hex pairs separated by colons (a vif's `mac=`). */
 export function macAddress(value: string): string {
-  if (!/^[0-9a-f]{2}(?::[0-9a-f]{2}){5}$/i.test(value)) throw new UnsupportedConfig(`vif mac "${value.slice(0, 64)}" is not a MAC address (six hex pairs separated by ':')`);
+  if (!MAC_ADDRESS.test(value)) throw new UnsupportedConfig(`vif mac "${value.slice(0, 64)}" is not a MAC address (six hex pairs separated by ':')`);
   return value;
 }
 
-/**
- * A Linux interface name (a vif's `bridge=`): 1–15 characters, no '/', no
- * ':', no blank, not '.' or '..' (dev_valid_name), so it names a device in
- * /sys/class/net and nothing outside it.
- */
+/** A Linux interface name (a vif's `bridge=`). */
 export function interfaceName(value: string): string {
-  if (!/^[A-Za-z0-9_.@-]{1,15}$/.test(value) || value === '.' || value === '..') {
+  if (!INTERFACE_NAME.test(value)) {
     throw new UnsupportedConfig(`vif bridge "${value.slice(0, 64)}" is not a network interface name (at most 15 letters, digits, '.', '_', '-', '@')`);
   }
   return value;
