@@ -13,7 +13,8 @@ import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
 import { TestXend } from '../helpers/xend.js';
 import { freePort, makeCertificate } from '../helpers/transports.js';
-import { disposeXend, exchange } from './support.js';
+import { disposeXend, exchange, rpc } from './support.js';
+import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../../src/protocol/console.js';
 
 /** Far beyond the 2 s limits: only a connection the server never drops waits this long. */
 const BOUND_MS = 30_000;
@@ -115,6 +116,21 @@ describe('listeners keep their time limits (plain)', () => {
     const s = await open({ port: ports.xmlrpc });
     s.write(UNFINISHED_BODY);
     await trickle(s, 'x'.repeat(200), 'a trickled body');
+  });
+
+  test('an attached console outlives the limit: a connection opened after it is dropped, the console is not', async () => {
+    await rpc(x)('xend.domain.create', ['vm', ['name', 'watched'], ['memory', 32]]);
+    await rpc(x)('xend.domain.unpause', 'watched');
+    const consoleSocket = await open({ port: ports.xmlrpc });
+    const switched = new Promise<void>((resolve) => consoleSocket.on('data', (d: Buffer) => d.toString().startsWith('HTTP/1.1 101') && resolve()));
+    consoleSocket.write(`GET ${CONSOLE_PATH}watched?write=0 HTTP/1.1\r\nHost: localhost\r\nUpgrade: ${CONSOLE_PROTOCOL}\r\nConnection: Upgrade\r\n\r\n`);
+    await switched;
+    try {
+      await closedBy(await open({ port: ports.xmlrpc }), 'a silent connection');
+      assert.ok(!consoleSocket.destroyed && consoleSocket.readyState === 'open', 'the console is still attached');
+    } finally {
+      consoleSocket.destroy();
+    }
   });
 
   test('a quick client is still served', async () => {
