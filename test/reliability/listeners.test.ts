@@ -11,9 +11,11 @@ import assert from 'node:assert/strict';
 import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { TestXend } from '../helpers/xend.js';
 import { freePort, makeCertificate } from '../helpers/transports.js';
-import { disposeXend, exchange, rpc } from './support.js';
+import { disposeXend, exchange, fifoReader, rpc } from './support.js';
+import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
 import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../../src/protocol/console.js';
 
 /** Far beyond the 2 s limits: only a connection the server never drops waits this long. */
@@ -131,6 +133,24 @@ describe('listeners keep their time limits (plain)', () => {
     } finally {
       consoleSocket.destroy();
     }
+  });
+
+  test('a request xend is still answering keeps its connection past the limit (a save into a reader that waits)', async (t) => {
+    const call = rpc(x);
+    await call('xend.domain.create', ['vm', ['name', 'slowsave'], ['memory', 32]]);
+    const fifo = x.path('var/lib/xen/save/slow.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const { stream: reader, release } = fifoReader(fifo);
+    t.after(release);
+    const tcp = new XmlRpcTransport({ protocol: 'xmlrpc', host: '127.0.0.1', port: ports.xmlrpc, tls: false });
+    const save = tcp.call('xend.domain.save', ['slowsave', fifo, false], { timeoutMs: BOUND_MS }).then(
+      () => 'saved',
+      (err: Error) => err.message,
+    );
+    // Opened after the save's connection, so dropped after that one's deadline passed.
+    await closedBy(await open({ port: ports.xmlrpc }), 'a silent connection');
+    reader.resume();
+    assert.equal(await save, 'saved');
   });
 
   test('a quick client is still served', async () => {
