@@ -49,6 +49,7 @@ export const optionTable = [
   { name: 'xend-relocation-server-ssl-key-file', type: 'path', default: null, doc: 'SSL key of the relocation server', since: '3.3' },
   { name: 'xend-relocation-server-ssl-cert-file', type: 'path', default: null, doc: 'SSL certificate of the relocation server', since: '3.3' },
   { name: 'xend-relocation-ssl', type: 'bool', default: false, doc: 'migrate over SSL unless told otherwise', since: '3.3' },
+  { name: 'xend-relocation-ssl-ca-file', type: 'path', default: null, doc: "not in xend: CA certificates the SSL migration sender trusts: set, the destination's certificate must be signed by one of them and name the host migrated to; unset, any certificate is accepted, as xend did, with a warning in the log", since: 'not in xend' },
   { name: 'xend-udev-event-server', type: 'bool', default: false, doc: 'listen for udev events', since: '3.4' },
   { name: 'xend-domains-path', type: 'str', default: '/var/lib/xend/domains', doc: 'store of managed domains', since: '3.0.4' },
   { name: 'xend-state-path', type: 'str', default: '/var/lib/xend/state', doc: 'xend state directory', since: '3.1' },

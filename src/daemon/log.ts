@@ -32,7 +32,7 @@ export class XendLog {
 
   write(level: LevelName, module: string, message: string): void {
     if (LEVELS[level] < this.threshold) return;
-    const line = `[${timestamp(new Date())} ${process.pid}] ${level} (${module}:${callerLine()}) ${message}\n`;
+    const line = `[${timestamp(new Date())} ${process.pid}] ${level} (${module}:${callerLine()}) ${escapeControls(message)}\n`;
     const bytes = Buffer.byteLength(line);
     if (this.maxBytes > 0 && this.size + bytes > this.maxBytes) this.rotate();
     writeSync(this.fd, line);
@@ -76,6 +76,16 @@ export function timestamp(d: Date): string {
   const p = (n: number) => String(n).padStart(2, '0');
   return `${d.getFullYear()}-${p(d.getMonth() + 1)}-${p(d.getDate())} ${p(d.getHours())}:${p(d.getMinutes())}:${p(d.getSeconds())}`;
 }
+
+/**
+ * Control characters as escapes (`\n`, `\x00`, `\x9b`): a value a client sent (a
+ * path, a sysrq key) must not start a forged line or drive the reader's terminal.
+ * A multi-line message (a stack) becomes one line too.
+ */
+function escapeControls(message: string): string {
+  return message.replace(/[\x00-\x1f\x7f-\x9f]/g, (c) => CONTROL_ESCAPES[c] ?? `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+}
+const CONTROL_ESCAPES: Record<string, string> = { '\n': '\\n', '\r': '\\r', '\t': '\\t' };
 
 /** The source line of the code that logged, like Python's %(lineno)d. */
 function callerLine(): number {

@@ -1,7 +1,7 @@
 import { execFile } from 'node:child_process';
 import { constants, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
-import { connect as tlsConnect } from 'node:tls';
+import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { XendError } from '../protocol/faults.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
 import { childValue, children, parseFirst } from '../sxp/index.js';
@@ -22,6 +22,8 @@ const REPLY_TIMEOUT_MS = 60_000;
 export interface MigrationSettings {
   relocationPort: number;
   sslPort: number;
+  /** The TLS options for a migration over SSL to a host (servers/relocation.ts). */
+  tls: (host: string) => ConnectionOptions;
   /** xend-relocation-ssl: use TLS when the request does not say. */
   defaultSsl: boolean;
   externalTool: string;
@@ -229,7 +231,7 @@ export class CheckpointService {
     let step = 0;
     try {
       await this.migrationTool(classes, 0, dst, name, false);
-      socket = await connectRelocation(dst, target, useSsl, abort.signal);
+      socket = await connectRelocation(dst, target, useSsl && this.settings.tls(dst), abort.signal);
       // A receiver that gives up says (err …) at once: stop sending rather than wait on a full socket.
       const incoming = collect(socket, () => socket?.destroy());
       socket.write(useSsl ? 'sslreceive\n' : 'receive\n');
@@ -348,10 +350,9 @@ function renamed(record: Sxp, name: string): Sxp {
   return (record as Sxp[]).map((e) => (Array.isArray(e) && e[0] === 'name' ? ['name', name] : e));
 }
 
-function connectRelocation(host: string, port: number, ssl: boolean, signal: AbortSignal): Promise<Socket> {
+function connectRelocation(host: string, port: number, ssl: ConnectionOptions | false, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    // The relocation server's certificate is not verified: xend never did (see README).
-    const socket: Socket = ssl ? tlsConnect({ host, port, rejectUnauthorized: false }) : netConnect({ host, port });
+    const socket: Socket = ssl ? tlsConnect({ host, port, ...ssl }) : netConnect({ host, port });
     signal.addEventListener('abort', () => socket.destroy(new Error('Migration cancelled')), { once: true });
     const timer = setTimeout(() => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
     socket.once(ssl ? 'secureConnect' : 'connect', () => {

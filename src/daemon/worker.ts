@@ -7,7 +7,7 @@ import { NodeService } from './node.js';
 import { ConsoleService } from './console.js';
 import { consoleUpgrade } from './servers/console.js';
 import { CheckpointService } from './migration.js';
-import { relocationHandler, startRelocationServers } from './servers/relocation.js';
+import { relocationHandler, relocationSenderTls, startRelocationServers } from './servers/relocation.js';
 import { legacyMethods } from './methods.js';
 import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
@@ -81,6 +81,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const node = new NodeService(hv, settings.logFile);
     const o = settings.options;
     const checkpoints = new CheckpointService(hv, domains, consoles, log.logger('XendCheckpoint'), {
+      tls: relocationSenderTls(o['xend-relocation-ssl-ca-file'] as string | null, log.logger('XendCheckpoint')),
       relocationPort: Number(o['xend-relocation-port']),
       sslPort: Number(o['xend-relocation-ssl-port']),
       defaultSsl: Boolean(o['xend-relocation-ssl']),

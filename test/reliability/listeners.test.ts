@@ -11,9 +11,12 @@ import assert from 'node:assert/strict';
 import { createConnection, type Socket } from 'node:net';
 import { connect as tlsConnect } from 'node:tls';
 import { readFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
 import { TestXend } from '../helpers/xend.js';
 import { freePort, makeCertificate } from '../helpers/transports.js';
-import { disposeXend, exchange } from './support.js';
+import { disposeXend, exchange, fifoReader, rpc } from './support.js';
+import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
+import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../../src/protocol/console.js';
 
 /** Far beyond the 2 s limits: only a connection the server never drops waits this long. */
 const BOUND_MS = 30_000;
@@ -115,6 +118,39 @@ describe('listeners keep their time limits (plain)', () => {
     const s = await open({ port: ports.xmlrpc });
     s.write(UNFINISHED_BODY);
     await trickle(s, 'x'.repeat(200), 'a trickled body');
+  });
+
+  test('an attached console outlives the limit: a connection opened after it is dropped, the console is not', async () => {
+    await rpc(x)('xend.domain.create', ['vm', ['name', 'watched'], ['memory', 32]]);
+    await rpc(x)('xend.domain.unpause', 'watched');
+    const consoleSocket = await open({ port: ports.xmlrpc });
+    const switched = new Promise<void>((resolve) => consoleSocket.on('data', (d: Buffer) => d.toString().startsWith('HTTP/1.1 101') && resolve()));
+    consoleSocket.write(`GET ${CONSOLE_PATH}watched?write=0 HTTP/1.1\r\nHost: localhost\r\nUpgrade: ${CONSOLE_PROTOCOL}\r\nConnection: Upgrade\r\n\r\n`);
+    await switched;
+    try {
+      await closedBy(await open({ port: ports.xmlrpc }), 'a silent connection');
+      assert.ok(!consoleSocket.destroyed && consoleSocket.readyState === 'open', 'the console is still attached');
+    } finally {
+      consoleSocket.destroy();
+    }
+  });
+
+  test('a request xend is still answering keeps its connection past the limit (a save into a reader that waits)', async (t) => {
+    const call = rpc(x);
+    await call('xend.domain.create', ['vm', ['name', 'slowsave'], ['memory', 32]]);
+    const fifo = x.path('var/lib/xen/save/slow.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const { stream: reader, release } = fifoReader(fifo);
+    t.after(release);
+    const tcp = new XmlRpcTransport({ protocol: 'xmlrpc', host: '127.0.0.1', port: ports.xmlrpc, tls: false });
+    const save = tcp.call('xend.domain.save', ['slowsave', fifo, false], { timeoutMs: BOUND_MS }).then(
+      () => 'saved',
+      (err: Error) => err.message,
+    );
+    // Opened after the save's connection, so dropped after that one's deadline passed.
+    await closedBy(await open({ port: ports.xmlrpc }), 'a silent connection');
+    reader.resume();
+    assert.equal(await save, 'saved');
   });
 
   test('a quick client is still served', async () => {

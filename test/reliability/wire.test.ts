@@ -1,11 +1,13 @@
 /**
  * What the wire protocols refuse (issue 17, items 15–17): method names that
  * only exist on Object.prototype, invalid UTF-8 in an XML-RPC request or an
- * HTTP form, malformed %-escapes in an HTTP path; and xm's message for a
- * config file that runs out of memory.
+ * HTTP form, malformed %-escapes in an HTTP path; control characters in
+ * values xend logs (item 14); and xm's message for a config file that runs
+ * out of memory.
  */
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { readFileSync } from 'node:fs';
 import { TestXend } from '../helpers/xend.js';
 import { freePort } from '../helpers/transports.js';
 import { allDomains, disposeXend, exchange, rpc } from './support.js';
@@ -64,6 +66,33 @@ describe('XML-RPC and legacy HTTP refuse what they cannot read', () => {
     for (const path of ['/xend/domain/%', '/xend/domain/%zz', '/xend/domain/%C3%28', '/xend/%E0%A4%A']) {
       const reply = (await exchange(ports.http, `GET ${path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n`, { timeoutMs: 30_000 })).data.toString();
       assert.match(reply, /^HTTP\/1\.1 400 /, path);
+    }
+  });
+});
+
+describe('xend.log', () => {
+  test('values with control characters (a save path with a newline, sysrq keys NUL, newline and ESC) cannot forge or break lines', async () => {
+    const x = await TestXend.start();
+    try {
+      const call = rpc(x);
+      await call('xend.domain.create', ['vm', ['name', 'logged'], ['memory', 32]]);
+      await call('xend.domain.unpause', 'logged');
+      await call('xend.domain.send_sysrq', 'logged', 0);
+      await call('xend.domain.send_sysrq', 'logged', 10);
+      await call('xend.domain.send_sysrq', 'logged', 0x1b);
+      const forged = '\n[2000-01-01 00:00:00 1] INFO (XendDomain:1) forged';
+      await call('xend.domain.save', 'logged', x.path(`saved${forged}`), false).catch(() => undefined);
+      const lines = readFileSync(x.path('var/log/xen/xend.log'), 'latin1').split('\n').slice(0, -1);
+      const record = /^\[\d{4}-\d\d-\d\d \d\d:\d\d:\d\d \d+\] (TRACE|DEBUG|INFO|WARNING|ERROR|CRITICAL) \(\w+:\d+\) /;
+      for (const l of lines) {
+        assert.match(l, record, 'every line is a record of its own');
+        assert.doesNotMatch(l, /[\x00-\x1f\x7f-\x9f]/, 'no control character reaches the file');
+        assert.doesNotMatch(l, /^\[2000-/, 'no forged record');
+      }
+      assert.ok(lines.some((l) => l.includes('sysrq \\x00')) && lines.some((l) => l.includes('sysrq \\n')) && lines.some((l) => l.includes('sysrq \\x1b')), 'the keys are logged, escaped');
+      assert.ok(lines.some((l) => l.includes('\\n[2000-01-01 00:00:00 1] INFO (XendDomain:1) forged')), 'the path is logged, escaped');
+    } finally {
+      await disposeXend(x);
     }
   });
 });

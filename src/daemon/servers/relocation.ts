@@ -1,6 +1,6 @@
 import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
-import { createServer as createTlsServer } from 'node:tls';
+import { createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { dirname } from 'node:path';
 import { parseFirst, show } from '../../sxp/index.js';
 import { sourceOf, type ByteSource } from '../../protocol/byte-stream.js';
@@ -126,4 +126,25 @@ export async function startRelocationServers(s: XendSettings, paths: XendPaths, 
     throw err;
   }
   return started;
+}
+
+/**
+ * The TLS options of the SSL migration sender (`xm migrate -s`). xend's sender
+ * verified nothing, so whoever answers on the port gets the domain: with
+ * xend-relocation-ssl-ca-file the destination's certificate must be signed by
+ * those CAs and name the host migrated to (Node's checkServerIdentity);
+ * without it each such migration is warned about in the log.
+ */
+export function relocationSenderTls(caFile: string | null, log: Logger): (host: string) => ConnectionOptions {
+  let ca: Buffer | null = null;
+  try {
+    if (caFile) ca = readFileSync(caFile);
+  } catch (err) {
+    throw new XendError(`cannot read xend-relocation-ssl-ca-file ${caFile}: ${(err as Error).message}`);
+  }
+  return (host) => {
+    if (ca) return { ca };
+    log.warning(`Migrating to ${host} over SSL without xend-relocation-ssl-ca-file: its certificate is not verified, so whoever answers there receives the domain`);
+    return { rejectUnauthorized: false };
+  };
 }
