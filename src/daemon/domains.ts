@@ -6,6 +6,7 @@ import { DOMAIN_NAME_RE, POWER_STATES } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
+import { DomainIndex } from './domain-index.js';
 import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
@@ -54,15 +55,21 @@ export class DomainService {
   private readonly recentRestarts = new Map<string, number[]>();
   /** Domains a save or migration holds, by uuid. */
   private readonly held = new Map<string, Hold>();
+  private readonly index: DomainIndex;
+  /** The hypervisor with the index kept true: what every service that creates, destroys or renames domains uses. */
+  readonly hv: Hypervisor;
 
   constructor(
-    private readonly hv: Hypervisor,
+    hv: Hypervisor,
     private readonly balloon: BalloonPolicy,
     private readonly log: Logger,
     /** Told when a domain is gone for good (destroyed, not restarted). */
     private readonly onGone: (uuid: string) => void = () => {},
     private readonly opts: DomainServiceOptions = {},
-  ) {}
+  ) {
+    this.index = new DomainIndex(hv);
+    this.hv = this.index.tracked;
+  }
 
   /** On xend start: adopt the domains the hypervisor kept, and finish what happened meanwhile. */
   recover(): void {
@@ -91,11 +98,7 @@ export class DomainService {
   /** xend.domain: name (running first), then domid, then uuid. */
   lookup(dom: string | number): HvDomain {
     const key = String(dom);
-    const all = this.hv.list();
-    const found =
-      all.find((d) => d.name === key) ??
-      (/^\s*\d+\s*$/.test(key) ? all.find((d) => d.domid === Number(key)) : undefined) ??
-      all.find((d) => d.uuid === key);
+    const found = this.index.named(key) ?? this.byDomid(key) ?? this.index.withUuid(key);
     if (!found) throw new XendInvalidDomain(key);
     return found;
   }
@@ -106,7 +109,6 @@ export class DomainService {
    */
   resolve(dom: string | number): Resolved {
     const key = String(dom);
-    const all = this.hv.list();
     const managed = this.opts.managed?.list() ?? [];
     const withEntry = (live: HvDomain | undefined): Resolved | undefined => {
       if (!live) return undefined;
@@ -115,15 +117,15 @@ export class DomainService {
     };
     const inactive = (m: ManagedEntry | undefined): Resolved | undefined => {
       if (!m) return undefined;
-      const live = all.find((d) => d.uuid === m.config.uuid);
+      const live = this.index.withUuid(m.config.uuid);
       return live ? { live, managed: m } : { managed: m };
     };
     const found =
-      withEntry(all.find((d) => d.name === key)) ??
+      withEntry(this.index.named(key)) ??
       inactive(managed.find((m) => m.config.name === key)) ??
-      withEntry(/^\s*\d+\s*$/.test(key) ? all.find((d) => d.domid === Number(key)) : undefined) ??
-      withEntry(all.find((d) => d.uuid === key)) ??
-      inactive(managed.find((m) => m.config.uuid === key));
+      withEntry(this.byDomid(key)) ??
+      withEntry(this.index.withUuid(key)) ??
+      inactive(this.opts.managed?.get(key));
     if (!found) throw new XendInvalidDomain(key);
     return found;
   }
@@ -199,7 +201,7 @@ export class DomainService {
 
   /** Gone for good, unless another domain here carries the same uuid (a migration to localhost). */
   released(uuid: string): void {
-    if (!this.hv.list().some((d) => d.uuid === uuid)) this.onGone(uuid);
+    if (!this.index.withUuid(uuid)) this.onGone(uuid);
   }
 
   /**
@@ -227,7 +229,8 @@ export class DomainService {
 
   /** xend's _checkName: `name` is no other domain's (running, held under another name, or managed). */
   requireFreeName(name: string, uuid: string): void {
-    const clash = this.hv.list().find((o) => o.uuid !== uuid && (o.name === name || this.held.get(o.uuid)?.name === name));
+    const named = this.index.named(name);
+    const clash = named && named.uuid !== uuid ? named : this.heldAs(name, uuid);
     if (clash) throw new XendError(`VM name '${name}' already exists as domain ${clash.domid}`);
     if (this.opts.managed?.list().some((m) => m.config.name === name && m.config.uuid !== uuid)) throw new XendError(`VM name '${name}' already exists`);
   }
@@ -473,7 +476,7 @@ export class DomainService {
 
   /** Console input for whichever domain now carries this uuid (its domid changes on reboot). */
   consoleInput(uuid: string, data: Buffer): void {
-    const d = this.hv.list().find((x) => x.uuid === uuid);
+    const d = this.index.withUuid(uuid);
     if (d) this.hv.consoleInput(d.domid, data);
   }
 
@@ -602,14 +605,11 @@ export class DomainService {
   }
 
   private checkUnique(config: VmConfig, byUuid: boolean): void {
-    for (const d of this.hv.list()) {
-      const sameVm = d.uuid === config.uuid;
-      // A held domain keeps its name while it is renamed away, except for itself arriving (a migration to this host).
-      if (d.name === config.name || (!sameVm && this.held.get(d.uuid)?.name === config.name)) {
-        throw new XendError(`Domain '${config.name}' already exists with ID '${d.domid}'`);
-      }
-      if (byUuid && sameVm) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
-    }
+    // A held domain keeps its name while it is renamed away, except for itself arriving (a migration to this host).
+    const clash = this.index.named(config.name) ?? this.heldAs(config.name, config.uuid);
+    if (clash) throw new XendError(`Domain '${config.name}' already exists with ID '${clash.domid}'`);
+    const twin = byUuid ? this.index.withUuid(config.uuid) : undefined;
+    if (twin) throw new XendError(`Domain '${twin.name}' already exists with ID '${twin.domid}'`);
     // XendDomainInfo._checkName: a managed domain's name belongs to it even while it is not running.
     if (this.opts.managed?.list().some((m) => m.config.name === config.name && m.config.uuid !== config.uuid)) {
       throw new XendError(`VM name '${config.name}' already exists`);
@@ -642,14 +642,24 @@ export class DomainService {
     if (m) this.opts.managed!.save(change(m.config));
   }
 
+  /** A domain by its id, when `key` is one. */
+  private byDomid(key: string): HvDomain | undefined {
+    return /^\s*\d+\s*$/.test(key) ? this.hv.get(Number(key)) : undefined;
+  }
+
+  /** The held domain, other than `uuid`, whose name (kept while it travels under another) is `name`. */
+  private heldAs(name: string, uuid: string): HvDomain | undefined {
+    for (const [held, h] of this.held) if (h.name === name && held !== uuid) return this.index.withUuid(held);
+    return undefined;
+  }
+
   private requireLive(d: HvDomain): void {
     if (d.flags.shutdown || d.flags.crashed) throw new XendError('Domain is not running');
   }
 
   private freeName(prefix: string): string {
-    const names = new Set(this.hv.list().map((d) => d.name));
     let n = 1;
-    while (names.has(`${prefix}${n}`)) n++;
+    while (this.index.named(`${prefix}${n}`)) n++;
     return `${prefix}${n}`;
   }
 

@@ -72,6 +72,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       enableDump: Boolean(settings.options['enable-dump']),
       journal: new RestartJournal(join(settings.stateDir, 'restarts')),
     });
+    // From here on, the hypervisor that keeps the registry's index true.
+    hv = domains.hv;
     domains.recover();
     const node = new NodeService(hv, settings.logFile);
     const o = settings.options;
