@@ -34,6 +34,7 @@ export interface DomainServiceOptions {
 
 /** A domain a save or migration holds: the name it had, what is done to it, and what a destroy does first. */
 interface Hold {
+  domid: number;
   name: string;
   activity: string;
   onDestroy: () => void;
@@ -213,7 +214,7 @@ export class DomainService {
   busy(d: HvDomain, activity: string, onDestroy: () => void): () => void {
     // One at a time: a second save or migration of a domain already leaving would race the first.
     if (this.held.has(d.uuid)) throw new XendError(`Domain ${d.name} is already being saved or migrated`);
-    this.held.set(d.uuid, { name: d.name, activity, onDestroy });
+    this.held.set(d.uuid, { domid: d.domid, name: d.name, activity, onDestroy });
     return () => this.held.delete(d.uuid);
   }
 
@@ -223,7 +224,8 @@ export class DomainService {
    */
   private requireIdle(d: HvDomain): HvDomain {
     const h = this.held.get(d.uuid);
-    if (h) throw new XendError(`Domain ${h.name} is being ${h.activity}; it cannot be changed until that ends`);
+    // Not the copy of it arriving here, in a migration to this very host.
+    if (h?.domid === d.domid) throw new XendError(`Domain ${h.name} is being ${h.activity}; it cannot be changed until that ends`);
     return d;
   }
 

@@ -12,9 +12,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
-import { allDomains, disposeXend, field, rpc, waitForNewWorker, workerPid, type Call } from './support.js';
+import { allDomains, disposeXend, field, fifoReader, rpc, waitForNewWorker, workerPid, type Call } from './support.js';
 
 /** Every fake destination's drop, so a failing test still lets its migrations end. */
 const destinations: (() => void)[] = [];
@@ -157,6 +158,25 @@ describe('a domain in flight', () => {
       ['orphan', false],
       ['sleeper', true],
     ]);
+  });
+
+  test('kill -9 of the worker mid-save: the new worker runs the domain again under its name', async (t) => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=saving', 'memory=64')).code, 0);
+    const fifo = x.path('saving.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // A reader that takes the first bytes and no more: the save holds the domain, suspended.
+    const { stream, release } = fifoReader(fifo);
+    t.after(release);
+    stream.once('data', () => stream.pause());
+    const save = x.xmWith({ timeoutMs: 120_000 }, 'save', 'saving', fifo);
+    await eventually(async () => /--p---/.test(await row(x, 'saving')), 60_000);
+    assert.match((await x.xm('unpause', 'saving')).stderr, /^Error: Domain saving is being saved; it cannot be changed until that ends\n/);
+    const old = workerPid(x);
+    process.kill(old, 'SIGKILL');
+    await waitForNewWorker(x, old, 60_000);
+    assert.notEqual((await save).code, 0);
+    assert.match(await row(x, 'saving'), /^saving +\d+ +64 +1 +-b----/);
+    assert.equal((await x.xm('destroy', 'saving')).code, 0);
   });
 });
 
