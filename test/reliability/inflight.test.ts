@@ -187,7 +187,7 @@ describe('record durability', () => {
   });
   after(() => disposeXend(x));
 
-  test('a rename the disk refuses is not made: the old name in memory and on disk, across a restart; stale temporaries go at start', async () => {
+  test('a record change the disk refuses (rename, mem-set, sched-credit, vcpu-pin) is not made, in memory or on disk, across a restart; stale temporaries go at start', async () => {
     assert.equal((await x.xm('create', '/dev/null', 'name=steady', 'memory=16')).code, 0);
     const domid = (await x.xm('domid', 'steady')).stdout.trim();
     const records = x.path('var/lib/xend/state/sim/domains');
@@ -198,6 +198,13 @@ describe('record durability', () => {
     assert.match(await row(x, 'steady'), /^steady /);
     assert.equal((await x.xm('list', 'moved')).code, 3);
     assert.match(r.stderr, /^Error: \[Errno 21\] Is a directory: '.*\.json\.tmp'\n/);
+    // The same for the other record changes.
+    assert.equal((await x.xm('mem-set', 'steady', '8')).code, 1);
+    assert.equal((await x.xm('sched-credit', '-d', 'steady', '-w', '512')).code, 1);
+    assert.equal((await x.xm('vcpu-pin', 'steady', '0', '0')).code, 1);
+    assert.match(await row(x, 'steady'), /^steady +\d+ +16 +1 /);
+    assert.match((await x.xm('sched-credit', '-d', 'steady')).stdout, /\b256\b/);
+    assert.match((await x.xm('vcpu-list', 'steady')).stdout, /\bany cpu\b/);
     rmdirSync(`${records}/${domid}.json.tmp`);
     writeFileSync(`${records}/${domid}.json.tmp`, '');
     writeFileSync(`${records}/77.json.tmp`, '{"half":');
