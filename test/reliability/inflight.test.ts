@@ -133,6 +133,20 @@ describe('a domain in flight', () => {
     assert.equal((await x.xm('destroy', 'sent')).code, 0);
   });
 
+  test('a migration is refused when the name it travels under (migrating-NAME) is taken', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=twin', 'memory=16')).code, 0);
+    assert.equal((await x.xm('create', '/dev/null', 'name=migrating-twin', 'memory=16')).code, 0);
+    const other = (await x.xm('domid', 'migrating-twin')).stdout.trim();
+    const dst = await holdingDestination('stall');
+    const r = await x.xm('migrate', '-p', String(dst.port), 'twin', '127.0.0.1');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.split('\n')[0], `Error: VM name 'migrating-twin' already exists as domain ${other}`);
+    const names = (await allDomains(call)).map((d) => d.name);
+    assert.deepEqual(names.filter((n) => n.endsWith('twin')).sort(), ['migrating-twin', 'twin']);
+    assert.match(await row(x, 'twin'), /-b----/);
+    for (const n of ['twin', 'migrating-twin']) assert.equal((await x.xm('destroy', n)).code, 0);
+  });
+
   test('kill -9 of the worker mid-migration: the new worker gives the domain its name back and resumes it (a paused one stays paused)', async () => {
     assert.equal((await x.xm('create', '/dev/null', 'name=orphan', 'memory=64')).code, 0);
     assert.equal((await x.xm('create', '-p', '/dev/null', 'name=sleeper', 'memory=64')).code, 0);
