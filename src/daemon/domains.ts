@@ -110,7 +110,6 @@ export class DomainService {
    */
   resolve(dom: string | number): Resolved {
     const key = String(dom);
-    const managed = this.opts.managed?.list() ?? [];
     const withEntry = (live: HvDomain | undefined): Resolved | undefined => {
       if (!live) return undefined;
       const m = this.opts.managed?.get(live.uuid);
@@ -123,7 +122,7 @@ export class DomainService {
     };
     const found =
       withEntry(this.index.named(key)) ??
-      inactive(managed.find((m) => m.config.name === key)) ??
+      inactive(this.opts.managed?.named(key)) ??
       withEntry(this.byDomid(key)) ??
       withEntry(this.index.withUuid(key)) ??
       inactive(this.opts.managed?.get(key));
@@ -234,7 +233,7 @@ export class DomainService {
     const named = this.index.named(name);
     const clash = named && named.uuid !== uuid ? named : this.heldAs(name, uuid);
     if (clash) throw new XendError(`VM name '${name}' already exists as domain ${clash.domid}`);
-    if (this.opts.managed?.list().some((m) => m.config.name === name && m.config.uuid !== uuid)) throw new XendError(`VM name '${name}' already exists`);
+    if (this.managedElsewhere(name, uuid)) throw new XendError(`VM name '${name}' already exists`);
   }
 
   destroy(dom: string | number): void {
@@ -613,9 +612,7 @@ export class DomainService {
     const twin = byUuid ? this.index.withUuid(config.uuid) : undefined;
     if (twin) throw new XendError(`Domain '${twin.name}' already exists with ID '${twin.domid}'`);
     // XendDomainInfo._checkName: a managed domain's name belongs to it even while it is not running.
-    if (this.opts.managed?.list().some((m) => m.config.name === config.name && m.config.uuid !== config.uuid)) {
-      throw new XendError(`VM name '${config.name}' already exists`);
-    }
+    if (this.managedElsewhere(config.name, config.uuid)) throw new XendError(`VM name '${config.name}' already exists`);
   }
 
   /** An optional backend call, or xend's refusal when this backend cannot do it. */
@@ -642,6 +639,12 @@ export class DomainService {
     }
     const m = r.managed && this.opts.managed?.get(r.managed.config.uuid);
     if (m) this.opts.managed!.save(change(m.config));
+  }
+
+  /** Whether a managed domain other than `uuid` is named `name`. */
+  private managedElsewhere(name: string, uuid: string): boolean {
+    const m = this.opts.managed?.named(name);
+    return m !== undefined && m.config.uuid !== uuid;
   }
 
   /** A domain by its id, when `key` is one. */

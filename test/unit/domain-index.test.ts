@@ -5,6 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimHost } from '../../src/hypervisor/sim/host.js';
 import { DomainService } from '../../src/daemon/domains.js';
+import { ManagedStore } from '../../src/daemon/managed.js';
+import { parseVmConfig } from '../../src/daemon/vm-config.js';
 import { XendInvalidDomain } from '../../src/protocol/faults.js';
 import type { Logger } from '../../src/daemon/log.js';
 import type { Hypervisor } from '../../src/hypervisor/types.js';
@@ -35,8 +37,9 @@ function open() {
       return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
     },
   }) as Hypervisor;
-  domains = new DomainService(hv, { enabled: false, dom0MinMiB: 0 }, quiet);
-  return { sim, domains, walks };
+  const managed = new ManagedStore(join(dir, 'managed'));
+  domains = new DomainService(hv, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, { managed });
+  return { sim, domains, walks, managed };
 }
 
 const vm = (name: string): Sxp => ['vm', ['name', name], ['memory', 16], ['on_reboot', 'restart']];
@@ -54,7 +57,7 @@ function findsEverywhere(domains: DomainService, name: string): number {
 }
 
 test('lookups by name, id and uuid stay right across creates, renames, restarts, destroys and a restart of xend, without walking every domain', () => {
-  let { sim, domains, walks } = open();
+  let { sim, domains, walks, managed } = open();
   for (const n of ['a', 'b', 'c']) {
     domains.create(vm(n));
     domains.unpause(n);
@@ -95,9 +98,21 @@ test('lookups by name, id and uuid stay right across creates, renames, restarts,
   sim.destroy(domains.lookup('z').domid);
   gone(domains, 'z');
 
+  // A managed domain that is not running: found by its name, which follows a rename.
+  managed.save(parseVmConfig(vm('m1')));
+  const m = domains.resolve('m1');
+  assert.equal(m.live, undefined);
+  domains.setName('m1', 'm2');
+  assert.throws(() => domains.resolve('m1'), XendInvalidDomain);
+  assert.equal(domains.resolve('m2').managed?.config.uuid, m.managed?.config.uuid);
+  assert.throws(() => domains.create(vm('m2')), /VM name 'm2' already exists/);
+  domains.create(vm('m1'));
+
   sim.close();
-  ({ sim, domains, walks } = open());
+  ({ sim, domains, walks, managed } = open());
   domains.recover();
+  assert.equal(domains.resolve('m2').managed?.config.uuid, m.managed?.config.uuid);
+  assert.equal(domains.resolve('m1').live?.name, 'm1');
   for (const n of ['a', 'c', 'Domain-0']) findsEverywhere(domains, n);
   gone(domains, 'z');
   gone(domains, 'b');
