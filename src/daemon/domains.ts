@@ -9,6 +9,7 @@ import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import { checkHostMemory, checkVcpus } from './config-limits.js';
 import { makeDir, replaceFile } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
+import { DomainIndex } from './domain-index.js';
 import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
@@ -40,6 +41,7 @@ export interface DomainServiceOptions {
 
 /** A domain a save or migration holds: the name it had, what is done to it, and what a destroy does first. */
 interface Hold {
+  domid: number;
   name: string;
   activity: string;
   onDestroy: () => void;
@@ -61,15 +63,21 @@ export class DomainService {
   private readonly recentRestarts = new Map<string, number[]>();
   /** Domains a save or migration holds, by uuid. */
   private readonly held = new Map<string, Hold>();
+  private readonly index: DomainIndex;
+  /** The hypervisor with the index kept true: what every service that creates, destroys or renames domains uses. */
+  readonly hv: Hypervisor;
 
   constructor(
-    private readonly hv: Hypervisor,
+    hv: Hypervisor,
     private readonly balloon: BalloonPolicy,
     private readonly log: Logger,
     /** Told when a domain is gone for good (destroyed, not restarted). */
     private readonly onGone: (uuid: string) => void = () => {},
     private readonly opts: DomainServiceOptions = {},
-  ) {}
+  ) {
+    this.index = new DomainIndex(hv);
+    this.hv = this.index.tracked;
+  }
 
   /** On xend start: adopt the domains the hypervisor kept, and finish what happened meanwhile. */
   recover(): void {
@@ -128,11 +136,7 @@ export class DomainService {
   /** xend.domain: name (running first), then domid, then uuid. */
   lookup(dom: string | number): HvDomain {
     const key = String(dom);
-    const all = this.hv.list();
-    const found =
-      all.find((d) => d.name === key) ??
-      (/^\s*\d+\s*$/.test(key) ? all.find((d) => d.domid === Number(key)) : undefined) ??
-      all.find((d) => d.uuid === key);
+    const found = this.index.named(key) ?? this.byDomid(key) ?? this.index.withUuid(key);
     if (!found) throw new XendInvalidDomain(key);
     return found;
   }
@@ -143,8 +147,6 @@ export class DomainService {
    */
   resolve(dom: string | number): Resolved {
     const key = String(dom);
-    const all = this.hv.list();
-    const managed = this.opts.managed?.list() ?? [];
     const withEntry = (live: HvDomain | undefined): Resolved | undefined => {
       if (!live) return undefined;
       const m = this.opts.managed?.get(live.uuid);
@@ -152,15 +154,15 @@ export class DomainService {
     };
     const inactive = (m: ManagedEntry | undefined): Resolved | undefined => {
       if (!m) return undefined;
-      const live = all.find((d) => d.uuid === m.config.uuid);
+      const live = this.index.withUuid(m.config.uuid);
       return live ? { live, managed: m } : { managed: m };
     };
     const found =
-      withEntry(all.find((d) => d.name === key)) ??
-      inactive(managed.find((m) => m.config.name === key)) ??
-      withEntry(/^\s*\d+\s*$/.test(key) ? all.find((d) => d.domid === Number(key)) : undefined) ??
-      withEntry(all.find((d) => d.uuid === key)) ??
-      inactive(managed.find((m) => m.config.uuid === key));
+      withEntry(this.index.named(key)) ??
+      inactive(this.opts.managed?.named(key)) ??
+      withEntry(this.byDomid(key)) ??
+      withEntry(this.index.withUuid(key)) ??
+      inactive(this.opts.managed?.get(key));
     if (!found) throw new XendInvalidDomain(key);
     return found;
   }
@@ -237,7 +239,7 @@ export class DomainService {
 
   /** Gone for good, unless another domain here carries the same uuid (a migration to localhost). */
   released(uuid: string): void {
-    if (!this.hv.list().some((d) => d.uuid === uuid)) this.onGone(uuid);
+    if (!this.index.withUuid(uuid)) this.onGone(uuid);
   }
 
   /**
@@ -249,7 +251,7 @@ export class DomainService {
   busy(d: HvDomain, activity: string, onDestroy: () => void): () => void {
     // One at a time: a second save or migration of a domain already leaving would race the first.
     if (this.held.has(d.uuid)) throw new XendError(`Domain ${d.name} is already being saved or migrated`);
-    this.held.set(d.uuid, { name: d.name, activity, onDestroy });
+    this.held.set(d.uuid, { domid: d.domid, name: d.name, activity, onDestroy });
     return () => this.held.delete(d.uuid);
   }
 
@@ -259,7 +261,8 @@ export class DomainService {
    */
   private requireIdle(d: HvDomain): HvDomain {
     const h = this.held.get(d.uuid);
-    if (h) throw new XendError(`Domain ${h.name} is being ${h.activity}; it cannot be changed until that ends`);
+    // Not the copy of it arriving here, in a migration to this very host.
+    if (h?.domid === d.domid) throw new XendError(`Domain ${h.name} is being ${h.activity}; it cannot be changed until that ends`);
     return d;
   }
 
@@ -269,7 +272,7 @@ export class DomainService {
    */
   requireFreeName(name: string, uuid: string): void {
     this.checkName(name, uuid);
-    const held = this.hv.list().find((o) => o.uuid !== uuid && this.held.get(o.uuid)?.name === name);
+    const held = this.heldAs(name, uuid);
     if (held) throw new XendError(`VM name '${name}' already exists as domain ${held.domid}`);
   }
 
@@ -517,7 +520,7 @@ export class DomainService {
 
   /** Console input for whichever domain now carries this uuid (its domid changes on reboot). */
   consoleInput(uuid: string, data: Buffer): void {
-    const d = this.hv.list().find((x) => x.uuid === uuid);
+    const d = this.index.withUuid(uuid);
     if (d) this.hv.consoleInput(d.domid, data);
   }
 
@@ -661,14 +664,12 @@ export class DomainService {
    * which is being migrated (to this very host): any other twin is refused.
    */
   private checkUnique(config: VmConfig, byUuid: boolean): void {
-    for (const d of this.hv.list()) {
-      const sameVm = d.uuid === config.uuid;
-      // A held domain keeps its name while it is renamed away, except for itself arriving (a migration to this host).
-      if (d.name === config.name || (!sameVm && this.held.get(d.uuid)?.name === config.name)) {
-        throw new XendError(`Domain '${config.name}' already exists with ID '${d.domid}'`);
-      }
-      if (sameVm && (byUuid || !this.held.has(d.uuid))) throw new XendError(`Domain '${d.name}' already exists with ID '${d.domid}'`);
-    }
+    // A held domain keeps its name while it is renamed away, except for itself arriving (a migration to this host).
+    const clash = this.index.named(config.name) ?? this.heldAs(config.name, config.uuid);
+    if (clash) throw new XendError(`Domain '${config.name}' already exists with ID '${clash.domid}'`);
+    const twin = this.index.withUuid(config.uuid);
+    if (twin && (byUuid || !this.held.has(twin.uuid))) throw new XendError(`Domain '${twin.name}' already exists with ID '${twin.domid}'`);
+    // By name, id or uuid, running or managed (XendDomainInfo._checkName).
     this.requireFreeName(config.name, config.uuid);
   }
 
@@ -714,14 +715,24 @@ export class DomainService {
     throw new XendError(`VM name '${name}' already exists${other ? ` as domain ${other.domid}` : ''}`);
   }
 
+  /** A domain by its id, when `key` is one. */
+  private byDomid(key: string): HvDomain | undefined {
+    return /^\s*\d+\s*$/.test(key) ? this.hv.get(Number(key)) : undefined;
+  }
+
+  /** The held domain, other than `uuid`, whose name (kept while it travels under another) is `name`. */
+  private heldAs(name: string, uuid: string): HvDomain | undefined {
+    for (const [held, h] of this.held) if (h.name === name && held !== uuid) return this.index.withUuid(held);
+    return undefined;
+  }
+
   private requireLive(d: HvDomain): void {
     if (d.flags.shutdown || d.flags.crashed) throw new XendError('Domain is not running');
   }
 
   private freeName(prefix: string): string {
-    const names = new Set(this.hv.list().map((d) => d.name));
     let n = 1;
-    while (names.has(`${prefix}${n}`)) n++;
+    while (this.index.named(`${prefix}${n}`)) n++;
     return `${prefix}${n}`;
   }
 

@@ -30,6 +30,8 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
  */
 export class ManagedStore {
   private readonly entries = new Map<string, VmConfig>();
+  /** uuid by name, so that finding a domain by name reads no file. */
+  private readonly names = new Map<string, string>();
 
   constructor(
     readonly dir: string,
@@ -50,7 +52,7 @@ export class ManagedStore {
       try {
         const config = parseVmConfig(parseFirst(readFileSync(join(sub, CONFIG), 'utf8')));
         if (config.uuid !== name) throw new Error(`its uuid is ${config.uuid}`);
-        this.entries.set(config.uuid, config);
+        this.keep(config);
       } catch (err) {
         warn(`Ignoring managed domain ${name}: ${sub}/${CONFIG} is not a valid config (${(err as Error).message})`);
       }
@@ -70,12 +72,18 @@ export class ManagedStore {
     return this.entries.has(uuid);
   }
 
+  /** The managed domain named `name`. */
+  named(name: string): ManagedEntry | undefined {
+    const uuid = this.names.get(name);
+    return uuid === undefined ? undefined : this.get(uuid);
+  }
+
   save(config: VmConfig): void {
     const sub = join(this.dir, config.uuid);
     mkdirSync(sub, { recursive: true, mode: 0o700 });
     writeAtomically(join(sub, CONFIG), prettyPrint(vmConfigSxp(config)));
     fsyncDir(this.dir);
-    this.entries.set(config.uuid, config);
+    this.keep(config);
   }
 
   remove(uuid: string): void {
@@ -84,6 +92,18 @@ export class ManagedStore {
     rmSync(join(sub, CONFIG), { force: true });
     fsyncDir(sub);
     rmSync(sub, { recursive: true, force: true });
+    this.forget(uuid);
+  }
+
+  private keep(config: VmConfig): void {
+    this.forget(config.uuid);
+    this.entries.set(config.uuid, config);
+    this.names.set(config.name, config.uuid);
+  }
+
+  private forget(uuid: string): void {
+    const old = this.entries.get(uuid);
+    if (old && this.names.get(old.name) === uuid) this.names.delete(old.name);
     this.entries.delete(uuid);
   }
 

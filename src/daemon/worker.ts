@@ -77,6 +77,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       rules,
       asideDir: join(settings.stateDir, 'set-aside'),
     });
+    // From here on, the hypervisor that keeps the registry's index true.
+    hv = domains.hv;
     domains.recover();
     const node = new NodeService(hv, settings.logFile);
     const o = settings.options;

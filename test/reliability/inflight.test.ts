@@ -12,9 +12,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Socket } from 'node:net';
+import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
-import { allDomains, disposeXend, field, rpc, waitForNewWorker, workerPid, type Call } from './support.js';
+import { allDomains, disposeXend, field, fifoReader, rpc, waitForNewWorker, workerPid, type Call } from './support.js';
 
 /** Every fake destination's drop, so a failing test still lets its migrations end. */
 const destinations: (() => void)[] = [];
@@ -132,6 +133,20 @@ describe('a domain in flight', () => {
     assert.equal((await x.xm('destroy', 'sent')).code, 0);
   });
 
+  test('a migration is refused when the name it travels under (migrating-NAME) is taken', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=twin', 'memory=16')).code, 0);
+    assert.equal((await x.xm('create', '/dev/null', 'name=migrating-twin', 'memory=16')).code, 0);
+    const other = (await x.xm('domid', 'migrating-twin')).stdout.trim();
+    const dst = await holdingDestination('stall');
+    const r = await x.xm('migrate', '-p', String(dst.port), 'twin', '127.0.0.1');
+    assert.equal(r.code, 1);
+    assert.equal(r.stderr.split('\n')[0], `Error: VM name 'migrating-twin' already exists as domain ${other}`);
+    const names = (await allDomains(call)).map((d) => d.name);
+    assert.deepEqual(names.filter((n) => n.endsWith('twin')).sort(), ['migrating-twin', 'twin']);
+    assert.match(await row(x, 'twin'), /-b----/);
+    for (const n of ['twin', 'migrating-twin']) assert.equal((await x.xm('destroy', n)).code, 0);
+  });
+
   test('kill -9 of the worker mid-migration: the new worker gives the domain its name back and resumes it (a paused one stays paused)', async () => {
     assert.equal((await x.xm('create', '/dev/null', 'name=orphan', 'memory=64')).code, 0);
     assert.equal((await x.xm('create', '-p', '/dev/null', 'name=sleeper', 'memory=64')).code, 0);
@@ -158,6 +173,25 @@ describe('a domain in flight', () => {
       ['sleeper', true],
     ]);
   });
+
+  test('kill -9 of the worker mid-save: the new worker runs the domain again under its name', async (t) => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=saving', 'memory=64')).code, 0);
+    const fifo = x.path('saving.fifo');
+    execFileSync('mkfifo', [fifo]);
+    // A reader that takes the first bytes and no more: the save holds the domain, suspended.
+    const { stream, release } = fifoReader(fifo);
+    t.after(release);
+    stream.once('data', () => stream.pause());
+    const save = x.xmWith({ timeoutMs: 120_000 }, 'save', 'saving', fifo);
+    await eventually(async () => /--p---/.test(await row(x, 'saving')), 60_000);
+    assert.match((await x.xm('unpause', 'saving')).stderr, /^Error: Domain saving is being saved; it cannot be changed until that ends\n/);
+    const old = workerPid(x);
+    process.kill(old, 'SIGKILL');
+    await waitForNewWorker(x, old, 60_000);
+    assert.notEqual((await save).code, 0);
+    assert.match(await row(x, 'saving'), /^saving +\d+ +64 +1 +-b----/);
+    assert.equal((await x.xm('destroy', 'saving')).code, 0);
+  });
 });
 
 describe('record durability', () => {
@@ -167,7 +201,7 @@ describe('record durability', () => {
   });
   after(() => disposeXend(x));
 
-  test('a rename the disk refuses is not made: the old name in memory and on disk, across a restart; stale temporaries go at start', async () => {
+  test('a record change the disk refuses (rename, mem-set, sched-credit, vcpu-pin) is not made, in memory or on disk, across a restart; stale temporaries go at start', async () => {
     assert.equal((await x.xm('create', '/dev/null', 'name=steady', 'memory=16')).code, 0);
     const domid = (await x.xm('domid', 'steady')).stdout.trim();
     const records = x.path('var/lib/xend/state/sim/domains');
@@ -178,6 +212,13 @@ describe('record durability', () => {
     assert.match(await row(x, 'steady'), /^steady /);
     assert.equal((await x.xm('list', 'moved')).code, 3);
     assert.match(r.stderr, /^Error: \[Errno 21\] Is a directory: '.*\.json\.tmp'\n/);
+    // The same for the other record changes.
+    assert.equal((await x.xm('mem-set', 'steady', '8')).code, 1);
+    assert.equal((await x.xm('sched-credit', '-d', 'steady', '-w', '512')).code, 1);
+    assert.equal((await x.xm('vcpu-pin', 'steady', '0', '0')).code, 1);
+    assert.match(await row(x, 'steady'), /^steady +\d+ +16 +1 /);
+    assert.match((await x.xm('sched-credit', '-d', 'steady')).stdout, /\b256\b/);
+    assert.match((await x.xm('vcpu-list', 'steady')).stdout, /\bany cpu\b/);
     rmdirSync(`${records}/${domid}.json.tmp`);
     writeFileSync(`${records}/${domid}.json.tmp`, '');
     writeFileSync(`${records}/77.json.tmp`, '{"half":');

@@ -282,7 +282,7 @@ export class SimHost implements Hypervisor {
   }
 
   setMemory(domid: number, mib: number): void {
-    const d = this.must(domid);
+    const d = this.draft(domid);
     const free = this.hostInfo().free_memory;
     if (mib - d.memoryMiB > free) throw new Error(`out of memory: ${mib - d.memoryMiB} MiB more needed, ${free} MiB free`);
     d.memoryMiB = mib;
@@ -291,7 +291,7 @@ export class SimHost implements Hypervisor {
   }
 
   setVcpus(domid: number, count: number): void {
-    const d = this.must(domid);
+    const d = this.draft(domid);
     d.onlineVcpus = count;
     this.save(d);
   }
@@ -305,7 +305,7 @@ export class SimHost implements Hypervisor {
   }
 
   setVcpuAffinity(domid: number, vcpu: number, cpus: readonly number[]): void {
-    const d = this.must(domid);
+    const d = this.draft(domid);
     if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= d.vcpus) throw new Error("(22, 'Invalid argument')");
     const usable = [...new Set(cpus)].filter((c) => Number.isInteger(c) && c >= 0 && c < this.opts.cpus).sort((a, b) => a - b);
     if (!usable.length) throw new Error("(22, 'Invalid argument')");
@@ -317,7 +317,7 @@ export class SimHost implements Hypervisor {
   }
 
   setSchedCredit(domid: number, weight: number, cap: number): void {
-    const d = this.must(domid);
+    const d = this.draft(domid);
     d.cpuWeight = weight;
     d.cpuCap = cap;
     this.save(d);
@@ -406,8 +406,7 @@ export class SimHost implements Hypervisor {
   }
 
   updateRecord(domid: number, changes: RecordChanges): void {
-    // Changed on a copy: if the write fails, the record in memory stays what the disk has.
-    const d = { ...this.must(domid) };
+    const d = this.draft(domid);
     applyRecordChanges(d, changes);
     this.save(d);
   }
@@ -552,6 +551,11 @@ export class SimHost implements Hypervisor {
     const d = this.domains.get(domid);
     if (!d) throw new Error(`(3, 'No such process')`);
     return d;
+  }
+
+  /** A copy of the record to change: `save` keeps it only once it is written, so a failed write changes nothing. */
+  private draft(domid: number): SimDomain {
+    return { ...this.must(domid) };
   }
 
   /** Durable first: a domain whose record could not be written never appears. */
