@@ -86,7 +86,7 @@ export const optionTable = [
   { name: 'sim-host-memory', type: 'int', default: 8192, doc: 'not in xend: MiB of memory of the simulated host', since: 'not in xend' },
   { name: 'xend-save-path', type: 'str', default: '/var/lib/xen/save', doc: 'not in xend: the only directory a client other than root (TCP servers, a socket group) may save guests to or restore them from (core dumps: /var/xen/dump)', since: 'not in xend' },
   { name: 'xend-max-request-bytes', type: 'int', default: 4194304, doc: 'not in xend: largest XML-RPC request accepted (413 beyond)', since: 'not in xend' },
-  { name: 'xend-idle-timeout', type: 'int', default: 10, doc: 'not in xend: seconds a management connection may stay silent (headers unfinished, or idle between requests)', since: 'not in xend' },
+  { name: 'xend-idle-timeout', type: 'int', default: 10, doc: 'not in xend: seconds a management connection gets for the TLS handshake, then for each whole request (head and body, plus a second per 64 KiB declared) and between requests', since: 'not in xend' },
   { name: 'xend-max-connections', type: 'int', default: 1024, doc: 'not in xend: open connections each management and relocation listener accepts; more are refused', since: 'not in xend' },
   { name: 'xend-relocation-idle-timeout', type: 'int', default: 60, doc: 'not in xend: seconds a relocation peer may stay silent mid-request before its half-received domain is dropped', since: 'not in xend' },
   { name: 'xend-allow-foreign-scripts', type: 'bool', default: false, doc: 'not in xend: a domain config root sends over the Unix socket may name a hotplug script outside /etc/xen/scripts (no other client ever may; read at start)', since: 'not in xend' },
