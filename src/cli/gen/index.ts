@@ -1,6 +1,6 @@
 /**
- * Everything scripts/generate.mjs writes: the completion scripts and the man
- * pages, each produced from the registry, the option tables and the prose here.
+ * Everything scripts/generate.mjs writes: the completion scripts, the man
+ * pages and the default xend-config.sxp, each produced from the registry, the option tables and the prose here.
  * Paths are relative to the repository root; the output depends on nothing but
  * the sources and the version (no dates), so `generate.mjs --check` is exact.
  */
@@ -10,6 +10,7 @@ import { xmPage } from './man-xm.js';
 import { xendPage } from './man-xend.js';
 import { xendConfigPage } from './man-xend-config.js';
 import { xmdomainCfgPage } from './man-xmdomain-cfg.js';
+import { defaultXendConfig } from './default-config.js';
 
 export interface GeneratedFile {
   path: string;
@@ -24,5 +25,6 @@ export function generatedFiles(version: string): GeneratedFile[] {
     { path: 'man/xend.8', content: xendPage(version) },
     { path: 'man/xend-config.sxp.5', content: xendConfigPage(version) },
     { path: 'man/xmdomain.cfg.5', content: xmdomainCfgPage(version) },
+    { path: 'etc/xend-config.sxp', content: defaultXendConfig(version) },
   ];
 }
