@@ -254,13 +254,16 @@ describe('QEMU backend: what guests and configs cannot do', { skip }, () => {
     assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), /crash1\) crashed: its QEMU \(pid \d+\) no longer runs/);
   });
 
-  test('a QEMU that does not answer (SIGSTOP): xm pause fails with a timeout error, and the domain works after SIGCONT', async () => {
+  test('a QEMU that does not answer (SIGSTOP): xm pause and xm save fail with a timeout error, and the domain works after SIGCONT', async () => {
     const pid = await qemuPid(x, 'crash1');
     process.kill(pid, 'SIGSTOP');
     try {
       const r = await x.xmWith({ timeoutMs: 120_000 }, 'pause', 'crash1');
       assert.equal(r.code, 1);
       assert.match(r.stderr, /^Error: .*QEMU did not answer stop within 30 s/m);
+      const save = await x.xmWith({ timeoutMs: 120_000 }, 'save', 'crash1', x.path('stopped.chk'));
+      assert.equal(save.code, 1);
+      assert.match(save.stderr, /^Error: .*QEMU did not answer stop within 30 s/m);
     } finally {
       process.kill(pid, 'SIGCONT');
     }
