@@ -299,7 +299,7 @@ describe('QEMU backend: (qemu-user NAME)', { skip }, () => {
     await x.dispose();
   });
 
-  test('QEMU runs as that user, under seccomp; the guest boots and survives a save and restore', async () => {
+  test('QEMU runs as that user, under seccomp; the guest boots, survives a save and restore, and dump-core writes its core', async () => {
     assert.equal((await x.xm('create', 'u1')).code, 0);
     const pid = await qemuPid(x, 'u1');
     assert.match(status(pid, 'Uid'), /^65534\s+65534\s+65534\s+65534$/);
@@ -313,5 +313,9 @@ describe('QEMU backend: (qemu-user NAME)', { skip }, () => {
     assert.equal(restore.code, 0, restore.stderr);
     assert.match(status(await qemuPid(x, 'u1'), 'Uid'), /^65534\s/);
     await shell(x, 'u1', 'echo $kept', /yes-7/);
+    const core = x.path('u1.core');
+    const dump = await x.xm('dump-core', 'u1', core);
+    assert.equal(dump.code, 0, dump.stderr);
+    assert.deepEqual([...readFileSync(core).subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46]);
   });
 });

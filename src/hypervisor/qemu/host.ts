@@ -11,6 +11,7 @@ import { UnsupportedConfig } from './errors.js';
 import { startQemu, stillRunning, type QemuProcess } from './launch.js';
 import { qemuUser, unreachableBy, type QemuUser } from './user.js';
 import { receiveImage, sendImage } from './image-relay.js';
+import { dumpCore } from './core-dump.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import { applyRecordChanges, type DomainSpec, type HostInfo, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
@@ -43,7 +44,6 @@ interface Live {
 }
 
 const TICKS_PER_SECOND = 100;
-const DUMP_DEADLINE_MS = 10 * 60_000;
 
 /**
  * Real guests under QEMU: one detached qemu-system-x86_64 per domain, driven over
@@ -241,9 +241,7 @@ export class QemuHost implements Hypervisor {
 
   /** An ELF core of the guest's memory, written by QEMU itself. */
   async dumpCore(domid: number, path: string): Promise<void> {
-    const qmp = await this.liveOf(domid).qmp;
-    // Synchronous in QEMU: as long as writing the guest's memory takes.
-    await qmp.execute('dump-guest-memory', { paging: false, protocol: `file:${path}` }, DUMP_DEADLINE_MS);
+    await dumpCore(await this.liveOf(domid).qmp, this.runOf(domid).dir, path, this.user?.uid ?? 0);
   }
 
   setVcpus(): void {
