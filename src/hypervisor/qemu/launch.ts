@@ -15,8 +15,6 @@ const START_TIMEOUT_MS = 60_000;
 /** More stderr than this at start is not QEMU's message. */
 const MAX_STDERR = 64 * 1024;
 
-export class QemuStartError extends Error {}
-
 /**
  * Starts a QEMU that daemonizes (-daemonize, -pidfile): the command returns once
  * QEMU is set up, or failed, with the reason on stderr, so a start failure is
@@ -31,10 +29,10 @@ export function startQemu(binary: string, args: string[], pidfile: string): { pr
     // A QEMU that got as far as its pid file before failing, or timing out, goes too.
     if (pid && cmdlineOf(pid)?.startsWith(`${binary}\0`)) process.kill(pid, 'SIGKILL');
     const why = stderr || (r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`);
-    throw new QemuStartError(`QEMU failed to start: ${why}`);
+    throw new Error(`QEMU failed to start: ${why}`);
   }
   const started = pid ? identify(pid) : null;
-  if (!started) throw new QemuStartError(`QEMU started but is gone at once${stderr ? `: ${stderr}` : ''}`);
+  if (!started) throw new Error(`QEMU started but is gone at once${stderr ? `: ${stderr}` : ''}`);
   return { process: started, warnings: stderr };
 }
 
