@@ -85,6 +85,7 @@ export class QemuHost implements Hypervisor {
     for (const d of this.store.readAll((m) => opts.log.error(`qemu backend: domain ${m}`))) {
       this.nextDomid = Math.max(this.nextDomid, d.domid + 1);
       this.domains.set(d.domid, d);
+      // A record from before xend kept the identity of its QEMU has none: that QEMU cannot be told from a reused pid.
       if (d.qemu && stillRunning(d.qemu)) this.attach(d, null);
       else if (d.shutdownReason === null) {
         // Died while xend was down: a crash, which xend's recovery answers with on_crash.
