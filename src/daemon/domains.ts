@@ -288,18 +288,18 @@ export class DomainService {
     this.log.info(`Domain ${d.name} (${d.domid}) destroyed`);
   }
 
-  pause(dom: string | number): void {
+  pause(dom: string | number): void | Promise<void> {
     const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError('Cannot pause privileged domain 0');
     this.requireLive(d);
-    this.hv.pause(d.domid);
+    return this.hv.pause(d.domid);
   }
 
-  unpause(dom: string | number): void {
+  unpause(dom: string | number): void | Promise<void> {
     const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError('Cannot unpause privileged domain 0');
     this.requireLive(d);
-    this.hv.unpause(d.domid);
+    return this.hv.unpause(d.domid);
   }
 
   shutdown(dom: string | number, reason: string): void {

@@ -238,8 +238,9 @@ export interface Hypervisor {
   /** Builds a paused domain; throws if the host lacks memory for it. */
   create(spec: DomainSpec): HvDomain;
   destroy(domid: number): void;
-  pause(domid: number): void;
-  unpause(domid: number): void;
+  /** A backend that must hear back from its hypervisor returns a promise of that answer (rejected with why not, in bounded time). */
+  pause(domid: number): void | Promise<void>;
+  unpause(domid: number): void | Promise<void>;
   /** Asks the guest to shut down; it completes asynchronously (HypervisorEvents.onShutdown). */
   shutdown(domid: number, reason: ShutdownReason): void;
   setMemory(domid: number, mib: number): void;

@@ -1,9 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { REPO, TestXend, eventually } from '../helpers/xend.js';
 import { freePort } from '../helpers/transports.js';
 
@@ -149,6 +149,17 @@ describe('QEMU backend: real guests', { skip }, () => {
   });
 });
 
+/** The pid of a domain's QEMU, from the pid file QEMU wrote in its run directory. */
+async function qemuPid(x: TestXend, dom: string): Promise<number> {
+  const id = (await x.xm('domid', dom)).stdout.trim();
+  return Number(readFileSync(x.path(`var/lib/xend/state/qemu/run/${id}/qemu.pid`), 'utf8'));
+}
+
+/** A line of /proc/<pid>/status, e.g. `Uid`. */
+function status(pid: number, field: string): string {
+  return new RegExp(`^${field}:\\s*(.*)$`, 'm').exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]!;
+}
+
 /** Whether something on the host accepts TCP connections on 127.0.0.1:port. */
 function listening(port: number): Promise<boolean> {
   return new Promise((resolve) => {
@@ -225,6 +236,59 @@ describe('QEMU backend: what guests and configs cannot do', { skip }, () => {
     assert.ok(!existsSync(x.path(`var/lib/xend/state/qemu/run/${id}/console.log`)));
   });
 
+  test('a QEMU killed while xend is down: at the next start the domain gets its on_crash action (restart), not dropped', async () => {
+    x.writeFile('etc/xen/crash1', `${config('crash1')}on_crash = "restart"\n`);
+    assert.equal((await x.xm('create', 'crash1')).code, 0);
+    const id = (await x.xm('domid', 'crash1')).stdout.trim();
+    const pid = await qemuPid(x, 'crash1');
+    await x.stop();
+    process.kill(pid, 'SIGKILL');
+    await eventually(async () => !existsSync(`/proc/${pid}`), 30_000);
+    const r = await x.xend('start');
+    assert.equal(r.code, 0, r.stderr);
+    const now = await eventually(async () => {
+      const d = await x.xm('domid', 'crash1');
+      return d.code === 0 && d.stdout.trim() !== id && d.stdout.trim();
+    }, 60_000);
+    assert.notEqual(now, id);
+    await booted(x, 'crash1');
+    assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), /crash1\) crashed: its QEMU \(pid \d+\) no longer runs/);
+  });
+
+  test('a QEMU that does not answer (SIGSTOP): xm pause and xm save fail with a timeout error, and the domain works after SIGCONT', async () => {
+    const pid = await qemuPid(x, 'crash1');
+    process.kill(pid, 'SIGSTOP');
+    try {
+      const r = await x.xmWith({ timeoutMs: 120_000 }, 'pause', 'crash1');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^Error: .*QEMU did not answer stop within 10 s/m);
+      const save = await x.xmWith({ timeoutMs: 120_000 }, 'save', 'crash1', x.path('stopped.chk'));
+      assert.equal(save.code, 1);
+      assert.match(save.stderr, /^Error: .*QEMU did not answer stop within 10 s/m);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    assert.equal((await x.xm('unpause', 'crash1')).code, 0);
+    await shell(x, 'crash1', 'echo awake-$((2*3))', /awake-6/);
+  });
+
+  test('injections through vif values are refused at create: no helper runs, no host file becomes a ROM, nothing is left', async () => {
+    const marker = x.path('helper-ran');
+    const helper = x.writeFile('evil/evil.sh', `#!/bin/sh\ntouch ${marker}\n`);
+    chmodSync(helper, 0o755);
+    // SXP, as xend.domain.create and the relocation stream carry it: an xm vif string could not hold the comma.
+    const create = (name: string, vif: string) =>
+      x.xm('create', '-F', x.writeFile(`etc/xen/${name}.sxp`, `(vm (name ${name}) (memory 128) (image (linux (kernel "${dir}/vmlinuz") (ramdisk "${dir}/initramfs.gz"))) (device (vif ${vif})))\n`));
+    const bridge = await create('inj1', `(bridge "../../..${x.path('evil')},helper=${helper}")`);
+    assert.equal(bridge.code, 1);
+    assert.match(bridge.stderr, /^Error: .*vif bridge ".*" is not a network interface name/m);
+    const mac = await create('inj2', '(mac "52:54:00:12:34:56,romfile=/etc/shadow")');
+    assert.equal(mac.code, 1);
+    assert.match(mac.stderr, /^Error: .*is not a MAC address/m);
+    for (const name of ['inj1', 'inj2']) assert.equal((await x.xm('list', name)).code, 3);
+    assert.ok(!existsSync(marker), 'the injected bridge helper ran');
+  });
+
   test("a QEMU that fails to start: create fails with QEMU's own message, in the log too, and leaves no domain", async () => {
     x.writeFile('junk-kernel', 'not a kernel\n');
     const r = await x.xm('create', '/dev/null', 'name=junk', 'memory=128', `kernel=${x.path('junk-kernel')}`);
@@ -233,5 +297,68 @@ describe('QEMU backend: what guests and configs cannot do', { skip }, () => {
     assert.doesNotMatch(r.stderr, /\n\s+at /);
     assert.equal((await x.xm('list', 'junk')).code, 3);
     assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), /QEMU failed to start: qemu: invalid kernel header/);
+  });
+});
+
+describe('QEMU backend: (qemu-user NAME)', { skip }, () => {
+  let x: TestXend;
+  before(async () => {
+    x = new TestXend('(xend-hypervisor qemu)\n(qemu-user nobody)\n');
+    // QEMU, once nobody, reaches its migration sockets by path: the state directory must be searchable.
+    const refused = await x.xend('start');
+    assert.match(refused.stderr, /qemu-user nobody cannot reach .*: .* is not searchable by it \(chmod o\+x\)/);
+    for (let d = x.path('var/lib/xend/state'); d.startsWith(x.root); d = dirname(d)) chmodSync(d, 0o711);
+    const r = await x.xend('start');
+    assert.equal(r.code, 0, r.stderr);
+    x.writeFile('etc/xen/u1', config('u1'));
+  });
+  after(async () => {
+    await x.xm('destroy', 'u1');
+    await x.dispose();
+  });
+
+  test('QEMU runs as that user, under seccomp; the guest boots, survives a save and restore, and dump-core writes its core', async () => {
+    assert.equal((await x.xm('create', 'u1')).code, 0);
+    const pid = await qemuPid(x, 'u1');
+    assert.match(status(pid, 'Uid'), /^65534\s+65534\s+65534\s+65534$/);
+    assert.equal(status(pid, 'Seccomp'), '2');
+    await booted(x, 'u1');
+    await shell(x, 'u1', 'kept=yes-$((3+4))', /kept=yes/);
+    const file = x.path('u1.chk');
+    const save = await x.xm('save', 'u1', file);
+    assert.equal(save.code, 0, save.stderr);
+    const restore = await x.xm('restore', file);
+    assert.equal(restore.code, 0, restore.stderr);
+    assert.match(status(await qemuPid(x, 'u1'), 'Uid'), /^65534\s/);
+    await shell(x, 'u1', 'echo $kept', /yes-7/);
+    const core = x.path('u1.core');
+    const dump = await x.xm('dump-core', 'u1', core);
+    assert.equal(dump.code, 0, dump.stderr);
+    assert.deepEqual([...readFileSync(core).subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46]);
+  });
+});
+
+describe('QEMU backend: a QEMU without seccomp', { skip }, () => {
+  let x: TestXend;
+  before(async () => {
+    x = new TestXend();
+    // A QEMU built without seccomp refuses -sandbox and otherwise works.
+    const wrapper = x.writeFile('no-seccomp-qemu', `#!/bin/sh\nfor a in "$@"; do [ "$a" = -sandbox ] && { echo "qemu-system-x86_64: -sandbox on: There is no option group 'sandbox'" >&2; exit 1; }; done\nexec qemu-system-x86_64 "$@"\n`);
+    chmodSync(wrapper, 0o755);
+    x.writeFile('etc/xen/xend-config.sxp', `(xend-hypervisor qemu)\n(qemu-binary ${wrapper})\n`);
+    const r = await x.xend('start');
+    assert.equal(r.code, 0, r.stderr);
+  });
+  after(async () => {
+    await x.xm('destroy', 's1');
+    await x.dispose();
+  });
+
+  test('guests still start, without -sandbox, and xend.log says so', async () => {
+    assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), /WARNING .*has no seccomp sandbox \(-sandbox on is refused\): guests' QEMUs run without it/);
+    x.writeFile('etc/xen/s1', config('s1'));
+    const r = await x.xm('create', 's1');
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(status(await qemuPid(x, 's1'), 'Seccomp'), '0');
   });
 });

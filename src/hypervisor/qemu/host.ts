@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
-import { chownSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DurableDir } from '../../store/durable.js';
 import { QmpClient } from './qmp.js';
@@ -9,8 +9,9 @@ import { chooseAccel, type AccelChoice } from './accel.js';
 import { qemuArgs, runPaths } from './cmdline.js';
 import { UnsupportedConfig } from './errors.js';
 import { startQemu, stillRunning, type QemuProcess } from './launch.js';
-import { qemuUser, type QemuUser } from './user.js';
+import { qemuUser, unreachableBy, type QemuUser } from './user.js';
 import { receiveImage, sendImage } from './image-relay.js';
+import { dumpCore } from './core-dump.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import { applyRecordChanges, type DomainSpec, type HostInfo, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
@@ -43,7 +44,6 @@ interface Live {
 }
 
 const TICKS_PER_SECOND = 100;
-const DUMP_DEADLINE_MS = 10 * 60_000;
 
 /**
  * Real guests under QEMU: one detached qemu-system-x86_64 per domain, driven over
@@ -70,12 +70,22 @@ export class QemuHost implements Hypervisor {
     this.accel = chooseAccel(opts.accel);
     this.qemuVersion = qemuVersion(opts.binary);
     this.user = qemuUser(opts.user);
+    if (this.user) {
+      // Searchable, not readable: each guest's own run directory is its QEMU's, 0700.
+      for (const d of [dir, this.runDir]) {
+        mkdirSync(d, { recursive: true, mode: 0o711 });
+        chmodSync(d, 0o711);
+      }
+      const blocked = unreachableBy(this.user, this.runDir);
+      if (blocked) throw new Error(`qemu-user ${this.user.name} cannot reach ${this.runDir}: ${blocked} is not searchable by it (chmod o+x)`);
+    }
     this.sandbox = runs(opts.binary, ['-sandbox', 'on', '--version']);
     if (!this.sandbox) opts.log.warning(`qemu backend: ${opts.binary} has no seccomp sandbox (-sandbox on is refused): guests' QEMUs run without it`);
     opts.log.info(`qemu backend: ${opts.binary}, accelerator ${this.accel.accel} (${this.accel.reason})`);
     for (const d of this.store.readAll((m) => opts.log.error(`qemu backend: domain ${m}`))) {
       this.nextDomid = Math.max(this.nextDomid, d.domid + 1);
       this.domains.set(d.domid, d);
+      // A record from before xend kept the identity of its QEMU has none: that QEMU cannot be told from a reused pid.
       if (d.qemu && stillRunning(d.qemu)) this.attach(d, null);
       else if (d.shutdownReason === null) {
         // Died while xend was down: a crash, which xend's recovery answers with on_crash.
@@ -178,14 +188,17 @@ export class QemuHost implements Hypervisor {
     this.forget(domid);
   }
 
-  pause(domid: number): void {
-    this.command(domid, 'stop');
+  /** Flagged at once; QEMU's STOP/RESUME events keep the flag true to what QEMU did. */
+  pause(domid: number): Promise<void> {
+    const done = this.command(domid, 'stop');
     this.liveOf(domid).paused = true;
+    return done;
   }
 
-  unpause(domid: number): void {
-    this.command(domid, 'cont');
+  unpause(domid: number): Promise<void> {
+    const done = this.command(domid, 'cont');
     this.liveOf(domid).paused = false;
+    return done;
   }
 
   shutdown(domid: number, reason: ShutdownReason): void {
@@ -229,9 +242,7 @@ export class QemuHost implements Hypervisor {
 
   /** An ELF core of the guest's memory, written by QEMU itself. */
   async dumpCore(domid: number, path: string): Promise<void> {
-    const qmp = await this.liveOf(domid).qmp;
-    // Synchronous in QEMU: as long as writing the guest's memory takes.
-    await qmp.execute('dump-guest-memory', { paging: false, protocol: `file:${path}` }, DUMP_DEADLINE_MS);
+    await dumpCore(await this.liveOf(domid).qmp, this.runOf(domid).dir, path, this.user?.uid ?? 0);
   }
 
   setVcpus(): void {
@@ -375,14 +386,17 @@ export class QemuHost implements Hypervisor {
     this.shutDown(domid, 'crash');
   }
 
-  /** Runs a QMP command after every earlier one for this guest; failures are logged. */
-  private command(domid: number, cmd: string, args?: Record<string, unknown>): void {
+  /**
+   * Runs a QMP command after every earlier one for this guest. Failures are
+   * logged, so a caller may await the result or leave it.
+   */
+  private command(domid: number, cmd: string, args?: Record<string, unknown>): Promise<void> {
     const l = this.liveOf(domid);
-    l.chain = l.chain.then(
-      () => l.qmp.then((q) => q.execute(cmd, args)),
-      () => undefined,
-    );
-    l.chain.catch((err: Error) => this.opts.log.error(`qemu backend: domain ${domid}: ${cmd} failed: ${err.message}`));
+    // After the earlier command, whether it succeeded or not.
+    const done = l.chain.catch(() => undefined).then(async () => void (await (await l.qmp).execute(cmd, args)));
+    l.chain = done;
+    done.catch((err: Error) => this.opts.log.error(`qemu backend: domain ${domid}: ${cmd} failed: ${err.message}`));
+    return done;
   }
 
   private liveOf(domid: number): Live {

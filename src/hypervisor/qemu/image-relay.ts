@@ -30,9 +30,18 @@ export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSi
   const started = Date.now();
   let bytes = 0;
   let last: MigrateInfo = { status: 'setup' };
+  // A migration that fails before QEMU connects must not leave the save waiting for that connection.
+  let failed: (err: Error) => void = () => {};
+  const accepted = new Promise<Socket>((resolve, reject) => {
+    server.once('connection', resolve);
+    failed = reject;
+  });
+  // Awaited only once `migrate` was sent: a failure seen before that is not an unhandled rejection.
+  accepted.catch(() => undefined);
   const poll = setInterval(() => {
     void qmp.execute<MigrateInfo>('query-migrate').then((info) => {
       last = info;
+      if (info.status === 'failed' || info.status === 'cancelled') failed(migrationError(info));
       if (info.ram) {
         opts.progress?.({ round: info.ram['dirty-sync-count'], pagesSent: info.ram.normal, bytesSent: bytes, dirtyPages: Math.ceil(info.ram.remaining / 4096), elapsedMs: Date.now() - started });
       }
@@ -42,7 +51,6 @@ export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSi
   opts.signal?.addEventListener('abort', cancel, { once: true });
   try {
     if (!opts.live) await opts.suspend();
-    const accepted = new Promise<Socket>((resolve) => server.once('connection', resolve));
     await qmp.execute('migrate', { uri: `unix:${socketPath}` });
     const stream = await accepted;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -54,7 +62,7 @@ export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSi
       bytes += chunk.length + 4;
     }
     last = await waitMigration(qmp, ['completed', 'failed', 'cancelled']);
-    if (last.status !== 'completed') throw new Error(`QEMU migration ${last.status}${last['error-desc'] ? `: ${last['error-desc']}` : ''}`);
+    if (last.status !== 'completed') throw migrationError(last);
     if (opts.live) await opts.suspend();
     const checksum = hash.digest('hex');
     const end = Buffer.alloc(36);
@@ -106,6 +114,10 @@ export async function receiveImage(qmp: QmpClient, socketPath: string, source: B
   } finally {
     socket.destroy();
   }
+}
+
+function migrationError(info: MigrateInfo): Error {
+  return new Error(`QEMU migration ${info.status}${info['error-desc'] ? `: ${info['error-desc']}` : ''}`);
 }
 
 async function waitMigration(qmp: QmpClient, states: string[]): Promise<MigrateInfo> {

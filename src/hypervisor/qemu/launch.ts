@@ -15,8 +15,6 @@ const START_TIMEOUT_MS = 60_000;
 /** More stderr than this at start is not QEMU's message. */
 const MAX_STDERR = 64 * 1024;
 
-export class QemuStartError extends Error {}
-
 /**
  * Starts a QEMU that daemonizes (-daemonize, -pidfile): the command returns once
  * QEMU is set up, or failed, with the reason on stderr, so a start failure is
@@ -31,17 +29,24 @@ export function startQemu(binary: string, args: string[], pidfile: string): { pr
     // A QEMU that got as far as its pid file before failing, or timing out, goes too.
     if (pid && cmdlineOf(pid)?.startsWith(`${binary}\0`)) process.kill(pid, 'SIGKILL');
     const why = stderr || (r.error ? r.error.message : r.signal ? `killed by ${r.signal}` : `exit status ${r.status}`);
-    throw new QemuStartError(`QEMU failed to start: ${why}`);
+    throw new Error(`QEMU failed to start: ${why}`);
   }
-  const cmdline = pid ? cmdlineOf(pid) : null;
-  const startTicks = pid ? startTicksOf(pid) : null;
-  if (!pid || cmdline === null || startTicks === null) throw new QemuStartError(`QEMU started but is gone at once${stderr ? `: ${stderr}` : ''}`);
-  return { process: { pid, cmdline, startTicks }, warnings: stderr };
+  const started = pid ? identify(pid) : null;
+  if (!started) throw new Error(`QEMU started but is gone at once${stderr ? `: ${stderr}` : ''}`);
+  return { process: started, warnings: stderr };
+}
+
+/** The identity of the process `pid` now, or null if there is none. */
+export function identify(pid: number): QemuProcess | null {
+  const cmdline = cmdlineOf(pid);
+  const startTicks = startTicksOf(pid);
+  return cmdline === null || startTicks === null ? null : { pid, cmdline, startTicks };
 }
 
 /** Whether `p` still runs as the QEMU xend started: same pid, same command line, same start time. */
 export function stillRunning(p: QemuProcess): boolean {
-  return cmdlineOf(p.pid) === p.cmdline && startTicksOf(p.pid) === p.startTicks;
+  const now = identify(p.pid);
+  return now !== null && now.cmdline === p.cmdline && now.startTicks === p.startTicks;
 }
 
 function readPid(pidfile: string): number | null {

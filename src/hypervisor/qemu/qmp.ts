@@ -17,7 +17,7 @@ interface Pending {
 }
 
 /** How long a QMP command may go unanswered (a stopped or wedged QEMU never answers). */
-export const QMP_DEADLINE_MS = 30_000;
+export const QMP_DEADLINE_MS = 10_000;
 
 /**
  * One long-lived QMP connection to a QEMU process (a QMP socket serves one client

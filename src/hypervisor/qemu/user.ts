@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
+import { dirname } from 'node:path';
 
 export interface QemuUser {
   name: string;
@@ -24,4 +25,18 @@ export function qemuUser(name: string, passwd = '/etc/passwd'): QemuUser | null 
   if (!Number.isInteger(uid) || !Number.isInteger(gid)) throw new Error(`qemu-user ${name}: unreadable entry in ${passwd}`);
   if (uid === 0) throw new Error(`qemu-user ${name} is root: name an unprivileged user`);
   return { name, uid, gid };
+}
+
+/**
+ * The first directory on the way to `dir` (itself included) that `user` may not
+ * pass through, or null: QEMU, once it is that user, reaches its migration
+ * sockets by their paths.
+ */
+export function unreachableBy(user: QemuUser, dir: string): string | null {
+  for (let d = dir; ; d = dirname(d)) {
+    const st = statSync(d);
+    const bit = st.uid === user.uid ? 0o100 : st.gid === user.gid ? 0o010 : 0o001;
+    if (!(st.mode & bit)) return d;
+    if (d === dirname(d)) return null;
+  }
 }
