@@ -1,6 +1,6 @@
 /** Python 2 builtin functions, types and exceptions available to config scripts. */
 import { sortValues, updateDict, WHITESPACE } from './methods.js';
-import { chargeDigits, checkSize, spend } from './budget.js';
+import { charge, chargeDigits, checkSize } from './budget.js';
 import { bindArgs, builtin, expectInt, iterate, NO_KWARGS, unsupported, type Runtime } from './runtime.js';
 import {
   EXC,
@@ -288,7 +288,7 @@ export function makeBuiltins(rt: Runtime): Map<string, PyValue> {
       if (fn === undefined || sources.length === 0) throw pyError(EXC.TypeError, 'map() requires at least two args');
       const lists = sources.map(iterate);
       const n = Math.max(...lists.map((l) => l.length));
-      spend(n);
+      charge(n);
       return Array.from({ length: n }, (_, i) => {
         const row = lists.map((l) => l[i] ?? null);
         if (fn === null) return row.length === 1 ? row[0]! : new PyTuple(row);

@@ -1,5 +1,5 @@
 /** Methods of str, list, tuple and dict (Python 2 behaviour; dict views are lists). */
-import { charge, checkSize, spend } from './budget.js';
+import { charge, checkSize } from './budget.js';
 import { bindArgs, builtin, expectInt, expectStr, iterate, unsupported, type Runtime } from './runtime.js';
 import { EXC, PyBuiltin, PyDict, PyTuple, pyCompare, pyEquals, pyError, pyRepr, pyStr, typeName, type Kwargs, type PyValue } from './values.js';
 
@@ -233,7 +233,7 @@ function countOf(items: readonly PyValue[], args: PyValue[], kwargs: Kwargs): bi
 /** Sorts in place with Python ordering; `key` and `reverse` as in Python. */
 export function sortValues(items: PyValue[], key: PyValue | undefined, reverse: PyValue | undefined, rt: Runtime): void {
   const keyed = items.map((item) => ({ item, key: key === undefined || key === null ? item : rt.call(key, [item]) }));
-  spend(items.length);
+  charge(items.length);
   const descending = reverse !== undefined && reverse !== null && pyEquals(reverse, true);
   keyed.sort((a, b) => (descending ? -1 : 1) * (pyCompare(a.key, b.key) || 0));
   keyed.forEach((k, i) => (items[i] = k.item));
