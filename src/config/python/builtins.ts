@@ -1,6 +1,6 @@
 /** Python 2 builtin functions, types and exceptions available to config scripts. */
 import { sortValues, updateDict, WHITESPACE } from './methods.js';
-import { charge, chargeDigits, checkSize } from './budget.js';
+import { charge, chargeDigits, chargeInts, checkSize } from './budget.js';
 import { bindArgs, builtin, expectInt, iterate, NO_KWARGS, unsupported, type Runtime } from './runtime.js';
 import {
   EXC,
@@ -164,7 +164,9 @@ function round(x: number, digits: number): number {
 
 function radixArgument(name: 'hex' | 'oct', v: PyValue): bigint {
   if (typeof v !== 'bigint' && typeof v !== 'boolean') throw pyError(EXC.TypeError, `${name}() argument can't be converted to ${name}`);
-  return numeric(v) as bigint;
+  const n = numeric(v) as bigint;
+  chargeInts(n, 0n);
+  return n;
 }
 
 function isInstance(value: PyValue, cls: PyValue): boolean {
@@ -246,6 +248,7 @@ export function makeBuiltins(rt: Runtime): Map<string, PyValue> {
       if (typeof x === 'number') return Math.abs(x);
       if (typeof x === 'bigint' || typeof x === 'boolean') {
         const n = numeric(x) as bigint;
+        chargeInts(n, 0n);
         return n < 0n ? -n : n;
       }
       throw pyError(EXC.TypeError, `bad operand type for abs(): '${typeName(x)}'`);

@@ -289,7 +289,8 @@ export function setItem(obj: PyValue, index: PyValue | Slice, value: PyValue): v
           v === null ? fallback : Math.min(Math.max(v < 0 ? v + obj.length : v, 0), obj.length);
         const start = bound(sliceIndex(index.lower, 'slice'), 0);
         const stop = Math.max(start, bound(sliceIndex(index.upper, 'slice'), obj.length));
-        checkSize(obj.length - (stop - start) + items.length, items.length);
+        const length = obj.length - (stop - start) + items.length;
+        checkSize(length, length - start);
         replaceRange(obj, start, stop, items);
         return;
       }
@@ -325,7 +326,9 @@ export function deleteItem(obj: PyValue, index: PyValue | Slice): void {
       charge(obj.length);
       replaceRange(obj, 0, obj.length, obj.filter((_, i) => !doomed.has(i)));
     } else {
-      obj.splice(sequenceIndex(index, obj.length, 'list assignment'), 1);
+      const i = sequenceIndex(index, obj.length, 'list assignment');
+      charge(obj.length - i);
+      obj.splice(i, 1);
     }
     return;
   }

@@ -204,6 +204,7 @@ function findall(re: Compiled, text: string): PyValue[] {
 }
 
 function escape(text: string): string {
+  charge(text.length);
   return text.replace(/[^A-Za-z0-9_]/g, (c) => (c === '\0' ? '\\000' : '\\' + c));
 }
 

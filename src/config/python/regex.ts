@@ -173,13 +173,13 @@ class Parser {
   private escapedChar(c: string): number {
     if (c in CHAR_ESCAPES) return CHAR_ESCAPES[c]!;
     if (c === 'x') {
-      const hex = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.i));
+      const hex = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.i, this.i + 2));
       if (!hex) throw new RegexSyntaxError('bogus escape: \\x');
       this.i += 2;
       return parseInt(hex[0], 16);
     }
     if (/[0-7]/.test(c)) {
-      const octal = /^[0-7]{0,2}/.exec(this.src.slice(this.i))![0];
+      const octal = /^[0-7]{0,2}/.exec(this.src.slice(this.i, this.i + 2))![0];
       this.i += octal.length;
       return parseInt(c + octal, 8) & 0xff;
     }
