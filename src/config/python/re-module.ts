@@ -53,7 +53,7 @@ function compile(pattern: string, flags: number): Compiled {
     regex = compileRegex(body, matchFlags);
   } catch (e) {
     if (e instanceof RegexSyntaxError) throw pyError(reError, e.message);
-    if (e instanceof RegexUnsupported) return unsupported(`regular expression ${JSON.stringify(pattern)}`);
+    if (e instanceof RegexUnsupported) return unsupported(`regular expression ${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 80)}…` : pattern)}`);
     throw e;
   }
   const compiled = { source: pattern, flags, matchFlags, regex, groups: regex.groups, names: regex.names };

@@ -322,6 +322,7 @@ class Compiler {
 
   emit(op: Op): number {
     if (this.prog.length >= MAX_PROGRAM) throw new RegexUnsupported('a regular expression this large');
+    charge(1);
     this.prog.push(op);
     return this.prog.length - 1;
   }
@@ -420,7 +421,9 @@ export interface RegexMatch {
   readonly spans: readonly number[];
 }
 
+/** Compiles a pattern, charging its length and each instruction made (`a{60000}` is 60,000). */
 export function compileRegex(pattern: string, flags: number): Regex {
+  charge(pattern.length);
   const parser = new Parser(pattern, flags);
   const tree = parser.parse();
   const c = new Compiler();
