@@ -570,6 +570,12 @@ test('native work is charged to the step budget: a regex that backtracks exponen
   stopsAt("import re\nm = re.match('(a+)+$', 'a'*40+'b')", 2, STEPS);
   stopsAt("import re\nm = re.search('(a|a)*$', 'a'*40+'b')", 2, STEPS);
   stopsAt("import re\nm = re.search('a*a*a*a*a*a*b', 'a'*300)", 2, STEPS);
+  // Compiling is charged too: each pattern here is new, up to 61,000 instructions.
+  stopsAt("import re\ni = 0\nwhile 1:\n    i += 1\n    m = re.match('a{%d}' % (i % 60000 + 1000), 'a')", 5, STEPS);
+  assert.throws(
+    () => run("import re\nre.compile('(' * 200 + 'a' + ')' * 200)"),
+    (e: unknown) => e instanceof PythonUnsupportedError && e.message === `line 2: regular expression "${'('.repeat(80)}…" is not supported`,
+  );
   // What a config does with re still works, backreferences and lookaround included.
   const re = vars("import re\nm = re.match('(a+)+$', 'a'*40).group(1)\ns = re.sub(r'(?<=-)(\\w)\\1?', r'<\\1>', 'x-yy-z')");
   assert.deepEqual([re.m, re.s], ['a'.repeat(40), 'x-<y>-<z>']);
