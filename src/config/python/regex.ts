@@ -336,20 +336,15 @@ class Compiler {
         for (const item of n.items) this.node(item);
         return;
       case 'alt': {
-        const jumps: Op[] = [];
+        const ends: number[] = [];
         n.alts.forEach((alt, k) => {
-          if (k < n.alts.length - 1) {
-            const split = { op: 'split', first: 0, second: 0 } as Extract<Op, { op: 'split' }>;
-            this.emit(split);
-            split.first = this.prog.length;
-            this.node(alt);
-            const jump = { op: 'jmp', to: 0 } as Extract<Op, { op: 'jmp' }>;
-            this.emit(jump);
-            jumps.push(jump);
-            split.second = this.prog.length;
-          } else this.node(alt);
+          if (k === n.alts.length - 1) return this.node(alt);
+          const split = this.emit({ op: 'split', first: 0, second: 0 });
+          this.node(alt);
+          ends.push(this.emit({ op: 'jmp', to: 0 }));
+          this.prog[split] = { op: 'split', first: split + 1, second: this.prog.length };
         });
-        for (const j of jumps) (j as Extract<Op, { op: 'jmp' }>).to = this.prog.length;
+        for (const end of ends) this.prog[end] = { op: 'jmp', to: this.prog.length };
         return;
       }
       case 'group':
@@ -367,15 +362,14 @@ class Compiler {
         this.emit({ op: 'backref', index: n.index });
         return;
       case 'look': {
-        // The body runs as its own program (after a jump over it): a lookaround is atomic.
-        const look = { op: 'look', behind: n.behind, negate: n.negate, start: 0, width: fixedWidth(n.body) ?? 0 } as Extract<Op, { op: 'look' }>;
-        this.emit(look);
-        const over = { op: 'jmp', to: 0 } as Extract<Op, { op: 'jmp' }>;
-        this.emit(over);
-        look.start = this.prog.length;
+        // The body runs as its own program, after a jump over it: a lookaround is atomic.
+        const look = { op: 'look', behind: n.behind, negate: n.negate, start: 0, width: fixedWidth(n.body) ?? 0 } as const;
+        const at = this.emit(look);
+        const over = this.emit({ op: 'jmp', to: 0 });
         this.node(n.body);
         this.emit({ op: 'match' });
-        over.to = this.prog.length;
+        this.prog[at] = { ...look, start: over + 1 };
+        this.prog[over] = { op: 'jmp', to: this.prog.length };
         return;
       }
     }
