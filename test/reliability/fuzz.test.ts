@@ -388,6 +388,14 @@ const PY_SPECIALS: [string, string][] = [
   ['a list that contains itself', 'x = []\nx.append(x)\ny = str(x) + repr(x)\n'],
   ['an unterminated triple-quoted string', `x = """${'a\n'.repeat(10_000)}`],
   ['tabs and spaces mixed', 'if 1:\n\tx = 1\n        y = 2\n'],
+  ['a regex that backtracks exponentially', "import re\nm = re.match('(a+)+$', 'a' * 40 + 'b')\n"],
+  ['a million-digit int()', "x = int('9' * 10 ** 6)\n"],
+  ['a list holding a big list, printed', 'l = [1] * 10 ** 5\ns = str([l] * 10 ** 5)\n'],
+  ['repeated joins of 10**7 items', "l = ['x'] * 10 ** 7\na = []\nfor i in range(100):\n    a.append(''.join(l))\n"],
+  ['list + past the size limit', 'l = [1] * 6000000\nm = l + l\n'],
+  ['a huge format width', "s = '%999999999s' % 'a'\n"],
+  ['replace and re.sub to huge strings', "import re\ns = 'a' * 10 ** 6\nt = s.replace('a', s)\nu = re.sub('a', s, s)\n"],
+  ['a list holding a list twice, 60 deep, left for xm', 'x = ()\nfor i in range(60):\n    x = [x, x]\nextra = x\n'],
 ];
 
 describe('domain config files (in-process)', () => {

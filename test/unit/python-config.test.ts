@@ -556,9 +556,9 @@ test('runaway scripts are stopped: step budget, recursion depth, huge values', (
 });
 
 /** The script stops at a limit, naming the file and line: what xm prints after `Error: `. */
-function stopsAt(source: string, line: number, what: RegExp): void {
+function stopsAt(source: string, line: number, what: RegExp, options: Partial<ConfigScriptOptions> = {}): void {
   assert.throws(
-    () => run(source),
+    () => run(source, options),
     (e: unknown) => e instanceof PythonRuntimeError && e.line === line && new RegExp(`^test\\.cfg: line ${line}: ${what.source}$`).test(e.message),
     source.slice(0, 80),
   );
@@ -570,13 +570,19 @@ test('native work is charged to the step budget: a regex that backtracks exponen
   stopsAt("import re\nm = re.match('(a+)+$', 'a'*40+'b')", 2, STEPS);
   stopsAt("import re\nm = re.search('(a|a)*$', 'a'*40+'b')", 2, STEPS);
   stopsAt("import re\nm = re.search('a*a*a*a*a*a*b', 'a'*300)", 2, STEPS);
+  // Compiling is charged too: each pattern here is new, up to 61,000 instructions.
+  stopsAt("import re\ni = 0\nwhile 1:\n    i += 1\n    m = re.match('a{%d}' % (i % 60000 + 1000), 'a')", 5, STEPS);
+  assert.throws(
+    () => run("import re\nre.compile('(' * 200 + 'a' + ')' * 200)"),
+    (e: unknown) => e instanceof PythonUnsupportedError && e.message === `line 2: regular expression "${'('.repeat(80)}…" is not supported`,
+  );
   // What a config does with re still works, backreferences and lookaround included.
   const re = vars("import re\nm = re.match('(a+)+$', 'a'*40).group(1)\ns = re.sub(r'(?<=-)(\\w)\\1?', r'<\\1>', 'x-yy-z')");
   assert.deepEqual([re.m, re.s], ['a'.repeat(40), 'x-<y>-<z>']);
 });
 
 test('native work is charged to the step budget: int conversions by their digits', () => {
-  stopsAt("x = int('9'*10**6)", 1, /an int of \d+ bits is over the limit of 1000000/);
+  stopsAt("x = int('9'*400000)", 1, /an int of \d+ bits is over the limit of 1000000/);
   stopsAt("x = 10**300000\nfor i in range(100):\n    s = str(x)", 3, STEPS);
   stopsAt("x = int('9'*150000)\nwhile 1:\n    y = x * x", 3, STEPS);
   assert.equal(plain("int('1' + '0'*40, 16) == 16**40"), true);
@@ -588,19 +594,28 @@ test('native work is charged to the step budget: printing a list that holds a bi
 });
 
 test('native work is charged to the step budget: repeated joins, list +, replace and re.sub', () => {
-  stopsAt("l = ['x']*10**6\nfor i in range(100):\n    s = ''.join(l)", 3, STEPS);
-  stopsAt('l = [1]*6000000\nm = l + l', 2, TOO_BIG);
-  stopsAt("s = 'a'*10**6\nt = s.replace('a', s)", 2, TOO_BIG);
+  stopsAt("l = ['x']*10**5\nfor i in range(100):\n    s = ''.join(l)", 3, STEPS);
+  stopsAt('l = [1]*600000\nm = l + l', 2, STEPS);
+  stopsAt('l = [1]*6000000\nm = l + l', 2, TOO_BIG, { maxSteps: 100_000_000 });
+  stopsAt("s = 'a'*10000\nt = s.replace('a', s)", 2, TOO_BIG);
   stopsAt("import re\ns = 'a'*1000\nt = re.sub('a', s, s*100)", 3, STEPS);
-  stopsAt("import re\nfor i in range(100):\n    t = re.sub('a', 'b', 'a'*10**6)", 3, STEPS);
+  stopsAt("import re\nfor i in range(100):\n    t = re.sub('a', 'b', 'a'*10**5)", 3, STEPS);
 });
 
 test('widths, precisions and padding are bounded before anything is built', () => {
   stopsAt("s = '%999999999s' % 'a'", 1, TOO_BIG);
   stopsAt("s = '%.999999999f' % 1.5", 1, TOO_BIG);
   stopsAt("s = 'a'.zfill(10**9)", 1, TOO_BIG);
-  stopsAt("s = ('{0}'*20).format('a'*10**6)", 1, STEPS);
+  stopsAt("s = ('{0}'*20).format('a'*10**5)", 1, STEPS);
   assert.equal(plain("'%5s|%-3d|%.2f' % ('ab', 7, 1.005)"), '   ab|7  |1.00');
+});
+
+test('the lists a script leaves are bounded written out (xm converts them in full), cycles aside', () => {
+  assert.throws(
+    () => run('x = ()\nfor i in range(60):\n    x = [x, x]\nextra = x'),
+    (e: unknown) => e instanceof PythonRuntimeError && e.pyType === 'MemoryError' && e.message === 'test.cfg: the lists it leaves are over the limit of 1000000 items written out',
+  );
+  assert.equal(run('l = [1]\nl.append(l)\nn = len(l)').namespace.get('n'), 2n);
 });
 
 test('a limit cannot be caught by the script', () => {

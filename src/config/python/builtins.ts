@@ -1,6 +1,6 @@
 /** Python 2 builtin functions, types and exceptions available to config scripts. */
 import { sortValues, updateDict, WHITESPACE } from './methods.js';
-import { chargeDigits, checkSize, spend } from './budget.js';
+import { charge, chargeDigits, chargeInts, checkSize } from './budget.js';
 import { bindArgs, builtin, expectInt, iterate, NO_KWARGS, unsupported, type Runtime } from './runtime.js';
 import {
   EXC,
@@ -164,7 +164,9 @@ function round(x: number, digits: number): number {
 
 function radixArgument(name: 'hex' | 'oct', v: PyValue): bigint {
   if (typeof v !== 'bigint' && typeof v !== 'boolean') throw pyError(EXC.TypeError, `${name}() argument can't be converted to ${name}`);
-  return numeric(v) as bigint;
+  const n = numeric(v) as bigint;
+  chargeInts(n, 0n);
+  return n;
 }
 
 function isInstance(value: PyValue, cls: PyValue): boolean {
@@ -246,6 +248,7 @@ export function makeBuiltins(rt: Runtime): Map<string, PyValue> {
       if (typeof x === 'number') return Math.abs(x);
       if (typeof x === 'bigint' || typeof x === 'boolean') {
         const n = numeric(x) as bigint;
+        chargeInts(n, 0n);
         return n < 0n ? -n : n;
       }
       throw pyError(EXC.TypeError, `bad operand type for abs(): '${typeName(x)}'`);
@@ -288,7 +291,7 @@ export function makeBuiltins(rt: Runtime): Map<string, PyValue> {
       if (fn === undefined || sources.length === 0) throw pyError(EXC.TypeError, 'map() requires at least two args');
       const lists = sources.map(iterate);
       const n = Math.max(...lists.map((l) => l.length));
-      spend(n);
+      charge(n);
       return Array.from({ length: n }, (_, i) => {
         const row = lists.map((l) => l[i] ?? null);
         if (fn === null) return row.length === 1 ? row[0]! : new PyTuple(row);

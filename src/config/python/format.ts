@@ -1,5 +1,5 @@
 /** Python's `format % values` string interpolation (Python 2 semantics). */
-import { checkSize, decimal } from './budget.js';
+import { chargeInts, checkSize, decimal } from './budget.js';
 import {
   EXC,
   PyDict,
@@ -150,6 +150,7 @@ function sign(negative: boolean, flags: string): string {
 
 function integer(n: bigint, radix: number, prefix: string, spec: Spec): string {
   const magnitude = n < 0n ? -n : n;
+  if (radix !== 10) chargeInts(magnitude, 0n);
   let digits = radix === 10 ? decimal(magnitude) : magnitude.toString(radix);
   if (spec.precision !== null) digits = digits.padStart(spec.precision, '0');
   // Python 2: '%#o' % 0 is '0', not '00'.

@@ -8,9 +8,10 @@
  */
 import { Interpreter } from './interpreter.js';
 import { nodeHost, type PythonHost } from './modules.js';
+import { PythonRuntimeError } from './errors.js';
 import { parse } from './parser.js';
 import { bindArgs, builtin, expectStr, type Runtime } from './runtime.js';
-import { PyException, PyObject, PyRaise, exceptionMessage, truthy, type PyValue } from './values.js';
+import { PyException, PyObject, PyRaise, exceptionMessage, truthy, writtenSize, type PyValue } from './values.js';
 
 export { PythonRuntimeError, PythonSyntaxError, PythonUnsupportedError } from './errors.js';
 export { nodeHost, type PythonHost } from './modules.js';
@@ -55,11 +56,12 @@ const UNAVAILABLE_PRELOADS = new Set(['socket', 'struct', 'errno', 'util', 'Vars
  */
 export function runConfigScript(source: string, options: ConfigScriptOptions): ConfigScriptResult {
   const module = parse(source);
+  const maxSteps = options.maxSteps ?? DEFAULT_MAX_STEPS;
   const interpreter = new Interpreter({
     file: options.file,
     host: options.host ?? nodeHost(),
     argv: options.argv ?? ['xm'],
-    maxSteps: options.maxSteps ?? DEFAULT_MAX_STEPS,
+    maxSteps,
     maxDepth: options.maxDepth ?? DEFAULT_MAX_DEPTH,
     missingNames: UNAVAILABLE_PRELOADS,
   });
@@ -76,6 +78,13 @@ export function runConfigScript(source: string, options: ConfigScriptOptions): C
   const preloaded = new Set(namespace.keys());
 
   interpreter.execute(module, namespace, new Map());
+  // xm reads the lists the script leaves in full (into SXP), so a list that holds
+  // a big one many times, cheap to build, is refused here rather than expanded
+  // there: written out, they may be as big as the step budget.
+  const lists = [...namespace.values()].filter((v) => Array.isArray(v));
+  if (writtenSize(lists, maxSteps) > maxSteps) {
+    throw new PythonRuntimeError('MemoryError', `${options.file}: the lists it leaves are over the limit of ${maxSteps} items written out`, 0);
+  }
   return { namespace, preloaded, stdout: interpreter.stdout, stderr: interpreter.stderr };
 }
 

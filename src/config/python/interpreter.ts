@@ -78,6 +78,10 @@ export class Interpreter implements Runtime {
       if (e instanceof RangeError && /call stack/i.test(e.message)) {
         throw new PythonRuntimeError('RuntimeError', 'maximum recursion depth exceeded', this.line);
       }
+      // Every size is checked before it is built; should one slip through, V8's refusal is still the script's limit.
+      if (e instanceof RangeError && /^Invalid (string|array|typed array) length/.test(e.message)) {
+        throw new PythonRuntimeError('MemoryError', `${this.options.file}: line ${this.line}: ${e.message}`, this.line);
+      }
       throw e;
     }
   }
@@ -95,6 +99,7 @@ export class Interpreter implements Runtime {
   }
 
   write(stream: 'stdout' | 'stderr', text: string): void {
+    checkSize(this[stream].length + text.length, text.length);
     this[stream] += text;
   }
 

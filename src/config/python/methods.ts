@@ -1,5 +1,5 @@
 /** Methods of str, list, tuple and dict (Python 2 behaviour; dict views are lists). */
-import { charge, checkSize, spend } from './budget.js';
+import { charge, checkSize } from './budget.js';
 import { bindArgs, builtin, expectInt, expectStr, iterate, unsupported, type Runtime } from './runtime.js';
 import { EXC, PyBuiltin, PyDict, PyTuple, pyCompare, pyEquals, pyError, pyRepr, pyStr, typeName, type Kwargs, type PyValue } from './values.js';
 
@@ -7,9 +7,15 @@ type Method<T> = (self: T, args: PyValue[], kwargs: Kwargs, rt: Runtime) => PyVa
 
 /** The bound method `self.name`, or undefined when the subset does not provide it. */
 export function lookupMethod(self: PyValue, name: string, rt: Runtime): PyBuiltin | undefined {
-  const bind = <T>(table: Record<string, Method<T>>, value: T) =>
-    Object.hasOwn(table, name) ? builtin(name, (args, kwargs) => table[name]!(value, args, kwargs, rt)) : undefined;
-  if (typeof self === 'string') return bind(STR_METHODS, self);
+  const bind = <T>(table: Record<string, Method<T>>, value: T, cost = 0) =>
+    Object.hasOwn(table, name)
+      ? builtin(name, (args, kwargs) => {
+          charge(cost);
+          return table[name]!(value, args, kwargs, rt);
+        })
+      : undefined;
+  // Every str method walks its string (a bounded number of times): that is charged here, once.
+  if (typeof self === 'string') return bind(STR_METHODS, self, self.length);
   if (Array.isArray(self)) return bind(LIST_METHODS, self);
   if (self instanceof PyTuple) return bind(TUPLE_METHODS, self);
   if (self instanceof PyDict) return bind(DICT_METHODS, self);
@@ -35,7 +41,6 @@ function isSpace(c: string): boolean {
 
 /** str.split / str.rsplit, including the whitespace-run form when sep is None. */
 function splitString(s: string, sep: PyValue | undefined, maxsplit: number, fromRight: boolean): string[] {
-  charge(s.length);
   if (sep === undefined || sep === null) {
     const words: string[] = [];
     let rest = fromRight ? stripChars(s, null, false, true) : stripChars(s, null, true, false);
@@ -90,7 +95,6 @@ function find(s: string, args: PyValue[], kwargs: Kwargs, name: string, fromRigh
   const [from, to] = bounds(s.length, start, end);
   const needle = expectStr(sub, 'expected a character buffer object');
   const hay = s.slice(from, to);
-  charge(hay.length);
   const i = fromRight ? hay.lastIndexOf(needle) : hay.indexOf(needle);
   return i < 0 ? -1 : i + from;
 }
@@ -135,7 +139,6 @@ const STR_METHODS: Record<string, Method<string>> = {
   rstrip: (s, args, kwargs) => stripChars(s, bindArgs('rstrip', args, kwargs, ['chars'], 0)[0], false, true),
   replace: (s, args, kwargs) => {
     const [old, replacement, count] = bindArgs('replace', args, kwargs, ['old', 'new', 'count'], 2);
-    charge(s.length);
     const parts = s.split(expectStr(old, 'replace arg'));
     const n = count === undefined ? -1 : Number(expectInt(count, 'count'));
     const replaced = n < 0 ? parts.length - 1 : Math.min(n, parts.length - 1);
@@ -162,11 +165,10 @@ const STR_METHODS: Record<string, Method<string>> = {
     const [sub, start, end] = bindArgs('count', args, kwargs, ['sub', 'start', 'end'], 1);
     const [from, to] = bounds(s.length, start, end);
     const needle = expectStr(sub, 'expected a character buffer object');
-    charge(to - from);
     return BigInt(needle === '' ? to - from + 1 : s.slice(from, to).split(needle).length - 1);
   },
-  lower: (s, args, kwargs) => (bindArgs('lower', args, kwargs, []), charge(s.length), s.replace(/[A-Z]+/g, (m) => m.toLowerCase())),
-  upper: (s, args, kwargs) => (bindArgs('upper', args, kwargs, []), charge(s.length), s.replace(/[a-z]+/g, (m) => m.toUpperCase())),
+  lower: (s, args, kwargs) => (bindArgs('lower', args, kwargs, []), s.replace(/[A-Z]+/g, (m) => m.toLowerCase())),
+  upper: (s, args, kwargs) => (bindArgs('upper', args, kwargs, []), s.replace(/[a-z]+/g, (m) => m.toUpperCase())),
   capitalize: (s, args, kwargs) => (bindArgs('capitalize', args, kwargs, []), s.slice(0, 1).toUpperCase() + s.slice(1).toLowerCase()),
   isdigit: (s) => /^[0-9]+$/.test(s),
   isalpha: (s) => /^[A-Za-z]+$/.test(s),
@@ -233,7 +235,7 @@ function countOf(items: readonly PyValue[], args: PyValue[], kwargs: Kwargs): bi
 /** Sorts in place with Python ordering; `key` and `reverse` as in Python. */
 export function sortValues(items: PyValue[], key: PyValue | undefined, reverse: PyValue | undefined, rt: Runtime): void {
   const keyed = items.map((item) => ({ item, key: key === undefined || key === null ? item : rt.call(key, [item]) }));
-  spend(items.length);
+  charge(items.length);
   const descending = reverse !== undefined && reverse !== null && pyEquals(reverse, true);
   keyed.sort((a, b) => (descending ? -1 : 1) * (pyCompare(a.key, b.key) || 0));
   keyed.forEach((k, i) => (items[i] = k.item));
@@ -281,6 +283,7 @@ const LIST_METHODS: Record<string, Method<PyValue[]>> = {
   count: (list, args, kwargs) => countOf(list, args, kwargs),
   reverse: (list, args, kwargs) => {
     bindArgs('reverse', args, kwargs, []);
+    charge(list.length);
     list.reverse();
     return null;
   },
@@ -301,7 +304,10 @@ const TUPLE_METHODS: Record<string, Method<PyTuple>> = {
 
 /** dict(...) and dict.update(...): a mapping or an iterable of pairs, then keywords. */
 export function updateDict(d: PyDict, source: PyValue | undefined, kwargs: Kwargs): void {
-  if (source instanceof PyDict) for (const [k, v] of source.items()) d.set(k, v);
+  if (source instanceof PyDict) {
+    charge(source.size);
+    for (const [k, v] of source.items()) d.set(k, v);
+  }
   else if (source !== undefined) {
     iterate(source).forEach((pair, i) => {
       if (!Array.isArray(pair) && !(pair instanceof PyTuple) && typeof pair !== 'string' && !(pair instanceof PyDict)) {

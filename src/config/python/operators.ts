@@ -1,7 +1,7 @@
 /** Python 2 operators, comparisons and subscripting on interpreter values. */
 import type { BinaryOp, CompareOp } from './ast.js';
 import { percentFormat } from './format.js';
-import { bitLength, charge, chargeInts, checkBits, checkSize } from './budget.js';
+import { bitLength, charge, chargeBits, chargeInts, checkBits, checkSize } from './budget.js';
 import { EXC, PyDict, PyTuple, numeric, pyCompare, pyEquals, pyError, typeName, type PyValue } from './values.js';
 
 type Num = bigint | number;
@@ -52,7 +52,11 @@ function power(a: Num, b: Num): Num {
   if (typeof a === 'bigint' && typeof b === 'bigint' && b >= 0n) {
     // log2|a| × b bits, refused before the power is computed.
     const log2 = a > -(2n ** 53n) && a < 2n ** 53n ? Math.log2(Math.abs(Number(a))) : bitLength(a);
-    if (a !== 0n && a !== 1n && a !== -1n) checkBits(Math.ceil(log2 * Number(b)));
+    if (a !== 0n && a !== 1n && a !== -1n) {
+      const bits = Math.ceil(log2 * Number(b));
+      checkBits(bits);
+      chargeBits(bits / 2, bits / 2, true);
+    }
     return a ** b;
   }
   const [x, y] = [Number(a), Number(b)];
@@ -70,6 +74,7 @@ function integerOp(op: BinaryOp, a: PyValue, b: PyValue): PyValue {
     case '<<':
       if (y < 0n) throw pyError(EXC.ValueError, 'negative shift count');
       checkBits(y);
+      charge(Number(y) / 16);
       return sized(x << y);
     case '>>':
       if (y < 0n) throw pyError(EXC.ValueError, 'negative shift count');
@@ -167,8 +172,11 @@ export function contains(container: PyValue, item: PyValue): boolean {
     charge(container.length);
     return container.includes(item);
   }
-  if (Array.isArray(container)) return container.some((x) => pyEquals(x, item));
-  if (container instanceof PyTuple) return container.items.some((x) => pyEquals(x, item));
+  if (Array.isArray(container) || container instanceof PyTuple) {
+    const items = container instanceof PyTuple ? container.items : container;
+    charge(items.length);
+    return items.some((x) => pyEquals(x, item));
+  }
   if (container instanceof PyDict) return container.has(item);
   throw pyError(EXC.TypeError, `argument of type '${typeName(container)}' is not iterable`);
 }
@@ -281,7 +289,8 @@ export function setItem(obj: PyValue, index: PyValue | Slice, value: PyValue): v
           v === null ? fallback : Math.min(Math.max(v < 0 ? v + obj.length : v, 0), obj.length);
         const start = bound(sliceIndex(index.lower, 'slice'), 0);
         const stop = Math.max(start, bound(sliceIndex(index.upper, 'slice'), obj.length));
-        checkSize(obj.length - (stop - start) + items.length, items.length);
+        const length = obj.length - (stop - start) + items.length;
+        checkSize(length, length - start);
         replaceRange(obj, start, stop, items);
         return;
       }
@@ -314,9 +323,12 @@ export function deleteItem(obj: PyValue, index: PyValue | Slice): void {
   if (Array.isArray(obj)) {
     if (index instanceof Slice) {
       const doomed = new Set(sliceRange(obj.length, index));
+      charge(obj.length);
       replaceRange(obj, 0, obj.length, obj.filter((_, i) => !doomed.has(i)));
     } else {
-      obj.splice(sequenceIndex(index, obj.length, 'list assignment'), 1);
+      const i = sequenceIndex(index, obj.length, 'list assignment');
+      charge(obj.length - i);
+      obj.splice(i, 1);
     }
     return;
   }

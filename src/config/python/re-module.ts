@@ -2,7 +2,7 @@
  * The `re` module, on the step-counting matcher of regex.ts: a pattern that
  * backtracks without end stops at the script's budget like a loop would.
  */
-import { charge, checkSize, spend } from './budget.js';
+import { charge, checkSize } from './budget.js';
 import { bindArgs, builtin, expectInt, expectStr, makeModule, unsupported, type Runtime } from './runtime.js';
 import { compileRegex, execRegex, RegexSyntaxError, RegexUnsupported, type Regex } from './regex.js';
 import { EXC, PyDict, PyExceptionType, PyObject, PyTuple, pyError, pyStr, type PyValue } from './values.js';
@@ -53,7 +53,7 @@ function compile(pattern: string, flags: number): Compiled {
     regex = compileRegex(body, matchFlags);
   } catch (e) {
     if (e instanceof RegexSyntaxError) throw pyError(reError, e.message);
-    if (e instanceof RegexUnsupported) return unsupported(`regular expression ${JSON.stringify(pattern)}`);
+    if (e instanceof RegexUnsupported) return unsupported(`regular expression ${JSON.stringify(pattern.length > 80 ? `${pattern.slice(0, 80)}…` : pattern)}`);
     throw e;
   }
   const compiled = { source: pattern, flags, matchFlags, regex, groups: regex.groups, names: regex.names };
@@ -140,7 +140,7 @@ function substitute(re: Compiled, repl: PyValue, text: string, count: number, rt
   while ((count === 0 || n < count) && pos <= text.length) {
     const m = exec(re, 'search', text, pos);
     if (!m) break;
-    spend(1);
+    charge(1);
     // As sre: an empty match right after the previous match is not replaced.
     if (n > 0 && end(m) === start(m) && start(m) === last) {
       pos = last + 1;
@@ -176,7 +176,7 @@ function split(re: Compiled, text: string, maxsplit: number): PyValue[] {
   while ((maxsplit === 0 || parts.length / (re.groups + 1) < maxsplit) && pos <= text.length) {
     const m = exec(re, 'search', text, pos);
     if (!m) break;
-    spend(1);
+    charge(1);
     if (end(m) === start(m)) {
       pos = start(m) + 1;
       continue;
@@ -194,7 +194,7 @@ function findall(re: Compiled, text: string): PyValue[] {
   while (pos <= text.length) {
     const m = exec(re, 'search', text, pos);
     if (!m) break;
-    spend(1);
+    charge(1);
     if (re.groups === 0) found.push(group(m, 0)!);
     else if (re.groups === 1) found.push(group(m, 1) ?? '');
     else found.push(new PyTuple(Array.from({ length: re.groups }, (_, i) => group(m, i + 1) ?? '')));
@@ -204,6 +204,7 @@ function findall(re: Compiled, text: string): PyValue[] {
 }
 
 function escape(text: string): string {
+  charge(text.length);
   return text.replace(/[^A-Za-z0-9_]/g, (c) => (c === '\0' ? '\\000' : '\\' + c));
 }
 

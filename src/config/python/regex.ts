@@ -173,13 +173,13 @@ class Parser {
   private escapedChar(c: string): number {
     if (c in CHAR_ESCAPES) return CHAR_ESCAPES[c]!;
     if (c === 'x') {
-      const hex = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.i));
+      const hex = /^[0-9a-fA-F]{2}/.exec(this.src.slice(this.i, this.i + 2));
       if (!hex) throw new RegexSyntaxError('bogus escape: \\x');
       this.i += 2;
       return parseInt(hex[0], 16);
     }
     if (/[0-7]/.test(c)) {
-      const octal = /^[0-7]{0,2}/.exec(this.src.slice(this.i))![0];
+      const octal = /^[0-7]{0,2}/.exec(this.src.slice(this.i, this.i + 2))![0];
       this.i += octal.length;
       return parseInt(c + octal, 8) & 0xff;
     }
@@ -322,6 +322,7 @@ class Compiler {
 
   emit(op: Op): number {
     if (this.prog.length >= MAX_PROGRAM) throw new RegexUnsupported('a regular expression this large');
+    charge(1);
     this.prog.push(op);
     return this.prog.length - 1;
   }
@@ -335,20 +336,15 @@ class Compiler {
         for (const item of n.items) this.node(item);
         return;
       case 'alt': {
-        const jumps: Op[] = [];
+        const ends: number[] = [];
         n.alts.forEach((alt, k) => {
-          if (k < n.alts.length - 1) {
-            const split = { op: 'split', first: 0, second: 0 } as Extract<Op, { op: 'split' }>;
-            this.emit(split);
-            split.first = this.prog.length;
-            this.node(alt);
-            const jump = { op: 'jmp', to: 0 } as Extract<Op, { op: 'jmp' }>;
-            this.emit(jump);
-            jumps.push(jump);
-            split.second = this.prog.length;
-          } else this.node(alt);
+          if (k === n.alts.length - 1) return this.node(alt);
+          const split = this.emit({ op: 'split', first: 0, second: 0 });
+          this.node(alt);
+          ends.push(this.emit({ op: 'jmp', to: 0 }));
+          this.prog[split] = { op: 'split', first: split + 1, second: this.prog.length };
         });
-        for (const j of jumps) (j as Extract<Op, { op: 'jmp' }>).to = this.prog.length;
+        for (const end of ends) this.prog[end] = { op: 'jmp', to: this.prog.length };
         return;
       }
       case 'group':
@@ -366,15 +362,14 @@ class Compiler {
         this.emit({ op: 'backref', index: n.index });
         return;
       case 'look': {
-        // The body runs as its own program (after a jump over it): a lookaround is atomic.
-        const look = { op: 'look', behind: n.behind, negate: n.negate, start: 0, width: fixedWidth(n.body) ?? 0 } as Extract<Op, { op: 'look' }>;
-        this.emit(look);
-        const over = { op: 'jmp', to: 0 } as Extract<Op, { op: 'jmp' }>;
-        this.emit(over);
-        look.start = this.prog.length;
+        // The body runs as its own program, after a jump over it: a lookaround is atomic.
+        const look = { op: 'look', behind: n.behind, negate: n.negate, start: 0, width: fixedWidth(n.body) ?? 0 } as const;
+        const at = this.emit(look);
+        const over = this.emit({ op: 'jmp', to: 0 });
         this.node(n.body);
         this.emit({ op: 'match' });
-        over.to = this.prog.length;
+        this.prog[at] = { ...look, start: over + 1 };
+        this.prog[over] = { op: 'jmp', to: this.prog.length };
         return;
       }
     }
@@ -420,7 +415,9 @@ export interface RegexMatch {
   readonly spans: readonly number[];
 }
 
+/** Compiles a pattern, charging its length and each instruction made (`a{60000}` is 60,000). */
 export function compileRegex(pattern: string, flags: number): Regex {
+  charge(pattern.length);
   const parser = new Parser(pattern, flags);
   const tree = parser.parse();
   const c = new Compiler();

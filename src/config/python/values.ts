@@ -551,6 +551,37 @@ function identity(o: object): number {
 
 // ---------------------------------------------------------------- plain JS
 
+/** Marks the end of a container's items in writtenSize's walk. */
+class Leave {
+  constructor(readonly container: object) {}
+}
+
+/**
+ * How many items and characters `values` have written out in full, a value
+ * held many times counted each time (as converting them to SXP or plain data
+ * would), counted up to just past `limit`. A container inside itself counts once.
+ */
+export function writtenSize(values: readonly PyValue[], limit: number): number {
+  let size = 0;
+  const onPath = new Set<object>();
+  const stack: (PyValue | Leave)[] = [...values];
+  while (stack.length > 0 && size <= limit) {
+    const v = stack.pop()!;
+    if (v instanceof Leave) {
+      onPath.delete(v.container);
+      continue;
+    }
+    size += typeof v === 'string' ? v.length : 1;
+    const items = Array.isArray(v) ? v : v instanceof PyTuple ? v.items : v instanceof PyDict ? v.items().flat() : null;
+    if (!items || onPath.has(items)) continue;
+    if (size + items.length > limit) return size + items.length;
+    onPath.add(items);
+    stack.push(new Leave(items));
+    for (const item of items) stack.push(item);
+  }
+  return size;
+}
+
 /** The value as plain JS data: ints become numbers when exact, tuples arrays, dicts objects. */
 export type PlainValue = null | boolean | number | bigint | string | PlainValue[] | { [key: string]: PlainValue };
 
