@@ -120,7 +120,9 @@ export async function main(argv: string[], script: string): Promise<number> {
 }
 
 async function foreground(paths: ReturnType<typeof xendPaths>): Promise<number> {
-  const { writeFileSync } = await import('node:fs');
+  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { dirname } = await import('node:path');
+  mkdirSync(dirname(paths.pidFile), { recursive: true });
   writeFileSync(paths.pidFile, String(process.pid));
   await runWorker({ paths, statusFd: null, trace: process.env.XEND_TRACE === '1', monitorPid: null });
   return process.exitCode === 1 ? 1 : -1;
