@@ -50,6 +50,7 @@ const STRERROR: Record<string, string> = {
   EPERM: 'Operation not permitted',
   EMFILE: 'Too many open files',
   EAI_AGAIN: 'Temporary failure in name resolution',
+  ELOOP: 'Too many levels of symbolic links',
 };
 
 /** The C library's wording for a socket error, which is what xm printed. */

@@ -35,16 +35,22 @@ export async function writeHeader(sink: ByteSink, config: Sxp): Promise<void> {
   await sink.write(headerRecord(config));
 }
 
+/**
+ * xend quoted the first bytes it found; a client that may name only some files
+ * must learn nothing of another file's contents, so no byte of it is echoed.
+ */
+const NOT_A_STATE_FILE = "not a valid guest state file: it does not begin with xend's signature";
+
 /** Reads and checks the signature and the domain config. */
 export async function readHeader(source: ByteSource): Promise<Sxp> {
   let signature: string;
   try {
     signature = (await source.read(SIGNATURE.length)).toString('latin1');
   } catch (err) {
-    if (err instanceof TruncatedStreamError) throw new XendError("not a valid guest state file: found ''");
+    if (err instanceof TruncatedStreamError) throw new XendError(NOT_A_STATE_FILE);
     throw err;
   }
-  if (signature !== SIGNATURE) throw new XendError(`not a valid guest state file: found '${signature.replace(/[^\x20-\x7e]/g, '?')}'`);
+  if (signature !== SIGNATURE) throw new XendError(NOT_A_STATE_FILE);
   const length = (await source.read(4)).readInt32BE(0);
   if (length <= 0 || length > MAX_CONFIG) throw new XendError(`not a valid guest state file: config length ${length}`);
   try {

@@ -144,7 +144,9 @@ export class CheckpointService {
     // A pipe is opened without blocking (a blocked open would hold a worker thread
     // until someone reads): nobody reading is an error at once, and writes wait politely.
     const pipe = existing?.isFIFO() === true;
-    const file = await open(path, pipe ? constants.O_WRONLY | constants.O_NONBLOCK : 'w', 0o600).catch((err: NodeJS.ErrnoException) => {
+    // Never through a symlink: one swapped in after the path was checked would be written instead.
+    const flags = pipe ? constants.O_WRONLY | constants.O_NONBLOCK : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+    const file = await open(path, flags | constants.O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
       throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
     });
     const wasPaused = d.flags.paused;
@@ -167,7 +169,8 @@ export class CheckpointService {
   }
 
   async restore(path: string, paused: boolean): Promise<Sxp> {
-    const file = await open(path, 'r').catch((err: NodeJS.ErrnoException) => {
+    // Never through a symlink: one swapped in after the path was checked would be read instead.
+    const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
       throw new XendError(`can't read guest state file ${path}: ${strerror(err)}`);
     });
     // The stream owns the handle and closes it exactly once.
