@@ -2,6 +2,7 @@ import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { CliError } from './errors.js';
 import { strerror } from '../client/errors.js';
 import { ESCAPE } from '../protocol/console.js';
+import { SafeTerminal } from './safe-terminal.js';
 import type { Duplex } from 'node:stream';
 import type { CommandContext } from './context.js';
 
@@ -22,9 +23,10 @@ const DRAIN_MS = 500;
  * the shell's prompt does not land on the guest's. `tee` (openLog) gets the output to
  * a file.
  */
-export function relay(ctx: CommandContext, domain: string, stream: Duplex, opts: { tee?: WriteStream | null; quiet?: boolean } = {}): Promise<SessionResult> {
+export function relay(ctx: CommandContext, domain: string, stream: Duplex, opts: { tee?: WriteStream | null; quiet?: boolean; safe?: boolean } = {}): Promise<SessionResult> {
   const { input, output } = ctx.terminal;
   const tee = opts.tee ?? null;
+  const safe = opts.safe ? new SafeTerminal() : null;
   tee?.once('error', (err: NodeJS.ErrnoException) => ctx.warn(`the console log stopped: ${strerror(err)}`));
   const raw = input.isTTY === true;
   if (raw && !opts.quiet) ctx.warn('Escape character is ^]');
@@ -57,9 +59,12 @@ export function relay(ctx: CommandContext, domain: string, stream: Duplex, opts:
     };
     const onEnd = () => setTimeout(() => finish('eof'), DRAIN_MS);
     stream.on('data', (d: Buffer) => {
-      if (d.length) midLine = d[d.length - 1] !== 0x0a;
-      output.write(d);
+      // The log keeps what the guest wrote; the terminal gets what is safe for it.
       tee?.write(d);
+      const shown = safe ? safe.push(d) : d;
+      if (!shown.length) return;
+      midLine = shown[shown.length - 1] !== 0x0a;
+      output.write(shown);
     });
     stream.on('close', () => finish('closed'));
     stream.on('error', () => finish('closed'));

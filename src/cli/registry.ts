@@ -12,7 +12,9 @@ const guest = { ...dom, guestOnly: true } as const;
 /** How to leave a console: every command that attaches one says it. */
 const CONSOLE_NOTES =
   'Ctrl-] detaches and leaves the domain running; every other key, Ctrl-C and Ctrl-D included, goes to the guest. ' +
-  'On a terminal xm says so when it attaches (Escape character is ^]) unless -q is given.';
+  'On a terminal xm says so when it attaches (Escape character is ^]) unless -q is given. ' +
+  "The guest's output reaches the terminal as it is, escape sequences included, as with xenconsole: a guest can set the window title, " +
+  'write to the clipboard (OSC 52) or make the terminal type answers to its queries. --safe, the default with --replay, drops those sequences.';
 
 /**
  * The xm commands, in xm 4.4's help order. Usage argstrings and help lines are
@@ -32,6 +34,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { long: 'log', arg: 'FILE', desc: 'Also append the session output to FILE (not in xm)' },
       { long: 'read-only', desc: 'Watch without typing (not in xm)' },
       { long: 'force', desc: 'Take over the console from another writer (not in xm)' },
+      { long: 'safe', desc: "Drop the guest's escape sequences that act on your terminal: titles, clipboard writes, queries it would answer (not in xm; the default with --replay)" },
     ],
     args: [{ ...guest, domains: 'running' }],
     min: 1,

@@ -133,5 +133,5 @@ test('the completion scripts hand every word to xm __complete', () => {
   assert.match(bash, /\ncomplete -F _xm xm\n$/);
   assert.match(zsh, /^#compdef xm\n/);
   assert.match(zsh, /"\$xm" __complete \$\(\(CURRENT - 2\)\)/);
-  assert.deepEqual([...files.keys()].sort(), ['completions/_xm', 'completions/xm.bash', 'man/xend-config.sxp.5', 'man/xend.8', 'man/xm.1', 'man/xmdomain.cfg.5']);
+  assert.deepEqual([...files.keys()].sort(), ['completions/_xm', 'completions/xm.bash', 'etc/xend-config.sxp', 'man/xend-config.sxp.5', 'man/xend.8', 'man/xm.1', 'man/xmdomain.cfg.5']);
 });

@@ -10,12 +10,14 @@ import { qemuUser, unreachableBy } from '../../src/hypervisor/qemu/user.js';
 
 describe('QEMU process identity (adoption after an xend restart)', () => {
   test('only the very process xend started counts: same pid, command line and start time', async () => {
-    const child = spawn('sleep', ['60', 'qemu-system-x86_64'], { stdio: 'ignore' });
+    // A process that runs on and calls itself qemu-system-x86_64 (sleep would refuse a second, non-numeric argument).
+    const child = spawn('sleep', ['60'], { stdio: 'ignore', argv0: 'qemu-system-x86_64' });
     await once(child, 'spawn');
     // Until the exec has happened the command line is still node's, or empty.
-    let p = identify(child.pid!)!;
-    for (const deadline = Date.now() + 10_000; !p.cmdline.startsWith('sleep') && Date.now() < deadline; p = identify(child.pid!)!) await new Promise((r) => setTimeout(r, 10));
-    assert.equal(p.cmdline, 'sleep\x0060\x00qemu-system-x86_64\x00');
+    let p = identify(child.pid!);
+    for (const deadline = Date.now() + 30_000; !p?.cmdline.startsWith('qemu-system') && Date.now() < deadline; p = identify(child.pid!)) await new Promise((r) => setTimeout(r, 10));
+    assert.ok(p);
+    assert.equal(p.cmdline, 'qemu-system-x86_64\x0060\x00');
     assert.ok(stillRunning(p));
     // A reused pid: another process (which may well have "qemu" in its command line) or another start.
     assert.ok(!stillRunning({ ...p, startTicks: p.startTicks + 1 }));

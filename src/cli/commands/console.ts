@@ -5,7 +5,8 @@ import type { CommandContext } from '../context.js';
 /**
  * `xm console [-q] [-n N] DOM`: attach to a domain's console over the same
  * connection as every other command. Added: --replay[=N] (history first),
- * --log FILE (tee), --read-only, --force (take over from another writer).
+ * --log FILE (tee), --read-only, --force (take over from another writer), --safe
+ * (the guest's terminal-controlling sequences dropped; the default with --replay).
  */
 export async function run(ctx: CommandContext): Promise<SessionResult> {
   const dom = ctx.args[0]!;
@@ -23,7 +24,7 @@ export async function run(ctx: CommandContext): Promise<SessionResult> {
       force: ctx.opts.has('force'),
       ...(replay !== undefined && { replay: replay === true ? ('all' as const) : Number(replay) }),
     });
-    return await relay(ctx, d.name, stream, { tee: log, quiet });
+    return await relay(ctx, d.name, stream, { tee: log, quiet, safe: ctx.opts.has('safe') || replay !== undefined });
   } catch (err) {
     if (quiet) throw new SilentError(1);
     throw err;
