@@ -1,3 +1,4 @@
+import { observed } from './observed.js';
 import type { HvDomain, Hypervisor } from '../hypervisor/types.js';
 
 /**
@@ -17,33 +18,12 @@ export class DomainIndex {
   readonly tracked: Hypervisor;
 
   constructor(private readonly hv: Hypervisor) {
-    this.tracked = new Proxy(hv, {
-      get: (target, prop, receiver) => {
-        if (prop === 'create') {
-          return (...args: Parameters<Hypervisor['create']>) => {
-            const d = target.create(...args);
-            this.add(d);
-            return d;
-          };
-        }
-        if (prop === 'destroy') {
-          return (domid: number) => {
-            const d = target.get(domid);
-            target.destroy(domid);
-            if (d) this.remove(d);
-          };
-        }
-        if (prop === 'updateRecord') {
-          return (...args: Parameters<Hypervisor['updateRecord']>) => {
-            const before = target.get(args[0]);
-            target.updateRecord(...args);
-            const after = target.get(args[0]);
-            if (before) this.remove(before);
-            if (after) this.add(after);
-          };
-        }
-        const v = Reflect.get(target, prop, receiver);
-        return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    this.tracked = observed(hv, {
+      created: (d) => this.add(d),
+      destroyed: (d) => this.remove(d),
+      updated: (before, after) => {
+        if (before) this.remove(before);
+        if (after) this.add(after);
       },
     });
   }

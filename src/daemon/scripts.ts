@@ -6,6 +6,7 @@ import { devicesOf, vifSettings } from './config-limits.js';
 import { children } from '../sxp/index.js';
 import type { HvDomain, Hypervisor } from '../hypervisor/types.js';
 import type { Logger } from './log.js';
+import { observed } from './observed.js';
 
 /** How long a script may run before it is killed (a hung script must not hang xend). */
 const SCRIPT_TIMEOUT_MS = 10_000;
@@ -165,24 +166,5 @@ function defaultMac(uuid: string, devid: number): string {
  * whichever part of xend did it (create, restart, restore, migration).
  */
 export function withHotplug(hv: Hypervisor, scripts: Scripts): Hypervisor {
-  return new Proxy(hv, {
-    get(target, prop, receiver) {
-      if (prop === 'create') {
-        return (...args: Parameters<Hypervisor['create']>) => {
-          const d = target.create(...args);
-          scripts.online(d);
-          return d;
-        };
-      }
-      if (prop === 'destroy') {
-        return (domid: number) => {
-          const d = target.get(domid);
-          target.destroy(domid);
-          if (d) scripts.offline(d);
-        };
-      }
-      const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
-    },
-  });
+  return observed(hv, { created: (d) => scripts.online(d), destroyed: (d) => scripts.offline(d) });
 }

@@ -1,0 +1,44 @@
+import type { HvDomain, Hypervisor } from '../hypervisor/types.js';
+
+/** What happens to domains, told after the hypervisor did it. */
+export interface DomainObserver {
+  created?(d: HvDomain): void;
+  destroyed?(d: HvDomain): void;
+  /** A record change (a rename among them): the domain before and after. */
+  updated?(before: HvDomain | undefined, after: HvDomain | undefined): void;
+}
+
+/**
+ * The hypervisor with `observer` told of every domain built, destroyed or changed
+ * through it, whichever part of xend did it (create, restart, restore, migration);
+ * every other call goes straight through.
+ */
+export function observed(hv: Hypervisor, observer: DomainObserver): Hypervisor {
+  return new Proxy(hv, {
+    get(target, prop, receiver) {
+      if (prop === 'create' && observer.created) {
+        return (...args: Parameters<Hypervisor['create']>) => {
+          const d = target.create(...args);
+          observer.created!(d);
+          return d;
+        };
+      }
+      if (prop === 'destroy' && observer.destroyed) {
+        return (domid: number) => {
+          const d = target.get(domid);
+          target.destroy(domid);
+          if (d) observer.destroyed!(d);
+        };
+      }
+      if (prop === 'updateRecord' && observer.updated) {
+        return (...args: Parameters<Hypervisor['updateRecord']>) => {
+          const before = target.get(args[0]);
+          target.updateRecord(...args);
+          observer.updated!(before, target.get(args[0]));
+        };
+      }
+      const v = Reflect.get(target, prop, receiver);
+      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+    },
+  });
+}
