@@ -281,10 +281,11 @@ describe('QEMU backend: what guests and configs cannot do', { skip }, () => {
       x.xm('create', '-F', x.writeFile(`etc/xen/${name}.sxp`, `(vm (name ${name}) (memory 128) (image (linux (kernel "${dir}/vmlinuz") (ramdisk "${dir}/initramfs.gz"))) (device (vif ${vif})))\n`));
     const bridge = await create('inj1', `(bridge "../../..${x.path('evil')},helper=${helper}")`);
     assert.equal(bridge.code, 1);
-    assert.match(bridge.stderr, /^Error: (Invalid bridge: ".*" is not an interface name|.*vif bridge ".*" is not a network interface name)/m);
+    // xend refuses them at create, for every backend; the QEMU backend's own checks (unit/qemu-cmdline) stand behind.
+    assert.match(bridge.stderr, /^Error: Invalid bridge: ".*" is not an interface name/m);
     const mac = await create('inj2', '(mac "52:54:00:12:34:56,romfile=/etc/shadow")');
     assert.equal(mac.code, 1);
-    assert.match(mac.stderr, /^Error: .*is not a MAC address/m);
+    assert.match(mac.stderr, /^Error: Invalid MAC address: "52:54:00:12:34:56,romfile=\/etc\/shadow": six hex pairs/m);
     for (const name of ['inj1', 'inj2']) assert.equal((await x.xm('list', name)).code, 3);
     assert.ok(!existsSync(marker), 'the injected bridge helper ran');
   });
