@@ -1,32 +1,17 @@
 import { existsSync, readFileSync, readdirSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
-import { fileURLToPath } from 'node:url';
-
-/** The repository root: the first directory above this file that holds package.json. */
-function repositoryRoot(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  while (!existsSync(join(dir, 'package.json'))) {
-    const up = dirname(dir);
-    if (up === dir) throw new Error('package.json not found above the test helpers');
-    dir = up;
-  }
-  return dir;
-}
+import { join, resolve } from 'node:path';
 
 /**
  * The real Xen example configs (xmexample*, xend-config*.sxp, xm-config.xml), which
- * this repository does not carry: `XEN_EXAMPLES` names their folder; otherwise
- * `../shared/data/xen-examples` beside the clone is used when it exists. A folder
- * named by the variable must exist (a typo fails rather than skips).
+ * this repository does not carry: the folder `XEN_EXAMPLES` names (CI sets it when
+ * it has them). A folder named by the variable must exist (a typo fails rather
+ * than skips); without the variable the tests that need them are skipped.
  */
 function findExamples(): string | null {
   const named = process.env.XEN_EXAMPLES;
-  if (named) {
-    if (!existsSync(named)) throw new Error(`XEN_EXAMPLES=${named}: no such folder`);
-    return resolve(named);
-  }
-  const beside = resolve(repositoryRoot(), '../shared/data/xen-examples');
-  return existsSync(beside) ? beside : null;
+  if (!named) return null;
+  if (!existsSync(named)) throw new Error(`XEN_EXAMPLES=${named}: no such folder`);
+  return resolve(named);
 }
 
 export const XEN_EXAMPLES = findExamples();
