@@ -31,7 +31,7 @@ const processIo = (): Io => ({
   cwd: process.cwd(),
   // A getter: touching process.stderr builds its stream (tty/net, ~3-8 ms) even when nothing is written.
   get interactiveStderr() {
-    return Boolean(process.stderr.isTTY && process.stderr.columns > 0);
+    return Boolean(process.stderr.isTTY && process.stderr.columns > 0 && process.env.TERM !== 'dumb');
   },
 });
 
@@ -184,7 +184,9 @@ function progressReporter(io: Io, json: boolean): { set(text: string | null): vo
       pending = undefined;
       if (wanted === null) return;
       // chalk (inside ora) ignores NO_COLOR; honour it here.
-      spinner = ora({ text: wanted, stream: process.stderr, color: io.env.NO_COLOR ? false : 'cyan' }).start();
+      // isEnabled: the terminal was checked above; ora's own check also refuses whenever CI is set, and then
+      // prints its text as a line that is never erased.
+      spinner = ora({ text: wanted, stream: process.stderr, isEnabled: true, color: io.env.NO_COLOR ? false : 'cyan' }).start();
     });
   };
   return { set, above };
