@@ -312,6 +312,25 @@ test('the nics option of the 3.0 examples gives the deprecation warnings', { ski
   assert.equal(loadExample('xmexample1').warnings.length, 0);
 });
 
+test('a misspelt variable is ignored, as xm did, with a warning naming the line and the variable meant', () => {
+  const r = load('name = "web"\nmemroy = 256\nvpcus = 2\n');
+  assert.equal(r.values.get('memory'), 128n);
+  assert.deepEqual(r.warnings, [
+    'Warning: ./test.cfg:2: memroy is not a config variable and is ignored; did you mean memory?',
+    'Warning: ./test.cfg:3: vpcus is not a config variable and is ignored; did you mean vcpus?',
+  ]);
+  // Names the file reads itself, names far from any variable, functions and modules: no warning.
+  assert.deepEqual(load('memroy = 256\nmemory = memroy\ngold = 1\ndef disks(): return []\nimport os.path\n').warnings, []);
+  assert.equal(load('memroy = 256\nmemory = memroy\n').values.get('memory'), 256n);
+});
+
+test('the real example configs give no misspelling warnings', { skip: NEEDS_EXAMPLES }, () => {
+  for (const file of EXAMPLE_FILES) {
+    const warnings = loadExample(file).warnings.filter((w) => w.includes('is not a config variable'));
+    assert.deepEqual(warnings, [], file);
+  }
+});
+
 test('nics pads the vif list with empty entries', () => {
   const padded = load('nics = 2\nvif = ["bridge=br1"]');
   assert.equal(children(padded.sxp, 'device').map(show).join(' '), '(device (vif (bridge br1))) (device (vif))');

@@ -14,6 +14,7 @@ import { bindArgs, builtin, expectStr, type Runtime } from './runtime.js';
 import { PyException, PyObject, PyRaise, exceptionMessage, truthy, writtenSize, type PyValue } from './values.js';
 
 export { PythonRuntimeError, PythonSyntaxError, PythonUnsupportedError } from './errors.js';
+export { tokenize } from './lexer.js';
 export { nodeHost, type PythonHost } from './modules.js';
 export { pathBasename, pathDirname, pathJoin } from './modules.js';
 export { PyDict, PyTuple, isMachineInt, pyEquals, pyRepr, pyStr, toPlain, truthy, typeName, type PlainValue, type PyValue } from './values.js';
