@@ -433,8 +433,19 @@ test('the domain name defaults to the basename of the config file', () => {
 test('script errors become xm messages; unsupported Python is passed on for a real interpreter', () => {
   assert.equal(
     configError(() => loadDomainConfig({ file: './bad.cfg', source: 'memory = 64\nname = = "x"\n', env: {} })),
-    'Errors were found at line 2 while processing ./bad.cfg:\n\tname = = "x"',
+    'Errors were found at line 2 while processing ./bad.cfg:\n\tname = = "x"\n\tinvalid syntax',
   );
+  // xm's two lines, then what is wrong: an unterminated string, a bracket left open (where it opened).
+  const syntax = (source: string) => configError(() => loadDomainConfig({ file: './bad.cfg', source, env: {} })).split('\n').slice(1);
+  assert.deepEqual(syntax('name = "web\nmemory = 64\n'), ['\tname = "web', '\tEOL while scanning string literal']);
+  assert.deepEqual(syntax('disk = ["phy:/dev/vg/a,xvda,w",\n  "phy:/dev/vg/b,xvdb,w"\nmemory = 64\n'), [
+    '\tmemory = 64',
+    "\tunexpected EOF while parsing: the '[' opened at line 1 is not closed",
+  ]);
+  assert.deepEqual(syntax('vif = ["bridge=br0",\n  mac = "00:16:3e:00:00:01"]\n'), [
+    '\t  mac = "00:16:3e:00:00:01"]',
+    "\tinvalid syntax: the '[' opened at line 1 is not closed",
+  ]);
   assert.equal(configError(() => load('memory = undefined_thing')), "name 'undefined_thing' is not defined");
   assert.equal(configError(() => load('raise ValueError("no such image")')), 'no such image');
   assert.throws(() => load('class Config:\n    pass'), PythonUnsupportedError);
