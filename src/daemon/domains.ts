@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, statSync, writeSync } from 'node:fs';
 import { join } from 'node:path';
 import { XendError, XendInvalidDomain } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE, POWER_STATES } from '../protocol/domain.js';
+import { DOMAIN_NAME_RE, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
@@ -14,7 +14,7 @@ import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
-import type { ManagedEntry, ManagedStore } from './managed.js';
+import { managedState, type ManagedEntry, type ManagedStore } from './managed.js';
 import type { PendingRestart, RestartJournal } from './restart-journal.js';
 
 /** Restarts closer together than this count towards a restart loop. */
@@ -172,16 +172,15 @@ export class DomainService {
     if (!this.resolve(dom).live) throw new XendError(`Domain '${String(dom)}' is not started`);
   }
 
-  /** Power state of whatever `resolve` found: a live domain's, else halted (0) or suspended (3). */
-  stateOf(r: Resolved): number {
-    if (r.live) return powerState(r.live);
-    return r.managed?.suspended ? 3 : 0;
+  /** Power state of whatever `resolve` found: a live domain's, else its managed entry's (halted or suspended). */
+  stateOf(r: Resolved): PowerState {
+    return r.live ? powerState(r.live) : managedState(r.managed!);
   }
 
   domain(dom: string | number, full = false): Sxp {
     const r = this.resolve(dom);
     if (r.live) return this.sxpOf(r.live, full);
-    return inactiveDomainSxp(r.managed!.config, r.managed!.suspended ? 3 : 0, full);
+    return inactiveDomainSxp(r.managed!.config, managedState(r.managed!), full);
   }
 
   /** xend.domains_with_state: records (or names) sorted by name, filtered by power state; managed domains included. */
@@ -193,7 +192,7 @@ export class DomainService {
     const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.sxpOf(d, full, cpus) }));
     for (const m of this.opts.managed?.list() ?? []) {
       if (live.some((d) => d.uuid === m.config.uuid)) continue;
-      const status = m.suspended ? 3 : 0;
+      const status = managedState(m);
       rows.push({ name: m.config.name, status, sxp: () => inactiveDomainSxp(m.config, status, full) });
     }
     const doms = rows.filter((d) => wanted(d.status)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -380,7 +379,7 @@ export class DomainService {
     const vcpus = String(vcpu).toLowerCase() === 'all' ? Array.from({ length: d.vcpus }, (_, i) => i) : [pyInt(vcpu)];
     const cpus = String(cpumap).split(',').map(pyInt);
     const shown = `[${cpus.join(', ')}]`;
-    const live = [1, 2, 5].includes(powerState(d));
+    const live = hasVcpus(powerState(d));
     for (const v of vcpus) {
       if (v < 0 || v >= d.vcpus) throw new XendError(`Cannot pin vcpu: ${v} to cpu: ${shown} - list assignment index out of range`);
       try {
@@ -412,7 +411,7 @@ export class DomainService {
     const now = this.schedCreditGet(dom);
     const next = { weight: weight ?? now.weight, cap: cap ?? now.cap };
     if (r.live) this.requireIdle(r.live);
-    if (r.live && [1, 2].includes(powerState(r.live))) {
+    if (r.live && isStarted(powerState(r.live))) {
       try {
         this.backend('setSchedCredit', 'set scheduler parameters')(r.live.domid, next.weight, next.cap);
       } catch (err) {
@@ -427,7 +426,7 @@ export class DomainService {
   sendSysrq(dom: string | number, key: string | number): void {
     this.requireStarted(dom);
     const d = this.requireIdle(this.lookup(dom));
-    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${d.name}' is not started`);
+    if (!isStarted(powerState(d))) throw new XendError(`Domain '${d.name}' is not started`);
     const k = typeof key === 'number' ? String.fromCharCode(key) : String(key);
     // asserts.isCharConvertible: an AssertionError, so an internal fault, as xend gave it.
     if ([...k].length !== 1) throw new Error(`${k} is not convertible to a character`);
@@ -439,7 +438,7 @@ export class DomainService {
   sendTrigger(dom: string | number, name: string, vcpu: number): void {
     this.requireStarted(dom);
     const d = this.requireIdle(this.lookup(dom));
-    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    if (!isStarted(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     const trigger = String(name).toLowerCase();
     if (!(TRIGGERS as readonly string[]).includes(trigger)) throw new XendError(`Invalid trigger: ${name}`);
     if (trigger === 's3resume') return;
@@ -458,7 +457,7 @@ export class DomainService {
     this.requireStarted(dom);
     const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError(`Cannot reset privileged domain ${String(dom)}`);
-    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    if (!isStarted(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     this.log.info(`Domain ${d.name} (${d.domid}): reset`);
     this.restart(d, parseVmConfig(d.config), false);
   }
@@ -473,8 +472,8 @@ export class DomainService {
     // Only a live dump that leaves the domain be may look at a held one.
     if (!live || crash || reset) this.requireIdle(d);
     if (d.domid === 0) throw new XendError(`Cannot dump core for privileged domain ${String(dom)}`);
-    if (![1, 2, 5].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
-    const dopause = !live && powerState(d) === 2;
+    if (!hasVcpus(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    const dopause = !live && powerState(d) === PowerState.Running;
     if (dopause) this.hv.pause(d.domid);
     try {
       this.log.info(`Domain core dump requested for domain ${d.name} (${d.domid}) live=${+live} crash=${+crash} reset=${+reset}.`);

@@ -2,7 +2,7 @@ import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, re
 import { join } from 'node:path';
 import { parseFirst, prettyPrint } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE } from '../protocol/domain.js';
+import { DOMAIN_NAME_RE, PowerState } from '../protocol/domain.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import type { DomainService } from './domains.js';
 import type { CheckpointService } from './migration.js';
@@ -15,6 +15,11 @@ export interface ManagedEntry {
   config: VmConfig;
   /** `xm suspend` left its state in the store: power state suspended until `xm resume`. */
   suspended: boolean;
+}
+
+/** A managed domain that is not running is halted, or suspended while its checkpoint is in the store. */
+export function managedState(m: ManagedEntry): PowerState {
+  return m.suspended ? PowerState.Suspended : PowerState.Halted;
 }
 
 const CONFIG = 'config.sxp';
@@ -203,7 +208,7 @@ export class ManagedService {
   /** xend.domain.delete: forgets a halted managed domain. */
   delete(dom: string | number): void {
     const r = this.domains.resolve(dom);
-    if (this.domains.stateOf(r) !== 0) throw new XendError('Domain is not halted.');
+    if (this.domains.stateOf(r) !== PowerState.Halted) throw new XendError('Domain is not halted.');
     this.store.remove(r.managed!.config.uuid);
     this.log.info(`Domain ${r.managed!.config.name} (${r.managed!.config.uuid}) deleted from xend management`);
   }
@@ -212,7 +217,7 @@ export class ManagedService {
   async suspend(dom: string | number): Promise<void> {
     const r = this.domains.resolve(dom);
     if (r.live?.domid === 0) throw new XendError(`Cannot suspend privileged domain ${String(dom)}`);
-    if (this.domains.stateOf(r) !== 2) throw new XendError('Domain is not running');
+    if (this.domains.stateOf(r) !== PowerState.Running) throw new XendError('Domain is not running');
     if (!r.managed) throw new XendError('Domain is not managed by Xend lifecycle support.');
     const uuid = r.managed.config.uuid;
     try {
@@ -229,7 +234,7 @@ export class ManagedService {
   async resume(dom: string | number, paused: boolean): Promise<Sxp> {
     const r = this.domains.resolve(dom);
     if (r.live?.domid === 0) throw new XendError(`Cannot resume privileged domain ${String(dom)}`);
-    if (this.domains.stateOf(r) !== 3) throw new XendError('Cannot resume domain that is not suspended.');
+    if (this.domains.stateOf(r) !== PowerState.Suspended) throw new XendError('Cannot resume domain that is not suspended.');
     const uuid = r.managed!.config.uuid;
     if (!this.store.hasCheckpoint(uuid)) throw new XendError('Domain was not suspended by Xend');
     const record = await this.checkpoints.restore(this.store.checkpointPath(uuid), paused);
