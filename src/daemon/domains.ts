@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
@@ -7,7 +7,7 @@ import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type Record
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import { checkHostMemory, checkVcpus } from './config-limits.js';
-import { makeDir, replaceFile } from '../store/durable.js';
+import { makeDir, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
 import { DomainIndex, type Resolved } from './domain-index.js';
 import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
@@ -113,7 +113,7 @@ export class DomainService {
     const path = join(dir, `${d.uuid}-${d.domid}.json`);
     const { domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config } = d;
     makeDir(dir, 0o700);
-    replaceFile(path, (fd) => writeSync(fd, JSON.stringify({ domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config })));
+    writeFileDurably(path, JSON.stringify({ domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config }));
     return path;
   }
 

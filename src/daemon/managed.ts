@@ -1,4 +1,5 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { makeDir, removeFile, renameFile, writeFileDurably } from '../store/durable.js';
 import { join } from 'node:path';
 import { parseFirst, prettyPrint } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
@@ -29,9 +30,9 @@ const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/
 /**
  * The managed domain store under xend-domains-path, laid out as xend laid it out:
  * `<uuid>/config.sxp` (the domain's config, pretty-printed SXP) and, while the
- * domain is suspended, `<uuid>/checkpoint.chk`. Every write is atomic (temp file,
- * fsync, rename, fsync of the directory), so a crash leaves the old config or the
- * new one, and a half-written checkpoint is never taken for a whole one.
+ * domain is suspended, `<uuid>/checkpoint.chk`. Every write goes through
+ * store/durable.ts, so a crash leaves the old config or the new one, and a
+ * half-written checkpoint is never taken for a whole one.
  */
 export class ManagedStore {
   private readonly entries = new Map<string, VmConfig>();
@@ -42,7 +43,7 @@ export class ManagedStore {
     readonly dir: string,
     warn: (message: string) => void = () => {},
   ) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDir(dir, 0o700);
     for (const name of readdirSync(dir)) {
       const sub = join(dir, name);
       if (!UUID_RE.test(name)) continue;
@@ -85,17 +86,15 @@ export class ManagedStore {
 
   save(config: VmConfig): void {
     const sub = join(this.dir, config.uuid);
-    mkdirSync(sub, { recursive: true, mode: 0o700 });
-    writeAtomically(join(sub, CONFIG), prettyPrint(vmConfigSxp(config)));
-    fsyncDir(this.dir);
+    makeDir(sub, 0o700);
+    writeFileDurably(join(sub, CONFIG), prettyPrint(vmConfigSxp(config)));
     this.keep(config);
   }
 
   remove(uuid: string): void {
     const sub = join(this.dir, uuid);
     // The config goes first and alone: that is the moment the domain stops being managed.
-    rmSync(join(sub, CONFIG), { force: true });
-    fsyncDir(sub);
+    removeFile(join(sub, CONFIG));
     rmSync(sub, { recursive: true, force: true });
     this.forget(uuid);
   }
@@ -126,37 +125,12 @@ export class ManagedStore {
   }
 
   commitCheckpoint(uuid: string): void {
-    renameSync(this.checkpointTemp(uuid), this.checkpointPath(uuid));
-    fsyncDir(join(this.dir, uuid));
+    renameFile(this.checkpointTemp(uuid), this.checkpointPath(uuid));
   }
 
   dropCheckpoint(uuid: string): void {
-    rmSync(this.checkpointPath(uuid), { force: true });
+    removeFile(this.checkpointPath(uuid));
     rmSync(this.checkpointTemp(uuid), { force: true });
-  }
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // not every file system lets a directory be synced
-  } finally {
-    if (fd !== undefined) closeSync(fd);
   }
 }
 
