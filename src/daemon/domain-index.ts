@@ -1,6 +1,6 @@
 import { observed } from './observed.js';
 import { XendError, XendInvalidDomain } from '../protocol/faults.js';
-import type { ManagedEntry, ManagedStore } from './managed.js';
+import type { ManagedEntry, ManagedStore } from './managed-store.js';
 import type { HvDomain, Hypervisor } from '../hypervisor/types.js';
 
 /** A domain as a name, id or uuid names it: running, managed, or both. */

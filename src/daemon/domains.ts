@@ -14,7 +14,7 @@ import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
-import { managedState, type ManagedStore } from './managed.js';
+import { managedState, type ManagedStore } from './managed-store.js';
 import type { PendingRestart, RestartJournal } from './restart-journal.js';
 
 /** Restarts closer together than this count towards a restart loop. */
