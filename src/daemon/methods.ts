@@ -1,6 +1,6 @@
 import type { DomainService } from './domains.js';
 import type { NodeService } from './node.js';
-import type { CheckpointService } from './migration.js';
+import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
