@@ -5,7 +5,7 @@ import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { XendError } from '../protocol/faults.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
 import { childValue, children, parseFirst } from '../sxp/index.js';
-import { strerror } from '../client/errors.js';
+import { strerror } from '../strerror.js';
 import { DurableDir } from '../store/durable.js';
 import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint.js';
 import type { ConsoleService } from './console.js';
