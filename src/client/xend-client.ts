@@ -11,8 +11,8 @@ import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
  * transport, so they work unchanged over every one of them.
  */
 export class XendClient {
-  /** The contract's methods as calls over the transport, typed by it. */
-  private readonly api: XendApi;
+  /** Every method of the contract (src/protocol/methods.ts) as a typed call; the methods below add decoding. */
+  readonly api: XendApi;
 
   constructor(private readonly transport: Transport) {
     this.api = Object.fromEntries(Object.entries(XEND).map(([key, m]) => [key, (...params: XmlRpcValue[]) => transport.call(m.name, params)])) as unknown as XendApi;
