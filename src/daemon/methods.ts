@@ -50,9 +50,9 @@ function decode(p: Param, v: unknown): unknown {
   return DECODE[p.kind](v, p);
 }
 
-/** One wire method: its arguments checked and converted as the contract says, then the implementation. */
-function bind(spec: MethodSpec, fn: (...args: unknown[]) => unknown): Method {
-  return (...args) => fn(...spec.params.map((p, i) => decode(p, args[i])));
+/** One wire method: its positional arguments checked and converted as the contract says, then named for the implementation. */
+function bind(spec: MethodSpec, fn: (args: Record<string, unknown>) => unknown): Method {
+  return (...args) => fn(Object.fromEntries(spec.params.map((p, i) => [p.name, decode(p, args[i])])));
 }
 
 /**
@@ -62,56 +62,53 @@ function bind(spec: MethodSpec, fn: (...args: unknown[]) => unknown): Method {
  */
 export function legacyMethods(domains: DomainService, node: NodeService, checkpoints: CheckpointService, managed: ManagedService): Map<string, Method> {
   const impl = implementation(domains, node, checkpoints, managed);
-  return new Map(Object.entries(XEND).map(([key, spec]: [string, MethodSpec]) => [spec.name, bind(spec, impl[key as keyof XendImplementation] as (...args: unknown[]) => unknown)]));
+  return new Map(Object.entries(XEND).map(([key, spec]: [string, MethodSpec]) => [spec.name, bind(spec, impl[key as keyof XendImplementation] as (args: Record<string, unknown>) => unknown)]));
 }
 
 function implementation(domains: DomainService, node: NodeService, checkpoints: CheckpointService, managed: ManagedService): XendImplementation {
   /** A call that needs a running domain, given a managed one that is not: xend's refusal for it. */
   const started =
-    <A extends unknown[], R>(fn: (d: string | number, ...rest: A) => R, refusal?: string) =>
-    (d: string | number, ...rest: A): R => {
-      if (refusal && !domains.resolve(d).live) throw new XendError(refusal);
-      domains.requireStarted(d);
-      return fn(d, ...rest);
+    <A extends { dom: string | number }, R>(fn: (a: A) => R, refusal?: string) =>
+    (a: A): R => {
+      if (refusal && !domains.resolve(a.dom).live) throw new XendError(refusal);
+      domains.requireStarted(a.dom);
+      return fn(a);
     };
   return {
-    domain: (d, full) => domains.domain(d, full),
-    domains: (detail, full) => domains.domainsWithState(detail, 'running', full),
-    domains_with_state: (detail, state, full) => domains.domainsWithState(detail, state, full),
-    create: (config) => domains.create(config),
-    destroy: (d) => domains.destroy(d),
-    pause: started((d) => domains.pause(d)),
-    unpause: started((d) => domains.unpause(d)),
-    shutdown: started((d, reason: string) => domains.shutdown(d, reason), 'Domain cannot be shutdown'),
-    setMemoryTarget: (d, mib) => domains.setMemoryTarget(d, mib),
-    setVCpuCount: (d, n) => domains.setVcpuCount(d, n),
-    setName: (d, name) => domains.setName(d, name),
-    getVCPUInfo: started((d) => domains.vcpuInfo(d)),
-    getRestartCount: started((d) => domains.restartCount(d)),
-    waitForDevices: started((d) => void domains.lookup(d)),
-    save: started((d, path: string, checkpoint: boolean) => checkpoints.save(String(d), path, checkpoint), 'Domain is not running'),
-    restore: (path, paused) => checkpoints.restore(path, paused),
-    migrate: started(
-      (d, dst: string, live: boolean, port: number, _node: number, ssl: boolean | null, changeHome: boolean) => checkpoints.migrate(String(d), dst, live, port, ssl, changeHome),
-      'Domain is not running',
-    ),
-    migrateProgress: (d) => checkpoints.progress(String(d)),
-    migrateCancel: (d) => checkpoints.cancel(String(d)),
-    getMemoryChecksum: (d) => checkpoints.memoryChecksum(String(d)),
-    maxmem_set: (d, mib) => domains.maxmemSet(d, mib),
-    pincpu: (d, vcpu, cpumap) => domains.pinVcpu(d, vcpu, cpumap),
-    sched_credit_get: (d) => domains.schedCreditGet(d),
-    sched_credit_set: (d, weight, cap) => domains.schedCreditSet(d, weight, cap),
-    send_sysrq: (d, key) => domains.sendSysrq(d, key),
-    send_trigger: (d, name, vcpu) => domains.sendTrigger(d, name, vcpu ?? 0),
-    reset: (d) => domains.reset(d),
-    dump: (d, file, live, crash, reset) => domains.dump(d, file, live, crash, reset),
-    new: (config) => managed.new(config),
-    start: (d, paused) => managed.start(d, paused),
-    delete: (d) => managed.delete(d),
-    suspend: (d) => managed.suspend(d),
-    resume: (d, paused) => managed.resume(d, paused),
-    node_info: (showNuma) => node.info(showNuma),
+    domain: (a) => domains.domain(a.dom, a.full),
+    domains: (a) => domains.domainsWithState(a.detail, 'running', a.full),
+    domains_with_state: (a) => domains.domainsWithState(a.detail, a.state, a.full),
+    create: (a) => domains.create(a.config),
+    destroy: (a) => domains.destroy(a.dom),
+    pause: started((a) => domains.pause(a.dom)),
+    unpause: started((a) => domains.unpause(a.dom)),
+    shutdown: started((a) => domains.shutdown(a.dom, a.reason), 'Domain cannot be shutdown'),
+    setMemoryTarget: (a) => domains.setMemoryTarget(a.dom, a.target),
+    setVCpuCount: (a) => domains.setVcpuCount(a.dom, a.vcpus),
+    setName: (a) => domains.setName(a.dom, a.name),
+    getVCPUInfo: started((a) => domains.vcpuInfo(a.dom)),
+    getRestartCount: started((a) => domains.restartCount(a.dom)),
+    waitForDevices: started((a) => void domains.lookup(a.dom)),
+    save: started((a) => checkpoints.save(String(a.dom), a.file, a.checkpoint), 'Domain is not running'),
+    restore: (a) => checkpoints.restore(a.file, a.paused),
+    migrate: started((a) => checkpoints.migrate(String(a.dom), a.destination, a.live, a.port, a.ssl, a.change_home_server), 'Domain is not running'),
+    migrateProgress: (a) => checkpoints.progress(String(a.dom)),
+    migrateCancel: (a) => checkpoints.cancel(String(a.dom)),
+    getMemoryChecksum: (a) => checkpoints.memoryChecksum(String(a.dom)),
+    maxmem_set: (a) => domains.maxmemSet(a.dom, a.memory),
+    pincpu: (a) => domains.pinVcpu(a.dom, a.vcpu, a.cpumap),
+    sched_credit_get: (a) => domains.schedCreditGet(a.dom),
+    sched_credit_set: (a) => domains.schedCreditSet(a.dom, a.weight, a.cap),
+    send_sysrq: (a) => domains.sendSysrq(a.dom, a.key),
+    send_trigger: (a) => domains.sendTrigger(a.dom, a.name, a.vcpu ?? 0),
+    reset: (a) => domains.reset(a.dom),
+    dump: (a) => domains.dump(a.dom, a.file, a.live, a.crash, a.reset),
+    new: (a) => managed.new(a.config),
+    start: (a) => managed.start(a.dom, a.paused),
+    delete: (a) => managed.delete(a.dom),
+    suspend: (a) => managed.suspend(a.dom),
+    resume: (a) => managed.resume(a.dom, a.paused),
+    node_info: (a) => node.info(a.show_numa),
     node_dmesg_info: () => node.dmesg(),
     node_dmesg_clear: () => node.dmesgClear(),
     node_log: () => node.log(),

@@ -81,16 +81,13 @@ const none = returns<void>();
 /** A struct (an XML-RPC struct; over HTTP `((key value) …)`), or None. */
 type Struct = object | null;
 
-const domain = () => ({ kind: 'domain', name: 'dom' }) as const;
-const text = (name: string, extra: { default?: string; label?: string } = {}) => ({ kind: 'text', name, ...extra }) as const;
-const token = (name: string) => ({ kind: 'token', name }) as const;
-const int = (name: string, dflt?: number) => ({ kind: 'int', name, ...(dflt !== undefined && { default: dflt }) }) as const;
-const optInt = (name: string, dflt?: number) => ({ kind: 'optInt', name, ...(dflt !== undefined && { default: dflt }) }) as const;
-const flag = (name: string, dflt: boolean) => ({ kind: 'bool', name, default: dflt }) as const;
-const optFlag = (name: string) => ({ kind: 'optBool', name }) as const;
-const file = (name: string, role: FileRole) => ({ kind: 'path', name, file: role }) as const;
-const optFile = (name: string, role: FileRole) => ({ kind: 'optPath', name, file: role }) as const;
-const config = () => ({ kind: 'config', name: 'config' }) as const;
+/** A constructor of one kind of parameter; it keeps the name's literal type, which the named arguments use. */
+const param =
+  <K extends ParamKind>(kind: K) =>
+  <const N extends string>(name: N, extra: Omit<Param, 'kind' | 'name'> = {}) => ({ kind, name, ...extra });
+const domain = () => param('domain')('dom');
+const config = () => param('config')('config');
+const [text, token, int, optInt, flag, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('bool'), param('optBool'), param('path'), param('optPath')];
 
 type HttpRequest = Omit<HttpBinding, 'fields' | 'reply'> & Partial<Pick<HttpBinding, 'fields' | 'reply'>>;
 /** POST /xend/domain/<dom> op=<op>: SrvDomain's op_<op>; its form fields are the parameters after the domain. */
@@ -106,9 +103,9 @@ function method<const P extends readonly Param[], R>(name: string, params: P, _r
 }
 
 export const XEND = {
-  domain: method('xend.domain', [domain(), flag('full', false)], returns<Sxp>(), get(DOMAIN_PATH, { fields: [] })),
-  domains: method('xend.domains', [flag('detail', true), flag('full', false)], returns<Sxp[]>()),
-  domains_with_state: method('xend.domains_with_state', [flag('detail', true), token('state'), flag('full', false)], returns<Sxp[]>(), get('domain')),
+  domain: method('xend.domain', [domain(), flag('full', { default: false })], returns<Sxp>(), get(DOMAIN_PATH, { fields: [] })),
+  domains: method('xend.domains', [flag('detail', { default: true }), flag('full', { default: false })], returns<Sxp[]>()),
+  domains_with_state: method('xend.domains_with_state', [flag('detail', { default: true }), token('state'), flag('full', { default: false })], returns<Sxp[]>(), get('domain')),
   create: method('xend.domain.create', [config()], returns<Sxp>(), post('domain', 'create')),
   destroy: method('xend.domain.destroy', [domain()], none, op('destroy', 'accepted')),
   pause: method('xend.domain.pause', [domain()], none, op('pause')),
@@ -120,12 +117,12 @@ export const XEND = {
   getVCPUInfo: method('xend.domain.getVCPUInfo', [domain()], returns<Sxp>(), op('vcpuinfo', 'value', { get: true })),
   getRestartCount: method('xend.domain.getRestartCount', [domain()], returns<string>()),
   waitForDevices: method('xend.domain.waitForDevices', [domain()], none, op('wait_for_devices', 'accepted')),
-  save: method('xend.domain.save', [domain(), file('file', 'save'), flag('checkpoint', false)], none, op('save', 'accepted')),
-  restore: method('xend.domain.restore', [file('file', 'save'), flag('paused', false)], returns<Sxp>(), post('domain', 'restore')),
+  save: method('xend.domain.save', [domain(), path('file', { file: 'save' }), flag('checkpoint', { default: false })], none, op('save', 'accepted')),
+  restore: method('xend.domain.restore', [path('file', { file: 'save' }), flag('paused', { default: false })], returns<Sxp>(), post('domain', 'restore')),
   /** Blocks until the domain runs at `destination`; resolves to what the migration moved. */
   migrate: method(
     'xend.domain.migrate',
-    [domain(), text('destination'), flag('live', false), int('port', 0), int('node', -1), optFlag('ssl'), flag('change_home_server', false)],
+    [domain(), text('destination'), flag('live', { default: false }), int('port', { default: 0 }), int('node', { default: -1 }), optFlag('ssl'), flag('change_home_server', { default: false })],
     returns<Struct>(),
     op('migrate', 'struct'),
   ),
@@ -141,23 +138,23 @@ export const XEND = {
   sched_credit_set: method('xend.domain.sched_credit_set', [domain(), optInt('weight'), optInt('cap')], returns<number>(), op('domain_sched_credit_set')),
   send_sysrq: method('xend.domain.send_sysrq', [domain(), token('key')], none, op('sysrq', 'accepted')),
   // Not in SrvDomain (xend had it over XML-RPC only).
-  send_trigger: method('xend.domain.send_trigger', [domain(), text('name'), optInt('vcpu', 0)], none, op('send_trigger')),
+  send_trigger: method('xend.domain.send_trigger', [domain(), text('name'), optInt('vcpu', { default: 0 })], none, op('send_trigger')),
   reset: method('xend.domain.reset', [domain()], none, op('reset', 'accepted')),
   /** Resolves to the core file written; over HTTP answered 200 with it rather than xend's 202, so xm can say where it went. */
   dump: method(
     'xend.domain.dump',
-    [domain(), optFile('file', 'dump'), flag('live', false), flag('crash', false), flag('reset', false)],
+    [domain(), optPath('file', { file: 'dump' }), flag('live', { default: false }), flag('crash', { default: false }), flag('reset', { default: false })],
     returns<string>(),
     op('dump'),
   ),
   // xend took `op=new` on /xend/domain only; this suite's server and client know the per-domain ops below too.
   new: method('xend.domain.new', [config()], none, post('domain', 'new')),
-  start: method('xend.domain.start', [domain(), flag('paused', true)], none, op('start', 'accepted')),
+  start: method('xend.domain.start', [domain(), flag('paused', { default: true })], none, op('start', 'accepted')),
   delete: method('xend.domain.delete', [domain()], none, op('delete', 'accepted')),
   // Not in SrvDomain (xend had them over XML-RPC only): managed domains' suspend and resume.
   suspend: method('xend.domain.suspend', [domain()], none, op('suspend', 'accepted')),
-  resume: method('xend.domain.resume', [domain(), flag('paused', false)], none, op('resume')),
-  node_info: method('xend.node.info', [flag('show_numa', true)], returns<Sxp[]>(), get('node', { fields: [], reply: 'node' })),
+  resume: method('xend.domain.resume', [domain(), flag('paused', { default: false })], none, op('resume')),
+  node_info: method('xend.node.info', [flag('show_numa', { default: true })], returns<Sxp[]>(), get('node', { fields: [], reply: 'node' })),
   node_dmesg_info: method('xend.node.dmesg.info', [], returns<string>(), get('node/dmesg')),
   node_dmesg_clear: method('xend.node.dmesg.clear', [], returns<string>(), post('node/dmesg', 'clear')),
   node_log: method('xend.node.log', [], returns<string>(), get('node/log')),
@@ -166,22 +163,27 @@ export const XEND = {
 export type Xend = typeof XEND;
 export type MethodKey = keyof Xend;
 
-type Sent<P> = P extends { kind: infer K extends ParamKind } ? ParamTypes[K]['sent'] : never;
-type Received<P> = P extends { kind: infer K extends ParamKind } ? ParamTypes[K]['received'] : never;
-type SentArgs<P extends readonly unknown[]> = { -readonly [I in keyof P]: Sent<P[I]> };
-type ReceivedArgs<P extends readonly unknown[]> = { -readonly [I in keyof P]: Received<P[I]> };
+/**
+ * A method's arguments by parameter name, as a client sends them or as xend's
+ * method receives them: the order is the contract's alone.
+ */
+export type Args<M extends MethodSpec, Face extends 'sent' | 'received'> = {
+  [P in M['params'][number] as P['name']]: ParamTypes[P['kind']][Face];
+};
+/** No argument object for a method without parameters. */
+type ArgList<M extends MethodSpec, Face extends 'sent' | 'received'> = M['params'] extends readonly [] ? [] : [args: Args<M, Face>];
 type ResultOf<M> = M extends Returns<infer R> ? R : never;
 /** A method whose result xm ignores may return whatever its service does; the servers send it as it is. */
 type Outcome<R> = [R] extends [void] ? unknown : R | Promise<R>;
 
 /** The client's face of the contract: each method called with what a client sends. */
 export type XendApi = {
-  [K in MethodKey]: (...args: SentArgs<Xend[K]['params']>) => Promise<ResultOf<Xend[K]>>;
+  [K in MethodKey]: (...args: ArgList<Xend[K], 'sent'>) => Promise<ResultOf<Xend[K]>>;
 };
 
 /** The daemon's face: each method given its arguments checked and converted. */
 export type XendImplementation = {
-  [K in MethodKey]: (...args: ReceivedArgs<Xend[K]['params']>) => Outcome<ResultOf<Xend[K]>>;
+  [K in MethodKey]: (...args: ArgList<Xend[K], 'received'>) => Outcome<ResultOf<Xend[K]>>;
 };
 
 /** The methods by their wire names. */

@@ -10,6 +10,8 @@ import { legacyMethods, type Method } from '../../src/daemon/methods.js';
 import { httpHandler } from '../../src/daemon/servers/http.js';
 import { confinePaths } from '../../src/daemon/path-policy.js';
 import { HttpTransport } from '../../src/transport/http.js';
+import { XendClient } from '../../src/client/xend-client.js';
+import type { Transport } from '../../src/transport/types.js';
 import { show } from '../../src/sxp/index.js';
 import type { XmlRpcValue } from '../../src/protocol/xmlrpc/index.js';
 import type { Sxp } from '../../src/sxp/types.js';
@@ -73,6 +75,20 @@ describe('the wire contract', () => {
     const stub = {} as never;
     const table = legacyMethods(stub, stub, stub, stub);
     assert.deepEqual([...table.keys()].sort(), specs.map((m) => m.name).sort());
+  });
+
+  test("the client's calls send their named arguments in the contract's order", async () => {
+    const sent: [string, XmlRpcValue[]][] = [];
+    const transport: Transport = { call: async (method, params) => (sent.push([method, params]), null), openConsole: () => Promise.reject(new Error('no console')), close: () => {} };
+    const client = new XendClient(transport);
+    const api = client.api as unknown as Record<string, (args?: Record<string, XmlRpcValue>) => Promise<unknown>>;
+    for (const [key, m] of Object.entries(XEND) as [string, MethodSpec][]) {
+      await api[key]!(Object.fromEntries(m.params.map((p) => [p.name, sample(p)])));
+      assert.deepEqual(sent.pop(), [m.name, m.params.map(sample)]);
+    }
+    // xm 4.4's order, as XendDomain.domain_migrate(domid, dst, live, port, node, ssl, chs) took it.
+    await client.migrate('vm1', 'host2', { live: true, port: 8002, node: -1, ssl: null, changeHome: false });
+    assert.deepEqual(sent.pop(), ['xend.domain.migrate', ['vm1', 'host2', true, 8002, -1, null, false]]);
   });
 
   test('a confined server refuses a file outside its directory for every method that names one', async () => {
