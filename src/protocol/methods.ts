@@ -87,7 +87,9 @@ const param =
   <const N extends string>(name: N, extra: Omit<Param, 'kind' | 'name'> = {}) => ({ kind, name, ...extra });
 const domain = () => param('domain')('dom');
 const config = () => param('config')('config');
-const [text, token, int, optInt, flag, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('bool'), param('optBool'), param('path'), param('optPath')];
+const [text, token, int, optInt, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('optBool'), param('path'), param('optPath')];
+/** xend's flags all had a default. */
+const flag = <const N extends string>(name: N, dflt: boolean) => param('bool')(name, { default: dflt });
 
 type HttpRequest = Omit<HttpBinding, 'fields' | 'reply'> & Partial<Pick<HttpBinding, 'fields' | 'reply'>>;
 /** POST /xend/domain/<dom> op=<op>: SrvDomain's op_<op>; its form fields are the parameters after the domain. */
@@ -103,9 +105,9 @@ function method<const P extends readonly Param[], R>(name: string, params: P, _r
 }
 
 export const XEND = {
-  domain: method('xend.domain', [domain(), flag('full', { default: false })], returns<Sxp>(), get(DOMAIN_PATH, { fields: [] })),
-  domains: method('xend.domains', [flag('detail', { default: true }), flag('full', { default: false })], returns<Sxp[]>()),
-  domains_with_state: method('xend.domains_with_state', [flag('detail', { default: true }), token('state'), flag('full', { default: false })], returns<Sxp[]>(), get('domain')),
+  domain: method('xend.domain', [domain(), flag('full', false)], returns<Sxp>(), get(DOMAIN_PATH, { fields: [] })),
+  domains: method('xend.domains', [flag('detail', true), flag('full', false)], returns<Sxp[]>()),
+  domains_with_state: method('xend.domains_with_state', [flag('detail', true), token('state'), flag('full', false)], returns<Sxp[]>(), get('domain')),
   create: method('xend.domain.create', [config()], returns<Sxp>(), post('domain', 'create')),
   destroy: method('xend.domain.destroy', [domain()], none, op('destroy', 'accepted')),
   pause: method('xend.domain.pause', [domain()], none, op('pause')),
@@ -117,12 +119,12 @@ export const XEND = {
   getVCPUInfo: method('xend.domain.getVCPUInfo', [domain()], returns<Sxp>(), op('vcpuinfo', 'value', { get: true })),
   getRestartCount: method('xend.domain.getRestartCount', [domain()], returns<string>()),
   waitForDevices: method('xend.domain.waitForDevices', [domain()], none, op('wait_for_devices', 'accepted')),
-  save: method('xend.domain.save', [domain(), path('file', { file: 'save' }), flag('checkpoint', { default: false })], none, op('save', 'accepted')),
-  restore: method('xend.domain.restore', [path('file', { file: 'save' }), flag('paused', { default: false })], returns<Sxp>(), post('domain', 'restore')),
+  save: method('xend.domain.save', [domain(), path('file', { file: 'save' }), flag('checkpoint', false)], none, op('save', 'accepted')),
+  restore: method('xend.domain.restore', [path('file', { file: 'save' }), flag('paused', false)], returns<Sxp>(), post('domain', 'restore')),
   /** Blocks until the domain runs at `destination`; resolves to what the migration moved. */
   migrate: method(
     'xend.domain.migrate',
-    [domain(), text('destination'), flag('live', { default: false }), int('port', { default: 0 }), int('node', { default: -1 }), optFlag('ssl'), flag('change_home_server', { default: false })],
+    [domain(), text('destination'), flag('live', false), int('port', { default: 0 }), int('node', { default: -1 }), optFlag('ssl'), flag('change_home_server', false)],
     returns<Struct>(),
     op('migrate', 'struct'),
   ),
@@ -143,18 +145,18 @@ export const XEND = {
   /** Resolves to the core file written; over HTTP answered 200 with it rather than xend's 202, so xm can say where it went. */
   dump: method(
     'xend.domain.dump',
-    [domain(), optPath('file', { file: 'dump' }), flag('live', { default: false }), flag('crash', { default: false }), flag('reset', { default: false })],
+    [domain(), optPath('file', { file: 'dump' }), flag('live', false), flag('crash', false), flag('reset', false)],
     returns<string>(),
     op('dump'),
   ),
   // xend took `op=new` on /xend/domain only; this suite's server and client know the per-domain ops below too.
   new: method('xend.domain.new', [config()], none, post('domain', 'new')),
-  start: method('xend.domain.start', [domain(), flag('paused', { default: true })], none, op('start', 'accepted')),
+  start: method('xend.domain.start', [domain(), flag('paused', true)], none, op('start', 'accepted')),
   delete: method('xend.domain.delete', [domain()], none, op('delete', 'accepted')),
   // Not in SrvDomain (xend had them over XML-RPC only): managed domains' suspend and resume.
   suspend: method('xend.domain.suspend', [domain()], none, op('suspend', 'accepted')),
-  resume: method('xend.domain.resume', [domain(), flag('paused', { default: false })], none, op('resume')),
-  node_info: method('xend.node.info', [flag('show_numa', { default: true })], returns<Sxp[]>(), get('node', { fields: [], reply: 'node' })),
+  resume: method('xend.domain.resume', [domain(), flag('paused', false)], none, op('resume')),
+  node_info: method('xend.node.info', [flag('show_numa', true)], returns<Sxp[]>(), get('node', { fields: [], reply: 'node' })),
   node_dmesg_info: method('xend.node.dmesg.info', [], returns<string>(), get('node/dmesg')),
   node_dmesg_clear: method('xend.node.dmesg.clear', [], returns<string>(), post('node/dmesg', 'clear')),
   node_log: method('xend.node.log', [], returns<string>(), get('node/log')),
