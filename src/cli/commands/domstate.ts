@@ -3,7 +3,7 @@ import type { CommandContext } from '../context.js';
 /** `xm domstate DOM`: one word for the domain's state letters; `shutoff` for one that is not running. */
 export async function run(ctx: CommandContext) {
   const d = await ctx.client().domain(ctx.args[0]!);
-  return { version: 1, name: d.name, domid: d.domid, state: stateWord(d.state) };
+  return { name: d.name, domid: d.domid, state: stateWord(d.state) };
 }
 
 export function stateWord(letters: string): string {

@@ -26,5 +26,5 @@ export function text(data: InfoData): string {
 }
 
 export function json(data: InfoData) {
-  return { version: 1, [data.config ? 'xend_config' : 'host']: Object.fromEntries(data.fields) };
+  return { [data.config ? 'xend_config' : 'host']: Object.fromEntries(data.fields) };
 }

@@ -11,20 +11,14 @@ interface CreditRow {
 
 type SchedCreditData = { set: false; domains: CreditRow[] } | { set: true; domain: string; weight: number | null; cap: number | null };
 
-function intOption(v: string | true | undefined): number | null {
-  if (v === undefined) return null;
-  if (typeof v !== 'string' || !/^\s*[-+]?\d+\s*$/.test(v)) throw new CliError('Invalid argument.', 1, true);
-  return Number(v);
-}
-
 /**
  * `xm sched-credit [-d DOM [-w WEIGHT] [-c CAP]]`: with no -w or -c, the weight
  * and cap of every domain (or of DOM), in xm's columns; else sets them on DOM.
  */
 export async function run(ctx: CommandContext): Promise<SchedCreditData> {
-  const domain = ctx.opts.get('domain') as string | undefined;
-  const weight = intOption(ctx.opts.get('weight'));
-  const cap = intOption(ctx.opts.get('cap'));
+  const domain = ctx.opts.string('domain');
+  const weight = ctx.opts.number('weight') ?? null;
+  const cap = ctx.opts.number('cap') ?? null;
   const client = ctx.client();
   const scheduler = String((await client.nodeInfo()).find(([k]) => k === 'xen_scheduler')?.[1] ?? 'credit');
   if (scheduler !== 'credit') throw new CliError(`Xen is running with the ${scheduler} scheduler`);
@@ -52,5 +46,5 @@ export function text(d: SchedCreditData): string {
 }
 
 export function json(d: SchedCreditData) {
-  return d.set ? { version: 1, ok: true, command: 'sched-credit', domain: d.domain } : { version: 1, domains: d.domains };
+  return d.set ? { ok: true, command: 'sched-credit', domain: d.domain } : { domains: d.domains };
 }

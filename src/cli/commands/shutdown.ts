@@ -1,4 +1,4 @@
-import { CliError, UsageError, WaitTimeoutError } from '../errors.js';
+import { UsageError, WaitTimeoutError } from '../errors.js';
 import type { CommandContext } from '../context.js';
 
 type Mode = 'poweroff' | 'halt' | 'reboot';
@@ -21,7 +21,7 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
   if (o.has('halt') && o.has('reboot')) throw new UsageError("Can't specify halt and reboot");
   const mode: Mode = ctx.command === 'reboot' || o.has('reboot') ? 'reboot' : o.has('halt') ? 'halt' : 'poweroff';
   const wait = o.has('wait');
-  const timeout = parseTimeout(o.get('timeout'));
+  const timeout = o.number('timeout') ?? null;
   if (timeout !== null && !wait) throw new UsageError('--timeout needs -w');
   const client = ctx.client();
 
@@ -77,18 +77,8 @@ function settle(name: string, d: { state: string; domid: number | null } | undef
   return d.domid !== idBefore ? 'rebooted' : null;
 }
 
-function parseTimeout(v: string | true | undefined): number | null {
-  if (v === undefined) return null;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n) || n < 0) throw new CliError(`Invalid timeout: ${String(v)}`, 1, true);
-  return n;
-}
-
 export function text(data: ShutdownData): string {
   if (!data.wait) return '';
   return data.mode === 'reboot' ? 'All domains rebooted\n' : 'All domains terminated\n';
 }
 
-export function json(data: ShutdownData) {
-  return { version: 1, ...data };
-}

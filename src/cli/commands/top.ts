@@ -1,4 +1,3 @@
-import { CliError } from '../errors.js';
 import { decodeDomain } from '../../protocol/domain.js';
 import { children } from '../../sxp/index.js';
 import { fixed, right } from '../render/format.js';
@@ -51,10 +50,8 @@ const SNAPSHOT_GAP_MS = 300;
  * --once, when stdout is not a terminal, or with --json (-i N gives N frames).
  */
 export async function run(ctx: CommandContext): Promise<TopData> {
-  const delay = ctx.opts.has('delay') ? Number(ctx.opts.get('delay')) : 3;
-  if (!Number.isFinite(delay) || delay <= 0) throw new CliError('Invalid argument.', 1, true);
-  const iterations = ctx.opts.has('iterations') ? Number(ctx.opts.get('iterations')) : null;
-  if (iterations !== null && !(Number.isInteger(iterations) && iterations > 0)) throw new CliError('Invalid argument.', 1, true);
+  const delay = ctx.opts.number('delay') ?? 3;
+  const iterations = ctx.opts.number('iterations') ?? null;
   const client = ctx.client();
   const out = ctx.terminal.output;
   const interactive = !ctx.opts.has('once') && !ctx.json && out.isTTY === true;
@@ -236,5 +233,5 @@ export function text(d: TopData): string {
 
 export function json(d: TopData) {
   const f = d.frames[d.frames.length - 1]!;
-  return { version: 1, ...f };
+  return f;
 }

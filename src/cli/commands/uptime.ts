@@ -26,7 +26,7 @@ export async function run(ctx: CommandContext) {
     domid: d.domid,
     uptime_s: d.domid === 0 ? Math.round(hostUptime()) : d.domid === null || d.startTime === null ? 0 : Math.round(now - d.startTime),
   }));
-  return { version: 1, short: ctx.opts.has('short'), domains: rows };
+  return { short: ctx.opts.has('short'), domains: rows };
 }
 
 /** `[N day[s], ]H:MM:SS` with the hour padded to two columns, as xm printed it. */

@@ -39,7 +39,7 @@ export async function run(ctx: CommandContext) {
       });
     }
   }
-  return { version: 1, host_cpus: hostCpus, vcpus: rows };
+  return { host_cpus: hostCpus, vcpus: rows };
 }
 
 /** `0-1,4,6-7`, or xm's words for all and none. */
