@@ -1,4 +1,5 @@
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { xendPaths } from '../../config/paths.js';
 import { loadDomainConfig, findConfigFile, DomainConfigError, CONFIG_VARIABLES } from '../../config/domain-config.js';
@@ -42,7 +43,7 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
   let sxp: Sxp;
   let configFile: string | null = null;
   if (sxpFile) {
-    sxp = readSxpFile(sxpFile);
+    sxp = readSxpFile(resolve(ctx.cwd, sxpFile), sxpFile);
   } else {
     const searchPath = ctx.opts.string('path') ?? `.:${xendPaths(ctx.env).configDir}`;
     configFile = findConfigFile(defconfig, searchPath, (p) => isFile(ctx.cwd, p));
@@ -96,10 +97,11 @@ function isFile(cwd: string, p: string): boolean {
   }
 }
 
-function readSxpFile(file: string): Sxp {
+/** `path` is what is read, `file` what the user typed (the messages name it). */
+function readSxpFile(path: string, file: string): Sxp {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new CliError(`Cannot read file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`);
   }
@@ -115,7 +117,7 @@ function readSxpFile(file: string): Sxp {
 
 function evaluate(file: string, ctx: CommandContext, vars: Record<string, string>): Sxp {
   try {
-    const { sxp, warnings } = loadDomainConfig({ file, source: file === '/dev/null' ? '' : readFileSync(file, 'utf8'), cmdVars: vars });
+    const { sxp, warnings } = loadDomainConfig({ file, source: file === '/dev/null' ? '' : readFileSync(resolve(ctx.cwd, file), 'utf8'), cmdVars: vars });
     for (const w of warnings) ctx.warn(w);
     return sxp;
   } catch (err) {
