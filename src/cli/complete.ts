@@ -33,7 +33,7 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, GLOBAL_OPTIONS, findCommand } from './registry.js';
 import { xendPaths } from '../config/paths.js';
-import { decodeDomain } from '../protocol/domain.js';
+import { decodeDomain, hasState, isRunning } from '../protocol/domain.js';
 import { openTransport } from '../transport/open.js';
 import type { Io } from './main.js';
 import { arity, type ArgSpec, type CommandSpec, type DomainFilter, type OptionSpec } from './spec.js';
@@ -94,9 +94,9 @@ export function acceptsDomain(filter: DomainFilter, d: DomainInfo): boolean {
     case 'active':
       return d.domid !== null;
     case 'running':
-      return /[rb]/.test(d.state) && !/[psc]/.test(d.state);
+      return isRunning(d.state);
     case 'paused':
-      return d.state.includes('p');
+      return hasState(d.state, 'paused');
   }
 }
 

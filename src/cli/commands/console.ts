@@ -1,5 +1,6 @@
 import { CliError, SilentError } from '../errors.js';
 import { openLog, relay, type SessionResult } from '../console-session.js';
+import { hasStopped } from '../../protocol/domain.js';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -16,7 +17,7 @@ export async function run(ctx: CommandContext): Promise<SessionResult> {
     if (num !== undefined && !num.startsWith('0')) throw new CliError(`Console ${num} does not exist: domains have one console (hvc0)`);
     const client = ctx.client();
     const d = await client.domain(dom);
-    if (d.domid === null || /[sc]/.test(d.state)) throw new CliError(`Domain '${dom}' is not started`, 1, true);
+    if (d.domid === null || hasStopped(d.state)) throw new CliError(`Domain '${dom}' is not started`, 1, true);
     const replay = ctx.opts.get('replay');
     const log = openLog(ctx.opts.string('log'));
     const stream = await client.console(dom, {

@@ -1,3 +1,4 @@
+import { hasState } from '../../protocol/domain.js';
 import type { CommandContext } from '../context.js';
 
 /** `xm domstate DOM`: one word for the domain's state letters; `shutoff` for one that is not running. */
@@ -8,10 +9,10 @@ export async function run(ctx: CommandContext) {
 
 export function stateWord(letters: string): string {
   if (!letters) return 'shutoff';
-  if (/[sd]/.test(letters)) return 'shutdown';
-  if (letters.includes('c')) return 'crashed';
-  if (letters.includes('p')) return 'paused';
-  if (letters.includes('r')) return 'running';
+  if (hasState(letters, 'shutdown') || hasState(letters, 'dying')) return 'shutdown';
+  if (hasState(letters, 'crashed')) return 'crashed';
+  if (hasState(letters, 'paused')) return 'paused';
+  if (hasState(letters, 'running')) return 'running';
   return 'idle';
 }
 

@@ -1,13 +1,6 @@
 import { CliError, UsageError } from '../errors.js';
-import { left, right } from '../render/format.js';
+import { creditTable, type CreditRow } from '../render/sched.js';
 import type { CommandContext } from '../context.js';
-
-interface CreditRow {
-  name: string;
-  domid: number | null;
-  weight: number;
-  cap: number;
-}
 
 type SchedCreditData = { set: false; domains: CreditRow[] } | { set: true; domain: string; weight: number | null; cap: number | null };
 
@@ -38,12 +31,7 @@ export async function run(ctx: CommandContext): Promise<SchedCreditData> {
   return { set: true, domain, weight, cap };
 }
 
-/** `'%-33s %4s %6s %4s'` header, `'%(name)-32s %(domid)5s %(weight)6d %(cap)4d'` rows. */
-export function text(d: SchedCreditData): string {
-  if (d.set) return '';
-  const header = `${left('Name', 33)} ${right('ID', 4)} ${right('Weight', 6)} ${right('Cap', 4)}\n`;
-  return header + d.domains.map((r) => `${left(r.name, 32)} ${right(r.domid ?? '', 5)} ${right(Math.trunc(r.weight), 6)} ${right(Math.trunc(r.cap), 4)}\n`).join('');
-}
+export const text = (d: SchedCreditData): string => (d.set ? '' : creditTable(d.domains));
 
 export function json(d: SchedCreditData) {
   return d.set ? { ok: true, command: 'sched-credit', domain: d.domain } : { domains: d.domains };

@@ -1,4 +1,5 @@
 import { UsageError, WaitTimeoutError } from '../errors.js';
+import { hasStopped } from '../../protocol/domain.js';
 import type { CommandContext } from '../context.js';
 
 type Mode = 'poweroff' | 'halt' | 'reboot';
@@ -27,7 +28,7 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
 
   let targets: { name: string; domid: number | null }[];
   if (o.has('all')) {
-    targets = (await client.domains('all')).filter((d) => d.domid !== 0 && d.domid !== null && !/[sc]/.test(d.state));
+    targets = (await client.domains('all')).filter((d) => d.domid !== 0 && d.domid !== null && !hasStopped(d.state));
   } else {
     if (ctx.args.length === 0) throw new UsageError('No domain parameter given');
     if (ctx.args.length > 1) throw new UsageError('No multiple domain parameters allowed');
@@ -67,7 +68,7 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
 
 /** Whether one domain has finished: gone (or shut down and preserved), or back under a new id. */
 function settle(name: string, d: { state: string; domid: number | null } | undefined, mode: Mode, idBefore: number | null | undefined, missingSince: Map<string, number>): Outcome | null {
-  if (mode !== 'reboot') return !d || /[sc]/.test(d.state) ? 'terminated' : null;
+  if (mode !== 'reboot') return !d || hasStopped(d.state) ? 'terminated' : null;
   if (!d) {
     const since = missingSince.get(name) ?? Date.now();
     missingSince.set(name, since);
