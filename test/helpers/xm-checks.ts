@@ -6,7 +6,7 @@
 import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { REPO, type RunResult, type TestXend } from './xend.js';
+import { REPO, TestXend, type RunResult } from './xend.js';
 import { Validator, type Schema } from './json-schema.js';
 
 export const LIST_HEADER = 'Name                                        ID   Mem VCPUs      State   Time(s)\n';
@@ -67,4 +67,11 @@ export async function json(x: TestXend, def: string, ...args: string[]): Promise
   const doc = JSON.parse(r.stdout.trim().split('\n').pop()!) as Record<string, any>;
   assert.deepEqual([...validator.validate(doc), ...validator.validate(doc, `#/$defs/${def}`)], [], `xm ${args.join(' ')}: ${r.stdout}`);
   return doc;
+}
+
+/** A private xend on a 4 GiB, 4-CPU sim host, with these guests made by `xm create /dev/null VAR=VAL…`. */
+export async function xendWithGuests(...guests: string[][]): Promise<TestXend> {
+  const x = await TestXend.start('(sim-host-memory 4096)\n(sim-host-cpus 4)\n');
+  for (const args of guests) ok(await x.xm('create', '/dev/null', ...args), args[0]);
+  return x;
 }

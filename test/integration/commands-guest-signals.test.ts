@@ -3,17 +3,14 @@ import assert from 'node:assert/strict';
 import { existsSync, readFileSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { TestXend, eventually } from '../helpers/xend.js';
-import { ok, refused, unknown, state, domid, consoleLog, json } from '../helpers/xm-checks.js';
+import { ok, refused, unknown, state, domid, consoleLog, json, xendWithGuests } from '../helpers/xm-checks.js';
 
 /** What xm sends a guest end to end: sysrq, trigger, reset, dump-core. */
 
 describe('xm: sysrq, triggers, reset, core dumps', () => {
   let x: TestXend;
   before(async () => {
-    x = await TestXend.start('(sim-host-memory 4096)\n(sim-host-cpus 4)\n');
-    for (const args of [['name=g1', 'memory=128', 'maxmem=1024', 'vcpus=2'], ['name=g2', 'memory=64', 'on_poweroff=preserve'], ['name=g3', 'memory=64']]) {
-      ok(await x.xm('create', '/dev/null', ...args), args[0]);
-    }
+    x = await xendWithGuests(['name=g1', 'memory=128', 'maxmem=1024', 'vcpus=2'], ['name=g2', 'memory=64', 'on_poweroff=preserve'], ['name=g3', 'memory=64']);
   });
   after(() => x.dispose());
 

@@ -3,17 +3,14 @@ import assert from 'node:assert/strict';
 import { join } from 'node:path';
 import { REPO, TestXend } from '../helpers/xend.js';
 import { Tmux, killTmuxServer } from '../helpers/tmux.js';
-import { ok, refused, unknown, json } from '../helpers/xm-checks.js';
+import { ok, refused, unknown, json, xendWithGuests } from '../helpers/xm-checks.js';
 
 /** Watching domains end to end: domstate, top (piped and on a terminal), the shutdown -w spinner. */
 
 describe('xm: domstate, top, progress on a terminal', () => {
   let x: TestXend;
   before(async () => {
-    x = await TestXend.start('(sim-host-memory 4096)\n(sim-host-cpus 4)\n');
-    for (const args of [['name=g1', 'memory=128', 'vcpus=2']]) {
-      ok(await x.xm('create', '/dev/null', ...args), args[0]);
-    }
+    x = await xendWithGuests(['name=g1', 'memory=128', 'vcpus=2']);
   });
   after(() => x.dispose());
 

@@ -1,17 +1,14 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { TestXend } from '../helpers/xend.js';
-import { listRow, ok, refused, unknown, listLine, domid, consoleLog, json, validator } from '../helpers/xm-checks.js';
+import { listRow, ok, refused, unknown, listLine, domid, consoleLog, json, validator, xendWithGuests } from '../helpers/xm-checks.js';
 
 /** xm's resource and scheduler commands end to end: help texts, mem-max, vcpu-pin, sched-credit, console --log, the --json action documents, stale names. */
 
 describe('xm: memory, VCPUs, the credit scheduler', () => {
   let x: TestXend;
   before(async () => {
-    x = await TestXend.start('(sim-host-memory 4096)\n(sim-host-cpus 4)\n');
-    for (const args of [['name=g1', 'memory=128', 'vcpus=2']]) {
-      ok(await x.xm('create', '/dev/null', ...args), args[0]);
-    }
+    x = await xendWithGuests(['name=g1', 'memory=128', 'vcpus=2']);
   });
   after(() => x.dispose());
 

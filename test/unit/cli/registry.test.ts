@@ -1,8 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS, GLOBAL_OPTIONS, findCommand } from '../../src/cli/registry.js';
-import { arity } from '../../src/cli/spec.js';
-import { commandHelp, longHelp, shortHelp } from '../../src/cli/help.js';
+import { COMMANDS, GLOBAL_OPTIONS, findCommand } from '../../../src/cli/registry.js';
+import { arity } from '../../../src/cli/spec.js';
+import { commandHelp, longHelp, shortHelp } from '../../../src/cli/help.js';
 
 // virsh's self-test idea: walk the registry and check every entry is complete.
 test('every command is complete: help, usage, a loadable handler with run and text', async () => {

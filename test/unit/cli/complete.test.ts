@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMANDS, GLOBAL_OPTIONS } from '../../src/cli/registry.js';
+import { COMMANDS, GLOBAL_OPTIONS } from '../../../src/cli/registry.js';
 import {
   acceptsDomain,
   complete,
@@ -12,10 +12,10 @@ import {
   type Completion,
   type CompletionSources,
   type DomainInfo,
-} from '../../src/cli/complete.js';
-import { CONFIG_VARIABLES } from '../../src/config/domain-config.js';
-import type { Io } from '../../src/cli/main.js';
-import { arity, type DomainFilter } from '../../src/cli/spec.js';
+} from '../../../src/cli/complete.js';
+import { CONFIG_VARIABLES } from '../../../src/config/domain-config.js';
+import type { Io } from '../../../src/cli/main.js';
+import { arity, type DomainFilter } from '../../../src/cli/spec.js';
 
 const DOMAINS: DomainInfo[] = [
   { name: 'Domain-0', domid: 0, state: 'r-----' },
