@@ -1,9 +1,12 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { domainSxp, fault, usage, xm } from '../xm.js';
+import { Validator, type Schema } from '../../../helpers/json-schema.js';
+
+const schema = JSON.parse(readFileSync(new URL('../../../../../docs/xm-json.schema.json', import.meta.url), 'utf8')) as Schema;
 
 function configDir(t: { after(fn: () => void): void }): string {
   const dir = mkdtempSync(join(tmpdir(), 'xm-create-'));
@@ -69,4 +72,7 @@ test("xm create --help_config: create.py's list of config variables, nothing els
   assert.ok(r.stdout.startsWith('\nValues:\n\n'));
   assert.match(r.stdout, /^memory=MEMORY {8}The initial memory of the domain, in MiB\.$/m);
   assert.match(r.stdout, /^vncconsole=VNCCONSOLE\n {21}\S/m, 'a long NAME=VAL puts its text on the next line');
+  const doc = JSON.parse((await xm(['create', '--json', '--help_config'])).stdout);
+  assert.deepEqual(new Validator(schema).validate(doc, '#/$defs/create-help-config'), []);
+  assert.deepEqual(doc.config_variables.find((v: { name: string }) => v.name === 'memory'), { name: 'memory', metavar: 'MEMORY', help: 'The initial memory of the domain, in MiB.' });
 });
