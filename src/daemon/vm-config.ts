@@ -3,13 +3,8 @@ import { childValue, children } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE } from '../protocol/domain.js';
 import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limits.js';
+import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
-
-export const RESTART_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
-const CRASH_ACTIONS = [...RESTART_ACTIONS, 'coredump-destroy', 'coredump-restart'] as const;
-/** What xend does with a managed domain when it starts and stops (XendDomain.autostart/cleanup_domains). */
-export const XEND_START_ACTIONS = ['ignore', 'start'] as const;
-export const XEND_STOP_ACTIONS = ['ignore', 'shutdown', 'suspend'] as const;
 
 /** A domain's configuration as xend keeps it, validated from a `(vm …)` SXP. */
 export interface VmConfig {

@@ -74,3 +74,17 @@ export function decodeDomain(sxp: Sxp): DomainRecord {
     startTime: start === undefined ? null : num(start, 0),
   };
 }
+
+// ---------------------------------------------------------------- state letters
+// What a client reads from a record's `(state …)`: xm list's six letters, `-` where
+// a flag is off (`-b----`), empty for a domain that is not running.
+
+/** Each flag and its letter, in xm list's order. */
+export const STATE_LETTERS = { running: 'r', blocked: 'b', paused: 'p', shutdown: 's', crashed: 'c', dying: 'd' } as const;
+export type StateFlag = keyof typeof STATE_LETTERS;
+
+export const hasState = (letters: string, flag: StateFlag): boolean => letters.includes(STATE_LETTERS[flag]);
+/** Shut down or crashed: the domain no longer runs, though it is still listed. */
+export const hasStopped = (letters: string): boolean => hasState(letters, 'shutdown') || hasState(letters, 'crashed');
+/** Running or blocked, and neither paused nor stopped: it can take a console or a pause. */
+export const isRunning = (letters: string): boolean => (hasState(letters, 'running') || hasState(letters, 'blocked')) && !hasState(letters, 'paused') && !hasStopped(letters);

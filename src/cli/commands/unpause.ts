@@ -1,3 +1,3 @@
 import { action } from './action.js';
 
-export const { run, text, json } = action((client, [dom]) => client.unpause(dom!));
+export const { run, text, json } = action((client, { args: [dom] }) => client.unpause(dom!));
