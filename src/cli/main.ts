@@ -111,7 +111,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       env: io.env,
       cwd: io.cwd,
       client: () => (client ??= io.connect ? io.connect(serverUri) : connect(serverUri, io)),
-      event: (text, record) => progress.above(() => io.stdout(json ? `${JSON.stringify({ event: record })}\n` : `${text}\n`)),
+      event: (text, record) => progress.above(() => io.stdout(json ? envelope({ event: record }) : `${text}\n`)),
       progress: progress.set,
       warn: (text) => io.stderr(`${text}\n`),
       // Getters: process.stdin is a stream built on first touch (tty/net), wanted only by xm console.

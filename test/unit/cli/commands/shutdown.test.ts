@@ -57,6 +57,6 @@ test('xm shutdown --json -w: the outcome of each domain', async () => {
   const r = await xm(['shutdown', '--json', '-w', 'web'], { ...ok, 'xend.domain': () => WEB, 'xend.domains_with_state': () => [DOM0] });
   assert.equal(
     r.stdout,
-    '{"event":{"domain":"web","outcome":"terminated"}}\n{"version":1,"mode":"poweroff","wait":true,"domains":[{"name":"web","outcome":"terminated"}]}\n',
+    '{"version":1,"event":{"domain":"web","outcome":"terminated"}}\n{"version":1,"mode":"poweroff","wait":true,"domains":[{"name":"web","outcome":"terminated"}]}\n',
   );
 });
