@@ -242,10 +242,21 @@ async function report(err: unknown, spec: CommandSpec, json: boolean, io: Io, se
   if (json) {
     io.stdout(envelope({ error: { type: f.type, message: f.message.trimEnd(), exit: f.code } }));
   } else {
-    io.stderr(f.bare ? `${f.message}\n` : `Error: ${f.message}\n`);
+    io.stderr(f.bare ? `${f.message}\n` : `${await errorPrefix(io)} ${f.message}\n`);
     if (f.usage) io.stdout(commandHelp(spec));
   }
   return f.code;
+}
+
+/**
+ * `Error:` in bold red on a terminal, so the line stands out of a guest's or a table's
+ * output; plain on a pipe (scripts compare xm's text), with NO_COLOR or on a dumb terminal.
+ * chalk loads only then: its own detection looks at stdout, not at where this goes.
+ */
+async function errorPrefix(io: Io): Promise<string> {
+  if (!io.interactiveStderr || io.env.NO_COLOR || io.env.TERM === 'dumb') return 'Error:';
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 }).bold.red('Error:');
 }
 
 /** Entry used by bin/xm. */

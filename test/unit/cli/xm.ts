@@ -22,7 +22,7 @@ export interface XmRun {
   calls: [string, unknown[]][];
 }
 
-export async function xm(argv: string[], xend: Record<string, Canned> = {}, opts: { cwd?: string; env?: NodeJS.ProcessEnv } = {}): Promise<XmRun> {
+export async function xm(argv: string[], xend: Record<string, Canned> = {}, opts: { cwd?: string; env?: NodeJS.ProcessEnv; interactiveStderr?: boolean } = {}): Promise<XmRun> {
   const run: XmRun = { code: -1, stdout: '', stderr: '', calls: [] };
   const transport: Transport = {
     async call(method, params) {
@@ -39,7 +39,7 @@ export async function xm(argv: string[], xend: Record<string, Canned> = {}, opts
     stderr: (t) => (run.stderr += t),
     env: { XEND_ROOT: '/nonexistent/xend-root', ...opts.env },
     cwd: opts.cwd ?? '/',
-    interactiveStderr: false,
+    interactiveStderr: opts.interactiveStderr ?? false,
     connect: () => new XendClient(transport),
   };
   run.code = await main(argv, io);
