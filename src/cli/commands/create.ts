@@ -47,7 +47,7 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
   } else {
     const searchPath = ctx.opts.string('path') ?? `.:${xendPaths(ctx.env).configDir}`;
     configFile = findConfigFile(defconfig, searchPath, (p) => isFile(ctx.cwd, p));
-    if (!configFile) throw new CliError(`Unable to open config file: ${defconfig}`, 1, true);
+    if (!configFile) throw new CliError(`Unable to open config file: ${defconfig}${searchedDirs(defconfig, searchPath)}`, 1, true);
     if (!quiet) ctx.event(`Using config file "${configFile}".`, { config_file: configFile });
     sxp = evaluate(configFile, ctx, vars);
   }
@@ -139,4 +139,11 @@ export function json(d: CreateData) {
   return d.dryrun
     ? { dryrun: true, config_file: d.configFile, config: d.sxp }
     : { config_file: d.configFile, domain: d.domain && domainJson(d.domain) };
+}
+
+/** xm's line is kept; the second says where a relative name was looked for, and how to change it. */
+function searchedDirs(name: string, searchPath: string): string {
+  if (name.startsWith('/')) return '';
+  const dirs = [...new Set(['.', ...searchPath.split(':').filter(Boolean)])];
+  return `\nLooked in: ${dirs.join(', ')} (--path=DIR:DIR sets the directories)`;
 }

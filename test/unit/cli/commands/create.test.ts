@@ -48,7 +48,13 @@ test('xm create -n: the SXP it would send, nothing sent', async (t) => {
 
 test('xm create of a file that is not there: the usage follows', async (t) => {
   const r = await xm(['create', 'nosuch.cfg'], {}, { cwd: configDir(t) });
-  assert.deepEqual([r.code, r.stderr, r.stdout], [1, 'Error: Unable to open config file: nosuch.cfg\n', usage('create')]);
+  const looked = 'Looked in: ., /nonexistent/xend-root/etc/xen (--path=DIR:DIR sets the directories)';
+  assert.deepEqual([r.code, r.stderr, r.stdout], [1, `Error: Unable to open config file: nosuch.cfg\n${looked}\n`, usage('create')]);
+  const path = await xm(['create', '--path=/srv/xen:/etc/xen', 'nosuch.cfg'], {}, { cwd: configDir(t) });
+  assert.equal(path.stderr, 'Error: Unable to open config file: nosuch.cfg\nLooked in: ., /srv/xen, /etc/xen (--path=DIR:DIR sets the directories)\n');
+  // An absolute name is not searched for: xm's line alone.
+  const absolute = await xm(['create', '/srv/nosuch.cfg'], {}, { cwd: configDir(t) });
+  assert.equal(absolute.stderr, 'Error: Unable to open config file: /srv/nosuch.cfg\n');
 });
 
 test('xm create: a domain that cannot be unpaused is destroyed', async (t) => {
