@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XendError } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
+import { DOMAIN_NAME_RE, INVALID_NAME, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
@@ -22,7 +22,8 @@ const RESTART_WINDOW_S = 60;
 const MAX_RESTARTS_IN_WINDOW = 3;
 
 /** What xend's XendConfig._memory_sanity_check said when a target passed the maximum. */
-const MEMORY_ABOVE_MAX = 'Invalid Configuration: memory_dynamic_max must be less than or equal to memory_static_max';
+/** xend's words, then ours in MiB on the next line. */
+const memoryAboveMax = (detail: string) => new XendError(`Invalid Configuration: memory_dynamic_max must be less than or equal to memory_static_max\n${detail}`);
 
 export interface DomainServiceOptions {
   /** Managed domains (xm new): listed and looked up beside the live ones. */
@@ -267,12 +268,13 @@ export class DomainService {
     if (!Number.isInteger(mib) || mib <= 0) throw new XendError(`Invalid memory target: ${mib}`);
     if (!r.live) {
       // A managed domain that is not running: its config changes, for its next start.
-      if (mib > r.managed!.config.maxmem) throw new XendError(MEMORY_ABOVE_MAX);
+      const max = r.managed!.config.maxmem;
+      if (mib > max) throw memoryAboveMax(`${mib} MiB is above the domain's maximum of ${max} MiB (xm mem-max raises it)`);
       this.updateConfig(r, (c) => ({ ...c, memory: mib }));
       return;
     }
     const d = this.requireIdle(r.live);
-    if (d.domid !== 0 && mib > d.maxmemMiB) throw new XendError(MEMORY_ABOVE_MAX);
+    if (d.domid !== 0 && mib > d.maxmemMiB) throw memoryAboveMax(`${mib} MiB is above the domain's maximum of ${d.maxmemMiB} MiB (xm mem-max raises it)`);
     if (d.domid === 0 && mib < this.balloon.dom0MinMiB) {
       throw new XendError(`Dom0 memory target ${mib} MiB is below dom0-min-mem ${this.balloon.dom0MinMiB} MiB`);
     }
@@ -298,7 +300,7 @@ export class DomainService {
   setName(dom: string | number, name: string): void {
     const r = this.resolve(dom);
     if (r.live) this.requireIdle(r.live);
-    if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
+    if (!DOMAIN_NAME_RE.test(name)) throw new XendError(INVALID_NAME);
     this.requireFreeName(name, r.live?.uuid ?? r.managed!.config.uuid);
     // The config follows in the same write, so that a reboot (or the next start) keeps the new name.
     this.updateConfig(r, (c) => ({ ...c, name }), { name });
@@ -309,7 +311,7 @@ export class DomainService {
     const r = this.resolve(dom);
     if (!Number.isInteger(mib)) throw new XendError(`Invalid memory maximum: ${mib}`);
     const current = r.live?.memoryMiB ?? r.managed!.config.memory;
-    if (mib < current || mib <= 0) throw new XendError(MEMORY_ABOVE_MAX);
+    if (mib < current || mib <= 0) throw memoryAboveMax(`${mib} MiB is below the domain's current memory of ${current} MiB (xm mem-set lowers it)`);
     // Before the backend sizes anything by it.
     checkHostMemory('maxmem', mib, this.hv.hostInfo().total_memory);
     if (r.live) {

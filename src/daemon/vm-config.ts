@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { childValue, children } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE } from '../protocol/domain.js';
+import { DOMAIN_NAME_RE, INVALID_NAME } from '../protocol/domain.js';
 import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limits.js';
 import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
@@ -67,7 +67,7 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   const rawName = childValue(vm, 'name', 'Domain-Unnamed');
   // A name given as a list would pass as its text: only a name is a name.
   const name = typeof rawName === 'string' ? rawName : '';
-  if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
+  if (!DOMAIN_NAME_RE.test(name)) throw new XendError(INVALID_NAME);
   const memory = intValue(vm, 'memory', 128, 1);
   const maxmem = Math.max(intValue(vm, 'maxmem', memory, 1), memory);
   const uuid = String(childValue(vm, 'uuid', '') || randomUUID());

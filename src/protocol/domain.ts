@@ -27,6 +27,8 @@ export function hasVcpus(s: number): boolean {
 
 /** Domain names xend accepts (XendDomainInfo: `Invalid VM Name`). */
 export const DOMAIN_NAME_RE = /^[A-Za-z0-9_\-.:+]+$/;
+/** xend's refusal, and on its second line what a name may hold. */
+export const INVALID_NAME = 'Invalid VM Name\nA name is made of letters, digits and the characters _ - . : +';
 
 /** The fields of a `(domain …)` record that xm renders, decoded once for every command. */
 export interface DomainRecord {

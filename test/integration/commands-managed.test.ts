@@ -73,7 +73,7 @@ describe('managed domains: new, start, delete, suspend, resume; persistence acro
     ok(await x.xm('rename', 'm2', 'm2b'));
     assert.equal(await listLine(x, 'm2b'), listRow('m2b', '', 48, 2, '', '0.0'));
     assert.equal((await x.xm('sched-credit', '-d', 'm2b')).stdout, `Name                                ID Weight  Cap\n${'m2b'.padEnd(32)} ${''.padStart(5)}    128    0\n`);
-    refused(await x.xm('mem-set', 'm2b', '100'), 'Invalid Configuration: memory_dynamic_max must be less than or equal to memory_static_max', 'mem-set');
+    refused(await x.xm('mem-set', 'm2b', '100'), 'Invalid Configuration: memory_dynamic_max must be less than or equal to memory_static_max\n100 MiB is above the domain\'s maximum of 64 MiB (xm mem-max raises it)', 'mem-set');
   });
 
   test('start, start -p, delete: the lifecycle of a managed domain', async () => {
