@@ -38,6 +38,8 @@ const GT = 4;
 /** Shared strings: ASCII character data up to this length, in a table of this many slots. */
 const INTERN_MAX = 24;
 const INTERN_SLOTS = 4096;
+/** Kept between documents (bounded: one short string a slot), so a small call allocates no table. */
+const interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
 
 /** The document `doc` (UTF-8, whole), or undefined for the general reader. */
 export function readCanonical(doc: Uint8Array, root: 'methodCall' | 'methodResponse', maxDepth: number): Parsed | undefined {
@@ -64,7 +66,6 @@ function bodyStart(b: Buffer): number {
 class Reader {
   private depth = 0;
   private readonly items: XmlRpcValue[] = [];
-  private readonly interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS);
 
   constructor(
     private readonly b: Buffer,
@@ -228,13 +229,13 @@ class Reader {
   /** The ASCII bytes start…end as a string, the same string as last time they were read. */
   private intern(start: number, end: number, hash: number): string {
     const slot = hash & (INTERN_SLOTS - 1);
-    const known = this.interned[slot];
+    const known = interned[slot];
     if (known !== undefined && known.length === end - start) {
       let i = 0;
       while (i < known.length && known.charCodeAt(i) === this.b[start + i]) i++;
       if (i === known.length) return known;
     }
-    return (this.interned[slot] = this.b.toString('latin1', start, end));
+    return (interned[slot] = this.b.toString('latin1', start, end));
   }
 
   private ws(): void {
