@@ -67,8 +67,9 @@ function unreadable(xml: string, pos: number): XmlRpcDecodeError {
 const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
 function parse(input: string | Uint8Array, root: 'methodCall' | 'methodResponse', maxBytes: number, maxDepth: number): Parsed {
-  // A string is read as its UTF-8 too, unless it has an unpaired surrogate (which UTF-8 cannot carry): the general reader refuses that.
-  const bytes = typeof input !== 'string' ? input : wellFormed(input) ? Buffer.from(input) : undefined;
+  // A string is read as its UTF-8 too, unless it has an unpaired surrogate (which UTF-8 cannot carry: the
+  // general reader refuses it) or is longer than maxBytes already (toText refuses it, before any encoding).
+  const bytes = typeof input !== 'string' ? input : input.length <= maxBytes && wellFormed(input) ? Buffer.from(input) : undefined;
   if (bytes && bytes.byteLength <= maxBytes) {
     const canonical = readCanonical(bytes, root, maxDepth);
     if (canonical) return canonical;
