@@ -181,7 +181,7 @@ function path(value: string, what: string): string {
 export function str(value: string, what: string): string {
   if (value.length > MAX_CMDLINE) throw new XenConfigError(`${what} is longer than ${MAX_CMDLINE} characters`);
   // eslint-disable-next-line no-control-regex
-  if (/["\\\x00-\x1f\x7f]/.test(value)) throw new XenConfigError(`${what} "${value.slice(0, 64)}" contains a quote, a backslash or a control character, which xl's config cannot carry`);
+  if (/["\\\x00-\x1f\x7f]/.test(value)) throw new XenConfigError(`${what} ${JSON.stringify(value.slice(0, 64))} contains a quote, a backslash or a control character, which xl's config cannot carry`);
   return `"${value}"`;
 }
 
