@@ -10,7 +10,8 @@ export function hostDomain(e: XlListEntry, long: XlDomainConfig | undefined, sta
   const down = e.flags.shutdown || e.flags.crashed;
   return {
     domid: e.domid,
-    name: e.name,
+    // xl prints (null) when it cannot read a name from xenstore; Domain-0's is fixed.
+    name: e.domid === 0 ? 'Domain-0' : e.name,
     uuid: e.uuid || DOM0_UUID,
     memoryMiB: e.memoryMiB,
     maxmemMiB: Math.max(long?.maxmemMiB ?? 0, e.memoryMiB),

@@ -83,6 +83,8 @@ export class XenHost implements Hypervisor {
   private readonly hidden = new Set<string>();
   private readonly consoles = new Map<number, XenConsole>();
   private readonly chains = new Map<number, Promise<unknown>>();
+  /** When xend last changed each domain: an `xl list` begun before that does not overrule what xend knows. */
+  private readonly touched = new Map<number, number>();
   private vcpus: { at: number; rows: XlVcpu[] } = { at: 0, rows: [] };
   private sched = new Map<number, { weight: number; cap: number }>();
   private info: HostInfo;
@@ -110,6 +112,7 @@ export class XenHost implements Hypervisor {
     this.bootTime = Date.now() / 1000 - dom0Uptime;
     this.info = hostInfoOf(infoText, dom0Uptime, opts.xl);
     this.sched = this.readSched();
+    const listedAt = Date.now();
     const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
     for (const d of this.store.readAll((m) => opts.log.error(`xen backend: domain ${m}`))) {
       const e = entries.find((x) => x.domid === d.domid);
@@ -122,7 +125,7 @@ export class XenHost implements Hypervisor {
       this.attachConsole(d.domid);
     }
     // Shutdowns that happened while xend was down are found by xend's recovery, from the flags.
-    this.reconcile(entries, false);
+    this.reconcile(entries, false, listedAt);
     opts.log.info(`xen backend: ${opts.xl}, Xen ${this.info.xen_major}.${this.info.xen_minor}${this.info.xen_extra}, scheduler ${this.info.xen_scheduler}`);
     for (const path of ['@introduceDomain', '@releaseDomain']) this.watch(path);
     this.poll = setInterval(() => this.refresh(), POLL_MS);
@@ -158,12 +161,14 @@ export class XenHost implements Hypervisor {
     } finally {
       rmSync(cfg, { force: true });
     }
+    const listedAt = Date.now();
     const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
     const e = entries.find((x) => x.uuid === spec.uuid && !this.records.has(x.domid));
     if (!e) throw new XendError(`xl created ${spec.name}, but xl list does not show it`);
     const d: XenDomain = storedDomain(e.domid, spec);
     this.save(d);
-    this.reconcile(entries, true);
+    this.reconcile(entries, true, listedAt);
+    this.touched.set(d.domid, Date.now());
     this.attachConsole(d.domid);
     this.refreshHost();
     return this.view(d);
@@ -336,6 +341,7 @@ export class XenHost implements Hypervisor {
     this.arriving.add(p.uuid);
     try {
       const checksum = await restoreWithXl(this.runner, cfg, source);
+      const listedAt = Date.now();
       const entries = parseXlList((await this.runner.run('xl', ['list', '-v'])).stdout);
       const e = entries.filter((x) => x.uuid === p.uuid && !this.records.has(x.domid)).sort((a, b) => b.domid - a.domid)[0];
       if (!e) throw new XendError(`xl restored ${p.name}, but xl list does not show it`);
@@ -346,7 +352,8 @@ export class XenHost implements Hypervisor {
       }
       this.save({ ...p, domid: e.domid, startTime: Date.now() / 1000, lastChecksum: checksum });
       this.aliases.set(domid, e.domid);
-      this.reconcile(entries, true);
+      this.reconcile(entries, true, listedAt);
+      this.touched.set(e.domid, Date.now());
       this.attachConsole(e.domid);
     } finally {
       this.arriving.delete(p.uuid);
@@ -388,7 +395,8 @@ export class XenHost implements Hypervisor {
     const d = this.records.get(domid);
     if (d) return this.view(d);
     if (this.arriving.has(e.uuid) || (domid !== 0 && !servableName(e.name))) {
-      if (!this.hidden.has(e.uuid) && !this.arriving.has(e.uuid)) {
+      // xl prints (null) for a domain being built or torn down: not a name to warn of.
+      if (!this.hidden.has(e.uuid) && !this.arriving.has(e.uuid) && e.name !== '(null)') {
         this.hidden.add(e.uuid);
         this.opts.log.warning(`xen backend: domain ${domid} is named "${e.name.slice(0, 64)}", a name xend cannot serve: not shown`);
       }
@@ -410,13 +418,29 @@ export class XenHost implements Hypervisor {
 
   // ---- keeping the view current ----
 
-  /** Applies a fresh `xl list -v`: domains gone are forgotten, shutdowns become xend's events. */
-  private reconcile(entries: XlListEntry[], emit: boolean): void {
-    this.listing = new Map(entries.map((e) => [e.domid, e]));
+  /**
+   * Applies an `xl list -v` begun at `listedAt`: domains gone are forgotten,
+   * shutdowns become xend's events. A domain xend changed since then keeps what
+   * xend knows of it (xl's answer may predate the change).
+   */
+  private reconcile(entries: XlListEntry[], emit: boolean, listedAt: number): void {
+    const next = new Map(entries.map((e) => [e.domid, e]));
+    const newer = new Set<number>();
+    for (const [id, at] of this.touched) {
+      if (at < listedAt) {
+        this.touched.delete(id);
+        continue;
+      }
+      newer.add(id);
+      const known = this.listing.get(id);
+      if (known) next.set(id, known);
+    }
+    this.listing = next;
     for (const id of this.destroying) if (!this.listing.has(id)) this.destroying.delete(id);
     const shutdowns: [number, ShutdownReason][] = [];
     for (const d of [...this.records.values()]) {
       const e = this.listing.get(d.domid);
+      if (newer.has(d.domid)) continue;
       if (!e || e.uuid !== d.uuid) {
         this.opts.log.info(`xen backend: domain ${d.domid} (${d.name}) is gone from Xen`);
         this.forget(d.domid);
@@ -439,10 +463,11 @@ export class XenHost implements Hypervisor {
       this.refreshAgain = true;
       return;
     }
+    const listedAt = Date.now();
     this.refreshing = this.runner
       .run('xl', ['list', '-v'], { timeoutMs: 30_000 })
       .then(
-        (r) => this.reconcile(parseXlList(r.stdout), true),
+        (r) => this.reconcile(parseXlList(r.stdout), true, listedAt),
         (err: Error) => this.opts.log.warning(`xen backend: xl list failed: ${err.message}`),
       )
       .finally(() => {
@@ -517,10 +542,14 @@ export class XenHost implements Hypervisor {
   /** Runs an xl command after every earlier one for this domain; failures are logged, then the view is read again. */
   private act(domid: number, args: string[]): Promise<void> {
     const before = this.chains.get(domid) ?? Promise.resolve();
+    this.touched.set(domid, Date.now());
     const done = before
       .catch(() => undefined)
       .then(async () => void (await this.runner.run('xl', args)))
-      .finally(() => this.refresh());
+      .finally(() => {
+        this.touched.set(domid, Date.now());
+        this.refresh();
+      });
     this.chains.set(domid, done);
     done.catch((err: Error) => this.opts.log.error(`xen backend: domain ${domid}: ${err.message}`));
     void done.finally(() => {
