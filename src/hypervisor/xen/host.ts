@@ -28,7 +28,7 @@ import { XenRunner } from './runner.js';
 import { cpuList, dmesgText, parseSchedTable, parseUptime, parseVcpuList, parseXlList, parseXlListLong, shutdownReasonOf, type XlDomainConfig, type XlListEntry, type XlVcpu } from './parse.js';
 import { hostInfoOf } from './host-info.js';
 import { hostDomain, servableName } from './foreign.js';
-import { xlConfig } from './xlcfg.js';
+import { xlConfig, type XlConfigInput } from './xlcfg.js';
 import { XenConsole } from './console.js';
 import { restoreWithXl, saveWithXl } from './image.js';
 
@@ -566,7 +566,7 @@ export class XenHost implements Hypervisor {
     return this.view(p);
   }
 
-  private writeConfig(spec: Pick<DomainSpec, 'name' | 'uuid' | 'memoryMiB' | 'maxmemMiB' | 'vcpus' | 'config'>): string {
+  private writeConfig(spec: XlConfigInput): string {
     const text = xlConfig(spec);
     const path = join(this.runDir, `${spec.uuid}-${process.hrtime.bigint()}.cfg`);
     writeFileSync(path, text, { mode: 0o600, flag: 'wx' });

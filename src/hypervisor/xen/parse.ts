@@ -21,14 +21,21 @@ export interface XlListEntry {
 
 const LIST_ROW = /^(.+?)\s+(\d+)\s+(\d+)\s+(\d+)\s+([-rbpscd]{6})\s+(\d+(?:\.\d+)?)(?:\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\s+(-|\d+))?(?:\s.*)?$/;
 
+/** The rows of a table whose lines `re` matches, each made into a value by `row`. */
+function rows<T>(text: string, re: RegExp, row: (m: RegExpExecArray) => T): T[] {
+  const out: T[] = [];
+  for (const line of text.split('\n')) {
+    const m = re.exec(line.trimEnd());
+    if (m) out.push(row(m));
+  }
+  return out;
+}
+
 /** `xl list` / `xl list -v`: the header's columns are separated by tabs, the rows by blanks. */
 export function parseXlList(text: string): XlListEntry[] {
-  const out: XlListEntry[] = [];
-  for (const line of text.split('\n')) {
-    const m = LIST_ROW.exec(line.trimEnd());
-    if (!m) continue;
+  return rows(text, LIST_ROW, (m) => {
     const state = m[5]!;
-    out.push({
+    return {
       name: m[1]!,
       domid: Number(m[2]),
       memoryMiB: Number(m[3]),
@@ -44,9 +51,8 @@ export function parseXlList(text: string): XlListEntry[] {
       cpuTime: Number(m[6]),
       uuid: m[7] ?? '',
       reasonCode: m[8] === undefined || m[8] === '-' ? null : Number(m[8]),
-    });
-  }
-  return out;
+    };
+  });
 }
 
 /** SHUTDOWN_* codes of Xen's sched.h; a watchdog is a crash to xend, a soft reset a reboot. */
@@ -147,23 +153,16 @@ const VCPU_ROW = /^(.+?)\s+(\d+)\s+(\d+)\s+(\d+|-)\s+([-rbp]{3})\s+(\d+(?:\.\d+)
 
 /** `xl vcpu-list`: Name ID VCPU CPU State Time(s) Affinity (Hard / Soft). */
 export function parseVcpuList(text: string): XlVcpu[] {
-  const out: XlVcpu[] = [];
-  for (const line of text.split('\n')) {
-    const m = VCPU_ROW.exec(line.trimEnd());
-    if (!m) continue;
-    const state = m[5]!;
-    out.push({
-      domid: Number(m[2]),
-      number: Number(m[3]),
-      cpu: m[4] === '-' ? -1 : Number(m[4]),
-      running: state[0] === 'r',
-      blocked: state[1] === 'b',
-      paused: state[2] === 'p',
-      cpuTime: Number(m[6]),
-      affinity: m[7]!,
-    });
-  }
-  return out;
+  return rows(text, VCPU_ROW, (m) => ({
+    domid: Number(m[2]),
+    number: Number(m[3]),
+    cpu: m[4] === '-' ? -1 : Number(m[4]),
+    running: m[5]![0] === 'r',
+    blocked: m[5]![1] === 'b',
+    paused: m[5]![2] === 'p',
+    cpuTime: Number(m[6]),
+    affinity: m[7]!,
+  }));
 }
 
 /** An xl CPU list (`all`, `0-3,6`, `^1`-free forms xl prints) as CPU numbers below `nrCpus`. */

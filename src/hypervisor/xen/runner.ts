@@ -82,7 +82,7 @@ export function toolError(tool: XenTool, args: readonly string[], stderr: string
   if (invalid) return new XendInvalidDomain(invalid[1]!);
   const command = `${tool} ${args[0] ?? ''}`.trim();
   if (err.killed) return new XendError(`${command} did not finish in time`);
-  const why = said.slice(-3).join('; ') || (typeof err.code === 'string' ? `${err.code}: ${err.message}` : err.message);
+  const why = said.slice(-3).join('; ') || (typeof err.code === 'string' ? `${err.code}: ${err.message}` : err.message).trim();
   return new XendError(`${command} failed: ${why}`);
 }
 

@@ -2,19 +2,13 @@ import { childValue, children } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
 import { INTERFACE_NAME, MAC_ADDRESS } from '../../config/domain-limits.js';
 import { DOMAIN_NAME_RE } from '../../protocol/domain.js';
+import type { DomainSpec } from '../types.js';
 
 /** A domain config the xen backend cannot or will not write as an xl.cfg. */
 export class XenConfigError extends Error {}
 
-export interface XlConfigInput {
-  name: string;
-  uuid: string;
-  memoryMiB: number;
-  maxmemMiB: number;
-  vcpus: number;
-  /** xend's `(vm …)` record. */
-  config: Sxp;
-}
+/** What of xend's domain spec the xl.cfg is written from. */
+export type XlConfigInput = Pick<DomainSpec, 'name' | 'uuid' | 'memoryMiB' | 'maxmemMiB' | 'vcpus' | 'config'>;
 
 const MAX_PATH = 4096;
 const MAX_CMDLINE = 4096;
