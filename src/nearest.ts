@@ -15,11 +15,11 @@ function distance(a: string, b: string): number {
 
 /**
  * The candidates a probable typo of `word` was meant to be: those fewest edits
- * away, at most two and fewer than half the word (so short words are not
+ * away, at most `maxEdits` and fewer than half the word (so short words are not
  * "corrected" into unrelated ones); none when nothing is that near.
  */
-export function nearest(word: string, candidates: readonly string[]): string[] {
-  const bound = Math.min(2, Math.ceil(word.length / 2) - 1);
+export function nearest(word: string, candidates: readonly string[], maxEdits = 2): string[] {
+  const bound = Math.min(maxEdits, Math.ceil(word.length / 2) - 1);
   const scored = candidates.map((c) => [c, distance(word, c)] as const).filter(([, d]) => d <= bound);
   const best = Math.min(...scored.map(([, d]) => d));
   return scored.filter(([, d]) => d === best).map(([c]) => c);

@@ -22,6 +22,8 @@ import {
   pyRepr,
   pyStr,
   runConfigScript,
+  syntaxErrorDetail,
+  tokenize,
   truthy,
   typeName,
   type ConfigScriptResult,
@@ -30,6 +32,7 @@ import {
 } from './python/index.js';
 import { Py2KeyOrder } from './python/py2-dict-order.js';
 import { findBadString, MAX_VIRT_CPUS, notXml, shownKey } from './domain-limits.js';
+import { nearest } from '../nearest.js';
 
 /** Option values by variable name, as opts.vals holds them. */
 export type ConfigValues = Map<string, PyValue>;
@@ -164,9 +167,7 @@ function applyCommandLine(values: ConfigValues, cmdVars: Readonly<Record<string,
 function copyScriptValues(values: ConfigValues, namespace: ReadonlyMap<string, PyValue>, specified: ReadonlySet<string>): void {
   for (const [name, value] of namespace) {
     if (specified.has(name)) continue;
-    const copied =
-      typeof value === 'string' || typeof value === 'number' || Array.isArray(value) || (typeof value === 'bigint' && isMachineInt(value));
-    if (copied) values.set(name, value);
+    if (isPlainData(value) && (typeof value !== 'bigint' || isMachineInt(value))) values.set(name, value);
   }
 }
 
@@ -209,7 +210,8 @@ export function loadDomainConfig(input: DomainConfigInput): LoadedDomainConfig {
     script = runConfigScript(input.source, { file: input.file, vars: scriptVars, host: input.host });
   } catch (e) {
     if (e instanceof PythonSyntaxError) {
-      throw new DomainConfigError(`Errors were found at line ${e.line} while processing ${input.file}:\n\t${e.text}`);
+      // xm's two lines, then what is wrong.
+      throw new DomainConfigError(`Errors were found at line ${e.line} while processing ${input.file}:\n\t${e.text}\n\t${syntaxErrorDetail(input.source, e)}`);
     }
     // str(MemoryError()) is empty: name the exception then, as Python's traceback does.
     if (e instanceof PythonRuntimeError) throw new DomainConfigError(e.message || e.pyType);
@@ -217,9 +219,42 @@ export function loadDomainConfig(input: DomainConfigInput): LoadedDomainConfig {
   }
   copyScriptValues(values, script.namespace, specified);
   if (!truthy(values.get('name') ?? null)) values.set('name', pathBasename(input.file));
-  const warnings: string[] = [];
+  const warnings = misspeltVariables(input, script);
   const sxp = makeConfig(values, { ...input.make, env, warn: (w) => warnings.push(w) });
   return { values, sxp, warnings, stdout: script.stdout, stderr: script.stderr };
+}
+
+const VARIABLE_NAMES = CONFIG_VARIABLES.map((c) => c.name);
+
+/**
+ * xm ignores a top-level name that is not a config variable, so `memroy = 256` starts a
+ * guest with the default memory. A warning for each such name that is near a variable,
+ * unless the file uses it itself (a helper it reads later, appearing more than once).
+ */
+function misspeltVariables(input: DomainConfigInput, script: ConfigScriptResult): string[] {
+  const candidates = [...script.namespace].filter(([name, value]) => !script.preloaded.has(name) && !VARIABLES_BY_NAME.has(name) && isPlainData(value));
+  if (!candidates.length) return [];
+  const uses = new Map<string, { count: number; line: number }>();
+  for (const t of tokenize(input.source)) {
+    if (t.type !== 'name') continue;
+    const u = uses.get(t.value);
+    if (u) u.count++;
+    else uses.set(t.value, { count: 1, line: t.line });
+  }
+  const warnings: string[] = [];
+  for (const [name] of candidates) {
+    const use = uses.get(name);
+    if (!use || use.count > 1) continue;
+    // One edit: two would turn 3.0's memmap, which 4.4 ignores, into keymap.
+    const meant = nearest(name, VARIABLE_NAMES, 1);
+    if (meant.length) warnings.push(`Warning: ${input.file}:${use.line}: ${name} is not a config variable and is ignored; did you mean ${meant.join(' or ')}?`);
+  }
+  return warnings;
+}
+
+/** A value a config variable could hold (not a function, class or module the script defined). */
+function isPlainData(value: PyValue): boolean {
+  return typeof value === 'string' || typeof value === 'number' || typeof value === 'bigint' || Array.isArray(value);
 }
 
 /**

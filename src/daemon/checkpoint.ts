@@ -1,79 +1,314 @@
-import { parseFirst, show, SxpParseError } from '../sxp/index.js';
+import { constants, open, rm, stat, type FileHandle } from 'node:fs/promises';
+import type { Socket } from 'node:net';
 import { XendError } from '../protocol/faults.js';
-import { TruncatedStreamError, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
+import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
+import { strerror } from '../strerror.js';
+import { DurableDir } from '../store/durable.js';
+import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint-stream.js';
+import { collectReplies, connectRelocation, deviceClasses, renamed, runMigrationTool, type MigrationProgress, type MigrationResult, type MigrationSettings } from './migration.js';
+import type { ConsoleService } from './console.js';
+import type { DomainService } from './domains.js';
+import type { Logger } from './log.js';
+import type { HvDomain, Hypervisor, ImageStats } from '../hypervisor/types.js';
 import type { Sxp } from '../sxp/types.js';
 
-/**
- * The guest state stream of save, restore and migration (XendCheckpoint.py):
- * "LinuxGuestRecord", a big-endian int32 length, the domain's SXP on one line,
- * then the memory image. Added after the image (not in xend): "ConsoleLogRecord",
- * an int32 length and the console history, so a moved domain keeps its output.
- */
-export const SIGNATURE = 'LinuxGuestRecord';
-const CONSOLE_SIGNATURE = 'ConsoleLogRecord';
-/** A config longer than this is not a domain record. */
-const MAX_CONFIG = 1 << 20;
-const MAX_CONSOLE = 64 << 20;
-
-function lengthPrefixed(tag: string, body: string): Buffer {
-  const text = Buffer.from(body, 'utf8');
-  const head = Buffer.alloc(tag.length + 4);
-  head.write(tag, 0, 'latin1');
-  head.writeInt32BE(text.length, tag.length);
-  return Buffer.concat([head, text]);
-}
-
-export function headerRecord(config: Sxp): Buffer {
-  return lengthPrefixed(SIGNATURE, show(config));
-}
-
-export function consoleRecord(history: string): Buffer {
-  return lengthPrefixed(CONSOLE_SIGNATURE, history);
-}
-
-export async function writeHeader(sink: ByteSink, config: Sxp): Promise<void> {
-  await sink.write(headerRecord(config));
+/** A save or migration in progress: what recovery needs to undo it as a failure would. */
+interface Departure {
+  uuid: string;
+  domid: number;
+  name: string;
+  wasPaused: boolean;
 }
 
 /**
- * xend quoted the first bytes it found; a client that may name only some files
- * must learn nothing of another file's contents, so no byte of it is echoed.
+ * Save, restore and live migration (XendCheckpoint / XendDomain.domain_migrate):
+ * the same stream to a file or a relocation server. Whatever fails, the domain is
+ * left running on the source under its own name, and nothing half-built stays
+ * on the receiving side.
  */
-const NOT_A_STATE_FILE = "not a valid guest state file: it does not begin with xend's signature";
+export class CheckpointService {
+  private readonly inFlight = new Map<string, { progress: MigrationProgress; abort: AbortController }>();
+  private readonly journal: DurableDir<Departure>;
 
-/** Reads and checks the signature and the domain config. */
-export async function readHeader(source: ByteSource): Promise<Sxp> {
-  let signature: string;
-  try {
-    signature = (await source.read(SIGNATURE.length)).toString('latin1');
-  } catch (err) {
-    if (err instanceof TruncatedStreamError) throw new XendError(NOT_A_STATE_FILE);
-    throw err;
+  constructor(
+    private readonly hv: Hypervisor,
+    private readonly domains: DomainService,
+    private readonly consoles: ConsoleService,
+    private readonly log: Logger,
+    private readonly settings: MigrationSettings,
+  ) {
+    this.journal = new DurableDir(settings.journalDir);
   }
-  if (signature !== SIGNATURE) throw new XendError(NOT_A_STATE_FILE);
-  const length = (await source.read(4)).readInt32BE(0);
-  if (length <= 0 || length > MAX_CONFIG) throw new XendError(`not a valid guest state file: config length ${length}`);
-  try {
-    const config = parseFirst((await source.read(length)).toString('utf8'));
-    if (!Array.isArray(config) || (config[0] !== 'domain' && config[0] !== 'vm')) throw new XendError('not a valid guest state file: no domain record');
-    return config;
-  } catch (err) {
-    if (err instanceof SxpParseError) throw new XendError(`not a valid guest state file: ${err.message}`);
-    throw err;
+
+  /**
+   * On xend start: a save or migration that a crash of xend interrupted failed.
+   * Its domain, if still here, gets its name back and runs again if it ran before.
+   */
+  recover(): void {
+    for (const j of this.journal.readAll((m) => this.log.error(`migration journal: ${m}`))) {
+      const d = this.hv.get(j.domid);
+      try {
+        if (d?.uuid === j.uuid) {
+          this.log.warning(`Save or migration of domain ${j.name} (${j.domid}) was interrupted - resuming.`);
+          this.resume(d, j.name, j.wasPaused);
+        }
+      } catch (err) {
+        // A domain that cannot be resumed must not stop every later start of xend.
+        this.log.error(`Could not resume domain ${j.name} (${j.domid}): ${(err as Error).message}`);
+      }
+      this.journal.remove(j.uuid);
+    }
   }
+
+  /**
+   * Holds the domain for a save or migration (see DomainService.busy), recorded
+   * durably first so that a crash of xend meanwhile is undone on its next start.
+   */
+  private depart(d: HvDomain, activity: string, onDestroy: () => void): () => void {
+    const release = this.domains.busy(d, activity, onDestroy);
+    try {
+      this.journal.write(d.uuid, { uuid: d.uuid, domid: d.domid, name: d.name, wasPaused: d.flags.paused });
+    } catch (err) {
+      release();
+      throw err;
+    }
+    return () => {
+      this.journal.remove(d.uuid);
+      release();
+    };
+  }
+
+  private checkMovable(d: HvDomain, verb: string): void {
+    if (d.domid === 0) throw new XendError(`Cannot ${verb} privileged domain 0`);
+    if (d.flags.shutdown || d.flags.crashed || d.incomplete) throw new XendError('Domain is not running');
+  }
+
+  async save(dom: string, path: string, checkpoint: boolean): Promise<void> {
+    const d = this.domains.lookup(dom);
+    this.checkMovable(d, 'save');
+    const wasPaused = d.flags.paused;
+    // A destroy meanwhile wins: the save stops and its file goes.
+    const destroyed = new AbortController();
+    const release = this.depart(d, 'saved', () => destroyed.abort());
+    try {
+      await this.writeSave(d, path, destroyed.signal);
+      if (checkpoint) {
+        if (!wasPaused) this.hv.unpause(d.domid);
+        return;
+      }
+      this.hv.destroy(d.domid);
+    } finally {
+      release();
+    }
+    this.domains.released(d.uuid);
+    this.log.info(`Domain ${d.name} (${d.domid}) saved to ${path}`);
+  }
+
+  /** The guest state file of a save; on failure the domain runs on as it was and no file save made is left. */
+  private async writeSave(d: HvDomain, path: string, destroyed: AbortSignal): Promise<void> {
+    const existing = await stat(path).catch(() => null);
+    if (existing?.isSocket()) throw new XendError(`can't write guest state file ${path}: not a file`);
+    // A pipe is opened without blocking (a blocked open would hold a worker thread
+    // until someone reads): nobody reading is an error at once, and writes wait politely.
+    const pipe = existing?.isFIFO() === true;
+    // Never through a symlink: one swapped in after the path was checked would be written instead.
+    const flags = pipe ? constants.O_WRONLY | constants.O_NONBLOCK : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
+    const file = await open(path, flags | constants.O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
+      throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
+    });
+    const wasPaused = d.flags.paused;
+    try {
+      const sink: ByteSink = { write: (data) => writeAll(file, data) };
+      await writeHeader(sink, this.domains.record(d.domid));
+      await this.hv.saveImage(d.domid, sink, { live: false, signal: destroyed, suspend: async () => this.hv.pause(d.domid) });
+      await sink.write(consoleRecord(this.consoles.history(d.uuid)));
+      if (!pipe && (!existing || existing.isFile())) await file.sync();
+      await file.close();
+      destroyed.throwIfAborted();
+    } catch (err) {
+      await file.close().catch(() => {});
+      // Only what save itself created goes: never a device or a file that was there before.
+      if (!existing) await rm(path, { force: true });
+      if (destroyed.aborted) throw new XendError(`Domain ${d.name} was destroyed while it was being saved`);
+      this.resume(d, d.name, wasPaused);
+      throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
+    }
+  }
+
+  async restore(path: string, paused: boolean): Promise<Sxp> {
+    // Never through a symlink: one swapped in after the path was checked would be read instead.
+    const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
+      throw new XendError(`can't read guest state file ${path}: ${strerror(err)}`);
+    });
+    // The stream owns the handle and closes it exactly once.
+    const stream = file.createReadStream();
+    try {
+      const d = await this.receive(sourceOf(stream), false);
+      if (!paused) this.hv.unpause(d.domid);
+      this.log.info(`Domain ${d.name} restored from ${path} as id ${d.domid}`);
+      return this.domains.record(d.domid);
+    } finally {
+      stream.destroy();
+    }
+  }
+
+  /**
+   * Builds a domain from a stream (a restore, or a relocation server's `receive`):
+   * created paused and marked incomplete until its memory and console arrived.
+   */
+  /** A relocation server's `receive`: the domain built from the stream, then run here; with its memory's checksum. */
+  async receiveRelocated(source: ByteSource): Promise<{ domain: HvDomain; checksum: string }> {
+    const domain = await this.receive(source, true);
+    const checksum = this.hv.memoryChecksum(domain.domid);
+    void this.hv.unpause(domain.domid);
+    return { domain, checksum };
+  }
+
+  async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
+    const config = await readHeader(source);
+    const d = this.domains.createIncoming(config, relocating);
+    try {
+      await this.hv.restoreImage(d.domid, source);
+      const history = await readConsoleRecord(source);
+      // Migrating to this very host, the console (keyed by uuid) already holds it.
+      if (!this.consoles.history(d.uuid)) this.consoles.seed(d.uuid, history);
+      this.hv.updateRecord(d.domid, { incomplete: false });
+      return this.hv.get(d.domid)!;
+    } catch (err) {
+      this.log.error(`Restore failed: ${(err as Error).message}`);
+      this.hv.destroy(d.domid);
+      throw err;
+    }
+  }
+
+  /** xend.domain.migrate: blocks until the domain runs on `dst` (or stays here after a failure). */
+  async migrate(dom: string, dst: string, live: boolean, port: number, ssl: boolean | null, changeHome: boolean): Promise<MigrationResult> {
+    const d = this.domains.lookup(dom);
+    this.checkMovable(d, 'migrate');
+    if (changeHome) throw new XendError('Domain is not a managed domain');
+    const useSsl = ssl ?? this.settings.defaultSsl;
+    const target = port || (useSsl ? this.settings.sslPort : this.settings.relocationPort);
+    const name = d.name;
+    // Renamed meanwhile, as xend did: that name must be free too.
+    this.domains.requireFreeName(`migrating-${name}`, d.uuid);
+    const started = Date.now();
+    const abort = new AbortController();
+    const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.maxmemMiB * 1024) / 4 };
+    // A destroy stops the migration while the stream is incomplete (the destination
+    // then drops what it got); once the stream is whole the domain is the destination's.
+    let destroyed = false;
+    const release = this.depart(d, `migrated to ${dst}`, () => {
+      if (progress.phase === 'waiting') throw new XendError(`Domain ${name} is being migrated to ${dst}; it cannot be destroyed until the migration ends`);
+      destroyed = true;
+      abort.abort();
+    });
+    this.inFlight.set(d.uuid, { progress, abort });
+    const classes = deviceClasses(d.config);
+    const migrationTool = (step: number, recover = false) => runMigrationTool(this.settings.externalTool, this.log, classes, step, dst, name, recover);
+    const wasPaused = d.flags.paused;
+    let socket: Socket | undefined;
+    let step = 0;
+    try {
+      await migrationTool(0);
+      socket = await connectRelocation(dst, target, useSsl && this.settings.tls(dst), abort.signal);
+      // A receiver that gives up says (err …) at once: stop sending rather than wait on a full socket.
+      const incoming = collectReplies(socket, () => socket?.destroy());
+      socket.write(useSsl ? 'sslreceive\n' : 'receive\n');
+      await incoming.ready();
+      step = 1;
+      await migrationTool(1);
+      this.hv.updateRecord(d.domid, { name: `migrating-${name}` });
+      progress.phase = 'copying';
+      const sink = sinkOf(socket);
+      let stats: ImageStats;
+      let suspendedAt = 0;
+      try {
+        await writeHeader(sink, renamed(this.domains.record(d.domid), name));
+        stats = await this.hv.saveImage(d.domid, sink, {
+          live,
+          signal: abort.signal,
+          suspend: async () => {
+            this.hv.pause(d.domid);
+            suspendedAt = Date.now();
+            progress.phase = 'suspended';
+            step = 2;
+            await migrationTool(2);
+          },
+          progress: (p) => Object.assign(progress, p),
+        });
+        abort.signal.throwIfAborted();
+        const whole = sink.write(consoleRecord(this.consoles.history(d.uuid)));
+        progress.phase = 'waiting';
+        await whole;
+      } catch (err) {
+        throw (await incoming.remoteError(dst)) ?? err;
+      }
+      await incoming.verdict(dst);
+      step = 3;
+      await migrationTool(3);
+      // Down from the moment it stopped here until the destination said it runs there.
+      stats.downtimeMs = Date.now() - suspendedAt;
+      this.hv.destroy(d.domid);
+      this.domains.released(d.uuid);
+      progress.phase = 'done';
+      this.log.info(`Domain ${name} migrated to ${dst}:${target}: ${stats.rounds} rounds, ${stats.bytes} bytes, ${stats.downtimeMs} ms down`);
+      return { ...stats, domain: name, destination: `${dst}:${target}`, totalMs: Date.now() - started };
+    } catch (err) {
+      progress.phase = 'failed';
+      socket?.destroy();
+      if (step > 0) await migrationTool(step, true).catch(() => {});
+      if (this.hv.get(d.domid)) {
+        this.log.warning(`Save failed on domain ${name} (${d.domid}) - resuming.`);
+        this.resume(d, name, wasPaused);
+      }
+      if (destroyed) throw new XendError(`Domain ${name} was destroyed during its migration`);
+      if (err instanceof XendError) throw err;
+      if (abort.signal.aborted) throw new XendError('Migration cancelled');
+      throw new XendError((err as Error).message);
+    } finally {
+      release();
+      this.inFlight.delete(d.uuid);
+    }
+  }
+
+  /** Not in xend: the checksum of a domain's memory, to check what a save or migration carried. */
+  memoryChecksum(dom: string): string {
+    return this.hv.memoryChecksum(this.domains.lookup(dom).domid);
+  }
+
+  /** Progress of the migration of a domain (by the uuid or name it had when it started). */
+  progress(dom: string): MigrationProgress | null {
+    for (const [uuid, m] of this.inFlight) if (uuid === dom || m.progress.domain === dom) return { ...m.progress };
+    return null;
+  }
+
+  cancel(dom: string): boolean {
+    for (const [uuid, m] of this.inFlight) {
+      if (uuid === dom || m.progress.domain === dom) {
+        m.abort.abort();
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private resume(d: HvDomain, name: string, wasPaused: boolean): void {
+    if (!this.hv.get(d.domid)) return;
+    this.hv.updateRecord(d.domid, { name });
+    if (!wasPaused) this.hv.unpause(d.domid);
+  }
+
 }
 
-/** The console history after the image, or '' for a stream written without one. */
-export async function readConsoleRecord(source: ByteSource): Promise<string> {
-  let tag: Buffer;
-  try {
-    tag = await source.read(CONSOLE_SIGNATURE.length);
-  } catch (err) {
-    if (err instanceof TruncatedStreamError) return '';
-    throw err;
+/** Writes all of `data`, waiting while a non-blocking pipe is full. */
+async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
+  let offset = 0;
+  while (offset < data.length) {
+    try {
+      offset += (await file.write(data, offset)).bytesWritten;
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
-  if (tag.toString('latin1') !== CONSOLE_SIGNATURE) throw new XendError('not a valid guest state file: unexpected data after the memory image');
-  const length = (await source.read(4)).readInt32BE(0);
-  if (length < 0 || length > MAX_CONSOLE) throw new XendError(`not a valid guest state file: console record of ${length} bytes`);
-  return (await source.read(length)).toString('utf8');
 }

@@ -1,7 +1,8 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { constants } from 'node:os';
+import { writeFileDurably } from '../store/durable.js';
 import { processAlive, runningPid, waitForExit } from './liveness.js';
 import { readStatus, type XendStatus } from './status.js';
 import { asctime } from './log.js';
@@ -126,7 +127,7 @@ export async function monitor(paths: XendPaths, script: string): Promise<number>
     });
     if (first) closeSync(3);
     first = false;
-    if (worker.pid) writeFileSync(paths.pidFile, String(worker.pid), { mode: 0o644 });
+    if (worker.pid) writeFileDurably(paths.pidFile, String(worker.pid), 0o644);
     const forward = () => worker.kill('SIGTERM');
     process.on('SIGTERM', forward);
     const [code, signal] = await new Promise<[number | null, NodeJS.Signals | null]>((r) =>

@@ -1,14 +1,15 @@
 import { parseVmConfig, type VmConfig } from './vm-config.js';
+import { PowerState } from '../protocol/domain.js';
 import type { HvDomain, VcpuInfo } from '../hypervisor/types.js';
 import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** Xen-API power state number of a live domain (XendDomainInfo._stateGet). */
-export function powerState(d: HvDomain): number {
-  if (d.flags.crashed) return 5;
-  if (d.flags.shutdown) return 4;
-  if (d.flags.paused) return 1;
-  return 2;
+export function powerState(d: HvDomain): PowerState {
+  if (d.flags.crashed) return PowerState.Crashed;
+  if (d.flags.shutdown) return PowerState.Shutdown;
+  if (d.flags.paused) return PowerState.Paused;
+  return PowerState.Running;
 }
 
 function stateString(d: HvDomain): string {
@@ -112,9 +113,9 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
 
 /**
  * The record of a managed domain that is not running (xm new, or suspended):
- * no domid and no state letters, power state halted (0) or suspended (3).
+ * no domid and no state letters, power state halted or suspended.
  */
-export function inactiveDomainSxp(c: VmConfig, status: 0 | 3, full: boolean): Sxp {
+export function inactiveDomainSxp(c: VmConfig, status: PowerState, full: boolean): Sxp {
   const sxp: Sxp[] = ['domain', ['cpu_weight', c.cpuWeight], ['cpu_cap', c.cpuCap], ['pool_name', 'Pool-0']];
   if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
   sxp.push(['vcpus', c.vcpus], ['cpus', cpus(c)], ['on_poweroff', c.onPoweroff]);

@@ -1,20 +1,20 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, statSync, writeSync } from 'node:fs';
+import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
-import { XendError, XendInvalidDomain } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE, POWER_STATES } from '../protocol/domain.js';
+import { XendError } from '../protocol/faults.js';
+import { DOMAIN_NAME_RE, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import { checkHostMemory, checkVcpus } from './config-limits.js';
-import { makeDir, replaceFile } from '../store/durable.js';
+import { makeDir, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
-import { DomainIndex } from './domain-index.js';
+import { DomainIndex, type Resolved } from './domain-index.js';
 import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
-import type { ManagedEntry, ManagedStore } from './managed.js';
+import { managedState, type ManagedStore } from './managed-store.js';
 import type { PendingRestart, RestartJournal } from './restart-journal.js';
 
 /** Restarts closer together than this count towards a restart loop. */
@@ -39,20 +39,6 @@ export interface DomainServiceOptions {
   asideDir?: string;
 }
 
-/** A domain a save or migration holds: the name it had, what is done to it, and what a destroy does first. */
-interface Hold {
-  domid: number;
-  name: string;
-  activity: string;
-  onDestroy: () => void;
-}
-
-/** A domain as a name, id or uuid names it: running, managed, or both. */
-export interface Resolved {
-  live?: HvDomain;
-  managed?: ManagedEntry;
-}
-
 /**
  * The domain registry: lookup by name, id or uuid, validation, and lifecycle
  * actions. Every server (XML-RPC, HTTP, relocation) calls this and nothing else.
@@ -61,8 +47,6 @@ export interface Resolved {
  */
 export class DomainService {
   private readonly recentRestarts = new Map<string, number[]>();
-  /** Domains a save or migration holds, by uuid. */
-  private readonly held = new Map<string, Hold>();
   private readonly index: DomainIndex;
   /** The hypervisor with the index kept true: what every service that creates, destroys or renames domains uses. */
   readonly hv: Hypervisor;
@@ -75,7 +59,7 @@ export class DomainService {
     private readonly onGone: (uuid: string) => void = () => {},
     private readonly opts: DomainServiceOptions = {},
   ) {
-    this.index = new DomainIndex(hv);
+    this.index = new DomainIndex(hv, opts.managed);
     this.hv = this.index.tracked;
   }
 
@@ -129,42 +113,18 @@ export class DomainService {
     const path = join(dir, `${d.uuid}-${d.domid}.json`);
     const { domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config } = d;
     makeDir(dir, 0o700);
-    replaceFile(path, (fd) => writeSync(fd, JSON.stringify({ domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config })));
+    writeFileDurably(path, JSON.stringify({ domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config }));
     return path;
   }
 
   /** xend.domain: name (running first), then domid, then uuid. */
   lookup(dom: string | number): HvDomain {
-    const key = String(dom);
-    const found = this.index.named(key) ?? this.byDomid(key) ?? this.index.withUuid(key);
-    if (!found) throw new XendInvalidDomain(key);
-    return found;
+    return this.index.lookup(dom);
   }
 
-  /**
-   * xend's domain_lookup_nr over running and managed domains: running name,
-   * managed name, domid, then uuid (running, then managed).
-   */
+  /** A running or managed domain (DomainIndex.resolve). */
   resolve(dom: string | number): Resolved {
-    const key = String(dom);
-    const withEntry = (live: HvDomain | undefined): Resolved | undefined => {
-      if (!live) return undefined;
-      const m = this.opts.managed?.get(live.uuid);
-      return m ? { live, managed: m } : { live };
-    };
-    const inactive = (m: ManagedEntry | undefined): Resolved | undefined => {
-      if (!m) return undefined;
-      const live = this.index.withUuid(m.config.uuid);
-      return live ? { live, managed: m } : { managed: m };
-    };
-    const found =
-      withEntry(this.index.named(key)) ??
-      inactive(this.opts.managed?.named(key)) ??
-      withEntry(this.byDomid(key)) ??
-      withEntry(this.index.withUuid(key)) ??
-      inactive(this.opts.managed?.get(key));
-    if (!found) throw new XendInvalidDomain(key);
-    return found;
+    return this.index.resolve(dom);
   }
 
   /** For calls that need a running domain: a managed one that is not running is "not started", not unknown. */
@@ -172,16 +132,15 @@ export class DomainService {
     if (!this.resolve(dom).live) throw new XendError(`Domain '${String(dom)}' is not started`);
   }
 
-  /** Power state of whatever `resolve` found: a live domain's, else halted (0) or suspended (3). */
-  stateOf(r: Resolved): number {
-    if (r.live) return powerState(r.live);
-    return r.managed?.suspended ? 3 : 0;
+  /** Power state of whatever `resolve` found: a live domain's, else its managed entry's (halted or suspended). */
+  stateOf(r: Resolved): PowerState {
+    return r.live ? powerState(r.live) : managedState(r.managed!);
   }
 
   domain(dom: string | number, full = false): Sxp {
     const r = this.resolve(dom);
     if (r.live) return this.sxpOf(r.live, full);
-    return inactiveDomainSxp(r.managed!.config, r.managed!.suspended ? 3 : 0, full);
+    return inactiveDomainSxp(r.managed!.config, managedState(r.managed!), full);
   }
 
   /** xend.domains_with_state: records (or names) sorted by name, filtered by power state; managed domains included. */
@@ -193,7 +152,7 @@ export class DomainService {
     const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.sxpOf(d, full, cpus) }));
     for (const m of this.opts.managed?.list() ?? []) {
       if (live.some((d) => d.uuid === m.config.uuid)) continue;
-      const status = m.suspended ? 3 : 0;
+      const status = managedState(m);
       rows.push({ name: m.config.name, status, sxp: () => inactiveDomainSxp(m.config, status, full) });
     }
     const doms = rows.filter((d) => wanted(d.status)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -213,7 +172,7 @@ export class DomainService {
 
   create(configSxp: Sxp): Sxp {
     const config = this.admit(configSxp, false);
-    this.checkUnique(config, true);
+    this.index.requireUniqueName(config.name, config.uuid, 'create');
     freeMemory(this.hv, config.memory, this.balloon);
     const d = this.build(config, 0);
     this.log.info(`Started domain ${config.name} (id=${d.domid})`);
@@ -227,7 +186,7 @@ export class DomainService {
   createIncoming(configSxp: Sxp, relocating: boolean): HvDomain {
     // A relocation peer is not root: what its config names is confined.
     const config = this.admit(configSxp, relocating);
-    this.checkUnique(config, !relocating);
+    this.index.requireUniqueName(config.name, config.uuid, relocating ? 'relocation' : 'create');
     freeMemory(this.hv, config.memory, this.balloon);
     return this.build(config, 0, true);
   }
@@ -249,10 +208,7 @@ export class DomainService {
    * the operation, or refuses by throwing). Returns the release.
    */
   busy(d: HvDomain, activity: string, onDestroy: () => void): () => void {
-    // One at a time: a second save or migration of a domain already leaving would race the first.
-    if (this.held.has(d.uuid)) throw new XendError(`Domain ${d.name} is already being saved or migrated`);
-    this.held.set(d.uuid, { domid: d.domid, name: d.name, activity, onDestroy });
-    return () => this.held.delete(d.uuid);
+    return this.index.hold(d, activity, onDestroy);
   }
 
   /**
@@ -260,20 +216,15 @@ export class DomainService {
    * destination runs it, an unpause would run it after its last state was sent.
    */
   private requireIdle(d: HvDomain): HvDomain {
-    const h = this.held.get(d.uuid);
+    const h = this.index.holdOf(d.uuid);
     // Not the copy of it arriving here, in a migration to this very host.
     if (h?.domid === d.domid) throw new XendError(`Domain ${h.name} is being ${h.activity}; it cannot be changed until that ends`);
     return d;
   }
 
-  /**
-   * xend's _checkName: `name` is no other domain's, as a lookup would find it (a
-   * name, an id, a uuid; running or managed), nor the name a held domain keeps.
-   */
+  /** `name` is free for the domain `uuid` to take (DomainIndex.requireUniqueName). */
   requireFreeName(name: string, uuid: string): void {
-    this.checkName(name, uuid);
-    const held = this.heldAs(name, uuid);
-    if (held) throw new XendError(`VM name '${name}' already exists as domain ${held.domid}`);
+    this.index.requireUniqueName(name, uuid, 'rename');
   }
 
   destroy(dom: string | number): void {
@@ -282,7 +233,7 @@ export class DomainService {
     if (!r.live) return;
     const d = r.live;
     if (d.domid === 0) throw new XendError('Cannot destroy privileged domain 0');
-    this.held.get(d.uuid)?.onDestroy();
+    this.index.holdOf(d.uuid)?.onDestroy();
     this.hv.destroy(d.domid);
     this.onGone(d.uuid);
     this.log.info(`Domain ${d.name} (${d.domid}) destroyed`);
@@ -381,7 +332,7 @@ export class DomainService {
     const vcpus = String(vcpu).toLowerCase() === 'all' ? Array.from({ length: d.vcpus }, (_, i) => i) : [pyInt(vcpu)];
     const cpus = String(cpumap).split(',').map(pyInt);
     const shown = `[${cpus.join(', ')}]`;
-    const live = [1, 2, 5].includes(powerState(d));
+    const live = hasVcpus(powerState(d));
     for (const v of vcpus) {
       if (v < 0 || v >= d.vcpus) throw new XendError(`Cannot pin vcpu: ${v} to cpu: ${shown} - list assignment index out of range`);
       try {
@@ -413,7 +364,7 @@ export class DomainService {
     const now = this.schedCreditGet(dom);
     const next = { weight: weight ?? now.weight, cap: cap ?? now.cap };
     if (r.live) this.requireIdle(r.live);
-    if (r.live && [1, 2].includes(powerState(r.live))) {
+    if (r.live && isStarted(powerState(r.live))) {
       try {
         this.backend('setSchedCredit', 'set scheduler parameters')(r.live.domid, next.weight, next.cap);
       } catch (err) {
@@ -428,7 +379,7 @@ export class DomainService {
   sendSysrq(dom: string | number, key: string | number): void {
     this.requireStarted(dom);
     const d = this.requireIdle(this.lookup(dom));
-    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${d.name}' is not started`);
+    if (!isStarted(powerState(d))) throw new XendError(`Domain '${d.name}' is not started`);
     const k = typeof key === 'number' ? String.fromCharCode(key) : String(key);
     // asserts.isCharConvertible: an AssertionError, so an internal fault, as xend gave it.
     if ([...k].length !== 1) throw new Error(`${k} is not convertible to a character`);
@@ -440,7 +391,7 @@ export class DomainService {
   sendTrigger(dom: string | number, name: string, vcpu: number): void {
     this.requireStarted(dom);
     const d = this.requireIdle(this.lookup(dom));
-    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    if (!isStarted(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     const trigger = String(name).toLowerCase();
     if (!(TRIGGERS as readonly string[]).includes(trigger)) throw new XendError(`Invalid trigger: ${name}`);
     if (trigger === 's3resume') return;
@@ -459,7 +410,7 @@ export class DomainService {
     this.requireStarted(dom);
     const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError(`Cannot reset privileged domain ${String(dom)}`);
-    if (![1, 2].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    if (!isStarted(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     this.log.info(`Domain ${d.name} (${d.domid}): reset`);
     this.restart(d, parseVmConfig(d.config), false);
   }
@@ -474,8 +425,8 @@ export class DomainService {
     // Only a live dump that leaves the domain be may look at a held one.
     if (!live || crash || reset) this.requireIdle(d);
     if (d.domid === 0) throw new XendError(`Cannot dump core for privileged domain ${String(dom)}`);
-    if (![1, 2, 5].includes(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
-    const dopause = !live && powerState(d) === 2;
+    if (!hasVcpus(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
+    const dopause = !live && powerState(d) === PowerState.Running;
     if (dopause) this.hv.pause(d.domid);
     try {
       this.log.info(`Domain core dump requested for domain ${d.name} (${d.domid}) live=${+live} crash=${+crash} reset=${+reset}.`);
@@ -660,20 +611,6 @@ export class DomainService {
     }
   }
 
-  /**
-   * A relocating domain may share its uuid only with the domain it comes from,
-   * which is being migrated (to this very host): any other twin is refused.
-   */
-  private checkUnique(config: VmConfig, byUuid: boolean): void {
-    // A held domain keeps its name while it is renamed away, except for itself arriving (a migration to this host).
-    const clash = this.index.named(config.name) ?? this.heldAs(config.name, config.uuid);
-    if (clash) throw new XendError(`Domain '${config.name}' already exists with ID '${clash.domid}'`);
-    const twin = this.index.withUuid(config.uuid);
-    if (twin && (byUuid || !this.held.has(twin.uuid))) throw new XendError(`Domain '${twin.name}' already exists with ID '${twin.domid}'`);
-    // By name, id or uuid, running or managed (XendDomainInfo._checkName).
-    this.requireFreeName(config.name, config.uuid);
-  }
-
   /** An optional backend call, or xend's refusal when this backend cannot do it. */
   private backend<K extends OptionalCall>(call: K, what: string): NonNullable<Hypervisor[K]> {
     const fn = this.hv[call];
@@ -698,33 +635,6 @@ export class DomainService {
     }
     const m = r.managed && this.opts.managed?.get(r.managed.config.uuid);
     if (m) this.opts.managed!.save(change(m.config));
-  }
-
-  /**
-   * XendDomainInfo._checkName: a name is refused when a lookup by it finds another
-   * domain, by name, id (a guest named `0` would answer for Domain-0) or uuid.
-   */
-  private checkName(name: string, uuid: string): void {
-    let found: Resolved;
-    try {
-      found = this.resolve(name);
-    } catch {
-      return;
-    }
-    const other = found.live;
-    if ((other?.uuid ?? found.managed?.config.uuid) === uuid) return;
-    throw new XendError(`VM name '${name}' already exists${other ? ` as domain ${other.domid}` : ''}`);
-  }
-
-  /** A domain by its id, when `key` is one. */
-  private byDomid(key: string): HvDomain | undefined {
-    return /^\s*\d+\s*$/.test(key) ? this.hv.get(Number(key)) : undefined;
-  }
-
-  /** The held domain, other than `uuid`, whose name (kept while it travels under another) is `name`. */
-  private heldAs(name: string, uuid: string): HvDomain | undefined {
-    for (const [held, h] of this.held) if (h.name === name && held !== uuid) return this.index.withUuid(held);
-    return undefined;
   }
 
   private requireLive(d: HvDomain): void {

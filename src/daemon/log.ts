@@ -48,6 +48,10 @@ export class XendLog {
     closeSync(this.fd);
   }
 
+  /**
+   * Python's RotatingFileHandler. Not through store/durable.ts, by design: a log is
+   * appended to, never replaced, and a crash mid-rotation loses at most a rename.
+   */
   private rotate(): void {
     closeSync(this.fd);
     rmSync(`${this.path}.${this.backupCount}`, { force: true });

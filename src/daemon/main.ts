@@ -120,10 +120,11 @@ export async function main(argv: string[], script: string): Promise<number> {
 }
 
 async function foreground(paths: ReturnType<typeof xendPaths>): Promise<number> {
-  const { mkdirSync, writeFileSync } = await import('node:fs');
+  const { mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');
+  const { writeFileDurably } = await import('../store/durable.js');
   mkdirSync(dirname(paths.pidFile), { recursive: true });
-  writeFileSync(paths.pidFile, String(process.pid));
+  writeFileDurably(paths.pidFile, String(process.pid), 0o644);
   await runWorker({ paths, statusFd: null, trace: process.env.XEND_TRACE === '1', monitorPid: null });
   return process.exitCode === 1 ? 1 : -1;
 }

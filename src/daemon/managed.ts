@@ -1,159 +1,12 @@
-import { closeSync, existsSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, writeSync } from 'node:fs';
-import { join } from 'node:path';
-import { parseFirst, prettyPrint } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE } from '../protocol/domain.js';
-import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
+import { DOMAIN_NAME_RE, PowerState } from '../protocol/domain.js';
+import { parseVmConfig, vmConfigSxp } from './vm-config.js';
+import type { ManagedStore } from './managed-store.js';
 import type { DomainService } from './domains.js';
-import type { CheckpointService } from './migration.js';
+import type { CheckpointService } from './checkpoint.js';
 import type { Hypervisor } from '../hypervisor/types.js';
 import type { Logger } from './log.js';
 import type { Sxp } from '../sxp/types.js';
-
-/** A domain under xend's lifecycle management (xm new): its config, and whether it is suspended. */
-export interface ManagedEntry {
-  config: VmConfig;
-  /** `xm suspend` left its state in the store: power state suspended until `xm resume`. */
-  suspended: boolean;
-}
-
-const CONFIG = 'config.sxp';
-const CHECKPOINT = 'checkpoint.chk';
-const UUID_RE = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
-
-/**
- * The managed domain store under xend-domains-path, laid out as xend laid it out:
- * `<uuid>/config.sxp` (the domain's config, pretty-printed SXP) and, while the
- * domain is suspended, `<uuid>/checkpoint.chk`. Every write is atomic (temp file,
- * fsync, rename, fsync of the directory), so a crash leaves the old config or the
- * new one, and a half-written checkpoint is never taken for a whole one.
- */
-export class ManagedStore {
-  private readonly entries = new Map<string, VmConfig>();
-  /** uuid by name, so that finding a domain by name reads no file. */
-  private readonly names = new Map<string, string>();
-
-  constructor(
-    readonly dir: string,
-    warn: (message: string) => void = () => {},
-  ) {
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
-    for (const name of readdirSync(dir)) {
-      const sub = join(dir, name);
-      if (!UUID_RE.test(name)) continue;
-      // Leftovers of a crash in the middle of a write: the rename never happened.
-      rmSync(join(sub, `${CONFIG}.tmp`), { force: true });
-      rmSync(join(sub, `${CHECKPOINT}.tmp`), { force: true });
-      if (!existsSync(join(sub, CONFIG))) {
-        // A delete that a crash interrupted after the config went: finish it.
-        rmSync(sub, { recursive: true, force: true });
-        continue;
-      }
-      try {
-        const config = parseVmConfig(parseFirst(readFileSync(join(sub, CONFIG), 'utf8')));
-        if (config.uuid !== name) throw new Error(`its uuid is ${config.uuid}`);
-        this.keep(config);
-      } catch (err) {
-        warn(`Ignoring managed domain ${name}: ${sub}/${CONFIG} is not a valid config (${(err as Error).message})`);
-      }
-    }
-  }
-
-  list(): ManagedEntry[] {
-    return [...this.entries.values()].map((config) => ({ config, suspended: this.hasCheckpoint(config.uuid) }));
-  }
-
-  get(uuid: string): ManagedEntry | undefined {
-    const config = this.entries.get(uuid);
-    return config && { config, suspended: this.hasCheckpoint(uuid) };
-  }
-
-  has(uuid: string): boolean {
-    return this.entries.has(uuid);
-  }
-
-  /** The managed domain named `name`. */
-  named(name: string): ManagedEntry | undefined {
-    const uuid = this.names.get(name);
-    return uuid === undefined ? undefined : this.get(uuid);
-  }
-
-  save(config: VmConfig): void {
-    const sub = join(this.dir, config.uuid);
-    mkdirSync(sub, { recursive: true, mode: 0o700 });
-    writeAtomically(join(sub, CONFIG), prettyPrint(vmConfigSxp(config)));
-    fsyncDir(this.dir);
-    this.keep(config);
-  }
-
-  remove(uuid: string): void {
-    const sub = join(this.dir, uuid);
-    // The config goes first and alone: that is the moment the domain stops being managed.
-    rmSync(join(sub, CONFIG), { force: true });
-    fsyncDir(sub);
-    rmSync(sub, { recursive: true, force: true });
-    this.forget(uuid);
-  }
-
-  private keep(config: VmConfig): void {
-    this.forget(config.uuid);
-    this.entries.set(config.uuid, config);
-    this.names.set(config.name, config.uuid);
-  }
-
-  private forget(uuid: string): void {
-    const old = this.entries.get(uuid);
-    if (old && this.names.get(old.name) === uuid) this.names.delete(old.name);
-    this.entries.delete(uuid);
-  }
-
-  checkpointPath(uuid: string): string {
-    return join(this.dir, uuid, CHECKPOINT);
-  }
-
-  hasCheckpoint(uuid: string): boolean {
-    return existsSync(this.checkpointPath(uuid));
-  }
-
-  /** Where a checkpoint is written before it is renamed into place. */
-  checkpointTemp(uuid: string): string {
-    return `${this.checkpointPath(uuid)}.tmp`;
-  }
-
-  commitCheckpoint(uuid: string): void {
-    renameSync(this.checkpointTemp(uuid), this.checkpointPath(uuid));
-    fsyncDir(join(this.dir, uuid));
-  }
-
-  dropCheckpoint(uuid: string): void {
-    rmSync(this.checkpointPath(uuid), { force: true });
-    rmSync(this.checkpointTemp(uuid), { force: true });
-  }
-}
-
-function writeAtomically(path: string, text: string): void {
-  const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
-  try {
-    writeSync(fd, text);
-    fsyncSync(fd);
-  } finally {
-    closeSync(fd);
-  }
-  renameSync(tmp, path);
-}
-
-function fsyncDir(dir: string): void {
-  let fd: number | undefined;
-  try {
-    fd = openSync(dir, 'r');
-    fsyncSync(fd);
-  } catch {
-    // not every file system lets a directory be synced
-  } finally {
-    if (fd !== undefined) closeSync(fd);
-  }
-}
 
 /** How long xend's stop waits for the guests on_xend_stop shut down. */
 const STOP_WAIT_MS = 8_000;
@@ -203,7 +56,7 @@ export class ManagedService {
   /** xend.domain.delete: forgets a halted managed domain. */
   delete(dom: string | number): void {
     const r = this.domains.resolve(dom);
-    if (this.domains.stateOf(r) !== 0) throw new XendError('Domain is not halted.');
+    if (this.domains.stateOf(r) !== PowerState.Halted) throw new XendError('Domain is not halted.');
     this.store.remove(r.managed!.config.uuid);
     this.log.info(`Domain ${r.managed!.config.name} (${r.managed!.config.uuid}) deleted from xend management`);
   }
@@ -212,7 +65,7 @@ export class ManagedService {
   async suspend(dom: string | number): Promise<void> {
     const r = this.domains.resolve(dom);
     if (r.live?.domid === 0) throw new XendError(`Cannot suspend privileged domain ${String(dom)}`);
-    if (this.domains.stateOf(r) !== 2) throw new XendError('Domain is not running');
+    if (this.domains.stateOf(r) !== PowerState.Running) throw new XendError('Domain is not running');
     if (!r.managed) throw new XendError('Domain is not managed by Xend lifecycle support.');
     const uuid = r.managed.config.uuid;
     try {
@@ -229,7 +82,7 @@ export class ManagedService {
   async resume(dom: string | number, paused: boolean): Promise<Sxp> {
     const r = this.domains.resolve(dom);
     if (r.live?.domid === 0) throw new XendError(`Cannot resume privileged domain ${String(dom)}`);
-    if (this.domains.stateOf(r) !== 3) throw new XendError('Cannot resume domain that is not suspended.');
+    if (this.domains.stateOf(r) !== PowerState.Suspended) throw new XendError('Cannot resume domain that is not suspended.');
     const uuid = r.managed!.config.uuid;
     if (!this.store.hasCheckpoint(uuid)) throw new XendError('Domain was not suspended by Xend');
     const record = await this.checkpoints.restore(this.store.checkpointPath(uuid), paused);

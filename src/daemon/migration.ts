@@ -1,18 +1,18 @@
 import { execFile } from 'node:child_process';
-import { constants, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { XendError } from '../protocol/faults.js';
-import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
 import { childValue, children, parseFirst } from '../sxp/index.js';
-import { strerror } from '../client/errors.js';
-import { DurableDir } from '../store/durable.js';
-import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint.js';
-import type { ConsoleService } from './console.js';
-import type { DomainService } from './domains.js';
+import { strerror } from '../strerror.js';
 import type { Logger } from './log.js';
-import type { HvDomain, Hypervisor, ImageProgress, ImageStats } from '../hypervisor/types.js';
+import type { ImageProgress, ImageStats } from '../hypervisor/types.js';
 import type { Sxp } from '../sxp/types.js';
+
+/*
+ * The sending side of a live migration (XendDomain.domain_migrate, relocate.py's
+ * client): the connection to the destination's relocation server, its replies,
+ * and the external migration tool. CheckpointService (checkpoint.ts) drives it.
+ */
 
 /** Connect timeout of the sender, as xend 3.3+ had it. */
 const CONNECT_TIMEOUT_MS = 30_000;
@@ -31,14 +31,6 @@ export interface MigrationSettings {
   journalDir: string;
 }
 
-/** A save or migration in progress: what recovery needs to undo it as a failure would. */
-interface Departure {
-  uuid: string;
-  domid: number;
-  name: string;
-  wasPaused: boolean;
-}
-
 export interface MigrationProgress extends Partial<ImageProgress> {
   domain: string;
   destination: string;
@@ -53,293 +45,21 @@ export interface MigrationResult extends ImageStats {
   totalMs: number;
 }
 
-/**
- * Save, restore and live migration (XendCheckpoint / XendDomain.domain_migrate):
- * the same stream to a file or a relocation server. Whatever fails, the domain is
- * left running on the source under its own name, and nothing half-built stays
- * on the receiving side.
- */
-export class CheckpointService {
-  private readonly inFlight = new Map<string, { progress: MigrationProgress; abort: AbortController }>();
-  private readonly journal: DurableDir<Departure>;
-
-  constructor(
-    private readonly hv: Hypervisor,
-    private readonly domains: DomainService,
-    private readonly consoles: ConsoleService,
-    private readonly log: Logger,
-    private readonly settings: MigrationSettings,
-  ) {
-    this.journal = new DurableDir(settings.journalDir);
-  }
-
-  /**
-   * On xend start: a save or migration that a crash of xend interrupted failed.
-   * Its domain, if still here, gets its name back and runs again if it ran before.
-   */
-  recover(): void {
-    for (const j of this.journal.readAll((m) => this.log.error(`migration journal: ${m}`))) {
-      const d = this.hv.get(j.domid);
-      try {
-        if (d?.uuid === j.uuid) {
-          this.log.warning(`Save or migration of domain ${j.name} (${j.domid}) was interrupted - resuming.`);
-          this.resume(d, j.name, j.wasPaused);
-        }
-      } catch (err) {
-        // A domain that cannot be resumed must not stop every later start of xend.
-        this.log.error(`Could not resume domain ${j.name} (${j.domid}): ${(err as Error).message}`);
-      }
-      this.journal.remove(j.uuid);
-    }
-  }
-
-  /**
-   * Holds the domain for a save or migration (see DomainService.busy), recorded
-   * durably first so that a crash of xend meanwhile is undone on its next start.
-   */
-  private depart(d: HvDomain, activity: string, onDestroy: () => void): () => void {
-    const release = this.domains.busy(d, activity, onDestroy);
-    try {
-      this.journal.write(d.uuid, { uuid: d.uuid, domid: d.domid, name: d.name, wasPaused: d.flags.paused });
-    } catch (err) {
-      release();
-      throw err;
-    }
-    return () => {
-      this.journal.remove(d.uuid);
-      release();
-    };
-  }
-
-  private checkMovable(d: HvDomain, verb: string): void {
-    if (d.domid === 0) throw new XendError(`Cannot ${verb} privileged domain 0`);
-    if (d.flags.shutdown || d.flags.crashed || d.incomplete) throw new XendError('Domain is not running');
-  }
-
-  async save(dom: string, path: string, checkpoint: boolean): Promise<void> {
-    const d = this.domains.lookup(dom);
-    this.checkMovable(d, 'save');
-    const wasPaused = d.flags.paused;
-    // A destroy meanwhile wins: the save stops and its file goes.
-    const destroyed = new AbortController();
-    const release = this.depart(d, 'saved', () => destroyed.abort());
-    try {
-      await this.writeSave(d, path, destroyed.signal);
-      if (checkpoint) {
-        if (!wasPaused) this.hv.unpause(d.domid);
-        return;
-      }
-      this.hv.destroy(d.domid);
-    } finally {
-      release();
-    }
-    this.domains.released(d.uuid);
-    this.log.info(`Domain ${d.name} (${d.domid}) saved to ${path}`);
-  }
-
-  /** The guest state file of a save; on failure the domain runs on as it was and no file save made is left. */
-  private async writeSave(d: HvDomain, path: string, destroyed: AbortSignal): Promise<void> {
-    const existing = await stat(path).catch(() => null);
-    if (existing?.isSocket()) throw new XendError(`can't write guest state file ${path}: not a file`);
-    // A pipe is opened without blocking (a blocked open would hold a worker thread
-    // until someone reads): nobody reading is an error at once, and writes wait politely.
-    const pipe = existing?.isFIFO() === true;
-    // Never through a symlink: one swapped in after the path was checked would be written instead.
-    const flags = pipe ? constants.O_WRONLY | constants.O_NONBLOCK : constants.O_WRONLY | constants.O_CREAT | constants.O_TRUNC;
-    const file = await open(path, flags | constants.O_NOFOLLOW, 0o600).catch((err: NodeJS.ErrnoException) => {
-      throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
-    });
-    const wasPaused = d.flags.paused;
-    try {
-      const sink: ByteSink = { write: (data) => writeAll(file, data) };
-      await writeHeader(sink, this.domains.record(d.domid));
-      await this.hv.saveImage(d.domid, sink, { live: false, signal: destroyed, suspend: async () => this.hv.pause(d.domid) });
-      await sink.write(consoleRecord(this.consoles.history(d.uuid)));
-      if (!pipe && (!existing || existing.isFile())) await file.sync();
-      await file.close();
-      destroyed.throwIfAborted();
-    } catch (err) {
-      await file.close().catch(() => {});
-      // Only what save itself created goes: never a device or a file that was there before.
-      if (!existing) await rm(path, { force: true });
-      if (destroyed.aborted) throw new XendError(`Domain ${d.name} was destroyed while it was being saved`);
-      this.resume(d, d.name, wasPaused);
-      throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
-    }
-  }
-
-  async restore(path: string, paused: boolean): Promise<Sxp> {
-    // Never through a symlink: one swapped in after the path was checked would be read instead.
-    const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
-      throw new XendError(`can't read guest state file ${path}: ${strerror(err)}`);
-    });
-    // The stream owns the handle and closes it exactly once.
-    const stream = file.createReadStream();
-    try {
-      const d = await this.receive(sourceOf(stream), false);
-      if (!paused) this.hv.unpause(d.domid);
-      this.log.info(`Domain ${d.name} restored from ${path} as id ${d.domid}`);
-      return this.domains.record(d.domid);
-    } finally {
-      stream.destroy();
-    }
-  }
-
-  /**
-   * Builds a domain from a stream (a restore, or a relocation server's `receive`):
-   * created paused and marked incomplete until its memory and console arrived.
-   */
-  async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
-    const config = await readHeader(source);
-    const d = this.domains.createIncoming(config, relocating);
-    try {
-      await this.hv.restoreImage(d.domid, source);
-      const history = await readConsoleRecord(source);
-      // Migrating to this very host, the console (keyed by uuid) already holds it.
-      if (!this.consoles.history(d.uuid)) this.consoles.seed(d.uuid, history);
-      this.hv.updateRecord(d.domid, { incomplete: false });
-      return this.hv.get(d.domid)!;
-    } catch (err) {
-      this.log.error(`Restore failed: ${(err as Error).message}`);
-      this.hv.destroy(d.domid);
-      throw err;
-    }
-  }
-
-  /** xend.domain.migrate: blocks until the domain runs on `dst` (or stays here after a failure). */
-  async migrate(dom: string, dst: string, live: boolean, port: number, ssl: boolean | null, changeHome: boolean): Promise<MigrationResult> {
-    const d = this.domains.lookup(dom);
-    this.checkMovable(d, 'migrate');
-    if (changeHome) throw new XendError('Domain is not a managed domain');
-    const useSsl = ssl ?? this.settings.defaultSsl;
-    const target = port || (useSsl ? this.settings.sslPort : this.settings.relocationPort);
-    const name = d.name;
-    // Renamed meanwhile, as xend did: that name must be free too.
-    this.domains.requireFreeName(`migrating-${name}`, d.uuid);
-    const started = Date.now();
-    const abort = new AbortController();
-    const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.maxmemMiB * 1024) / 4 };
-    // A destroy stops the migration while the stream is incomplete (the destination
-    // then drops what it got); once the stream is whole the domain is the destination's.
-    let destroyed = false;
-    const release = this.depart(d, `migrated to ${dst}`, () => {
-      if (progress.phase === 'waiting') throw new XendError(`Domain ${name} is being migrated to ${dst}; it cannot be destroyed until the migration ends`);
-      destroyed = true;
-      abort.abort();
-    });
-    this.inFlight.set(d.uuid, { progress, abort });
-    const classes = deviceClasses(d.config);
-    const wasPaused = d.flags.paused;
-    let socket: Socket | undefined;
-    let step = 0;
-    try {
-      await this.migrationTool(classes, 0, dst, name, false);
-      socket = await connectRelocation(dst, target, useSsl && this.settings.tls(dst), abort.signal);
-      // A receiver that gives up says (err …) at once: stop sending rather than wait on a full socket.
-      const incoming = collect(socket, () => socket?.destroy());
-      socket.write(useSsl ? 'sslreceive\n' : 'receive\n');
-      await incoming.waitFor(/\(ready receive\)\n/, CONNECT_TIMEOUT_MS, 'no (ready receive) from the destination');
-      step = 1;
-      await this.migrationTool(classes, 1, dst, name, false);
-      this.hv.updateRecord(d.domid, { name: `migrating-${name}` });
-      progress.phase = 'copying';
-      const sink = sinkOf(socket);
-      let stats: ImageStats;
-      let suspendedAt = 0;
-      try {
-        await writeHeader(sink, renamed(this.domains.record(d.domid), name));
-        stats = await this.hv.saveImage(d.domid, sink, {
-          live,
-          signal: abort.signal,
-          suspend: async () => {
-            this.hv.pause(d.domid);
-            suspendedAt = Date.now();
-            progress.phase = 'suspended';
-            step = 2;
-            await this.migrationTool(classes, 2, dst, name, false);
-          },
-          progress: (p) => Object.assign(progress, p),
-        });
-        abort.signal.throwIfAborted();
-        const whole = sink.write(consoleRecord(this.consoles.history(d.uuid)));
-        progress.phase = 'waiting';
-        await whole;
-      } catch (err) {
-        throw (await incoming.remoteError(dst)) ?? err;
-      }
-      const verdict = await incoming.waitFor(/\((ok|err)[^\n]*\)\n/, REPLY_TIMEOUT_MS, 'no reply from the destination');
-      const remote = parseRemoteError(verdict, dst);
-      if (remote) throw remote;
-      step = 3;
-      await this.migrationTool(classes, 3, dst, name, false);
-      // Down from the moment it stopped here until the destination said it runs there.
-      stats.downtimeMs = Date.now() - suspendedAt;
-      this.hv.destroy(d.domid);
-      this.domains.released(d.uuid);
-      progress.phase = 'done';
-      this.log.info(`Domain ${name} migrated to ${dst}:${target}: ${stats.rounds} rounds, ${stats.bytes} bytes, ${stats.downtimeMs} ms down`);
-      return { ...stats, domain: name, destination: `${dst}:${target}`, totalMs: Date.now() - started };
-    } catch (err) {
-      progress.phase = 'failed';
-      socket?.destroy();
-      if (step > 0) await this.migrationTool(classes, step, dst, name, true).catch(() => {});
-      if (this.hv.get(d.domid)) {
-        this.log.warning(`Save failed on domain ${name} (${d.domid}) - resuming.`);
-        this.resume(d, name, wasPaused);
-      }
-      if (destroyed) throw new XendError(`Domain ${name} was destroyed during its migration`);
-      if (err instanceof XendError) throw err;
-      if (abort.signal.aborted) throw new XendError('Migration cancelled');
-      throw new XendError((err as Error).message);
-    } finally {
-      release();
-      this.inFlight.delete(d.uuid);
-    }
-  }
-
-  /** Not in xend: the checksum of a domain's memory, to check what a save or migration carried. */
-  memoryChecksum(dom: string): string {
-    return this.hv.memoryChecksum(this.domains.lookup(dom).domid);
-  }
-
-  /** Progress of the migration of a domain (by the uuid or name it had when it started). */
-  progress(dom: string): MigrationProgress | null {
-    for (const [uuid, m] of this.inFlight) if (uuid === dom || m.progress.domain === dom) return { ...m.progress };
-    return null;
-  }
-
-  cancel(dom: string): boolean {
-    for (const [uuid, m] of this.inFlight) {
-      if (uuid === dom || m.progress.domain === dom) {
-        m.abort.abort();
-        return true;
-      }
-    }
-    return false;
-  }
-
-  private resume(d: HvDomain, name: string, wasPaused: boolean): void {
-    if (!this.hv.get(d.domid)) return;
-    this.hv.updateRecord(d.domid, { name });
-    if (!wasPaused) this.hv.unpause(d.domid);
-  }
-
-  /** external-migration-tool, run per device class and step as xend ran it (no shell). */
-  private async migrationTool(classes: string[], step: number, dst: string, name: string, recover: boolean): Promise<void> {
-    const tool = this.settings.externalTool;
-    if (!tool) return;
-    for (const cls of classes) {
-      const args = ['-type', cls, '-step', String(step), '-host', dst, '-domname', name, ...(recover ? ['-recover'] : [])];
-      const rc = await new Promise<number>((resolve) =>
-        execFile(tool, args, { timeout: 60_000 }, (err) => resolve(err ? (typeof err.code === 'number' ? err.code : 1) : 0)),
-      );
-      this.log.info(`Migration tool ${tool} ${args.join(' ')} returned ${rc}`);
-      if (rc !== 0 && !recover) throw new XendError(`Migration tool returned ${rc}`);
-    }
+/** external-migration-tool (none when `tool` is ''), run per device class and step as xend ran it (no shell). */
+export async function runMigrationTool(tool: string, log: Logger, classes: string[], step: number, dst: string, name: string, recover: boolean): Promise<void> {
+  if (!tool) return;
+  for (const cls of classes) {
+    const args = ['-type', cls, '-step', String(step), '-host', dst, '-domname', name, ...(recover ? ['-recover'] : [])];
+    const rc = await new Promise<number>((resolve) =>
+      execFile(tool, args, { timeout: 60_000 }, (err) => resolve(err ? (typeof err.code === 'number' ? err.code : 1) : 0)),
+    );
+    log.info(`Migration tool ${tool} ${args.join(' ')} returned ${rc}`);
+    if (rc !== 0 && !recover) throw new XendError(`Migration tool returned ${rc}`);
   }
 }
 
-function deviceClasses(config: Sxp): string[] {
+/** The device classes of a config, for external-migration-tool's `-type`. */
+export function deviceClasses(config: Sxp): string[] {
   const classes = new Set<string>();
   for (const dev of children(config, 'device')) {
     const cls = Array.isArray(dev[1]) ? dev[1][0] : undefined;
@@ -349,11 +69,12 @@ function deviceClasses(config: Sxp): string[] {
 }
 
 /** The record with the domain's own name, not `migrating-<name>`. */
-function renamed(record: Sxp, name: string): Sxp {
+export function renamed(record: Sxp, name: string): Sxp {
   return (record as Sxp[]).map((e) => (Array.isArray(e) && e[0] === 'name' ? ['name', name] : e));
 }
 
-function connectRelocation(host: string, port: number, ssl: ConnectionOptions | false, signal: AbortSignal): Promise<Socket> {
+/** Connects to the destination's relocation server (TLS when `ssl` gives options), within xend's connect timeout. */
+export function connectRelocation(host: string, port: number, ssl: ConnectionOptions | false, signal: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
     const socket: Socket = ssl ? tlsConnect({ host, port, ...ssl }) : netConnect({ host, port });
     signal.addEventListener('abort', () => socket.destroy(new Error('Migration cancelled')), { once: true });
@@ -370,7 +91,7 @@ function connectRelocation(host: string, port: number, ssl: ConnectionOptions | 
 }
 
 /** What the receiver says on the connection, for the handshake, its verdict, or an error. */
-function collect(socket: Socket, onRemoteError: () => void) {
+export function collectReplies(socket: Socket, onRemoteError: () => void) {
   let text = '';
   let wake: (() => void) | null = null;
   let closed = false;
@@ -398,7 +119,13 @@ function collect(socket: Socket, onRemoteError: () => void) {
     }
   };
   return {
-    waitFor,
+    /** The receiver's `(ready receive)`, after the request line. */
+    ready: () => waitFor(/\(ready receive\)\n/, CONNECT_TIMEOUT_MS, 'no (ready receive) from the destination').then(() => {}),
+    /** The receiver's verdict once the stream is whole: `(ok)`, or its `(err …)` thrown. */
+    verdict: async (dst: string): Promise<void> => {
+      const remote = parseRemoteError(await waitFor(/\((ok|err)[^\n]*\)\n/, REPLY_TIMEOUT_MS, 'no reply from the destination'), dst);
+      if (remote) throw remote;
+    },
     /** After a failed write: the receiver's `(err …)`, if it sends one within 3 s (as xend waited). */
     remoteError: async (dst: string): Promise<XendError | null> => {
       try {
@@ -423,17 +150,4 @@ function parseRemoteError(reply: string, dst: string): XendError | null {
   }
   if (!Array.isArray(v) || v[0] !== 'err') return null;
   return new XendError(`${String(childValue(v, 'value', 'unknown error'))} (from ${dst})`);
-}
-
-/** Writes all of `data`, waiting while a non-blocking pipe is full. */
-async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
-  let offset = 0;
-  while (offset < data.length) {
-    try {
-      offset += (await file.write(data, offset)).bytesWritten;
-    } catch (err) {
-      if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
-      await new Promise((r) => setTimeout(r, 5));
-    }
-  }
 }

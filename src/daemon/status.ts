@@ -1,5 +1,6 @@
-import { readFileSync, writeFileSync, renameSync, mkdirSync } from 'node:fs';
+import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
+import { makeDir, writeFileDurably } from '../store/durable.js';
 
 /** What a running xend publishes about itself for `xend status --json`. */
 export interface XendStatus {
@@ -13,9 +14,8 @@ export interface XendStatus {
 }
 
 export function writeStatus(path: string, status: XendStatus): void {
-  mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
-  writeFileSync(`${path}.tmp`, JSON.stringify(status), { mode: 0o600 });
-  renameSync(`${path}.tmp`, path);
+  makeDir(dirname(path), 0o700);
+  writeFileDurably(path, JSON.stringify(status));
 }
 
 export function readStatus(path: string): XendStatus | null {

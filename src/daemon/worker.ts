@@ -6,14 +6,15 @@ import { DomainService } from './domains.js';
 import { NodeService } from './node.js';
 import { ConsoleService } from './console.js';
 import { consoleUpgrade } from './servers/console.js';
-import { CheckpointService } from './migration.js';
+import { CheckpointService } from './checkpoint.js';
 import { relocationHandler, relocationSenderTls, startRelocationServers } from './servers/relocation.js';
 import { legacyMethods } from './methods.js';
 import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
-import { createHypervisor } from '../hypervisor/index.js';
-import { ManagedService, ManagedStore } from './managed.js';
+import { createHypervisor, type BackendOptions } from '../hypervisor/index.js';
+import { ManagedService } from './managed.js';
+import { ManagedStore } from './managed-store.js';
 import { RestartJournal } from './restart-journal.js';
 import { Scripts, withHotplug } from './scripts.js';
 import type { ConfigRules } from './path-policy.js';
@@ -59,7 +60,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       log.logger('XendScripts'),
     );
     await scripts.network('start');
-    hv = withHotplug(createHypervisor(settings, {
+    hv = withHotplug(createHypervisor(backendOptions(settings), {
       onShutdown: (id, reason) => domains?.onShutdown(id, reason),
       onConsoleOutput: (id, text) => {
         const uuid = hv?.get(id)?.uuid;
@@ -91,7 +92,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       journalDir: join(settings.stateDir, 'migrations'),
     });
     checkpoints.recover();
-    const relocation = await startRelocationServers(settings, opts.paths, relocationHandler(checkpoints, hv, log.logger('relocate'), settings.limits.relocationIdleMs), logger);
+    const relocation = await startRelocationServers(settings, opts.paths, relocationHandler(checkpoints, log.logger('relocate'), settings.limits.relocationIdleMs), logger);
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
@@ -181,6 +182,24 @@ function configRules(s: XendSettings, root: string): ConfigRules {
     blockDevices: String(s.options['xend-domain-block-devices']).split(/\s+/).filter(Boolean),
     scriptsDir: rooted(root, '/etc/xen/scripts'),
     allowForeignScripts: Boolean(s.options['xend-allow-foreign-scripts']),
+  };
+}
+
+/** The backend xend-hypervisor names (the simulated host unless told otherwise), with the options that are its own. */
+function backendOptions(s: XendSettings): BackendOptions {
+  const o = s.options;
+  if (o['xend-hypervisor'] === 'qemu') {
+    return { kind: 'qemu', stateDir: s.stateDir, binary: String(o['qemu-binary']), accel: String(o['qemu-accel']), user: String(o['qemu-user'] ?? '') };
+  }
+  if (o['xend-hypervisor'] === 'xen') return { kind: 'xen', stateDir: s.stateDir, xlBinary: String(o['xen-xl-binary'] ?? '') };
+  return {
+    kind: 'sim',
+    stateDir: s.stateDir,
+    cpus: Number(o['sim-host-cpus']),
+    memoryMiB: Number(o['sim-host-memory']),
+    dom0Cpus: Number(o['dom0-cpus']),
+    // Tests shorten the time a simulated guest takes to shut down.
+    shutdownDelayMs: Number(process.env.XEND_SIM_SHUTDOWN_MS ?? 800),
   };
 }
 

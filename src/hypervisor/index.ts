@@ -1,28 +1,16 @@
-import { SimHost } from './sim/host.js';
-import { QemuHost } from './qemu/host.js';
-import { XenHost } from './xen/host.js';
-import { findXl } from './xen/runner.js';
+import { SimHost, type SimHostOptions } from './sim/host.js';
+import { QemuHost, type QemuHostOptions } from './qemu/host.js';
+import { XenHost, type XenHostOptions } from './xen/host.js';
 import type { HostLog, Hypervisor, HypervisorEvents } from './types.js';
-import type { XendSettings } from '../daemon/settings.js';
 
-/** Picks the backend named by `xend-hypervisor` (the simulated host unless told otherwise). */
-export function createHypervisor(s: XendSettings, events: HypervisorEvents, log: HostLog): Hypervisor {
-  const kind = String(s.options['xend-hypervisor'] ?? 'sim');
-  if (kind === 'qemu') {
-    const o = s.options;
-    return new QemuHost({ stateDir: s.stateDir, binary: String(o['qemu-binary']), accel: String(o['qemu-accel']), user: String(o['qemu-user'] ?? ''), events, log });
-  }
-  if (kind === 'xen') return new XenHost({ stateDir: s.stateDir, xl: findXl(String(s.options['xen-xl-binary'] ?? '')), events, log });
-  const cpus = Number(s.options['sim-host-cpus']);
-  const memoryMiB = Number(s.options['sim-host-memory']);
-  return new SimHost({
-    stateDir: s.stateDir,
-    cpus,
-    memoryMiB,
-    dom0MemoryMiB: Math.min(1024, Math.floor(memoryMiB / 4)),
-    dom0Cpus: Number(s.options['dom0-cpus']),
-    shutdownDelayMs: Number(process.env.XEND_SIM_SHUTDOWN_MS ?? 800),
-    events,
-    log,
-  });
+/** The backend `xend-hypervisor` names, with its own options (the worker makes them from xend-config.sxp). */
+export type BackendOptions =
+  | ({ kind: 'sim' } & Omit<SimHostOptions, 'dom0MemoryMiB' | 'events' | 'log'>)
+  | ({ kind: 'qemu' } & Omit<QemuHostOptions, 'events' | 'log'>)
+  | ({ kind: 'xen' } & Omit<XenHostOptions, 'events' | 'log'>);
+
+export function createHypervisor(opts: BackendOptions, events: HypervisorEvents, log: HostLog): Hypervisor {
+  if (opts.kind === 'qemu') return new QemuHost({ ...opts, events, log });
+  if (opts.kind === 'xen') return new XenHost({ ...opts, events, log });
+  return new SimHost({ ...opts, dom0MemoryMiB: Math.min(1024, Math.floor(opts.memoryMiB / 4)), events, log });
 }

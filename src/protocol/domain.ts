@@ -7,6 +7,24 @@ import type { Sxp } from '../sxp/types.js';
 export const POWER_STATES = ['halted', 'paused', 'running', 'suspended', 'halted', 'crashed', 'unknown'] as const;
 export const POWER_STATE_NAMES = ['halted', 'paused', 'running', 'suspended', 'crashed', 'unknown'] as const;
 
+// --- Power states by name, and the groups of them xend's checks test ---
+
+/** The power state numbers (XendConstants DOM_STATE_*), by name. */
+export const PowerState = { Halted: 0, Paused: 1, Running: 2, Suspended: 3, Shutdown: 4, Crashed: 5, Unknown: 6 } as const;
+export type PowerState = (typeof PowerState)[keyof typeof PowerState];
+
+/** Paused or running: what xend calls started (sysrq, trigger, reset, the credit scheduler). */
+export function isStarted(s: number): boolean {
+  return s === PowerState.Paused || s === PowerState.Running;
+}
+
+/** Started, or crashed and not yet acted on: the domain still has its VCPUs and memory (vcpu-pin, dump-core). */
+export function hasVcpus(s: number): boolean {
+  return isStarted(s) || s === PowerState.Crashed;
+}
+
+// --- end of power states ---
+
 /** Domain names xend accepts (XendDomainInfo: `Invalid VM Name`). */
 export const DOMAIN_NAME_RE = /^[A-Za-z0-9_\-.:+]+$/;
 

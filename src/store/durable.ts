@@ -1,6 +1,15 @@
 import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 
+/*
+ * Every file xend keeps is written here, by one rule: the new contents go to a
+ * temp file that is flushed (fsync) before it is renamed over the old one, and
+ * the directory holding the rename is flushed after it. An error of any of these
+ * steps is thrown to the caller, never swallowed; the one exception is a file
+ * system that cannot flush a directory at all (EINVAL), where there is nothing
+ * more to do.
+ */
+
 /**
  * A directory of JSON records written atomically (temp file, fsync, rename), so a
  * crash at any point leaves either the old record or the new one, never half of one.
@@ -13,7 +22,7 @@ export class DurableDir<T> {
   }
 
   write(key: string, value: T): void {
-    replaceFile(join(this.dir, `${key}.json`), (fd) => writeSync(fd, JSON.stringify(value)));
+    writeFileDurably(join(this.dir, `${key}.json`), JSON.stringify(value));
   }
 
   read(key: string): T | undefined {
@@ -31,8 +40,7 @@ export class DurableDir<T> {
 
   /** Moves an unreadable record aside as `<key>.json.corrupt`, for a person to look at. */
   quarantine(key: string): void {
-    renameSync(join(this.dir, `${key}.json`), join(this.dir, `${key}.json.corrupt`));
-    syncDir(this.dir);
+    renameFile(join(this.dir, `${key}.json`), join(this.dir, `${key}.json.corrupt`));
   }
 
   /**
@@ -76,12 +84,13 @@ export function makeDir(dir: string, mode?: number): void {
 
 /**
  * Replaces `path` atomically and durably: `fill` writes the new contents to a temp
- * file, flushed before the rename (else a crash could leave the new name on an
- * empty file); then the directory is flushed, which is where the rename lives.
+ * file (`<path>.tmp`, created with `mode`), flushed before the rename (else a crash
+ * could leave the new name on an empty file); then the directory is flushed, which
+ * is where the rename lives.
  */
-export function replaceFile(path: string, fill: (fd: number) => void): void {
+export function replaceFile(path: string, fill: (fd: number) => void, mode = 0o600): void {
   const tmp = `${path}.tmp`;
-  const fd = openSync(tmp, 'w', 0o600);
+  const fd = openSync(tmp, 'w', mode);
   try {
     try {
       fill(fd);
@@ -96,6 +105,20 @@ export function replaceFile(path: string, fill: (fd: number) => void): void {
     throw err;
   }
   syncDir(dirname(path));
+}
+
+/** Replaces `path` with `text`, as replaceFile does. */
+export function writeFileDurably(path: string, text: string, mode?: number): void {
+  replaceFile(path, (fd) => writeSync(fd, text), mode);
+}
+
+/**
+ * Renames `from` (a file already flushed, such as a checkpoint written to its temp
+ * name) to `to`, durably: the directory holding the rename is flushed.
+ */
+export function renameFile(from: string, to: string): void {
+  renameSync(from, to);
+  syncDir(dirname(to));
 }
 
 /** Removes `path` if it exists, durably; removing nothing costs no flush. */

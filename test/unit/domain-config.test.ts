@@ -312,6 +312,25 @@ test('the nics option of the 3.0 examples gives the deprecation warnings', { ski
   assert.equal(loadExample('xmexample1').warnings.length, 0);
 });
 
+test('a misspelt variable is ignored, as xm did, with a warning naming the line and the variable meant', () => {
+  const r = load('name = "web"\nmemroy = 256\nvpcus = 2\n');
+  assert.equal(r.values.get('memory'), 128n);
+  assert.deepEqual(r.warnings, [
+    'Warning: ./test.cfg:2: memroy is not a config variable and is ignored; did you mean memory?',
+    'Warning: ./test.cfg:3: vpcus is not a config variable and is ignored; did you mean vcpus?',
+  ]);
+  // Names the file reads itself, names far from any variable, functions and modules: no warning.
+  assert.deepEqual(load('memroy = 256\nmemory = memroy\ngold = 1\ndef disks(): return []\nimport os.path\n').warnings, []);
+  assert.equal(load('memroy = 256\nmemory = memroy\n').values.get('memory'), 256n);
+});
+
+test('the real example configs give no misspelling warnings', { skip: NEEDS_EXAMPLES }, () => {
+  for (const file of EXAMPLE_FILES) {
+    const warnings = loadExample(file).warnings.filter((w) => w.includes('is not a config variable'));
+    assert.deepEqual(warnings, [], file);
+  }
+});
+
 test('nics pads the vif list with empty entries', () => {
   const padded = load('nics = 2\nvif = ["bridge=br1"]');
   assert.equal(children(padded.sxp, 'device').map(show).join(' '), '(device (vif (bridge br1))) (device (vif))');
@@ -414,8 +433,19 @@ test('the domain name defaults to the basename of the config file', () => {
 test('script errors become xm messages; unsupported Python is passed on for a real interpreter', () => {
   assert.equal(
     configError(() => loadDomainConfig({ file: './bad.cfg', source: 'memory = 64\nname = = "x"\n', env: {} })),
-    'Errors were found at line 2 while processing ./bad.cfg:\n\tname = = "x"',
+    'Errors were found at line 2 while processing ./bad.cfg:\n\tname = = "x"\n\tinvalid syntax',
   );
+  // xm's two lines, then what is wrong: an unterminated string, a bracket left open (where it opened).
+  const syntax = (source: string) => configError(() => loadDomainConfig({ file: './bad.cfg', source, env: {} })).split('\n').slice(1);
+  assert.deepEqual(syntax('name = "web\nmemory = 64\n'), ['\tname = "web', '\tEOL while scanning string literal']);
+  assert.deepEqual(syntax('disk = ["phy:/dev/vg/a,xvda,w",\n  "phy:/dev/vg/b,xvdb,w"\nmemory = 64\n'), [
+    '\tmemory = 64',
+    "\tunexpected EOF while parsing: the '[' opened at line 1 is not closed",
+  ]);
+  assert.deepEqual(syntax('vif = ["bridge=br0",\n  mac = "00:16:3e:00:00:01"]\n'), [
+    '\t  mac = "00:16:3e:00:00:01"]',
+    "\tinvalid syntax: the '[' opened at line 1 is not closed",
+  ]);
   assert.equal(configError(() => load('memory = undefined_thing')), "name 'undefined_thing' is not defined");
   assert.equal(configError(() => load('raise ValueError("no such image")')), 'no such image');
   assert.throws(() => load('class Config:\n    pass'), PythonUnsupportedError);

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { SimHost } from '../../src/hypervisor/sim/host.js';
 import { DomainService } from '../../src/daemon/domains.js';
-import { ManagedStore } from '../../src/daemon/managed.js';
+import { ManagedStore } from '../../src/daemon/managed-store.js';
 import { parseVmConfig } from '../../src/daemon/vm-config.js';
 import { XendInvalidDomain } from '../../src/protocol/faults.js';
 import type { Logger } from '../../src/daemon/log.js';

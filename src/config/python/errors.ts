@@ -12,6 +12,8 @@ export class PythonSyntaxError extends Error {
     readonly line: number,
     /** The offending source line, as Python's SyntaxError.text. */
     readonly text: string,
+    /** The bracket still open when the file ended. */
+    readonly unclosed?: { bracket: string; line: number },
   ) {
     super(message);
     this.name = 'PythonSyntaxError';

@@ -8,13 +8,15 @@
  */
 import { Interpreter } from './interpreter.js';
 import { nodeHost, type PythonHost } from './modules.js';
-import { PythonRuntimeError } from './errors.js';
+import { PythonRuntimeError, type PythonSyntaxError } from './errors.js';
+import { tokenize } from './lexer.js';
 import { parse } from './parser.js';
 import { bindArgs, builtin, expectStr, type Runtime } from './runtime.js';
 import { PyException, PyObject, PyRaise, exceptionMessage, truthy, writtenSize, type PyValue } from './values.js';
 
 export { PythonRuntimeError, PythonSyntaxError, PythonUnsupportedError } from './errors.js';
 export { nodeHost, type PythonHost } from './modules.js';
+export { tokenize } from './lexer.js';
 export { pathBasename, pathDirname, pathJoin } from './modules.js';
 export { PyDict, PyTuple, isMachineInt, pyEquals, pyRepr, pyStr, toPlain, truthy, typeName, type PlainValue, type PyValue } from './values.js';
 
@@ -41,6 +43,27 @@ export interface ConfigScriptResult {
   /** What `print` wrote. */
   readonly stdout: string;
   readonly stderr: string;
+}
+
+/**
+ * What is wrong, for the line after xm's "Errors were found at line N": Python's own
+ * reason, and for a statement that runs on inside a bracket, where that bracket opened.
+ */
+export function syntaxErrorDetail(source: string, e: PythonSyntaxError): string {
+  const unclosed = e.unclosed ?? (e.message === 'invalid syntax' ? bracketOpenAt(source, e.line) : undefined);
+  return unclosed ? `${e.message}: the '${unclosed.bracket}' opened at line ${unclosed.line} is not closed` : e.message;
+}
+
+/** The innermost bracket still open where `line` starts (the tokens parsed, so the brackets balance later). */
+function bracketOpenAt(source: string, line: number): { bracket: string; line: number } | undefined {
+  const open: { bracket: string; line: number }[] = [];
+  for (const t of tokenize(source)) {
+    if (t.line >= line) break;
+    if (t.type !== 'op') continue;
+    if ('([{'.includes(t.value)) open.push({ bracket: t.value, line: t.line });
+    else if (')]}'.includes(t.value)) open.pop();
+  }
+  return open.at(-1);
 }
 
 const DEFAULT_MAX_STEPS = 1_000_000;

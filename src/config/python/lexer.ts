@@ -33,7 +33,8 @@ class Lexer {
   private readonly indents = [0];
   private pos = 0;
   private line = 1;
-  private depth = 0;
+  /** The brackets open here, innermost last: inside one, newlines and indentation do not count. */
+  private readonly open: { bracket: string; line: number }[] = [];
 
   constructor(private readonly src: string) {
     this.lines = src.split(/\r?\n|\r/);
@@ -42,7 +43,7 @@ class Lexer {
   run(): Token[] {
     let atLineStart = true;
     while (this.pos < this.src.length) {
-      if (atLineStart && this.depth === 0) {
+      if (atLineStart && this.open.length === 0) {
         if (!this.indentation()) continue;
         atLineStart = false;
       }
@@ -57,7 +58,7 @@ class Lexer {
       } else if (ch === '\n' || ch === '\r') {
         const line = this.line;
         this.consumeNewline();
-        if (this.depth === 0) {
+        if (this.open.length === 0) {
           this.push({ type: 'newline', value: '', line });
           atLineStart = true;
         }
@@ -71,7 +72,7 @@ class Lexer {
         this.operator();
       }
     }
-    if (this.depth > 0) this.fail('unexpected EOF while parsing', this.lastContentLine());
+    if (this.open.length > 0) this.fail('unexpected EOF while parsing', this.lastContentLine(), this.open.at(-1));
     const last = this.tokens[this.tokens.length - 1];
     if (last && last.type !== 'newline' && last.type !== 'dedent') this.push({ type: 'newline', value: '', line: this.line });
     while (this.indents.length > 1) {
@@ -235,8 +236,8 @@ class Lexer {
   private operator(): void {
     const op = OPERATORS.find((o) => this.src.startsWith(o, this.pos));
     if (!op) this.fail('invalid syntax', this.line);
-    if (OPENING.has(op)) this.depth++;
-    if (CLOSING.has(op)) this.depth = Math.max(0, this.depth - 1);
+    if (OPENING.has(op)) this.open.push({ bracket: op, line: this.line });
+    if (CLOSING.has(op)) this.open.pop();
     this.pos += op.length;
     this.push({ type: 'op', value: op, line: this.line });
   }
@@ -265,7 +266,7 @@ class Lexer {
     this.tokens.push(token);
   }
 
-  private fail(message: string, line: number): never {
-    throw new PythonSyntaxError(message, line, this.lines[line - 1] ?? '');
+  private fail(message: string, line: number, unclosed?: { bracket: string; line: number }): never {
+    throw new PythonSyntaxError(message, line, this.lines[line - 1] ?? '', unclosed);
   }
 }

@@ -7,8 +7,7 @@ import { sourceOf, type ByteSource } from '../../protocol/byte-stream.js';
 import { XendError } from '../../protocol/faults.js';
 import { HostsAllow } from './hosts-allow.js';
 import { bind, describeEndpoint, gatedFront, type Endpoint, type Listener } from './listen.js';
-import type { CheckpointService } from '../migration.js';
-import type { Hypervisor } from '../../hypervisor/types.js';
+import type { CheckpointService } from '../checkpoint.js';
 import type { XendSettings } from '../settings.js';
 import type { XendPaths } from '../../config/paths.js';
 import type { Logger } from '../log.js';
@@ -24,7 +23,7 @@ const OPS = ['help', 'quit', 'receive', 'sslreceive'];
  * runs here, `(err (type …) (value '…'))` otherwise. A wire adapter onto the
  * checkpoint service.
  */
-export function relocationHandler(checkpoints: CheckpointService, hv: Hypervisor, log: Logger, idleMs: number) {
+export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveRelocated'>, log: Logger, idleMs: number) {
   return (socket: Socket): void => {
     socket.on('error', () => {});
     // A peer that stops sending mid-request would otherwise hold a half-built domain forever,
@@ -41,10 +40,8 @@ export function relocationHandler(checkpoints: CheckpointService, hv: Hypervisor
         if (op === 'quit') return void socket.end();
         if (op !== 'receive' && op !== 'sslreceive') throw new XendError(`Invalid operation: ${op}`);
         reply(['ready', 'receive']);
-        const d = await checkpoints.receive(source, true);
-        const sum = hv.memoryChecksum(d.domid);
-        hv.unpause(d.domid);
-        log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} as id ${d.domid}, memory checksum ${sum}`);
+        const { domain: d, checksum } = await checkpoints.receiveRelocated(source);
+        log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} as id ${d.domid}, memory checksum ${checksum}`);
         reply(['ok']);
         socket.end();
       } catch (err) {

@@ -24,7 +24,7 @@ import {
   type VcpuInfo,
   viewOf,
 } from '../types.js';
-import { XenRunner } from './runner.js';
+import { findXl, XenRunner } from './runner.js';
 import { cpuList, dmesgText, parseSchedTable, parseUptime, parseVcpuList, parseXlList, parseXlListLong, shutdownReasonOf, type XlDomainConfig, type XlListEntry, type XlVcpu } from './parse.js';
 import { hostInfoOf } from './host-info.js';
 import { hostDomain, servableName } from './foreign.js';
@@ -34,8 +34,8 @@ import { restoreWithXl, saveWithXl } from './image.js';
 
 export interface XenHostOptions {
   stateDir: string;
-  /** The xl to run (findXl). */
-  xl: string;
+  /** `(xen-xl-binary …)`: '' finds xl on PATH or in /usr/lib/xen-*\/bin. */
+  xlBinary: string;
   events: HypervisorEvents;
   log: HostLog;
 }
@@ -95,8 +95,11 @@ export class XenHost implements Hypervisor {
   private refreshAgain = false;
   private closed = false;
 
+  private readonly xl: string;
+
   constructor(private readonly opts: XenHostOptions) {
-    this.runner = new XenRunner(opts.xl);
+    this.xl = findXl(opts.xlBinary);
+    this.runner = new XenRunner(this.xl);
     const dir = join(opts.stateDir, 'xen');
     this.store = new DurableDir(join(dir, 'domains'));
     this.runDir = join(dir, 'run');
@@ -106,11 +109,11 @@ export class XenHost implements Hypervisor {
     try {
       infoText = this.runner.runSync('xl', ['info']).stdout;
     } catch (err) {
-      throw new Error(`xend-hypervisor xen: cannot run ${opts.xl} info: ${(err as Error).message}`);
+      throw new Error(`xend-hypervisor xen: cannot run ${this.xl} info: ${(err as Error).message}`);
     }
     const dom0Uptime = parseUptime(this.runner.runSync('xl', ['uptime']).stdout).get(0) ?? 0;
     this.bootTime = Date.now() / 1000 - dom0Uptime;
-    this.info = hostInfoOf(infoText, dom0Uptime, opts.xl);
+    this.info = hostInfoOf(infoText, dom0Uptime, this.xl);
     this.sched = this.readSched();
     const listedAt = Date.now();
     const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
@@ -126,7 +129,7 @@ export class XenHost implements Hypervisor {
     }
     // Shutdowns that happened while xend was down are found by xend's recovery, from the flags.
     this.reconcile(entries, false, listedAt);
-    opts.log.info(`xen backend: ${opts.xl}, Xen ${this.info.xen_major}.${this.info.xen_minor}${this.info.xen_extra}, scheduler ${this.info.xen_scheduler}`);
+    opts.log.info(`xen backend: ${this.xl}, Xen ${this.info.xen_major}.${this.info.xen_minor}${this.info.xen_extra}, scheduler ${this.info.xen_scheduler}`);
     for (const path of ['@introduceDomain', '@releaseDomain']) this.watch(path);
     this.poll = setInterval(() => this.refresh(), POLL_MS);
     this.poll.unref();
@@ -482,7 +485,7 @@ export class XenHost implements Hypervisor {
   /** Free memory and the scheduler's parameters change with every domain built or resized. */
   private refreshHost(): void {
     void this.runner.run('xl', ['info'], { timeoutMs: 30_000 }).then(
-      (r) => (this.info = hostInfoOf(r.stdout, 0, this.opts.xl)),
+      (r) => (this.info = hostInfoOf(r.stdout, 0, this.xl)),
       () => undefined,
     );
     const cmd = this.schedCommand();
