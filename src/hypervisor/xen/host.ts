@@ -323,7 +323,7 @@ export class XenHost implements Hypervisor {
     if (opts.live) throw new XendError('the xen backend moves a domain only with its guest stopped (xl save); live migration is not available here');
     this.saving.add(domid);
     try {
-      const stats = await saveWithXl(this.runner, domid, sink, opts);
+      const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts);
       // Suspended by xl: not a shutdown for xend to act on.
       this.save({ ...this.must(domid), shutdownReason: 'suspend', lastChecksum: stats.checksum });
       return stats;
@@ -343,7 +343,7 @@ export class XenHost implements Hypervisor {
     const cfg = this.writeConfig(p);
     this.arriving.add(p.uuid);
     try {
-      const checksum = await restoreWithXl(this.runner, cfg, source);
+      const checksum = await restoreWithXl(this.runner, cfg, `${cfg}.image`, source);
       const listedAt = Date.now();
       const entries = parseXlList((await this.runner.run('xl', ['list', '-v'])).stdout);
       const e = entries.filter((x) => x.uuid === p.uuid && !this.records.has(x.domid)).sort((a, b) => b.domid - a.domid)[0];
