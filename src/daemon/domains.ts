@@ -302,16 +302,16 @@ export class DomainService {
     return this.hv.unpause(d.domid);
   }
 
-  shutdown(dom: string | number, reason: string): void {
+  shutdown(dom: string | number, reason: string): void | Promise<void> {
     const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError('Domain 0 cannot be shutdown');
     if (!(SHUTDOWN_REASONS as readonly string[]).includes(reason)) throw new XendError(`Invalid reason: ${reason}`);
     if (d.flags.shutdown || d.flags.crashed) throw new XendError('Domain cannot be shutdown');
     this.log.info(`Domain ${d.name} (${d.domid}): shutdown requested, reason ${reason}`);
-    this.hv.shutdown(d.domid, reason as ShutdownReason);
+    return this.hv.shutdown(d.domid, reason as ShutdownReason);
   }
 
-  setMemoryTarget(dom: string | number, mib: number): void {
+  setMemoryTarget(dom: string | number, mib: number): void | Promise<void> {
     const r = this.resolve(dom);
     if (!Number.isInteger(mib) || mib <= 0) throw new XendError(`Invalid memory target: ${mib}`);
     if (!r.live) {
@@ -326,11 +326,12 @@ export class DomainService {
       throw new XendError(`Dom0 memory target ${mib} MiB is below dom0-min-mem ${this.balloon.dom0MinMiB} MiB`);
     }
     if (mib > d.memoryMiB) freeMemory(this.hv, mib - d.memoryMiB, this.balloon);
-    this.hv.setMemory(d.domid, mib);
+    const done = this.hv.setMemory(d.domid, mib);
     this.updateConfig(r, (c) => ({ ...c, memory: mib }));
+    return done;
   }
 
-  setVcpuCount(dom: string | number, count: number): void {
+  setVcpuCount(dom: string | number, count: number): void | Promise<void> {
     const r = this.resolve(dom);
     if (!Number.isInteger(count) || count <= 0) throw new XendError('Zero or less VCPUs is invalid');
     checkVcpus(count);
@@ -341,7 +342,7 @@ export class DomainService {
     }
     const d = this.requireIdle(r.live);
     if (count > d.vcpus) throw new XendError('Cannot set vcpus greater than max vcpus on running domain');
-    this.hv.setVcpus(d.domid, count);
+    return this.hv.setVcpus(d.domid, count);
   }
 
   setName(dom: string | number, name: string): void {

@@ -1,5 +1,7 @@
 import { SimHost } from './sim/host.js';
 import { QemuHost } from './qemu/host.js';
+import { XenHost } from './xen/host.js';
+import { findXl } from './xen/runner.js';
 import type { HostLog, Hypervisor, HypervisorEvents } from './types.js';
 import type { XendSettings } from '../daemon/settings.js';
 
@@ -10,6 +12,7 @@ export function createHypervisor(s: XendSettings, events: HypervisorEvents, log:
     const o = s.options;
     return new QemuHost({ stateDir: s.stateDir, binary: String(o['qemu-binary']), accel: String(o['qemu-accel']), user: String(o['qemu-user'] ?? ''), events, log });
   }
+  if (kind === 'xen') return new XenHost({ stateDir: s.stateDir, xl: findXl(String(s.options['xen-xl-binary'] ?? '')), events, log });
   const cpus = Number(s.options['sim-host-cpus']);
   const memoryMiB = Number(s.options['sim-host-memory']);
   return new SimHost({
