@@ -32,6 +32,12 @@ export interface Dom0Result {
 }
 
 const READY = '@@LANE-READY\n';
+/**
+ * QEMU's TCG "max" CPU (SVM with nested paging: PVH guests run) without the AVX family:
+ * dom0's glibc picked AVX2 string functions, and under Xen PV on QEMU 7.2's TCG both
+ * node and xl then died of heap corruption ("Invalid bytecode", "malloc(): corrupted").
+ */
+const CPU = 'max,avx=off,avx2=off,fma=off,f16c=off';
 
 /** One booted lane: QEMU in the background, the agent's channel, and the host ports of dom0's listeners. */
 export class XenLane {
@@ -59,7 +65,7 @@ export class XenLane {
     for (const p of opts.forward ?? []) ports.set(p, await freePort());
     const hostfwd = [...ports].map(([guest, host]) => `,hostfwd=tcp:127.0.0.1:${host}-10.0.2.15:${guest}`).join('');
     const args = [
-      '-n', '5', 'qemu-system-x86_64', '-accel', 'tcg,thread=single', '-cpu', 'max', '-m', '1536', '-smp', '2',
+      '-n', '5', 'qemu-system-x86_64', '-accel', 'tcg,thread=single', '-cpu', CPU, '-m', '1536', '-smp', '2',
       '-display', 'none', '-no-user-config', '-nodefaults', '-no-reboot',
       '-kernel', join(dir, 'xen'),
       '-append', 'console=com1 com1=115200,8n1 dom0_mem=768M,max:768M smap=0 smep=0 noreboot',
@@ -199,13 +205,22 @@ export class XenLane {
   }
 }
 
-/** A xend in dom0 on its own XEND_ROOT, started with the given xend-config.sxp; xm reaches it from dom0 and from the host. */
+/**
+ * A xend in dom0, started with the given xend-config.sxp: on dom0's real paths (root ''),
+ * as an administrator runs it, or on its own XEND_ROOT (a second xend, for migration).
+ * xm reaches it from dom0 over its Unix socket and from the host over TCP.
+ */
 export class Dom0Xend {
+  /** The shell's words that choose this xend's paths. */
+  private readonly env: string;
+
   constructor(
     readonly lane: XenLane,
     readonly root: string,
     readonly tcpPort: number,
-  ) {}
+  ) {
+    this.env = root ? `XEND_ROOT=${root}` : '';
+  }
 
   /** Starts it (`bin/xend start` in /opt/xend); its TCP XML-RPC listener is on dom0's `tcpPort`, which the lane forwards. */
   static async start(lane: XenLane, root: string, tcpPort: number, config = ''): Promise<Dom0Xend> {
@@ -219,13 +234,14 @@ export class Dom0Xend {
 
   /** `bin/xend ARGS` in dom0 (its output kept in the root, so no daemon holds the agent's port). */
   xend(...args: string[]): Promise<Dom0Result> {
-    return this.lane.dom0(`cd /opt/xend && XEND_ROOT=${this.root} bin/xend ${args.join(' ')} >${this.root}/xend.out 2>&1; rc=$?; cat ${this.root}/xend.out; exit $rc`, 180_000);
+    const out = `${this.root || '/run'}/xend-test.out`;
+    return this.lane.dom0(`cd /opt/xend && ${this.env} bin/xend ${args.join(' ')} >${out} 2>&1; rc=$?; cat ${out}; exit $rc`, 180_000);
   }
 
   /** `xm ARGS` in dom0 over xend's Unix socket (arguments are the test's own, quoted for the shell). */
   xmInDom0(...args: string[]): Promise<Dom0Result> {
     const quoted = args.map((a) => `'${a.replace(/'/g, `'\\''`)}'`).join(' ');
-    return this.lane.dom0(`cd /opt/xend && XEND_ROOT=${this.root} bin/xm ${quoted}`);
+    return this.lane.dom0(`cd /opt/xend && ${this.env} bin/xm ${quoted}`);
   }
 
   /** The host's URI of this xend's TCP XML-RPC listener. */
