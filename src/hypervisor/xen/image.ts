@@ -8,13 +8,13 @@ import { toolError, type XenRunner } from './runner.js';
 const MAX_STDERR = 64 * 1024;
 
 /**
- * `xl save -p DOMID /dev/stdout`: xl's own image, read from its stdout and
+ * `xl save -p DOMID /proc/self/fd/1`: xl's own image, read from its stdout and
  * framed into xend's stream as it comes (no temporary file in dom0). The domain
  * is left suspended and paused for xend to destroy; xl resumes it if it fails.
  */
 export async function saveWithXl(runner: XenRunner, domid: number, sink: ByteSink, opts: SaveImageOptions): Promise<ImageStats> {
   const started = Date.now();
-  const args = ['save', '-p', String(domid), '/dev/stdout'];
+  const args = ['save', '-p', String(domid), '/proc/self/fd/1'];
   const child = runner.spawn('xl', args, ['ignore', 'pipe', 'pipe']);
   const done = exited(child, args);
   // Awaited once xl's output ends: a failure before that is not an unhandled rejection.
@@ -29,6 +29,8 @@ export async function saveWithXl(runner: XenRunner, domid: number, sink: ByteSin
       opts.progress?.({ round: 1, pagesSent: Math.floor(out.bytes / 4096), bytesSent: out.bytes, dirtyPages: 0, elapsedMs: Date.now() - started });
     }
     await done;
+    // xl that wrote its image somewhere else (a path that was no pipe) sent nothing here.
+    if (out.bytes === 0) throw new Error('xl save sent no image');
     await opts.suspend();
     const checksum = await out.end();
     return { rounds: 1, pages: Math.floor(out.bytes / 4096), bytes: out.bytes, downtimeMs: Date.now() - started, checksum };
@@ -41,9 +43,9 @@ export async function saveWithXl(runner: XenRunner, domid: number, sink: ByteSin
   }
 }
 
-/** `xl restore -p -e CFG /dev/stdin`: xend's stream unframed into xl; returns the image's checksum. */
+/** `xl restore -p -e CFG /proc/self/fd/0`: xend's stream unframed into xl; returns the image's checksum. */
 export async function restoreWithXl(runner: XenRunner, cfgPath: string, source: ByteSource): Promise<string> {
-  const args = ['restore', '-p', '-e', cfgPath, '/dev/stdin'];
+  const args = ['restore', '-p', '-e', cfgPath, '/proc/self/fd/0'];
   const child = runner.spawn('xl', args, ['pipe', 'ignore', 'pipe']);
   const done = exited(child, args);
   // xl that gave up early closes its stdin: the write fails, and xl's reason is in `done`.
