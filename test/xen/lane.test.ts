@@ -64,6 +64,7 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
   });
   after(async () => {
     process.stderr.write(`xen lane timings: ${timings.join(', ')}\n`);
+    if (lane) process.stderr.write(`xen lane: dom0's xend.log ends:\n${(await lane.dom0('tail -n 25 /var/log/xen/xend.log').catch((e: Error) => ({ out: e.message }))).out}\n`);
     await lane?.stop();
     rmSync(configs, { recursive: true, force: true });
   });

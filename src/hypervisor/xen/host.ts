@@ -91,6 +91,8 @@ export class XenHost implements Hypervisor {
   private readonly poll: NodeJS.Timeout;
   private refreshing: Promise<void> | null = null;
   private refreshAgain = false;
+  /** Counts domains recorded: a listing begun before the last one may not show it, so it is not applied. */
+  private recorded = 0;
   private closed = false;
 
   constructor(private readonly opts: XenHostOptions) {
@@ -439,10 +441,11 @@ export class XenHost implements Hypervisor {
       this.refreshAgain = true;
       return;
     }
+    const recorded = this.recorded;
     this.refreshing = this.runner
       .run('xl', ['list', '-v'], { timeoutMs: 30_000 })
       .then(
-        (r) => this.reconcile(parseXlList(r.stdout), true),
+        (r) => (recorded === this.recorded ? this.reconcile(parseXlList(r.stdout), true) : void (this.refreshAgain = true)),
         (err: Error) => this.opts.log.warning(`xen backend: xl list failed: ${err.message}`),
       )
       .finally(() => {
@@ -579,6 +582,7 @@ export class XenHost implements Hypervisor {
   /** Durable first: a change whose record could not be written is not made. */
   private save(d: XenDomain): void {
     this.store.write(String(d.domid), d);
+    if (!this.records.has(d.domid)) this.recorded++;
     this.records.set(d.domid, d);
   }
 
