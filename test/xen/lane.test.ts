@@ -64,7 +64,8 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
   });
   after(async () => {
     process.stderr.write(`xen lane timings: ${timings.join(', ')}\n`);
-    if (lane) process.stderr.write(`xen lane: dom0's xend.log ends:\n${(await lane.dom0('tail -n 25 /var/log/xen/xend.log').catch((e: Error) => ({ out: e.message }))).out}\n`);
+    const logs = 'tail -n 25 /var/log/xen/xend.log; tail -n 25 /var/log/xen/xend-debug.log';
+    if (lane) process.stderr.write(`xen lane: the end of dom0's xend logs:\n${(await lane.dom0(logs, 30_000).catch((e: Error) => ({ out: e.message }))).out}\n`);
     await lane?.stop();
     rmSync(configs, { recursive: true, force: true });
   });
@@ -126,21 +127,6 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     assert.doesNotMatch(xmRow((await x.xm('list', 'g1')).stdout, 'g1')?.[4] ?? 'p', /p/);
   });
 
-  test('mem-set: the new size in xl list', async () => {
-    const r = await x.xm('mem-set', 'g1', '96');
-    assert.equal(r.code, 0, r.stderr);
-    await eventually(async () => (await xlRow(lane, 'g1'))?.mem === 96, 60_000);
-    await eventually(async () => xmRow((await x.xm('list', 'g1')).stdout, 'g1')?.[2] === '96', 30_000);
-  });
-
-  test('vcpu-set: the second VCPU is made available to the guest (xenstore)', async () => {
-    const r = await x.xm('vcpu-set', 'g1', '2');
-    assert.equal(r.code, 0, r.stderr);
-    const domid = (await xlRow(lane, 'g1'))?.domid;
-    await eventually(async () => (await lane.dom0(`xenstore-read /local/domain/${domid}/cpu/1/availability`)).out.trim() === 'online', 30_000);
-    assert.equal((await x.xm('vcpu-list', 'g1')).stdout.trim().split('\n').length, 3, 'a header and two VCPUs');
-  });
-
   test('save and restore (in dom0, over the Unix socket): the guest is gone, then back and answering', async () => {
     const saved = await timed('xm save', () => x.xmInDom0('save', 'g1', '/tmp/g1.chk'));
     assert.equal(saved.code, 0, saved.out);
@@ -185,6 +171,14 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     await shell('g1', 'echo adopted-$((6*7))', /adopted-42/);
   });
 
+  test('vcpu-set: the second VCPU is made available to the guest (xenstore)', async () => {
+    const r = await x.xm('vcpu-set', 'g1', '2');
+    assert.equal(r.code, 0, r.stderr);
+    const domid = (await xlRow(lane, 'g1'))?.domid;
+    await eventually(async () => (await lane.dom0(`xenstore-read /local/domain/${domid}/cpu/1/availability`)).out.trim() === 'online', 30_000);
+    assert.equal((await x.xm('vcpu-list', 'g1')).stdout.trim().split('\n').length, 3, 'a header and two VCPUs');
+  });
+
   test('shutdown -w: returns once the guest has powered off', async () => {
     const r = await timed('xm shutdown -w', () => x.xmWith({ timeoutMs: 180_000 }, 'shutdown', '-w', 'g1'));
     assert.equal(r.code, 0, r.stderr);
@@ -195,5 +189,12 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     assert.equal((await x.xm('destroy', 'xl1')).code, 0);
     await eventually(async () => (await xlRow(lane, 'xl1')) === undefined, 30_000);
     await eventually(async () => xmRow((await x.xm('list')).stdout, 'xl1') === undefined, 30_000);
+  });
+  test('mem-set (a second guest): the new size in xl list', async () => {
+    assert.equal((await x.xm('create', join(configs, 'g2'))).code, 0);
+    const r = await x.xm('mem-set', 'g2', '96');
+    assert.equal(r.code, 0, r.stderr);
+    await eventually(async () => (await xlRow(lane, 'g2'))?.mem === 96, 60_000);
+    await eventually(async () => xmRow((await x.xm('list', 'g2')).stdout, 'g2')?.[2] === '96', 30_000);
   });
 });
