@@ -80,6 +80,8 @@ build_base() {
   echo "xen=$XENV dom0-kernel=$KPKG guest-kernel=$CPKG" > "$BASE.new/manifest"
   rm -rf "$BASE"
   mv "$BASE.new" "$BASE"
+  # Older versions of the layers are not used again.
+  for old in "$CACHE"/base-* "$CACHE"/debs-*; do [ "$old" = "$BASE" ] || [ "$old" = "$DEBS" ] || rm -rf "$old"; done
   rm -rf "$W"
   trap - EXIT
 }
