@@ -33,9 +33,10 @@ export interface Dom0Result {
 
 const READY = '@@LANE-READY\n';
 /**
- * QEMU's TCG "max" CPU (SVM with nested paging: PVH guests run) without the AVX family:
- * dom0's glibc picked AVX2 string functions, and under Xen PV on QEMU 7.2's TCG both
- * node and xl then died of heap corruption ("Invalid bytecode", "malloc(): corrupted").
+ * QEMU's TCG "max" CPU (SVM with nested paging: PVH guests run) without the AVX family,
+ * whose emulation is new in QEMU 7.2: with it, dom0's glibc picks AVX2 string functions.
+ * (It was the first suspect of the heap corruption node and xl met in dom0; that was seen
+ * without it too, so it is a precaution, not the cure.)
  */
 const CPU = 'max,avx=off,avx2=off,fma=off,f16c=off';
 
