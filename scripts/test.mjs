@@ -11,7 +11,7 @@ import { fileURLToPath } from 'node:url';
 const root = fileURLToPath(new URL('..', import.meta.url));
 const suites = process.argv.slice(2);
 if (!suites.length) {
-  console.error('usage: node scripts/test.mjs <suite>[/<prefix>]... (unit, integration, reliability; integration/commands for its files named commands*, unit/cli for a folder)');
+  console.error('usage: node scripts/test.mjs <suite>[/<prefix>]... (unit, integration, reliability, xen; integration/commands for its files named commands*, unit/cli for a folder)');
   process.exit(2);
 }
 const files = suites.flatMap((arg) => {

@@ -168,7 +168,8 @@ export class QemuHost implements Hypervisor {
       throw err;
     }
     if (started.warnings) this.opts.log.warning(`qemu backend: domain ${spec.name}: QEMU says: ${started.warnings}`);
-    const d: QemuDomain = { ...storedDomain(domid, spec), qemu: started.process };
+    // Assigned, not spread: a spread gives each record a hidden class of its own on V8 (see sim).
+    const d: QemuDomain = Object.assign(storedDomain(domid, spec), { qemu: started.process });
     this.save(d);
     this.attach(d, true);
     if (spec.memoryMiB < spec.maxmemMiB) this.setMemory(domid, spec.memoryMiB);

@@ -1,0 +1,200 @@
+// The command suite on a real Xen host: Xen 4.17 booted in QEMU (the lane), xend in its
+// dom0 with (xend-hypervisor xen). The tests run in order and share the lane's guests.
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { eventually } from '../helpers/xend.js';
+import { buildXenLane, Dom0Xend, XenLane } from '../helpers/xen-lane.js';
+
+const built = buildXenLane();
+if ('skip' in built) process.stderr.write(`\n*** Xen lane tests SKIPPED: ${built.skip} ***\n\n`);
+const skip = 'skip' in built ? built.skip : false;
+const XEND_PORT = 8006;
+const IMAGES = '/var/lib/xen/images';
+const XEND_CONFIG = `(xend-hypervisor xen)\n(xend-domain-image-path ${IMAGES})\n`;
+
+/** An xm domain config (Python syntax, as xm reads it on the host) for the lane's test guest. */
+function guestConfig(name: string, extra = ''): string {
+  return `name = "${name}"\nkernel = "${IMAGES}/vmlinuz"\nramdisk = "${IMAGES}/initramfs.gz"\nextra = "console=hvc0 quiet"\nmemory = 128\nmaxmem = 256\nvcpus = 1\nmaxvcpus = 2\non_reboot = "restart"\n${extra}`;
+}
+
+/** The row of `xl list` (in dom0) for a domain: its domid and memory, or undefined. */
+async function xlRow(lane: XenLane, name: string): Promise<{ domid: number; mem: number; state: string } | undefined> {
+  const r = await lane.dom0('xl list');
+  const m = new RegExp(`^${name}\\s+(\\d+)\\s+(\\d+)\\s+\\d+\\s+(\\S+)`, 'm').exec(r.out);
+  return m ? { domid: Number(m[1]), mem: Number(m[2]), state: m[3]! } : undefined;
+}
+
+/** The row of `xm list` on the host: [name, id, mem, vcpus, state]. */
+function xmRow(out: string, name: string): string[] | undefined {
+  return out.split('\n').map((l) => l.trim().split(/\s+/)).find((cols) => cols[0] === name);
+}
+
+describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
+  let lane: XenLane;
+  let x: Dom0Xend;
+  let configs: string;
+  const timings: string[] = [];
+  const timed = async <T>(what: string, fn: () => Promise<T>): Promise<T> => {
+    const t = Date.now();
+    try {
+      return await fn();
+    } finally {
+      timings.push(`${what} ${Date.now() - t} ms`);
+    }
+  };
+  /** Waits for the guest's banner in the console log xend replays. */
+  const booted = (dom: string, count = 1): Promise<unknown> =>
+    eventually(async () => {
+      const r = await x.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', dom);
+      return (r.stdout.match(/XMGUEST-BANNER/g) ?? []).length >= count;
+    }, 180_000);
+  /** Types a line at the guest's shell over `xm console` and returns once the answer shows. */
+  const shell = (dom: string, line: string, expect: RegExp): Promise<unknown> =>
+    eventually(async () => expect.test((await x.xmWith({ input: `${line}\r`, timeoutMs: 30_000 }, 'console', dom)).stdout), 90_000);
+
+  before(async () => {
+    configs = mkdtempSync(join(tmpdir(), 'xen-lane-cfg-'));
+    for (const name of ['g1', 'g2']) writeFileSync(join(configs, name), guestConfig(name));
+    lane = await timed('boot to dom0 ready', () => XenLane.boot('dir' in built ? built.dir : '', { forward: [XEND_PORT] }));
+    await lane.writeFile('/etc/xen/xl1.cfg', `name = "xl1"\ntype = "pv"\nkernel = "${IMAGES}/vmlinuz"\nramdisk = "${IMAGES}/initramfs.gz"\nextra = "console=hvc0 quiet"\nmemory = 128\n`);
+  });
+  after(async () => {
+    process.stderr.write(`xen lane timings: ${timings.join(', ')}\n`);
+    const logs = 'tail -n 25 /var/log/xen/xend.log; tail -n 25 /var/log/xen/xend-debug.log';
+    if (lane) process.stderr.write(`xen lane: the end of dom0's xend logs:\n${(await lane.dom0(logs, 30_000).catch((e: Error) => ({ out: e.message }))).out}\n`);
+    await lane?.stop();
+    rmSync(configs, { recursive: true, force: true });
+  });
+
+  test('xl list in dom0 shows Domain-0', async () => {
+    const r = await lane.dom0('xl list');
+    assert.equal(r.code, 0, r.out);
+    assert.match(r.out, /^Domain-0\s+0\s+\d+\s+\d+\s+r-----/m);
+  });
+
+  test('xend starts in dom0 with the xen backend; xm info names Xen 4.17', async () => {
+    x = await timed('xend start', () => Dom0Xend.start(lane, '', XEND_PORT, XEND_CONFIG));
+    const r = await x.xm('info');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match(r.stdout, /^xen_major +: 4$/m);
+    assert.match(r.stdout, /^xen_minor +: 17$/m);
+  });
+
+  test('create from an xm config on the host: a PV guest boots and its console answers', async () => {
+    const r = await timed('xm create g1', () => x.xm('create', join(configs, 'g1')));
+    assert.equal(r.code, 0, r.stderr);
+    await timed('g1 banner', () => booted('g1'));
+    await timed('console answer', () => shell('g1', 'echo hello-$((6*7))', /hello-42/));
+  });
+
+  test('list: the real Domain-0 and the domids Xen gave, from the host (TCP), from dom0 (Unix socket) and from Python', async () => {
+    const xl = await xlRow(lane, 'g1');
+    assert.ok(xl, 'xl list shows g1');
+    const host = await x.xm('list');
+    assert.equal(host.code, 0, host.stderr);
+    assert.match(host.stdout, /^Name +ID +Mem +VCPUs +State +Time\(s\)$/m);
+    assert.equal(xmRow(host.stdout, 'Domain-0')?.[1], '0');
+    assert.equal(xmRow(host.stdout, 'g1')?.[1], String(xl.domid));
+    const inDom0 = await x.xmInDom0('list', 'g1');
+    assert.equal(inDom0.code, 0, inDom0.out);
+    assert.equal(xmRow(inDom0.out, 'g1')?.[1], String(xl.domid));
+    const py = spawnSync('python3', ['-c', 'import xmlrpc.client,sys; print(xmlrpc.client.ServerProxy(sys.argv[1]).xend.domains(0))', x.uri], { encoding: 'utf8', timeout: 60_000 });
+    assert.equal(py.status, 0, py.stderr);
+    assert.match(py.stdout, /'Domain-0'/);
+    assert.match(py.stdout, /'g1'/);
+  });
+
+  test('list --long: the domain as SXP with its domid, memory and kernel', async () => {
+    const r = await x.xm('list', '--long', 'g1');
+    assert.equal(r.code, 0, r.stderr);
+    const xl = await xlRow(lane, 'g1');
+    assert.match(r.stdout, new RegExp(`\\(domid ${xl?.domid}\\)`));
+    assert.match(r.stdout, /\(name g1\)/);
+    assert.match(r.stdout, /\(memory 128\)/);
+    assert.match(r.stdout, /\(kernel \/var\/lib\/xen\/images\/vmlinuz\)/);
+  });
+
+  test('pause and unpause: the state xl shows', async () => {
+    assert.equal((await x.xm('pause', 'g1')).code, 0);
+    await eventually(async () => (await xlRow(lane, 'g1'))?.state.includes('p'), 30_000);
+    assert.match(xmRow((await x.xm('list', 'g1')).stdout, 'g1')?.[4] ?? '', /p/);
+    assert.equal((await x.xm('unpause', 'g1')).code, 0);
+    await eventually(async () => !(await xlRow(lane, 'g1'))?.state.includes('p'), 30_000);
+    assert.doesNotMatch(xmRow((await x.xm('list', 'g1')).stdout, 'g1')?.[4] ?? 'p', /p/);
+  });
+
+  test('save and restore (in dom0, over the Unix socket): the guest is gone, then back and answering', async () => {
+    const saved = await timed('xm save', () => x.xmInDom0('save', 'g1', '/tmp/g1.chk'));
+    assert.equal(saved.code, 0, saved.out);
+    assert.equal(await xlRow(lane, 'g1'), undefined);
+    assert.equal(xmRow((await x.xm('list')).stdout, 'g1'), undefined);
+    const restored = await timed('xm restore', () => x.xmInDom0('restore', '/tmp/g1.chk'));
+    assert.equal(restored.code, 0, restored.out);
+    await lane.dom0('rm -f /tmp/g1.chk');
+    assert.ok(await xlRow(lane, 'g1'), 'xl list shows g1 again');
+    await shell('g1', 'echo restored-$((6*7))', /restored-42/);
+  });
+
+  test('reboot: the guest boots again (a new domid from Xen), same name', async () => {
+    const before = (await xlRow(lane, 'g1'))?.domid;
+    const r = await x.xm('reboot', 'g1');
+    assert.equal(r.code, 0, r.stderr);
+    await timed('reboot to a new domain', () => eventually(async () => {
+      const now = await xlRow(lane, 'g1');
+      return now !== undefined && now.domid !== before;
+    }, 180_000));
+    await shell('g1', 'echo rebooted-$((6*7))', /rebooted-42/);
+  });
+
+  test('a domain made with xl behind xend\'s back shows in xm list', async () => {
+    const r = await lane.dom0('xl create -q /etc/xen/xl1.cfg');
+    assert.equal(r.code, 0, r.out);
+    const xl = await xlRow(lane, 'xl1');
+    await eventually(async () => xmRow((await x.xm('list')).stdout, 'xl1')?.[1] === String(xl?.domid), 60_000);
+  });
+
+  test('xend restart adopts the running domains: its own and the one xl made', async () => {
+    const g1 = (await xlRow(lane, 'g1'))?.domid;
+    const xl1 = (await xlRow(lane, 'xl1'))?.domid;
+    const r = await timed('xend restart', () => x.xend('restart'));
+    assert.equal(r.code, 0, r.out);
+    const list = await eventually(async () => {
+      const out = (await x.xm('list')).stdout;
+      return xmRow(out, 'g1') && xmRow(out, 'xl1') ? out : undefined;
+    }, 60_000);
+    assert.equal(xmRow(list, 'g1')?.[1], String(g1));
+    assert.equal(xmRow(list, 'xl1')?.[1], String(xl1));
+    await shell('g1', 'echo adopted-$((6*7))', /adopted-42/);
+  });
+
+  test('vcpu-set: the second VCPU is made available to the guest (xenstore)', async () => {
+    const r = await x.xm('vcpu-set', 'g1', '2');
+    assert.equal(r.code, 0, r.stderr);
+    const domid = (await xlRow(lane, 'g1'))?.domid;
+    await eventually(async () => (await lane.dom0(`xenstore-read /local/domain/${domid}/cpu/1/availability`)).out.trim() === 'online', 30_000);
+    assert.equal((await x.xm('vcpu-list', 'g1')).stdout.trim().split('\n').length, 3, 'a header and two VCPUs');
+  });
+
+  test('shutdown -w: returns once the guest has powered off', async () => {
+    const r = await timed('xm shutdown -w', () => x.xmWith({ timeoutMs: 180_000 }, 'shutdown', '-w', 'g1'));
+    assert.equal(r.code, 0, r.stderr);
+    assert.equal(await xlRow(lane, 'g1'), undefined);
+  });
+
+  test('destroy: the domain is gone from xl list and xm list', async () => {
+    assert.equal((await x.xm('destroy', 'xl1')).code, 0);
+    await eventually(async () => (await xlRow(lane, 'xl1')) === undefined, 30_000);
+    await eventually(async () => xmRow((await x.xm('list')).stdout, 'xl1') === undefined, 30_000);
+  });
+  test('mem-set (a second guest): the new size in xl list', async () => {
+    assert.equal((await x.xm('create', join(configs, 'g2'))).code, 0);
+    const r = await x.xm('mem-set', 'g2', '96');
+    assert.equal(r.code, 0, r.stderr);
+    await eventually(async () => (await xlRow(lane, 'g2'))?.mem === 96, 60_000);
+    await eventually(async () => xmRow((await x.xm('list', 'g2')).stdout, 'g2')?.[2] === '96', 30_000);
+  });
+});
