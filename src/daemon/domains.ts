@@ -287,12 +287,14 @@ export class DomainService {
     checkVcpus(count);
     if (!r.live) {
       // Not running: the count it will boot with next time.
-      this.updateConfig(r, (c) => ({ ...c, vcpus: count }));
+      this.updateConfig(r, (c) => ({ ...c, vcpus: count, onlineVcpus: count, cpus: resized(c.cpus, count) }));
       return;
     }
     const d = this.requireIdle(r.live);
     if (count > d.vcpus) throw new XendError('Cannot set vcpus greater than max vcpus on running domain');
     this.hv.setVcpus(d.domid, count);
+    // xend's vcpu_avail: a restart brings the same VCPUs online.
+    this.updateConfig(r, (c) => ({ ...c, onlineVcpus: Math.min(count, c.vcpus) }));
   }
 
   setName(dom: string | number, name: string): void {
@@ -594,8 +596,9 @@ export class DomainService {
 
   private build(config: VmConfig, restartCount: number, incomplete = false): HvDomain {
     this.fitsHost(config);
+    let d: HvDomain;
     try {
-      return this.hv.create({
+      d = this.hv.create({
         incomplete,
         name: config.name,
         uuid: config.uuid,
@@ -606,6 +609,29 @@ export class DomainService {
         restartCount,
       });
     } catch (err) {
+      throw new XendError(`Failed to create domain ${config.name}: ${(err as Error).message}`);
+    }
+    // A restored or received domain gets its VCPUs' state from its image.
+    if (!incomplete) this.applyVcpuSettings(d, config);
+    return d;
+  }
+
+  /**
+   * What XendDomainInfo did to a new domain before it ran: the credit scheduler's
+   * weight and cap, each VCPU's pinning (_setCPUAffinity), the VCPUs online
+   * (vcpu_avail). A setting the host refuses undoes the domain.
+   */
+  private applyVcpuSettings(d: HvDomain, config: VmConfig): void {
+    try {
+      if (this.hv.setSchedCredit && (config.cpuWeight !== 256 || config.cpuCap !== 0)) {
+        this.hv.setSchedCredit(d.domid, config.cpuWeight, config.cpuCap);
+      }
+      config.cpus.forEach((cpus, vcpu) => {
+        if (cpus.length) this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, vcpu, cpus);
+      });
+      if (config.onlineVcpus < config.vcpus) this.hv.setVcpus(d.domid, config.onlineVcpus);
+    } catch (err) {
+      this.hv.destroy(d.domid);
       throw new XendError(`Failed to create domain ${config.name}: ${(err as Error).message}`);
     }
   }
@@ -653,6 +679,11 @@ export class DomainService {
     this.recentRestarts.set(uuid, recent);
     return recent.length > MAX_RESTARTS_IN_WINDOW;
   }
+}
+
+/** A halted domain's pinnings for a new VCPU count: cut, or extended with unpinned VCPUs (XendDomainInfo.setVCpuCount). */
+function resized(cpus: readonly number[][], count: number): number[][] {
+  return Array.from({ length: count }, (_, i) => [...(cpus[i] ?? [])]);
 }
 
 /** `all`, a power-state name (any case) or its number, as domains_with_state accepts. */

@@ -3,6 +3,7 @@ import { childValue, children } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE } from '../protocol/domain.js';
 import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limits.js';
+import { parseCpus, parseVcpuAvail, vcpuAvailBitmap } from './vcpu-config.js';
 import type { Sxp } from '../sxp/types.js';
 
 export const RESTART_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
@@ -18,6 +19,10 @@ export interface VmConfig {
   memory: number;
   maxmem: number;
   vcpus: number;
+  /** VCPUs online when it starts (xend's vcpu_avail: the first this many). */
+  onlineVcpus: number;
+  /** Physical CPUs each VCPU is pinned to at start (empty: any). */
+  cpus: number[][];
   onPoweroff: string;
   onReboot: string;
   onCrash: string;
@@ -90,6 +95,8 @@ export function parseVmConfig(vm: Sxp): VmConfig {
     memory,
     maxmem,
     vcpus,
+    onlineVcpus: parseVcpuAvail(childValue(vm, 'vcpu_avail', null), vcpus),
+    cpus: parseCpus(childValue(vm, 'cpus', null), childValue(vm, 'cpu', null), vcpus),
     onPoweroff: choice(vm, 'on_poweroff', RESTART_ACTIONS, 'destroy'),
     onReboot: choice(vm, 'on_reboot', RESTART_ACTIONS, 'restart'),
     onCrash: choice(vm, 'on_crash', CRASH_ACTIONS, 'restart'),
@@ -114,6 +121,9 @@ export function vmConfigSxp(c: VmConfig): Sxp {
     ['memory', c.memory],
     ['maxmem', c.maxmem],
     ['vcpus', c.vcpus],
+    // Only when they say something: a config without them reads back the same.
+    ...(c.onlineVcpus < c.vcpus ? [['vcpu_avail', vcpuAvailBitmap(c.onlineVcpus)]] : []),
+    ...(c.cpus.some((p) => p.length) ? [['cpus', c.cpus.map((p) => [...p])]] : []),
     ['on_poweroff', c.onPoweroff],
     ['on_reboot', c.onReboot],
     ['on_crash', c.onCrash],

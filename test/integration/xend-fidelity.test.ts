@@ -1,0 +1,69 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import type { RunResult } from '../helpers/xend.js';
+import { startXendOver, type TransportName } from '../helpers/transports.js';
+
+/**
+ * What xend 4.4 did with what it was sent (issue 15, xend side), through the
+ * built binaries, over the Unix socket and over TCP.
+ */
+
+function ok(r: RunResult, what: string): string {
+  assert.equal(r.code, 0, `${what}: exit ${r.code}\nstdout: ${r.stdout}\nstderr: ${r.stderr}`);
+  return r.stdout;
+}
+
+/** The rows of `xm vcpu-list` as [vcpu, cpu, affinity]. */
+function vcpuRows(out: string): string[][] {
+  return out
+    .trim()
+    .split('\n')
+    .slice(1)
+    .map((l) => l.trim().split(/ +/))
+    .map((f) => [f[2]!, f[3]!, f[6]!]);
+}
+
+function fidelitySuite(transport: TransportName): void {
+  describe(`xend fidelity over ${transport}`, () => {
+    let x: Awaited<ReturnType<typeof startXendOver>>;
+    before(async () => {
+      x = await startXendOver(transport, '(sim-host-memory 4096)\n(sim-host-cpus 4)\n');
+    });
+    after(() => x.dispose());
+
+    test('create applies cpu_weight, cpu_cap, cpus and vcpu_avail', async () => {
+      ok(await x.xm('create', '/dev/null', 'name=w1', 'cpu_weight=512', 'cpu_cap=20', 'vcpus=1', 'maxvcpus=4', 'cpus=2'), 'create w1');
+      assert.match(ok(await x.xm('sched-credit', '-d', 'w1'), 'sched-credit'), /\nw1 +\d+ +512 +20\n$/);
+      assert.deepEqual(vcpuRows(ok(await x.xm('vcpu-list', 'w1'), 'vcpu-list')), [
+        ['0', '2', '2'],
+        ['1', '-', '2'],
+        ['2', '-', '2'],
+        ['3', '-', '2'],
+      ]);
+      assert.match(ok(await x.xm('list', 'w1'), 'list'), /\nw1 +\d+ +128 +1 +/);
+
+      ok(await x.xm('create', '/dev/null', 'name=w2', 'vcpus=2', 'cpus=0-3,^1'), 'create w2');
+      assert.deepEqual(vcpuRows(ok(await x.xm('vcpu-list', 'w2'), 'vcpu-list')).map((r) => r[2]), ['0,2-3', '0,2-3']);
+
+      const cfg = x.writeFile('per-vcpu.cfg', 'name = "w3"\nvcpus = 2\ncpus = ["1", "0-3,^1,^2"]\n');
+      ok(await x.xm('create', cfg), 'create w3');
+      assert.deepEqual(vcpuRows(ok(await x.xm('vcpu-list', 'w3'), 'vcpu-list')).map((r) => r[2]), ['1', '0,3']);
+      assert.match(ok(await x.xm('list', '-l', 'w3'), 'list -l'), /\n {4}\(cpus \(\(1\) \(0 3\)\)\)\n/);
+      for (const d of ['w1', 'w2', 'w3']) ok(await x.xm('destroy', d), `destroy ${d}`);
+    });
+
+    test('create refuses a cpus list that does not match vcpus, and a bad CPU', async () => {
+      const cfg = x.writeFile('mismatch.cfg', 'name = "w4"\nvcpus = 3\ncpus = ["1", "2"]\n');
+      const r = await x.xm('create', cfg);
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^Error: vcpus and the item number of cpus are not same\n/);
+      const bad = await x.xm('create', '/dev/null', 'name=w5', 'cpus=0-x');
+      assert.equal(bad.code, 1);
+      assert.match(bad.stderr, /^Error: cpus = 0-x: invalid literal for int\(\) with base 10: 'x'\n/);
+      assert.doesNotMatch(ok(await x.xm('list'), 'list'), /^w[45] /m);
+    });
+  });
+}
+
+fidelitySuite('xmlrpc-unix');
+fidelitySuite('xmlrpc-tcp');
