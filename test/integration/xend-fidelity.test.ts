@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import type { RunResult } from '../helpers/xend.js';
 import { startXendOver, type TransportName } from '../helpers/transports.js';
 
@@ -21,6 +22,42 @@ function vcpuRows(out: string): string[][] {
     .slice(1)
     .map((l) => l.trim().split(/ +/))
     .map((f) => [f[2]!, f[3]!, f[6]!]);
+}
+
+/**
+ * Python's xmlrpc.client making the calls xm 4.4 made (`calls`: a body using
+ * `server` and `fault`, filling `out`), over the server the test's xm uses.
+ */
+function python(uri: string, calls: string): Record<string, unknown> {
+  const script = String.raw`
+import json, socket, sys, http.client, xmlrpc.client
+class UnixConnection(http.client.HTTPConnection):
+    def __init__(self, path):
+        super().__init__('localhost')
+        self.unix_path = path
+    def connect(self):
+        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
+        self.sock.connect(self.unix_path)
+class UnixTransport(xmlrpc.client.Transport):
+    def make_connection(self, host):
+        return UnixConnection(sys.argv[1][len('httpu://'):])
+uri = sys.argv[1]
+if uri.startswith('httpu://'):
+    server = xmlrpc.client.ServerProxy('http://localhost/RPC2', transport=UnixTransport(), allow_none=True)
+else:
+    server = xmlrpc.client.ServerProxy(uri + '/RPC2', allow_none=True)
+def fault(f, *a):
+    try:
+        return ['ok', f(*a)]
+    except xmlrpc.client.Fault as e:
+        return [e.faultCode, e.faultString]
+out = {}
+${calls}
+print(json.dumps(out))
+`;
+  const r = spawnSync('python3', ['-c', script, uri], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
 function fidelitySuite(transport: TransportName): void {
@@ -61,6 +98,19 @@ function fidelitySuite(transport: TransportName): void {
       assert.equal(bad.code, 1);
       assert.match(bad.stderr, /^Error: cpus = 0-x: invalid literal for int\(\) with base 10: 'x'\n/);
       assert.doesNotMatch(ok(await x.xm('list'), 'list'), /^w[45] /m);
+    });
+
+    test('domains_with_state: a name that is no power state matches nothing, as in xend', async () => {
+      ok(await x.xm('create', '/dev/null', 'name=s1'), 'create s1');
+      const out = python(x.uri, `
+out['blocked'] = fault(server.xend.domains_with_state, True, 'blocked', 0)
+out['names'] = fault(server.xend.domains_with_state, False, 'frob', 0)
+out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
+`);
+      assert.deepEqual(out.blocked, ['ok', []]);
+      assert.deepEqual(out.names, ['ok', []]);
+      assert.deepEqual(out.running, ['ok', ['Domain-0', 's1']]);
+      ok(await x.xm('destroy', 's1'), 'destroy s1');
     });
   });
 }
