@@ -5,7 +5,7 @@ import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
-import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
+import { checkImageType, parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import { checkHostMemory, checkVcpus } from './config-limits.js';
 import { makeDir, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
@@ -596,6 +596,8 @@ export class DomainService {
 
   private build(config: VmConfig, restartCount: number, incomplete = false): HvDomain {
     this.fitsHost(config);
+    // As xend: a managed domain may be defined with any image, and fails when started.
+    checkImageType(config.image);
     let d: HvDomain;
     try {
       d = this.hv.create({

@@ -78,7 +78,9 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   // A name given as a list would pass as its text: only a name is a name.
   const name = typeof rawName === 'string' ? rawName : '';
   if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
-  const memory = intValue(vm, 'memory', 128, 1);
+  // No memory (xm leaves out memory=0) is XendConfig._memory_sanity_check's refusal, not a default.
+  const memory = intValue(vm, 'memory', 0, 0);
+  if (memory === 0) throw new XendError('Invalid Configuration: memory_dynamic_max must be greater than zero');
   const maxmem = Math.max(intValue(vm, 'maxmem', memory, 1), memory);
   const uuid = String(childValue(vm, 'uuid', '') || randomUUID());
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) {
@@ -110,6 +112,16 @@ export function parseVmConfig(vm: Sxp): VmConfig {
     image: children(vm, 'image')[0] ?? ['image', ['linux', ['kernel', '']]],
     devices,
   };
+}
+
+/** The image types xend 4.4 could build on x86 (image._handlers). */
+const IMAGE_TYPES = ['linux', 'hvm'];
+
+/** image.findImageHandlerClass: the image's kind is the name of its one entry. */
+export function checkImageType(image: Sxp): void {
+  const body = Array.isArray(image) ? image[1] : undefined;
+  const type = body === undefined ? 'linux' : String(Array.isArray(body) ? body[0] : body);
+  if (!IMAGE_TYPES.includes(type)) throw new XendError(`unknown image type: ${type}`);
 }
 
 /** Serialises a config back to the `(vm …)` form stored beside the domain. */

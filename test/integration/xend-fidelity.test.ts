@@ -112,6 +112,33 @@ out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
       assert.deepEqual(out.running, ['ok', ['Domain-0', 's1']]);
       ok(await x.xm('destroy', 's1'), 'destroy s1');
     });
+
+    test('an unknown image type fails at create (and at the start of a managed domain) with xend\'s error', async () => {
+      for (const builder of ['vmx', 'frob']) {
+        const r = await x.xm('create', '/dev/null', `name=i-${builder}`, `builder=${builder}`);
+        assert.equal(r.code, 1);
+        assert.match(r.stderr, new RegExp(`^Error: unknown image type: ${builder}\n$`));
+      }
+      ok(await x.xm('new', '/dev/null', 'name=i-new', 'builder=frob'), 'new');
+      const started = await x.xm('start', 'i-new');
+      assert.equal(started.code, 1);
+      assert.match(started.stderr, /^Error: unknown image type: frob\n$/);
+      const out = python(x.uri, `out['create'] = fault(server.xend.domain.create, ['vm', ['name', 'i-py'], ['memory', 64], ['image', ['vmx']]])`);
+      assert.deepEqual(out.create, [2, 'unknown image type: vmx']);
+      const listed = ok(await x.xm('list'), 'list');
+      assert.doesNotMatch(listed, /^i-(vmx|frob|py) /m);
+      assert.match(listed, /^i-new +128 /m, 'the managed domain stays defined, halted');
+      ok(await x.xm('delete', 'i-new'), 'delete');
+    });
+
+    test('memory=0 (which xm leaves out) is refused at create', async () => {
+      const r = await x.xm('create', '/dev/null', 'name=m0', 'memory=0');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^Error: Invalid Configuration: memory_dynamic_max must be greater than zero\n$/);
+      const out = python(x.uri, `out['zero'] = fault(server.xend.domain.create, ['vm', ['name', 'm0'], ['memory', 0]])`);
+      assert.deepEqual(out.zero, [2, 'Invalid Configuration: memory_dynamic_max must be greater than zero']);
+      assert.doesNotMatch(ok(await x.xm('list'), 'list'), /^m0 /m);
+    });
   });
 }
 
