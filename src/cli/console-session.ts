@@ -1,6 +1,6 @@
 import { createWriteStream, openSync, type WriteStream } from 'node:fs';
 import { CliError } from './errors.js';
-import { strerror } from '../client/errors.js';
+import { strerror } from '../strerror.js';
 import { ESCAPE } from '../protocol/console.js';
 import { SafeTerminal } from './safe-terminal.js';
 import type { Duplex } from 'node:stream';

@@ -2,7 +2,7 @@ import { GLOBAL_OPTIONS, findCommand } from './registry.js';
 import { getopt, GetoptError } from './getopt.js';
 import { commandHelp, longHelp, shortHelp } from './help.js';
 import { CliError, SilentError, UsageError, EXIT_UNKNOWN_DOMAIN } from './errors.js';
-import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../client/errors.js';
+import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../transport/errors.js';
 import { versionLine } from '../version.js';
 import { afterOut, outStream, writeOut } from './stdout.js';
 import type { CommandContext } from './context.js';

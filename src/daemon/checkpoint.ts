@@ -2,7 +2,7 @@ import { constants, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { XendError } from '../protocol/faults.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
-import { strerror } from '../client/errors.js';
+import { strerror } from '../strerror.js';
 import { DurableDir } from '../store/durable.js';
 import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint-stream.js';
 import { collectReplies, connectRelocation, deviceClasses, renamed, runMigrationTool, type MigrationProgress, type MigrationResult, type MigrationSettings } from './migration.js';

@@ -3,7 +3,7 @@ import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { XendError } from '../protocol/faults.js';
 import { childValue, children, parseFirst } from '../sxp/index.js';
-import { strerror } from '../client/errors.js';
+import { strerror } from '../strerror.js';
 import type { Logger } from './log.js';
 import type { ImageProgress, ImageStats } from '../hypervisor/types.js';
 import type { Sxp } from '../sxp/types.js';

@@ -1,6 +1,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { XendError } from '../protocol/faults.js';
+import { XEND, type FileRole, type MethodSpec } from '../protocol/methods.js';
 import { parseFirst } from '../sxp/index.js';
 import { devicesOf, vifSettings } from './config-limits.js';
 import { parseVmConfig, type VmConfig } from './vm-config.js';
@@ -8,19 +9,16 @@ import { resolveScript } from './scripts.js';
 import type { Method } from './methods.js';
 import type { Sxp } from '../sxp/types.js';
 
-export interface ConfinedDirs {
+/** The directory for each role of file a method names (the contract's `file`). */
+export interface ConfinedDirs extends Record<FileRole, string> {
   /** xend-save-path: saves and restores. */
   save: string;
   /** The dump directory: core dumps. */
   dump: string;
 }
 
-/** The methods that name a file on xend's host: which argument, and the directory it must lie in. */
-const PATH_ARGUMENTS: Record<string, { index: number; dir: keyof ConfinedDirs; option: string }> = {
-  'xend.domain.save': { index: 1, dir: 'save', option: 'xend-save-path' },
-  'xend.domain.restore': { index: 0, dir: 'save', option: 'xend-save-path' },
-  'xend.domain.dump': { index: 1, dir: 'dump', option: 'the dump directory' },
-};
+/** Which option names the directory a confined client's file of each role must lie in. */
+const DIR_OPTION: Record<FileRole, string> = { save: 'xend-save-path', dump: 'the dump directory' };
 
 /**
  * The method table for servers others than root reach (TCP, or a Unix socket
@@ -32,35 +30,29 @@ const PATH_ARGUMENTS: Record<string, { index: number; dir: keyof ConfinedDirs; o
  */
 export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs, rules: ConfigRules): Map<string, Method> {
   const confined = new Map(methods);
-  for (const [name, rule] of Object.entries(PATH_ARGUMENTS)) {
-    const fn = methods.get(name);
-    if (!fn) continue;
-    confined.set(name, async (...args: unknown[]) => {
-      const path = args[rule.index];
-      // No file named: xend picks one in its own directory (a core dump).
-      if (path !== undefined && path !== null && path !== '') {
-        const dir = dirs[rule.dir];
-        if (!inside(dir, String(path))) {
-          throw new XendError(`${String(path)}: a client other than root may only use files in ${dir} (${rule.option}), and no symlinks`);
+  for (const spec of Object.values(XEND) as MethodSpec[]) {
+    const fn = methods.get(spec.name);
+    const checked = spec.params.flatMap((p, index) => (p.file || p.kind === 'config' ? [{ p, index }] : []));
+    if (!fn || !checked.length) continue;
+    confined.set(spec.name, (...args: unknown[]) => {
+      for (const { p, index } of checked) {
+        const arg = args[index];
+        if (p.kind === 'config') {
+          // An HTTP form carries the config as SXP text, XML-RPC as nested arrays.
+          confineConfig(parseVmConfig(typeof arg === 'string' ? parseFirst(arg) : (arg as Sxp)), rules);
+        } else if (arg !== undefined && arg !== null && arg !== '') {
+          // No file named: xend picks one in its own directory (a core dump).
+          const dir = dirs[p.file!];
+          if (!inside(dir, String(arg))) {
+            throw new XendError(`${String(arg)}: a client other than root may only use files in ${dir} (${DIR_OPTION[p.file!]}), and no symlinks`);
+          }
         }
       }
       return fn(...args);
     });
   }
-  for (const name of CONFIG_METHODS) {
-    const fn = methods.get(name);
-    if (!fn) continue;
-    confined.set(name, (config: unknown, ...rest: unknown[]) => {
-      // An HTTP form carries the config as SXP text, XML-RPC as nested arrays.
-      confineConfig(parseVmConfig(typeof config === 'string' ? parseFirst(config) : (config as Sxp)), rules);
-      return fn(config, ...rest);
-    });
-  }
   return confined;
 }
-
-/** The methods whose first argument is a domain config. */
-const CONFIG_METHODS = ['xend.domain.create', 'xend.domain.new'];
 
 /** What a domain config may name on xend's host, from xend-config.sxp. */
 export interface ConfigRules {

@@ -1,7 +1,8 @@
 import { request as httpRequest, type RequestOptions } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../protocol/console.js';
-import { XendFaultError, XendProtocolError, XendUnreachableError, strerror } from '../client/errors.js';
+import { XendFaultError, XendProtocolError, XendUnreachableError } from './errors.js';
+import { strerror } from '../strerror.js';
 
 export interface ConsoleOptions {
   replay?: number | 'all';

@@ -1,7 +1,9 @@
 import type { Agent } from 'undici';
 import { parseFirst, show } from '../sxp/index.js';
-import { opByMethod, sxpToStruct } from '../protocol/http-ops.js';
-import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError, strerror } from '../client/errors.js';
+import { sxpToStruct, SXP_ERROR } from '../protocol/http-ops.js';
+import { methodByName } from '../protocol/methods.js';
+import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
+import { strerror } from '../strerror.js';
 import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import type { Sxp } from '../sxp/types.js';
 import type { ServerAddress } from './uri.js';
@@ -34,7 +36,7 @@ export class HttpTransport implements Transport {
     }
     if (res.status === 500 && res.type === 'application/sxp') {
       const err = parseFirst(res.body);
-      throw new XendFaultError(2, Array.isArray(err) && err[0] === 'xend.err' ? String(err[1]) : res.body);
+      throw new XendFaultError(2, Array.isArray(err) && err[0] === SXP_ERROR ? String(err[1]) : res.body);
     }
     if (res.status >= 400) throw new XendFaultError(1, res.body.trim() || `HTTP ${res.status}`);
     if (res.status === 202 || res.status === 204) return null;
@@ -79,43 +81,27 @@ export class HttpTransport implements Transport {
   }
 }
 
-const domainPath = (d: XmlRpcValue) => `/xend/domain/${encodeURIComponent(String(d))}`;
-
+/** The request SrvDomainDir, SrvDomain or SrvNode answered for the method, from the contract. */
 function toRequest(method: string, p: XmlRpcValue[]): Http {
-  switch (method) {
-    case 'xend.domain':
-      return { method: 'GET', path: domainPath(p[0] ?? '') };
-    case 'xend.domains_with_state':
-      return { method: 'GET', path: `/xend/domain?detail=${p[0] ? 1 : 0}&state=${encodeURIComponent(String(p[1] ?? 'running'))}&full=${p[2] ? 1 : 0}` };
-    case 'xend.domain.create':
-      return { method: 'POST', path: '/xend/domain', form: { op: 'create', config: show(p[0] as Sxp) } };
-    case 'xend.node.info':
-      return { method: 'GET', path: '/xend/node' };
-    case 'xend.node.dmesg.info':
-      return { method: 'GET', path: '/xend/node/dmesg' };
-    case 'xend.node.dmesg.clear':
-      return { method: 'POST', path: '/xend/node/dmesg', form: { op: 'clear' } };
-    case 'xend.node.log':
-      return { method: 'GET', path: '/xend/node/log' };
-    case 'xend.domain.new':
-      return { method: 'POST', path: '/xend/domain', form: { op: 'new', config: show(p[0] as Sxp) } };
-    case 'xend.domain.restore':
-      return { method: 'POST', path: '/xend/domain', form: { op: 'restore', file: String(p[0]), paused: p[1] ? '1' : '0' } };
-  }
-  const op = opByMethod.get(method);
-  if (!op) throw new XendFaultError(1, `method "${method}" is not supported over the legacy HTTP API`);
-  const form: Record<string, string> = { op: op.op };
-  op.fields.forEach((f, i) => {
-    const v = p[i + 1];
+  const spec = methodByName.get(method);
+  const http = spec?.http;
+  if (!http) throw new XendFaultError(1, `method "${method}" is not supported over the legacy HTTP API`);
+  const path = `/xend/${http.path.replace('<dom>', () => encodeURIComponent(String(p[0] ?? '')))}`;
+  const fields = new URLSearchParams(http.op && { op: http.op });
+  for (const f of http.fields) {
+    const i = spec.params.findIndex((x) => x.name === f);
+    const v = p[i];
     // Absent and None arguments are left out, so the server applies its defaults.
-    if (v !== undefined && v !== null) form[f] = typeof v === 'boolean' ? (v ? '1' : '0') : String(v);
-  });
-  return { method: 'POST', path: domainPath(p[0] ?? ''), form };
+    if (v !== undefined && v !== null) fields.set(f, spec.params[i]!.kind === 'config' ? show(v as Sxp) : typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+  }
+  if (http.verb === 'POST') return { method: 'POST', path, form: Object.fromEntries(fields) };
+  return { method: 'GET', path: fields.size ? `${path}?${fields}` : path };
 }
 
 /** The XML-RPC shape of an HTTP reply: `(node (k v)…)` becomes `[[k, v]…]`. */
 function fromSxp(method: string, value: Sxp): XmlRpcValue {
-  if (method === 'xend.node.info' && Array.isArray(value)) return value.slice(1) as XmlRpcValue;
-  if (opByMethod.get(method)?.struct) return sxpToStruct(value) as XmlRpcValue;
+  const reply = methodByName.get(method)?.http?.reply;
+  if (reply === 'node' && Array.isArray(value)) return value.slice(1) as XmlRpcValue;
+  if (reply === 'struct') return sxpToStruct(value) as XmlRpcValue;
   return value as XmlRpcValue;
 }

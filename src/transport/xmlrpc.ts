@@ -1,7 +1,8 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, RequestOptions } from 'node:http';
 import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
-import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError, strerror } from '../client/errors.js';
+import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
+import { strerror } from '../strerror.js';
 import type { ServerAddress } from './uri.js';
 import type { Transport } from './types.js';
 import type { Duplex } from 'node:stream';

@@ -7,7 +7,7 @@
 import { closeSync, constants, createReadStream, openSync, readFileSync, type ReadStream } from 'node:fs';
 import { createConnection, type Socket } from 'node:net';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
-import { XendFaultError, XendUnreachableError } from '../../src/client/errors.js';
+import { XendFaultError, XendUnreachableError } from '../../src/transport/errors.js';
 import type { XmlRpcValue } from '../../src/protocol/xmlrpc/index.js';
 import type { TestXend } from '../helpers/xend.js';
 

@@ -1,7 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { parseFirst, prettyPrint, show, SxpParseError } from '../../sxp/index.js';
 import { XendInvalidDomain, faultOf } from '../../protocol/faults.js';
-import { opByName, structToSxp } from '../../protocol/http-ops.js';
+import { domainOps, structToSxp, SXP_ERROR } from '../../protocol/http-ops.js';
+import { XEND, type MethodSpec } from '../../protocol/methods.js';
 import { BodyTooLarge, readBody } from './body.js';
 import type { Method } from '../methods.js';
 import type { Sxp } from '../../sxp/types.js';
@@ -29,9 +30,9 @@ type Reply = { status: number; body: Sxp | string; text?: boolean; location?: st
  * status codes. A wire adapter only: every operation is a legacy method call.
  */
 export function httpHandler(methods: Map<string, Method>): RequestListener {
-  const call = async (name: string, ...args: unknown[]): Promise<unknown> => {
-    const fn = methods.get(name);
-    if (!fn) throw new HttpError(501, `Operation not implemented: ${name}`);
+  const call = async (m: MethodSpec, ...args: unknown[]): Promise<unknown> => {
+    const fn = methods.get(m.name);
+    if (!fn) throw new HttpError(501, `Operation not implemented: ${m.name}`);
     return fn(...args);
   };
 
@@ -43,12 +44,12 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
     if (!section) return { status: 200, body: ['ls', 'node', 'domain', 'vnet'] };
     if (section === 'node') {
       if (name === 'dmesg') {
-        if (get) return { status: 200, body: String(await call('xend.node.dmesg.info')), text: true };
-        if (op(form) === 'clear') return { status: 200, body: String(await call('xend.node.dmesg.clear')), text: true };
+        if (get) return { status: 200, body: String(await call(XEND.node_dmesg_info)), text: true };
+        if (op(form) === 'clear') return { status: 200, body: String(await call(XEND.node_dmesg_clear)), text: true };
         throw new HttpError(501, `Operation not implemented: ${op(form)}`);
       }
-      if (name === 'log' && get) return { status: 200, body: String(await call('xend.node.log')), text: true };
-      if (!name && get) return { status: 200, body: ['node', ...((await call('xend.node.info')) as Sxp[])] };
+      if (name === 'log' && get) return { status: 200, body: String(await call(XEND.node_log)), text: true };
+      if (!name && get) return { status: 200, body: ['node', ...((await call(XEND.node_info)) as Sxp[])] };
       throw new HttpError(get ? 404 : 501, get ? 'Not found' : `Operation not implemented: ${op(form)}`);
     }
     if (section !== 'domain' || sub) throw new HttpError(404, 'Not found');
@@ -56,30 +57,30 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
       if (get) {
         const detail = url.searchParams.get('detail') === '1';
         const state = url.searchParams.get('state') ?? 'running';
-        return { status: 200, body: (await call('xend.domains_with_state', detail, state, url.searchParams.get('full') === '1')) as Sxp };
+        return { status: 200, body: (await call(XEND.domains_with_state, detail, state, url.searchParams.get('full') === '1')) as Sxp };
       }
       if (op(form) === 'restore') {
-        const restored = (await call('xend.domain.restore', field(form, 'file'), form.get('paused') === '1')) as Sxp;
+        const restored = (await call(XEND.restore, field(form, 'file'), form.get('paused') === '1')) as Sxp;
         return { status: 201, body: restored };
       }
       if (op(form) === 'new') {
-        await call('xend.domain.new', parseConfig(field(form, 'config')));
+        await call(XEND.new, parseConfig(field(form, 'config')));
         return { status: 204, body: '', text: true };
       }
       if (op(form) !== 'create') throw new HttpError(501, `Operation not implemented: ${op(form)}`);
       const config = parseConfig(field(form, 'config'));
-      const created = (await call('xend.domain.create', config)) as Sxp;
+      const created = (await call(XEND.create, config)) as Sxp;
       const domName = (created as Sxp[]).find((e) => Array.isArray(e) && e[0] === 'name') as Sxp[] | undefined;
       return { status: 201, body: created, location: `${url.origin}/xend/domain/${encodeURIComponent(String(domName?.[1] ?? ''))}` };
     }
-    if (get && !url.searchParams.get('op')) return { status: 200, body: (await call('xend.domain', name, true)) as Sxp };
+    if (get && !url.searchParams.get('op')) return { status: 200, body: (await call(XEND.domain, name, true)) as Sxp };
     const opName = get ? url.searchParams.get('op')! : op(form);
-    const spec = opByName.get(opName);
-    if (!spec || (get && opName !== 'vcpuinfo')) throw new HttpError(501, `Operation not implemented: ${opName}`);
-    const result = await call(spec.method, name, ...spec.fields.map((f) => form.get(f) ?? undefined));
-    if (spec.accepted) return { status: 202, body: '', text: true, location: `${url.origin}${url.pathname}/..` };
+    const spec = domainOps.get(opName);
+    if (!spec || (get && !spec.http.get)) throw new HttpError(501, `Operation not implemented: ${opName}`);
+    const result = await call(spec, name, ...spec.http.fields.map((f) => form.get(f) ?? undefined));
+    if (spec.http.reply === 'accepted') return { status: 202, body: '', text: true, location: `${url.origin}${url.pathname}/..` };
     if (result === undefined || result === null) return { status: 204, body: '', text: true };
-    return { status: 200, body: spec.struct ? (structToSxp(result as Record<string, never>) as Sxp) : (result as Sxp) };
+    return { status: 200, body: spec.http.reply === 'struct' ? (structToSxp(result as Record<string, never>) as Sxp) : (result as Sxp) };
   }
 
   return (req, res) => {
@@ -209,7 +210,7 @@ function sendError(res: ServerResponse, err: unknown, sxp: boolean): void {
     const message = faultOf(err).faultString;
     if (sxp) {
       type = 'application/sxp';
-      text = show(['xend.err', message]);
+      text = show([SXP_ERROR, message]);
     } else {
       type = 'text/html';
       text = `<p>${escapeHtml(message)}</p>`;

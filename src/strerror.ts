@@ -1,34 +1,4 @@
-/** Failures of a call to xend, as the transport and client see them; the CLI decides how they read. */
-
-/** xend could not be reached at all (xm: `Unable to connect to xend: <strerror>. Is xend running?`). */
-export class XendUnreachableError extends Error {
-  constructor(readonly reason: string) {
-    super(reason);
-  }
-}
-
-/** xend answered with something that is not an XML-RPC response (xm: `Xend has probably crashed!`). */
-export class XendProtocolError extends Error {
-  constructor(
-    readonly status: number,
-    readonly statusText: string,
-  ) {
-    super(`ProtocolError(${status}, ${statusText})`);
-  }
-}
-
-/** xend answered with a fault: 1 internal, 2 XendError, 3 unknown domain. */
-export class XendFaultError extends Error {
-  constructor(
-    readonly faultCode: number,
-    readonly faultString: string,
-  ) {
-    super(faultString);
-  }
-}
-
-/** A call that did not finish within its time limit. */
-export class XendTimeoutError extends Error {}
+/** errno codes in the C library's words, which xm and xend printed (shared by client, transports and daemon). */
 
 const STRERROR: Record<string, string> = {
   ENOENT: 'No such file or directory',
