@@ -47,6 +47,8 @@ export interface DomainServiceOptions {
  */
 export class DomainService {
   private readonly recentRestarts = new Map<string, number[]>();
+  /** Domains xm paused (xend's paused_by_admin), as `uuid/domid`: a restarted domain starts without it. */
+  private readonly pausedByAdmin = new Set<string>();
   private readonly index: DomainIndex;
   /** The hypervisor with the index kept true: what every service that creates, destroys or renames domains uses. */
   readonly hv: Hypervisor;
@@ -251,6 +253,34 @@ export class DomainService {
     if (d.domid === 0) throw new XendError('Cannot unpause privileged domain 0');
     this.requireLive(d);
     return this.hv.unpause(d.domid);
+  }
+
+  /** XendDomain.domain_setpauseflag: an unknown domain is let be, as xend did. */
+  setPauseFlag(dom: string | number, flag: boolean): void {
+    const key = this.pauseKey(dom);
+    if (key === null) return;
+    // The flags of domains gone since go with them.
+    for (const k of this.pausedByAdmin) {
+      const [uuid, domid] = k.split('/') as [string, string];
+      if (String(this.index.withUuid(uuid)?.domid) !== domid) this.pausedByAdmin.delete(k);
+    }
+    if (flag) this.pausedByAdmin.add(key);
+    else this.pausedByAdmin.delete(key);
+  }
+
+  /** XendDomain.domain_getpauseflag: None for an unknown domain. */
+  getPauseFlag(dom: string | number): boolean | null {
+    const key = this.pauseKey(dom);
+    return key === null ? null : this.pausedByAdmin.has(key);
+  }
+
+  private pauseKey(dom: string | number): string | null {
+    try {
+      const r = this.resolve(dom);
+      return r.live ? `${r.live.uuid}/${r.live.domid}` : `${r.managed!.config.uuid}/`;
+    } catch {
+      return null;
+    }
   }
 
   shutdown(dom: string | number, reason: string): void {

@@ -82,6 +82,8 @@ function implementation(domains: DomainService, node: NodeService, checkpoints: 
     destroy: (a) => domains.destroy(a.dom),
     pause: started((a) => domains.pause(a.dom)),
     unpause: started((a) => domains.unpause(a.dom)),
+    setpauseflag: (a) => domains.setPauseFlag(a.dom, a.flag),
+    getpauseflag: (a) => domains.getPauseFlag(a.dom),
     shutdown: started((a) => domains.shutdown(a.dom, a.reason), 'Domain cannot be shutdown'),
     setMemoryTarget: (a) => domains.setMemoryTarget(a.dom, a.target),
     setVCpuCount: (a) => domains.setVcpuCount(a.dom, a.vcpus),

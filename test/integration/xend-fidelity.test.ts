@@ -139,6 +139,28 @@ out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
       assert.deepEqual(out.zero, [2, 'Invalid Configuration: memory_dynamic_max must be greater than zero']);
       assert.doesNotMatch(ok(await x.xm('list'), 'list'), /^m0 /m);
     });
+
+    test('xm pause sets xend\'s pause flag: domstate says "paused by admin", a domain created paused is "paused"', async () => {
+      ok(await x.xm('create', '/dev/null', 'name=p1'), 'create p1');
+      ok(await x.xm('pause', 'p1'), 'pause');
+      assert.equal(ok(await x.xm('domstate', 'p1'), 'domstate'), 'paused by admin\n');
+      ok(await x.xm('unpause', 'p1'), 'unpause');
+      assert.equal(ok(await x.xm('domstate', 'p1'), 'domstate'), 'idle\n');
+      ok(await x.xm('create', '-p', '/dev/null', 'name=p2'), 'create -p');
+      assert.equal(ok(await x.xm('domstate', 'p2'), 'domstate'), 'paused\n');
+      // What xm 4.4's pause and domstate sent.
+      const out = python(x.uri, `
+out['before'] = server.xend.domain.getpauseflag('p1')
+out['pause'] = [server.xend.domain.pause('p1'), server.xend.domain.setpauseflag('p1', True)]
+out['state'] = [v for k, v in server.xend.domain('p1')[1:] if k == 'state']
+out['flag'] = server.xend.domain.getpauseflag('p1')
+out['p2'] = server.xend.domain.getpauseflag('p2')
+out['unknown'] = [server.xend.domain.getpauseflag('nosuch'), server.xend.domain.setpauseflag('nosuch', True)]
+`);
+      assert.deepEqual(out, { before: false, pause: [null, null], state: ['--p---'], flag: true, p2: false, unknown: [null, null] });
+      assert.equal(ok(await x.xm('domstate', 'p1'), 'domstate'), 'paused by admin\n');
+      for (const d of ['p1', 'p2']) ok(await x.xm('destroy', d), `destroy ${d}`);
+    });
   });
 }
 

@@ -1,3 +1,6 @@
 import { action } from './action.js';
 
-export const { run, text, json } = action((client, [dom]) => client.unpause(dom!));
+export const { run, text, json } = action(async (client, [dom]) => {
+  await client.unpause(dom!);
+  await client.api.setpauseflag({ dom: dom!, flag: false });
+});
