@@ -507,12 +507,15 @@ export class DomainService {
     if (d) this.hv.consoleInput(d.domid, data);
   }
 
+  /** A managed domain that is not running has not restarted (xm shutdown asks before it shuts down). */
   restartCount(dom: string | number): string {
-    return String(this.lookup(dom).restartCount);
+    return String(this.resolve(dom).live?.restartCount ?? 0);
   }
 
   vcpuInfo(dom: string | number): Sxp {
-    const d = this.lookup(dom);
+    const r = this.resolve(dom);
+    if (!r.live) return haltedVcpuInfo(r.managed!.config);
+    const d = r.live;
     return [
       'domain',
       ['domid', d.domid],
@@ -711,6 +714,30 @@ export class DomainService {
     this.recentRestarts.set(uuid, recent);
     return recent.length > MAX_RESTARTS_IN_WINDOW;
   }
+}
+
+/**
+ * XendDomainInfo.getVCPUInfo of a domain with no domid: each VCPU offline on
+ * no CPU, its affinity the configured one or xend's range(64).
+ */
+function haltedVcpuInfo(c: VmConfig): Sxp {
+  const any = Array.from({ length: 64 }, (_, i) => i);
+  return [
+    'domain',
+    ['domid', null],
+    ['name', c.name],
+    ['vcpu_count', c.vcpus],
+    ...c.cpus.map((cpus, i): Sxp => [
+      'vcpu',
+      ['number', i],
+      ['online', 0],
+      ['blocked', 0],
+      ['running', 0],
+      ['cpu_time', pyFloat(0)],
+      ['cpu', -1],
+      ['cpumap', cpus.length ? [...cpus] : any],
+    ]),
+  ];
 }
 
 /** A halted domain's pinnings for a new VCPU count: cut, or extended with unpinned VCPUs (XendDomainInfo.setVCpuCount). */

@@ -161,6 +161,30 @@ out['unknown'] = [server.xend.domain.getpauseflag('nosuch'), server.xend.domain.
       assert.equal(ok(await x.xm('domstate', 'p1'), 'domstate'), 'paused by admin\n');
       for (const d of ['p1', 'p2']) ok(await x.xm('destroy', d), `destroy ${d}`);
     });
+
+    test('a halted managed domain answers getVCPUInfo and getRestartCount; shutdown of it is xend\'s refusal', async () => {
+      ok(await x.xm('new', '/dev/null', 'name=h1', 'vcpus=2', 'cpus=1'), 'new h1');
+      // xm 4.4's vcpu-list with no argument, then its shutdown.
+      const out = python(x.uri, `
+out['vcpus'] = [server.xend.domain.getVCPUInfo(d) for d in server.xend.domains_with_state(False, 'all', False)]
+out['restarts'] = server.xend.domain.getRestartCount('h1')
+out['shutdown'] = fault(server.xend.domain.shutdown, 'h1', 'poweroff')
+`);
+      const vcpu = (n: number) => ['vcpu', ['number', n], ['online', 0], ['blocked', 0], ['running', 0], ['cpu_time', 0], ['cpu', -1], ['cpumap', [1]]];
+      assert.deepEqual((out.vcpus as unknown[])[1], ['domain', ['domid', null], ['name', 'h1'], ['vcpu_count', 2], vcpu(0), vcpu(1)]);
+      assert.equal(out.restarts, '0');
+      assert.deepEqual(out.shutdown, [2, 'Domain cannot be shutdown']);
+      assert.equal(
+        ok(await x.xm('vcpu-list', 'h1'), 'vcpu-list'),
+        'Name                                ID  VCPU   CPU State   Time(s) CPU Affinity\n' +
+          'h1                                         0                   0.0 1\n' +
+          'h1                                         1                   0.0 1\n',
+      );
+      const r = await x.xm('shutdown', 'h1');
+      assert.equal(r.code, 1);
+      assert.match(r.stderr, /^Error: Domain cannot be shutdown\n$/);
+      ok(await x.xm('delete', 'h1'), 'delete');
+    });
   });
 }
 

@@ -28,7 +28,8 @@ export async function run(ctx: CommandContext) {
     for (const v of info.filter((x): x is Sxp[] => Array.isArray(x) && x[0] === 'vcpu')) {
       rows.push({
         name: String(get(info, 'name')),
-        domid: Number(get(info, 'domid')),
+        // None for a managed domain that is not running.
+        domid: get(info, 'domid') === null ? null : Number(get(info, 'domid')),
         vcpu: Number(get(v, 'number')),
         cpu: Number(get(v, 'cpu')),
         online: Number(get(v, 'online')) === 1,
@@ -63,11 +64,13 @@ export function text(data: { host_cpus: number; vcpus: VcpuRow[] }): string {
     header +
     data.vcpus
       .map((v) => {
-        const [cpu, state] = !v.online
-          ? ['-', '--p']
-          : v.cpu < 0
+        // A domain that is not running (no domid) has its VCPUs on no CPU: xm showed nothing.
+        const [cpu, state] =
+          v.domid === null || (v.online && v.cpu < 0)
             ? ['', '']
-            : [String(v.cpu), `${v.running ? 'r' : '-'}${v.blocked ? 'b' : '-'}-`];
+            : !v.online
+              ? ['-', '--p']
+              : [String(v.cpu), `${v.running ? 'r' : '-'}${v.blocked ? 'b' : '-'}-`];
         return `${left(v.name, 32)} ${right(v.domid ?? '', 5)} ${int(v.vcpu, 5)} ${right(cpu, 5)} ${right(state, 5)}  ${fixed(v.cpu_time_s, 8, 1)} ${affinity(v.cpumap, data.host_cpus)}\n`;
       })
       .join('')
