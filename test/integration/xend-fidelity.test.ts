@@ -1,8 +1,10 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import type { RunResult } from '../helpers/xend.js';
-import { startXendOver, type TransportName } from '../helpers/transports.js';
+import { readFileSync } from 'node:fs';
+import { networkInterfaces } from 'node:os';
+import { TestXend, type RunResult } from '../helpers/xend.js';
+import { freePort, startXendOver, type TransportName } from '../helpers/transports.js';
 
 /**
  * What xend 4.4 did with what it was sent (issue 15, xend side), through the
@@ -190,3 +192,24 @@ out['shutdown'] = fault(server.xend.domain.shutdown, 'h1', 'poweroff')
 
 fidelitySuite('xmlrpc-unix');
 fidelitySuite('xmlrpc-tcp');
+
+describe("xend-address ''", () => {
+  test('is every interface, as in xend, with the warning that points at xend-hosts-allow', async () => {
+    const port = await freePort();
+    const x = await TestXend.start(`(xend-http-server yes)\n(xend-address '')\n(xend-port ${port})\n`);
+    try {
+      const external = Object.values(networkInterfaces())
+        .flat()
+        .find((a) => a && a.family === 'IPv4' && !a.internal)?.address;
+      for (const host of ['127.0.0.1', ...(external ? [external] : [])]) {
+        const r = await x.xmWith({ env: { XM_SERVER: `xend-http://${host}:${port}` } }, 'list', 'Domain-0');
+        assert.equal(r.code, 0, `over ${host}: ${r.stderr}`);
+      }
+      const log = readFileSync(x.path('var/log/xen/xend.log'), 'utf8');
+      assert.match(log, new RegExp(`HTTP server listening on \\*:${port}\n`));
+      assert.match(log, new RegExp(`WARNING .*HTTP server on \\*:${port} listens beyond loopback without TLS: .*restrict it with xend-hosts-allow`));
+    } finally {
+      await x.dispose();
+    }
+  });
+});
