@@ -4,6 +4,7 @@ import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { TestXend, type RunResult } from '../helpers/xend.js';
+import { PYTHON_UNIX_TRANSPORT } from '../helpers/python-xmlrpc.js';
 import { freePort, startXendOver, type TransportName } from '../helpers/transports.js';
 
 /**
@@ -31,21 +32,11 @@ function vcpuRows(out: string): string[][] {
  * `server` and `fault`, filling `out`), over the server the test's xm uses.
  */
 function python(uri: string, calls: string): Record<string, unknown> {
-  const script = String.raw`
-import json, socket, sys, http.client, xmlrpc.client
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__('localhost')
-        self.unix_path = path
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.unix_path)
-class UnixTransport(xmlrpc.client.Transport):
-    def make_connection(self, host):
-        return UnixConnection(sys.argv[1][len('httpu://'):])
+  const script = String.raw`${PYTHON_UNIX_TRANSPORT}
+import json, sys
 uri = sys.argv[1]
 if uri.startswith('httpu://'):
-    server = xmlrpc.client.ServerProxy('http://localhost/RPC2', transport=UnixTransport(), allow_none=True)
+    server = xmlrpc.client.ServerProxy('http://localhost/RPC2', transport=UnixTransport(uri[len('httpu://'):]), allow_none=True)
 else:
     server = xmlrpc.client.ServerProxy(uri + '/RPC2', allow_none=True)
 def fault(f, *a):
