@@ -117,6 +117,21 @@ export function alternate(commands, rounds, warmup, progress = () => {}) {
 }
 
 /** VmRSS and VmHWM of a process in KiB, from /proc/<pid>/status. */
+/** CPU seconds (user + system, all threads) a process has used so far, from /proc; null where there is no /proc. */
+let clockTicks;
+export function cpuSecondsOf(pid) {
+  let stat;
+  try {
+    stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  } catch {
+    return null;
+  }
+  clockTicks ??= Number(spawnSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }).stdout) || 100;
+  // Fields after the parenthesised command name (which may hold spaces): utime and stime are the 12th and 13th.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / clockTicks;
+}
+
 export function memoryOf(pid) {
   const text = readFileSync(`/proc/${pid}/status`, 'utf8');
   const kib = (key) => Number(new RegExp(`^${key}:\\s+(\\d+) kB`, 'm').exec(text)?.[1] ?? NaN);

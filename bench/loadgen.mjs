@@ -8,7 +8,8 @@
 //
 //   node bench/loadgen.mjs (--socket PATH | --port N) --body FILE
 //        [--conns 8] [--seconds 3] [--warmup 0.5] [--max 200000] [--expect-bytes N]
-// Prints one JSON line: { requests, seconds, rps, errors, connections, bytes }.
+// Prints one JSON line: { requests, seconds, rps, errors, connections, bytes, served }, where
+// served counts every good response, warm-up and drain included (what the server's CPU time paid for).
 import { Agent, request } from 'node:http';
 import { readFileSync } from 'node:fs';
 
@@ -33,6 +34,7 @@ let stopping = false;
 let requests = 0;
 let errors = 0;
 let bytes = 0;
+let served = 0;
 let firstError = null;
 const sockets = new Set();
 
@@ -50,9 +52,12 @@ function once() {
         if (!ok) {
           errors++;
           firstError ??= `HTTP ${res.statusCode}, ${size} bytes${head.includes('<fault>') ? ', fault' : ''}`;
-        } else if (counting && !stopping) {
-          requests++;
-          bytes += size;
+        } else {
+          served++;
+          if (counting && !stopping) {
+            requests++;
+            bytes += size;
+          }
         }
         resolve();
       });
@@ -107,5 +112,6 @@ process.stdout.write(
     firstError,
     connections: sockets.size,
     bytes: countedBytes,
+    served,
   })}\n`,
 );

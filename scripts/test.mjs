@@ -1,20 +1,24 @@
 // Runs the compiled test files of the named suites (build/test/<suite>/) with Node's
 // test runner. The files are listed here, not passed as folders: Node 20 expands a
 // folder, Node 22+ takes globs instead, and a list means the same on every line.
+// Subfolders count (unit/cli/commands/list.test.js): a prefix matches the path inside
+// the suite, so `unit/cli` runs that folder and `integration/commands` its files so named.
 import { spawnSync } from 'node:child_process';
 import { readdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { join, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const suites = process.argv.slice(2);
 if (!suites.length) {
-  console.error('usage: node scripts/test.mjs <suite>[/<prefix>]... (unit, integration, reliability; integration/commands for its files named commands*)');
+  console.error('usage: node scripts/test.mjs <suite>[/<prefix>]... (unit, integration, reliability; integration/commands for its files named commands*, unit/cli for a folder)');
   process.exit(2);
 }
 const files = suites.flatMap((arg) => {
-  const [suite, prefix = ''] = arg.split('/');
-  return readdirSync(join(root, 'build/test', suite))
+  const [suite, ...rest] = arg.split('/');
+  const prefix = rest.join('/');
+  return readdirSync(join(root, 'build/test', suite), { recursive: true })
+    .map((f) => f.split(sep).join('/'))
     .filter((f) => f.startsWith(prefix) && f.endsWith('.test.js'))
     .sort()
     .map((f) => join('build/test', suite, f));

@@ -33,10 +33,13 @@ import { readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { COMMANDS, GLOBAL_OPTIONS, findCommand } from './registry.js';
 import { xendPaths } from '../config/paths.js';
-import { decodeDomain } from '../protocol/domain.js';
+import { decodeDomain, hasState, isRunning } from '../protocol/domain.js';
+import { XEND } from '../protocol/methods.js';
 import { openTransport } from '../transport/open.js';
 import type { Io } from './main.js';
-import type { ArgSpec, CommandSpec, DomainFilter, OptionSpec } from './spec.js';
+import { arity, type ArgSpec, type CommandSpec, type DomainFilter, type OptionSpec } from './spec.js';
+import { findLong, findShort } from './getopt.js';
+import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** The whole budget for asking xend: a tab press must never feel stuck. */
@@ -92,9 +95,9 @@ export function acceptsDomain(filter: DomainFilter, d: DomainInfo): boolean {
     case 'active':
       return d.domid !== null;
     case 'running':
-      return /[rb]/.test(d.state) && !/[psc]/.test(d.state);
+      return isRunning(d.state);
     case 'paused':
-      return d.state.includes('p');
+      return hasState(d.state, 'paused');
   }
 }
 
@@ -122,24 +125,29 @@ function optionCandidates(cur: string, options: readonly OptionSpec[]): Completi
   return byPrefix(cur, out.filter((c) => !seen.has(c.value) && seen.add(c.value)));
 }
 
-/** The option a `--name` (exact, or a unique prefix as getopt takes it) means. */
-function findLong(name: string, options: readonly OptionSpec[]): OptionSpec | undefined {
-  const exact = options.find((o) => o.long === name);
-  if (exact) return exact;
-  const matches = options.filter((o) => o.long.startsWith(name));
-  return matches.length === 1 && name ? matches[0] : undefined;
+/** The option a `--name` means as getopt takes it; none for one getopt would refuse. */
+function longOption(name: string, options: readonly OptionSpec[]): OptionSpec | undefined {
+  try {
+    return findLong(name, options);
+  } catch {
+    return undefined;
+  }
 }
 
-/**
- * An option's value: its fixed choices, domains, or file/directory names by its
- * metavariable (FILE, PATH: create.py's), nothing for free text (URI, SECONDS).
- */
+/** An option's value by its type: its fixed choices, domains, file or directory names; nothing for free text (URI, SECONDS). */
 async function optionValue(o: OptionSpec, prefix: string, cur: string, server: string | undefined, src: CompletionSources): Promise<Completion> {
-  if (o.choices) return byPrefix(prefix + cur, o.choices.map((c) => candidate(prefix + c)));
-  if (o.domains) return domainCandidates({ filter: o.domains, guestOnly: false, taken: new Set(), prefix }, prefix + cur, server, src);
-  if (o.arg === 'FILE') return { candidates: [], directive: { kind: 'files', prefix } };
-  if (o.arg === 'PATH') return { candidates: [], directive: { kind: 'dirs', prefix } };
-  return { candidates: [] };
+  switch (o.type) {
+    case 'choice':
+      return byPrefix(prefix + cur, (o.choices ?? []).map((c) => candidate(prefix + c)));
+    case 'domain':
+      return domainCandidates({ filter: o.domains ?? 'any', guestOnly: false, taken: new Set(), prefix }, prefix + cur, server, src);
+    case 'file':
+      return { candidates: [], directive: { kind: 'files', prefix } };
+    case 'dirs':
+      return { candidates: [], directive: { kind: 'dirs', prefix } };
+    default:
+      return { candidates: [] };
+  }
 }
 
 // ---------------------------------------------------------------- xm create specifics
@@ -150,11 +158,11 @@ async function optionValue(o: OptionSpec, prefix: string, cur: string, server: s
  * rules, which the registry does not describe.
  */
 const CREATE_VAR_CHOICES: Readonly<Record<string, readonly string[]>> = {
-  on_poweroff: ['destroy', 'restart', 'preserve', 'rename-restart'],
-  on_reboot: ['destroy', 'restart', 'preserve', 'rename-restart'],
-  on_crash: ['destroy', 'restart', 'preserve', 'rename-restart', 'coredump-destroy', 'coredump-restart'],
-  on_xend_start: ['ignore', 'start'],
-  on_xend_stop: ['ignore', 'shutdown', 'suspend'],
+  on_poweroff: RESTART_ACTIONS,
+  on_reboot: RESTART_ACTIONS,
+  on_crash: CRASH_ACTIONS,
+  on_xend_start: XEND_START_ACTIONS,
+  on_xend_stop: XEND_STOP_ACTIONS,
   restart: ['onreboot', 'always', 'never'],
   builder: ['linux', 'hvm'],
 };
@@ -229,7 +237,7 @@ function scan(words: readonly string[], options: readonly OptionSpec[]): Scan {
       s.dashdash = true;
     } else if (w.startsWith('--')) {
       const eq = w.indexOf('=');
-      const o = findLong(w.slice(2, eq < 0 ? undefined : eq), options);
+      const o = longOption(w.slice(2, eq < 0 ? undefined : eq), options);
       // An optional value (`--replay[=N]`) is only ever attached with `=`.
       if (!o?.arg || (o.optionalArg && eq < 0)) continue;
       if (eq >= 0) s.opts.set(o.long, w.slice(eq + 1));
@@ -237,7 +245,7 @@ function scan(words: readonly string[], options: readonly OptionSpec[]): Scan {
       else s.opts.set(o.long, words[++i]!);
     } else {
       for (let j = 1; j < w.length; j++) {
-        const o = options.find((x) => x.short === w[j]);
+        const o = findShort(w[j]!, options);
         if (!o?.arg) continue;
         if (j + 1 < w.length) s.opts.set(o.long, w.slice(j + 1));
         else if (last) s.pending = o;
@@ -294,18 +302,18 @@ async function completeCommand(spec: CommandSpec, before: readonly string[], cur
   if (!s.dashdash && cur.startsWith('-')) {
     if (cur.startsWith('--') && cur.includes('=')) {
       const eq = cur.indexOf('=');
-      const o = findLong(cur.slice(2, eq), options);
+      const o = longOption(cur.slice(2, eq), options);
       return o?.arg ? optionValue(o, cur.slice(0, eq + 1), cur.slice(eq + 1), server, src) : { candidates: [] };
     }
     if (!cur.startsWith('--') && cur.length > 2) {
-      const o = options.find((x) => x.short === cur[1]);
+      const o = findShort(cur[1]!, options);
       if (o?.arg) return optionValue(o, cur.slice(0, 2), cur.slice(2), server, src);
     }
     return optionCandidates(cur, options.filter((o) => !o.hidden || GLOBAL_OPTIONS.includes(o)));
   }
 
   const n = s.positionals.length;
-  if (!spec.args.length || n >= spec.max) return { candidates: [] };
+  if (!spec.args.length || n >= arity(spec).max) return { candidates: [] };
   if (spec.name === 'create') return completeCreate(cur, n, s.opts.get('path'), src);
   const arg: ArgSpec = spec.args[Math.min(n, spec.args.length - 1)]!;
 
@@ -350,7 +358,7 @@ async function liveDomains(server: string | undefined, env: NodeJS.ProcessEnv): 
     const deadline = new Promise<never>((_, reject) => {
       timer = setTimeout(() => reject(new Error('xend too slow')), TIMEOUT_MS + 50);
     });
-    const reply = await Promise.race([transport.call('xend.domains_with_state', [true, 'all', 0], { timeoutMs: TIMEOUT_MS }), deadline]);
+    const reply = await Promise.race([transport.call(XEND.domains_with_state.name, [true, 'all', 0], { timeoutMs: TIMEOUT_MS }), deadline]);
     if (!Array.isArray(reply)) return [];
     return reply.map((sxp) => {
       const d = decodeDomain(sxp as Sxp);

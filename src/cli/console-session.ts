@@ -7,7 +7,6 @@ import type { Duplex } from 'node:stream';
 import type { CommandContext } from './context.js';
 
 export interface SessionResult {
-  version: 1;
   domain: string;
   /** 'detached' (Ctrl-]), 'closed' (the domain went away), 'eof' (input ended). */
   ended: 'detached' | 'closed' | 'eof';
@@ -44,7 +43,7 @@ export function relay(ctx: CommandContext, domain: string, stream: Duplex, opts:
       if (raw && midLine) output.write('\r\n');
       stream.destroy();
       // xm exits as soon as the session's result is out: the log is complete by then.
-      const result: SessionResult = { version: 1, domain, ended };
+      const result: SessionResult = { domain, ended };
       if (tee) tee.end(() => resolve(result));
       else resolve(result);
     };

@@ -1,11 +1,16 @@
 import type { XendClient } from '../client/xend-client.js';
+import type { Values } from './values.js';
 
 /** What a command handler gets: its parsed input and lazy access to xend. */
 export interface CommandContext {
   /** The canonical command name (`reboot` even when reached as `reb`). */
   command: string;
+  /** The positional words as typed. */
   args: string[];
-  opts: ReadonlyMap<string, string | true>;
+  /** The positional arguments by their registry name, converted to their declared type. */
+  params: Values;
+  /** The options by long name, converted to their declared type; flags are `true`. */
+  opts: Values;
   json: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;

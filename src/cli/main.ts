@@ -6,7 +6,8 @@ import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableErr
 import { versionLine } from '../version.js';
 import { afterOut, outStream, writeOut } from './stdout.js';
 import type { CommandContext } from './context.js';
-import type { CommandSpec } from './spec.js';
+import { arity, type CommandSpec } from './spec.js';
+import { argValues } from './values.js';
 import type { XendClient } from '../client/xend-client.js';
 
 export interface Io {
@@ -16,7 +17,12 @@ export interface Io {
   cwd: string;
   /** Whether stderr is a terminal with a width (spinners only then). */
   interactiveStderr: boolean;
+  /** The client for a server URI; connect.ts's by default (tests give one over a fake transport). */
+  connect?(serverUri: string | undefined): XendClient;
 }
+
+/** Every JSON document xm prints carries the schema's version first (docs/json.md). */
+const envelope = (doc: object): string => `${JSON.stringify({ version: 1, ...doc })}\n`;
 
 /** Whether xm wrote to stderr, a stream Node builds on first use (so exitWhenFlushed leaves it alone otherwise). */
 let stderrUsed = false;
@@ -69,7 +75,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const hint = suggestCommand(word);
     const message = `Subcommand ${word} not found!${hint ? `\n${hint}` : ''}`;
     if (global.json) {
-      io.stdout(`${JSON.stringify({ version: 1, error: { type: 'usage', message, exit: 1 } })}\n`);
+      io.stdout(envelope({ error: { type: 'usage', message, exit: 1 } }));
       return 1;
     }
     io.stderr(`Error: ${message}\n`);
@@ -88,9 +94,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   let serverUri = global.server;
   try {
     const parsed = getopt(rest, [...spec.options, ...GLOBAL_OPTIONS]);
-    json ||= parsed.opts.get('json') === true;
-    serverUri = (parsed.opts.get('server') as string | undefined) ?? serverUri;
+    json ||= parsed.opts.has('json');
+    serverUri = parsed.opts.string('server') ?? serverUri;
     checkArgCount(spec, parsed.args.length);
+    const params = argValues(spec.args, parsed.args);
     // The transport (node:http, the XML-RPC codec) loads only for a command, never for --version or help.
     const [module, { connect }] = await Promise.all([spec.load(), import('./connect.js')]);
     let client: XendClient | undefined;
@@ -98,12 +105,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
     const ctx: CommandContext = {
       command: spec.name,
       args: parsed.args,
+      params,
       opts: parsed.opts,
       json,
       env: io.env,
       cwd: io.cwd,
-      client: () => (client ??= connect(serverUri, io)),
-      event: (text, record) => progress.above(() => io.stdout(json ? `${JSON.stringify({ event: record })}\n` : `${text}\n`)),
+      client: () => (client ??= io.connect ? io.connect(serverUri) : connect(serverUri, io)),
+      event: (text, record) => progress.above(() => io.stdout(json ? envelope({ event: record }) : `${text}\n`)),
       progress: progress.set,
       warn: (text) => io.stderr(`${text}\n`),
       // Getters: process.stdin is a stream built on first touch (tty/net), wanted only by xm console.
@@ -123,7 +131,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // The spinner is erased before the final line, so no frame is left in front of it.
       ctx.progress(null);
     }
-    io.stdout(json ? `${JSON.stringify(module.json ? module.json(data) : data)}\n` : module.text(data));
+    io.stdout(json ? envelope(module.json ? module.json(data) : data) : module.text(data));
     return 0;
   } catch (err) {
     return report(err, spec, json, io, serverUri);
@@ -148,8 +156,9 @@ function leadingGlobals(argv: readonly string[]): { json: boolean; server: strin
 }
 
 function checkArgCount(spec: CommandSpec, n: number): void {
-  const { min, max } = spec;
+  const { min, max } = arity(spec);
   if (n >= min && n <= max) return;
+  if (spec.arityError) throw new UsageError(spec.arityError);
   const s = (k: number) => (k === 1 ? '' : 's');
   if (min === max) throw new UsageError(`'xm ${spec.name}' requires ${min} argument${s(min)}.\n`);
   if (max === Infinity) throw new UsageError(`'xm ${spec.name}' requires at least ${min} argument${s(min)}.\n`);
@@ -231,12 +240,23 @@ async function report(err: unknown, spec: CommandSpec, json: boolean, io: Io, se
   const f = await describe(err, io, serverUri);
   if (f.type === 'silent') return f.code;
   if (json) {
-    io.stdout(`${JSON.stringify({ version: 1, error: { type: f.type, message: f.message.trimEnd(), exit: f.code } })}\n`);
+    io.stdout(envelope({ error: { type: f.type, message: f.message.trimEnd(), exit: f.code } }));
   } else {
-    io.stderr(f.bare ? `${f.message}\n` : `Error: ${f.message}\n`);
+    io.stderr(f.bare ? `${f.message}\n` : `${await errorPrefix(io)} ${f.message}\n`);
     if (f.usage) io.stdout(commandHelp(spec));
   }
   return f.code;
+}
+
+/**
+ * `Error:` in bold red on a terminal, so the line stands out of a guest's or a table's
+ * output; plain on a pipe (scripts compare xm's text), with NO_COLOR or on a dumb terminal.
+ * chalk loads only then: its own detection looks at stdout, not at where this goes.
+ */
+async function errorPrefix(io: Io): Promise<string> {
+  if (!io.interactiveStderr || io.env.NO_COLOR || io.env.TERM === 'dumb') return 'Error:';
+  const { Chalk } = await import('chalk');
+  return new Chalk({ level: 1 }).bold.red('Error:');
 }
 
 /** Entry used by bin/xm. */

@@ -1,13 +1,33 @@
 import type { CommandSpec, OptionSpec } from './spec.js';
+import type { ValueType } from './values.js';
 
 const json: OptionSpec = { long: 'json', desc: 'Print the result as JSON (see docs/json.md)', hidden: true };
 const server: OptionSpec = { long: 'server', arg: 'URI', desc: 'Talk to xend at URI', hidden: true };
 /** Options every command accepts; documented once in `xm help` and xm(1). */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [json, server];
 
-const dom = { name: 'Domain', kind: 'domain', domains: 'any' } as const;
+const dom = { name: 'Domain', kind: 'domain', domains: 'any', required: true } as const;
 /** A domain argument xend refuses Domain-0 for (Cannot pause privileged domain 0, …): completion leaves it out. */
 const guest = { ...dom, guestOnly: true } as const;
+/** `[Domain, ...]`: none means all. */
+const someDomains = { ...dom, required: false, variadic: true } as const;
+const value = (name: string, type?: ValueType) => ({ name, kind: 'value', required: true, ...(type && { type }) }) as const;
+
+/** `--timeout SECONDS` (not in xm): exit status 124 when it runs out. */
+const timeout = (desc: string): OptionSpec => ({ long: 'timeout', arg: 'SECONDS', type: 'timeout', desc });
+const WAIT_TIMEOUT = timeout('With -w, give up after SECONDS (exit status 124; not in xm).');
+
+/** create.py's options, which xm new shares (it parses its command line with create's). */
+const CONFIG_OPTIONS: readonly OptionSpec[] = [
+  { long: 'help_config', desc: 'Print the available configuration variables (vars) for the configuration script.' },
+  { short: 'q', long: 'quiet', desc: 'Quiet.' },
+  { long: 'path', arg: 'PATH', type: 'dirs', desc: 'Search path for configuration scripts. The value of PATH is a colon-separated directory list.' },
+  { short: 'f', long: 'defconfig', arg: 'FILE', type: 'file', desc: 'Use the given Python configuration script.' },
+  { short: 'F', long: 'config', arg: 'FILE', type: 'file', desc: 'Domain configuration to use (SXP).' },
+  { short: 'n', long: 'dryrun', desc: 'Dry run - prints the resulting configuration in SXP but does not create the domain.' },
+];
+/** Bare words: the config file (the last one wins) and VAR=VAL settings. */
+const configWords = { name: 'ConfigFile', kind: 'file', variadic: true } as const;
 
 /** How to leave a console: every command that attaches one says it. */
 const CONSOLE_NOTES =
@@ -30,16 +50,13 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { short: 'q', long: 'quiet', desc: 'Do not print an error message if the domain does not exist' },
       { short: 'n', long: 'num', arg: 'N', desc: 'Console number (only 0, hvc0)' },
-      { long: 'replay', arg: 'N', optionalArg: true, desc: 'First print the buffered output, or its last N lines (not in xm)' },
-      { long: 'log', arg: 'FILE', desc: 'Also append the session output to FILE (not in xm)' },
+      { long: 'replay', arg: 'N', type: 'int', optionalArg: true, desc: 'First print the buffered output, or its last N lines (not in xm)' },
+      { long: 'log', arg: 'FILE', type: 'file', desc: 'Also append the session output to FILE (not in xm)' },
       { long: 'read-only', desc: 'Watch without typing (not in xm)' },
       { long: 'force', desc: 'Take over the console from another writer (not in xm)' },
       { long: 'safe', desc: "Drop the guest's escape sequences that act on your terminal: titles, clipboard writes, queries it would answer (not in xm; the default with --replay)" },
     ],
     args: [{ ...guest, domains: 'running' }],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/console.js'),
   },
   {
@@ -48,19 +65,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<ConfigFile> [options] [vars]',
     help: 'Create a domain based on <ConfigFile>.',
     options: [
-      { long: 'help_config', desc: 'Print the available configuration variables (vars) for the configuration script.' },
-      { short: 'q', long: 'quiet', desc: 'Quiet.' },
-      { long: 'path', arg: 'PATH', desc: 'Search path for configuration scripts. The value of PATH is a colon-separated directory list.' },
-      { short: 'f', long: 'defconfig', arg: 'FILE', desc: 'Use the given Python configuration script.' },
-      { short: 'F', long: 'config', arg: 'FILE', desc: 'Domain configuration to use (SXP).' },
-      { short: 'n', long: 'dryrun', desc: 'Dry run - prints the resulting configuration in SXP but does not create the domain.' },
+      ...CONFIG_OPTIONS,
       { short: 'p', long: 'paused', desc: 'Leave the domain paused after it is created.' },
       { short: 'c', long: 'console_autoconnect', desc: 'Connect to the console after the domain is created.' },
     ],
-    args: [{ name: 'ConfigFile', kind: 'file' }],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    args: [configWords],
     load: () => import('./commands/create.js'),
   },
   {
@@ -68,18 +77,8 @@ export const COMMANDS: readonly CommandSpec[] = [
     group: 'domain',
     usage: '<ConfigFile> [options] [vars]',
     help: 'Adds a domain to Xend domain management',
-    options: [
-      { long: 'help_config', desc: 'Print the available configuration variables (vars) for the configuration script.' },
-      { short: 'q', long: 'quiet', desc: 'Quiet.' },
-      { long: 'path', arg: 'PATH', desc: 'Search path for configuration scripts. The value of PATH is a colon-separated directory list.' },
-      { short: 'f', long: 'defconfig', arg: 'FILE', desc: 'Use the given Python configuration script.' },
-      { short: 'F', long: 'config', arg: 'FILE', desc: 'Domain configuration to use (SXP).' },
-      { short: 'n', long: 'dryrun', desc: 'Dry run - prints the resulting configuration in SXP but does not create the domain.' },
-    ],
-    args: [{ name: 'ConfigFile', kind: 'file' }],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    options: CONFIG_OPTIONS,
+    args: [configWords],
     load: () => import('./commands/new.js'),
   },
   {
@@ -89,9 +88,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Remove a domain from Xend domain management.',
     options: [],
     args: [dom],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/delete.js'),
   },
   {
@@ -101,9 +97,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Terminate a domain immediately.',
     options: [],
     args: [{ ...guest, domains: 'active' }],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/destroy.js'),
   },
   {
@@ -113,9 +106,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Convert a domain name to domain id.',
     options: [],
     args: [dom],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/domid.js'),
   },
   {
@@ -125,9 +115,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Convert a domain id to domain name.',
     options: [],
     args: [dom],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/domname.js'),
   },
   {
@@ -141,9 +128,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { short: 'R', long: 'reset', desc: 'Reset domain after dumping core' },
     ],
     args: [{ ...guest, domains: 'active' }, { name: 'Filename', kind: 'file' }],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    arityError: 'Expects 1 or 2 argument(s)',
     load: () => import('./commands/dump-core.js'),
   },
   {
@@ -153,12 +138,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'List information about all/some domains.',
     options: [
       { short: 'l', long: 'long', desc: 'Output all VM details in SXP' },
-      { long: 'state', arg: '<state>', desc: 'Select only VMs with the specified state', choices: ['running', 'paused', 'halted', 'suspended', 'crashed', 'unknown', 'all'] },
+      { long: 'state', arg: '<state>', type: 'choice', desc: 'Select only VMs with the specified state', choices: ['running', 'paused', 'halted', 'suspended', 'crashed', 'unknown', 'all'] },
     ],
-    args: [dom],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    args: [someDomains],
     load: () => import('./commands/list.js'),
   },
   {
@@ -167,10 +149,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<Domain> <Mem>',
     help: 'Set the maximum amount reservation for a domain.',
     options: [],
-    args: [dom, { name: 'Mem', kind: 'value' }],
-    min: 2,
-    max: 2,
-    needsXend: true,
+    args: [dom, value('Mem', 'memory')],
     load: () => import('./commands/mem-max.js'),
   },
   {
@@ -180,10 +159,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<Domain> <Mem>',
     help: 'Set the current memory usage for a domain.',
     options: [],
-    args: [{ ...dom, domains: 'active' }, { name: 'Mem', kind: 'value' }],
-    min: 2,
-    max: 2,
-    needsXend: true,
+    args: [{ ...dom, domains: 'active' }, value('Mem', 'memory')],
     load: () => import('./commands/mem-set.js'),
   },
   {
@@ -193,16 +169,14 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Migrate a domain to another machine.',
     options: [
       { short: 'l', long: 'live', desc: 'Use live migration.' },
-      { short: 'p', long: 'port', arg: 'portnum', desc: 'Use specified port for migration.' },
-      { short: 'n', long: 'node', arg: 'nodenum', desc: 'Use specified NUMA node on target.' },
+      { short: 'p', long: 'port', arg: 'portnum', type: 'int', desc: 'Use specified port for migration.' },
+      { short: 'n', long: 'node', arg: 'nodenum', type: 'int', desc: 'Use specified NUMA node on target.' },
       { short: 's', long: 'ssl', desc: 'Use ssl connection for migration.' },
       { short: 'c', long: 'change_home_server', desc: 'Change home server for managed domains.' },
-      { long: 'timeout', arg: 'SECONDS', desc: 'Cancel after SECONDS, leaving the domain here (exit status 124; not in xm).' },
+      timeout('Cancel after SECONDS, leaving the domain here (exit status 124; not in xm).'),
     ],
-    args: [{ ...guest, domains: 'active' }, { name: 'Host', kind: 'value' }],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    args: [{ ...guest, domains: 'active' }, value('Host')],
+    arityError: 'Invalid number of arguments',
     load: () => import('./commands/migrate.js'),
   },
   {
@@ -212,9 +186,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Pause execution of a domain.',
     options: [],
     args: [{ ...guest, domains: 'running' }],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/pause.js'),
   },
   {
@@ -225,12 +196,9 @@ export const COMMANDS: readonly CommandSpec[] = [
     options: [
       { short: 'a', long: 'all', desc: 'Reboot all domains.' },
       { short: 'w', long: 'wait', desc: 'Wait for reboot to complete before returning.' },
-      { long: 'timeout', arg: 'SECONDS', desc: 'With -w, give up after SECONDS (exit status 124; not in xm).' },
+      WAIT_TIMEOUT,
     ],
-    args: [{ ...guest, domains: 'active' }],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    args: [{ ...someDomains, guestOnly: true, domains: 'active' }],
     load: () => import('./commands/shutdown.js'),
   },
   {
@@ -239,10 +207,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<Domain> <NewDomainName>',
     help: 'Rename a domain.',
     options: [],
-    args: [dom, { name: 'NewDomainName', kind: 'value' }],
-    min: 2,
-    max: 2,
-    needsXend: true,
+    args: [dom, value('NewDomainName')],
     load: () => import('./commands/rename.js'),
   },
   {
@@ -252,9 +217,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Reset a domain.',
     options: [],
     args: [{ ...guest, domains: 'active' }],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/reset.js'),
   },
   {
@@ -263,10 +225,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<CheckpointFile> [-p]',
     help: 'Restore a domain from a saved state.',
     options: [{ short: 'p', long: 'paused', desc: 'Do not unpause domain after restoring it' }],
-    args: [{ name: 'CheckpointFile', kind: 'file' }],
-    min: 1,
-    max: 1,
-    needsXend: true,
+    args: [{ name: 'CheckpointFile', kind: 'file', required: true }],
     load: () => import('./commands/restore.js'),
   },
   {
@@ -276,9 +235,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Resume a Xend managed domain',
     options: [{ short: 'p', long: 'paused', desc: 'Do not unpause domain after resuming it' }],
     args: [dom],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/resume.js'),
   },
   {
@@ -287,10 +243,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '[-c] <Domain> <CheckpointFile>',
     help: 'Save a domain state to restore later.',
     options: [{ short: 'c', long: 'checkpoint', desc: 'Leave domain running after creating snapshot' }],
-    args: [{ ...guest, domains: 'active' }, { name: 'CheckpointFile', kind: 'file' }],
-    min: 2,
-    max: 2,
-    needsXend: true,
+    args: [{ ...guest, domains: 'active' }, { name: 'CheckpointFile', kind: 'file', required: true }],
     load: () => import('./commands/save.js'),
   },
   {
@@ -303,12 +256,9 @@ export const COMMANDS: readonly CommandSpec[] = [
       { short: 'w', long: 'wait', desc: 'Wait for the domain to complete shutdown before returning.' },
       { short: 'H', long: 'halt', desc: 'Shutdown without reboot.' },
       { short: 'R', long: 'reboot', desc: 'Shutdown and reboot.' },
-      { long: 'timeout', arg: 'SECONDS', desc: 'With -w, give up after SECONDS (exit status 124; not in xm).' },
+      WAIT_TIMEOUT,
     ],
-    args: [{ ...guest, domains: 'active' }],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    args: [{ ...someDomains, guestOnly: true, domains: 'active' }],
     load: () => import('./commands/shutdown.js'),
   },
   {
@@ -321,9 +271,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       { short: 'c', long: 'console_autoconnect', desc: 'Connect to the console after the domain is created' },
     ],
     args: [dom],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/start.js'),
   },
   {
@@ -333,9 +280,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Suspend a Xend managed domain',
     options: [],
     args: [{ ...dom, domains: 'running' }],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/suspend.js'),
   },
   {
@@ -344,10 +288,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<Domain> <letter>',
     help: 'Send a sysrq to a domain.',
     options: [],
-    args: [{ ...dom, domains: 'active' }, { name: 'letter', kind: 'value' }],
-    min: 2,
-    max: 2,
-    needsXend: true,
+    args: [{ ...dom, domains: 'active' }, value('letter')],
     load: () => import('./commands/sysrq.js'),
   },
   {
@@ -356,10 +297,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<Domain> <nmi|reset|init|s3resume|power> [<VCPU>]',
     help: 'Send a trigger to a domain.',
     options: [],
-    args: [{ ...guest, domains: 'active' }, { name: 'trigger', kind: 'value', choices: ['nmi', 'reset', 'init', 's3resume', 'power'] }, { name: 'VCPU', kind: 'value' }],
-    min: 2,
-    max: 3,
-    needsXend: true,
+    args: [
+      { ...guest, domains: 'active' },
+      { ...value('trigger'), choices: ['nmi', 'reset', 'init', 's3resume', 'power'] },
+      { name: 'VCPU', kind: 'value', type: 'int' },
+    ],
     load: () => import('./commands/trigger.js'),
   },
   {
@@ -369,13 +311,10 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Monitor a host and the domains in real time.',
     options: [
       { long: 'once', desc: 'Print one snapshot and exit, as when not on a terminal (not in xm)' },
-      { short: 'd', long: 'delay', arg: 'SECONDS', desc: 'Seconds between updates, 3 by default (xentop -d)' },
-      { short: 'i', long: 'iterations', arg: 'N', desc: 'Stop after N updates (xentop -i)' },
+      { short: 'd', long: 'delay', arg: 'SECONDS', type: 'seconds', desc: 'Seconds between updates, 3 by default (xentop -d)' },
+      { short: 'i', long: 'iterations', arg: 'N', type: 'count', desc: 'Stop after N updates (xentop -i)' },
     ],
     args: [],
-    min: 0,
-    max: 0,
-    needsXend: true,
     load: () => import('./commands/top.js'),
   },
   {
@@ -385,9 +324,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Unpause a paused domain.',
     options: [],
     args: [{ ...guest, domains: 'paused' }],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/unpause.js'),
   },
   {
@@ -396,10 +332,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '[-s] [Domain, ...]',
     help: 'Print uptime for all/some domains.',
     options: [{ short: 's', long: 'short', desc: 'Print a short uptime.' }],
-    args: [dom],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    args: [someDomains],
     load: () => import('./commands/uptime.js'),
   },
   {
@@ -409,9 +342,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'get the state of a domain',
     options: [],
     args: [dom],
-    min: 1,
-    max: 1,
-    needsXend: true,
     load: () => import('./commands/domstate.js'),
   },
   {
@@ -420,10 +350,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '[Domain, ...]',
     help: 'List the VCPUs for all/some domains.',
     options: [],
-    args: [dom],
-    min: 0,
-    max: Infinity,
-    needsXend: true,
+    args: [someDomains],
     load: () => import('./commands/vcpu-list.js'),
   },
   {
@@ -432,10 +359,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<Domain> <VCPU|all> <CPUs|all>',
     help: 'Set which CPUs a VCPU can use.',
     options: [],
-    args: [{ ...dom, domains: 'active' }, { name: 'VCPU', kind: 'value' }, { name: 'CPUs', kind: 'value' }],
-    min: 3,
-    max: 3,
-    needsXend: true,
+    args: [{ ...dom, domains: 'active' }, value('VCPU', 'vcpu'), value('CPUs', 'cpus')],
     load: () => import('./commands/vcpu-pin.js'),
   },
   {
@@ -445,10 +369,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '<Domain> <vCPUs>',
     help: 'Set the number of active VCPUs allowed for the domain.',
     options: [],
-    args: [{ ...dom, domains: 'active' }, { name: 'vCPUs', kind: 'value' }],
-    min: 2,
-    max: 2,
-    needsXend: true,
+    args: [{ ...dom, domains: 'active' }, value('vCPUs', 'int')],
     load: () => import('./commands/vcpu-set.js'),
   },
   {
@@ -458,9 +379,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: "Read and/or clear Xend's message buffer.",
     options: [{ short: 'c', long: 'clear', desc: 'Clear the contents of the Xen message buffer.' }],
     args: [],
-    min: 0,
-    max: 0,
-    needsXend: true,
     load: () => import('./commands/dmesg.js'),
   },
   {
@@ -473,9 +391,6 @@ export const COMMANDS: readonly CommandSpec[] = [
       { short: 'n', long: 'numa', desc: 'List host NUMA information' },
     ],
     args: [],
-    min: 0,
-    max: 0,
-    needsXend: true,
     load: () => import('./commands/info.js'),
   },
   {
@@ -485,9 +400,6 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Print Xend log',
     options: [],
     args: [],
-    min: 0,
-    max: 0,
-    needsXend: true,
     load: () => import('./commands/log.js'),
   },
   {
@@ -497,14 +409,11 @@ export const COMMANDS: readonly CommandSpec[] = [
     usage: '[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]',
     help: 'Get/set credit scheduler parameters.',
     options: [
-      { short: 'd', long: 'domain', arg: 'DOMAIN', desc: 'Domain to modify', domains: 'any' },
-      { short: 'w', long: 'weight', arg: 'WEIGHT', desc: 'Weight (int)' },
-      { short: 'c', long: 'cap', arg: 'CAP', desc: 'Cap (int)' },
+      { short: 'd', long: 'domain', arg: 'DOMAIN', type: 'domain', desc: 'Domain to modify', domains: 'any' },
+      { short: 'w', long: 'weight', arg: 'WEIGHT', type: 'int', desc: 'Weight (int)' },
+      { short: 'c', long: 'cap', arg: 'CAP', type: 'int', desc: 'Cap (int)' },
     ],
     args: [],
-    min: 0,
-    max: 0,
-    needsXend: true,
     load: () => import('./commands/sched-credit.js'),
   },
 ];

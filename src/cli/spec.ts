@@ -1,4 +1,5 @@
 import type { CommandContext } from './context.js';
+import type { ValueType } from './values.js';
 
 /** One option of a command, in getopt terms. */
 export interface OptionSpec {
@@ -6,12 +7,14 @@ export interface OptionSpec {
   short?: string;
   /** Metavariable when the option takes a value (`--state=<state>`); absent for flags. */
   arg?: string;
+  /** What the value is (values.ts); 'string' when not given. */
+  type?: ValueType;
   /** The value is optional and can only be given as `--long=value` (`--replay[=N]`). */
   optionalArg?: boolean;
   desc: string;
-  /** Fixed values, offered by completion and checked by the parser. */
+  /** Fixed values (type 'choice'), offered by completion and checked by the parser. */
   choices?: readonly string[];
-  /** The value names a domain (`sched-credit -d`): completion offers these. */
+  /** The value names a domain (type 'domain', `sched-credit -d`): completion offers these. */
   domains?: DomainFilter;
   /** Documented elsewhere (global options) or deprecated: kept out of the help table. */
   hidden?: boolean;
@@ -23,6 +26,12 @@ export type DomainFilter = 'any' | 'running' | 'paused' | 'active';
 export interface ArgSpec {
   name: string;
   kind: 'domain' | 'file' | 'value';
+  /** How a `value` is converted (values.ts); text when not given. */
+  type?: ValueType;
+  /** The command cannot run without it (the count bounds come from these two flags). */
+  required?: boolean;
+  /** Takes every remaining word (the last argument only). */
+  variadic?: boolean;
   domains?: DomainFilter;
   /** xend refuses Domain-0 here (pause, destroy, …): completion does not offer it. */
   guestOnly?: boolean;
@@ -38,8 +47,8 @@ export type Group = (typeof GROUPS)[number];
 export interface CommandModule<T = unknown> {
   run(ctx: CommandContext): Promise<T>;
   text(data: T): string;
-  /** The JSON document for `--json`; defaults to the data itself. */
-  json?(data: T): unknown;
+  /** The document for `--json` without its envelope (main adds `version`); defaults to the data itself. */
+  json?(data: T): object;
 }
 
 /**
@@ -58,9 +67,13 @@ export interface CommandSpec {
   notes?: string;
   options: readonly OptionSpec[];
   args: readonly ArgSpec[];
-  /** Positional argument count bounds (xm's arg_check). */
-  min: number;
-  max: number;
-  needsXend: boolean;
+  /** xm's own words for a wrong number of arguments, where it had some (else arg_check's). */
+  arityError?: string;
   load(): Promise<CommandModule<any>>;
+}
+
+/** Positional argument count bounds (xm's arg_check), from the arguments' flags. */
+export function arity(spec: Pick<CommandSpec, 'args'>): { min: number; max: number } {
+  const last = spec.args[spec.args.length - 1];
+  return { min: spec.args.filter((a) => a.required).length, max: last?.variadic ? Infinity : spec.args.length };
 }

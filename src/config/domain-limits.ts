@@ -6,6 +6,14 @@ import type { Sxp } from '../sxp/types.js';
  * sends a config file's result, xend where a config enters (daemon/config-limits).
  */
 
+/** What xend does when a domain powers off or reboots (on_poweroff, on_reboot). */
+export const RESTART_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
+/** on_crash's: the restart actions, and dumping the core first. */
+export const CRASH_ACTIONS = [...RESTART_ACTIONS, 'coredump-destroy', 'coredump-restart'] as const;
+/** What xend does with a managed domain when it starts and stops (XendDomain.autostart/cleanup_domains). */
+export const XEND_START_ACTIONS = ['ignore', 'start'] as const;
+export const XEND_STOP_ACTIONS = ['ignore', 'shutdown', 'suspend'] as const;
+
 /** Xen 4.4's MAX_VIRT_CPUS on x86 (xen/include/asm-x86/config.h): XEN_DOMCTL_max_vcpus refuses more. */
 export const MAX_VIRT_CPUS = 8192;
 

@@ -16,13 +16,17 @@ export function freeMemory(hv: Hypervisor, needMiB: number, policy: BalloonPolic
   if (!policy.enabled) {
     throw new XendError(
       `Not enough free memory and enable-dom0-ballooning is False, so I cannot release any more.  ` +
-        `I need ${needMiB * 1024} KiB but only have ${free * 1024}.`,
+        `I need ${needMiB * 1024} KiB but only have ${free * 1024}.\n` +
+        `${needMiB} MiB needed, ${free} MiB free; (enable-dom0-ballooning yes) lets Domain-0 give memory back`,
     );
   }
   const dom0 = hv.get(0);
   const target = (dom0?.memoryMiB ?? 0) - (needMiB - free);
   if (!dom0 || target < policy.dom0MinMiB) {
-    throw new XendError('Not enough memory is available, and dom0 cannot be shrunk any further');
+    throw new XendError(
+      'Not enough memory is available, and dom0 cannot be shrunk any further\n' +
+        `${needMiB} MiB needed, ${free} MiB free; Domain-0 has ${dom0?.memoryMiB ?? 0} MiB and keeps at least ${policy.dom0MinMiB} MiB (dom0-min-mem)`,
+    );
   }
   hv.setMemory(0, target);
 }

@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XendError } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
+import { DOMAIN_NAME_RE, INVALID_NAME, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { checkImageType, parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
@@ -22,7 +22,8 @@ const RESTART_WINDOW_S = 60;
 const MAX_RESTARTS_IN_WINDOW = 3;
 
 /** What xend's XendConfig._memory_sanity_check said when a target passed the maximum. */
-const MEMORY_ABOVE_MAX = 'Invalid Configuration: memory_dynamic_max must be less than or equal to memory_static_max';
+/** xend's words, then ours in MiB on the next line. */
+const memoryAboveMax = (detail: string) => new XendError(`Invalid Configuration: memory_dynamic_max must be less than or equal to memory_static_max\n${detail}`);
 
 export interface DomainServiceOptions {
   /** Managed domains (xm new): listed and looked up beside the live ones. */
@@ -283,35 +284,37 @@ export class DomainService {
     }
   }
 
-  shutdown(dom: string | number, reason: string): void {
+  shutdown(dom: string | number, reason: string): void | Promise<void> {
     const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError('Domain 0 cannot be shutdown');
     if (!(SHUTDOWN_REASONS as readonly string[]).includes(reason)) throw new XendError(`Invalid reason: ${reason}`);
     if (d.flags.shutdown || d.flags.crashed) throw new XendError('Domain cannot be shutdown');
     this.log.info(`Domain ${d.name} (${d.domid}): shutdown requested, reason ${reason}`);
-    this.hv.shutdown(d.domid, reason as ShutdownReason);
+    return this.hv.shutdown(d.domid, reason as ShutdownReason);
   }
 
-  setMemoryTarget(dom: string | number, mib: number): void {
+  setMemoryTarget(dom: string | number, mib: number): void | Promise<void> {
     const r = this.resolve(dom);
     if (!Number.isInteger(mib) || mib <= 0) throw new XendError(`Invalid memory target: ${mib}`);
     if (!r.live) {
       // A managed domain that is not running: its config changes, for its next start.
-      if (mib > r.managed!.config.maxmem) throw new XendError(MEMORY_ABOVE_MAX);
+      const max = r.managed!.config.maxmem;
+      if (mib > max) throw memoryAboveMax(`${mib} MiB is above the domain's maximum of ${max} MiB (xm mem-max raises it)`);
       this.updateConfig(r, (c) => ({ ...c, memory: mib }));
       return;
     }
     const d = this.requireIdle(r.live);
-    if (d.domid !== 0 && mib > d.maxmemMiB) throw new XendError(MEMORY_ABOVE_MAX);
+    if (d.domid !== 0 && mib > d.maxmemMiB) throw memoryAboveMax(`${mib} MiB is above the domain's maximum of ${d.maxmemMiB} MiB (xm mem-max raises it)`);
     if (d.domid === 0 && mib < this.balloon.dom0MinMiB) {
       throw new XendError(`Dom0 memory target ${mib} MiB is below dom0-min-mem ${this.balloon.dom0MinMiB} MiB`);
     }
     if (mib > d.memoryMiB) freeMemory(this.hv, mib - d.memoryMiB, this.balloon);
-    this.hv.setMemory(d.domid, mib);
+    const done = this.hv.setMemory(d.domid, mib);
     this.updateConfig(r, (c) => ({ ...c, memory: mib }));
+    return done;
   }
 
-  setVcpuCount(dom: string | number, count: number): void {
+  setVcpuCount(dom: string | number, count: number): void | Promise<void> {
     const r = this.resolve(dom);
     if (!Number.isInteger(count) || count <= 0) throw new XendError('Zero or less VCPUs is invalid');
     checkVcpus(count);
@@ -322,15 +325,16 @@ export class DomainService {
     }
     const d = this.requireIdle(r.live);
     if (count > d.vcpus) throw new XendError('Cannot set vcpus greater than max vcpus on running domain');
-    this.hv.setVcpus(d.domid, count);
+    const done = this.hv.setVcpus(d.domid, count);
     // xend's vcpu_avail: a restart brings the same VCPUs online.
-    this.updateConfig(r, (c) => ({ ...c, onlineVcpus: Math.min(count, c.vcpus) }));
+    const remember = () => this.updateConfig(r, (c) => ({ ...c, onlineVcpus: Math.min(count, c.vcpus) }));
+    return done instanceof Promise ? done.then(remember) : remember();
   }
 
   setName(dom: string | number, name: string): void {
     const r = this.resolve(dom);
     if (r.live) this.requireIdle(r.live);
-    if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
+    if (!DOMAIN_NAME_RE.test(name)) throw new XendError(INVALID_NAME);
     this.requireFreeName(name, r.live?.uuid ?? r.managed!.config.uuid);
     // The config follows in the same write, so that a reboot (or the next start) keeps the new name.
     this.updateConfig(r, (c) => ({ ...c, name }), { name });
@@ -341,7 +345,7 @@ export class DomainService {
     const r = this.resolve(dom);
     if (!Number.isInteger(mib)) throw new XendError(`Invalid memory maximum: ${mib}`);
     const current = r.live?.memoryMiB ?? r.managed!.config.memory;
-    if (mib < current || mib <= 0) throw new XendError(MEMORY_ABOVE_MAX);
+    if (mib < current || mib <= 0) throw memoryAboveMax(`${mib} MiB is below the domain's current memory of ${current} MiB (xm mem-set lowers it)`);
     // Before the backend sizes anything by it.
     checkHostMemory('maxmem', mib, this.hv.hostInfo().total_memory);
     if (r.live) {
@@ -664,7 +668,11 @@ export class DomainService {
       config.cpus.forEach((cpus, vcpu) => {
         if (cpus.length) this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, vcpu, cpus);
       });
-      if (config.onlineVcpus < config.vcpus) this.hv.setVcpus(d.domid, config.onlineVcpus);
+      if (config.onlineVcpus < config.vcpus) {
+        const done = this.hv.setVcpus(d.domid, config.onlineVcpus);
+        // A backend that answers later: its failure is logged, the domain stays as built.
+        if (done instanceof Promise) done.catch((err: Error) => this.log.error(`Could not bring ${config.onlineVcpus} VCPUs of ${config.name} online: ${err.message}`));
+      }
     } catch (err) {
       this.hv.destroy(d.domid);
       throw new XendError(`Failed to create domain ${config.name}: ${(err as Error).message}`);

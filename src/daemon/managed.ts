@@ -1,5 +1,5 @@
 import { XendError } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE, PowerState } from '../protocol/domain.js';
+import { DOMAIN_NAME_RE, INVALID_NAME, PowerState } from '../protocol/domain.js';
 import { parseVmConfig, vmConfigSxp } from './vm-config.js';
 import type { ManagedStore } from './managed-store.js';
 import type { DomainService } from './domains.js';
@@ -38,7 +38,7 @@ export class ManagedService {
   /** xend.domain.new: defines the domain (or redefines one with the same uuid); returns None. */
   new(configSxp: Sxp): void {
     const config = parseVmConfig(configSxp);
-    if (!DOMAIN_NAME_RE.test(config.name)) throw new XendError('Invalid VM Name');
+    if (!DOMAIN_NAME_RE.test(config.name)) throw new XendError(INVALID_NAME);
     this.domains.requireFreeName(config.name, config.uuid);
     this.store.save(config);
     this.log.info(`Domain ${config.name} (${config.uuid}) is now managed by xend`);

@@ -1,16 +1,11 @@
 import { randomUUID } from 'node:crypto';
 import { childValue, children } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
-import { DOMAIN_NAME_RE } from '../protocol/domain.js';
+import { DOMAIN_NAME_RE, INVALID_NAME } from '../protocol/domain.js';
 import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limits.js';
 import { parseCpus, parseVcpuAvail, vcpuAvailBitmap } from './vcpu-config.js';
+import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
-
-export const RESTART_ACTIONS = ['destroy', 'restart', 'preserve', 'rename-restart'] as const;
-const CRASH_ACTIONS = [...RESTART_ACTIONS, 'coredump-destroy', 'coredump-restart'] as const;
-/** What xend does with a managed domain when it starts and stops (XendDomain.autostart/cleanup_domains). */
-export const XEND_START_ACTIONS = ['ignore', 'start'] as const;
-export const XEND_STOP_ACTIONS = ['ignore', 'shutdown', 'suspend'] as const;
 
 /** A domain's configuration as xend keeps it, validated from a `(vm …)` SXP. */
 export interface VmConfig {
@@ -77,7 +72,7 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   const rawName = childValue(vm, 'name', 'Domain-Unnamed');
   // A name given as a list would pass as its text: only a name is a name.
   const name = typeof rawName === 'string' ? rawName : '';
-  if (!DOMAIN_NAME_RE.test(name)) throw new XendError('Invalid VM Name');
+  if (!DOMAIN_NAME_RE.test(name)) throw new XendError(INVALID_NAME);
   // No memory (xm leaves out memory=0) is XendConfig._memory_sanity_check's refusal, not a default.
   const memory = intValue(vm, 'memory', 0, 0);
   if (memory === 0) throw new XendError('Invalid Configuration: memory_dynamic_max must be greater than zero');

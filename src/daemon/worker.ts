@@ -191,6 +191,7 @@ function backendOptions(s: XendSettings): BackendOptions {
   if (o['xend-hypervisor'] === 'qemu') {
     return { kind: 'qemu', stateDir: s.stateDir, binary: String(o['qemu-binary']), accel: String(o['qemu-accel']), user: String(o['qemu-user'] ?? '') };
   }
+  if (o['xend-hypervisor'] === 'xen') return { kind: 'xen', stateDir: s.stateDir, xlBinary: String(o['xen-xl-binary'] ?? '') };
   return {
     kind: 'sim',
     stateDir: s.stateDir,

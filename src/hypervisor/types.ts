@@ -241,10 +241,10 @@ export interface Hypervisor {
   /** A backend that must hear back from its hypervisor returns a promise of that answer (rejected with why not, in bounded time). */
   pause(domid: number): void | Promise<void>;
   unpause(domid: number): void | Promise<void>;
-  /** Asks the guest to shut down; it completes asynchronously (HypervisorEvents.onShutdown). */
-  shutdown(domid: number, reason: ShutdownReason): void;
-  setMemory(domid: number, mib: number): void;
-  setVcpus(domid: number, count: number): void;
+  /** Asks the guest to shut down; it completes asynchronously (HypervisorEvents.onShutdown). A promise, as for pause, is of the request's answer. */
+  shutdown(domid: number, reason: ShutdownReason): void | Promise<void>;
+  setMemory(domid: number, mib: number): void | Promise<void>;
+  setVcpus(domid: number, count: number): void | Promise<void>;
   // The calls below came with xm's remaining commands (mem-max, vcpu-pin, sched-credit,
   // sysrq, trigger, dump-core). A backend without one makes xend refuse that command.
   /** The most memory the domain may be given (xc.domain_setmaxmem); never below its current memory. */

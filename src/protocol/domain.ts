@@ -27,6 +27,8 @@ export function hasVcpus(s: number): boolean {
 
 /** Domain names xend accepts (XendDomainInfo: `Invalid VM Name`). */
 export const DOMAIN_NAME_RE = /^[A-Za-z0-9_\-.:+]+$/;
+/** xend's refusal, and on its second line what a name may hold. */
+export const INVALID_NAME = 'Invalid VM Name\nA name is made of letters, digits and the characters _ - . : +';
 
 /** The fields of a `(domain …)` record that xm renders, decoded once for every command. */
 export interface DomainRecord {
@@ -74,3 +76,17 @@ export function decodeDomain(sxp: Sxp): DomainRecord {
     startTime: start === undefined ? null : num(start, 0),
   };
 }
+
+// ---------------------------------------------------------------- state letters
+// What a client reads from a record's `(state …)`: xm list's six letters, `-` where
+// a flag is off (`-b----`), empty for a domain that is not running.
+
+/** Each flag and its letter, in xm list's order. */
+export const STATE_LETTERS = { running: 'r', blocked: 'b', paused: 'p', shutdown: 's', crashed: 'c', dying: 'd' } as const;
+export type StateFlag = keyof typeof STATE_LETTERS;
+
+export const hasState = (letters: string, flag: StateFlag): boolean => letters.includes(STATE_LETTERS[flag]);
+/** Shut down or crashed: the domain no longer runs, though it is still listed. */
+export const hasStopped = (letters: string): boolean => hasState(letters, 'shutdown') || hasState(letters, 'crashed');
+/** Running or blocked, and neither paused nor stopped: it can take a console or a pause. */
+export const isRunning = (letters: string): boolean => (hasState(letters, 'running') || hasState(letters, 'blocked')) && !hasState(letters, 'paused') && !hasStopped(letters);

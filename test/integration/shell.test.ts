@@ -369,7 +369,8 @@ describe('shell integration', () => {
       const { uuid: _, ...noUuid } = list.domains[0];
       bad({ version: 1, domains: [noUuid] }, 'list');
       bad({ version: 1, error: { type: 'usage', message: 'x', exit: 2 } }, 'error');
-      bad({ event: { domain: 'a', outcome: 'requested' } }, 'event');
+      bad({ version: 1, event: { domain: 'a', outcome: 'requested' } }, 'event');
+      bad({ event: { domain: 'a', outcome: 'terminated' } }, 'event');
       assert.notDeepEqual(validator.validate({ version: 1, surprise: true }), [], 'the root accepts only known documents');
     });
   });

@@ -136,7 +136,7 @@ test('bad values name the option, the value and file:line', () => {
     '(loglevel info)',
     'invalid xend config loglevel: expected one of DEBUG INFO WARNING ERROR CRITICAL TRACE: info (cfg.sxp:1)',
   );
-  rejects('(xend-hypervisor kvm)', 'invalid xend config xend-hypervisor: expected one of sim qemu: kvm (cfg.sxp:1)');
+  rejects('(xend-hypervisor kvm)', 'invalid xend config xend-hypervisor: expected one of sim qemu xen: kvm (cfg.sxp:1)');
   rejects('(vif-script (a b))', 'invalid xend config vif-script: expected str: (a b) (cfg.sxp:1)');
   rejects("(pscsi-device-mask '*')", 'invalid xend config pscsi-device-mask: expected list: * (cfg.sxp:1)');
 });

@@ -302,7 +302,6 @@ describe('decodes what Python emits', () => {
 describe('canonical fast path', () => {
   // A comment after the root element is legal XML the fast path does not take: the general reader's answer.
   const general = (xml: string): string => xml.replace(/<(methodResponse|methodCall)>/, '<$1><!-- -->');
-  const bodyStart = (xml: string): number => xml.indexOf('?>') + 2;
   const outcome = (f: () => XmlRpcValue): unknown => {
     try {
       return tag(f());
@@ -314,14 +313,14 @@ describe('canonical fast path', () => {
   test('reads what our encoder writes, as the general reader does', () => {
     for (const [name, v] of SAMPLES) {
       const resp = encodeResponse(v);
-      assert.ok(readCanonical(resp, bodyStart(resp), 'methodResponse', 256), name);
+      assert.ok(readCanonical(Buffer.from(resp), 'methodResponse', 256), name);
       assert.deepEqual(tag(decodeResponse(resp)), tag(decodeResponse(general(resp))), name);
       const call = encodeCall('xend.test', [v, 'after']);
-      assert.ok(readCanonical(call, bodyStart(call), 'methodCall', 256), name);
+      assert.ok(readCanonical(Buffer.from(call), 'methodCall', 256), name);
       assert.deepEqual(decodeCall(call).params.map(tag), decodeCall(general(call)).params.map(tag), name);
     }
     const fault = encodeFault(3, 'no such domain');
-    assert.ok(readCanonical(fault, bodyStart(fault), 'methodResponse', 256));
+    assert.ok(readCanonical(Buffer.from(fault), 'methodResponse', 256));
   });
 
   test('reads what Python writes', () => {
@@ -350,8 +349,47 @@ describe('canonical fast path', () => {
       assert.deepEqual(outcome(() => decodeResponse(xml)), outcome(() => decodeResponse(general(xml))), value);
     }
     const nested = RESPONSE(`${'<value><array><data>'.repeat(300)}${'</data></array></value>'.repeat(300)}`);
-    assert.equal(readCanonical(nested, bodyStart(nested), 'methodResponse', 256), undefined);
+    assert.equal(readCanonical(Buffer.from(nested), 'methodResponse', 256), undefined);
     assert.throws(() => decodeResponse(nested), isDecodeError(/nested deeper than 256/));
+  });
+
+  test('reads bytes as the general reader reads the text: characters XML forbids, bad UTF-8, CR, encodings, numbers', () => {
+    const bytes = (...parts: (string | number[])[]): Buffer => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : Buffer.from(p))));
+    const value = (...inner: (string | number[])[]): Buffer => bytes("<?xml version='1.0'?>\n<methodResponse><params><param>", ...inner, '</param></params></methodResponse>');
+    const generalBytes = (b: Buffer): Buffer => Buffer.from(b.toString('latin1').replace('<methodResponse>', '<methodResponse><!-- -->'), 'latin1');
+    const cases: [string, Buffer][] = [
+      ['a control character', value('<value><string>a', [0x01], 'b</string></value>')],
+      ['a CR', value('<value><string>a\r\nb</string></value>')],
+      ['U+FFFE', value('<value><string>a', [0xef, 0xbf, 0xbe], '</string></value>')],
+      ['U+FFFF', value('<value>', [0xef, 0xbf, 0xbf], '</value>')],
+      ['an encoded surrogate', value('<value><string>', [0xed, 0xa0, 0x80], '</string></value>')],
+      ['bad UTF-8', value('<value><string>', [0xc3, 0x28], '</string></value>')],
+      ['bad UTF-8 in a tag', value('<value><str', [0xff], 'ing>x</string></value>')],
+      ['non-ASCII text', value('<value><string>日本 é</string></value>')],
+      ['a BOM', bytes([0xef, 0xbb, 0xbf], RESPONSE('<value>x</value>'))],
+      ['ISO-8859-1 declared', bytes(`<?xml version="1.0" encoding="ISO-8859-1"?>`, RESPONSE('<value>x</value>').slice(21))],
+      ['UTF-8 declared', bytes(`<?xml version="1.0" encoding="utf-8"?>`, RESPONSE('<value>x</value>').slice(21))],
+      ['a broken declaration', bytes(`<?xml version="2.0"?>`, RESPONSE('<value>x</value>').slice(21))],
+      ['references', value('<value><string>&lt;&#233;&#x65e5;&amp;</string></value>')],
+      ['digits beyond 15', value('<value><int>1234567890123456</int></value>')],
+      ['beyond 64 bits', value('<value><i8>99999999999999999999</i8></value>')],
+      ['signs and zeros', value('<value><array><data><value><int>-0</int></value><value><i4>+007</i4></value><value><int> 5 </int></value></data></array></value>')],
+      ['an empty int', value('<value><int></int></value>')],
+      ['a truncated document', value('<value><int>12')],
+    ];
+    const anyOffset = (o: unknown): unknown => (Array.isArray(o) && typeof o[1] === 'string' ? [o[0], o[1].replace(/offset \d+/, 'offset N')] : o);
+    for (const [name, b] of cases) {
+      assert.deepEqual(anyOffset(outcome(() => decodeResponse(b))), anyOffset(outcome(() => decodeResponse(generalBytes(b)))), name);
+    }
+    const surrogate = RESPONSE('<value>\uD800</value>');
+    assert.throws(() => decodeResponse(surrogate), isDecodeError(/U\+D800/), 'an unpaired surrogate in a string');
+  });
+
+  test('equal texts read from bytes are one string; texts that share a slot stay apart', () => {
+    const keys = Array.from({ length: 5000 }, (_, i) => `k${i.toString(36)}`);
+    const xml = encodeResponse(keys.map((k) => [k, 'destroy', k]));
+    const got = decodeResponse(Buffer.from(xml)) as string[][];
+    assert.deepEqual(got, keys.map((k) => [k, 'destroy', k]));
   });
 });
 

@@ -11,13 +11,13 @@ interface ActionData {
  * Commands that ask xend to do one thing to one domain and print nothing on
  * success (destroy, pause, unpause, …): the handler is just the call.
  */
-export function action(call: (client: XendClient, args: string[]) => Promise<void>): CommandModule<ActionData> {
+export function action(call: (client: XendClient, ctx: CommandContext) => Promise<void>): CommandModule<ActionData> {
   return {
     async run(ctx: CommandContext) {
-      await call(ctx.client(), ctx.args);
+      await call(ctx.client(), ctx);
       return { command: ctx.command, domain: ctx.args[0] ?? '' };
     },
     text: () => '',
-    json: (d) => ({ version: 1, ok: true, command: d.command, domain: d.domain }),
+    json: (d) => ({ ok: true, command: d.command, domain: d.domain }),
   };
 }

@@ -1,5 +1,6 @@
 import { CliError, SilentError } from '../errors.js';
 import { openLog, relay, type SessionResult } from '../console-session.js';
+import { hasStopped } from '../../protocol/domain.js';
 import type { CommandContext } from '../context.js';
 
 /**
@@ -11,18 +12,18 @@ import type { CommandContext } from '../context.js';
 export async function run(ctx: CommandContext): Promise<SessionResult> {
   const dom = ctx.args[0]!;
   const quiet = ctx.opts.has('quiet');
-  const num = ctx.opts.get('num');
+  const num = ctx.opts.string('num');
   try {
-    if (num !== undefined && num !== '0' && String(num)[0] !== '0') throw new CliError(`Console ${String(num)} does not exist: domains have one console (hvc0)`);
+    if (num !== undefined && !num.startsWith('0')) throw new CliError(`Console ${num} does not exist: domains have one console (hvc0)`);
     const client = ctx.client();
     const d = await client.domain(dom);
-    if (d.domid === null || /[sc]/.test(d.state)) throw new CliError(`Domain '${dom}' is not started`, 1, true);
+    if (d.domid === null || hasStopped(d.state)) throw new CliError(`Domain '${dom}' is not started`, 1, true);
     const replay = ctx.opts.get('replay');
-    const log = openLog(ctx.opts.get('log') as string | undefined);
+    const log = openLog(ctx.opts.string('log'));
     const stream = await client.console(dom, {
       write: !ctx.opts.has('read-only'),
       force: ctx.opts.has('force'),
-      ...(replay !== undefined && { replay: replay === true ? ('all' as const) : Number(replay) }),
+      ...(replay !== undefined && { replay: typeof replay === 'number' ? replay : ('all' as const) }),
     });
     return await relay(ctx, d.name, stream, { tee: log, quiet, safe: ctx.opts.has('safe') || replay !== undefined });
   } catch (err) {

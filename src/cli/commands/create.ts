@@ -1,16 +1,20 @@
 import { readFileSync, statSync } from 'node:fs';
+import { resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { xendPaths } from '../../config/paths.js';
-import { loadDomainConfig, findConfigFile, DomainConfigError } from '../../config/domain-config.js';
+import { loadDomainConfig, findConfigFile, DomainConfigError, CONFIG_VARIABLES } from '../../config/domain-config.js';
 import { PythonUnsupportedError } from '../../config/python/index.js';
 import { parseFirst, prettyPrint, SxpParseError } from '../../sxp/index.js';
 import { domainJson } from '../render/domains.js';
+import { configHelp, type ConfigVariableHelp } from '../render/config-help.js';
 import { relay } from '../console-session.js';
 import type { CommandContext } from '../context.js';
 import type { DomainRecord } from '../../protocol/domain.js';
 import type { Sxp } from '../../sxp/types.js';
 
-interface CreateData {
+export interface CreateData {
+  /** `--help_config`: the config variables, and nothing else is done. */
+  variables?: ConfigVariableHelp[];
   configFile: string | null;
   quiet: boolean;
   dryrun: boolean;
@@ -24,8 +28,9 @@ interface CreateData {
  * create.py did. Bare words name the config file (last wins); VAR=VAL set variables.
  */
 export async function run(ctx: CommandContext): Promise<CreateData> {
+  if (ctx.opts.has('help_config')) return { variables: await configVariables(), configFile: null, quiet: true, dryrun: false, sxp: [], domain: null };
   const vars: Record<string, string> = {};
-  let defconfig = (ctx.opts.get('defconfig') as string | undefined) ?? 'xmdefconfig';
+  let defconfig = ctx.opts.string('defconfig') ?? 'xmdefconfig';
   for (const a of ctx.args) {
     const eq = a.indexOf('=');
     if (eq > 0 && /^[A-Za-z_][A-Za-z0-9_]*$/.test(a.slice(0, eq))) vars[a.slice(0, eq)] = a.slice(eq + 1);
@@ -33,16 +38,16 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
   }
   const quiet = ctx.opts.has('quiet') || ctx.json;
   const dryrun = ctx.opts.has('dryrun');
-  const sxpFile = ctx.opts.get('config') as string | undefined;
+  const sxpFile = ctx.opts.string('config');
 
   let sxp: Sxp;
   let configFile: string | null = null;
   if (sxpFile) {
-    sxp = readSxpFile(sxpFile);
+    sxp = readSxpFile(resolve(ctx.cwd, sxpFile), sxpFile);
   } else {
-    const searchPath = (ctx.opts.get('path') as string | undefined) ?? `.:${xendPaths(ctx.env).configDir}`;
+    const searchPath = ctx.opts.string('path') ?? `.:${xendPaths(ctx.env).configDir}`;
     configFile = findConfigFile(defconfig, searchPath, (p) => isFile(ctx.cwd, p));
-    if (!configFile) throw new CliError(`Unable to open config file: ${defconfig}`, 1, true);
+    if (!configFile) throw new CliError(`Unable to open config file: ${defconfig}${searchedDirs(defconfig, searchPath)}`, 1, true);
     if (!quiet) ctx.event(`Using config file "${configFile}".`, { config_file: configFile });
     sxp = evaluate(configFile, ctx, vars);
   }
@@ -78,6 +83,12 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
   return { configFile, quiet, dryrun, sxp, domain };
 }
 
+/** The variables a config file may set, with xmdomain.cfg(5)'s text for each. */
+async function configVariables(): Promise<ConfigVariableHelp[]> {
+  const { VARIABLE_DOCS } = await import('../gen/man-xmdomain-cfg.js');
+  return CONFIG_VARIABLES.map((v) => ({ name: v.name, metavar: v.name.toUpperCase(), help: VARIABLE_DOCS[v.name]?.[1] ?? '' }));
+}
+
 function isFile(cwd: string, p: string): boolean {
   try {
     return statSync(p.startsWith('/') ? p : `${cwd}/${p}`).isFile() || p === '/dev/null';
@@ -86,10 +97,11 @@ function isFile(cwd: string, p: string): boolean {
   }
 }
 
-function readSxpFile(file: string): Sxp {
+/** `path` is what is read, `file` what the user typed (the messages name it). */
+function readSxpFile(path: string, file: string): Sxp {
   let text: string;
   try {
-    text = readFileSync(file, 'utf8');
+    text = readFileSync(path, 'utf8');
   } catch (err) {
     throw new CliError(`Cannot read file ${file}: ${(err as NodeJS.ErrnoException).code === 'ENOENT' ? 'No such file or directory' : (err as Error).message}`);
   }
@@ -105,7 +117,7 @@ function readSxpFile(file: string): Sxp {
 
 function evaluate(file: string, ctx: CommandContext, vars: Record<string, string>): Sxp {
   try {
-    const { sxp, warnings } = loadDomainConfig({ file, source: file === '/dev/null' ? '' : readFileSync(file, 'utf8'), cmdVars: vars });
+    const { sxp, warnings } = loadDomainConfig({ file, source: file === '/dev/null' ? '' : readFileSync(resolve(ctx.cwd, file), 'utf8'), cmdVars: vars });
     for (const w of warnings) ctx.warn(w);
     return sxp;
   } catch (err) {
@@ -116,12 +128,22 @@ function evaluate(file: string, ctx: CommandContext, vars: Record<string, string
 }
 
 export function text(d: CreateData): string {
+  if (d.variables) return configHelp(d.variables);
   if (d.dryrun) return prettyPrint(d.sxp);
   return d.quiet || !d.domain ? '' : `Started domain ${d.domain.name} (id=${d.domain.domid})\n`;
 }
 
+/** xm new's JSON too. */
 export function json(d: CreateData) {
+  if (d.variables) return { config_variables: d.variables };
   return d.dryrun
-    ? { version: 1, dryrun: true, config_file: d.configFile, config: d.sxp }
-    : { version: 1, config_file: d.configFile, domain: d.domain && domainJson(d.domain) };
+    ? { dryrun: true, config_file: d.configFile, config: d.sxp }
+    : { config_file: d.configFile, domain: d.domain && domainJson(d.domain) };
+}
+
+/** xm's line is kept; the second says where a relative name was looked for, and how to change it. */
+function searchedDirs(name: string, searchPath: string): string {
+  if (name.startsWith('/')) return '';
+  const dirs = [...new Set(['.', ...searchPath.split(':').filter(Boolean)])];
+  return `\nLooked in: ${dirs.join(', ')} (--path=DIR:DIR sets the directories)`;
 }

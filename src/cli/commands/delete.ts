@@ -1,4 +1,4 @@
 import { action } from './action.js';
 
 /** `xm delete DOM`: forgets a halted managed domain (`Domain is not halted.` otherwise). */
-export const { run, text, json } = action((client, [dom]) => client.deleteDomain(dom!));
+export const { run, text, json } = action((client, { args: [dom] }) => client.deleteDomain(dom!));

@@ -1,3 +1,3 @@
 import { action } from './action.js';
 
-export const { run, text, json } = action((client, [dom]) => client.destroy(dom!));
+export const { run, text, json } = action((client, { args: [dom] }) => client.destroy(dom!));

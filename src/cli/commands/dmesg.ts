@@ -4,7 +4,7 @@ import type { CommandContext } from '../context.js';
 export async function run(ctx: CommandContext) {
   const client = ctx.client();
   const clear = ctx.opts.has('clear');
-  return { version: 1, cleared: clear, dmesg: clear ? await client.dmesgClear() : await client.dmesg() };
+  return { cleared: clear, dmesg: clear ? await client.dmesgClear() : await client.dmesg() };
 }
 
 export const text = (d: { dmesg: string }) => `${d.dmesg}\n`;

@@ -2,7 +2,7 @@ import type { CommandContext } from '../context.js';
 
 export async function run(ctx: CommandContext) {
   const d = await ctx.client().domain(ctx.args[0]!);
-  return { version: 1, name: d.name, domid: d.domid };
+  return { name: d.name, domid: d.domid };
 }
 
 /** xm printed Python's str() of the id: `None` for a domain that is not running. */

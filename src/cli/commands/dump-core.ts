@@ -3,7 +3,6 @@ import { UsageError } from '../errors.js';
 import type { CommandContext } from '../context.js';
 
 interface DumpData {
-  version: 1;
   domain: string;
   file: string | null;
   live: boolean;
@@ -21,12 +20,11 @@ export async function run(ctx: CommandContext): Promise<DumpData> {
   const crash = ctx.opts.has('crash');
   const reset = ctx.opts.has('reset');
   if (crash && reset) throw new UsageError("You may not specify more than one '-CR' option");
-  if (ctx.args.length < 1 || ctx.args.length > 2) throw new UsageError('Expects 1 or 2 argument(s)');
   const [dom, file] = ctx.args as [string, string | undefined];
   const path = file === undefined ? null : resolve(ctx.cwd, file);
   if (!ctx.json) ctx.event(`Dumping core of domain: ${dom} ...`, {});
   const written = await ctx.client().dumpCore(dom, path, { live, crash, reset });
-  return { version: 1, domain: dom, file: written ?? path, live, crash, reset };
+  return { domain: dom, file: written ?? path, live, crash, reset };
 }
 
 export const text = (): string => '';

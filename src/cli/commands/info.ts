@@ -1,6 +1,6 @@
 import { loadXendConfig, describeOptions } from '../../config/xend-config.js';
 import { xendPaths } from '../../config/paths.js';
-import { left } from '../render/format.js';
+import { fieldTable } from '../render/host.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -20,11 +20,8 @@ export async function run(ctx: CommandContext): Promise<InfoData> {
   return { config: false, fields: pairs.slice(1) };
 }
 
-export function text(data: InfoData): string {
-  const width = data.config ? 38 : 23;
-  return data.fields.map(([k, v]) => `${left(k, width)}: ${v === null || v === undefined ? '(none)' : String(v)}\n`).join('');
-}
+export const text = (data: InfoData): string => fieldTable(data.fields, data.config ? 38 : 23);
 
 export function json(data: InfoData) {
-  return { version: 1, [data.config ? 'xend_config' : 'host']: Object.fromEntries(data.fields) };
+  return { [data.config ? 'xend_config' : 'host']: Object.fromEntries(data.fields) };
 }

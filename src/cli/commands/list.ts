@@ -11,7 +11,7 @@ interface ListData {
 }
 
 export async function run(ctx: CommandContext): Promise<ListData> {
-  const state = ctx.opts.get('state') as string | undefined;
+  const state = ctx.opts.string('state');
   const long = ctx.opts.has('long');
   if (state && ctx.args.length) throw new UsageError('You may specify either a state or a particular VM, but not both');
   const client = ctx.client();
@@ -27,5 +27,5 @@ export function text(data: ListData): string {
 }
 
 export function json(data: ListData) {
-  return { version: 1, domains: data.domains.map((d) => domainJson(d.record)) };
+  return { domains: data.domains.map((d) => domainJson(d.record)) };
 }

@@ -1,7 +1,7 @@
 import type { CommandContext } from '../context.js';
 
 export async function run(ctx: CommandContext) {
-  return { version: 1, log: await ctx.client().log() };
+  return { log: await ctx.client().log() };
 }
 
 /** xm printed the log with Python's print, hence the extra newline. */

@@ -1,8 +1,7 @@
-import { CliError, UsageError, WaitTimeoutError } from '../errors.js';
+import { CliError, WaitTimeoutError } from '../errors.js';
 import type { CommandContext } from '../context.js';
 
 interface MigrateData {
-  version: 1;
   domain: string;
   destination: string;
   result: Record<string, unknown> | null;
@@ -18,17 +17,9 @@ const MiB = 1024 * 1024;
  * domain running here.
  */
 export async function run(ctx: CommandContext): Promise<MigrateData> {
-  if (ctx.args.length !== 2) throw new UsageError('Invalid number of arguments');
   const [dom, host] = ctx.args as [string, string];
   const o = ctx.opts;
-  const int = (name: string, dflt: number) => {
-    const v = o.get(name);
-    if (v === undefined) return dflt;
-    if (!/^-?\d+$/.test(String(v))) throw new CliError('Invalid argument.', 1, true);
-    return Number(v);
-  };
-  const timeout = o.has('timeout') ? Number(o.get('timeout')) : null;
-  if (timeout !== null && !(timeout > 0)) throw new CliError(`Invalid timeout: ${String(o.get('timeout'))}`, 1, true);
+  const timeout = o.number('timeout') ?? null;
   const client = ctx.client();
   const { uuid } = await client.domain(dom);
   let cancelled: 'interrupt' | 'timeout' | null = null;
@@ -41,7 +32,7 @@ export async function run(ctx: CommandContext): Promise<MigrateData> {
   const timer = timeout === null ? null : setTimeout(() => cancel('timeout'), timeout * 1000);
   let finished = false;
   const call = client
-    .migrate(dom, host, { live: o.has('live'), port: int('port', 0), node: int('node', -1), ssl: o.has('ssl') ? true : null, changeHome: o.has('change_home_server') })
+    .migrate(dom, host, { live: o.has('live'), port: o.number('port') ?? 0, node: o.number('node') ?? -1, ssl: o.has('ssl') ? true : null, changeHome: o.has('change_home_server') })
     .finally(() => (finished = true));
   const watch = (async () => {
     let last = -1;
@@ -60,7 +51,7 @@ export async function run(ctx: CommandContext): Promise<MigrateData> {
   })();
   try {
     const result = await call;
-    return { version: 1, domain: dom, destination: host, result };
+    return { domain: dom, destination: host, result };
   } catch (err) {
     if (cancelled === 'timeout') throw new WaitTimeoutError(`Migration of ${dom} cancelled after ${timeout} seconds; it still runs here`);
     if (cancelled === 'interrupt') throw new CliError(`Migration of ${dom} cancelled; it still runs here`, 130);
@@ -77,7 +68,6 @@ export const text = (): string => '';
 export function json(d: MigrateData) {
   const r = d.result ?? {};
   return {
-    version: 1,
     domain: d.domain,
     destination: d.destination,
     total_ms: r.totalMs ?? null,

@@ -1,3 +1,3 @@
 import { action } from './action.js';
 
-export const { run, text, json } = action((client, [dom, name]) => client.rename(dom!, name!));
+export const { run, text, json } = action((client, { args: [dom, name] }) => client.rename(dom!, name!));

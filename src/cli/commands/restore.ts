@@ -13,7 +13,7 @@ export async function run(ctx: CommandContext) {
     throw new CliError(`xm restore: Unable to read file ${path}`);
   }
   const d = await ctx.client().restore(path, ctx.opts.has('paused'));
-  return { version: 1, file: path, domain: domainJson(d) };
+  return { file: path, domain: domainJson(d) };
 }
 
 export const text = (): string => '';

@@ -14,7 +14,7 @@ export async function run(ctx: CommandContext) {
   }
   const checkpoint = ctx.opts.has('checkpoint');
   await ctx.client().save(dom, path, checkpoint);
-  return { version: 1, domain: dom, file: path, checkpoint };
+  return { domain: dom, file: path, checkpoint };
 }
 
 export const text = (): string => '';

@@ -1,30 +1,17 @@
 import { CliError, UsageError } from '../errors.js';
-import { left, right } from '../render/format.js';
+import { creditTable, type CreditRow } from '../render/sched.js';
 import type { CommandContext } from '../context.js';
 
-interface CreditRow {
-  name: string;
-  domid: number | null;
-  weight: number;
-  cap: number;
-}
-
 type SchedCreditData = { set: false; domains: CreditRow[] } | { set: true; domain: string; weight: number | null; cap: number | null };
-
-function intOption(v: string | true | undefined): number | null {
-  if (v === undefined) return null;
-  if (typeof v !== 'string' || !/^\s*[-+]?\d+\s*$/.test(v)) throw new CliError('Invalid argument.', 1, true);
-  return Number(v);
-}
 
 /**
  * `xm sched-credit [-d DOM [-w WEIGHT] [-c CAP]]`: with no -w or -c, the weight
  * and cap of every domain (or of DOM), in xm's columns; else sets them on DOM.
  */
 export async function run(ctx: CommandContext): Promise<SchedCreditData> {
-  const domain = ctx.opts.get('domain') as string | undefined;
-  const weight = intOption(ctx.opts.get('weight'));
-  const cap = intOption(ctx.opts.get('cap'));
+  const domain = ctx.opts.string('domain');
+  const weight = ctx.opts.number('weight') ?? null;
+  const cap = ctx.opts.number('cap') ?? null;
   const client = ctx.client();
   const scheduler = String((await client.nodeInfo()).find(([k]) => k === 'xen_scheduler')?.[1] ?? 'credit');
   if (scheduler !== 'credit') throw new CliError(`Xen is running with the ${scheduler} scheduler`);
@@ -44,13 +31,8 @@ export async function run(ctx: CommandContext): Promise<SchedCreditData> {
   return { set: true, domain, weight, cap };
 }
 
-/** `'%-33s %4s %6s %4s'` header, `'%(name)-32s %(domid)5s %(weight)6d %(cap)4d'` rows. */
-export function text(d: SchedCreditData): string {
-  if (d.set) return '';
-  const header = `${left('Name', 33)} ${right('ID', 4)} ${right('Weight', 6)} ${right('Cap', 4)}\n`;
-  return header + d.domains.map((r) => `${left(r.name, 32)} ${right(r.domid ?? '', 5)} ${right(Math.trunc(r.weight), 6)} ${right(Math.trunc(r.cap), 4)}\n`).join('');
-}
+export const text = (d: SchedCreditData): string => (d.set ? '' : creditTable(d.domains));
 
 export function json(d: SchedCreditData) {
-  return d.set ? { version: 1, ok: true, command: 'sched-credit', domain: d.domain } : { version: 1, domains: d.domains };
+  return d.set ? { ok: true, command: 'sched-credit', domain: d.domain } : { domains: d.domains };
 }

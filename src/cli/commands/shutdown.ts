@@ -1,4 +1,5 @@
-import { CliError, UsageError, WaitTimeoutError } from '../errors.js';
+import { UsageError, WaitTimeoutError } from '../errors.js';
+import { hasStopped } from '../../protocol/domain.js';
 import type { CommandContext } from '../context.js';
 
 type Mode = 'poweroff' | 'halt' | 'reboot';
@@ -21,13 +22,13 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
   if (o.has('halt') && o.has('reboot')) throw new UsageError("Can't specify halt and reboot");
   const mode: Mode = ctx.command === 'reboot' || o.has('reboot') ? 'reboot' : o.has('halt') ? 'halt' : 'poweroff';
   const wait = o.has('wait');
-  const timeout = parseTimeout(o.get('timeout'));
+  const timeout = o.number('timeout') ?? null;
   if (timeout !== null && !wait) throw new UsageError('--timeout needs -w');
   const client = ctx.client();
 
   let targets: { name: string; domid: number | null }[];
   if (o.has('all')) {
-    targets = (await client.domains('all')).filter((d) => d.domid !== 0 && d.domid !== null && !/[sc]/.test(d.state));
+    targets = (await client.domains('all')).filter((d) => d.domid !== 0 && d.domid !== null && !hasStopped(d.state));
   } else {
     if (ctx.args.length === 0) throw new UsageError('No domain parameter given');
     if (ctx.args.length > 1) throw new UsageError('No multiple domain parameters allowed');
@@ -67,7 +68,7 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
 
 /** Whether one domain has finished: gone (or shut down and preserved), or back under a new id. */
 function settle(name: string, d: { state: string; domid: number | null } | undefined, mode: Mode, idBefore: number | null | undefined, missingSince: Map<string, number>): Outcome | null {
-  if (mode !== 'reboot') return !d || /[sc]/.test(d.state) ? 'terminated' : null;
+  if (mode !== 'reboot') return !d || hasStopped(d.state) ? 'terminated' : null;
   if (!d) {
     const since = missingSince.get(name) ?? Date.now();
     missingSince.set(name, since);
@@ -77,18 +78,8 @@ function settle(name: string, d: { state: string; domid: number | null } | undef
   return d.domid !== idBefore ? 'rebooted' : null;
 }
 
-function parseTimeout(v: string | true | undefined): number | null {
-  if (v === undefined) return null;
-  const n = Number(v);
-  if (typeof v !== 'string' || !Number.isFinite(n) || n < 0) throw new CliError(`Invalid timeout: ${String(v)}`, 1, true);
-  return n;
-}
-
 export function text(data: ShutdownData): string {
   if (!data.wait) return '';
   return data.mode === 'reboot' ? 'All domains rebooted\n' : 'All domains terminated\n';
 }
 
-export function json(data: ShutdownData) {
-  return { version: 1, ...data };
-}

@@ -28,4 +28,4 @@ export async function run(ctx: CommandContext): Promise<StartData> {
 
 export const text = (): string => '';
 
-export const json = (d: StartData) => ({ version: 1, command: d.command, domain: d.domain && domainJson(d.domain) });
+export const json = (d: StartData) => ({ command: d.command, domain: d.domain && domainJson(d.domain) });

@@ -106,6 +106,7 @@ export function xendPage(version: string): string {
     ['XEND_CONFIG', `The configuration file (default ${p.configFile}).`],
     ['XEND_ROOT', 'A directory that prefixes every default path below, so that an unprivileged user, a test or a demo runs a private xend; xm(1) given the same XEND_ROOT finds it. Not in xend.'],
     ['XEND_DAEMONIZE', 'When 0, xend start runs in the foreground (as foreground).'],
+    ['LD_LIBRARY_PATH', 'With (xend-hypervisor xen), passed on to xl and xenstore\'s tools (with PATH; nothing else of the environment is), for a Xen whose libraries are outside the default path.'],
   ];
   for (const [name, text] of env) page.tp(b(name), t(text));
 

@@ -1,12 +1,9 @@
-import { createHash } from 'node:crypto';
 import { connect, createServer, type Socket } from 'node:net';
 import { chmodSync, rmSync } from 'node:fs';
 import { sinkOf, type ByteSink, type ByteSource } from '../../protocol/byte-stream.js';
 import type { QmpClient } from './qmp.js';
 import type { ImageStats, SaveImageOptions } from '../types.js';
-
-/** A framed chunk larger than this is not QEMU's stream. */
-const MAX_CHUNK = 16 << 20;
+import { framedOutput, readFramed } from '../image-frames.js';
 
 interface MigrateInfo {
   status: string;
@@ -26,9 +23,8 @@ export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSi
   await new Promise<void>((r) => server.listen(socketPath, () => r()));
   // QEMU may run as its own user (qemu-user): the 0700 run directory guards the socket, not its mode.
   chmodSync(socketPath, 0o666);
-  const hash = createHash('sha256');
+  const out = framedOutput(sink);
   const started = Date.now();
-  let bytes = 0;
   let last: MigrateInfo = { status: 'setup' };
   // A migration that fails before QEMU connects must not leave the save waiting for that connection.
   let failed: (err: Error) => void = () => {};
@@ -43,7 +39,7 @@ export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSi
       last = info;
       if (info.status === 'failed' || info.status === 'cancelled') failed(migrationError(info));
       if (info.ram) {
-        opts.progress?.({ round: info.ram['dirty-sync-count'], pagesSent: info.ram.normal, bytesSent: bytes, dirtyPages: Math.ceil(info.ram.remaining / 4096), elapsedMs: Date.now() - started });
+        opts.progress?.({ round: info.ram['dirty-sync-count'], pagesSent: info.ram.normal, bytesSent: out.bytes, dirtyPages: Math.ceil(info.ram.remaining / 4096), elapsedMs: Date.now() - started });
       }
     }, () => {});
   }, 100);
@@ -55,21 +51,13 @@ export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSi
     const stream = await accepted;
     for await (const chunk of stream as AsyncIterable<Buffer>) {
       opts.signal?.throwIfAborted();
-      const head = Buffer.alloc(4);
-      head.writeInt32BE(chunk.length, 0);
-      await sink.write(Buffer.concat([head, chunk]));
-      hash.update(chunk);
-      bytes += chunk.length + 4;
+      await out.write(chunk);
     }
     last = await waitMigration(qmp, ['completed', 'failed', 'cancelled']);
     if (last.status !== 'completed') throw migrationError(last);
     if (opts.live) await opts.suspend();
-    const checksum = hash.digest('hex');
-    const end = Buffer.alloc(36);
-    end.writeInt32BE(-1, 0);
-    Buffer.from(checksum, 'hex').copy(end, 4);
-    await sink.write(end);
-    return { rounds: last.ram?.['dirty-sync-count'] ?? 1, pages: last.ram?.normal ?? 0, bytes: bytes + 36, downtimeMs: last.downtime ?? 0, checksum };
+    const checksum = await out.end();
+    return { rounds: last.ram?.['dirty-sync-count'] ?? 1, pages: last.ram?.normal ?? 0, bytes: out.bytes, downtimeMs: last.downtime ?? 0, checksum };
   } catch (err) {
     cancel();
     throw err;
@@ -87,19 +75,8 @@ export async function receiveImage(qmp: QmpClient, socketPath: string, source: B
   await qmp.execute('migrate-incoming', { uri: `unix:${socketPath}` });
   const socket = await connectWhenReady(socketPath);
   const sink = sinkOf(socket);
-  const hash = createHash('sha256');
   try {
-    for (;;) {
-      const n = (await source.read(4)).readInt32BE(0);
-      if (n === -1) break;
-      if (n < 0 || n > MAX_CHUNK) throw new Error(`corrupt image: chunk of ${n} bytes`);
-      const data = await source.read(n);
-      hash.update(data);
-      await sink.write(data);
-    }
-    const expected = (await source.read(32)).toString('hex');
-    const actual = hash.digest('hex');
-    if (expected !== actual) throw new Error(`image checksum mismatch: sent ${expected}, received ${actual}`);
+    const actual = await readFramed(source, (data) => sink.write(data));
     socket.end();
     const deadline = Date.now() + 60_000;
     for (;;) {

@@ -4,24 +4,19 @@
  * memory bounded by maxDepth and never the call stack. It reads everything Python's xmlrpclib writes and
  * refuses what XML-RPC has no use for: DTDs (so no entity expansion ever),
  * processing instructions, attributes, unknown or misplaced elements.
- * Documents in the layout xmlrpclib writes are read by the faster canonical.ts
- * first; this scanner reads whatever that one gives up on.
+ * Documents in the layout xmlrpclib writes are read from their bytes by the
+ * faster canonical.ts first; this scanner reads, as text, whatever that one
+ * gives up on, and a string given by the caller.
  */
 import { readCanonical, setMember, type Parsed } from './canonical.js';
 import { decodeRefs, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInteger, show } from './scalars.js';
-import { charName, DEFAULT_MAX_DEPTH, NON_XML_CHAR, XmlRpcDecodeError, XmlRpcFault, type XmlRpcValue } from './types.js';
+import { charName, DEFAULT_MAX_DEPTH, NON_XML_CHAR, XML_DECL, XmlRpcDecodeError, XmlRpcFault, type XmlRpcValue } from './types.js';
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
 // Whitespace is only [ \t\n] because CR is normalised away first, as an XML parser does.
 const TAG = /^<(\/?)([A-Za-z][\w.:-]*)[ \t\n]*(\/?)>$/;
 const WS_RUN = /[ \t\n]*/y;
-const XML_DECL = new RegExp(
-  String.raw`<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(["'])1\.[0-9]+\1` +
-    String.raw`(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(["'])([A-Za-z][\w.-]*)\2)?` +
-    String.raw`(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(["'])(?:yes|no)\4)?[ \t\n]*\?>`,
-  'y',
-);
 const NON_WS = /[^ \t\n]/;
 
 const SCALARS = new Set(['int', 'i4', 'i8', 'double', 'boolean', 'string', 'base64', 'dateTime.iso8601', 'nil']);
@@ -68,7 +63,17 @@ function unreadable(xml: string, pos: number): XmlRpcDecodeError {
   return new XmlRpcDecodeError(`${why} at offset ${pos}`);
 }
 
+/** ES2024's String#isWellFormed (Node 20 has it; our lib is ES2023). */
+const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
+
 function parse(input: string | Uint8Array, root: 'methodCall' | 'methodResponse', maxBytes: number, maxDepth: number): Parsed {
+  // A string is read as its UTF-8 too, unless it has an unpaired surrogate (which UTF-8 cannot carry: the
+  // general reader refuses it) or is longer than maxBytes already (toText refuses it, before any encoding).
+  const bytes = typeof input !== 'string' ? input : input.length <= maxBytes && wellFormed(input) ? Buffer.from(input) : undefined;
+  if (bytes && bytes.byteLength <= maxBytes) {
+    const canonical = readCanonical(bytes, root, maxDepth);
+    if (canonical) return canonical;
+  }
   let xml = toText(input, maxBytes);
   const bad = NON_XML_CHAR.exec(xml);
   if (bad) throw new XmlRpcDecodeError(`character ${charName(bad[0])} at offset ${bad.index} is not allowed in XML`);
@@ -84,8 +89,6 @@ function parse(input: string | Uint8Array, root: 'methodCall' | 'methodResponse'
     }
     pos = XML_DECL.lastIndex;
   }
-  const canonical = readCanonical(xml, pos, root, maxDepth);
-  if (canonical) return canonical;
 
   const out: Parsed = { method: '', params: [], fault: undefined };
   const stack: Frame[] = []; // frames are reused by level: no allocation per element

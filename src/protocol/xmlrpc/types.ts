@@ -51,5 +51,13 @@ export const charName = (c: string): string => `U+${c.charCodeAt(0).toString(16)
 export const NON_XML_CHAR =
   /[\x00-\x08\x0B\x0C\x0E-\x1F\uFFFE\uFFFF]|[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
+/** The XML declaration, at the very start (sticky); group 3 is the encoding it names. */
+export const XML_DECL = new RegExp(
+  String.raw`<\?xml[ \t\n]+version[ \t\n]*=[ \t\n]*(["'])1\.[0-9]+\1` +
+    String.raw`(?:[ \t\n]+encoding[ \t\n]*=[ \t\n]*(["'])([A-Za-z][\w.-]*)\2)?` +
+    String.raw`(?:[ \t\n]+standalone[ \t\n]*=[ \t\n]*(["'])(?:yes|no)\4)?[ \t\n]*\?>`,
+  'y',
+);
+
 export const I64_MIN = -0x8000000000000000n;
 export const I64_MAX = 0x7fffffffffffffffn;

@@ -2,11 +2,11 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
-import { SimDomains } from '../helpers/sim-domains.js';
-import { PowerState, hasVcpus, isStarted } from '../../src/protocol/domain.js';
-import { parseVmConfig } from '../../src/daemon/vm-config.js';
-import { XendInvalidDomain } from '../../src/protocol/faults.js';
-import type { Sxp } from '../../src/sxp/types.js';
+import { SimDomains } from '../../helpers/sim-domains.js';
+import { PowerState, hasVcpus, isStarted } from '../../../src/protocol/domain.js';
+import { parseVmConfig } from '../../../src/daemon/vm-config.js';
+import { XendInvalidDomain } from '../../../src/protocol/faults.js';
+import type { Sxp } from '../../../src/sxp/types.js';
 
 const vm = (name: string, ...extra: Sxp[]): Sxp => ['vm', ['name', name], ['memory', 16], ...extra];
 

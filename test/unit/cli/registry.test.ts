@@ -1,7 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { COMMANDS, findCommand } from '../../src/cli/registry.js';
-import { commandHelp, longHelp, shortHelp } from '../../src/cli/help.js';
+import { COMMANDS, GLOBAL_OPTIONS, findCommand } from '../../../src/cli/registry.js';
+import { arity } from '../../../src/cli/spec.js';
+import { commandHelp, longHelp, shortHelp } from '../../../src/cli/help.js';
 
 // virsh's self-test idea: walk the registry and check every entry is complete.
 test('every command is complete: help, usage, a loadable handler with run and text', async () => {
@@ -10,7 +11,6 @@ test('every command is complete: help, usage, a loadable handler with run and te
     assert.ok(!names.has(c.name), `duplicate ${c.name}`);
     names.add(c.name);
     assert.ok(c.help.length > 0, `${c.name} has help`);
-    assert.ok(c.min <= c.max, `${c.name} arg bounds`);
     const m = await c.load();
     assert.equal(typeof m.run, 'function', `${c.name}.run`);
     assert.equal(typeof m.text, 'function', `${c.name}.text`);
@@ -23,6 +23,39 @@ test('every command is complete: help, usage, a loadable handler with run and te
 test('xm console --help says how to leave: Ctrl-] detaches, Ctrl-C goes to the guest', () => {
   const help = commandHelp(COMMANDS.find((c) => c.name === 'console')!);
   assert.match(help.replace(/\s+/g, ' '), /Ctrl-\] detaches and leaves the domain running; every other key, Ctrl-C and Ctrl-D included, goes to the guest\./);
+});
+
+test('arguments: required ones first, only the last variadic, values typed by kind', () => {
+  for (const c of COMMANDS) {
+    c.args.forEach((a, k) => {
+      const where = `${c.name} ${a.name}`;
+      if (a.required) assert.ok(c.args.slice(0, k).every((b) => b.required), `${where}: no optional argument before a required one`);
+      if (a.variadic) assert.equal(k, c.args.length - 1, `${where}: only the last is variadic`);
+      if (a.type) assert.equal(a.kind, 'value', `${where}: a typed argument is a value`);
+      if (a.choices) assert.equal(a.kind, 'value', `${where}: choices are for values`);
+    });
+    const { min, max } = arity(c);
+    assert.ok(min <= max, `${c.name} arg bounds`);
+    if (c.arityError) assert.ok(min !== 0 || max !== Infinity, `${c.name}: an arity message needs bounds`);
+  }
+});
+
+test('options: a value has a type that fits what completion and the parser use', () => {
+  for (const c of [...COMMANDS, { name: 'global', options: GLOBAL_OPTIONS }]) {
+    for (const o of c.options) {
+      const where = `${c.name} --${o.long}`;
+      if (!o.arg) assert.equal(o.type, undefined, `${where}: a flag has no value type`);
+      assert.equal(o.choices !== undefined, o.type === 'choice', `${where}: choices iff type choice`);
+      assert.equal(o.domains !== undefined, o.type === 'domain', `${where}: a domain filter iff type domain`);
+      if (o.optionalArg) assert.ok(o.arg, `${where}: an optional value still has a metavariable`);
+    }
+  }
+});
+
+test('one --timeout: every command that has one parses it the same way', () => {
+  const timeouts = COMMANDS.flatMap((c) => c.options.filter((o) => o.long === 'timeout'));
+  assert.ok(timeouts.length >= 3);
+  for (const t of timeouts) assert.deepEqual([t.arg, t.type], ['SECONDS', 'timeout']);
 });
 
 test('every domain argument says which domains it accepts (for completion)', () => {

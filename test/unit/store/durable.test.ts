@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { DurableDir, removeFile, renameFile, writeFileDurably } from '../../src/store/durable.js';
+import { DurableDir, removeFile, renameFile, writeFileDurably } from '../../../src/store/durable.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xend-durable-'));
 after(() => rmSync(dir, { recursive: true, force: true }));

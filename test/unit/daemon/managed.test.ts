@@ -3,10 +3,10 @@ import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { SimDomains } from '../helpers/sim-domains.js';
-import { PowerState } from '../../src/protocol/domain.js';
-import { XendInvalidDomain } from '../../src/protocol/faults.js';
-import type { Sxp } from '../../src/sxp/types.js';
+import { SimDomains } from '../../helpers/sim-domains.js';
+import { PowerState } from '../../../src/protocol/domain.js';
+import { XendInvalidDomain } from '../../../src/protocol/faults.js';
+import type { Sxp } from '../../../src/sxp/types.js';
 
 const vm = (name: string, ...extra: Sxp[]): Sxp => ['vm', ['name', name], ['memory', 16], ...extra];
 

@@ -1,7 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { getopt } from '../../src/cli/getopt.js';
-import type { OptionSpec } from '../../src/cli/spec.js';
+import { getopt } from '../../../src/cli/getopt.js';
+import type { OptionSpec } from '../../../src/cli/spec.js';
 
 const opts: OptionSpec[] = [
   { short: 'l', long: 'long', desc: '' },
@@ -34,4 +34,17 @@ test("Python getopt's error texts", () => {
   assert.throws(() => getopt(['--path'], opts), { message: 'option --path requires argument' });
   assert.throws(() => getopt(['--wait=1'], opts), { message: 'option --wait must not have an argument' });
   assert.throws(() => getopt(['--sta'], opts), { message: 'option --sta not a unique prefix' });
+});
+
+test('values come back as their declared type; a bad one is refused after the syntax is checked', () => {
+  const typed: OptionSpec[] = [
+    { short: 'w', long: 'weight', arg: 'N', type: 'int', desc: '' },
+    { long: 'timeout', arg: 'S', type: 'timeout', desc: '' },
+    { long: 'state', arg: 'S', type: 'choice', choices: ['running', 'all'], desc: '' },
+  ];
+  const r = getopt(['-w', ' 12 ', '--timeout=0.5', '--state', 'ALL'], typed);
+  assert.deepEqual([r.opts.number('weight'), r.opts.number('timeout'), r.opts.string('state')], [12, 0.5, 'ALL']);
+  assert.throws(() => getopt(['-w', 'x'], typed), { message: 'Invalid argument.' });
+  assert.throws(() => getopt(['-w', 'x', '-z'], typed), { message: 'option -z not recognized' });
+  assert.throws(() => getopt(['--state=bogus'], typed), { message: 'invalid value for --state: bogus (expected one of running, all)' });
 });

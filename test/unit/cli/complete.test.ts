@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { COMMANDS, GLOBAL_OPTIONS } from '../../src/cli/registry.js';
+import { COMMANDS, GLOBAL_OPTIONS } from '../../../src/cli/registry.js';
 import {
   acceptsDomain,
   complete,
@@ -12,10 +12,10 @@ import {
   type Completion,
   type CompletionSources,
   type DomainInfo,
-} from '../../src/cli/complete.js';
-import { CONFIG_VARIABLES } from '../../src/config/domain-config.js';
-import type { Io } from '../../src/cli/main.js';
-import type { DomainFilter } from '../../src/cli/spec.js';
+} from '../../../src/cli/complete.js';
+import { CONFIG_VARIABLES } from '../../../src/config/domain-config.js';
+import type { Io } from '../../../src/cli/main.js';
+import { arity, type DomainFilter } from '../../../src/cli/spec.js';
 
 const DOMAINS: DomainInfo[] = [
   { name: 'Domain-0', domid: 0, state: 'r-----' },
@@ -155,7 +155,7 @@ test('domain arguments: live names filtered by what the command accepts', async 
 test('registry self-test: every argument of every command completes by its kind', async () => {
   for (const c of COMMANDS) {
     if (c.name === 'create') continue; // create.py's own rules, tested above
-    for (let k = 0; k < c.args.length && k < c.max; k++) {
+    for (let k = 0; k < c.args.length && k < arity(c).max; k++) {
       const arg = c.args[k]!;
       const { src, asked } = sources();
       const got = await comp([c.name, ...Array<string>(k).fill('x'), ''], src);

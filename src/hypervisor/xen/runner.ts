@@ -1,0 +1,109 @@
+import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { existsSync, readdirSync } from 'node:fs';
+import { delimiter, dirname, join } from 'node:path';
+import { XendError, XendInvalidDomain } from '../../protocol/faults.js';
+
+/** The tools the xen backend runs: xl, and xenstore's command-line clients. */
+export type XenTool = 'xl' | 'xenstore-read' | 'xenstore-ls' | 'xenstore-write' | 'xenstore-watch';
+
+/** How long one command may take unless told otherwise (xl create under TCG takes seconds). */
+const DEFAULT_TIMEOUT_MS = 120_000;
+/** More output than this is not a listing xend asked for. */
+const MAX_OUTPUT = 16 << 20;
+
+export interface RunOptions {
+  timeoutMs?: number;
+}
+
+export interface RunResult {
+  stdout: string;
+  stderr: string;
+}
+
+/**
+ * The one owner of every child process of the xen backend: argument arrays
+ * (never a shell), a timeout, a fixed environment (xend's PATH and library path,
+ * the C locale: nothing a client sent), and the command's stderr in its error.
+ */
+export class XenRunner {
+  private readonly env: NodeJS.ProcessEnv;
+  private readonly paths: Record<XenTool, string>;
+
+  constructor(readonly xl: string) {
+    const toolDir = dirname(xl);
+    const searchPath = [toolDir, ...(process.env.PATH ?? '/usr/sbin:/usr/bin:/sbin:/bin').split(delimiter)].join(delimiter);
+    this.env = { PATH: searchPath, LANG: 'C', LC_ALL: 'C', ...(process.env.LD_LIBRARY_PATH && { LD_LIBRARY_PATH: process.env.LD_LIBRARY_PATH }) };
+    const find = (tool: string) => searchPath.split(delimiter).map((d) => join(d, tool)).find((p) => existsSync(p)) ?? tool;
+    this.paths = {
+      xl,
+      'xenstore-read': find('xenstore-read'),
+      'xenstore-ls': find('xenstore-ls'),
+      'xenstore-write': find('xenstore-write'),
+      'xenstore-watch': find('xenstore-watch'),
+    };
+  }
+
+  /** Runs a tool to completion; rejects with xend's fault for what it printed on failure. */
+  run(tool: XenTool, args: readonly string[], opts: RunOptions = {}): Promise<RunResult> {
+    return new Promise((resolve, reject) => {
+      execFile(this.paths[tool], args, { env: this.env, timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'utf8' }, (err, stdout, stderr) => {
+        if (err) reject(toolError(tool, args, stderr, err));
+        else resolve({ stdout, stderr });
+      });
+    });
+  }
+
+  /** The same, holding the event loop: only for xend's start and for `xl create -p`, whose domid the caller needs now. */
+  runSync(tool: XenTool, args: readonly string[], opts: RunOptions = {}): RunResult {
+    const r = spawnSync(this.paths[tool], args, { env: this.env, timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
+    if (r.error || r.status !== 0) {
+      const err = Object.assign(r.error ?? new Error(`exit status ${r.status ?? r.signal}`), { killed: r.signal === 'SIGTERM' });
+      throw toolError(tool, args, r.stderr ?? '', err);
+    }
+    return { stdout: r.stdout, stderr: r.stderr };
+  }
+
+  /** A long-running tool (a watch, a save or restore stream): the caller owns its pipes and ends it. */
+  spawn(tool: XenTool, args: readonly string[], stdio: ('pipe' | 'ignore')[]): ChildProcess {
+    return spawn(this.paths[tool], args, { env: this.env, stdio });
+  }
+}
+
+/**
+ * xl's complaint as xend's fault: an unknown domain is fault 3, anything else
+ * fault 2 with xl's own words (its last lines: libxl's log comes first).
+ */
+export function toolError(tool: XenTool, args: readonly string[], stderr: string, err: Error & { killed?: boolean; code?: unknown }): XendError {
+  const said = stderr
+    .split('\n')
+    .map((l) => l.trim())
+    .filter(Boolean);
+  const invalid = said.map((l) => /^(.*) is an invalid domain identifier \(rc=-6\)$/.exec(l)).find(Boolean);
+  if (invalid) return new XendInvalidDomain(invalid[1]!);
+  const command = `${tool} ${args[0] ?? ''}`.trim();
+  if (err.killed) return new XendError(`${command} did not finish in time`);
+  const why = said.slice(-3).join('; ') || (typeof err.code === 'string' ? `${err.code}: ${err.message}` : err.message).trim();
+  return new XendError(`${command} failed: ${why}`);
+}
+
+/** `(xen-xl-binary …)`, else xl on PATH, else the newest /usr/lib/xen-*\/bin/xl. */
+export function findXl(configured: string, path = process.env.PATH ?? ''): string {
+  if (configured) {
+    if (!configured.startsWith('/')) throw new Error(`xen-xl-binary "${configured.slice(0, 256)}" is not an absolute path`);
+    return configured;
+  }
+  for (const dir of path.split(delimiter)) if (dir && existsSync(join(dir, 'xl'))) return join(dir, 'xl');
+  let libs: string[] = [];
+  try {
+    libs = readdirSync('/usr/lib').filter((n) => /^xen-\d+\.\d+$/.test(n));
+  } catch {
+    // no /usr/lib: nothing to find there
+  }
+  const found = libs
+    .sort((a, b) => a.localeCompare(b, undefined, { numeric: true }))
+    .reverse()
+    .map((n) => `/usr/lib/${n}/bin/xl`)
+    .find((p) => existsSync(p));
+  if (!found) throw new Error('xend-hypervisor xen: no xl on PATH or in /usr/lib/xen-*/bin (set xen-xl-binary)');
+  return found;
+}

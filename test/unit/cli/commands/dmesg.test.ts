@@ -1,0 +1,15 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { xm } from '../xm.js';
+
+test('xm dmesg prints the ring; -c prints it and clears it', async () => {
+  const r = await xm(['dmesg'], { 'xend.node.dmesg.info': () => '(XEN) hello' });
+  assert.deepEqual([r.code, r.stdout], [0, '(XEN) hello\n']);
+  const c = await xm(['dmesg', '-c', '--json'], { 'xend.node.dmesg.clear': () => 'old' });
+  assert.equal(c.stdout, '{"version":1,"cleared":true,"dmesg":"old"}\n');
+});
+
+test('xm dmesg takes no argument', async () => {
+  const r = await xm(['dmesg', 'x']);
+  assert.deepEqual([r.code, r.stderr], [1, "Error: 'xm dmesg' requires 0 arguments.\n\n"]);
+});

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { domainSxp, usage, xm } from '../xm.js';
+
+const WEB = domainSxp({ name: 'web', domid: 3, uuid: '11111111-2222-3333-4444-555555555555' });
+const xend = { 'xend.domain': () => WEB, 'xend.domain.migrate': () => ({ totalMs: 40, downtimeMs: 5, bytes: 4096, pages: 1, rounds: 2, checksum: 'abc' }) };
+
+test('xm migrate [-l] [-p port] [-n node] DOM HOST: the options in xend\'s order; silent', async () => {
+  const r = await xm(['migrate', '-l', '-p', ' +8002 ', 'web', 'peer'], xend);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
+  assert.deepEqual(r.calls.find(([m]) => m === 'xend.domain.migrate'), ['xend.domain.migrate', ['web', 'peer', true, 8002, -1, null, false]]);
+});
+
+test('xm migrate --json: the figures of the migration', async () => {
+  const r = await xm(['migrate', '--json', '-s', '-c', '-n', '1', 'web', 'peer'], xend);
+  assert.deepEqual(r.calls.find(([m]) => m === 'xend.domain.migrate'), ['xend.domain.migrate', ['web', 'peer', false, 0, 1, true, true]]);
+  assert.equal(r.stdout, '{"version":1,"domain":"web","destination":"peer","total_ms":40,"downtime_ms":5,"bytes":4096,"pages":1,"rounds":2,"checksum":"abc"}\n');
+});
+
+test('xm migrate argument errors, each with the usage and no call', async () => {
+  for (const [argv, message] of [
+    [['web'], 'Invalid number of arguments'],
+    [['web', 'peer', 'more'], 'Invalid number of arguments'],
+    [['-p', 'http', 'web', 'peer'], 'Invalid argument.'],
+    [['-n', '1.5', 'web', 'peer'], 'Invalid argument.'],
+    [['--timeout', 'never', 'web', 'peer'], 'Invalid timeout: never'],
+  ] as const) {
+    const r = await xm(['migrate', ...argv], xend);
+    assert.deepEqual([r.code, r.stderr, r.stdout, r.calls], [1, `Error: ${message}\n`, usage('migrate'), []], argv.join(' '));
+  }
+});

@@ -1,0 +1,29 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { domainSxp, xm } from '../xm.js';
+
+test('xm restore FILE [-p]: silent; --json gives the domain it made', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'xm-restore-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  writeFileSync(join(dir, 'web.chk'), 'x');
+  const back = { 'xend.domain.restore': () => domainSxp({ name: 'web', domid: 7, state: '--p---', status: 1 }) };
+  const r = await xm(['restore', 'web.chk', '-p'], back, { cwd: dir });
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
+  assert.deepEqual(r.calls, [['xend.domain.restore', [join(dir, 'web.chk'), true]]]);
+  const j = JSON.parse((await xm(['restore', '--json', 'web.chk'], back, { cwd: dir })).stdout);
+  assert.deepEqual([j.version, j.file, j.domain.name, j.domain.domid, j.domain.power_state], [1, join(dir, 'web.chk'), 'web', 7, 'paused']);
+});
+
+test('xm restore of a file it cannot read', async () => {
+  const r = await xm(['restore', '/nonexistent/web.chk']);
+  assert.deepEqual([r.code, r.stderr, r.stdout, r.calls], [1, 'Error: xm restore: Unable to read file /nonexistent/web.chk\n', '', []]);
+});
+
+test('xm restore without a file', async () => {
+  const r = await xm(['restore']);
+  assert.equal(r.stderr, "Error: 'xm restore' requires 1 argument.\n\n");
+  assert.match(r.stdout, /^Usage: xm restore <CheckpointFile> \[-p\]\n/);
+});

@@ -1,0 +1,31 @@
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { xm } from '../xm.js';
+
+test('xm save [-c] DOM FILE: the path made absolute from the working directory; silent', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'xm-save-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const r = await xm(['save', 'web', 'web.chk'], { 'xend.domain.save': () => 0 }, { cwd: dir });
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
+  assert.deepEqual(r.calls, [['xend.domain.save', ['web', join(dir, 'web.chk'), false]]]);
+  const c = await xm(['save', '-c', '--json', 'web', 'w2'], { 'xend.domain.save': () => 0 }, { cwd: dir });
+  assert.equal(c.stdout, `${JSON.stringify({ version: 1, domain: 'web', file: join(dir, 'w2'), checkpoint: true })}\n`);
+});
+
+test('xm save into a folder it cannot write: refused before xend is asked', async () => {
+  const r = await xm(['save', 'web', '/nonexistent-dir/web.chk']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, 'Error: xm save: Unable to create file /nonexistent-dir/web.chk\n');
+  assert.equal(r.stdout, '');
+  assert.deepEqual(r.calls, []);
+});
+
+test('xm save with one argument', async () => {
+  const r = await xm(['save', 'web']);
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, "Error: 'xm save' requires 2 arguments.\n\n");
+  assert.match(r.stdout, /^Usage: xm save \[-c\] <Domain> <CheckpointFile>\n/);
+});
