@@ -5,7 +5,7 @@ import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
-import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
+import { checkImageType, parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
 import { checkHostMemory, checkVcpus } from './config-limits.js';
 import { makeDir, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
@@ -48,6 +48,8 @@ export interface DomainServiceOptions {
  */
 export class DomainService {
   private readonly recentRestarts = new Map<string, number[]>();
+  /** Domains xm paused (xend's paused_by_admin), as `uuid/domid`: a restarted domain starts without it. */
+  private readonly pausedByAdmin = new Set<string>();
   private readonly index: DomainIndex;
   /** The hypervisor with the index kept true: what every service that creates, destroys or renames domains uses. */
   readonly hv: Hypervisor;
@@ -254,6 +256,34 @@ export class DomainService {
     return this.hv.unpause(d.domid);
   }
 
+  /** XendDomain.domain_setpauseflag: an unknown domain is let be, as xend did. */
+  setPauseFlag(dom: string | number, flag: boolean): void {
+    const key = this.pauseKey(dom);
+    if (key === null) return;
+    // The flags of domains gone since go with them.
+    for (const k of this.pausedByAdmin) {
+      const [uuid, domid] = k.split('/') as [string, string];
+      if (String(this.index.withUuid(uuid)?.domid) !== domid) this.pausedByAdmin.delete(k);
+    }
+    if (flag) this.pausedByAdmin.add(key);
+    else this.pausedByAdmin.delete(key);
+  }
+
+  /** XendDomain.domain_getpauseflag: None for an unknown domain. */
+  getPauseFlag(dom: string | number): boolean | null {
+    const key = this.pauseKey(dom);
+    return key === null ? null : this.pausedByAdmin.has(key);
+  }
+
+  private pauseKey(dom: string | number): string | null {
+    try {
+      const r = this.resolve(dom);
+      return r.live ? `${r.live.uuid}/${r.live.domid}` : `${r.managed!.config.uuid}/`;
+    } catch {
+      return null;
+    }
+  }
+
   shutdown(dom: string | number, reason: string): void | Promise<void> {
     const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError('Domain 0 cannot be shutdown');
@@ -290,12 +320,15 @@ export class DomainService {
     checkVcpus(count);
     if (!r.live) {
       // Not running: the count it will boot with next time.
-      this.updateConfig(r, (c) => ({ ...c, vcpus: count }));
+      this.updateConfig(r, (c) => ({ ...c, vcpus: count, onlineVcpus: count, cpus: resized(c.cpus, count) }));
       return;
     }
     const d = this.requireIdle(r.live);
     if (count > d.vcpus) throw new XendError('Cannot set vcpus greater than max vcpus on running domain');
-    return this.hv.setVcpus(d.domid, count);
+    const done = this.hv.setVcpus(d.domid, count);
+    // xend's vcpu_avail: a restart brings the same VCPUs online.
+    const remember = () => this.updateConfig(r, (c) => ({ ...c, onlineVcpus: Math.min(count, c.vcpus) }));
+    return done instanceof Promise ? done.then(remember) : remember();
   }
 
   setName(dom: string | number, name: string): void {
@@ -478,12 +511,15 @@ export class DomainService {
     if (d) this.hv.consoleInput(d.domid, data);
   }
 
+  /** A managed domain that is not running has not restarted (xm shutdown asks before it shuts down). */
   restartCount(dom: string | number): string {
-    return String(this.lookup(dom).restartCount);
+    return String(this.resolve(dom).live?.restartCount ?? 0);
   }
 
   vcpuInfo(dom: string | number): Sxp {
-    const d = this.lookup(dom);
+    const r = this.resolve(dom);
+    if (!r.live) return haltedVcpuInfo(r.managed!.config);
+    const d = r.live;
     return [
       'domain',
       ['domid', d.domid],
@@ -597,8 +633,11 @@ export class DomainService {
 
   private build(config: VmConfig, restartCount: number, incomplete = false): HvDomain {
     this.fitsHost(config);
+    // As xend: a managed domain may be defined with any image, and fails when started.
+    checkImageType(config.image);
+    let d: HvDomain;
     try {
-      return this.hv.create({
+      d = this.hv.create({
         incomplete,
         name: config.name,
         uuid: config.uuid,
@@ -609,6 +648,33 @@ export class DomainService {
         restartCount,
       });
     } catch (err) {
+      throw new XendError(`Failed to create domain ${config.name}: ${(err as Error).message}`);
+    }
+    // A restored or received domain gets its VCPUs' state from its image.
+    if (!incomplete) this.applyVcpuSettings(d, config);
+    return d;
+  }
+
+  /**
+   * What XendDomainInfo did to a new domain before it ran: the credit scheduler's
+   * weight and cap, each VCPU's pinning (_setCPUAffinity), the VCPUs online
+   * (vcpu_avail). A setting the host refuses undoes the domain.
+   */
+  private applyVcpuSettings(d: HvDomain, config: VmConfig): void {
+    try {
+      if (this.hv.setSchedCredit && (config.cpuWeight !== 256 || config.cpuCap !== 0)) {
+        this.hv.setSchedCredit(d.domid, config.cpuWeight, config.cpuCap);
+      }
+      config.cpus.forEach((cpus, vcpu) => {
+        if (cpus.length) this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, vcpu, cpus);
+      });
+      if (config.onlineVcpus < config.vcpus) {
+        const done = this.hv.setVcpus(d.domid, config.onlineVcpus);
+        // A backend that answers later: its failure is logged, the domain stays as built.
+        if (done instanceof Promise) done.catch((err: Error) => this.log.error(`Could not bring ${config.onlineVcpus} VCPUs of ${config.name} online: ${err.message}`));
+      }
+    } catch (err) {
+      this.hv.destroy(d.domid);
       throw new XendError(`Failed to create domain ${config.name}: ${(err as Error).message}`);
     }
   }
@@ -658,12 +724,43 @@ export class DomainService {
   }
 }
 
-/** `all`, a power-state name (any case) or its number, as domains_with_state accepts. */
+/**
+ * XendDomainInfo.getVCPUInfo of a domain with no domid: each VCPU offline on
+ * no CPU, its affinity the configured one or xend's range(64).
+ */
+function haltedVcpuInfo(c: VmConfig): Sxp {
+  const any = Array.from({ length: 64 }, (_, i) => i);
+  return [
+    'domain',
+    ['domid', null],
+    ['name', c.name],
+    ['vcpu_count', c.vcpus],
+    ...c.cpus.map((cpus, i): Sxp => [
+      'vcpu',
+      ['number', i],
+      ['online', 0],
+      ['blocked', 0],
+      ['running', 0],
+      ['cpu_time', pyFloat(0)],
+      ['cpu', -1],
+      ['cpumap', cpus.length ? [...cpus] : any],
+    ]),
+  ];
+}
+
+/** A halted domain's pinnings for a new VCPU count: cut, or extended with unpinned VCPUs (XendDomainInfo.setVCpuCount). */
+function resized(cpus: readonly number[][], count: number): number[][] {
+  return Array.from({ length: count }, (_, i) => [...(cpus[i] ?? [])]);
+}
+
+/**
+ * `all`, a power-state name (any case) or its number, as domains_with_state accepts;
+ * like XendDomain.list, a name that is no power state (`blocked`) matches nothing.
+ */
 function stateFilter(state: string | number): (status: number) => boolean {
   const s = String(state).toLowerCase();
   if (s === 'all') return () => true;
   if (/^\d+$/.test(s)) return (status) => status === Number(s);
-  if (!(POWER_STATES as readonly string[]).includes(s)) throw new XendError(`Invalid state: ${String(state)}`);
   return (status) => POWER_STATES[status] === s;
 }
 

@@ -3,6 +3,7 @@ import { childValue, children } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME } from '../protocol/domain.js';
 import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limits.js';
+import { parseCpus, parseVcpuAvail, vcpuAvailBitmap } from './vcpu-config.js';
 import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
 
@@ -13,6 +14,10 @@ export interface VmConfig {
   memory: number;
   maxmem: number;
   vcpus: number;
+  /** VCPUs online when it starts (xend's vcpu_avail: the first this many). */
+  onlineVcpus: number;
+  /** Physical CPUs each VCPU is pinned to at start (empty: any). */
+  cpus: number[][];
   onPoweroff: string;
   onReboot: string;
   onCrash: string;
@@ -68,7 +73,9 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   // A name given as a list would pass as its text: only a name is a name.
   const name = typeof rawName === 'string' ? rawName : '';
   if (!DOMAIN_NAME_RE.test(name)) throw new XendError(INVALID_NAME);
-  const memory = intValue(vm, 'memory', 128, 1);
+  // No memory (xm leaves out memory=0) is XendConfig._memory_sanity_check's refusal, not a default.
+  const memory = intValue(vm, 'memory', 0, 0);
+  if (memory === 0) throw new XendError('Invalid Configuration: memory_dynamic_max must be greater than zero');
   const maxmem = Math.max(intValue(vm, 'maxmem', memory, 1), memory);
   const uuid = String(childValue(vm, 'uuid', '') || randomUUID());
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(uuid)) {
@@ -85,6 +92,8 @@ export function parseVmConfig(vm: Sxp): VmConfig {
     memory,
     maxmem,
     vcpus,
+    onlineVcpus: parseVcpuAvail(childValue(vm, 'vcpu_avail', null), vcpus),
+    cpus: parseCpus(childValue(vm, 'cpus', null), childValue(vm, 'cpu', null), vcpus),
     onPoweroff: choice(vm, 'on_poweroff', RESTART_ACTIONS, 'destroy'),
     onReboot: choice(vm, 'on_reboot', RESTART_ACTIONS, 'restart'),
     onCrash: choice(vm, 'on_crash', CRASH_ACTIONS, 'restart'),
@@ -100,6 +109,16 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   };
 }
 
+/** The image types xend 4.4 could build on x86 (image._handlers). */
+const IMAGE_TYPES = ['linux', 'hvm'];
+
+/** image.findImageHandlerClass: the image's kind is the name of its one entry. */
+export function checkImageType(image: Sxp): void {
+  const body = Array.isArray(image) ? image[1] : undefined;
+  const type = body === undefined ? 'linux' : String(Array.isArray(body) ? body[0] : body);
+  if (!IMAGE_TYPES.includes(type)) throw new XendError(`unknown image type: ${type}`);
+}
+
 /** Serialises a config back to the `(vm …)` form stored beside the domain. */
 export function vmConfigSxp(c: VmConfig): Sxp {
   return [
@@ -109,6 +128,9 @@ export function vmConfigSxp(c: VmConfig): Sxp {
     ['memory', c.memory],
     ['maxmem', c.maxmem],
     ['vcpus', c.vcpus],
+    // Only when they say something: a config without them reads back the same.
+    ...(c.onlineVcpus < c.vcpus ? [['vcpu_avail', vcpuAvailBitmap(c.onlineVcpus)]] : []),
+    ...(c.cpus.some((p) => p.length) ? [['cpus', c.cpus.map((p) => [...p])]] : []),
     ['on_poweroff', c.onPoweroff],
     ['on_reboot', c.onReboot],
     ['on_crash', c.onCrash],

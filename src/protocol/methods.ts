@@ -112,6 +112,9 @@ export const XEND = {
   destroy: method('xend.domain.destroy', [domain()], none, op('destroy', 'accepted')),
   pause: method('xend.domain.pause', [domain()], none, op('pause')),
   unpause: method('xend.domain.unpause', [domain()], none, op('unpause')),
+  /** xend's paused_by_admin flag, which xm pause and unpause set; an unknown domain's is None. */
+  setpauseflag: method('xend.domain.setpauseflag', [domain(), flag('flag', false)], none, op('do_set_pauseflag')),
+  getpauseflag: method('xend.domain.getpauseflag', [domain()], returns<boolean | null>(), op('do_get_pauseflag', 'value', { fields: [] })),
   shutdown: method('xend.domain.shutdown', [domain(), text('reason', { default: 'poweroff' })], none, op('shutdown', 'accepted')),
   setMemoryTarget: method('xend.domain.setMemoryTarget', [domain(), int('target')], none, op('mem_target_set')),
   setVCpuCount: method('xend.domain.setVCpuCount', [domain(), int('vcpus')], none, op('set_vcpus')),

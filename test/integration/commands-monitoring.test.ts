@@ -18,7 +18,7 @@ describe('xm: domstate, top, progress on a terminal', () => {
     assert.equal((await x.xm('domstate', 'Domain-0')).stdout, 'running\n');
     assert.equal((await x.xm('domstate', 'g1')).stdout, 'idle\n');
     ok(await x.xm('pause', 'g1'));
-    assert.equal((await x.xm('domstate', 'g1')).stdout, 'paused\n');
+    assert.equal((await x.xm('domstate', 'g1')).stdout, 'paused by admin\n', 'xm pause sets the pause flag (issue 15)');
     ok(await x.xm('unpause', 'g1'));
     ok(await x.xm('create', '/dev/null', 'name=ds', 'memory=64', 'on_poweroff=preserve'));
     ok(await x.xm('shutdown', '-w', 'ds'));

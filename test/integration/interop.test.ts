@@ -3,28 +3,14 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { createRequire } from 'node:module';
 import { TestXend } from '../helpers/xend.js';
+import { PYTHON_UNIX_TRANSPORT } from '../helpers/python-xmlrpc.js';
 
 /**
  * Real clients against our xend: Python's xmlrpc.client, driven the way xm's
  * ServerProxy drove xend over the Unix socket, and the `xmlrpc` npm package.
  */
-const PYTHON_SESSION = String.raw`
-import json, socket, sys, http.client, xmlrpc.client
-
-class UnixConnection(http.client.HTTPConnection):
-    def __init__(self, path):
-        super().__init__('localhost')
-        self.unix_path = path
-    def connect(self):
-        self.sock = socket.socket(socket.AF_UNIX, socket.SOCK_STREAM)
-        self.sock.connect(self.unix_path)
-
-class UnixTransport(xmlrpc.client.Transport):
-    def __init__(self, path):
-        super().__init__()
-        self.unix_path = path
-    def make_connection(self, host):
-        return UnixConnection(self.unix_path)
+const PYTHON_SESSION = String.raw`${PYTHON_UNIX_TRANSPORT}
+import json, sys
 
 def conv_string(s):
     # xm's client-side undoing of xend's repr() escaping of top-level strings

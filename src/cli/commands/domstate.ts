@@ -3,8 +3,12 @@ import type { CommandContext } from '../context.js';
 
 /** `xm domstate DOM`: one word for the domain's state letters; `shutoff` for one that is not running. */
 export async function run(ctx: CommandContext) {
-  const d = await ctx.client().domain(ctx.args[0]!);
-  return { name: d.name, domid: d.domid, state: stateWord(d.state) };
+  const client = ctx.client();
+  const d = await client.domain(ctx.args[0]!);
+  let state = stateWord(d.state);
+  // xend's paused_by_admin: set by xm pause, not by create -p or restore -p.
+  if (state === 'paused' && (await client.api.getpauseflag({ dom: ctx.args[0]! }))) state = 'paused by admin';
+  return { name: d.name, domid: d.domid, state };
 }
 
 export function stateWord(letters: string): string {

@@ -1,3 +1,7 @@
 import { action } from './action.js';
 
-export const { run, text, json } = action((client, { args: [dom] }) => client.pause(dom!));
+/** As xm 4.4: the pause, then xend's paused_by_admin flag, which domstate reads. */
+export const { run, text, json } = action(async (client, { args: [dom] }) => {
+  await client.pause(dom!);
+  await client.api.setpauseflag({ dom: dom!, flag: true });
+});

@@ -16,7 +16,8 @@ export async function run(ctx: CommandContext) {
     for (const v of info.filter((x): x is Sxp[] => Array.isArray(x) && x[0] === 'vcpu')) {
       rows.push({
         name: String(get(info, 'name')),
-        domid: Number(get(info, 'domid')),
+        // None for a managed domain that is not running.
+        domid: get(info, 'domid') === null ? null : Number(get(info, 'domid')),
         vcpu: Number(get(v, 'number')),
         cpu: Number(get(v, 'cpu')),
         online: Number(get(v, 'online')) === 1,

@@ -35,11 +35,13 @@ export function vcpuTable(vcpus: readonly VcpuRow[], hostCpus: number): string {
     header +
     vcpus
       .map((v) => {
-        const [cpu, state] = !v.online
-          ? ['-', '--p']
-          : v.cpu < 0
+        // A domain that is not running (no domid) has its VCPUs on no CPU: xm showed nothing.
+        const [cpu, state] =
+          v.domid === null || (v.online && v.cpu < 0)
             ? ['', '']
-            : [String(v.cpu), `${v.running ? 'r' : '-'}${v.blocked ? 'b' : '-'}-`];
+            : !v.online
+              ? ['-', '--p']
+              : [String(v.cpu), `${v.running ? 'r' : '-'}${v.blocked ? 'b' : '-'}-`];
         return `${left(v.name, 32)} ${right(v.domid ?? '', 5)} ${int(v.vcpu, 5)} ${right(cpu, 5)} ${right(state, 5)}  ${fixed(v.cpu_time_s, 8, 1)} ${affinity(v.cpumap, hostCpus)}\n`;
       })
       .join('')

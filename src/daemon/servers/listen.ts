@@ -14,7 +14,8 @@ export type Endpoint =
 
 export function describeEndpoint(e: Endpoint): string {
   if (e.kind === 'unix') return e.path;
-  const host = e.host.includes(':') ? `[${e.host}]` : e.host;
+  // '' is every address (the unspecified one node binds).
+  const host = e.host === '' ? '*' : e.host.includes(':') ? `[${e.host}]` : e.host;
   return `${e.kind === 'tcp' && e.tls ? 'tls:' : ''}${host}:${e.port}`;
 }
 
@@ -82,7 +83,7 @@ export async function listen(handler: RequestListener, e: Endpoint, opts: Listen
     return { endpoint: e, close: () => closeHttp(server) };
   }
   const front = gatedFront(opts, (socket) => server.emit('connection', socket));
-  await bind(front, (cb) => front.listen({ host: e.host, port: e.port }, cb), e);
+  await bind(front, (cb) => front.listen({ ...(e.host !== '' && { host: e.host }), port: e.port }, cb), e);
   return {
     endpoint: e,
     close: async () => {

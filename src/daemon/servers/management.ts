@@ -29,8 +29,8 @@ export function plannedServers(s: XendSettings, paths: XendPaths): Planned[] {
       endpoint: { kind: 'tcp', host: String(o['xend-tcp-xmlrpc-server-address']) || 'localhost', port: Number(o['xend-tcp-xmlrpc-server-port']), ...(tls && { tls }) },
     });
   }
-  // xend's '' meant every address; here it means localhost, and all addresses must be asked for.
-  if (o['xend-http-server']) planned.push({ protocol: 'HTTP', endpoint: { kind: 'tcp', host: String(o['xend-address']) || 'localhost', port: Number(o['xend-port']) } });
+  // '' is every address, as in xend (and the warning below says so).
+  if (o['xend-http-server']) planned.push({ protocol: 'HTTP', endpoint: { kind: 'tcp', host: String(o['xend-address']), port: Number(o['xend-port']) } });
   if (o['xend-unix-server']) planned.push({ protocol: 'HTTP', endpoint: { kind: 'unix', path: s.httpUnixPath, ...(group && { group }) } });
   return planned;
 }
@@ -71,7 +71,7 @@ export async function startManagementServers(s: XendSettings, paths: XendPaths, 
       started.push(listener);
       log.info(`${p.protocol} server listening on ${describeEndpoint(p.endpoint)}`);
       if (p.endpoint.kind === 'tcp' && !p.endpoint.tls && beyondLoopback(p.endpoint.host)) {
-        log.warning(`${p.protocol} server on ${describeEndpoint(p.endpoint)} listens beyond loopback without TLS: anyone who reaches it controls every domain`);
+        log.warning(`${p.protocol} server on ${describeEndpoint(p.endpoint)} listens beyond loopback without TLS: anyone who reaches it controls every domain; restrict it with xend-hosts-allow`);
       }
     }
   } catch (err) {

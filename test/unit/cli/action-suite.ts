@@ -3,12 +3,14 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { fault, usage, xm } from './xm.js';
 
-export function actionSuite(cmd: string, method: string): void {
+/** `then`: the calls that follow the action's own, as xm 4.4 made them (pause's setpauseflag). */
+export function actionSuite(cmd: string, method: string, then: [string, unknown[]][] = []): void {
+  const answers = Object.fromEntries([[method, () => 0], ...then.map(([m]) => [m, () => null])]);
   test(`xm ${cmd} DOM: one call, silent; --json says ok`, async () => {
-    const r = await xm([cmd, 'web'], { [method]: () => 0 });
+    const r = await xm([cmd, 'web'], answers);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
-    assert.deepEqual(r.calls, [[method, ['web']]]);
-    const j = await xm([cmd, '--json', 'web'], { [method]: () => 0 });
+    assert.deepEqual(r.calls, [[method, ['web']], ...then]);
+    const j = await xm([cmd, '--json', 'web'], answers);
     assert.equal(j.stdout, `{"version":1,"ok":true,"command":"${cmd}","domain":"web"}\n`);
   });
 

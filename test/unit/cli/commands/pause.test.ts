@@ -1,3 +1,3 @@
 import { actionSuite } from '../action-suite.js';
 
-actionSuite('pause', 'xend.domain.pause');
+actionSuite('pause', 'xend.domain.pause', [['xend.domain.setpauseflag', ['web', true]]]);

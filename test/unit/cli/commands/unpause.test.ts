@@ -1,3 +1,3 @@
 import { actionSuite } from '../action-suite.js';
 
-actionSuite('unpause', 'xend.domain.unpause');
+actionSuite('unpause', 'xend.domain.unpause', [['xend.domain.setpauseflag', ['web', false]]]);
