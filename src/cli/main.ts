@@ -243,7 +243,7 @@ async function report(err: unknown, spec: CommandSpec, json: boolean, io: Io, se
     io.stdout(envelope({ error: { type: f.type, message: f.message.trimEnd(), exit: f.code } }));
   } else {
     io.stderr(f.bare ? `${f.message}\n` : `${await errorPrefix(io)} ${f.message}\n`);
-    if (f.usage) io.stdout(commandHelp(spec));
+    if (f.usage && !(f.type === 'xend-fault' && spec.faultsWithoutUsage)) io.stdout(commandHelp(spec));
   }
   return f.code;
 }

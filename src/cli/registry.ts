@@ -70,6 +70,7 @@ export const COMMANDS: readonly CommandSpec[] = [
       { short: 'c', long: 'console_autoconnect', desc: 'Connect to the console after the domain is created.' },
     ],
     args: [configWords],
+    faultsWithoutUsage: true,
     load: () => import('./commands/create.js'),
   },
   {
@@ -79,6 +80,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     help: 'Adds a domain to Xend domain management',
     options: CONFIG_OPTIONS,
     args: [configWords],
+    faultsWithoutUsage: true,
     load: () => import('./commands/new.js'),
   },
   {
@@ -177,6 +179,7 @@ export const COMMANDS: readonly CommandSpec[] = [
     ],
     args: [{ ...guest, domains: 'active' }, value('Host')],
     arityError: 'Invalid number of arguments',
+    faultsWithoutUsage: true,
     load: () => import('./commands/migrate.js'),
   },
   {

@@ -69,6 +69,11 @@ export interface CommandSpec {
   args: readonly ArgSpec[];
   /** xm's own words for a wrong number of arguments, where it had some (else arg_check's). */
   arityError?: string;
+  /**
+   * xend's refusals are runtime failures, printed without the usage: xm's create and new
+   * caught them themselves; a migration that cannot reach its destination is no usage error.
+   */
+  faultsWithoutUsage?: true;
   load(): Promise<CommandModule<any>>;
 }
 

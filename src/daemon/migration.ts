@@ -85,7 +85,9 @@ export function connectRelocation(host: string, port: number, ssl: ConnectionOpt
     });
     socket.once('error', (err: NodeJS.ErrnoException) => {
       clearTimeout(timer);
-      reject(new XendError(`can't connect: ${strerror(err)}`));
+      // xend's line, then where it looked and what makes a destination listen.
+      const server = ssl ? '(xend-relocation-ssl-server yes), port 8003 by default' : '(xend-relocation-server yes), port 8002 by default';
+      reject(new XendError(`can't connect: ${strerror(err)}\nNo relocation server answered at ${host}:${port}; the destination's xend-config.sxp needs ${server}`));
     });
   });
 }

@@ -64,6 +64,11 @@ test('xm create: a domain that cannot be unpaused is destroyed', async (t) => {
   assert.deepEqual(r.calls.at(-1), ['xend.domain.destroy', ['g']]);
 });
 
+test("xm create: xend's refusal is printed alone, without the usage, as xm's create did", async (t) => {
+  const r = await xm(['create', '-q', 'g.cfg'], xend({ 'xend.domain.create': () => fault(1, "Domain 'g' already exists with ID '4'") }), { cwd: configDir(t) });
+  assert.deepEqual([r.code, r.stderr, r.stdout], [1, "Error: Domain 'g' already exists with ID '4'\n", '']);
+});
+
 test('xm create --json: the config file and the record after unpause', async (t) => {
   const r = await xm(['create', '--json', 'g.cfg'], xend({ 'xend.domain': () => domainSxp({ name: 'g', domid: 5 }) }), { cwd: configDir(t) });
   const doc = JSON.parse(r.stdout);

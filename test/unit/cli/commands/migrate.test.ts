@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { domainSxp, usage, xm } from '../xm.js';
+import { domainSxp, fault, usage, xm } from '../xm.js';
 
 const WEB = domainSxp({ name: 'web', domid: 3, uuid: '11111111-2222-3333-4444-555555555555' });
 const xend = { 'xend.domain': () => WEB, 'xend.domain.migrate': () => ({ totalMs: 40, downtimeMs: 5, bytes: 4096, pages: 1, rounds: 2, checksum: 'abc' }) };
@@ -28,4 +28,10 @@ test('xm migrate argument errors, each with the usage and no call', async () => 
     const r = await xm(['migrate', ...argv], xend);
     assert.deepEqual([r.code, r.stderr, r.stdout, r.calls], [1, `Error: ${message}\n`, usage('migrate'), []], argv.join(' '));
   }
+});
+
+test('xm migrate: a destination that cannot be reached is a runtime failure, printed without the usage', async () => {
+  const refused = "can't connect: Connection refused\nNo relocation server answered at peer:8002; the destination's xend-config.sxp needs (xend-relocation-server yes), port 8002 by default";
+  const r = await xm(['migrate', 'web', 'peer'], { ...xend, 'xend.domain.migrate': () => fault(1, refused) });
+  assert.deepEqual([r.code, r.stderr, r.stdout], [1, `Error: ${refused}\n`, '']);
 });
