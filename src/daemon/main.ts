@@ -8,7 +8,7 @@ import { versionLine } from '../version.js';
 const COMMAND_HELP: readonly [string, string][] = [
   ['start', 'start xend; exits 0 once every configured server listens'],
   ['stop', 'stop xend and wait for it to exit (exits 0, also when none ran)'],
-  ['reload', 're-read xend-config.sxp; the old servers stay if new ones fail'],
+  ['reload', 're-read xend-config.sxp and restart its servers (the old stay if new ones fail)'],
   ['restart', 'stop, then start'],
   ['status', 'exit 0 if xend runs, 3 if not; --json: pid, uptime, sockets, log'],
   ['trace_start', 'start xend tracing every request to xend.trace'],

@@ -92,7 +92,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       journalDir: join(settings.stateDir, 'migrations'),
     });
     checkpoints.recover();
-    const relocation = await startRelocationServers(settings, opts.paths, relocationHandler(checkpoints, log.logger('relocate'), settings.limits.relocationIdleMs), logger);
+    const relocationLog = log.logger('relocate');
+    const startRelocation = (s: XendSettings) => startRelocationServers(s, opts.paths, relocationHandler(checkpoints, relocationLog, s.limits.relocationIdleMs), logger);
+    let relocation = await startRelocation(settings);
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
@@ -116,6 +118,20 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     // The verdict, then the configuration's warnings for xend start to show (they are in the log too).
     report(opts.statusFd, ['0', ...settings.warnings.map((w) => w.replace(/\s+/g, ' '))].join('\n'));
 
+    /**
+     * The relocation servers are recreated only when their options changed: closing one stops
+     * its listening at once, and a migration it is receiving runs on to its end.
+     */
+    const reloadRelocation = async (old: Listener[], before: XendSettings, after: XendSettings): Promise<Listener[]> => {
+      if (relocationOptions(before) === relocationOptions(after)) return old;
+      for (const l of old) void l.close();
+      try {
+        return await startRelocation(after);
+      } catch (err) {
+        logger.error(`Reload failed: ${(err as Error).message}; relocation servers as before`);
+        return startRelocation(before);
+      }
+    };
     const liveHv = hv;
     const liveLog = log;
     let current = settings;
@@ -124,6 +140,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         logger.info('Restarting all XML-RPC and Xen-API servers...');
         try {
           const fresh = loadSettings(opts.paths);
+          const previous = current;
           await Promise.all(servers.map((l) => l.close()));
           try {
             servers = await startServers(fresh);
@@ -134,6 +151,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
             logger.error(`Reload failed: ${(err as Error).message}; serving with the previous configuration`);
             servers = await startServers(current);
           }
+          relocation = await reloadRelocation(relocation, previous, fresh);
           publishStatus(opts, liveHv.name, current, [...servers, ...relocation]);
         } catch (err) {
           logger.error(`Reload failed: ${(err as Error).message}`);
@@ -230,3 +248,8 @@ function report(fd: number | null, message: string): void {
 }
 
 export type { Logger };
+
+/** What the relocation servers are made from, to tell whether a reload changed them. */
+function relocationOptions(s: XendSettings): string {
+  return JSON.stringify(Object.entries(s.options).filter(([name]) => name.startsWith('xend-relocation')));
+}

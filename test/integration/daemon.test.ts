@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFileSync, statSync, existsSync, writeFileSync } from 'node:fs';
-import { createServer } from 'node:net';
+import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
 import { TestXend, eventually } from '../helpers/xend.js';
 import { freePort } from '../helpers/transports.js';
@@ -207,6 +207,27 @@ describe('xend-config.sxp errors', () => {
       assert.equal((await x.xm('list')).code, 0, 'and the Unix socket');
     } finally {
       taken.close();
+      await x.dispose();
+    }
+  });
+
+  test('reload starts a relocation server just enabled, and stops one just disabled', async () => {
+    const port = await freePort();
+    const answers = () =>
+      new Promise<boolean>((resolve) => {
+        const c = connect(port, '127.0.0.1', () => (c.destroy(), resolve(true)));
+        c.on('error', () => resolve(false));
+      });
+    const x = await TestXend.start('');
+    try {
+      assert.equal(await answers(), false);
+      writeFileSync(x.path('etc/xen/xend-config.sxp'), `(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n`);
+      assert.equal((await x.xend('reload')).code, 0);
+      await eventually(answers);
+      writeFileSync(x.path('etc/xen/xend-config.sxp'), '');
+      assert.equal((await x.xend('reload')).code, 0);
+      await eventually(async () => !(await answers()));
+    } finally {
       await x.dispose();
     }
   });
