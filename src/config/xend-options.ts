@@ -33,7 +33,7 @@ export const optionTable = [
   { name: 'xend-unix-server', type: 'bool', default: false, doc: 'legacy HTTP server on xend-unix-path (and the relocation socket)', since: '3.0' },
   { name: 'xend-unix-path', type: 'str', default: '/var/lib/xend/xend-socket', doc: 'socket of the unix HTTP server', since: '3.0' },
   { name: 'xend-port', type: 'int', default: 8000, doc: 'port of the HTTP server', since: '3.0' },
-  { name: 'xend-address', type: 'str', default: '', doc: "address of the HTTP server ('' = all addresses, as in xend)", since: '3.0' },
+  { name: 'xend-address', type: 'str', default: 'localhost', doc: "address of the HTTP server ('' = every address, as in xend; the default is localhost here, '' in xend)", since: '3.0' },
   { name: 'xend-tcp-xmlrpc-server', type: 'bool', default: false, doc: 'legacy XML-RPC over TCP', since: '3.0.2' },
   { name: 'xend-tcp-xmlrpc-server-address', type: 'str', default: 'localhost', doc: 'address of the TCP XML-RPC server', since: '3.1' },
   { name: 'xend-tcp-xmlrpc-server-port', type: 'int', default: 8006, doc: 'port of the TCP XML-RPC server', since: '3.1' },
