@@ -23,14 +23,18 @@ cat > "$XEND_ROOT/etc/xen/xend-config.sxp" <<CFG
 (xend-relocation-port $port)
 (xend-relocation-hosts-allow '^localhost$ ^127\\.0\\.0\\.1$')
 CFG
-cat > "$XEND_ROOT/etc/xen/guest" <<'CFG'
+# The kernel and disks in xend's image folder (xend-domain-image-path): a domain arriving by
+# live migration may name files only there. The simulated host reads neither.
+images="$XEND_ROOT/var/lib/xen/images"
+mkdir -p "$images" && touch "$images/vmlinuz-xen"
+cat > "$XEND_ROOT/etc/xen/guest" <<CFG
 # An ordinary xm config file: Python syntax, evaluated natively by xm.
-kernel = "/boot/vmlinuz-xen"
+kernel = "$images/vmlinuz-xen"
 memory = 256
 vcpus = 2
 name = "guest%d" % int(n)
 vif = [ 'bridge=xenbr0' ]
-disk = [ 'file:/var/lib/xen/images/guest%s.img,xvda,w' % n ]
+disk = [ 'file:$images/guest%s.img,xvda,w' % n ]
 root = "/dev/xvda ro"
 on_reboot = 'restart'
 CFG
