@@ -7,4 +7,5 @@ export async function run(ctx: CommandContext) {
   return { cleared: clear, dmesg: clear ? await client.dmesgClear() : await client.dmesg() };
 }
 
-export const text = (d: { dmesg: string }) => `${d.dmesg}\n`;
+// xm printed it with a trailing comma (`print …,`): the buffer exactly, nothing added, nothing when empty.
+export const text = (d: { dmesg: string }) => d.dmesg;

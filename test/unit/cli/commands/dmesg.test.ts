@@ -2,9 +2,11 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { xm } from '../xm.js';
 
-test('xm dmesg prints the ring; -c prints it and clears it', async () => {
-  const r = await xm(['dmesg'], { 'xend.node.dmesg.info': () => '(XEN) hello' });
-  assert.deepEqual([r.code, r.stdout], [0, '(XEN) hello\n']);
+test('xm dmesg prints the ring exactly; -c prints it and clears it', async () => {
+  const r = await xm(['dmesg'], { 'xend.node.dmesg.info': () => '(XEN) hello\n(XEN) world\n' });
+  assert.deepEqual([r.code, r.stdout], [0, '(XEN) hello\n(XEN) world\n']);
+  const empty = await xm(['dmesg'], { 'xend.node.dmesg.info': () => '' });
+  assert.deepEqual([empty.code, empty.stdout], [0, '']);
   const c = await xm(['dmesg', '-c', '--json'], { 'xend.node.dmesg.clear': () => 'old' });
   assert.equal(c.stdout, '{"version":1,"cleared":true,"dmesg":"old"}\n');
 });
