@@ -22,9 +22,10 @@ describe('xm: domstate, top, progress on a terminal', () => {
     ok(await x.xm('unpause', 'g1'));
     ok(await x.xm('create', '/dev/null', 'name=ds', 'memory=64', 'on_poweroff=preserve'));
     ok(await x.xm('shutdown', '-w', 'ds'));
-    assert.equal((await x.xm('domstate', 'ds')).stdout, 'shutdown\n');
+    // xm_domstate: a shut-down domain ('s') is "shutoff"; "shutdown" is a dying one ('d').
+    assert.equal((await x.xm('domstate', 'ds')).stdout, 'shutoff\n');
     const doc = await json(x, 'domstate', 'domstate', 'ds');
-    assert.equal(doc.state, 'shutdown');
+    assert.equal(doc.state, 'shutoff');
     ok(await x.xm('destroy', 'ds'));
     unknown(await x.xm('domstate', 'ds'), 'ds');
   });

@@ -11,12 +11,18 @@ export async function run(ctx: CommandContext) {
   return { name: d.name, domid: d.domid, state };
 }
 
+/**
+ * xm_domstate's words in its order: a shut-down domain is "shutoff", a dying one
+ * "shutdown". (xm printed nothing for a running one, `find('r') > 0` missing index 0:
+ * here it is "running".)
+ */
 export function stateWord(letters: string): string {
-  if (!letters) return 'shutoff';
-  if (hasState(letters, 'shutdown') || hasState(letters, 'dying')) return 'shutdown';
+  if (!letters || hasState(letters, 'shutdown')) return 'shutoff';
+  if (hasState(letters, 'blocked')) return 'idle';
+  if (hasState(letters, 'dying')) return 'shutdown';
+  if (hasState(letters, 'running')) return 'running';
   if (hasState(letters, 'crashed')) return 'crashed';
   if (hasState(letters, 'paused')) return 'paused';
-  if (hasState(letters, 'running')) return 'running';
   return 'idle';
 }
 

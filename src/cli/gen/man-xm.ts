@@ -173,6 +173,16 @@ export function xmPage(version: string): string {
     ),
   );
 
+  page.sh('DEVIATIONS FROM XM 4.4');
+  page.text(t('Where this xm differs from xm 4.4 on purpose, and why:'));
+  const deviations: [string, string][] = [
+    ['xm domstate', 'prints "running" for a running domain; xm 4.4 printed nothing (its test find(\'r\') > 0 missed the letter at index 0).'],
+    ['xm migrate', 'to a destination that cannot be reached prints no usage after the error (xm 4.4 did, as after any refusal of xend), and says where it looked and what makes a destination listen.'],
+    ['Error messages', 'keep xm 4.4\'s line and may add a second one saying what to do (where xm looked for xend, the MiB a domain may have, the bracket a config left open).'],
+    ['--json, --server, --timeout', 'are not in xm 4.4; everything xm 4.4 printed is printed the same without them.'],
+  ];
+  for (const [what, why] of deviations) page.tp(b(what), t(why));
+
   page.sh('SEE ALSO');
   page.text([ref('xend', 8), ref('xend-config.sxp', 5), ref('xmdomain.cfg', 5)].join(', '));
   return page.toString();

@@ -7,7 +7,7 @@ test('xm domstate DOM: one word for the state letters', async () => {
     ['r-----', 1, 'running'],
     ['-b----', 1, 'idle'],
     ['--p---', 1, 'paused'],
-    ['---s--', 1, 'shutdown'],
+    ['---s--', 1, 'shutoff'],
     ['-----d', 1, 'shutdown'],
     ['----c-', 1, 'crashed'],
     ['', null, 'shutoff'],
