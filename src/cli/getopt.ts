@@ -11,6 +11,12 @@ export interface Parsed {
 }
 
 /**
+ * A negative number is an argument: xm passed mem-set's, vcpu-set's and domid's on to
+ * xend (they used no getopt), and no option of xm is a digit.
+ */
+const NEGATIVE_NUMBER = /^-\d+$/;
+
+/**
  * GNU-style getopt as xm used it: options and arguments may interleave, `--` ends
  * options, short flags cluster (`-wa`), long options accept unique prefixes and
  * `--opt=value` or `--opt value`. Syntax errors come first (all of them are
@@ -38,7 +44,7 @@ export function getopt(argv: readonly string[], options: readonly OptionSpec[]):
         if (eq >= 0) throw new GetoptError(`option --${spec.long} must not have an argument`);
         raw.set(spec.long, true);
       }
-    } else if (a.startsWith('-') && a.length > 1) {
+    } else if (a.startsWith('-') && a.length > 1 && !NEGATIVE_NUMBER.test(a)) {
       for (let j = 1; j < a.length; j++) {
         const ch = a[j]!;
         const spec = findShort(ch, options);

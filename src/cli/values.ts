@@ -45,12 +45,20 @@ const PY_INT = /^\s*[-+]?\d+\s*$/;
 
 const int = (text: string): number | undefined => (PY_INT.test(text) ? Number(text) : undefined);
 
+const UNIT_BYTES: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
+
+/**
+ * MiB as xm's int_unit(text, 'm') made them: Python's int() of the text, or of all but a
+ * last letter that is the unit (k, m, g; any other letter counted bytes). A negative
+ * number goes on to xend, which says why it cannot be.
+ */
 function memory(text: string): number | undefined {
-  const m = /^\s*(\d+)\s*([kKmMgG]?)\s*$/.exec(text);
-  if (!m) return undefined;
-  const n = Number(m[1]);
-  const unit = m[2]!.toLowerCase();
-  return unit === 'k' ? Math.floor(n / 1024) : unit === 'g' ? n * 1024 : n;
+  const unit = text.slice(-1);
+  if (!/[A-Za-z]/.test(unit)) return int(text);
+  const value = int(text.slice(0, -1));
+  if (value === undefined) return undefined;
+  const bytes = UNIT_BYTES[unit.toLowerCase()] ?? 1;
+  return bytes < 2 ** 20 ? Math.floor(value / (2 ** 20 / bytes)) : value * (bytes / 2 ** 20);
 }
 
 function cpus(list: string): string | undefined {

@@ -48,3 +48,9 @@ test('values come back as their declared type; a bad one is refused after the sy
   assert.throws(() => getopt(['-w', 'x', '-z'], typed), { message: 'option -z not recognized' });
   assert.throws(() => getopt(['--state=bogus'], typed), { message: 'invalid value for --state: bogus (expected one of running, all)' });
 });
+
+test('a negative number is an argument (xm passed mem-set -5 and domid -1 on), a clustered flag is not', () => {
+  const options = [{ short: 'w', long: 'wait', desc: '' }];
+  assert.deepEqual(getopt(['web', '-5'], options).args, ['web', '-5']);
+  assert.throws(() => getopt(['-5x'], options), /option -5 not recognized/);
+});
