@@ -39,8 +39,8 @@ export interface ArgSpec {
   choices?: readonly string[];
 }
 
-/** xm's help groups, in its order. */
-export const GROUPS = ['domain', 'host', 'scheduler'] as const;
+/** xm's help groups, in its order (main.py's all_commands; `other` is its trailing shell). */
+export const GROUPS = ['domain', 'host', 'scheduler', 'device', 'vnet', 'security', 'acm', 'flask', 'tmem', 'cpupool', 'other'] as const;
 export type Group = (typeof GROUPS)[number];
 
 /** A command's behaviour: returns data; `text` renders it the way xm printed it. */

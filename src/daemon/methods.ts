@@ -4,7 +4,9 @@ import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
-import { XEND, type MethodSpec, type Param, type ParamKind, type ParamTypes, type XendImplementation } from '../protocol/methods.js';
+import { XEND, type ImplementationOf, type MethodSpec, type Param, type ParamKind, type ParamTypes, type XendImplementation } from '../protocol/methods.js';
+import type { DOMAIN_METHODS } from '../protocol/xend/domain.js';
+import type { NODE_METHODS } from '../protocol/xend/node.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** A legacy XML-RPC method: positional arguments in, a value (or undefined for None) out. */
@@ -60,12 +62,24 @@ function bind(spec: MethodSpec, fn: (args: Record<string, unknown>) => unknown):
  * Names, argument order and defaults are the contract's (src/protocol/methods.ts);
  * the servers only translate wire formats.
  */
-export function legacyMethods(domains: DomainService, node: NodeService, checkpoints: CheckpointService, managed: ManagedService): Map<string, Method> {
-  const impl = implementation(domains, node, checkpoints, managed);
+export function legacyMethods(services: Services): Map<string, Method> {
+  const impl = implementation(services);
   return new Map(Object.entries(XEND).map(([key, spec]: [string, MethodSpec]) => [spec.name, bind(spec, impl[key as keyof XendImplementation] as (args: Record<string, unknown>) => unknown)]));
 }
 
-function implementation(domains: DomainService, node: NodeService, checkpoints: CheckpointService, managed: ManagedService): XendImplementation {
+/** The services behind the methods, one per module of xend (XendDomain, XendNode, …). */
+export interface Services {
+  domains: DomainService;
+  node: NodeService;
+  checkpoints: CheckpointService;
+  managed: ManagedService;
+}
+
+function implementation(services: Services): XendImplementation {
+  return { ...domainMethods(services), ...nodeMethods(services) };
+}
+
+function domainMethods({ domains, checkpoints, managed }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
   /** A call that needs a running domain, given a managed one that is not: xend's refusal for it. */
   const started =
     <A extends { dom: string | number }, R>(fn: (a: A) => R, refusal?: string) =>
@@ -110,6 +124,11 @@ function implementation(domains: DomainService, node: NodeService, checkpoints: 
     delete: (a) => managed.delete(a.dom),
     suspend: (a) => managed.suspend(a.dom),
     resume: (a) => managed.resume(a.dom, a.paused),
+  };
+}
+
+function nodeMethods({ node }: Services): ImplementationOf<typeof NODE_METHODS> {
+  return {
     node_info: (a) => node.info(a.show_numa),
     node_dmesg_info: () => node.dmesg(),
     node_dmesg_clear: () => node.dmesgClear(),

@@ -72,8 +72,7 @@ describe('the wire contract', () => {
   });
 
   test('the daemon implements every method, under its wire name', () => {
-    const stub = {} as never;
-    const table = legacyMethods(stub, stub, stub, stub);
+    const table = legacyMethods({ domains: {}, node: {}, checkpoints: {}, managed: {} } as never);
     assert.deepEqual([...table.keys()].sort(), specs.map((m) => m.name).sort());
   });
 

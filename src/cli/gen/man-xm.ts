@@ -14,6 +14,14 @@ export const GROUP_TITLES: Readonly<Record<Group, string>> = {
   domain: 'DOMAIN SUBCOMMANDS',
   host: 'XEN HOST SUBCOMMANDS',
   scheduler: 'SCHEDULER SUBCOMMANDS',
+  device: 'VIRTUAL DEVICE COMMANDS',
+  vnet: 'VIRTUAL NETWORK COMMANDS',
+  security: 'SECURITY POLICY COMMANDS',
+  acm: 'ACCESS CONTROL COMMANDS',
+  flask: 'FLASK COMMANDS',
+  tmem: 'TRANSCENDENT MEMORY COMMANDS',
+  cpupool: 'CPU POOL COMMANDS',
+  other: 'OTHER COMMANDS',
 };
 
 const FILTER_TEXT: Readonly<Record<DomainFilter, string>> = {
@@ -107,6 +115,7 @@ export function xmPage(version: string): string {
   page.tp(`${b('-V')}, ${b('--version')}`, t('Print the version of xm.'));
 
   for (const group of Object.keys(GROUP_TITLES) as Group[]) {
+    if (!COMMANDS.some((c) => c.group === group)) continue;
     page.sh(GROUP_TITLES[group]);
     for (const c of COMMANDS.filter((x) => x.group === group)) command(page, c);
   }

@@ -1,0 +1,99 @@
+import type { Sxp } from '../sxp/types.js';
+
+/** The vocabulary of the wire contract (methods.ts): kinds of parameters, HTTP bindings, and the constructors of an entry. */
+
+/** Each kind of parameter: what a client sends, and what xend's method receives once checked. */
+export interface ParamTypes {
+  /** A domain by name, id or uuid. */
+  domain: { sent: string; received: string | number };
+  text: { sent: string; received: string };
+  /** A number or a word (a VCPU or `all`, a sysrq key, a power state). */
+  token: { sent: string | number; received: string | number };
+  int: { sent: number; received: number };
+  /** An int, or None for "leave it as it is". */
+  optInt: { sent: number | null; received: number | null };
+  /** xm sends some flags as 0/1, as its Python did. */
+  bool: { sent: boolean | 0 | 1; received: boolean };
+  optBool: { sent: boolean | null; received: boolean | null };
+  /** A file on xend's host. */
+  path: { sent: string; received: string };
+  optPath: { sent: string | null; received: string | null };
+  /** A whole domain config, `(vm …)`. */
+  config: { sent: Sxp; received: Sxp };
+}
+export type ParamKind = keyof ParamTypes;
+
+/** What a file parameter holds; the daemon's path policy confines each to its own directory. */
+export type FileRole = 'save' | 'dump';
+
+export interface Param {
+  readonly kind: ParamKind;
+  /** Also the parameter's field in a legacy HTTP request. */
+  readonly name: string;
+  /** Used when the argument is left out (or None). */
+  readonly default?: string | number | boolean;
+  /** The parameter as xend's messages name it, when not its name. */
+  readonly label?: string;
+  readonly file?: FileRole;
+}
+
+/** The legacy HTTP request that is the same call as the method. */
+export interface HttpBinding {
+  readonly verb: 'GET' | 'POST';
+  /** Under /xend/; `domain/<dom>` carries the method's first parameter, the domain. */
+  readonly path: string;
+  /** The POST's `op` field (SrvDomain's op_<op>). */
+  readonly op?: string;
+  /** The parameters the request carries: a POST's form fields, a GET's query. */
+  readonly fields: readonly string[];
+  /**
+   * How xend answered: `accepted` 202 without a body (the ops it ran "in the
+   * background"), `value` the result as SXP, `struct` a struct as `((key value) …)`,
+   * `node` the result as `(node …)`.
+   */
+  readonly reply: 'accepted' | 'value' | 'struct' | 'node';
+  /** A domain op that also answers GET `?op=` (vcpuinfo). */
+  readonly get?: boolean;
+}
+
+/** A method's result type, carried only by the type checker. */
+export interface Returns<R> {
+  readonly result?: R;
+}
+
+export interface MethodSpec<P extends readonly Param[] = readonly Param[], R = unknown> extends Returns<R> {
+  readonly name: string;
+  readonly params: P;
+  readonly http?: HttpBinding;
+}
+
+export const DOMAIN_PATH = 'domain/<dom>';
+
+export const returns = <R>(): Returns<R> => ({});
+export const none = returns<void>();
+/** A struct (an XML-RPC struct; over HTTP `((key value) …)`), or None. */
+export type Struct = object | null;
+
+/** A constructor of one kind of parameter; it keeps the name's literal type, which the named arguments use. */
+export const param =
+  <K extends ParamKind>(kind: K) =>
+  <const N extends string>(name: N, extra: Omit<Param, 'kind' | 'name'> = {}) => ({ kind, name, ...extra });
+export const domain = () => param('domain')('dom');
+export const config = () => param('config')('config');
+export const [text, token, int, optInt, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('optBool'), param('path'), param('optPath')];
+/** xend's flags all had a default. */
+export const flag = <const N extends string>(name: N, dflt: boolean) => param('bool')(name, { default: dflt });
+
+type HttpRequest = Omit<HttpBinding, 'fields' | 'reply'> & Partial<Pick<HttpBinding, 'fields' | 'reply'>>;
+/** POST /xend/domain/<dom> op=<op>: SrvDomain's op_<op>; its form fields are the parameters after the domain. */
+export const op = (name: string, reply: HttpBinding['reply'] = 'value', extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path: DOMAIN_PATH, op: name, reply, ...extra });
+export const get = (path: string, extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'GET', path, ...extra });
+export const post = (path: string, name: string, extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path, op: name, ...extra });
+
+/** One method; an HTTP request carries every parameter that its path does not, unless it says which. */
+export function method<const P extends readonly Param[], R>(name: string, params: P, _result: Returns<R>, http?: HttpRequest): MethodSpec<P, R> {
+  if (!http) return { name, params };
+  const inPath = http.path === DOMAIN_PATH ? 1 : 0;
+  return { name, params, http: { reply: 'value', fields: params.slice(inPath).map((p) => p.name), ...http } };
+}
+

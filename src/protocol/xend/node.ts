@@ -1,0 +1,10 @@
+import { returns, flag, get, post, method } from '../method-spec.js';
+import type { Sxp } from '../../sxp/types.js';
+
+/** XendNode's methods (xend.node.*), SrvNode's requests. */
+export const NODE_METHODS = {
+  node_info: method('xend.node.info', [flag('show_numa', true)], returns<Sxp[]>(), get('node', { fields: [], reply: 'node' })),
+  node_dmesg_info: method('xend.node.dmesg.info', [], returns<string>(), get('node/dmesg')),
+  node_dmesg_clear: method('xend.node.dmesg.clear', [], returns<string>(), post('node/dmesg', 'clear')),
+  node_log: method('xend.node.log', [], returns<string>(), get('node/log')),
+};
