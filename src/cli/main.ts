@@ -93,11 +93,12 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
   let json = global.json;
   let serverUri = global.server;
   try {
+    xmArgCheck(spec, rest);
     const parsed = getopt(rest, [...spec.options, ...GLOBAL_OPTIONS]);
     json ||= parsed.opts.has('json');
     serverUri = parsed.opts.string('server') ?? serverUri;
     checkArgCount(spec, parsed.args.length);
-    const params = argValues(spec.args, parsed.args);
+    const params = argValues(spec.args, parsed.args, (line) => (json ? io.stderr(`${line}\n`) : io.stdout(`${line}\n`)));
     // The transport (node:http, the XML-RPC codec) loads only for a command, never for --version or help.
     const [module, { connect }] = await Promise.all([spec.load(), import('./connect.js')]);
     let client: XendClient | undefined;
@@ -155,14 +156,36 @@ function leadingGlobals(argv: readonly string[]): { json: boolean; server: strin
   return { json, server, rest: argv.slice(i) };
 }
 
+const plural = (k: number) => (k === 1 ? '' : 's');
+
 function checkArgCount(spec: CommandSpec, n: number): void {
   const { min, max } = arity(spec);
-  if (n >= min && n <= max) return;
+  if (n >= min && (n <= max || spec.ignoresExtraArgs)) return;
   if (spec.arityError) throw new UsageError(spec.arityError);
-  const s = (k: number) => (k === 1 ? '' : 's');
-  if (min === max) throw new UsageError(`'xm ${spec.name}' requires ${min} argument${s(min)}.\n`);
-  if (max === Infinity) throw new UsageError(`'xm ${spec.name}' requires at least ${min} argument${s(min)}.\n`);
+  if (min === max) throw new UsageError(`'xm ${spec.name}' requires ${min} argument${plural(min)}.\n`);
+  if (max === Infinity) throw new UsageError(`'xm ${spec.name}' requires at least ${min} argument${plural(min)}.\n`);
   throw new UsageError(`'xm ${spec.name}' requires between ${min} and ${max} arguments.\n`);
+}
+
+/** xm's arg_check, on the words as typed: xm's own options count, `--` and the options added here do not. */
+function xmArgCheck(spec: CommandSpec, words: readonly string[]): void {
+  if (!spec.argCheck) return;
+  const [lo, hi] = spec.argCheck;
+  const added = [...spec.options, ...GLOBAL_OPTIONS].filter((o) => o.added);
+  let n = 0;
+  for (let i = 0; i < words.length; i++) {
+    const w = words[i]!;
+    if (w === '--') continue;
+    const long = w.startsWith('--');
+    const option = long ? added.find((o) => o.long === w.slice(2).split('=')[0]) : w.startsWith('-') ? added.find((o) => o.short === w[1]) : undefined;
+    if (!option) n++;
+    // Its value is the next word unless joined to it (`--delay=2`, `-d2`).
+    else if (option.arg && !option.optionalArg && (long ? !w.includes('=') : w.length === 2)) i++;
+  }
+  if (hi === undefined ? n === lo : n >= lo && n <= hi) return;
+  throw new UsageError(
+    hi === undefined ? `'xm ${spec.name}' requires ${lo} argument${plural(lo)}.\n` : `'xm ${spec.name}' requires between ${lo} and ${hi} arguments.\n`,
+  );
 }
 
 /** The spinner of a long wait: `set` its text (null ends it); `above` prints a line above it, leaving no frame behind. */

@@ -18,6 +18,8 @@ export interface OptionSpec {
   domains?: DomainFilter;
   /** Documented elsewhere (global options) or deprecated: kept out of the help table. */
   hidden?: boolean;
+  /** Not in xm 4.4 (its text says so): xm's arg_check did not count it. */
+  added?: true;
 }
 
 /** Which domains a domain argument accepts, so completion offers only those. */
@@ -69,6 +71,13 @@ export interface CommandSpec {
   args: readonly ArgSpec[];
   /** xm's own words for a wrong number of arguments, where it had some (else arg_check's). */
   arityError?: string;
+  /**
+   * xm's arg_check(args, name, lo[, hi]) before its getopt: the words as typed count, its options
+   * included (not `--`, not the options added here).
+   */
+  argCheck?: readonly [lo: number, hi?: number];
+  /** xm read only the arguments it needed and ignored the rest (`info x`; getopt stopping at the first word). */
+  ignoresExtraArgs?: true;
   /**
    * xend's refusals are runtime failures, printed without the usage: xm's create and new
    * caught them themselves; a migration that cannot reach its destination is no usage error.

@@ -52,12 +52,15 @@ const UNIT_BYTES: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 
  * last letter that is the unit (k, m, g; any other letter counted bytes). A negative
  * number goes on to xend, which says why it cannot be.
  */
-function memory(text: string): number | undefined {
+function memory(text: string, notice: Notice): number | undefined {
   const unit = text.slice(-1);
   if (!/[A-Za-z]/.test(unit)) return int(text);
+  const bytes = UNIT_BYTES[unit.toLowerCase()];
+  // xm said so before it converted the number.
+  if (bytes === undefined) notice('ignoring unknown unit');
   const value = int(text.slice(0, -1));
   if (value === undefined) return undefined;
-  const bytes = UNIT_BYTES[unit.toLowerCase()] ?? 1;
+  if (bytes === undefined) return Math.floor(value / 2 ** 20);
   return bytes < 2 ** 20 ? Math.floor(value / (2 ** 20 / bytes)) : value * (bytes / 2 ** 20);
 }
 
@@ -89,7 +92,10 @@ function seconds(text: string, zero: boolean): number | undefined {
   return Number.isFinite(n) && (n > 0 || (zero && n === 0)) ? n : undefined;
 }
 
-const CONVERT: Record<ValueType, (text: string) => Value | undefined> = {
+/** A line xm printed while it converted a value (int_unit's 'ignoring unknown unit'). */
+export type Notice = (line: string) => void;
+
+const CONVERT: Record<ValueType, (text: string, notice: Notice) => Value | undefined> = {
   string: (t) => t,
   file: (t) => t,
   dirs: (t) => t,
@@ -108,8 +114,8 @@ const CONVERT: Record<ValueType, (text: string) => Value | undefined> = {
 };
 
 /** The value of `text` as `type`, or xm's error for it. */
-export function convert(type: ValueType, text: string): Value {
-  const v = CONVERT[type](text);
+export function convert(type: ValueType, text: string, notice: Notice = () => {}): Value {
+  const v = CONVERT[type](text, notice);
   if (v === undefined) throw new InvalidValueError(type === 'timeout' ? `Invalid timeout: ${text}` : undefined);
   return v;
 }
@@ -148,10 +154,10 @@ export class Values {
 }
 
 /** The positional arguments by their registry name, converted (a variadic one stays in `ctx.args` only). */
-export function argValues(specs: readonly { name: string; type?: ValueType; variadic?: boolean }[], args: readonly string[]): Values {
+export function argValues(specs: readonly { name: string; type?: ValueType; variadic?: boolean }[], args: readonly string[], notice?: Notice): Values {
   const map = new Map<string, Value>();
   specs.forEach((s, i) => {
-    if (i < args.length && !s.variadic) map.set(s.name, convert(s.type ?? 'string', args[i]!));
+    if (i < args.length && !s.variadic) map.set(s.name, convert(s.type ?? 'string', args[i]!, notice));
   });
   return new Values(map);
 }

@@ -178,6 +178,25 @@ out['shutdown'] = fault(server.xend.domain.shutdown, 'h1', 'poweroff')
       assert.match(r.stderr, /^Error: Domain cannot be shutdown\n$/);
       ok(await x.xm('delete', 'h1'), 'delete');
     });
+
+    test("xm's argument rules through the binary: arg_check counts the words as typed, words xm ignored stay ignored", async () => {
+      const log = await x.xm('log', '--frob');
+      assert.deepEqual([log.code, log.stderr], [1, "Error: 'xm log' requires 0 arguments.\n\n"]);
+      const info = await x.xm('info', 'extra');
+      assert.match(ok(info, 'info extra'), /^host +: /);
+      const shutdown = await x.xm('shutdown');
+      assert.deepEqual([shutdown.code, shutdown.stderr], [1, "Error: 'xm shutdown' requires between 1 and 4 arguments.\n\n"]);
+      const unknown = await x.xm('sched-credit', '-d', 'nosuch');
+      assert.deepEqual([unknown.code, unknown.stderr], [1, "Error: Domain 'nosuch' does not exist.\n"]);
+      assert.match(unknown.stdout, /^Usage: xm sched-credit /);
+      ok(await x.xm('sched-credit', '-d', 'Domain-0', '-w', '300', 'extra'), 'sched-credit extra');
+      assert.match(ok(await x.xm('sched-credit', '-d', 'Domain-0'), 'sched-credit'), /\nDomain-0 +0 +300 +0\n$/);
+      ok(await x.xm('create', '/dev/null', 'name=units', 'memory=64'), 'create units');
+      const mem = await x.xm('mem-set', 'units', '50331648x');
+      assert.deepEqual([mem.code, mem.stdout], [0, 'ignoring unknown unit\n']);
+      assert.match(ok(await x.xm('list', 'units'), 'list units'), /\nunits +\d+ +48 /);
+      ok(await x.xm('destroy', 'units'), 'destroy units');
+    });
   });
 }
 

@@ -12,13 +12,14 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     options: [
       { short: 'q', long: 'quiet', desc: 'Do not print an error message if the domain does not exist' },
       { short: 'n', long: 'num', arg: 'N', desc: 'Console number (only 0, hvc0)' },
-      { long: 'replay', arg: 'N', type: 'int', optionalArg: true, desc: 'First print the buffered output, or its last N lines (not in xm)' },
-      { long: 'log', arg: 'FILE', type: 'file', desc: 'Also append the session output to FILE (not in xm)' },
-      { long: 'read-only', desc: 'Watch without typing (not in xm)' },
-      { long: 'force', desc: 'Take over the console from another writer (not in xm)' },
-      { long: 'safe', desc: "Drop the guest's escape sequences that act on your terminal: titles, clipboard writes, queries it would answer (not in xm; the default with --replay)" },
+      { added: true, long: 'replay', arg: 'N', type: 'int', optionalArg: true, desc: 'First print the buffered output, or its last N lines (not in xm)' },
+      { added: true, long: 'log', arg: 'FILE', type: 'file', desc: 'Also append the session output to FILE (not in xm)' },
+      { added: true, long: 'read-only', desc: 'Watch without typing (not in xm)' },
+      { added: true, long: 'force', desc: 'Take over the console from another writer (not in xm)' },
+      { added: true, long: 'safe', desc: "Drop the guest's escape sequences that act on your terminal: titles, clipboard writes, queries it would answer (not in xm; the default with --replay)" },
     ],
     args: [{ ...guest, domains: 'running' }],
+    argCheck: [1, 3],
     load: () => import('../commands/console.js'),
   },
   {
@@ -52,6 +53,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Remove a domain from Xend domain management.',
     options: [],
     args: [dom],
+    argCheck: [1],
     load: () => import('../commands/delete.js'),
   },
   {
@@ -61,6 +63,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Terminate a domain immediately.',
     options: [],
     args: [{ ...guest, domains: 'active' }],
+    argCheck: [1],
     load: () => import('../commands/destroy.js'),
   },
   {
@@ -70,6 +73,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Convert a domain name to domain id.',
     options: [],
     args: [dom],
+    argCheck: [1],
     load: () => import('../commands/domid.js'),
   },
   {
@@ -79,6 +83,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Convert a domain id to domain name.',
     options: [],
     args: [dom],
+    argCheck: [1],
     load: () => import('../commands/domname.js'),
   },
   {
@@ -114,6 +119,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Set the maximum amount reservation for a domain.',
     options: [],
     args: [dom, value('Mem', 'memory')],
+    argCheck: [2],
     load: () => import('../commands/mem-max.js'),
   },
   {
@@ -124,6 +130,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Set the current memory usage for a domain.',
     options: [],
     args: [{ ...dom, domains: 'active' }, value('Mem', 'memory')],
+    argCheck: [2],
     load: () => import('../commands/mem-set.js'),
   },
   {
@@ -151,6 +158,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Pause execution of a domain.',
     options: [],
     args: [{ ...guest, domains: 'running' }],
+    argCheck: [1],
     load: () => import('../commands/pause.js'),
   },
   {
@@ -164,6 +172,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
       WAIT_TIMEOUT,
     ],
     args: [{ ...someDomains, guestOnly: true, domains: 'active' }],
+    argCheck: [1, 3],
     load: () => import('../commands/shutdown.js'),
   },
   {
@@ -173,6 +182,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Rename a domain.',
     options: [],
     args: [dom, value('NewDomainName')],
+    argCheck: [2],
     load: () => import('../commands/rename.js'),
   },
   {
@@ -182,6 +192,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Reset a domain.',
     options: [],
     args: [{ ...guest, domains: 'active' }],
+    argCheck: [1],
     load: () => import('../commands/reset.js'),
   },
   {
@@ -191,6 +202,8 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Restore a domain from a saved state.',
     options: [{ short: 'p', long: 'paused', desc: 'Do not unpause domain after restoring it' }],
     args: [{ name: 'CheckpointFile', kind: 'file', required: true }],
+    argCheck: [1, 2],
+    arityError: 'Wrong number of parameters',
     load: () => import('../commands/restore.js'),
   },
   {
@@ -200,6 +213,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Resume a Xend managed domain',
     options: [{ short: 'p', long: 'paused', desc: 'Do not unpause domain after resuming it' }],
     args: [dom],
+    argCheck: [1, 2],
     load: () => import('../commands/resume.js'),
   },
   {
@@ -209,6 +223,8 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Save a domain state to restore later.',
     options: [{ short: 'c', long: 'checkpoint', desc: 'Leave domain running after creating snapshot' }],
     args: [{ ...guest, domains: 'active' }, { name: 'CheckpointFile', kind: 'file', required: true }],
+    argCheck: [2, 3],
+    arityError: 'Wrong number of parameters',
     load: () => import('../commands/save.js'),
   },
   {
@@ -224,6 +240,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
       WAIT_TIMEOUT,
     ],
     args: [{ ...someDomains, guestOnly: true, domains: 'active' }],
+    argCheck: [1, 4],
     load: () => import('../commands/shutdown.js'),
   },
   {
@@ -245,6 +262,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Suspend a Xend managed domain',
     options: [],
     args: [{ ...dom, domains: 'running' }],
+    argCheck: [1],
     load: () => import('../commands/suspend.js'),
   },
   {
@@ -254,6 +272,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Send a sysrq to a domain.',
     options: [],
     args: [{ ...dom, domains: 'active' }, value('letter')],
+    argCheck: [2],
     load: () => import('../commands/sysrq.js'),
   },
   {
@@ -267,6 +286,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
       { ...value('trigger'), choices: ['nmi', 'reset', 'init', 's3resume', 'power'] },
       { name: 'VCPU', kind: 'value', type: 'int' },
     ],
+    argCheck: [2, 3],
     load: () => import('../commands/trigger.js'),
   },
   {
@@ -275,11 +295,12 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     usage: '',
     help: 'Monitor a host and the domains in real time.',
     options: [
-      { long: 'once', desc: 'Print one snapshot and exit, as when not on a terminal (not in xm)' },
-      { short: 'd', long: 'delay', arg: 'SECONDS', type: 'seconds', desc: 'Seconds between updates, 3 by default (xentop -d)' },
-      { short: 'i', long: 'iterations', arg: 'N', type: 'count', desc: 'Stop after N updates (xentop -i)' },
+      { added: true, long: 'once', desc: 'Print one snapshot and exit, as when not on a terminal (not in xm)' },
+      { added: true, short: 'd', long: 'delay', arg: 'SECONDS', type: 'seconds', desc: 'Seconds between updates, 3 by default (xentop -d; not in xm)' },
+      { added: true, short: 'i', long: 'iterations', arg: 'N', type: 'count', desc: 'Stop after N updates (xentop -i; not in xm)' },
     ],
     args: [],
+    argCheck: [0],
     load: () => import('../commands/top.js'),
   },
   {
@@ -289,6 +310,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Unpause a paused domain.',
     options: [],
     args: [{ ...guest, domains: 'paused' }],
+    argCheck: [1],
     load: () => import('../commands/unpause.js'),
   },
   {
@@ -307,6 +329,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'get the state of a domain',
     options: [],
     args: [dom],
+    argCheck: [1],
     load: () => import('../commands/domstate.js'),
   },
   {
@@ -325,6 +348,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Set which CPUs a VCPU can use.',
     options: [],
     args: [{ ...dom, domains: 'active' }, value('VCPU', 'vcpu'), value('CPUs', 'cpus')],
+    argCheck: [3],
     load: () => import('../commands/vcpu-pin.js'),
   },
   {
@@ -335,6 +359,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'Set the number of active VCPUs allowed for the domain.',
     options: [],
     args: [{ ...dom, domains: 'active' }, value('vCPUs', 'int')],
+    argCheck: [2],
     load: () => import('../commands/vcpu-set.js'),
   },
 ];

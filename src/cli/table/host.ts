@@ -9,6 +9,8 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
     help: "Read and/or clear Xend's message buffer.",
     options: [{ short: 'c', long: 'clear', desc: 'Clear the contents of the Xen message buffer.' }],
     args: [],
+    argCheck: [0, 1],
+    arityError: 'No parameter required',
     load: () => import('../commands/dmesg.js'),
   },
   {
@@ -21,6 +23,8 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
       { short: 'n', long: 'numa', desc: 'List host NUMA information' },
     ],
     args: [],
+    argCheck: [0, 1],
+    ignoresExtraArgs: true,
     load: () => import('../commands/info.js'),
   },
   {
@@ -30,6 +34,7 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
     help: 'Print Xend log',
     options: [],
     args: [],
+    argCheck: [0],
     load: () => import('../commands/log.js'),
   },
   {
@@ -44,6 +49,7 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
       { short: 'c', long: 'cap', arg: 'CAP', type: 'int', desc: 'Cap (int)' },
     ],
     args: [],
+    ignoresExtraArgs: true,
     load: () => import('../commands/sched-credit.js'),
   },
 ];

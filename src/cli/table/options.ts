@@ -3,8 +3,8 @@ import type { ValueType } from '../values.js';
 
 // Option and argument definitions shared by the command tables (virsh's shared option macros).
 
-const json: OptionSpec = { long: 'json', desc: 'Print the result as JSON (see docs/json.md)', hidden: true };
-const server: OptionSpec = { long: 'server', arg: 'URI', desc: 'Talk to xend at URI', hidden: true };
+const json: OptionSpec = { added: true, long: 'json', desc: 'Print the result as JSON (see docs/json.md)', hidden: true };
+const server: OptionSpec = { added: true, long: 'server', arg: 'URI', desc: 'Talk to xend at URI', hidden: true };
 /** Options every command accepts; documented once in `xm help` and xm(1). */
 export const GLOBAL_OPTIONS: readonly OptionSpec[] = [json, server];
 
@@ -16,7 +16,7 @@ export const someDomains = { ...dom, required: false, variadic: true } as const;
 export const value = (name: string, type?: ValueType) => ({ name, kind: 'value', required: true, ...(type && { type }) }) as const;
 
 /** `--timeout SECONDS` (not in xm): exit status 124 when it runs out. */
-export const timeout = (desc: string): OptionSpec => ({ long: 'timeout', arg: 'SECONDS', type: 'timeout', desc });
+export const timeout = (desc: string): OptionSpec => ({ added: true, long: 'timeout', arg: 'SECONDS', type: 'timeout', desc });
 export const WAIT_TIMEOUT = timeout('With -w, give up after SECONDS (exit status 124; not in xm).');
 
 /** create.py's options, which xm new shares (it parses its command line with create's). */

@@ -91,3 +91,12 @@ test('help rows use xm layout: " %-20s %-50s", wrapped descriptions indented 22'
   assert.match(help, /^ vcpu-set {13}Set the number of active VCPUs allowed for the {4}\n {22}domain\. {43}\n/m);
   assert.match(shortHelp(), /\n\nFor a complete list of subcommands run 'xm help'\.\n$/);
 });
+
+test('an option added here says so in its text, and only those are left out of xm\'s arg_check count', () => {
+  for (const c of [...COMMANDS, { name: 'global', options: GLOBAL_OPTIONS }]) {
+    for (const o of c.options) {
+      if (o.hidden) assert.ok(o.added || !GLOBAL_OPTIONS.includes(o), `${c.name} --${o.long}`);
+      else assert.equal(Boolean(o.added), /not in xm/.test(o.desc), `${c.name} --${o.long}: added iff its text says "not in xm"`);
+    }
+  }
+});

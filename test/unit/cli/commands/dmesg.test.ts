@@ -11,7 +11,9 @@ test('xm dmesg prints the ring exactly; -c prints it and clears it', async () =>
   assert.equal(c.stdout, '{"version":1,"cleared":true,"dmesg":"old"}\n');
 });
 
-test('xm dmesg takes no argument', async () => {
+test("xm dmesg takes no argument: one word passes arg_check and is xm_dmesg's refusal, two are arg_check's", async () => {
   const r = await xm(['dmesg', 'x']);
-  assert.deepEqual([r.code, r.stderr], [1, "Error: 'xm dmesg' requires 0 arguments.\n\n"]);
+  assert.deepEqual([r.code, r.stderr], [1, 'Error: No parameter required\n']);
+  const two = await xm(['dmesg', '-c', 'x']);
+  assert.deepEqual([two.code, two.stderr], [1, "Error: 'xm dmesg' requires between 0 and 1 arguments.\n\n"]);
 });

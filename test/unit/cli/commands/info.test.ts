@@ -30,9 +30,13 @@ test('xm info -c: xend-config.sxp read here, without xend; padded to 38', async 
   assert.match(r.stdout, /^logfile {31}: /m);
 });
 
-test('xm info takes no argument; an unknown option is getopt\'s', async () => {
-  const extra = await xm(['info', 'x']);
-  assert.equal(extra.stderr, "Error: 'xm info' requires 0 arguments.\n\n");
+test("xm info: arg_check's 0 to 1 words as typed (an option counts, a word beyond is ignored); an unknown option is getopt's", async () => {
+  const node = { 'xend.node.info': () => [['host', 'h'], ['release', 'r']] };
+  const extra = await xm(['info', 'x'], node);
+  assert.deepEqual([extra.code, extra.stdout, extra.stderr], [0, 'release                : r\n', '']);
+  const two = await xm(['info', '-c', '-n']);
+  assert.equal(two.stderr, "Error: 'xm info' requires between 0 and 1 arguments.\n\n");
+  assert.match(two.stdout, /^Usage: xm info /);
   const bad = await xm(['info', '-z']);
   assert.equal(bad.stderr, 'Error: option -z not recognized\n');
   assert.match(bad.stdout, /^Usage: xm info \[-c\|--config\] \[-n\|--numa\]\n/);

@@ -5,12 +5,20 @@ import { fault, usage, xm } from '../xm.js';
 const ok = { 'xend.domain.setMemoryTarget': () => 0 };
 
 test('xm mem-set DOM MEM: MiB by default, k/m/g suffixes in any case, as int_unit made them; silent', async () => {
-  // A negative amount goes on to xend, which refuses it; another letter counted bytes (xm: "ignoring unknown unit").
-  for (const [mem, mib] of [['512', 512], ['1g', 1024], ['2048K', 2], [' 64m', 64], ['-5', -5], ['1t', 0]] as const) {
+  // A negative amount goes on to xend, which refuses it.
+  for (const [mem, mib] of [['512', 512], ['1g', 1024], ['2048K', 2], [' 64m', 64], ['-5', -5]] as const) {
     const r = await xm(['mem-set', 'web', mem], ok);
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', ''], mem);
     assert.deepEqual(r.calls, [['xend.domain.setMemoryTarget', ['web', mib]]], mem);
   }
+});
+
+test("xm mem-set with another unit letter: int_unit's 'ignoring unknown unit' first, then bytes (on stderr with --json)", async () => {
+  const r = await xm(['mem-set', 'web', '3145728x'], ok);
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, 'ignoring unknown unit\n', '']);
+  assert.deepEqual(r.calls, [['xend.domain.setMemoryTarget', ['web', 3]]]);
+  const j = await xm(['mem-set', '--json', 'web', '1t'], ok);
+  assert.deepEqual([j.stdout, j.stderr], ['{"version":1,"ok":true,"command":"mem-set","domain":"web"}\n', 'ignoring unknown unit\n']);
 });
 
 test('xm mem-set with a bad amount: Invalid argument. and the usage, nothing sent', async () => {
@@ -18,7 +26,7 @@ test('xm mem-set with a bad amount: Invalid argument. and the usage, nothing sen
     const r = await xm(['mem-set', 'web', mem], ok);
     assert.equal(r.code, 1, mem);
     assert.equal(r.stderr, 'Error: Invalid argument.\n', mem);
-    assert.equal(r.stdout, usage('mem-set'));
+    assert.equal(r.stdout, (mem === 'lots' ? 'ignoring unknown unit\n' : '') + usage('mem-set'), mem);
     assert.deepEqual(r.calls, []);
   }
 });

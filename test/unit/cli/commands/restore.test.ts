@@ -24,6 +24,6 @@ test('xm restore of a file it cannot read', async () => {
 
 test('xm restore without a file', async () => {
   const r = await xm(['restore']);
-  assert.equal(r.stderr, "Error: 'xm restore' requires 1 argument.\n\n");
+  assert.equal(r.stderr, "Error: 'xm restore' requires between 1 and 2 arguments.\n\n");
   assert.match(r.stdout, /^Usage: xm restore <CheckpointFile> \[-p\]\n/);
 });

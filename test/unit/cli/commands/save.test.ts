@@ -26,6 +26,11 @@ test('xm save into a folder it cannot write: refused before xend is asked', asyn
 test('xm save with one argument', async () => {
   const r = await xm(['save', 'web']);
   assert.equal(r.code, 1);
-  assert.equal(r.stderr, "Error: 'xm save' requires 2 arguments.\n\n");
+  assert.equal(r.stderr, "Error: 'xm save' requires between 2 and 3 arguments.\n\n");
   assert.match(r.stdout, /^Usage: xm save \[-c\] <Domain> <CheckpointFile>\n/);
+});
+
+test("xm save with a third word: it passes arg_check, then is xm_save's 'Wrong number of parameters'", async () => {
+  const r = await xm(['save', 'web', '/tmp/web.chk', 'extra']);
+  assert.deepEqual([r.code, r.stderr, r.calls], [1, 'Error: Wrong number of parameters\n', []]);
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOM0, domainSxp, usage, xm } from '../xm.js';
+import { DOM0, domainSxp, fault, usage, xm } from '../xm.js';
 
 const WEB = domainSxp({ name: 'web', domid: 3 });
 const host = (scheduler = 'credit') => ({ 'xend.node.info': () => [['system', 'Linux'], ['xen_scheduler', scheduler]] });
@@ -36,4 +36,15 @@ test('xm sched-credit -w without -d: No domain given.', async () => {
 test('xm sched-credit on another scheduler', async () => {
   const r = await xm(['sched-credit'], host('credit2'));
   assert.deepEqual([r.code, r.stderr, r.stdout], [1, 'Error: Xen is running with the credit2 scheduler\n', '']);
+});
+
+test('xm sched-credit -d with an unknown domain: its message and the usage, exit 1 (not 3), as xm', async () => {
+  const r = await xm(['sched-credit', '-d', 'nosuch'], { ...host(), 'xend.domain': () => fault(3, 'nosuch') });
+  assert.deepEqual([r.code, r.stderr, r.stdout], [1, "Error: Domain 'nosuch' does not exist.\n", usage('sched-credit')]);
+});
+
+test('xm sched-credit: words after the options are ignored, as getopt left them', async () => {
+  const r = await xm(['sched-credit', '-d', 'web', '-w', '300', 'extra'], { ...host(), 'xend.domain.sched_credit_set': () => 0 });
+  assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
+  assert.deepEqual(r.calls.at(-1), ['xend.domain.sched_credit_set', ['web', 300, null]]);
 });

@@ -16,7 +16,8 @@ test('xm shutdown DOM: one call, silent', async () => {
 test("xm shutdown's own rules, each with the usage", async () => {
   for (const [argv, message] of [
     [['-H', '-R', 'web'], "Can't specify halt and reboot"],
-    [[], 'No domain parameter given'],
+    [['-w'], 'No domain parameter given'],
+    [[], "'xm shutdown' requires between 1 and 4 arguments.\n"],
     [['a', 'b'], 'No multiple domain parameters allowed'],
     [['--timeout', '5', 'web'], '--timeout needs -w'],
     [['-w', '--timeout', 'soon', 'web'], 'Invalid timeout: soon'],

@@ -24,3 +24,10 @@ test('xm top with a bad delay or count: Invalid argument.', async () => {
     assert.deepEqual([r.code, r.stderr, r.stdout, r.calls], [1, 'Error: Invalid argument.\n', usage('top'), []], argv.join(' '));
   }
 });
+
+test("xm top: arg_check's 0 words, counting none of the options added here (--once, -d, -i)", async () => {
+  const r = await xm(['top', '--once', '-d', '2', '-i1'], xend);
+  assert.equal(r.code, 0);
+  const extra = await xm(['top', 'web'], xend);
+  assert.deepEqual([extra.code, extra.stderr, extra.stdout], [1, "Error: 'xm top' requires 0 arguments.\n\n", usage('top')]);
+});
