@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
-import { TestXend, type RunResult } from '../helpers/xend.js';
+import { TestXend, eventually, type RunResult } from '../helpers/xend.js';
 import { PYTHON_UNIX_TRANSPORT } from '../helpers/python-xmlrpc.js';
 import { freePort, startXendOver, type TransportName } from '../helpers/transports.js';
 
@@ -196,6 +196,15 @@ out['shutdown'] = fault(server.xend.domain.shutdown, 'h1', 'poweroff')
       assert.deepEqual([mem.code, mem.stdout], [0, 'ignoring unknown unit\n']);
       assert.match(ok(await x.xm('list', 'units'), 'list units'), /\nunits +\d+ +48 /);
       ok(await x.xm('destroy', 'units'), 'destroy units');
+    });
+
+    test('shutdown -w of a paused domain waits for it, saying so once; the domain shuts down once unpaused', async () => {
+      ok(await x.xm('create', '/dev/null', 'name=sleepy', 'memory=64', '-p'), 'create -p');
+      const waited = await x.xm('shutdown', '-w', '--timeout', '1', 'sleepy');
+      assert.deepEqual([waited.code, waited.stderr], [124, 'Domain sleepy is paused; it will shut down when unpaused.\nError: Timed out after 1 seconds waiting for sleepy\n']);
+      // The request stands: once unpaused, the domain shuts down.
+      ok(await x.xm('unpause', 'sleepy'), 'unpause');
+      await eventually(async () => (await x.xm('list', 'sleepy')).code === 3);
     });
   });
 }

@@ -1,5 +1,5 @@
 import { UsageError, WaitTimeoutError } from '../errors.js';
-import { hasStopped } from '../../protocol/domain.js';
+import { hasState, hasStopped } from '../../protocol/domain.js';
 import type { CommandContext } from '../context.js';
 
 type Mode = 'poweroff' | 'halt' | 'reboot';
@@ -45,12 +45,20 @@ export async function run(ctx: CommandContext): Promise<ShutdownData> {
   const deadline = timeout === null ? Infinity : Date.now() + timeout * 1000;
   const missingSince = new Map<string, number>();
   const pending = new Set(names);
+  const toldPaused = new Set<string>();
   while (pending.size) {
     ctx.progress(`Waiting for ${[...pending].join(', ')} to ${mode === 'reboot' ? 'reboot' : 'shut down'}…`);
     // A managed domain that stopped is still listed, without an id: it is gone all the same.
     const live = new Map((await client.domains('all')).filter((d) => d.domid !== null).map((d) => [d.name, d]));
     for (const name of [...pending]) {
-      const outcome = settle(name, live.get(name), mode, before.get(name), missingSince);
+      const d = live.get(name);
+      const outcome = settle(name, d, mode, before.get(name), missingSince);
+      // xm returned at once for a paused domain (it waited only on running ones); this waits, and says why once.
+      if (!outcome && d && hasState(d.state, 'paused') && !toldPaused.has(name)) {
+        toldPaused.add(name);
+        ctx.progress(null);
+        ctx.warn(`Domain ${name} is paused; it will shut down when unpaused${timeout === null ? ' (--timeout SECONDS gives up waiting)' : ''}.`);
+      }
       if (!outcome) continue;
       pending.delete(name);
       data.domains.find((d) => d.name === name)!.outcome = outcome;

@@ -187,6 +187,10 @@ export function xmPage(version: string): string {
   const deviations: [string, string][] = [
     ['xm domstate', 'prints "running" for a running domain; xm 4.4 printed nothing (its test find(\'r\') > 0 missed the letter at index 0).'],
     ['xm migrate', 'to a destination that cannot be reached prints no usage after the error (xm 4.4 did, as after any refusal of xend), and says where it looked and what makes a destination listen.'],
+    [
+      'xm shutdown -w, xm reboot -w',
+      'of a paused domain keep waiting until it has shut down (it does once unpaused), saying so once on stderr; xm 4.4 returned at once, since it waited only on running domains. --timeout SECONDS is the way out for a script.',
+    ],
     ['Error messages', 'keep xm 4.4\'s line and may add a second one saying what to do (where xm looked for xend, the MiB a domain may have, the bracket a config left open).'],
     ['--json, --server, --timeout', 'are not in xm 4.4; everything xm 4.4 printed is printed the same without them.'],
   ];

@@ -35,6 +35,17 @@ test('xm shutdown -w: waits until the domain is gone', async () => {
   assert.equal(r.stdout, 'Domain web terminated\nAll domains terminated\n');
 });
 
+test('xm shutdown -w of a paused domain: keeps waiting (xm returned at once) and says why once on stderr', async () => {
+  const paused = domainSxp({ name: 'web', domid: 3, state: '--p---' });
+  let listed = 0;
+  const r = await xm(['shutdown', '-w', 'web'], { ...ok, 'xend.domain': () => paused, 'xend.domains_with_state': () => (listed++ < 3 ? [DOM0, paused] : [DOM0]) });
+  assert.equal(r.code, 0);
+  assert.equal(r.stderr, 'Domain web is paused; it will shut down when unpaused (--timeout SECONDS gives up waiting).\n');
+  assert.equal(r.stdout, 'Domain web terminated\nAll domains terminated\n');
+  const timed = await xm(['shutdown', '-w', '--timeout', '0', 'web'], { ...ok, 'xend.domain': () => paused, 'xend.domains_with_state': () => [DOM0, paused] });
+  assert.deepEqual([timed.code, timed.stderr], [124, 'Domain web is paused; it will shut down when unpaused.\nError: Timed out after 0 seconds waiting for web\n']);
+});
+
 test('xm reboot -w: done when the name comes back under a new id', async () => {
   const r = await xm(['reboot', '-w', 'web'], { ...ok, 'xend.domain': () => WEB, 'xend.domains_with_state': () => [DOM0, domainSxp({ name: 'web', domid: 4 })] });
   assert.equal(r.code, 0);
