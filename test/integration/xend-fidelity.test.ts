@@ -206,6 +206,17 @@ out['shutdown'] = fault(server.xend.domain.shutdown, 'h1', 'poweroff')
       ok(await x.xm('unpause', 'sleepy'), 'unpause');
       await eventually(async () => (await x.xm('list', 'sleepy')).code === 3);
     });
+
+    test('create and create -n check the kernel where xm runs: configure_image\'s error, nothing created; any existing file boots the sim', async () => {
+      for (const dry of [[], ['-n']]) {
+        const r = await x.xm('create', ...dry, '/dev/null', 'name=nokernel', 'memory=64', 'kernel=/boot/vmlinuz-2.6.10-xenU');
+        assert.deepEqual([r.code, r.stderr], [1, 'Error: Cannot find kernel "/boot/vmlinuz-2.6.10-xenU"\n'], dry.join(''));
+      }
+      assert.equal((await x.xm('list', 'nokernel')).code, 3);
+      const kernel = x.writeFile('var/lib/xen/images/vmlinuz-any', 'any file');
+      ok(await x.xm('create', '/dev/null', 'name=anykernel', 'memory=64', `kernel=${kernel}`), 'create with an existing kernel');
+      ok(await x.xm('destroy', 'anykernel'), 'destroy');
+    });
   });
 }
 

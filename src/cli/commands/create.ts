@@ -1,8 +1,8 @@
-import { readFileSync, statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { xendPaths } from '../../config/paths.js';
-import { loadDomainConfig, findConfigFile, DomainConfigError, CONFIG_VARIABLES } from '../../config/domain-config.js';
+import { loadDomainConfig, findConfigFile, checkImagePaths, DomainConfigError, CONFIG_VARIABLES } from '../../config/domain-config.js';
 import { PythonUnsupportedError } from '../../config/python/index.js';
 import { parseFirst, prettyPrint, SxpParseError } from '../../sxp/index.js';
 import { domainJson } from '../render/domains.js';
@@ -117,8 +117,11 @@ function readSxpFile(path: string, file: string): Sxp {
 
 function evaluate(file: string, ctx: CommandContext, vars: Record<string, string>): Sxp {
   try {
-    const { sxp, warnings } = loadDomainConfig({ file, source: file === '/dev/null' ? '' : readFileSync(resolve(ctx.cwd, file), 'utf8'), cmdVars: vars });
+    const { sxp, warnings, values } = loadDomainConfig({ file, source: file === '/dev/null' ? '' : readFileSync(resolve(ctx.cwd, file), 'utf8'), cmdVars: vars });
     for (const w of warnings) ctx.warn(w);
+    // configure_image's checks, --dryrun included: the kernel, ramdisk and loader must exist here.
+    const missing = checkImagePaths(values, existsSync, ctx.cwd);
+    if (missing) throw new CliError(missing);
     return sxp;
   } catch (err) {
     if (err instanceof DomainConfigError) throw new CliError(err.message);

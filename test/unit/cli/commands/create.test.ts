@@ -46,6 +46,26 @@ test('xm create -n: the SXP it would send, nothing sent', async (t) => {
   assert.match(r.stdout, /^Using config file "\.\/g\.cfg"\.\n\(vm\n {4}\(name g\)\n {4}\(memory 64\)\n/);
 });
 
+test("xm create (and -n) of a config whose kernel, ramdisk or loader is not here: configure_image's error, nothing sent", async (t) => {
+  const dir = configDir(t);
+  writeFileSync(join(dir, 'vmlinuz'), 'a kernel');
+  for (const [vars, message] of [
+    [['kernel=/boot/vmlinuz-2.6.10-xenU'], 'Cannot find kernel "/boot/vmlinuz-2.6.10-xenU"'],
+    [['kernel=vmlinuz', 'ramdisk=/nonexistent/initrd'], 'Cannot find ramdisk "/nonexistent/initrd"'],
+    [['builder=hvm', 'kernel=hvmloader', 'loader=/usr/lib/xen/boot/nowhere'], 'Cannot find loader "/usr/lib/xen/boot/nowhere"'],
+  ] as const) {
+    for (const dry of [[], ['-n']]) {
+      const r = await xm(['create', ...dry, 'g.cfg', ...vars], xend(), { cwd: dir });
+      assert.deepEqual([r.code, r.stdout, r.stderr, r.calls], [1, 'Using config file "./g.cfg".\n', `Error: ${message}\n`, []], `${dry} ${vars}`);
+    }
+  }
+  // A kernel that exists (relative to here, made absolute), hvmloader by name, or one a bootloader fetches: no check.
+  for (const vars of [['kernel=vmlinuz'], ['builder=hvm', 'kernel=hvmloader'], ['bootloader=/usr/bin/pygrub', 'kernel=/in/the/guest']]) {
+    const r = await xm(['create', '-n', 'g.cfg', ...vars], {}, { cwd: dir });
+    assert.equal(r.code, 0, `${vars}: ${r.stderr}`);
+  }
+});
+
 test('xm create of a file that is not there: the usage follows', async (t) => {
   const r = await xm(['create', 'nosuch.cfg'], {}, { cwd: configDir(t) });
   const looked = 'Looked in: ., /nonexistent/xend-root/etc/xen (--path=DIR:DIR sets the directories)';
