@@ -8,24 +8,34 @@ const HEADER = 'Usage: xm <subcommand> [args]\n\nControl, list, and manipulate X
 const FOOTER =
   "<Domain> can either be the Domain Name or Id.\nFor more help on 'xm' see the xm(1) man page.\nFor more help on 'xm create' see the xmdomain.cfg(5)  man page.\n";
 
-/** Python's textwrap.wrap, enough for help texts: greedy word wrap. */
+/**
+ * xm's own wrap (xm/opts.py): a text shorter than the width is one line as it is; else each of
+ * its lines is filled while the line, its trailing space and one more stay under the width.
+ */
 export function wrap(text: string, width: number): string[] {
-  const lines: string[] = [];
-  let line = '';
-  for (const word of text.split(/\s+/).filter(Boolean)) {
-    if (line && line.length + 1 + word.length > width) {
-      lines.push(line);
-      line = word;
-    } else line = line ? `${line} ${word}` : word;
-  }
-  if (line) lines.push(line);
-  return lines.length ? lines : [''];
+  if (text.length < width) return [text];
+  return text.split('\n').flatMap((line) => lineWrap(line, width));
 }
 
-/** `' %-20s %-50s'` rows, descriptions wrapped at 50 and continued under themselves. */
+function lineWrap(text: string, width: number): string[] {
+  const lines: string[] = [];
+  let current = '';
+  for (const word of text.trim().split(/\s+/).filter(Boolean)) {
+    if (current.length + word.length + 1 < width) current += `${word} `;
+    else {
+      // A first word too long for the width leaves an empty line before it, as xm's did.
+      lines.push(current.trim());
+      current = `${word} `;
+    }
+  }
+  if (current) lines.push(current.trim());
+  return lines;
+}
+
+/** `' %-20s %-50s'` rows, descriptions wrapped at 50 and continued under themselves (unpadded, as xm printed them). */
 function row(name: string, desc: string): string {
-  const [first, ...rest] = wrap(desc, 50);
-  return [` ${name.padEnd(20)} ${first!.padEnd(50)}`, ...rest.map((l) => `${' '.repeat(22)}${l.padEnd(50)}`)].join('\n') + '\n';
+  const [first = '', ...rest] = wrap(desc, 50);
+  return [` ${name.padEnd(20)} ${first.padEnd(50)}`, ...rest.map((l) => `${' '.repeat(22)}${l}`)].join('\n') + '\n';
 }
 
 const helpRow: [string, string] = ['help', 'Display this message.'];
@@ -42,19 +52,34 @@ export function longHelp(): string {
   return `${HEADER}xm full list of subcommands:\n\n${rows.join('')}\n${FOOTER}\nOptions accepted by every subcommand (not in xm):\n${globals}\n`;
 }
 
+/** As xm's option tables named an option: `-d DOMAIN, --domain=DOMAIN`, `--state=<state>`, `-l, --long`. */
 export function optionLabel(o: OptionSpec): string {
   const long = `--${o.long}${o.arg ? (o.optionalArg ? `[=${o.arg}]` : `=${o.arg}`) : ''}`;
-  return o.short ? `-${o.short}, ${long}` : long;
+  if (!o.short) return long;
+  return `-${o.short}${o.arg && !o.optionalArg ? ` ${o.arg}` : ''}, ${long}`;
 }
 
-/** `xm <cmd> --help`: usage, description, the option table (`'  %-30s %-43s'`). */
+/** The options of xm/opts.py's Opts as its str() listed them, `-h, --help` first: keys in 21 columns, the text wrapped at 55. */
+function moduleOptions(options: readonly OptionSpec[]): string {
+  const rows = [{ short: 'h', long: 'help', desc: 'Print this help.' } as OptionSpec, ...options].map((o) => {
+    const keys = [...(o.short ? [`-${o.short}`] : []), `--${o.long}`].map((k) => (o.arg ? `${k}=${o.arg}` : k)).join(', ');
+    const desc = wrap(o.desc, 55);
+    // Keys wider than their column put the text on the next line.
+    return keys.padEnd(21) + (keys.length > 20 ? ['', ...desc] : desc).join(`\n${' '.repeat(21)}`);
+  });
+  return `\nOptions:\n\n${rows.join('\n')}\n\n`;
+}
+
+/** `xm <cmd> --help` as cmdHelp printed it: usage, description, then the option table (`'  %-30s %-43s'`) and a blank line. */
 export function commandHelp(c: CommandSpec): string {
   let out = `Usage: xm ${c.name} ${c.usage}\n\n${c.help}\n`;
-  for (const o of c.options.filter((x) => !x.hidden)) {
-    const [first, ...rest] = wrap(o.desc, 43);
-    out += `  ${optionLabel(o).padEnd(30)} ${first!.padEnd(43)}\n`;
-    for (const l of rest) out += `${' '.repeat(33)}${l.padEnd(43)}\n`;
+  const options = c.options.filter((x) => !x.hidden);
+  if (c.moduleHelp) return out + moduleOptions(options);
+  for (const o of options) {
+    const [first = '', ...rest] = wrap(o.desc, 43);
+    out += `  ${optionLabel(o).padEnd(30)} ${first.padEnd(43)}\n`;
+    for (const l of rest) out += `${' '.repeat(33)}${l}\n`;
   }
   if (c.notes) out += `\n${wrap(c.notes, 76).join('\n')}\n`;
-  return `${out}\n`;
+  return options.length || c.notes ? `${out}\n` : out;
 }

@@ -69,6 +69,11 @@ export interface CommandSpec {
   notes?: string;
   options: readonly OptionSpec[];
   args: readonly ArgSpec[];
+  /**
+   * `--help` as xm printed the commands it imported from a module of their own (create.py, migrate.py):
+   * after the description, an `Options:` list in that module's layout rather than xm's option table.
+   */
+  moduleHelp?: true;
   /** xm's own words for a wrong number of arguments, where it had some (else arg_check's). */
   arityError?: string;
   /**

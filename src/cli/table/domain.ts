@@ -34,6 +34,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     ],
     args: [configWords],
     faultsWithoutUsage: true,
+    moduleHelp: true,
     load: () => import('../commands/create.js'),
   },
   {
@@ -44,6 +45,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     options: CONFIG_OPTIONS,
     args: [configWords],
     faultsWithoutUsage: true,
+    moduleHelp: true,
     load: () => import('../commands/new.js'),
   },
   {
@@ -149,6 +151,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     args: [{ ...guest, domains: 'active' }, value('Host')],
     arityError: 'Invalid number of arguments',
     faultsWithoutUsage: true,
+    moduleHelp: true,
     load: () => import('../commands/migrate.js'),
   },
   {

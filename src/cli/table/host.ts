@@ -7,7 +7,7 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
     group: 'host',
     usage: '[-c|--clear]',
     help: "Read and/or clear Xend's message buffer.",
-    options: [{ short: 'c', long: 'clear', desc: 'Clear the contents of the Xen message buffer.' }],
+    options: [{ short: 'c', long: 'clear', desc: 'Clear dmesg buffer as well as printing it' }],
     args: [],
     argCheck: [0, 1],
     arityError: 'No parameter required',
@@ -20,7 +20,7 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
     help: 'Get information about Xen host.',
     options: [
       { short: 'c', long: 'config', desc: 'List Xend configuration parameters' },
-      { short: 'n', long: 'numa', desc: 'List host NUMA information' },
+      { short: 'n', long: 'numa', desc: 'List host NUMA topology information' },
     ],
     args: [],
     argCheck: [0, 1],

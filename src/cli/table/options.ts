@@ -24,8 +24,28 @@ export const CONFIG_OPTIONS: readonly OptionSpec[] = [
   { long: 'help_config', desc: 'Print the available configuration variables (vars) for the configuration script.' },
   { short: 'q', long: 'quiet', desc: 'Quiet.' },
   { long: 'path', arg: 'PATH', type: 'dirs', desc: 'Search path for configuration scripts. The value of PATH is a colon-separated directory list.' },
-  { short: 'f', long: 'defconfig', arg: 'FILE', type: 'file', desc: 'Use the given Python configuration script.' },
-  { short: 'F', long: 'config', arg: 'FILE', type: 'file', desc: 'Domain configuration to use (SXP).' },
+  {
+    short: 'f',
+    long: 'defconfig',
+    arg: 'FILE',
+    type: 'file',
+    // create.py's text, its missing space included.
+    desc:
+      'Use the given Python configuration script.The configuration script is loaded after arguments have been processed. ' +
+      'Each command-line option sets a configuration variable named after its long option name, and these variables are placed ' +
+      'in the environment of the script before it is loaded. Variables for options that may be repeated have list values. ' +
+      'Other variables can be set using VAR=VAL on the command line. After the script is loaded, option values that were not set ' +
+      'on the command line are replaced by the values set in the script.',
+  },
+  {
+    short: 'F',
+    long: 'config',
+    arg: 'FILE',
+    type: 'file',
+    desc:
+      'Domain configuration to use (SXP).\nSXP is the underlying configuration format used by Xen.\n' +
+      'SXP configurations can be hand-written or generated from Python configuration scripts, using the -n (dryrun) option to print the configuration.',
+  },
   { short: 'n', long: 'dryrun', desc: 'Dry run - prints the resulting configuration in SXP but does not create the domain.' },
 ];
 /** Bare words: the config file (the last one wins) and VAR=VAL settings. */

@@ -2,7 +2,7 @@ import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { COMMANDS, GLOBAL_OPTIONS, findCommand } from '../../../src/cli/registry.js';
 import { arity } from '../../../src/cli/spec.js';
-import { commandHelp, longHelp, shortHelp } from '../../../src/cli/help.js';
+import { commandHelp, longHelp, shortHelp, wrap } from '../../../src/cli/help.js';
 
 // virsh's self-test idea: walk the registry and check every entry is complete.
 test('every command is complete: help, usage, a loadable handler with run and text', async () => {
@@ -88,7 +88,7 @@ test('lookup: exact, alias, unique prefix longer than one letter', () => {
 test('help rows use xm layout: " %-20s %-50s", wrapped descriptions indented 22', () => {
   const help = longHelp();
   assert.ok(help.startsWith('Usage: xm <subcommand> [args]\n\nControl, list, and manipulate Xen guest instances.\n\nxm full list of subcommands:\n\n'));
-  assert.match(help, /^ vcpu-set {13}Set the number of active VCPUs allowed for the {4}\n {22}domain\. {43}\n/m);
+  assert.match(help, /^ vcpu-set {13}Set the number of active VCPUs allowed for the {4}\n {22}domain\.\n/m);
   assert.match(shortHelp(), /\n\nFor a complete list of subcommands run 'xm help'\.\n$/);
 });
 
@@ -99,4 +99,39 @@ test('an option added here says so in its text, and only those are left out of x
       else assert.equal(Boolean(o.added), /not in xm/.test(o.desc), `${c.name} --${o.long}: added iff its text says "not in xm"`);
     }
   }
+});
+
+test("xm <cmd> --help in cmdHelp's layout: continuation lines unpadded, a blank line only after an option table", () => {
+  const help = (name: string) => commandHelp(COMMANDS.find((c) => c.name === name)!);
+  assert.equal(help('pause'), 'Usage: xm pause <Domain>\n\nPause execution of a domain.\n');
+  assert.equal(
+    help('sched-credit'),
+    'Usage: xm sched-credit [-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]\n\nGet/set credit scheduler parameters.\n' +
+      '  -d DOMAIN, --domain=DOMAIN     Domain to modify                           \n' +
+      '  -w WEIGHT, --weight=WEIGHT     Weight (int)                               \n' +
+      '  -c CAP, --cap=CAP              Cap (int)                                  \n\n',
+  );
+  assert.equal(
+    help('save'),
+    'Usage: xm save [-c] <Domain> <CheckpointFile>\n\nSave a domain state to restore later.\n  -c, --checkpoint               Leave domain running after creating        \n                                 snapshot\n\n',
+  );
+});
+
+test('xm create/new/migrate --help: their module\'s Options list (opts.py), -h first, long keys on a line of their own', () => {
+  const help = commandHelp(COMMANDS.find((c) => c.name === 'migrate')!);
+  assert.ok(
+    help.startsWith(
+      'Usage: xm migrate <Domain> <Host>\n\nMigrate a domain to another machine.\n\nOptions:\n\n-h, --help           Print this help.\n-l, --live           Use live migration.\n' +
+        '-p=portnum, --port=portnum\n                     Use specified port for migration.\n',
+    ),
+    help,
+  );
+  assert.ok(help.endsWith('\n\n'));
+});
+
+test("xm's wrap: a text under the width is one line; a first word too long leaves an empty line, as opts.py's did", () => {
+  assert.deepEqual(wrap('short', 10), ['short']);
+  assert.deepEqual(wrap('one two three four', 10), ['one two', 'three', 'four']);
+  assert.deepEqual(wrap('abcdefghijkl x', 10), ['', 'abcdefghijkl', 'x']);
+  assert.deepEqual(wrap('a b\nc d e f g h', 8), ['a b', 'c d e', 'f g h']);
 });

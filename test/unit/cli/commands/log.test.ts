@@ -13,6 +13,6 @@ test("xm log with any word, an option too: arg_check's message before getopt's",
   for (const w of ['--frob', 'x']) {
     const r = await xm(['log', w]);
     assert.deepEqual([r.code, r.stderr], [1, "Error: 'xm log' requires 0 arguments.\n\n"], w);
-    assert.equal(r.stdout, 'Usage: xm log \n\nPrint Xend log\n\n');
+    assert.equal(r.stdout, 'Usage: xm log \n\nPrint Xend log\n');
   }
 });

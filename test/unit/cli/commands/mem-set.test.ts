@@ -35,7 +35,7 @@ test('xm mem-set with one argument: arg_check words it', async () => {
   const r = await xm(['mem-set', 'web']);
   assert.equal(r.code, 1);
   assert.equal(r.stderr, "Error: 'xm mem-set' requires 2 arguments.\n\n");
-  assert.equal(r.stdout, 'Usage: xm mem-set <Domain> <Mem>\n\nSet the current memory usage for a domain.\n\n');
+  assert.equal(r.stdout, 'Usage: xm mem-set <Domain> <Mem>\n\nSet the current memory usage for a domain.\n');
 });
 
 test('xm balloon still works and says it is deprecated', async () => {
