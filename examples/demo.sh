@@ -42,7 +42,7 @@ CFG
 echo "xend root: $XEND_ROOT" >&2
 xend start
 for n in 1 2 3; do xm create guest n=$n; done
-xm create -n "$here/test/fixtures/numbered-guest.cfg" vmid=7 | head -12   # one file for numbered guests: xm_vars, vmid arithmetic (dry run)
+xm create -n "$here/test/fixtures/numbered-guest.cfg" vmid=7 kernel="$images/vmlinuz-xen" | head -12   # one file for numbered guests: xm_vars, vmid arithmetic (dry run; xm checks the kernel exists)
 xm list
 xm pause guest2
 xm list guest2
