@@ -23,7 +23,14 @@ const STRERROR: Record<string, string> = {
   ELOOP: 'Too many levels of symbolic links',
 };
 
-/** The C library's wording for a socket error, which is what xm printed. */
-export function strerror(err: NodeJS.ErrnoException): string {
-  return (err.code && STRERROR[err.code]) || err.message;
+/**
+ * The C library's wording for a socket error, which is what xm printed. OpenSSL's messages carry
+ * its internal location and a newline: its reason alone is said, on one line.
+ */
+export function strerror(err: NodeJS.ErrnoException & { reason?: string }): string {
+  const known = err.code && STRERROR[err.code];
+  if (known) return known;
+  const reason = err.reason ?? /SSL routines:[^:]*:([^:]+)/.exec(err.message)?.[1];
+  if (reason && (err.code?.startsWith('ERR_SSL_') || err.code === 'EPROTO')) return `TLS: ${reason}`;
+  return err.message.replace(/\s+/g, ' ').trim();
 }

@@ -210,8 +210,8 @@ export function loadDomainConfig(input: DomainConfigInput): LoadedDomainConfig {
     script = runConfigScript(input.source, { file: input.file, vars: scriptVars, host: input.host });
   } catch (e) {
     if (e instanceof PythonSyntaxError) {
-      // xm's two lines, then what is wrong.
-      throw new DomainConfigError(`Errors were found at line ${e.line} while processing ${input.file}:\n\t${e.text}\n\t${syntaxErrorDetail(input.source, e)}`);
+      // xm's two lines, then what is wrong; Python's line text kept its newline, so xm's message ended with a blank line.
+      throw new DomainConfigError(`Errors were found at line ${e.line} while processing ${input.file}:\n\t${e.text}\n\t${syntaxErrorDetail(input.source, e)}\n`);
     }
     // str(MemoryError()) is empty: name the exception then, as Python's traceback does.
     if (e instanceof PythonRuntimeError) throw new DomainConfigError(e.message || e.pyType);

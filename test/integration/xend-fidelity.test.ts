@@ -217,11 +217,30 @@ out['shutdown'] = fault(server.xend.domain.shutdown, 'h1', 'poweroff')
       ok(await x.xm('create', '/dev/null', 'name=anykernel', 'memory=64', `kernel=${kernel}`), 'create with an existing kernel');
       ok(await x.xm('destroy', 'anykernel'), 'destroy');
     });
+
+    test("a config's syntax error ends with xm's blank line; nothing is created", async () => {
+      const cfg = x.writeFile('bad.cfg', 'name = "bad"\nmemory = (64\n');
+      const r = await x.xm('create', cfg);
+      assert.equal(r.code, 1);
+      assert.equal(r.stderr, `Error: Errors were found at line 2 while processing ${cfg}:\n\tmemory = (64\n\tunexpected EOF while parsing: the '(' opened at line 2 is not closed\n\n`);
+      assert.equal((await x.xm('list', 'bad')).code, 3);
+    });
   });
 }
 
 fidelitySuite('xmlrpc-unix');
 fidelitySuite('xmlrpc-tcp');
+
+test("xm over TLS to a server that does not speak it: OpenSSL's reason on one line", async () => {
+  const x = await startXendOver('xmlrpc-tcp');
+  try {
+    const r = await x.xmWith({ env: { XM_SERVER: x.uri.replace('http://', 'https://') } }, 'list');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: Unable to connect to xend: TLS: wrong version number\. Is xend running\?\nxm looked for xend at https:\/\/127\.0\.0\.1:\d+ \(XM_SERVER\)\.\n$/);
+  } finally {
+    await x.dispose();
+  }
+});
 
 describe("xend-address ''", () => {
   test('is every interface, as in xend, with the warning that points at xend-hosts-allow', async () => {

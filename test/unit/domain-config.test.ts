@@ -433,10 +433,10 @@ test('the domain name defaults to the basename of the config file', () => {
 test('script errors become xm messages; unsupported Python is passed on for a real interpreter', () => {
   assert.equal(
     configError(() => loadDomainConfig({ file: './bad.cfg', source: 'memory = 64\nname = = "x"\n', env: {} })),
-    'Errors were found at line 2 while processing ./bad.cfg:\n\tname = = "x"\n\tinvalid syntax',
+    'Errors were found at line 2 while processing ./bad.cfg:\n\tname = = "x"\n\tinvalid syntax\n',
   );
   // xm's two lines, then what is wrong: an unterminated string, a bracket left open (where it opened).
-  const syntax = (source: string) => configError(() => loadDomainConfig({ file: './bad.cfg', source, env: {} })).split('\n').slice(1);
+  const syntax = (source: string) => configError(() => loadDomainConfig({ file: './bad.cfg', source, env: {} })).split('\n').slice(1, -1);
   assert.deepEqual(syntax('name = "web\nmemory = 64\n'), ['\tname = "web', '\tEOL while scanning string literal']);
   assert.deepEqual(syntax('disk = ["phy:/dev/vg/a,xvda,w",\n  "phy:/dev/vg/b,xvdb,w"\nmemory = 64\n'), [
     '\tmemory = 64',
