@@ -1,0 +1,66 @@
+import { after, before, describe, test } from 'node:test';
+import assert from 'node:assert/strict';
+import { startXendOver, type TransportName } from '../helpers/transports.js';
+import { ok, refused, domid } from '../helpers/xm-checks.js';
+import type { TestXend } from '../helpers/xend.js';
+
+/**
+ * debug-keys, tmem, vnets and the security commands end to end (issue 16): the built xm
+ * against a real xend on a sim host, over the Unix socket and over TCP.
+ */
+function hostSuite(transport: TransportName): void {
+  describe(`xm host, tmem, vnet and security commands over ${transport}`, () => {
+    let x: TestXend;
+    let id: string;
+    before(async () => {
+      x = await startXendOver(transport);
+      ok(await x.xm('create', '/dev/null', 'name=g1', 'memory=64'));
+      id = await domid(x, 'g1');
+    });
+    after(() => x.dispose());
+
+    test("debug-keys: the keys' lines land in xm dmesg, as on Xen's console", async () => {
+      const r = await x.xm('debug-keys', 'h');
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
+      const dmesg = (await x.xm('dmesg')).stdout;
+      assert.match(dmesg, /\(XEN\) 'h' pressed -> showing installed handlers\n\(XEN\)  key '0' \(ascii '30'\) => dump Dom0 registers\n/);
+    });
+
+    test('tmem: the list, freeze and settings are state xend keeps per domain, across xend restart', async () => {
+      assert.match((await x.xm('tmem-list', id)).stdout, new RegExp(`^C=CI:${id},ww:0,ca:0,co:0,fr:0,Tc:0,Ge:512,Pp:0,Gp:0\nP=CI:${id},PI:0,PT:EP,U0:0,U1:0\n\n$`));
+      assert.match((await x.xm('tmem-list', '-a')).stdout, /^G=Tt:\d+,.*\nC=CI:0,.*\nC=CI:\d+,.*\nT\n\n$/s);
+      ok(await x.xm('tmem-freeze', id));
+      ok(await x.xm('tmem-set', id, 'weight=9', 'cap=4'));
+      assert.match((await x.xm('dmesg')).stdout, new RegExp(`tmem: all pools frozen for domid=${id}\n\\(XEN\\) tmem: weight set to 9 for domid=${id}\n\\(XEN\\) tmem: cap set to 4 for domid=${id}\n$`));
+      assert.match((await x.xm('tmem-freeable')).stdout, /^\d+\n$/);
+      assert.equal((await x.xm('tmem-list', '99')).stdout, '-1\n');
+      refused(await x.xm('tmem-list', 'g1'), 'Unrecognized domain id: g1', 'tmem-list');
+      ok(await x.xend('restart'));
+      assert.match((await x.xm('tmem-list', id)).stdout, new RegExp(`^C=CI:${id},ww:9,ca:4,co:0,fr:1,`));
+      ok(await x.xm('tmem-thaw', '-a'));
+      assert.match((await x.xm('tmem-list', id)).stdout, /,fr:0,/);
+    });
+
+    test('vnets: none, and creating one fails as xend did without the vnet module', async () => {
+      assert.deepEqual([(await x.xm('vnet-list')).stdout, (await x.xm('vnet-list', '-l', 'v1')).stdout], ['', "v1 <Fault 2: 'No such vnet v1'>\n"]);
+      refused(await x.xm('vnet-create', x.writeFile('vnet.sxp', '(vnet (id 1))\n')), "[Errno 2] No such file or directory: '/proc/vnet/policy'", 'vnet-create');
+      ok(await x.xm('vnet-delete', '1'));
+    });
+
+    test("security: xend's dummy XSM module, as xm 4.4 showed it", async () => {
+      const list = await x.xm('list', '--label');
+      assert.match(list.stdout, /^Name {36} +ID +Mem VCPUs +State +Time\(s\) Label {5}\nDomain-0 .*\ng1 +\d+ +64 +1 +\S+ +\d+\.\d {11}\n$/);
+      assert.deepEqual([(await x.xm('labels')).stdout, (await x.xm('resources')).stdout, (await x.xm('getlabel', 'mgt', 'g1')).stdout], ['', '', '\n']);
+      assert.equal((await x.xm('getpolicy')).stdout, 'Supported security subsystems   : None \n\nNo policy is installed.\n');
+      refused(await x.xm('addlabel', 'blue', 'res', 'file:/srv/a.img', 'pol'), `"Command not supported under XSM 'dummy' module."`, 'addlabel');
+      refused(await x.xm('getenforce'), 'Unsupported policy type', 'getenforce');
+      const reset = await x.xm('resetpolicy');
+      assert.deepEqual([reset.code, reset.stderr], [1, 'Error: ACM policy type not supported.\n']);
+      const dry = await x.xmWith({ cwd: x.root }, 'dry-run', x.writeFile('d.cfg', "name='d1'\nmemory=64\ndisk=['file:/srv/d1.img,xvda,w']\n"));
+      assert.match(dry.stdout, /Checking domain:\n {3}d1: PERMITTED\nChecking resources:\n {3}file:\/srv\/d1\.img: PERMITTED\nDry Run: PASSED\n$/);
+    });
+  });
+}
+
+hostSuite('xmlrpc-unix');
+hostSuite('xmlrpc-tcp');
