@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startXendOver, type TransportName } from '../helpers/transports.js';
-import { ok, refused, domid } from '../helpers/xm-checks.js';
+import { ok, refused, domid, json } from '../helpers/xm-checks.js';
 import type { TestXend } from '../helpers/xend.js';
 
 /**
@@ -58,6 +58,18 @@ function hostSuite(transport: TransportName): void {
       assert.deepEqual([reset.code, reset.stderr], [1, 'Error: ACM policy type not supported.\n']);
       const dry = await x.xmWith({ cwd: x.root }, 'dry-run', x.writeFile('d.cfg', "name='d1'\nmemory=64\ndisk=['file:/srv/d1.img,xvda,w']\n"));
       assert.match(dry.stdout, /Checking domain:\n {3}d1: PERMITTED\nChecking resources:\n {3}file:\/srv\/d1\.img: PERMITTED\nDry Run: PASSED\n$/);
+    });
+
+    test('--json documents validate against docs/xm-json.schema.json', async () => {
+      assert.equal((await json(x, 'tmem-list', 'tmem-list', id)).tmem.slice(0, 5), `C=CI:`);
+      assert.equal((await json(x, 'tmem-freeable', 'tmem-freeable')).freeable_mib >= 0, true);
+      assert.deepEqual((await json(x, 'tmem-result', 'tmem-thaw', id)).result, 0);
+      assert.deepEqual((await json(x, 'tmem-set', 'tmem-set', '-a', 'cap=0')).domain, -1);
+      assert.deepEqual((await json(x, 'vnet-list', 'vnet-list', 'v2')).vnets, [{ id: 'v2', error: "<Fault 2: 'No such vnet v2'>" }]);
+      assert.deepEqual((await json(x, 'getpolicy', 'getpolicy')).subsystems, ['None']);
+      assert.deepEqual((await json(x, 'labels', 'labels')).labels, []);
+      assert.deepEqual((await json(x, 'list', 'list', '--label', 'g1')).domains.map((d: { label: string }) => d.label), ['']);
+      assert.deepEqual((await json(x, 'debug-keys', 'debug-keys', 'q')).keys, 'q');
     });
   });
 }

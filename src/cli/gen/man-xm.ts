@@ -188,6 +188,9 @@ export function xmPage(version: string): string {
     ['xm domstate', 'prints "running" for a running domain; xm 4.4 printed nothing (its test find(\'r\') > 0 missed the letter at index 0).'],
     ['xm migrate', 'to a destination that cannot be reached prints no usage after the error (xm 4.4 did, as after any refusal of xend), and says where it looked and what makes a destination listen.'],
     ['Error messages', 'keep xm 4.4\'s line and may add a second one saying what to do (where xm looked for xend, the MiB a domain may have, the bracket a config left open).'],
+    ['xm tmem-freeable', 'is listed by xm help with the other tmem commands; xm 4.4 had it in its usage table but left it out of its list.'],
+    ['xm tmem-shared-auth', "without --uuid says so; xm 4.4 failed with a traceback, and xend 4.4 answered every call with an error (it called xc.tmem_auth, which did not exist): here xend does what Xen's tmem did."],
+    ['xm addlabel dom', "says the dummy security module cannot label a config; xm 4.4 failed with a traceback. xm's exit status for a failed dry-run is 1 (xm 4.4 printed -1 on stderr and exited 1)."],
     ['--json, --server, --timeout', 'are not in xm 4.4; everything xm 4.4 printed is printed the same without them.'],
   ];
   for (const [what, why] of deviations) page.tp(b(what), t(why));
