@@ -459,7 +459,9 @@ export class SimHost implements Hypervisor {
   }
 
   sendDebugKeys(keys: string): void {
-    for (const line of debugKeyLines(keys, [...this.domains.values()].sort((a, b) => a.domid - b.domid))) this.log(line);
+    // One durable write for all of a key's lines (`q` prints several per domain).
+    for (const line of debugKeyLines(keys, [...this.domains.values()].sort((a, b) => a.domid - b.domid))) this.ring.append(line);
+    this.saveHost();
   }
 
   dmesg(): string {
