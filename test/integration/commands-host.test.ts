@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startXendOver, type TransportName } from '../helpers/transports.js';
-import { ok, refused, domid, json } from '../helpers/xm-checks.js';
+import { ok, refused, domid, json, validator } from '../helpers/xm-checks.js';
 import type { TestXend } from '../helpers/xend.js';
 
 /**
@@ -70,6 +70,10 @@ function hostSuite(transport: TransportName): void {
       assert.deepEqual((await json(x, 'labels', 'labels')).labels, []);
       assert.deepEqual((await json(x, 'list', 'list', '--label', 'g1')).domains.map((d: { label: string }) => d.label), ['']);
       assert.deepEqual((await json(x, 'debug-keys', 'debug-keys', 'q')).keys, 'q');
+      const dry = await x.xm('--json', 'dry-run', x.writeFile('j.cfg', "name='j1'\nmemory=64\n"));
+      const events = dry.stdout.trim().split('\n').map((l) => JSON.parse(l) as Record<string, any>);
+      for (const doc of events) assert.deepEqual(validator.validate(doc), [], dry.stdout);
+      assert.deepEqual(events.at(-2)!.event, { check: 'domain', name: 'j1', permitted: true });
     });
   });
 }
