@@ -3,7 +3,6 @@ import { decodeDomain, type DomainRecord } from '../../protocol/domain.js';
 import { prettyPrint } from '../../sxp/index.js';
 import { domainJson, domainTable } from '../render/domains.js';
 import { labelTable } from '../render/labels.js';
-import * as vcpuList from './vcpu-list.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -13,8 +12,8 @@ interface ListData {
   /** --label: each domain's security label (xend.security.get_domain_label). */
   labels?: boolean;
 }
-/** `list -v`: xm 4.4 ran vcpu-list instead. */
-type VcpusData = { vcpus: Awaited<ReturnType<typeof vcpuList.run>> };
+/** `list -v`: xm 4.4 ran vcpu-list instead (loaded only then: `xm list` stays light); its table rendered here. */
+type VcpusData = { vcpus: object; table: string };
 
 export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
   const state = ctx.opts.string('state');
@@ -22,7 +21,9 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
   if (state && ctx.args.length) throw new UsageError('You may specify either a state or a particular VM, but not both');
   if (ctx.opts.has('vcpus')) {
     ctx.warn('xm list -v is deprecated.  Please use xm vcpu-list.');
-    return { vcpus: await vcpuList.run(ctx) };
+    const vcpuList = await import('./vcpu-list.js');
+    const vcpus = await vcpuList.run(ctx);
+    return { vcpus, table: vcpuList.text(vcpus) };
   }
   const client = ctx.client();
   const sxps = ctx.args.length
@@ -38,7 +39,7 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
 const stripQuote = (label: string): string => (label.startsWith("'") ? label.slice(1) : label);
 
 export function text(data: ListData | VcpusData): string {
-  if ('vcpus' in data) return vcpuList.text(data.vcpus);
+  if ('vcpus' in data) return data.table;
   if (data.long) return data.domains.map((d) => prettyPrint(d.sxp)).join('');
   if (data.labels) return labelTable(data.domains.map((d) => ({ record: d.record, label: d.label ?? '' })));
   return domainTable(data.domains.map((d) => d.record));
