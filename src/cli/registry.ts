@@ -1,6 +1,11 @@
 import type { CommandSpec } from './spec.js';
 import { DOMAIN_COMMANDS } from './table/domain.js';
 import { HOST_COMMANDS } from './table/host.js';
+import { VNET_COMMANDS } from './table/vnet.js';
+import { SECURITY_COMMANDS } from './table/security.js';
+import { ACM_COMMANDS } from './table/acm.js';
+import { FLASK_COMMANDS } from './table/flask.js';
+import { TMEM_COMMANDS } from './table/tmem.js';
 
 export { GLOBAL_OPTIONS } from './table/options.js';
 
@@ -8,7 +13,15 @@ export { GLOBAL_OPTIONS } from './table/options.js';
  * The xm commands, in xm 4.4's help order. Usage argstrings and help lines are
  * xm's own (xm-reference §1); options beyond xm's are marked in their text.
  */
-export const COMMANDS: readonly CommandSpec[] = [...DOMAIN_COMMANDS, ...HOST_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [
+  ...DOMAIN_COMMANDS,
+  ...HOST_COMMANDS,
+  ...VNET_COMMANDS,
+  ...SECURITY_COMMANDS,
+  ...ACM_COMMANDS,
+  ...FLASK_COMMANDS,
+  ...TMEM_COMMANDS,
+];
 
 /** Resolves what the user typed as xm does: exact name, alias (deprecated), then a unique prefix longer than one letter. */
 export function findCommand(word: string): { spec: CommandSpec; deprecatedAlias?: string } | undefined {

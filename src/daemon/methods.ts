@@ -7,6 +7,12 @@ import { XendError } from '../protocol/faults.js';
 import { XEND, type ImplementationOf, type MethodSpec, type Param, type ParamKind, type ParamTypes, type XendImplementation } from '../protocol/methods.js';
 import type { DOMAIN_METHODS } from '../protocol/xend/domain.js';
 import type { NODE_METHODS } from '../protocol/xend/node.js';
+import type { TmemService } from './tmem.js';
+import type { TMEM_METHODS } from '../protocol/xend/tmem.js';
+import type { VNET_METHODS } from '../protocol/xend/vnet.js';
+import type { SECURITY_METHODS } from '../protocol/xend/security.js';
+import { VNETS } from './vnet.js';
+import { XSM_DUMMY } from './xsm.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** A legacy XML-RPC method: positional arguments in, a value (or undefined for None) out. */
@@ -73,10 +79,11 @@ export interface Services {
   node: NodeService;
   checkpoints: CheckpointService;
   managed: ManagedService;
+  tmem: TmemService;
 }
 
 function implementation(services: Services): XendImplementation {
-  return { ...domainMethods(services), ...nodeMethods(services) };
+  return { ...domainMethods(services), ...nodeMethods(services), ...tmemMethods(services), ...vnetMethods(), ...securityMethods() };
 }
 
 function domainMethods({ domains, checkpoints, managed }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
@@ -133,5 +140,44 @@ function nodeMethods({ node }: Services): ImplementationOf<typeof NODE_METHODS> 
     node_dmesg_info: () => node.dmesg(),
     node_dmesg_clear: () => node.dmesgClear(),
     node_log: () => node.log(),
+    send_debug_keys: (a) => node.sendDebugKeys(a.keys),
+  };
+}
+
+function tmemMethods({ tmem }: Services): ImplementationOf<typeof TMEM_METHODS> {
+  return {
+    tmem_list: (a) => tmem.list(a.cli_id, a.use_long),
+    tmem_thaw: (a) => tmem.thaw(a.cli_id),
+    tmem_freeze: (a) => tmem.freeze(a.cli_id),
+    tmem_flush: (a) => tmem.flush(a.cli_id, a.pages),
+    tmem_destroy: (a) => tmem.destroy(a.cli_id),
+    tmem_set_weight: (a) => tmem.setWeight(a.cli_id, a.weight),
+    tmem_set_cap: (a) => tmem.setCap(a.cli_id, a.cap),
+    tmem_set_compress: (a) => tmem.setCompress(a.cli_id, a.compress),
+    tmem_query_freeable_mb: () => tmem.freeableMb(),
+    tmem_shared_auth: (a) => tmem.sharedAuth(a.cli_id, a.uuid_str, a.auth),
+  };
+}
+
+function vnetMethods(): ImplementationOf<typeof VNET_METHODS> {
+  return { vnets: VNETS.list, vnet: (a) => VNETS.get(a.id), vnet_create: VNETS.create, vnet_delete: VNETS.delete };
+}
+
+/** The dummy XSM module's answers: they depend on no argument. */
+function securityMethods(): ImplementationOf<typeof SECURITY_METHODS> {
+  const x = XSM_DUMMY;
+  return {
+    security_set_resource_label: x.setResourceLabel,
+    security_get_resource_label: x.getResourceLabel,
+    security_list_labels: x.listLabels,
+    security_get_labeled_resources: x.getLabeledResources,
+    security_set_policy: x.setPolicy,
+    security_reset_policy: x.resetPolicy,
+    security_get_policy: x.getPolicy,
+    security_activate_policy: x.activatePolicy,
+    security_rm_bootpolicy: x.rmBootpolicy,
+    security_get_xstype: x.getXstype,
+    security_get_domain_label: x.getDomainLabel,
+    security_set_domain_label: x.setDomainLabel,
   };
 }

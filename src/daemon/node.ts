@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { XendError } from '../protocol/faults.js';
 import type { Hypervisor } from '../hypervisor/types.js';
 import type { Sxp } from '../sxp/types.js';
 
@@ -68,6 +69,13 @@ export class NodeService {
 
   dmesgClear(): string {
     return this.hv.clearDmesg();
+  }
+
+  /** xend.node.send_debug_keys: printable keys only, a line's worth, as typed at Xen's console. */
+  sendDebugKeys(keys: string): void {
+    if (!/^[!-~]{1,80}$/.test(keys)) throw new XendError(`Invalid debug keys: ${JSON.stringify(keys.slice(0, 80))}`);
+    if (!this.hv.sendDebugKeys) throw new XendError(`The ${this.hv.name} hypervisor backend cannot send debug keys`);
+    this.hv.sendDebugKeys(keys);
   }
 
   log(): string {

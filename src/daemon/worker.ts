@@ -4,6 +4,7 @@ import { XendLog, type LevelName, type Logger } from './log.js';
 import { loadSettings, type XendSettings } from './settings.js';
 import { DomainService } from './domains.js';
 import { NodeService } from './node.js';
+import { TmemService } from './tmem.js';
 import { ConsoleService } from './console.js';
 import { consoleUpgrade } from './servers/console.js';
 import { CheckpointService } from './checkpoint.js';
@@ -98,7 +99,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
-    const methods = legacyMethods({ domains, node, checkpoints, managed });
+    const methods = legacyMethods({ domains, node, checkpoints, managed, tmem: new TmemService(hv) });
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => {

@@ -1,3 +1,4 @@
+import type { TmemControl } from './tmem.js';
 import type { Sxp } from '../sxp/types.js';
 import type { ByteSink, ByteSource } from '../protocol/byte-stream.js';
 
@@ -262,6 +263,10 @@ export interface Hypervisor {
   sendTrigger?(domid: number, trigger: Trigger, vcpu: number): void;
   /** Writes the domain's memory as an ELF core file at `path` (xc.domain_dumpcore); works on a crashed domain too. */
   dumpCore?(domid: number, path: string): Promise<void>;
+  /** Keys typed at Xen's console (xc.send_debug_keys); what they print lands in dmesg. */
+  sendDebugKeys?(keys: string): void;
+  /** Xen's tmem control operations, where the backend has tmem. */
+  readonly tmem?: TmemControl;
   updateRecord(domid: number, changes: RecordChanges): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */

@@ -195,7 +195,7 @@ export function commandSuite(transport: TransportName): void {
       assert.ok(li.stdout.startsWith(HEADER));
       const bad = await x.xm('l');
       assert.equal(bad.code, 1);
-      assert.equal(bad.stderr, "Error: Subcommand l not found!\n'l' is ambiguous: list, log.\n");
+      assert.equal(bad.stderr, "Error: Subcommand l not found!\n'l' is ambiguous: list, log, labels.\n");
       const typo = await x.xm('lsit');
       assert.deepEqual([typo.code, typo.stderr], [1, "Error: Subcommand lsit not found!\nDid you mean 'list'?\n"]);
       assert.ok(typo.stdout.startsWith('Usage: xm <subcommand> [args]'), "xm's short help follows, as xm printed it");

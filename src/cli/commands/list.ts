@@ -2,30 +2,50 @@ import { UsageError } from '../errors.js';
 import { decodeDomain, type DomainRecord } from '../../protocol/domain.js';
 import { prettyPrint } from '../../sxp/index.js';
 import { domainJson, domainTable } from '../render/domains.js';
+import { labelTable } from '../render/labels.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
 
 interface ListData {
   long: boolean;
-  domains: { record: DomainRecord; sxp: Sxp }[];
+  domains: { record: DomainRecord; sxp: Sxp; label?: string }[];
+  /** --label: each domain's security label (xend.security.get_domain_label). */
+  labels?: boolean;
 }
+/** `list -v`: xm 4.4 ran vcpu-list instead (loaded only then: `xm list` stays light); its table rendered here. */
+type VcpusData = { vcpus: object; table: string };
 
-export async function run(ctx: CommandContext): Promise<ListData> {
+export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
   const state = ctx.opts.string('state');
   const long = ctx.opts.has('long');
   if (state && ctx.args.length) throw new UsageError('You may specify either a state or a particular VM, but not both');
+  if (ctx.opts.has('vcpus')) {
+    ctx.warn('xm list -v is deprecated.  Please use xm vcpu-list.');
+    const vcpuList = await import('./vcpu-list.js');
+    const vcpus = await vcpuList.run(ctx);
+    return { vcpus, table: vcpuList.text(vcpus) };
+  }
   const client = ctx.client();
   const sxps = ctx.args.length
     ? await Promise.all(ctx.args.map((d) => client.domainSxp(d, long)))
     : await client.domainsSxp(state ?? 'all', long);
-  return { long, domains: sxps.map((sxp) => ({ record: decodeDomain(sxp), sxp })) };
+  const domains: ListData['domains'] = sxps.map((sxp) => ({ record: decodeDomain(sxp), sxp }));
+  if (long || !ctx.opts.has('label')) return { long, domains };
+  for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));
+  return { long, domains, labels: true };
 }
 
-export function text(data: ListData): string {
+/** xm dropped a leading quote from the label xend sent. */
+const stripQuote = (label: string): string => (label.startsWith("'") ? label.slice(1) : label);
+
+export function text(data: ListData | VcpusData): string {
+  if ('vcpus' in data) return data.table;
   if (data.long) return data.domains.map((d) => prettyPrint(d.sxp)).join('');
+  if (data.labels) return labelTable(data.domains.map((d) => ({ record: d.record, label: d.label ?? '' })));
   return domainTable(data.domains.map((d) => d.record));
 }
 
-export function json(data: ListData) {
-  return { domains: data.domains.map((d) => domainJson(d.record)) };
+export function json(data: ListData | VcpusData) {
+  if ('vcpus' in data) return data.vcpus;
+  return { domains: data.domains.map((d) => (data.labels ? { ...domainJson(d.record), label: d.label } : domainJson(d.record))) };
 }

@@ -192,6 +192,9 @@ export function xmPage(version: string): string {
       'of a paused domain keep waiting until it has shut down (it does once unpaused), saying so once on stderr; xm 4.4 returned at once, since it waited only on running domains. --timeout SECONDS is the way out for a script.',
     ],
     ['Error messages', 'keep xm 4.4\'s line and may add a second one saying what to do (where xm looked for xend, the MiB a domain may have, the bracket a config left open).'],
+    ['xm tmem-freeable', 'is listed by xm help with the other tmem commands; xm 4.4 had it in its usage table but left it out of its list.'],
+    ['xm tmem-shared-auth', "without --uuid says so; xm 4.4 failed with a traceback, and xend 4.4 answered every call with an error (it called xc.tmem_auth, which did not exist): here xend does what Xen's tmem did."],
+    ['xm addlabel dom', "says the dummy security module cannot label a config; xm 4.4 failed with a traceback. xm's exit status for a failed dry-run is 1 (xm 4.4 printed -1 on stderr and exited 1)."],
     ['--json, --server, --timeout', 'are not in xm 4.4; everything xm 4.4 printed is printed the same without them.'],
   ];
   for (const [what, why] of deviations) page.tp(b(what), t(why));

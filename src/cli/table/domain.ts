@@ -109,6 +109,8 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     help: 'List information about all/some domains.',
     options: [
       { short: 'l', long: 'long', desc: 'Output all VM details in SXP' },
+      { long: 'label', desc: 'Include security labels' },
+      { short: 'v', long: 'vcpus', desc: 'List VCPUs (deprecated: xm vcpu-list)', hidden: true },
       { long: 'state', arg: '<state>', type: 'choice', desc: 'Select only VMs with the specified state', choices: ['running', 'paused', 'halted', 'suspended', 'crashed', 'unknown', 'all'] },
     ],
     args: [someDomains],

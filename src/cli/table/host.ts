@@ -1,7 +1,17 @@
 import type { CommandSpec } from '../spec.js';
+import { value } from './options.js';
 
 /** xm's host and scheduler commands (host_commands, scheduler_commands). */
 export const HOST_COMMANDS: readonly CommandSpec[] = [
+  {
+    name: 'debug-keys',
+    group: 'host',
+    usage: '<Keys>',
+    help: 'Send debug keys to Xen.',
+    options: [],
+    args: [value('Keys')],
+    load: () => import('../commands/debug-keys.js'),
+  },
   {
     name: 'dmesg',
     group: 'host',

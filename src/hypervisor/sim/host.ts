@@ -4,6 +4,8 @@ import { existsSync, readFileSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { DurableDir } from '../../store/durable.js';
 import { MessageRing } from './ring.js';
+import { SimTmem, type SimTmemClient } from './tmem.js';
+import { debugKeyLines } from './debug-keys.js';
 import { SimGuest } from './guest.js';
 import { GuestMemory } from './memory.js';
 import { readImage, writeImage } from './image.js';
@@ -52,6 +54,7 @@ interface SimDomain extends StoredDomain {
   /** Credit scheduler parameters; absent = 256 and no cap. */
   cpuWeight?: number;
   cpuCap?: number;
+  tmem?: SimTmemClient;
   /** A shutdown the guest has been asked for and is still carrying out. */
   pending: { reason: ShutdownReason; dueAt: number | null; remainingMs: number } | null;
 }
@@ -83,6 +86,11 @@ export class SimHost implements Hypervisor {
   private readonly guests = new Map<number, SimGuest>();
   private readonly memories = new Map<number, GuestMemory>();
   private readonly memoryDir: string;
+  readonly tmem = new SimTmem({
+    domains: () => [...this.domains.values()],
+    save: (domid, client) => this.save(Object.assign(this.must(domid), { tmem: client })),
+    log: (line) => this.log(line),
+  });
 
   constructor(private readonly opts: SimHostOptions) {
     const dir = join(opts.stateDir, 'sim');
@@ -448,6 +456,12 @@ export class SimHost implements Hypervisor {
 
   memoryChecksum(domid: number): string {
     return this.memoryOf(domid).checksum();
+  }
+
+  sendDebugKeys(keys: string): void {
+    // One durable write for all of a key's lines (`q` prints several per domain).
+    for (const line of debugKeyLines(keys, [...this.domains.values()].sort((a, b) => a.domid - b.domid))) this.ring.append(line);
+    this.saveHost();
   }
 
   dmesg(): string {

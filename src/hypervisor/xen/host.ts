@@ -368,6 +368,11 @@ export class XenHost implements Hypervisor {
     return this.records.get(this.aliases.get(domid) ?? domid)?.lastChecksum ?? '';
   }
 
+  /** `xl debug-keys`: Xen prints what the keys do into its ring, which `xl dmesg` reads. */
+  sendDebugKeys(keys: string): void {
+    this.runner.runSync('xl', ['debug-keys', keys], { timeoutMs: 20_000 });
+  }
+
   /** `xl dmesg`: read when asked (it is Xen's ring as it is now). */
   dmesg(): string {
     return dmesgText(this.runner.runSync('xl', ['dmesg'], { timeoutMs: 20_000 }).stdout);

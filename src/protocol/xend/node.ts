@@ -1,4 +1,4 @@
-import { returns, flag, get, post, method } from '../method-spec.js';
+import { returns, flag, text, none, get, post, method } from '../method-spec.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** XendNode's methods (xend.node.*), SrvNode's requests. */
@@ -6,5 +6,6 @@ export const NODE_METHODS = {
   node_info: method('xend.node.info', [flag('show_numa', true)], returns<Sxp[]>(), get('node', { fields: [], reply: 'node' })),
   node_dmesg_info: method('xend.node.dmesg.info', [], returns<string>(), get('node/dmesg')),
   node_dmesg_clear: method('xend.node.dmesg.clear', [], returns<string>(), post('node/dmesg', 'clear')),
+  send_debug_keys: method('xend.node.send_debug_keys', [text('keys')], none),
   node_log: method('xend.node.log', [], returns<string>(), get('node/log')),
 };
