@@ -166,7 +166,7 @@ export class CheckpointService {
 
   async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
     const config = await readHeader(source);
-    const d = this.domains.createIncoming(config, relocating);
+    const d = await this.domains.createIncoming(config, relocating);
     try {
       await this.hv.restoreImage(d.domid, source);
       const history = await readConsoleRecord(source);

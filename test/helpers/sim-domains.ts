@@ -37,8 +37,8 @@ export class SimDomains {
       shutdownDelayMs: 0,
       events: {
         onShutdown: (id, reason) => {
-          domains?.onShutdown(id, reason);
-          this.handled.shift()?.();
+          const handled = this.handled.shift();
+          void domains?.onShutdown(id, reason).then(handled);
         },
         onConsoleOutput: () => {},
       },
@@ -66,10 +66,10 @@ export class SimDomains {
   }
 
   /** xend started again on the same host and store, as after a restart of xend. */
-  reopen(): SimDomains {
+  async reopen(): Promise<SimDomains> {
     this.sim.close();
     const next = new SimDomains(this.dir);
-    next.domains.recover();
+    await next.domains.recover();
     return next;
   }
 
