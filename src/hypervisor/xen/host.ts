@@ -87,6 +87,8 @@ export class XenHost implements Hypervisor {
   private readonly chains = new Map<number, Promise<unknown>>();
   /** When xend last changed each domain: an `xl list` begun before that does not overrule what xend knows. */
   private readonly touched = new Map<number, number>();
+  /** Orders xend's changes and the listings begun around them (a millisecond clock cannot: both happen in one). */
+  private moments = 0;
   private vcpus: { at: number; rows: XlVcpu[] } = { at: 0, rows: [] };
   private sched = new Map<number, { weight: number; cap: number }>();
   private info: HostInfo;
@@ -117,7 +119,7 @@ export class XenHost implements Hypervisor {
     this.bootTime = Date.now() / 1000 - dom0Uptime;
     this.info = hostInfoOf(infoText, dom0Uptime, this.xl);
     this.sched = this.readSched();
-    const listedAt = Date.now();
+    const listedAt = ++this.moments;
     const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
     for (const d of this.store.readAll((m) => opts.log.error(`xen backend: domain ${m}`))) {
       const e = entries.find((x) => x.domid === d.domid);
@@ -193,7 +195,8 @@ export class XenHost implements Hypervisor {
     if (!this.listing.has(id)) throw new XendError(`(3, 'No such process')`);
     this.destroying.add(id);
     this.forget(id);
-    void this.act(id, ['destroy', String(id)]).finally(() => this.refreshHost());
+    // Its failure is logged by act; nobody waits for it.
+    void this.act(id, ['destroy', String(id)]).catch(() => undefined).then(() => this.refreshHost());
   }
 
   pause(domid: number): Promise<void> {
@@ -243,7 +246,7 @@ export class XenHost implements Hypervisor {
     this.entry(domid);
     const usable = cpus.filter((c) => Number.isInteger(c) && c >= 0 && c < this.info.nr_cpus);
     if (!usable.length) throw new XendError(`none of CPUs ${cpus.join(',')} exists on this host (${this.info.nr_cpus} CPUs)`);
-    void this.act(domid, ['vcpu-pin', String(domid), String(vcpu), usable.join(',')]).finally(() => (this.vcpus.at = 0));
+    void this.act(domid, ['vcpu-pin', String(domid), String(vcpu), usable.join(',')]).catch(() => undefined).then(() => (this.vcpus.at = 0));
   }
 
   /** Through the scheduler Xen runs: credit2 (4.17's default) takes a weight and a cap too, under its own command. */
@@ -332,14 +335,19 @@ export class XenHost implements Hypervisor {
     if (opts.live) throw new XendError('the xen backend moves a domain only with its guest stopped (xl save); live migration is not available here');
     this.saving.add(domid);
     try {
-      const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts);
-      // Suspended by xl: not a shutdown for xend to act on.
-      this.save({ ...this.must(domid), shutdownReason: 'suspend', lastChecksum: stats.checksum });
+      // Paused once xl saved it: xend destroys it, or unpauses it (a checkpoint, a migration that failed later).
+      const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts, () => {
+        const e = this.listing.get(domid);
+        if (e) e.flags.paused = true;
+      });
+      this.save({ ...this.must(domid), lastChecksum: stats.checksum });
       return stats;
     } catch (err) {
       this.opts.log.error(`xen backend: domain ${domid} (${d.name}): save failed: ${(err as Error).message}`);
       throw err;
     } finally {
+      // A listing begun meanwhile may show the guest suspended, as it was while xl saved it.
+      this.touched.set(domid, ++this.moments);
       this.saving.delete(domid);
       this.refresh();
     }
@@ -426,7 +434,7 @@ export class XenHost implements Hypervisor {
   // ---- keeping the view current ----
 
   /**
-   * Applies an `xl list -v` begun at `listedAt`: domains gone are forgotten,
+   * Applies an `xl list -v` begun at the moment `listedAt`: domains gone are forgotten,
    * shutdowns become xend's events. A domain xend changed since then keeps what
    * xend knows of it (xl's answer may predate the change).
    */
@@ -475,7 +483,7 @@ export class XenHost implements Hypervisor {
       this.refreshAgain = true;
       return;
     }
-    const listedAt = Date.now();
+    const listedAt = ++this.moments;
     this.refreshing = this.runner
       .run('xl', ['list', '-v'], { timeoutMs: 30_000 })
       .then(
@@ -554,12 +562,12 @@ export class XenHost implements Hypervisor {
   /** Runs an xl command after every earlier one for this domain; failures are logged, then the view is read again. */
   private act(domid: number, args: string[]): Promise<void> {
     const before = this.chains.get(domid) ?? Promise.resolve();
-    this.touched.set(domid, Date.now());
+    this.touched.set(domid, ++this.moments);
     const done = before
       .catch(() => undefined)
       .then(async () => void (await this.runner.run('xl', args)))
       .finally(() => {
-        this.touched.set(domid, Date.now());
+        this.touched.set(domid, ++this.moments);
         this.refresh();
       });
     this.chains.set(domid, done);
@@ -576,12 +584,12 @@ export class XenHost implements Hypervisor {
    * migration to this host, the source shares it), applied to the view.
    */
   private async listed(spec: DomainSpec): Promise<XlListEntry> {
-    const listedAt = Date.now();
+    const listedAt = ++this.moments;
     const entries = parseXlList((await this.runner.run('xl', ['list', '-v'], { timeoutMs: 30_000 })).stdout);
     const e = entries.filter((x) => x.uuid === spec.uuid && !this.records.has(x.domid)).sort((a, b) => b.domid - a.domid)[0];
     if (!e) throw new XendError(`xl built ${spec.name}, but xl list does not show it`);
     this.reconcile(entries, true, listedAt);
-    this.touched.set(e.domid, Date.now());
+    this.touched.set(e.domid, ++this.moments);
     return e;
   }
 
