@@ -75,7 +75,7 @@ test('lookups by name, id and uuid stay right across creates, renames, restarts,
 
   // A reset is a restart: a new domid, the same name and uuid.
   const c = domains.lookup('c');
-  domains.reset('c');
+  await domains.reset('c');
   const restarted = findsEverywhere(domains, 'c');
   assert.notEqual(restarted, c.domid);
   gone(domains, String(c.domid));
