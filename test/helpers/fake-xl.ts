@@ -51,7 +51,8 @@ for (;;) {
 process.on('exit', () => fs.rmdirSync(lock));
 const st = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
 st.calls.push(args);
-const save = () => fs.writeFileSync(stateFile, JSON.stringify(st));
+// Whole or not at all: a test reads the state while xl runs.
+const save = () => (fs.writeFileSync(stateFile + '.tmp', JSON.stringify(st)), fs.renameSync(stateFile + '.tmp', stateFile));
 const fail = (lines) => { save(); process.stderr.write(lines.join('\n') + '\n'); process.exit(1); };
 const find = (id) => st.domains.find((d) => String(d.domid) === id || d.name === id);
 const must = (id) => find(id) || fail([id + ' is an invalid domain identifier (rc=-6)']);
@@ -72,12 +73,16 @@ const build = (c, state) => {
   st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null });
 };
 const pad = (s, n) => String(s).padStart(n);
-switch (args[0]) {
-  case 'info':
-    process.stdout.write('host                   : dom0\nnr_cpus                : 2\nnr_nodes               : 1\ncores_per_socket       : 2\nthreads_per_core       : 1\ntotal_memory           : 4096\nfree_memory            : 2048\nxen_major              : 4\nxen_minor              : 17\nxen_extra              : .7\nxen_scheduler          : credit2\nxen_pagesize           : 4096\n');
-    break;
-  case 'uptime':
-    process.stdout.write('Name                                ID Uptime\nDomain-0                             0  0:01:40\n');
+const CANNED = {
+  info: 'host                   : dom0\nnr_cpus                : 2\nnr_nodes               : 1\ncores_per_socket       : 2\nthreads_per_core       : 1\ntotal_memory           : 4096\nfree_memory            : 2048\nxen_major              : 4\nxen_minor              : 17\nxen_extra              : .7\nxen_scheduler          : credit2\nxen_pagesize           : 4096\n',
+  uptime: 'Name                                ID Uptime\nDomain-0                             0  0:01:40\n',
+  'sched-credit2': 'Cpupool Pool-0: ratelimit=1000us\nName                                ID Weight  Cap\nDomain-0                             0    256    0\n',
+  'vcpu-list': 'Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n',
+  dmesg: '(XEN) Xen version 4.17.7 (fake)\n',
+};
+switch (args[0] in CANNED ? 'canned' : args[0]) {
+  case 'canned':
+    process.stdout.write(CANNED[args[0]]);
     break;
   case 'list': {
     const rows = [{ domid: 0, name: 'Domain-0', uuid: '00000000-0000-0000-0000-000000000000', mem: 1024, vcpus: 2, state: 'r-----', reason: null }, ...st.domains];
@@ -86,15 +91,6 @@ switch (args[0]) {
     process.stdout.write(args[1] === '-l' ? '[]\n' : out);
     break;
   }
-  case 'sched-credit2':
-    process.stdout.write('Cpupool Pool-0: ratelimit=1000us\nName                                ID Weight  Cap\nDomain-0                             0    256    0\n');
-    break;
-  case 'vcpu-list':
-    process.stdout.write('Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n');
-    break;
-  case 'dmesg':
-    process.stdout.write('(XEN) Xen version 4.17.7 (fake)\n');
-    break;
   case 'create':
     build(cfgOf(args[args.length - 1]), '--p---');
     break;

@@ -10,53 +10,29 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeXen } from '../helpers/fake-xl.js';
 import { eventually } from '../helpers/xend.js';
-import { quiet } from '../helpers/sim-domains.js';
+import { quiet, shutdownRelay, testCheckpoints } from '../helpers/sim-domains.js';
 import { XenHost } from '../../src/hypervisor/xen/host.js';
 import { DomainService } from '../../src/daemon/domains.js';
-import { CheckpointService } from '../../src/daemon/checkpoint.js';
-import { ConsoleService } from '../../src/daemon/console.js';
+import type { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { relocationHandler } from '../../src/daemon/servers/relocation.js';
-import type { ShutdownReason } from '../../src/hypervisor/types.js';
 import type { Sxp } from '../../src/sxp/types.js';
 
 const vm = (name: string, ...extra: Sxp[]): Sxp => ['vm', ['name', name], ['memory', 64], ['image', ['linux', ['kernel', '/boot/vmlinuz']]], ...extra];
 
-/** xend's services on the xen backend, over one fake host; `acted` resolves once xend acted on the next shutdown. */
+/** xend's services on the xen backend, over one fake host. */
 class XenDomains {
   readonly dir = mkdtempSync(join(tmpdir(), 'xend-xen-'));
   readonly host: XenHost;
   readonly domains: DomainService;
   readonly checkpoints: CheckpointService;
-  private readonly handled: (() => void)[] = [];
+  private readonly relay = shutdownRelay(() => this.domains);
+  /** Resolves once xend acted on the next shutdown the host reports. */
+  readonly acted = this.relay.acted;
 
   constructor(readonly fake: FakeXen) {
-    let domains: DomainService | undefined;
-    this.host = new XenHost({
-      stateDir: join(this.dir, 'state'),
-      xlBinary: fake.xl,
-      log: quiet,
-      events: {
-        onShutdown: (id: number, reason: ShutdownReason) => {
-          const handled = this.handled.shift();
-          void domains?.onShutdown(id, reason).then(handled);
-        },
-        onConsoleOutput: () => {},
-      },
-    });
-    this.domains = domains = new DomainService(this.host, { enabled: false, dom0MinMiB: 0 }, quiet);
-    this.checkpoints = new CheckpointService(this.domains.hv, this.domains, new ConsoleService(64 * 1024), quiet, {
-      relocationPort: 0,
-      sslPort: 0,
-      tls: () => ({}),
-      defaultSsl: false,
-      externalTool: '',
-      journalDir: join(this.dir, 'migrations'),
-    });
-  }
-
-  /** Resolves once xend acted on the next shutdown the host reports. */
-  acted(): Promise<void> {
-    return new Promise((resolve) => this.handled.push(resolve));
+    this.host = new XenHost({ stateDir: join(this.dir, 'state'), xlBinary: fake.xl, log: quiet, events: this.relay.events });
+    this.domains = new DomainService(this.host, { enabled: false, dom0MinMiB: 0 }, quiet);
+    this.checkpoints = testCheckpoints(this.domains, this.dir);
   }
 
   names(): Sxp[] {
