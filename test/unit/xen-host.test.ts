@@ -12,12 +12,21 @@ import { FakeXen } from '../helpers/fake-xl.js';
 import { eventually } from '../helpers/xend.js';
 import { quiet, shutdownRelay, testCheckpoints } from '../helpers/sim-domains.js';
 import { XenHost } from '../../src/hypervisor/xen/host.js';
+import { XenRunner } from '../../src/hypervisor/xen/runner.js';
 import { DomainService } from '../../src/daemon/domains.js';
 import type { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { relocationHandler } from '../../src/daemon/servers/relocation.js';
 import type { Sxp } from '../../src/sxp/types.js';
 
 const vm = (name: string, ...extra: Sxp[]): Sxp => ['vm', ['name', name], ['memory', 64], ['image', ['linux', ['kernel', '/boot/vmlinuz']]], ...extra];
+
+// xl runs synchronously only while xend starts (the backend's constructor), never while it serves.
+let starting = false;
+const runSync = XenRunner.prototype.runSync;
+XenRunner.prototype.runSync = function (this: XenRunner, ...args: Parameters<XenRunner['runSync']>) {
+  assert.ok(starting, `${args[0]} ${args[1].join(' ')} ran synchronously while xend served`);
+  return runSync.apply(this, args);
+};
 
 /** xend's services on the xen backend, over one fake host. */
 class XenDomains {
@@ -30,7 +39,12 @@ class XenDomains {
   readonly acted = this.relay.acted;
 
   constructor(readonly fake: FakeXen) {
-    this.host = new XenHost({ stateDir: join(this.dir, 'state'), xlBinary: fake.xl, log: quiet, events: this.relay.events });
+    starting = true;
+    try {
+      this.host = new XenHost({ stateDir: join(this.dir, 'state'), xlBinary: fake.xl, log: quiet, events: this.relay.events });
+    } finally {
+      starting = false;
+    }
     this.domains = new DomainService(this.host, { enabled: false, dom0MinMiB: 0 }, quiet);
     this.checkpoints = testCheckpoints(this.domains, this.dir);
   }
@@ -86,9 +100,12 @@ describe('create runs xl in the background', () => {
     });
   });
 
-  test('xl dmesg is read without holding xend', async () => {
+  test('xl dmesg and the scheduler are asked without holding xend, and answered', async () => {
     const x = xenHost();
     assert.equal(await x.host.dmesg(), '(XEN) Xen version 4.17.7 (fake)\n');
+    await x.domains.create(vm('g1'));
+    assert.equal(await x.domains.schedCreditSet('g1', 512, 10), 0);
+    assert.deepEqual(x.fake.calls.find((c) => c[0] === 'sched-credit2' && c.length > 1), ['sched-credit2', '-d', '1', '-w', '512', '-c', '10']);
   });
 });
 

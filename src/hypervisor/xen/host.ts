@@ -335,6 +335,8 @@ export class XenHost implements Hypervisor {
     if (opts.live) throw new XendError('the xen backend moves a domain only with its guest stopped (xl save); live migration is not available here');
     this.saving.add(domid);
     try {
+      // After what xend asked of the domain before (a rename for a migration, say).
+      await this.chains.get(domid)?.catch(() => undefined);
       // Paused once xl saved it: xend destroys it, or unpauses it (a checkpoint, a migration that failed later).
       const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts, () => {
         const e = this.listing.get(domid);
