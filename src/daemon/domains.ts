@@ -465,7 +465,7 @@ export class DomainService {
     if (d.domid === 0) throw new XendError(`Cannot dump core for privileged domain ${String(dom)}`);
     if (!hasVcpus(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     const dopause = !live && powerState(d) === PowerState.Running;
-    if (dopause) this.hv.pause(d.domid);
+    if (dopause) await this.hv.pause(d.domid);
     try {
       this.log.info(`Domain core dump requested for domain ${d.name} (${d.domid}) live=${+live} crash=${+crash} reset=${+reset}.`);
       const path = await this.writeCore(d, filename);
