@@ -341,6 +341,8 @@ export class XenHost implements Hypervisor {
       const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts, () => {
         const e = this.listing.get(domid);
         if (e) e.flags.paused = true;
+        // A listing begun before does not undo it.
+        this.touched.set(domid, ++this.moments);
       });
       this.save({ ...this.must(domid), lastChecksum: stats.checksum });
       return stats;
