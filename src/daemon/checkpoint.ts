@@ -47,14 +47,10 @@ export class CheckpointService {
   recover(): void {
     for (const j of this.journal.readAll((m) => this.log.error(`migration journal: ${m}`))) {
       const d = this.hv.get(j.domid);
-      try {
-        if (d?.uuid === j.uuid) {
-          this.log.warning(`Save or migration of domain ${j.name} (${j.domid}) was interrupted - resuming.`);
-          this.resume(d, j.name, j.wasPaused);
-        }
-      } catch (err) {
+      if (d?.uuid === j.uuid) {
+        this.log.warning(`Save or migration of domain ${j.name} (${j.domid}) was interrupted - resuming.`);
         // A domain that cannot be resumed must not stop every later start of xend.
-        this.log.error(`Could not resume domain ${j.name} (${j.domid}): ${(err as Error).message}`);
+        this.resume(d, j.name, j.wasPaused).catch((err: Error) => this.log.error(`Could not resume domain ${j.name} (${j.domid}): ${err.message}`));
       }
       this.journal.remove(j.uuid);
     }
@@ -93,7 +89,7 @@ export class CheckpointService {
     try {
       await this.writeSave(d, path, destroyed.signal);
       if (checkpoint) {
-        if (!wasPaused) this.hv.unpause(d.domid);
+        if (!wasPaused) await this.hv.unpause(d.domid);
         return;
       }
       this.hv.destroy(d.domid);
@@ -130,7 +126,7 @@ export class CheckpointService {
       // Only what save itself created goes: never a device or a file that was there before.
       if (!existing) await rm(path, { force: true });
       if (destroyed.aborted) throw new XendError(`Domain ${d.name} was destroyed while it was being saved`);
-      this.resume(d, d.name, wasPaused);
+      await this.resume(d, d.name, wasPaused).catch(() => {});
       throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
     }
   }
@@ -144,7 +140,7 @@ export class CheckpointService {
     const stream = file.createReadStream();
     try {
       const d = await this.receive(sourceOf(stream), false);
-      if (!paused) this.hv.unpause(d.domid);
+      if (!paused) await this.hv.unpause(d.domid);
       this.log.info(`Domain ${d.name} restored from ${path} as id ${d.domid}`);
       return this.domains.record(d.domid);
     } finally {
@@ -166,7 +162,7 @@ export class CheckpointService {
 
   async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
     const config = await readHeader(source);
-    const d = this.domains.createIncoming(config, relocating);
+    const d = await this.domains.createIncoming(config, relocating);
     try {
       await this.hv.restoreImage(d.domid, source);
       const history = await readConsoleRecord(source);
@@ -186,6 +182,10 @@ export class CheckpointService {
     const d = this.domains.lookup(dom);
     this.checkMovable(d, 'migrate');
     if (changeHome) throw new XendError('Domain is not a managed domain');
+    // Before anything moves: the domain stays as it is, running here.
+    if (live && !this.hv.migratesLive) {
+      throw new XendError(`The ${this.hv.name} hypervisor backend cannot migrate a domain live; without --live it is paused while its state is copied`);
+    }
     const useSsl = ssl ?? this.settings.defaultSsl;
     const target = port || (useSsl ? this.settings.sslPort : this.settings.relocationPort);
     const name = d.name;
@@ -259,7 +259,7 @@ export class CheckpointService {
       if (step > 0) await migrationTool(step, true).catch(() => {});
       if (this.hv.get(d.domid)) {
         this.log.warning(`Save failed on domain ${name} (${d.domid}) - resuming.`);
-        this.resume(d, name, wasPaused);
+        await this.resume(d, name, wasPaused).catch((e: Error) => this.log.error(`Could not resume domain ${name} (${d.domid}): ${e.message}`));
       }
       if (destroyed) throw new XendError(`Domain ${name} was destroyed during its migration`);
       if (err instanceof XendError) throw err;
@@ -292,10 +292,11 @@ export class CheckpointService {
     return false;
   }
 
-  private resume(d: HvDomain, name: string, wasPaused: boolean): void {
+  /** The domain back as it was before a save or migration that failed: its name, and running if it ran. */
+  private async resume(d: HvDomain, name: string, wasPaused: boolean): Promise<void> {
     if (!this.hv.get(d.domid)) return;
     this.hv.updateRecord(d.domid, { name });
-    if (!wasPaused) this.hv.unpause(d.domid);
+    if (!wasPaused) await this.hv.unpause(d.domid);
   }
 
 }

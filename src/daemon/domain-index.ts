@@ -38,6 +38,8 @@ export class DomainIndex {
   private readonly uuids = new Map<string, Set<number>>();
   /** Domains a save or migration holds, by uuid. */
   private readonly held = new Map<string, Hold>();
+  /** Domains the backend is building (name → uuid): not listed yet, their name and uuid taken. */
+  private readonly building = new Map<string, string>();
   private built = false;
   /** The hypervisor, with every change of which domains exist, or of their names, kept in the index. */
   readonly tracked: Hypervisor;
@@ -114,6 +116,17 @@ export class DomainIndex {
     return () => this.held.delete(d.uuid);
   }
 
+  /**
+   * Takes a name and uuid for a domain while the backend builds it (the index
+   * has it once built). Two builds never share either. Returns the release.
+   */
+  reserve(name: string, uuid: string): () => void {
+    if (this.building.has(name)) throw new XendError(`Domain '${name}' is already being built`);
+    if ([...this.building.values()].includes(uuid)) throw new XendError(`A domain with UUID ${uuid} is already being built`);
+    this.building.set(name, uuid);
+    return () => this.building.delete(name);
+  }
+
   /** The hold on the domain with this uuid (held by its own domid, or its copy arriving here). */
   holdOf(uuid: string): Hold | undefined {
     return this.held.get(uuid);
@@ -147,6 +160,8 @@ export class DomainIndex {
     }
     const held = this.heldAs(name, uuid);
     if (held) throw new XendError(`VM name '${name}' already exists as domain ${held.domid}`);
+    const built = this.building.get(name);
+    if (built !== undefined && built !== uuid) throw new XendError(`VM name '${name}' already exists`);
   }
 
   /** The held domain, other than `uuid`, whose name (kept while it travels under another) is `name`. */

@@ -43,8 +43,10 @@ export interface DomainServiceOptions {
 /**
  * The domain registry: lookup by name, id or uuid, validation, and lifecycle
  * actions. Every server (XML-RPC, HTTP, relocation) calls this and nothing else.
- * All operations are synchronous against the backend, so requests for one domain
- * never interleave.
+ * Checks and changes of xend's view are synchronous; what waits on the backend
+ * (building a domain, a backend's answer) is awaited, with the new domain's
+ * name and uuid reserved meanwhile, so that other requests are served and none
+ * takes them.
  */
 export class DomainService {
   private readonly recentRestarts = new Map<string, number[]>();
@@ -67,10 +69,10 @@ export class DomainService {
   }
 
   /** On xend start: adopt the domains the hypervisor kept, and finish what happened meanwhile. */
-  recover(): void {
+  async recover(): Promise<void> {
     for (const r of this.opts.journal?.pending((m) => this.log.error(`restart journal: ${m}`)) ?? []) {
       try {
-        this.finishRestart(r);
+        await this.finishRestart(r);
       } catch (err) {
         // A restart that cannot be finished must not stop every later start of xend.
         this.log.error(`Could not finish the restart of ${r.old.name}: ${(err as Error).message}`);
@@ -87,7 +89,7 @@ export class DomainService {
       }
       if (!this.servable(d)) continue;
       this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
-      if ((d.flags.shutdown || d.flags.crashed) && !d.shutdownHandled) this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
+      if ((d.flags.shutdown || d.flags.crashed) && !d.shutdownHandled) await this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
     }
   }
 
@@ -173,11 +175,11 @@ export class DomainService {
     return domainSxp(d, full, vcpus && { vcpus, hostCpus: hostCpus() });
   }
 
-  create(configSxp: Sxp): Sxp {
+  async create(configSxp: Sxp): Promise<Sxp> {
     const config = this.admit(configSxp, false);
     this.index.requireUniqueName(config.name, config.uuid, 'create');
     freeMemory(this.hv, config.memory, this.balloon);
-    const d = this.build(config, 0);
+    const d = await this.build(config, 0);
     this.log.info(`Started domain ${config.name} (id=${d.domid})`);
     return domainSxp(d, true);
   }
@@ -186,7 +188,7 @@ export class DomainService {
    * Builds the paused, still incomplete domain a restore or an incoming migration
    * fills. A relocating domain may share its uuid with its source on this host.
    */
-  createIncoming(configSxp: Sxp, relocating: boolean): HvDomain {
+  async createIncoming(configSxp: Sxp, relocating: boolean): Promise<HvDomain> {
     // A relocation peer is not root: what its config names is confined.
     const config = this.admit(configSxp, relocating);
     this.index.requireUniqueName(config.name, config.uuid, relocating ? 'relocation' : 'create');
@@ -387,7 +389,7 @@ export class DomainService {
   }
 
   /** xend.domain.sched_credit_set: weight 1–65535, cap 0–100 × VCPUs; either may be left as it is (None). */
-  schedCreditSet(dom: string | number, weight: number | null, cap: number | null): number {
+  schedCreditSet(dom: string | number, weight: number | null, cap: number | null): number | Promise<number> {
     const r = this.resolve(dom);
     const vcpus = r.live?.vcpus ?? r.managed!.config.vcpus;
     if (weight !== null && (weight < 1 || weight > 65535)) {
@@ -399,15 +401,16 @@ export class DomainService {
     const now = this.schedCreditGet(dom);
     const next = { weight: weight ?? now.weight, cap: cap ?? now.cap };
     if (r.live) this.requireIdle(r.live);
+    let done: void | Promise<void> = undefined;
     if (r.live && isStarted(powerState(r.live))) {
       try {
-        this.backend('setSchedCredit', 'set scheduler parameters')(r.live.domid, next.weight, next.cap);
+        done = this.backend('setSchedCredit', 'set scheduler parameters')(r.live.domid, next.weight, next.cap);
       } catch (err) {
         throw new XendError((err as Error).message);
       }
     }
     this.updateConfig(r, (c) => ({ ...c, cpuWeight: next.weight, cpuCap: next.cap }));
-    return 0;
+    return done instanceof Promise ? done.then(() => 0, (err: Error) => Promise.reject(new XendError(err.message))) : 0;
   }
 
   /** xend.domain.send_sysrq: one key, for the guest kernel (control/sysrq). */
@@ -441,13 +444,13 @@ export class DomainService {
   }
 
   /** xend.domain.reset: a hard reset, as a new domain built from the same config. */
-  reset(dom: string | number): void {
+  async reset(dom: string | number): Promise<void> {
     this.requireStarted(dom);
     const d = this.requireIdle(this.lookup(dom));
     if (d.domid === 0) throw new XendError(`Cannot reset privileged domain ${String(dom)}`);
     if (!isStarted(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     this.log.info(`Domain ${d.name} (${d.domid}): reset`);
-    this.restart(d, parseVmConfig(d.config), false);
+    await this.restart(d, parseVmConfig(d.config), false);
   }
 
   /**
@@ -462,12 +465,12 @@ export class DomainService {
     if (d.domid === 0) throw new XendError(`Cannot dump core for privileged domain ${String(dom)}`);
     if (!hasVcpus(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     const dopause = !live && powerState(d) === PowerState.Running;
-    if (dopause) this.hv.pause(d.domid);
+    if (dopause) await this.hv.pause(d.domid);
     try {
       this.log.info(`Domain core dump requested for domain ${d.name} (${d.domid}) live=${+live} crash=${+crash} reset=${+reset}.`);
       const path = await this.writeCore(d, filename);
       if (crash) this.destroy(d.domid);
-      else if (reset) this.reset(d.domid);
+      else if (reset) await this.reset(d.domid);
       return path;
     } finally {
       if (dopause && !crash && !reset && this.hv.get(d.domid)?.uuid === d.uuid) this.hv.unpause(d.domid);
@@ -541,25 +544,26 @@ export class DomainService {
   /**
    * What the guest did once it finished shutting down: xend's on_poweroff/on_reboot/on_crash.
    * A crash is first dumped (enable-dump, or a coredump-* action), unless xend is
-   * only catching up on a crash it saw before it stopped.
+   * only catching up on a crash it saw before it stopped. Resolves once acted on;
+   * never rejects (a failure is logged).
    */
-  onShutdown(domid: number, reason: ShutdownReason, recovering = false): void {
+  onShutdown(domid: number, reason: ShutdownReason, recovering = false): Promise<void> {
+    return this.actOnShutdown(domid, reason, recovering).catch((err: Error) => this.log.error(`Domain ${domid}: its shutdown (${reason}) was not acted on: ${err.message}`));
+  }
+
+  private async actOnShutdown(domid: number, reason: ShutdownReason, recovering: boolean): Promise<void> {
     const d = this.hv.get(domid);
     if (!d) return;
     const config = parseVmConfig(d.config);
     if (reason === 'crash' && !recovering && (this.opts.enableDump || config.onCrash.startsWith('coredump'))) {
       this.log.warning(`Domain has crashed: name=${d.name} id=${domid}.`);
-      void this.writeCore(d, null)
-        .catch(() => {})
-        .finally(() => {
-          if (this.hv.get(domid)?.uuid === d.uuid) this.afterShutdown(domid, reason);
-        });
-      return;
+      await this.writeCore(d, null).catch(() => {});
+      if (this.hv.get(domid)?.uuid !== d.uuid) return;
     }
-    this.afterShutdown(domid, reason);
+    await this.afterShutdown(domid, reason);
   }
 
-  private afterShutdown(domid: number, reason: ShutdownReason): void {
+  private async afterShutdown(domid: number, reason: ShutdownReason): Promise<void> {
     const d = this.hv.get(domid);
     if (!d) return;
     const config = parseVmConfig(d.config);
@@ -578,10 +582,10 @@ export class DomainService {
       this.onGone(d.uuid);
       return;
     }
-    this.restart(d, config, action === 'rename-restart');
+    await this.restart(d, config, action === 'rename-restart');
   }
 
-  private restart(old: HvDomain, config: VmConfig, preserveOld: boolean): void {
+  private restart(old: HvDomain, config: VmConfig, preserveOld: boolean): Promise<void> {
     const next = preserveOld ? { ...config, uuid: randomUUID() } : config;
     const r: PendingRestart = {
       old: { domid: old.domid, uuid: old.uuid, name: old.name },
@@ -591,14 +595,14 @@ export class DomainService {
       restartCount: old.restartCount + 1,
     };
     this.opts.journal?.begin(r);
-    this.finishRestart(r);
+    return this.finishRestart(r);
   }
 
   /**
    * Each step looks whether it was done already, so a restart that a crash of
    * xend interrupted anywhere is finished the same way on recovery.
    */
-  private finishRestart(r: PendingRestart): void {
+  private async finishRestart(r: PendingRestart): Promise<void> {
     const old = this.hv.get(r.old.domid);
     if (old?.uuid === r.old.uuid && !old.shutdownHandled) {
       if (!r.preserveOld) {
@@ -610,7 +614,7 @@ export class DomainService {
     }
     try {
       const built = this.hv.list().find((d) => d.uuid === r.uuid && d.domid !== r.old.domid);
-      const d = built ?? this.build(parseVmConfig(r.config), r.restartCount);
+      const d = built ?? (await this.build(parseVmConfig(r.config), r.restartCount));
       if (d.flags.paused) this.hv.unpause(d.domid);
       this.log.info(`Domain ${r.old.name} restarted as id ${d.domid}`);
     } catch (err) {
@@ -631,13 +635,15 @@ export class DomainService {
     checkHostMemory('maxmem', config.maxmem, this.hv.hostInfo().total_memory);
   }
 
-  private build(config: VmConfig, restartCount: number, incomplete = false): HvDomain {
+  private async build(config: VmConfig, restartCount: number, incomplete = false): Promise<HvDomain> {
     this.fitsHost(config);
     // As xend: a managed domain may be defined with any image, and fails when started.
     checkImageType(config.image);
+    // Taken from here until the backend answers (the index then has the domain).
+    const release = this.index.reserve(config.name, config.uuid);
     let d: HvDomain;
     try {
-      d = this.hv.create({
+      d = await this.hv.create({
         incomplete,
         name: config.name,
         uuid: config.uuid,
@@ -649,6 +655,8 @@ export class DomainService {
       });
     } catch (err) {
       throw new XendError(`Failed to create domain ${config.name}: ${(err as Error).message}`);
+    } finally {
+      release();
     }
     // A restored or received domain gets its VCPUs' state from its image.
     if (!incomplete) this.applyVcpuSettings(d, config);
@@ -662,17 +670,17 @@ export class DomainService {
    */
   private applyVcpuSettings(d: HvDomain, config: VmConfig): void {
     try {
+      // A backend that answers later: its failure is logged, the domain stays as built.
+      const later = (what: string, done: void | Promise<void>) => {
+        if (done instanceof Promise) done.catch((err: Error) => this.log.error(`Could not ${what} of ${config.name}: ${err.message}`));
+      };
       if (this.hv.setSchedCredit && (config.cpuWeight !== 256 || config.cpuCap !== 0)) {
-        this.hv.setSchedCredit(d.domid, config.cpuWeight, config.cpuCap);
+        later('set the scheduler parameters', this.hv.setSchedCredit(d.domid, config.cpuWeight, config.cpuCap));
       }
       config.cpus.forEach((cpus, vcpu) => {
         if (cpus.length) this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, vcpu, cpus);
       });
-      if (config.onlineVcpus < config.vcpus) {
-        const done = this.hv.setVcpus(d.domid, config.onlineVcpus);
-        // A backend that answers later: its failure is logged, the domain stays as built.
-        if (done instanceof Promise) done.catch((err: Error) => this.log.error(`Could not bring ${config.onlineVcpus} VCPUs of ${config.name} online: ${err.message}`));
-      }
+      if (config.onlineVcpus < config.vcpus) later(`bring ${config.onlineVcpus} VCPUs online`, this.hv.setVcpus(d.domid, config.onlineVcpus));
     } catch (err) {
       this.hv.destroy(d.domid);
       throw new XendError(`Failed to create domain ${config.name}: ${(err as Error).message}`);

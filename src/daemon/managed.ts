@@ -45,12 +45,12 @@ export class ManagedService {
   }
 
   /** xend.domain.start: a halted managed domain, built and unpaused unless `paused`. */
-  start(dom: string | number, paused: boolean): void {
+  async start(dom: string | number, paused: boolean): Promise<void> {
     const r = this.domains.resolve(dom);
     if (r.live || !r.managed || r.managed.suspended) throw new XendError('Domain is already running');
-    this.domains.create(vmConfigSxp(r.managed.config));
+    await this.domains.create(vmConfigSxp(r.managed.config));
     const live = this.domains.resolve(r.managed.config.uuid).live!;
-    if (!paused) this.domains.unpause(live.domid);
+    if (!paused) await this.domains.unpause(live.domid);
   }
 
   /** xend.domain.delete: forgets a halted managed domain. */
@@ -91,12 +91,12 @@ export class ManagedService {
   }
 
   /** XendDomain.autostart_domains: on_xend_start=start brings up every halted managed domain that asks. */
-  autostart(): void {
+  async autostart(): Promise<void> {
     for (const m of this.store.list()) {
       if (m.config.onXendStart !== 'start' || m.suspended || this.hv.list().some((d) => d.uuid === m.config.uuid)) continue;
       try {
         this.log.info(`Starting domain ${m.config.name} (on_xend_start)`);
-        this.start(m.config.uuid, false);
+        await this.start(m.config.uuid, false);
       } catch (err) {
         this.log.error(`Failed to start domain ${m.config.name}: ${(err as Error).message}`);
       }

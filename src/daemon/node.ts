@@ -63,11 +63,11 @@ export class NodeService {
     return this.hv.hostInfo().uptime;
   }
 
-  dmesg(): string {
+  dmesg(): string | Promise<string> {
     return this.hv.dmesg();
   }
 
-  dmesgClear(): string {
+  dmesgClear(): string | Promise<string> {
     return this.hv.clearDmesg();
   }
 

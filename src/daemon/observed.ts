@@ -18,9 +18,10 @@ export function observed(hv: Hypervisor, observer: DomainObserver): Hypervisor {
     get(target, prop, receiver) {
       if (prop === 'create' && observer.created) {
         return (...args: Parameters<Hypervisor['create']>) => {
-          const d = target.create(...args);
-          observer.created!(d);
-          return d;
+          const built = target.create(...args);
+          if (built instanceof Promise) return built.then((d) => (observer.created!(d), d));
+          observer.created!(built);
+          return built;
         };
       }
       if (prop === 'destroy' && observer.destroyed) {

@@ -81,7 +81,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     });
     // From here on, the hypervisor that keeps the registry's index true.
     hv = domains.hv;
-    domains.recover();
+    await domains.recover();
     const node = new NodeService(hv, settings.logFile);
     const o = settings.options;
     const checkpoints = new CheckpointService(hv, domains, consoles, log.logger('XendCheckpoint'), {
@@ -114,7 +114,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       return startManagementServers(fresh, opts.paths, { methods, upgrade, dirs: { save: fresh.savePath, dump: dumpDir }, rules }, logger, trace);
     };
     servers = await startServers(settings);
-    managed.autostart();
+    await managed.autostart();
     publishStatus(opts, hv.name, settings, [...servers, ...relocation]);
     // The verdict, then the configuration's warnings for xend start to show (they are in the log too).
     report(opts.statusFd, ['0', ...settings.warnings.map((w) => w.replace(/\s+/g, ' '))].join('\n'));

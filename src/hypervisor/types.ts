@@ -236,8 +236,12 @@ export interface Hypervisor {
   hostInfo(): HostInfo;
   list(): HvDomain[];
   get(domid: number): HvDomain | undefined;
-  /** Builds a paused domain; throws if the host lacks memory for it. */
-  create(spec: DomainSpec): HvDomain;
+  /**
+   * Builds a paused domain; throws (or rejects) if the host lacks memory for it. A backend
+   * whose tool takes long to build one (xen: `xl create`) answers with a promise, so that
+   * xend serves other requests meanwhile.
+   */
+  create(spec: DomainSpec): HvDomain | Promise<HvDomain>;
   destroy(domid: number): void;
   /** A backend that must hear back from its hypervisor returns a promise of that answer (rejected with why not, in bounded time). */
   pause(domid: number): void | Promise<void>;
@@ -255,8 +259,8 @@ export interface Hypervisor {
    * the backend keeps the CPUs that exist and throws if none does.
    */
   setVcpuAffinity?(domid: number, vcpu: number, cpus: readonly number[]): void;
-  /** Credit scheduler parameters (xc.sched_credit_domain_set): weight 1–65535, cap in % of one CPU (0 = none). */
-  setSchedCredit?(domid: number, weight: number, cap: number): void;
+  /** Credit scheduler parameters (xc.sched_credit_domain_set): weight 1–65535, cap in % of one CPU (0 = none). A promise, as for pause. */
+  setSchedCredit?(domid: number, weight: number, cap: number): void | Promise<void>;
   /** A magic SysRq key delivered to the guest kernel (xenstore control/sysrq). */
   sendSysrq?(domid: number, key: string): void;
   /** A virtual hardware event for one VCPU; `power` and `reset` end in HypervisorEvents.onShutdown. */
@@ -276,8 +280,11 @@ export interface Hypervisor {
   /** Fills a freshly created, paused domain from an image (xc_restore). */
   restoreImage(domid: number, source: ByteSource): Promise<void>;
   memoryChecksum(domid: number): string;
-  dmesg(): string;
-  clearDmesg(): string;
+  /** Whether saveImage can copy a running guest (`xm migrate --live`); a backend that cannot is refused such a migration before it starts. */
+  readonly migratesLive: boolean;
+  /** The hypervisor's message buffer; a promise from a backend that must ask its tool. */
+  dmesg(): string | Promise<string>;
+  clearDmesg(): string | Promise<string>;
   log(line: string): void;
   close(): void;
 }

@@ -9,9 +9,36 @@ import { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { ConsoleService } from '../../src/daemon/console.js';
 import { RestartJournal } from '../../src/daemon/restart-journal.js';
 import type { Logger } from '../../src/daemon/log.js';
-import type { ShutdownReason } from '../../src/hypervisor/types.js';
+import type { HypervisorEvents, ShutdownReason } from '../../src/hypervisor/types.js';
 
 export const quiet: Logger = { debug() {}, info() {}, warning() {}, error() {}, critical() {} };
+
+/** A backend's events handed to xend's registry; `acted()` resolves once xend acted on the next shutdown. */
+export function shutdownRelay(registry: () => DomainService | undefined): { events: HypervisorEvents; acted: () => Promise<void> } {
+  const waiting: (() => void)[] = [];
+  return {
+    events: {
+      onShutdown: (id, reason) => {
+        const acted = waiting.shift();
+        void registry()?.onShutdown(id, reason).then(acted);
+      },
+      onConsoleOutput: () => {},
+    },
+    acted: () => new Promise((resolve) => waiting.push(resolve)),
+  };
+}
+
+/** The checkpoint service of a test: no relocation ports or tool, its journal in `dir`. */
+export function testCheckpoints(domains: DomainService, dir: string): CheckpointService {
+  return new CheckpointService(domains.hv, domains, new ConsoleService(64 * 1024), quiet, {
+    relocationPort: 0,
+    sslPort: 0,
+    tls: () => ({}),
+    defaultSsl: false,
+    externalTool: '',
+    journalDir: join(dir, 'migrations'),
+  });
+}
 
 /**
  * xend's services in-process over a simulated host whose state lives in a temp
@@ -24,10 +51,9 @@ export class SimDomains {
   readonly store: ManagedStore;
   readonly checkpoints: CheckpointService;
   readonly managed: ManagedService;
-  private readonly handled: (() => void)[] = [];
+  private readonly relay = shutdownRelay(() => this.domains);
 
   constructor(readonly dir: string) {
-    let domains: DomainService | undefined;
     this.sim = new SimHost({
       stateDir: join(dir, 'state'),
       cpus: 4,
@@ -35,28 +61,15 @@ export class SimDomains {
       dom0MemoryMiB: 1024,
       dom0Cpus: 0,
       shutdownDelayMs: 0,
-      events: {
-        onShutdown: (id, reason) => {
-          domains?.onShutdown(id, reason);
-          this.handled.shift()?.();
-        },
-        onConsoleOutput: () => {},
-      },
+      events: this.relay.events,
       log: quiet,
     });
     this.store = new ManagedStore(join(dir, 'domains'));
-    this.domains = domains = new DomainService(this.sim, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, {
+    this.domains = new DomainService(this.sim, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, {
       managed: this.store,
       journal: new RestartJournal(join(dir, 'restarts')),
     });
-    this.checkpoints = new CheckpointService(this.domains.hv, this.domains, new ConsoleService(64 * 1024), quiet, {
-      relocationPort: 0,
-      sslPort: 0,
-      tls: () => ({}),
-      defaultSsl: false,
-      externalTool: '',
-      journalDir: join(dir, 'migrations'),
-    });
+    this.checkpoints = testCheckpoints(this.domains, dir);
     this.managed = new ManagedService(this.store, this.domains, this.checkpoints, this.domains.hv, quiet);
   }
 
@@ -66,16 +79,16 @@ export class SimDomains {
   }
 
   /** xend started again on the same host and store, as after a restart of xend. */
-  reopen(): SimDomains {
+  async reopen(): Promise<SimDomains> {
     this.sim.close();
     const next = new SimDomains(this.dir);
-    next.domains.recover();
+    await next.domains.recover();
     return next;
   }
 
   /** Asks the guest to shut down and waits until xend acted on it. */
   async shutdownAndWait(dom: string | number, reason: ShutdownReason): Promise<void> {
-    const done = new Promise<void>((resolve) => this.handled.push(resolve));
+    const done = this.relay.acted();
     // The sim host's shutdown timer does not hold the process open; this does, until xend acted.
     const alive = setInterval(() => {}, 1000);
     try {

@@ -443,8 +443,10 @@ function consume(): boolean {
 
 const quiet: Logger = { debug() {}, info() {}, warning() {}, error() {}, critical() {} };
 
-function openHost(stateDir: string): { hv: SimHost; domains: DomainService } {
+/** A sim host and xend's registry on it; `settled` resolves once xend acted on every shutdown so far. */
+function openHost(stateDir: string): { hv: SimHost; domains: DomainService; settled: () => Promise<unknown> } {
   let domains: DomainService | undefined;
+  const acting: Promise<void>[] = [];
   const hv = new SimHost({
     stateDir,
     cpus: 4,
@@ -452,11 +454,11 @@ function openHost(stateDir: string): { hv: SimHost; domains: DomainService } {
     dom0MemoryMiB: 1024,
     dom0Cpus: 0,
     shutdownDelayMs: 60_000,
-    events: { onShutdown: (id, reason) => domains?.onShutdown(id, reason), onConsoleOutput: () => {} },
+    events: { onShutdown: (id, reason) => void (domains && acting.push(domains.onShutdown(id, reason))), onConsoleOutput: () => {} },
     log: quiet,
   });
   domains = new DomainService(hv, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, { journal: new RestartJournal(join(stateDir, 'restarts')) });
-  return { hv, domains };
+  return { hv, domains, settled: () => Promise.all(acting) };
 }
 
 /** What a model or a recovered host holds: name → state, the identity the user sees. */
@@ -479,7 +481,7 @@ const show = (s: Snapshot) => [...s].sort().map(([k, v]) => `${k}:${v}`).join(' 
 
 interface Step {
   what: string;
-  run(d: DomainService): void;
+  run(d: DomainService): unknown;
   /** The model after the step. */
   model(s: Snapshot): void;
 }
@@ -489,7 +491,7 @@ const vm = (name: string, extra: Sxp[] = []): Sxp => ['vm', ['name', name], ['me
 /** A scenario of acknowledged operations, each a function of the model. */
 function scenario(kind: 'basic' | 'restart' | 'rename-restart'): Step[] {
   const steps: Step[] = [];
-  const add = (what: string, run: (d: DomainService) => void, model: (s: Snapshot) => void) => steps.push({ what, run, model });
+  const add = (what: string, run: (d: DomainService) => unknown, model: (s: Snapshot) => void) => steps.push({ what, run, model });
   if (kind === 'basic') {
     add('create a', (d) => d.create(vm('a')), (s) => s.set('a', 'paused'));
     add('unpause a', (d) => d.unpause('a'), (s) => s.set('a', 'running'));
@@ -519,7 +521,7 @@ interface CrashOutcome {
 }
 
 /** Runs a scenario once per crash point (0 … all writes) and checks each recovery. */
-function everyCrashPoint(kind: 'basic' | 'restart' | 'rename-restart'): CrashOutcome {
+async function everyCrashPoint(kind: 'basic' | 'restart' | 'rename-restart'): Promise<CrashOutcome> {
   const steps = scenario(kind);
   const models: Snapshot[] = [new Map()];
   for (const s of steps) {
@@ -543,7 +545,8 @@ function everyCrashPoint(kind: 'basic' | 'restart' | 'rename-restart'): CrashOut
       disk.writes = 0;
       let acked = 0;
       for (const s of steps) {
-        s.run(first.domains);
+        await s.run(first.domains);
+        await first.settled();
         if (disk.crashed) break;
         acked++;
       }
@@ -552,7 +555,8 @@ function everyCrashPoint(kind: 'basic' | 'restart' | 'rename-restart'): CrashOut
       disk.budget = Infinity;
       points++;
       const second = openHost(dir);
-      second.domains.recover();
+      await second.domains.recover();
+      await second.settled();
       const got = snapshotOf(second.domains);
       second.hv.close();
       const allowed = [models[acked]!, ...(acked < steps.length ? [models[acked + 1]!] : [])];
@@ -562,7 +566,8 @@ function everyCrashPoint(kind: 'basic' | 'restart' | 'rename-restart'): CrashOut
       }
       // Recovering again (xend restarted twice) changes nothing.
       const third = openHost(dir);
-      third.domains.recover();
+      await third.domains.recover();
+      await third.settled();
       const again = snapshotOf(third.domains);
       third.hv.close();
       if (show(again) !== show(got)) failures.push(`crash after write ${budget}: a second restart turned [${show(got)}] into [${show(again)}]`);
@@ -575,20 +580,20 @@ function everyCrashPoint(kind: 'basic' | 'restart' | 'rename-restart'): CrashOut
 }
 
 describe('every crash point of the durable state (sim backend, in-process)', () => {
-  test('create, unpause, rename, pause, destroy: each write leaves the old state or the new one', (t) => {
-    const { points, failures } = everyCrashPoint('basic');
+  test('create, unpause, rename, pause, destroy: each write leaves the old state or the new one', async (t) => {
+    const { points, failures } = await everyCrashPoint('basic');
     report(t, 'crash-points basic', { crash_points: points, failures: failures.length });
     assert.deepEqual(failures, []);
   });
 
-  test('a guest crash with on_crash=restart: the domain survives a kill at every write', (t) => {
-    const { points, failures } = everyCrashPoint('restart');
+  test('a guest crash with on_crash=restart: the domain survives a kill at every write', async (t) => {
+    const { points, failures } = await everyCrashPoint('restart');
     report(t, 'crash-points restart', { crash_points: points, failures: failures.length });
     assert.deepEqual(failures, []);
   });
 
-  test('a guest crash with on_crash=rename-restart: one new domain, whatever the kill, however many restarts', (t) => {
-    const { points, failures } = everyCrashPoint('rename-restart');
+  test('a guest crash with on_crash=rename-restart: one new domain, whatever the kill, however many restarts', async (t) => {
+    const { points, failures } = await everyCrashPoint('rename-restart');
     report(t, 'crash-points rename-restart', { crash_points: points, failures: failures.length });
     assert.deepEqual(failures, []);
   });

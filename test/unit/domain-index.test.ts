@@ -56,10 +56,10 @@ function findsEverywhere(domains: DomainService, name: string): number {
   return d.domid;
 }
 
-test('lookups by name, id and uuid stay right across creates, renames, restarts, destroys and a restart of xend, without walking every domain', () => {
+test('lookups by name, id and uuid stay right across creates, renames, restarts, destroys and a restart of xend, without walking every domain', async () => {
   let { sim, domains, walks, managed } = open();
   for (const n of ['a', 'b', 'c']) {
-    domains.create(vm(n));
+    await domains.create(vm(n));
     domains.unpause(n);
   }
   for (const n of ['a', 'b', 'c']) findsEverywhere(domains, n);
@@ -71,11 +71,11 @@ test('lookups by name, id and uuid stay right across creates, renames, restarts,
   domains.setName('b', 'a');
   assert.equal(domains.lookup('a').uuid, uuidOf(domains, 'a'));
   assert.notEqual(domains.lookup('a').uuid, a.uuid, 'the name now belongs to b');
-  assert.throws(() => domains.create(vm('z')), /Domain 'z' already exists/);
+  await assert.rejects(() => domains.create(vm('z')), /Domain 'z' already exists/);
 
   // A reset is a restart: a new domid, the same name and uuid.
   const c = domains.lookup('c');
-  domains.reset('c');
+  await domains.reset('c');
   const restarted = findsEverywhere(domains, 'c');
   assert.notEqual(restarted, c.domid);
   gone(domains, String(c.domid));
@@ -84,7 +84,7 @@ test('lookups by name, id and uuid stay right across creates, renames, restarts,
   domains.destroy('z');
   gone(domains, 'z');
   gone(domains, a.uuid);
-  domains.create(vm('z'));
+  await domains.create(vm('z'));
   findsEverywhere(domains, 'z');
 
   // Requests look domains up without a walk over all of them.
@@ -105,12 +105,12 @@ test('lookups by name, id and uuid stay right across creates, renames, restarts,
   domains.setName('m1', 'm2');
   assert.throws(() => domains.resolve('m1'), XendInvalidDomain);
   assert.equal(domains.resolve('m2').managed?.config.uuid, m.managed?.config.uuid);
-  assert.throws(() => domains.create(vm('m2')), /VM name 'm2' already exists/);
-  domains.create(vm('m1'));
+  await assert.rejects(() => domains.create(vm('m2')), /VM name 'm2' already exists/);
+  await domains.create(vm('m1'));
 
   sim.close();
   ({ sim, domains, walks, managed } = open());
-  domains.recover();
+  await domains.recover();
   assert.equal(domains.resolve('m2').managed?.config.uuid, m.managed?.config.uuid);
   assert.equal(domains.resolve('m1').live?.name, 'm1');
   for (const n of ['a', 'c', 'Domain-0']) findsEverywhere(domains, n);

@@ -52,6 +52,7 @@ const TICKS_PER_SECOND = 100;
  */
 export class QemuHost implements Hypervisor {
   readonly name = 'qemu';
+  readonly migratesLive = true;
   private readonly store: DurableDir<QemuDomain>;
   private readonly domains = new Map<number, QemuDomain>();
   private readonly live = new Map<number, Live>();

@@ -77,6 +77,7 @@ const DOM0_UUID = '00000000-0000-0000-0000-000000000000';
  */
 export class SimHost implements Hypervisor {
   readonly name = 'sim';
+  readonly migratesLive = true;
   private readonly store: DurableDir<SimDomain>;
   private readonly hostStore: DurableDir<SimHostRecord>;
   private readonly host: SimHostRecord;

@@ -65,6 +65,8 @@ const CORE_TIMEOUT_MS = 10 * 60_000;
  */
 export class XenHost implements Hypervisor {
   readonly name = 'xen';
+  /** xl save stops the guest: Debian's Xen cannot even log a PV guest's dirty pages. */
+  readonly migratesLive = false;
   private readonly runner: XenRunner;
   private readonly store: DurableDir<XenDomain>;
   private readonly runDir: string;
@@ -85,6 +87,8 @@ export class XenHost implements Hypervisor {
   private readonly chains = new Map<number, Promise<unknown>>();
   /** When xend last changed each domain: an `xl list` begun before that does not overrule what xend knows. */
   private readonly touched = new Map<number, number>();
+  /** Orders xend's changes and the listings begun around them (a millisecond clock cannot: both happen in one). */
+  private moments = 0;
   private vcpus: { at: number; rows: XlVcpu[] } = { at: 0, rows: [] };
   private sched = new Map<number, { weight: number; cap: number }>();
   private info: HostInfo;
@@ -115,7 +119,7 @@ export class XenHost implements Hypervisor {
     this.bootTime = Date.now() / 1000 - dom0Uptime;
     this.info = hostInfoOf(infoText, dom0Uptime, this.xl);
     this.sched = this.readSched();
-    const listedAt = Date.now();
+    const listedAt = ++this.moments;
     const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
     for (const d of this.store.readAll((m) => opts.log.error(`xen backend: domain ${m}`))) {
       const e = entries.find((x) => x.domid === d.domid);
@@ -155,26 +159,33 @@ export class XenHost implements Hypervisor {
     return p ? this.view(p) : this.viewAt(id);
   }
 
-  /** Builds the domain with `xl create -p -e` (paused; xl leaves its shutdown to xend). */
-  create(spec: DomainSpec): HvDomain {
+  /**
+   * Builds the domain with `xl create -p -e` (paused; xl leaves its shutdown to
+   * xend), in the background: xl takes seconds, more under emulation. A domain
+   * being destroyed goes first (a reboot builds the same name and uuid again);
+   * until xl list shows the new one, xend holds its name (DomainService).
+   */
+  async create(spec: DomainSpec): Promise<HvDomain> {
     if (spec.incomplete) return this.placeholder(spec);
+    await Promise.all([...this.destroying].map((id) => this.chains.get(id)?.catch(() => undefined)));
     const cfg = this.writeConfig(spec);
+    // Seen by a refresh before it is recorded: not a domain made behind xend's back.
+    this.arriving.add(spec.uuid);
     try {
-      this.runner.runSync('xl', ['create', '-p', '-e', cfg]);
+      try {
+        await this.runner.run('xl', ['create', '-p', '-e', cfg]);
+      } finally {
+        rmSync(cfg, { force: true });
+      }
+      const e = await this.listed(spec);
+      const d: XenDomain = storedDomain(e.domid, spec);
+      this.save(d);
+      this.attachConsole(d.domid);
+      this.refreshHost();
+      return this.view(d);
     } finally {
-      rmSync(cfg, { force: true });
+      this.arriving.delete(spec.uuid);
     }
-    const listedAt = Date.now();
-    const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
-    const e = entries.find((x) => x.uuid === spec.uuid && !this.records.has(x.domid));
-    if (!e) throw new XendError(`xl created ${spec.name}, but xl list does not show it`);
-    const d: XenDomain = storedDomain(e.domid, spec);
-    this.save(d);
-    this.reconcile(entries, true, listedAt);
-    this.touched.set(d.domid, Date.now());
-    this.attachConsole(d.domid);
-    this.refreshHost();
-    return this.view(d);
   }
 
   destroy(domid: number): void {
@@ -184,7 +195,8 @@ export class XenHost implements Hypervisor {
     if (!this.listing.has(id)) throw new XendError(`(3, 'No such process')`);
     this.destroying.add(id);
     this.forget(id);
-    void this.act(id, ['destroy', String(id)]).finally(() => this.refreshHost());
+    // Its failure is logged by act; nobody waits for it.
+    void this.act(id, ['destroy', String(id)]).catch(() => undefined).then(() => this.refreshHost());
   }
 
   pause(domid: number): Promise<void> {
@@ -234,16 +246,16 @@ export class XenHost implements Hypervisor {
     this.entry(domid);
     const usable = cpus.filter((c) => Number.isInteger(c) && c >= 0 && c < this.info.nr_cpus);
     if (!usable.length) throw new XendError(`none of CPUs ${cpus.join(',')} exists on this host (${this.info.nr_cpus} CPUs)`);
-    void this.act(domid, ['vcpu-pin', String(domid), String(vcpu), usable.join(',')]).finally(() => (this.vcpus.at = 0));
+    void this.act(domid, ['vcpu-pin', String(domid), String(vcpu), usable.join(',')]).catch(() => undefined).then(() => (this.vcpus.at = 0));
   }
 
   /** Through the scheduler Xen runs: credit2 (4.17's default) takes a weight and a cap too, under its own command. */
-  setSchedCredit(domid: number, weight: number, cap: number): void {
+  setSchedCredit(domid: number, weight: number, cap: number): Promise<void> {
     this.entry(domid);
     const cmd = this.schedCommand();
     if (!cmd) throw new XendError(`the xen backend: Xen's ${this.info.xen_scheduler} scheduler has no weight or cap`);
     this.sched.set(domid, { weight, cap });
-    void this.act(domid, [cmd, '-d', String(domid), '-w', String(weight), '-c', String(cap)]);
+    return this.act(domid, [cmd, '-d', String(domid), '-w', String(weight), '-c', String(cap)]);
   }
 
   sendSysrq(domid: number, key: string): void {
@@ -323,14 +335,23 @@ export class XenHost implements Hypervisor {
     if (opts.live) throw new XendError('the xen backend moves a domain only with its guest stopped (xl save); live migration is not available here');
     this.saving.add(domid);
     try {
-      const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts);
-      // Suspended by xl: not a shutdown for xend to act on.
-      this.save({ ...this.must(domid), shutdownReason: 'suspend', lastChecksum: stats.checksum });
+      // After what xend asked of the domain before (a rename for a migration, say).
+      await this.chains.get(domid)?.catch(() => undefined);
+      // Paused once xl saved it: xend destroys it, or unpauses it (a checkpoint, a migration that failed later).
+      const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts, () => {
+        const e = this.listing.get(domid);
+        if (e) e.flags.paused = true;
+        // A listing begun before does not undo it.
+        this.touched.set(domid, ++this.moments);
+      });
+      this.save({ ...this.must(domid), lastChecksum: stats.checksum });
       return stats;
     } catch (err) {
       this.opts.log.error(`xen backend: domain ${domid} (${d.name}): save failed: ${(err as Error).message}`);
       throw err;
     } finally {
+      // A listing begun meanwhile may show the guest suspended, as it was while xl saved it.
+      this.touched.set(domid, ++this.moments);
       this.saving.delete(domid);
       this.refresh();
     }
@@ -344,10 +365,7 @@ export class XenHost implements Hypervisor {
     this.arriving.add(p.uuid);
     try {
       const checksum = await restoreWithXl(this.runner, cfg, `${cfg}.image`, source);
-      const listedAt = Date.now();
-      const entries = parseXlList((await this.runner.run('xl', ['list', '-v'])).stdout);
-      const e = entries.filter((x) => x.uuid === p.uuid && !this.records.has(x.domid)).sort((a, b) => b.domid - a.domid)[0];
-      if (!e) throw new XendError(`xl restored ${p.name}, but xl list does not show it`);
+      const e = await this.listed(p);
       if (!this.placeholders.delete(domid)) {
         // xend gave up on it meanwhile (destroyed): so does the host.
         void this.act(e.domid, ['destroy', String(e.domid)]);
@@ -355,8 +373,6 @@ export class XenHost implements Hypervisor {
       }
       this.save({ ...p, domid: e.domid, startTime: Date.now() / 1000, lastChecksum: checksum });
       this.aliases.set(domid, e.domid);
-      this.reconcile(entries, true, listedAt);
-      this.touched.set(e.domid, Date.now());
       this.attachConsole(e.domid);
     } finally {
       this.arriving.delete(p.uuid);
@@ -374,12 +390,12 @@ export class XenHost implements Hypervisor {
   }
 
   /** `xl dmesg`: read when asked (it is Xen's ring as it is now). */
-  dmesg(): string {
-    return dmesgText(this.runner.runSync('xl', ['dmesg'], { timeoutMs: 20_000 }).stdout);
+  async dmesg(): Promise<string> {
+    return dmesgText((await this.runner.run('xl', ['dmesg'], { timeoutMs: 20_000 })).stdout);
   }
 
-  clearDmesg(): string {
-    return dmesgText(this.runner.runSync('xl', ['dmesg', '-c'], { timeoutMs: 20_000 }).stdout);
+  async clearDmesg(): Promise<string> {
+    return dmesgText((await this.runner.run('xl', ['dmesg', '-c'], { timeoutMs: 20_000 })).stdout);
   }
 
   log(line: string): void {
@@ -427,7 +443,7 @@ export class XenHost implements Hypervisor {
   // ---- keeping the view current ----
 
   /**
-   * Applies an `xl list -v` begun at `listedAt`: domains gone are forgotten,
+   * Applies an `xl list -v` begun at the moment `listedAt`: domains gone are forgotten,
    * shutdowns become xend's events. A domain xend changed since then keeps what
    * xend knows of it (xl's answer may predate the change).
    */
@@ -460,8 +476,13 @@ export class XenHost implements Hypervisor {
         shutdowns.push([d.domid, reason]);
       }
     }
-    for (const e of entries) if (e.domid !== 0 && !this.records.has(e.domid) && !this.long.has(e.domid)) void this.learnForeign(e);
+    for (const e of entries) if (this.isForeign(e) && !this.long.has(e.domid)) void this.learnForeign(e);
     if (emit) for (const [domid, reason] of shutdowns) this.opts.events.onShutdown(domid, reason);
+  }
+
+  /** A domain xend did not build and is not building, restoring or destroying: made with xl behind its back. */
+  private isForeign(e: XlListEntry): boolean {
+    return e.domid !== 0 && !this.records.has(e.domid) && !this.arriving.has(e.uuid) && !this.destroying.has(e.domid);
   }
 
   /** Reads `xl list` again now; calls while one runs make one more. */
@@ -471,7 +492,7 @@ export class XenHost implements Hypervisor {
       this.refreshAgain = true;
       return;
     }
-    const listedAt = Date.now();
+    const listedAt = ++this.moments;
     this.refreshing = this.runner
       .run('xl', ['list', '-v'], { timeoutMs: 30_000 })
       .then(
@@ -550,12 +571,12 @@ export class XenHost implements Hypervisor {
   /** Runs an xl command after every earlier one for this domain; failures are logged, then the view is read again. */
   private act(domid: number, args: string[]): Promise<void> {
     const before = this.chains.get(domid) ?? Promise.resolve();
-    this.touched.set(domid, Date.now());
+    this.touched.set(domid, ++this.moments);
     const done = before
       .catch(() => undefined)
       .then(async () => void (await this.runner.run('xl', args)))
       .finally(() => {
-        this.touched.set(domid, Date.now());
+        this.touched.set(domid, ++this.moments);
         this.refresh();
       });
     this.chains.set(domid, done);
@@ -564,6 +585,21 @@ export class XenHost implements Hypervisor {
       if (this.chains.get(domid) === done) this.chains.delete(domid);
     }).catch(() => undefined);
     return done;
+  }
+
+  /**
+   * The domain xl just built or restored from `spec`, from an `xl list -v` read
+   * now (the newest domid with its uuid that xend has no record of: on a
+   * migration to this host, the source shares it), applied to the view.
+   */
+  private async listed(spec: DomainSpec): Promise<XlListEntry> {
+    const listedAt = ++this.moments;
+    const entries = parseXlList((await this.runner.run('xl', ['list', '-v'], { timeoutMs: 30_000 })).stdout);
+    const e = entries.filter((x) => x.uuid === spec.uuid && !this.records.has(x.domid)).sort((a, b) => b.domid - a.domid)[0];
+    if (!e) throw new XendError(`xl built ${spec.name}, but xl list does not show it`);
+    this.reconcile(entries, true, listedAt);
+    this.touched.set(e.domid, ++this.moments);
+    return e;
   }
 
   private placeholder(spec: DomainSpec): HvDomain {

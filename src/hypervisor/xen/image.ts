@@ -12,16 +12,17 @@ const MAX_STDERR = 64 * 1024;
 const XL_IMAGE_TIMEOUT_MS = 30 * 60_000;
 
 /**
- * `xl save -p DOMID FILE` into xend's private directory (xl writes a file of its
- * own, through a temporary name, so no pipe will do), then that image framed
- * into xend's stream. The domain is left suspended and paused for xend to
- * destroy; xl resumes it if the save fails.
+ * `xl save -p DOMID FILE` into a regular file in xend's private directory (xl's
+ * own stdout, a pipe, failed on the lane), then that image framed into xend's
+ * stream. xl leaves the guest paused, resumed from its suspend (`paused` is
+ * told), for xend to destroy or unpause; xl resumes it if its save fails.
  */
-export async function saveWithXl(runner: XenRunner, domid: number, tmp: string, sink: ByteSink, opts: SaveImageOptions): Promise<ImageStats> {
+export async function saveWithXl(runner: XenRunner, domid: number, tmp: string, sink: ByteSink, opts: SaveImageOptions, paused: () => void): Promise<ImageStats> {
   const started = Date.now();
   rmSync(tmp, { force: true });
   try {
     await runXl(runner, ['save', '-p', String(domid), tmp], opts.signal);
+    paused();
     const out = framedOutput(sink);
     for await (const chunk of createReadStream(tmp) as AsyncIterable<Buffer>) {
       opts.signal?.throwIfAborted();

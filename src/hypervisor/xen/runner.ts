@@ -53,7 +53,7 @@ export class XenRunner {
     });
   }
 
-  /** The same, holding the event loop: only for xend's start and for `xl create -p`, whose domid the caller needs now. */
+  /** The same, holding the event loop: only for xend's start, before it serves any request. */
   runSync(tool: XenTool, args: readonly string[], opts: RunOptions = {}): RunResult {
     const r = spawnSync(this.paths[tool], args, { env: this.env, timeout: opts.timeoutMs ?? DEFAULT_TIMEOUT_MS, maxBuffer: MAX_OUTPUT, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
     if (r.error || r.status !== 0) {
@@ -70,13 +70,25 @@ export class XenRunner {
 }
 
 /**
+ * libxl's undoing of a build that failed: it destroys what it began, and says so
+ * even when there was nothing yet ("Non-existant domain"). Never the reason.
+ */
+const CLEANUP = /:(libxl__destroy_domid|domain_destroy_callback|domain_destroy_cb): /;
+/** xl's note of which file it reads: said on success too. */
+const PARSING = /^Parsing config from /;
+/** Where in libxl a log line came from: not for an administrator. */
+const LIBXL_ORIGIN = /^libxl: error: [\w.-]+:\d+:\w+: (Domain \d+:)?/;
+
+/**
  * xl's complaint as xend's fault: an unknown domain is fault 3, anything else
- * fault 2 with xl's own words (its last lines: libxl's log comes first).
+ * fault 2 with xl's own words (its last lines, libxl's cleanup left out: the
+ * reason comes before it).
  */
 export function toolError(tool: XenTool, args: readonly string[], stderr: string, err: Error & { killed?: boolean; code?: unknown }): XendError {
   const said = stderr
     .split('\n')
-    .map((l) => l.trim())
+    .filter((l) => !CLEANUP.test(l) && !PARSING.test(l))
+    .map((l) => l.replace(LIBXL_ORIGIN, '').trim())
     .filter(Boolean);
   const invalid = said.map((l) => /^(.*) is an invalid domain identifier \(rc=-6\)$/.exec(l)).find(Boolean);
   if (invalid) return new XendInvalidDomain(invalid[1]!);

@@ -17,19 +17,19 @@ afterEach(() => x.close());
 const state = (dom: string) => x.domains.stateOf(x.domains.resolve(dom));
 const uuidOf = (dom: string) => x.domains.resolve(dom).managed!.config.uuid;
 
-test('new defines a halted domain in the store, as xend laid it out; a restart of xend finds it', () => {
+test('new defines a halted domain in the store, as xend laid it out; a restart of xend finds it', async () => {
   x.managed.new(vm('m', ['vcpus', 2]));
   const uuid = uuidOf('m');
   const file = join(x.dir, 'domains', uuid, 'config.sxp');
   assert.match(readFileSync(file, 'utf8'), /\(name m\)/);
   assert.equal(state('m'), PowerState.Halted);
-  x = x.reopen();
+  x = await x.reopen();
   assert.equal(uuidOf('m'), uuid);
   assert.equal(x.domains.resolve('m').live, undefined);
 });
 
-test('new refuses a name another domain has, and redefines a domain by its own uuid', () => {
-  x.domains.create(vm('a'));
+test('new refuses a name another domain has, and redefines a domain by its own uuid', async () => {
+  await x.domains.create(vm('a'));
   const id = x.domains.lookup('a').domid;
   assert.throws(() => x.managed.new(vm('a')), { message: `VM name 'a' already exists as domain ${id}` });
   x.managed.new(vm('m'));
@@ -39,15 +39,15 @@ test('new refuses a name another domain has, and redefines a domain by its own u
   assert.equal(x.domains.resolve('m').managed!.config.memory, 32);
 });
 
-test('start runs a halted managed domain; it cannot be deleted until it halts again', () => {
+test('start runs a halted managed domain; it cannot be deleted until it halts again', async () => {
   x.managed.new(vm('m'));
-  x.managed.start('m', false);
+  await x.managed.start('m', false);
   assert.equal(state('m'), PowerState.Running);
-  assert.throws(() => x.managed.start('m', false), /Domain is already running/);
+  await assert.rejects(() => x.managed.start('m', false), /Domain is already running/);
   assert.throws(() => x.managed.delete('m'), /Domain is not halted\./);
   x.domains.destroy('m');
   assert.equal(state('m'), PowerState.Halted, 'destroyed, it stays defined');
-  x.managed.start('m', true);
+  await x.managed.start('m', true);
   assert.equal(state('m'), PowerState.Paused);
   x.domains.destroy('m');
   const dir = join(x.dir, 'domains', uuidOf('m'));
@@ -58,7 +58,7 @@ test('start runs a halted managed domain; it cannot be deleted until it halts ag
 
 test('suspend keeps the state in the store; resume brings the domain back', async () => {
   x.managed.new(vm('m'));
-  x.managed.start('m', false);
+  await x.managed.start('m', false);
   const uuid = uuidOf('m');
   await x.managed.suspend('m');
   assert.equal(state('m'), PowerState.Suspended);
@@ -70,7 +70,7 @@ test('suspend keeps the state in the store; resume brings the domain back', asyn
   await assert.rejects(x.managed.resume('m', false), /Cannot resume domain that is not suspended\./);
 });
 
-test('a memory target for a managed domain that is not running changes its stored config', () => {
+test('a memory target for a managed domain that is not running changes its stored config', async () => {
   x.managed.new(vm('m', ['maxmem', 64]));
   x.domains.setMemoryTarget('m', 48);
   assert.match(readFileSync(join(x.dir, 'domains', uuidOf('m'), 'config.sxp'), 'utf8'), /\(memory 48\)/);

@@ -1,0 +1,191 @@
+// A fake Xen host for the xen backend's tests: an `xl` (and xenstore's clients)
+// that keep their domains in a JSON file beside them, print what Xen 4.17's xl
+// prints (the outputs of the Xen lane, trimmed), and fail as it fails.
+import { chmodSync, existsSync, mkdtempSync, openSync, readFileSync, closeSync, rmSync, writeFileSync } from 'node:fs';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+
+/** One domain of the fake host, as its xl keeps it. */
+export interface FakeDomain {
+  domid: number;
+  name: string;
+  uuid: string;
+  mem: number;
+  vcpus: number;
+  /** xl list's six state letters. */
+  state: string;
+  /** The shutdown code (xl list -v's Reason-Code), once it shut down. */
+  reason: number | null;
+}
+
+interface FakeState {
+  nextDomid: number;
+  domains: FakeDomain[];
+  /** Every xl command line run, in order. */
+  calls: string[][];
+}
+
+/**
+ * The fake xl, run by node. A command it is told to hold (`hold <verb>` in
+ * its folder's `holds`) says so in the fifo `<verb>.started` and waits for a
+ * line in the fifo `<verb>.gate`: a test sees it running, and decides when it ends.
+ */
+const XL = String.raw`
+const fs = require('fs');
+const path = require('path');
+const dir = __dirname;
+const stateFile = path.join(dir, 'state.json');
+const args = process.argv.slice(2);
+const holds = fs.existsSync(path.join(dir, 'holds')) ? fs.readFileSync(path.join(dir, 'holds'), 'utf8').split('\n') : [];
+if (holds.includes(args[0])) {
+  fs.writeFileSync(path.join(dir, args[0] + '.started'), 'started\n');
+  fs.readFileSync(path.join(dir, args[0] + '.gate'));
+}
+// One xl at a time changes the host (xend runs several at once).
+const lock = path.join(dir, 'lock');
+for (;;) {
+  try { fs.mkdirSync(lock); break; } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); }
+}
+process.on('exit', () => fs.rmdirSync(lock));
+const st = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+st.calls.push(args);
+// Whole or not at all: a test reads the state while xl runs.
+const save = () => (fs.writeFileSync(stateFile + '.tmp', JSON.stringify(st)), fs.renameSync(stateFile + '.tmp', stateFile));
+const fail = (lines) => { save(); process.stderr.write(lines.join('\n') + '\n'); process.exit(1); };
+const find = (id) => st.domains.find((d) => String(d.domid) === id || d.name === id);
+const must = (id) => find(id) || fail([id + ' is an invalid domain identifier (rc=-6)']);
+const cfgOf = (file) => {
+  const text = fs.readFileSync(file, 'utf8');
+  const get = (k) => (new RegExp('^' + k + ' = "?([^"\\n]*)"?$', 'm').exec(text) || [])[1];
+  return { name: get('name'), uuid: get('uuid'), mem: Number(get('memory')), vcpus: Number(get('vcpus')) };
+};
+const build = (c, state) => {
+  const taken = st.domains.find((d) => d.name === c.name);
+  const id = st.nextDomid;
+  if (taken) fail([
+    'libxl: error: libxl_domain.c:81:libxl__domain_rename: Domain ' + id + ':Domain with name "' + c.name + '" already exists.',
+    'libxl: error: libxl_create.c:1296:initiate_domain_create: Domain ' + id + ':cannot make domain: -6',
+    'libxl: error: libxl_domain.c:1183:libxl__destroy_domid: Domain ' + id + ':Non-existant domain',
+  ]);
+  st.nextDomid++;
+  st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null });
+};
+const pad = (s, n) => String(s).padStart(n);
+const CANNED = {
+  info: 'host                   : dom0\nnr_cpus                : 2\nnr_nodes               : 1\ncores_per_socket       : 2\nthreads_per_core       : 1\ntotal_memory           : 4096\nfree_memory            : 2048\nxen_major              : 4\nxen_minor              : 17\nxen_extra              : .7\nxen_scheduler          : credit2\nxen_pagesize           : 4096\n',
+  uptime: 'Name                                ID Uptime\nDomain-0                             0  0:01:40\n',
+  'sched-credit2': 'Cpupool Pool-0: ratelimit=1000us\nName                                ID Weight  Cap\nDomain-0                             0    256    0\n',
+  'vcpu-list': 'Name                                ID  VCPU   CPU State   Time(s) Affinity (Hard / Soft)\n',
+  dmesg: '(XEN) Xen version 4.17.7 (fake)\n',
+};
+switch (args[0] in CANNED ? 'canned' : args[0]) {
+  case 'canned':
+    process.stdout.write(CANNED[args[0]]);
+    break;
+  case 'list': {
+    const rows = [{ domid: 0, name: 'Domain-0', uuid: '00000000-0000-0000-0000-000000000000', mem: 1024, vcpus: 2, state: 'r-----', reason: null }, ...st.domains];
+    let out = 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label\n';
+    for (const d of rows) out += d.name.padEnd(40) + pad(d.domid, 5) + pad(d.mem, 6) + pad(d.vcpus, 6) + '     ' + d.state + '       1.0 ' + d.uuid + pad(d.reason === null ? '-' : d.reason, 9) + '                -\n';
+    process.stdout.write(args[1] === '-l' ? '[]\n' : out);
+    break;
+  }
+  case 'create':
+    build(cfgOf(args[args.length - 1]), '--p---');
+    break;
+  case 'destroy':
+    st.domains = st.domains.filter((d) => d !== must(args[1]));
+    break;
+  case 'pause': must(args[1]).state = '--p---'; break;
+  case 'unpause': must(args[1]).state = '-b----'; break;
+  case 'shutdown': Object.assign(must(args[1]), { state: '---s--', reason: 0 }); break;
+  case 'reboot': Object.assign(must(args[1]), { state: '---s--', reason: 1 }); break;
+  case 'rename': must(args[1]).name = args[2]; break;
+  case 'mem-set': must(args[1]).mem = parseInt(args[2], 10); break;
+  case 'save': {
+    // xl save -p DOMID FILE: xl writes its image through a temporary name; a path that is no file is an error.
+    const d = must(args[2]);
+    const file = args[3];
+    if (file.startsWith('/proc/')) fail(['Failed to open temp file ' + file + '.tmp for writing: Permission denied']);
+    fs.writeFileSync(file + '.tmp', 'XLIMAGE ' + JSON.stringify(d) + '\n' + 'x'.repeat(10000));
+    fs.renameSync(file + '.tmp', file);
+    d.state = '--p---';
+    break;
+  }
+  case 'restore': {
+    // xl restore -p -e CFG FILE
+    const image = fs.readFileSync(args[args.length - 1], 'utf8');
+    if (!image.startsWith('XLIMAGE ')) fail(['xc: error: Restore failed: not an image']);
+    build(cfgOf(args[args.length - 2]), '--p---');
+    break;
+  }
+  default:
+    fail(['fake xl: ' + args.join(' ') + ': not implemented']);
+}
+save();
+`;
+
+/** A fake host: a folder holding xl, xenstore-read (which knows nothing) and xenstore-watch (which never fires). */
+export class FakeXen {
+  readonly dir = mkdtempSync(join(tmpdir(), 'fake-xl-'));
+  readonly xl = join(this.dir, 'xl');
+  private readonly held = new Set<string>();
+
+  constructor() {
+    writeFileSync(this.xl, `#!${process.execPath}\n${XL}`);
+    writeFileSync(join(this.dir, 'xenstore-read'), '#!/bin/sh\nexit 1\n');
+    writeFileSync(join(this.dir, 'xenstore-watch'), '#!/bin/sh\nexec sleep 100000\n');
+    for (const tool of ['xl', 'xenstore-read', 'xenstore-watch']) chmodSync(join(this.dir, tool), 0o755);
+    this.write({ nextDomid: 1, domains: [], calls: [] });
+  }
+
+  get domains(): FakeDomain[] {
+    return this.read().domains;
+  }
+
+  /** Every xl command line run so far. */
+  get calls(): string[][] {
+    return this.read().calls;
+  }
+
+  /**
+   * Makes the next `xl <verb>` wait: resolves once it runs, with the function
+   * that lets it finish. Event-driven: both ends are fifos.
+   */
+  hold(verb: string): Promise<() => void> {
+    const started = join(this.dir, `${verb}.started`);
+    const gate = join(this.dir, `${verb}.gate`);
+    for (const fifo of [started, gate]) {
+      rmSync(fifo, { force: true });
+      if (spawnSync('mkfifo', [fifo]).status !== 0) throw new Error(`mkfifo ${fifo} failed`);
+    }
+    writeFileSync(join(this.dir, 'holds'), `${verb}\n`);
+    this.held.add(verb);
+    return new Promise((resolve, reject) => {
+      const seen = createReadStream(started);
+      seen.on('error', reject);
+      seen.once('data', () => {
+        seen.destroy();
+        writeFileSync(join(this.dir, 'holds'), '');
+        resolve(() => createWriteStream(gate).end('go\n'));
+      });
+    });
+  }
+
+  close(): void {
+    // A fifo nobody will open again must not hold a thread of ours or a fake xl.
+    for (const verb of this.held) {
+      for (const f of [`${verb}.started`, `${verb}.gate`]) if (existsSync(join(this.dir, f))) closeSync(openSync(join(this.dir, f), 'r+'));
+    }
+    rmSync(this.dir, { recursive: true, force: true });
+  }
+
+  private read(): FakeState {
+    return JSON.parse(readFileSync(join(this.dir, 'state.json'), 'utf8')) as FakeState;
+  }
+
+  private write(st: FakeState): void {
+    writeFileSync(join(this.dir, 'state.json'), JSON.stringify(st));
+  }
+}
