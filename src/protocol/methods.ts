@@ -1,5 +1,7 @@
 import { DOMAIN_METHODS } from './xend/domain.js';
 import { NODE_METHODS } from './xend/node.js';
+import { CPUPOOL_METHODS } from './xend/cpupool.js';
+import { SCHEDULER_METHODS } from './xend/scheduler.js';
 import type { MethodSpec, ParamTypes, Returns } from './method-spec.js';
 
 export { DOMAIN_PATH, type FileRole, type HttpBinding, type MethodSpec, type Param, type ParamKind, type ParamTypes } from './method-spec.js';
@@ -13,7 +15,7 @@ export { DOMAIN_PATH, type FileRole, type HttpBinding, type MethodSpec, type Par
  * transport and server, and the daemon's path policy are all derived from it.
  */
 
-export const XEND = { ...DOMAIN_METHODS, ...NODE_METHODS };
+export const XEND = { ...DOMAIN_METHODS, ...NODE_METHODS, ...SCHEDULER_METHODS, ...CPUPOOL_METHODS };
 
 export type Xend = typeof XEND;
 export type MethodKey = keyof Xend;
