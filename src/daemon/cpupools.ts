@@ -20,6 +20,7 @@ import {
 } from './cpupool-record.js';
 import { DEFAULT_POOL } from './vm-config.js';
 import type { Logger } from './log.js';
+import type { DomainService } from './domains.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** This host's and its CPUs' references (XendNode's uuid and host_cpu refs), kept so they stay the same. */
@@ -34,6 +35,21 @@ export interface PoolMembers {
   find(dom: string | number): { live?: HvDomain; name: string } | undefined;
   /** Its config names the pool from now on (dominfo.info['pool_name'], saved when managed). */
   setPoolName(dom: string | number, pool: string): void;
+}
+
+/** The registry's side of a pool migration. */
+export function poolMembers(domains: DomainService): PoolMembers {
+  return {
+    find: (dom) => {
+      try {
+        const r = domains.resolve(dom);
+        return { live: r.live, name: r.live?.name ?? r.managed!.config.name };
+      } catch {
+        return undefined;
+      }
+    },
+    setPoolName: (dom, pool) => domains.keepConfig(dom, (c) => ({ ...c, poolName: pool })),
+  };
 }
 
 /**

@@ -2,7 +2,7 @@ import type { DomainService } from './domains.js';
 import type { NodeService } from './node.js';
 import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
-import type { CpuPoolService } from './cpupools.js';
+import { poolMembers, type CpuPoolService } from './cpupools.js';
 import type { SchedulerService } from './schedulers.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
@@ -161,17 +161,7 @@ function schedulerMethods({ schedulers }: Services): ImplementationOf<typeof SCH
 }
 
 function cpupoolMethods({ pools, domains }: Services): ImplementationOf<typeof CPUPOOL_METHODS> {
-  const members = {
-    find: (dom: string | number) => {
-      try {
-        const r = domains.resolve(dom);
-        return { live: r.live, name: r.live?.name ?? r.managed!.config.name };
-      } catch {
-        return undefined;
-      }
-    },
-    setPoolName: (dom: string | number, pool: string) => domains.keepConfig(dom, (c) => ({ ...c, poolName: pool })),
-  };
+  const members = poolMembers(domains);
   return {
     cpu_pool_create: (a) => pools.create(a.config),
     cpu_pool_new: (a) => pools.new(a.config),

@@ -8,6 +8,8 @@ import { ManagedService } from '../../src/daemon/managed.js';
 import { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { ConsoleService } from '../../src/daemon/console.js';
 import { RestartJournal } from '../../src/daemon/restart-journal.js';
+import { CpuPoolService } from '../../src/daemon/cpupools.js';
+import { SchedulerService } from '../../src/daemon/schedulers.js';
 import type { Logger } from '../../src/daemon/log.js';
 import type { ShutdownReason } from '../../src/hypervisor/types.js';
 
@@ -24,6 +26,8 @@ export class SimDomains {
   readonly store: ManagedStore;
   readonly checkpoints: CheckpointService;
   readonly managed: ManagedService;
+  readonly pools: CpuPoolService;
+  readonly schedulers: SchedulerService;
   private readonly handled: (() => void)[] = [];
 
   constructor(readonly dir: string) {
@@ -45,10 +49,14 @@ export class SimDomains {
       log: quiet,
     });
     this.store = new ManagedStore(join(dir, 'domains'));
+    this.pools = new CpuPoolService(this.sim, join(dir, 'state'), quiet);
+    this.pools.recover();
     this.domains = domains = new DomainService(this.sim, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, {
       managed: this.store,
       journal: new RestartJournal(join(dir, 'restarts')),
+      pools: this.pools,
     });
+    this.schedulers = new SchedulerService(this.domains, this.pools);
     this.checkpoints = new CheckpointService(this.domains.hv, this.domains, new ConsoleService(64 * 1024), quiet, {
       relocationPort: 0,
       sslPort: 0,
