@@ -103,6 +103,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     options: [
       { short: 'l', long: 'long', desc: 'Output all VM details in SXP' },
       { long: 'state', arg: '<state>', type: 'choice', desc: 'Select only VMs with the specified state', choices: ['running', 'paused', 'halted', 'suspended', 'crashed', 'unknown', 'all'] },
+      { long: 'pool', arg: '<pool>', desc: 'Select only VMs in specified cpu pool' },
     ],
     args: [someDomains],
     load: () => import('../commands/list.js'),
