@@ -60,6 +60,5 @@ export async function run(ctx: CommandContext): Promise<SchedSedfData> {
 
 export const text = (d: SchedSedfData): string => (d.set ? '' : SEDF_HEADER + d.domains.map(sedfRow).join(''));
 
-export function json(d: SchedSedfData) {
-  return d.set ? { ok: true, command: 'sched-sedf', domains: d.domains.map((r) => r.name) } : { domains: d.domains };
-}
+/** The values shown, or after a setting the values sent. */
+export const json = (d: SchedSedfData) => ({ domains: d.domains });
