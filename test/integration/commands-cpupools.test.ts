@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startXendOver, type TransportName } from '../helpers/transports.js';
 import { json, ok, refused } from '../helpers/xm-checks.js';
+import { python } from '../helpers/python-xmlrpc.js';
 import type { TestXend } from '../helpers/xend.js';
 
 /**
@@ -100,6 +101,29 @@ for (const transport of ['xmlrpc-unix', 'xmlrpc-tcp'] as TransportName[]) {
       refused(await xm('sched-credit', '-d', 'w1', '-w', '300'), "(22, 'Invalid argument')", 'sched-credit');
       assert.match((await xm('sched-credit')).stdout, /\nw1 +\d+ +-1 +-1\n/);
       assert.equal((await xm('sched-sedf')).stderr, 'Error: Xen is running with the credit scheduler\n');
+    });
+
+    test("the calls xm 4.4 made get xend's answers: shapes, None, faults", async () => {
+      const out = python((x as TestXend & { uri: string }).uri, String.raw`
+pools = server.xend.cpu_pool.list([])
+out['names'] = [dict((kv[0], kv[1:]) for kv in p[1:])['name_label'][0] for p in pools]
+web = dict((kv[0], kv[1:]) for kv in server.xend.cpu_pool.list(['web'])[0][1:])
+out['web'] = [web['activated'], web['host_CPU_numbers'], web['started_VM_names'], web['sched_policy'], web['proposed_CPUs']]
+out['credit2'] = server.xend.domain.sched_credit2_get('w1')
+out['credit2_set'] = server.xend.domain.sched_credit2_set('w1', None)
+out['sedf'] = fault(server.xend.domain.cpu_sedf_get, 'w1')
+out['start'] = fault(server.xend.cpu_pool.start, 'nosuch')
+out['add'] = fault(server.xend.cpu_pool.cpu_add, 'web', 'x')
+out['migrate'] = fault(server.xend.cpu_pool.migrate, 'nosuch', 'web')
+`);
+      assert.deepEqual(out.names, ['Pool-0', 'web']);
+      assert.deepEqual(out.web, [[true], [2, 3], ['w1'], ['credit2'], ['2', '3']]);
+      assert.deepEqual(out.credit2, { weight: 768 });
+      assert.equal(out.credit2_set, 0);
+      assert.deepEqual(out.sedf, [2, "(22, 'Invalid argument')"]);
+      assert.deepEqual(out.start, [2, 'unknown pool nosuch']);
+      assert.deepEqual(out.add, [1, "invalid literal for int() with base 10: 'x'"]);
+      assert.deepEqual(out.migrate, [2, 'unknown domain nosuch']);
     });
 
     test('cpupool-migrate moves a running domain; then the pool can go', async () => {
