@@ -3,7 +3,9 @@ import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { SimDomains } from '../../helpers/sim-domains.js';
 import { childValue } from '../../../src/sxp/index.js';
-import { poolMembers } from '../../../src/daemon/cpupools.js';
+import { CpuPoolService, poolMembers } from '../../../src/daemon/cpupools.js';
+import { quiet } from '../../helpers/sim-domains.js';
+import type { Hypervisor } from '../../../src/hypervisor/types.js';
 import type { Sxp } from '../../../src/sxp/types.js';
 
 let x: SimDomains;
@@ -179,5 +181,22 @@ describe('schedulers follow the pool', () => {
     assert.deepEqual(x.schedulers.sedfGet('a'), ['sedf', ['domid', id], ['period', 20000000], ['slice', 5000000], ['latency', 0], ['extratime', 0], ['weight', 0]]);
     assert.throws(() => x.schedulers.sedfSet('a', { period: 1000, slice: 0, latency: 0, extratime: 0, weight: 0 }), { message: "(22, 'Invalid argument')" });
     assert.throws(() => x.schedulers.sedfGet('Domain-0'), { message: "(22, 'Invalid argument')" });
+  });
+});
+
+describe('a backend without pools', () => {
+  const POOL_CALLS = new Set(['cpuPools', 'createCpuPool', 'setPoolLabel', 'destroyCpuPool', 'cpuPoolAddCpu', 'cpuPoolRemoveCpu', 'moveToCpuPool']);
+
+  test('has only Pool-0, with every CPU and domain; a change is refused naming the backend', () => {
+    const bare = new Proxy(x.sim, {
+      get: (target, prop, receiver) => (prop === 'name' ? 'qemu' : POOL_CALLS.has(String(prop)) ? undefined : Reflect.get(target, prop, receiver)),
+    }) as Hypervisor;
+    const pools = new CpuPoolService(bare, `${x.dir}/bare`, quiet);
+    pools.recover();
+    const [row] = pools.list([]) as Sxp[][];
+    assert.deepEqual(row!.find((kv) => (kv as Sxp[])[0] === 'host_CPU_numbers'), ['host_CPU_numbers', 0, 1, 2, 3]);
+    assert.equal(pools.placement('Pool-0'), 0);
+    assert.throws(() => pools.cpuRemove('Pool-0', 1), { message: 'The qemu hypervisor backend cannot remove CPUs from CPU pools' });
+    assert.throws(() => pools.create(poolConfig('p1', 'credit', 0)), { message: 'The qemu hypervisor backend cannot create CPU pools' });
   });
 });
