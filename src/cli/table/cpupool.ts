@@ -14,17 +14,20 @@ const POOL_CONFIG_OPTIONS: readonly OptionSpec[] = [
 /** Bare words: the config file (the last one wins) and VAR=VAL settings. */
 const poolConfigWords = { name: 'ConfigFile', kind: 'file', variadic: true } as const;
 
-/** The one-pool commands: a name (or pool id), nothing printed. */
-const onePool = (name: string, help: string, load: CommandSpec['load']): CommandSpec => ({
+const cpuNr = value('CPU nr');
+
+/** The commands without options that change a pool (nothing printed), with their pool-* alias. */
+const poolCommand = (name: string, usage: string, help: string, args: CommandSpec['args'], load: CommandSpec['load']): CommandSpec => ({
   name,
   aliases: [name.replace('cpupool-', 'pool-')],
   group: 'cpupool',
-  usage: '<CPU Pool>',
+  usage,
   help,
   options: [],
-  args: [pool],
+  args,
   load,
 });
+const onePool = (name: string, help: string, load: CommandSpec['load']) => poolCommand(name, '<CPU Pool>', help, [pool], load);
 
 /** xm's cpupool commands (cpupool_commands), each also known by its pool-* alias. */
 export const CPUPOOL_COMMANDS: readonly CommandSpec[] = [
@@ -65,34 +68,7 @@ export const CPUPOOL_COMMANDS: readonly CommandSpec[] = [
   },
   onePool('cpupool-destroy', 'Deactivates a CPU pool', () => import('../commands/cpupool-destroy.js')),
   onePool('cpupool-delete', 'Removes a CPU pool from Xend management', () => import('../commands/cpupool-delete.js')),
-  {
-    name: 'cpupool-cpu-add',
-    aliases: ['pool-cpu-add'],
-    group: 'cpupool',
-    usage: '<CPU Pool> <CPU nr>',
-    help: 'Adds a CPU to a CPU pool',
-    options: [],
-    args: [pool, value('CPU nr')],
-    load: () => import('../commands/cpupool-cpu-add.js'),
-  },
-  {
-    name: 'cpupool-cpu-remove',
-    aliases: ['pool-cpu-remove'],
-    group: 'cpupool',
-    usage: '<CPU Pool> <CPU nr>',
-    help: 'Removes a CPU from a CPU pool',
-    options: [],
-    args: [pool, value('CPU nr')],
-    load: () => import('../commands/cpupool-cpu-remove.js'),
-  },
-  {
-    name: 'cpupool-migrate',
-    aliases: ['pool-migrate'],
-    group: 'cpupool',
-    usage: '<Domain> <CPU Pool>',
-    help: 'Moves a domain into a CPU pool',
-    options: [],
-    args: [dom, pool],
-    load: () => import('../commands/cpupool-migrate.js'),
-  },
+  poolCommand('cpupool-cpu-add', '<CPU Pool> <CPU nr>', 'Adds a CPU to a CPU pool', [pool, cpuNr], () => import('../commands/cpupool-cpu-add.js')),
+  poolCommand('cpupool-cpu-remove', '<CPU Pool> <CPU nr>', 'Removes a CPU from a CPU pool', [pool, cpuNr], () => import('../commands/cpupool-cpu-remove.js')),
+  poolCommand('cpupool-migrate', '<Domain> <CPU Pool>', 'Moves a domain into a CPU pool', [dom, pool], () => import('../commands/cpupool-migrate.js')),
 ];

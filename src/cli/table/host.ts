@@ -1,5 +1,9 @@
 import { dom } from './options.js';
-import type { CommandSpec } from '../spec.js';
+import type { CommandSpec, OptionSpec } from '../spec.js';
+
+/** sched-credit's and sched-credit2's -d and -w. */
+const schedDomain: OptionSpec = { short: 'd', long: 'domain', arg: 'DOMAIN', type: 'domain', desc: 'Domain to modify', domains: 'any' };
+const schedWeight: OptionSpec = { short: 'w', long: 'weight', arg: 'WEIGHT', type: 'int', desc: 'Weight (int)' };
 
 /** xm's host and scheduler commands (host_commands, scheduler_commands). */
 export const HOST_COMMANDS: readonly CommandSpec[] = [
@@ -39,10 +43,7 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
     group: 'scheduler',
     usage: '[-d <Domain> [-w[=WEIGHT]]',
     help: 'Get/set credit2 scheduler parameters.',
-    options: [
-      { short: 'd', long: 'domain', arg: 'DOMAIN', type: 'domain', desc: 'Domain to modify', domains: 'any' },
-      { short: 'w', long: 'weight', arg: 'WEIGHT', type: 'int', desc: 'Weight (int)' },
-    ],
+    options: [schedDomain, schedWeight],
     args: [],
     load: () => import('../commands/sched-credit2.js'),
   },
@@ -51,11 +52,7 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
     group: 'scheduler',
     usage: '[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]',
     help: 'Get/set credit scheduler parameters.',
-    options: [
-      { short: 'd', long: 'domain', arg: 'DOMAIN', type: 'domain', desc: 'Domain to modify', domains: 'any' },
-      { short: 'w', long: 'weight', arg: 'WEIGHT', type: 'int', desc: 'Weight (int)' },
-      { short: 'c', long: 'cap', arg: 'CAP', type: 'int', desc: 'Cap (int)' },
-    ],
+    options: [schedDomain, schedWeight, { short: 'c', long: 'cap', arg: 'CAP', type: 'int', desc: 'Cap (int)' }],
     args: [],
     load: () => import('../commands/sched-credit.js'),
   },

@@ -1,15 +1,3 @@
-import { test } from 'node:test';
-import assert from 'node:assert/strict';
-import { fault, usage, xm } from '../xm.js';
+import { poolActionCases } from '../pool-action-cases.js';
 
-test('xm cpupool-cpu-add POOL CPU: the CPU as typed, for xend to read', async () => {
-  const r = await xm(['cpupool-cpu-add', 'p1', '3'], { 'xend.cpu_pool.cpu_add': () => 0 });
-  assert.deepEqual([r.code, r.stdout, r.stderr, r.calls], [0, '', '', [['xend.cpu_pool.cpu_add', ['p1', '3']]]]);
-});
-
-test("xm cpupool-cpu-add: xend's PoolError as xm printed it, then the usage", async () => {
-  const r = await xm(['cpupool-cpu-add', 'p1', '9'], { 'xend.cpu_pool.cpu_add': () => fault(2, "['INVAILD_CPU', 'CPU unknown']") });
-  assert.deepEqual([r.code, r.stderr, r.stdout], [1, "Error: ['INVAILD_CPU', 'CPU unknown']\n", usage('cpupool-cpu-add')]);
-  const one = await xm(['cpupool-cpu-add', 'p1']);
-  assert.deepEqual([one.code, one.stderr], [1, "Error: 'xm cpupool-cpu-add' requires 2 arguments.\n\n"]);
-});
+poolActionCases('cpupool-cpu-add', 'xend.cpu_pool.cpu_add', ['p1', '3'], "['INVAILD_CPU', 'CPU unknown']");
