@@ -149,6 +149,14 @@ out['migrate'] = fault(server.xend.cpu_pool.migrate, 'nosuch', 'web')
       assert.match((await xm('sched-sedf', 's1')).stdout, /\ns1 +\d+ +20\.0 +5\.0 +0\.0 +0 +0\n$/);
       refused(await xm('sched-sedf', 's1', '-p', '0.001', '-s', '0.001'), "(22, 'Invalid argument')", 'sched-sedf');
 
+      // save and restore keep the domain in its pool, as its config names it.
+      ok(await xm('save', 's1', x.path('var/lib/xen/save/s1.chk')), 'save');
+      assert.equal((await xm('cpupool-list', 'rt')).stdout, POOL_HEADER + poolRow('rt', 1, 'sedf', 'y', 0));
+      ok(await xm('restore', x.path('var/lib/xen/save/s1.chk')), 'restore');
+      assert.equal((await xm('cpupool-list', 'rt')).stdout, POOL_HEADER + poolRow('rt', 1, 'sedf', 'y', 1));
+      assert.match((await xm('list', '-l', 's1')).stdout, /\n {4}\(pool_name rt\)\n/);
+      ok(await xm('sched-sedf', 's1', '-p', '20', '-s', '5', '-e', '0'));
+
       ok(await x.xend('restart'), 'xend restart');
       assert.equal((await xm('cpupool-list')).stdout, POOL_HEADER + poolRow('Pool-0', 2, 'credit', 'y', 3) + poolRow('rt', 1, 'sedf', 'y', 1));
       assert.equal((await xm('cpupool-list', '-c', 'rt')).stdout, 'Name             CPU list\nrt               3\n');
