@@ -57,15 +57,19 @@ export function checkPoolName(name: unknown): string {
   return name;
 }
 
+/** Deeper than a pool config ever is (other_config's pairs are the deepest, at 3). */
+const MAX_DEPTH = 8;
+
 /** sxputils.sxp2map: `(key value)` to a value, `(key v1 v2 …)` to a list, `(key (k v) …)` to a map. */
-export function sxp2map(s: Sxp): Map<string, unknown> {
+export function sxp2map(s: Sxp, depth = 0): Map<string, unknown> {
   const out = new Map<string, unknown>();
   if (!Array.isArray(s)) return out;
+  if (depth > MAX_DEPTH) throw poolError(POOL_PARAM, 'config');
   for (const child of s.slice(1)) {
     if (!Array.isArray(child) || child.length < 2) continue;
     const key = String(child[0]);
     const first = child[1];
-    if (Array.isArray(first) && first.length > 1) out.set(key, sxp2map(child));
+    if (Array.isArray(first) && first.length > 1) out.set(key, sxp2map(child, depth + 1));
     else out.set(key, child.length > 2 ? child.slice(1) : first);
   }
   return out;

@@ -76,6 +76,9 @@ describe('pools partition the CPUs', () => {
     assert.throws(() => x.pools.create(poolConfig('bad name', 'credit', 0)), { message: "['PARAMETER_ERROR', 'Invalid Pool Name']" });
     assert.throws(() => x.pools.create(poolConfig('Pool-0', 'credit', 0)), { message: `['PARAMETER_ERROR', 'Pool name "Pool-0" already exists']` });
     assert.throws(() => x.pools.create(poolConfig('p2', 'rr', 0)), { message: "['UNKOWN_SCHED_POLICY']" });
+    let deep: Sxp = ['k', 'v'];
+    for (let i = 0; i < 10_000; i++) deep = ['x', deep, deep];
+    assert.throws(() => x.pools.create(['pool', ['name_label', 'p3'], ['other_config', deep]]), { message: "['PARAMETER_ERROR', 'config']" });
   });
 
   test('CPU moves between pools are refused as xend refused them', () => {
