@@ -6,6 +6,7 @@ import { SECURITY_COMMANDS } from './table/security.js';
 import { ACM_COMMANDS } from './table/acm.js';
 import { FLASK_COMMANDS } from './table/flask.js';
 import { TMEM_COMMANDS } from './table/tmem.js';
+import { CPUPOOL_COMMANDS } from './table/cpupool.js';
 
 export { GLOBAL_OPTIONS } from './table/options.js';
 
@@ -21,6 +22,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...ACM_COMMANDS,
   ...FLASK_COMMANDS,
   ...TMEM_COMMANDS,
+  ...CPUPOOL_COMMANDS,
 ];
 
 /** Resolves what the user typed as xm does: exact name, alias (deprecated), then a unique prefix longer than one letter. */

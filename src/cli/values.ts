@@ -12,6 +12,8 @@ export type ValueType =
   | 'int'
   /** A positive int (xentop -i). */
   | 'count'
+  /** Python's float() (sched-sedf's milliseconds). */
+  | 'float'
   /** xm's int_unit: MiB, or a number with a k/m/g suffix; in MiB. */
   | 'memory'
   /** A positive number of seconds (xentop -d). */
@@ -107,6 +109,7 @@ const CONVERT: Record<ValueType, (text: string, notice: Notice) => Value | undef
     return n !== undefined && n > 0 ? n : undefined;
   },
   memory,
+  float: (t) => (t.trim() !== '' && Number.isFinite(Number(t)) ? Number(t) : undefined),
   seconds: (t) => seconds(t, false),
   timeout: (t) => seconds(t, true),
   vcpu: (t) => (t.toLowerCase() === 'all' ? 'all' : int(t)),

@@ -1,4 +1,4 @@
-import { parseVmConfig, type VmConfig } from './vm-config.js';
+import { DEFAULT_POOL, parseVmConfig, type VmConfig } from './vm-config.js';
 import { PowerState } from '../protocol/domain.js';
 import type { HvDomain, VcpuInfo } from '../hypervisor/types.js';
 import { pyFloat } from '../sxp/float.js';
@@ -57,7 +57,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
     sxp.push(
       ['cpu_weight', d.cpuWeight ?? 256],
       ['cpu_cap', d.cpuCap ?? 0],
-      ['pool_name', 'Pool-0'],
+      ['pool_name', DEFAULT_POOL],
       ['bootloader', ''],
       ['vcpus', d.vcpus],
       ['cpus', cpus(d, pins?.vcpus, pins?.hostCpus)],
@@ -82,7 +82,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
     return sxp;
   }
   const c = configOf(d);
-  sxp.push(['cpu_weight', d.cpuWeight ?? c.cpuWeight], ['cpu_cap', d.cpuCap ?? c.cpuCap], ['pool_name', 'Pool-0']);
+  sxp.push(['cpu_weight', d.cpuWeight ?? c.cpuWeight], ['cpu_cap', d.cpuCap ?? c.cpuCap], ['pool_name', c.poolName]);
   if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
   sxp.push(['vcpus', d.vcpus], ['cpus', cpus(d, pins?.vcpus, pins?.hostCpus)], ['on_poweroff', c.onPoweroff]);
   if (c.description) sxp.push(['description', c.description]);
@@ -116,7 +116,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
  * no domid and no state letters, power state halted or suspended.
  */
 export function inactiveDomainSxp(c: VmConfig, status: PowerState, full: boolean): Sxp {
-  const sxp: Sxp[] = ['domain', ['cpu_weight', c.cpuWeight], ['cpu_cap', c.cpuCap], ['pool_name', 'Pool-0']];
+  const sxp: Sxp[] = ['domain', ['cpu_weight', c.cpuWeight], ['cpu_cap', c.cpuCap], ['pool_name', c.poolName]];
   if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
   sxp.push(['vcpus', c.vcpus], ['cpus', cpus(c)], ['on_poweroff', c.onPoweroff]);
   if (c.description) sxp.push(['description', c.description]);

@@ -10,6 +10,7 @@ import { checkHostMemory, checkVcpus } from './config-limits.js';
 import { makeDir, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
 import { DomainIndex, type Resolved } from './domain-index.js';
+import { backendCall } from './backend-call.js';
 import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
@@ -38,6 +39,8 @@ export interface DomainServiceOptions {
   rules?: ConfigRules;
   /** Where a domain record that cannot be served is set aside on recovery. */
   asideDir?: string;
+  /** The CPU pool a domain starts in, by its config's pool_name (CpuPoolService.placement). */
+  pools?: { placement(poolName: string): number };
 }
 
 /**
@@ -639,6 +642,7 @@ export class DomainService {
     this.fitsHost(config);
     // As xend: a managed domain may be defined with any image, and fails when started.
     checkImageType(config.image);
+    const pool = this.opts.pools?.placement(config.poolName) ?? 0;
     // Taken from here until the backend answers (the index then has the domain).
     const release = this.index.reserve(config.name, config.uuid);
     let d: HvDomain;
@@ -658,6 +662,7 @@ export class DomainService {
     } finally {
       release();
     }
+    if (pool !== 0) this.moveToPool(d, pool);
     // A restored or received domain gets its VCPUs' state from its image.
     if (!incomplete) this.applyVcpuSettings(d, config);
     return d;
@@ -687,11 +692,28 @@ export class DomainService {
     }
   }
 
+  /** xc.cpupool_movedomain right after the domain was built; a domain that cannot move is undone. */
+  private moveToPool(d: HvDomain, pool: number): void {
+    try {
+      this.backend('moveToCpuPool', 'move domains between CPU pools')(d.domid, pool);
+    } catch (err) {
+      this.log.error(`Moving domain ${d.domid} to pool ${pool}: ${(err as Error).message}`);
+      this.hv.destroy(d.domid);
+      throw new XendError('Moving domain to target pool failed');
+    }
+  }
+
+  /**
+   * A change of a domain's config that its running copy already has (a new pool,
+   * a scheduler weight): kept for its next start, and saved when it is managed.
+   */
+  keepConfig(dom: string | number, change: (c: VmConfig) => VmConfig): void {
+    this.updateConfig(this.resolve(dom), change);
+  }
+
   /** An optional backend call, or xend's refusal when this backend cannot do it. */
   private backend<K extends OptionalCall>(call: K, what: string): NonNullable<Hypervisor[K]> {
-    const fn = this.hv[call];
-    if (typeof fn !== 'function') throw new XendError(`The ${this.hv.name} hypervisor backend cannot ${what}`);
-    return (fn as (...args: unknown[]) => unknown).bind(this.hv) as NonNullable<Hypervisor[K]>;
+    return backendCall(this.hv, call, what);
   }
 
   /**
@@ -772,7 +794,7 @@ function stateFilter(state: string | number): (status: number) => boolean {
   return (status) => POWER_STATES[status] === s;
 }
 
-type OptionalCall = 'setMaxMemory' | 'setVcpuAffinity' | 'setSchedCredit' | 'sendSysrq' | 'sendTrigger' | 'dumpCore';
+type OptionalCall = 'setMaxMemory' | 'setVcpuAffinity' | 'setSchedCredit' | 'sendSysrq' | 'sendTrigger' | 'dumpCore' | 'moveToCpuPool';
 
 /** Python's int() of an argument, or its ValueError as xend reported it (an internal fault). */
 function pyInt(v: unknown): number {

@@ -2,6 +2,8 @@ import type { DomainService } from './domains.js';
 import type { NodeService } from './node.js';
 import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
+import { poolMembers, type CpuPoolService } from './cpupools.js';
+import type { SchedulerService } from './schedulers.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { XEND, type ImplementationOf, type MethodSpec, type Param, type ParamKind, type ParamTypes, type XendImplementation } from '../protocol/methods.js';
@@ -13,6 +15,8 @@ import type { VNET_METHODS } from '../protocol/xend/vnet.js';
 import type { SECURITY_METHODS } from '../protocol/xend/security.js';
 import { VNETS } from './vnet.js';
 import { XSM_DUMMY } from './xsm.js';
+import type { CPUPOOL_METHODS } from '../protocol/xend/cpupool.js';
+import type { SCHEDULER_METHODS } from '../protocol/xend/scheduler.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** A legacy XML-RPC method: positional arguments in, a value (or undefined for None) out. */
@@ -31,6 +35,9 @@ function absolute(path: unknown): string {
   if (!p.startsWith('/')) throw new XendError(`path must be absolute: ${p}`);
   return p;
 }
+
+/** More names than any host has pools. */
+const MAX_NAMES = 256;
 
 /** How xend read each kind of argument, from XML-RPC values or HTTP form fields (text). */
 const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['received'] } = {
@@ -51,6 +58,12 @@ const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['recei
   optPath: (v) => (v === undefined || v === null || v === '' ? null : absolute(v)),
   // Nested arrays over XML-RPC, SXP text in an HTTP form field.
   config: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
+  sxp: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
+  names: (v, p) => {
+    const list = Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v];
+    if (list.length > MAX_NAMES) throw new XendError(`Invalid ${p.name}: more than ${MAX_NAMES}`);
+    return list.map((x) => text(x, p.name));
+  },
 };
 
 function decode(p: Param, v: unknown): unknown {
@@ -80,13 +93,23 @@ export interface Services {
   checkpoints: CheckpointService;
   managed: ManagedService;
   tmem: TmemService;
+  pools: CpuPoolService;
+  schedulers: SchedulerService;
 }
 
 function implementation(services: Services): XendImplementation {
-  return { ...domainMethods(services), ...nodeMethods(services), ...tmemMethods(services), ...vnetMethods(), ...securityMethods() };
+  return {
+    ...domainMethods(services),
+    ...nodeMethods(services),
+    ...schedulerMethods(services),
+    ...cpupoolMethods(services),
+    ...tmemMethods(services),
+    ...vnetMethods(),
+    ...securityMethods(),
+  };
 }
 
-function domainMethods({ domains, checkpoints, managed }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
+function domainMethods({ domains, checkpoints, managed, schedulers }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
   /** A call that needs a running domain, given a managed one that is not: xend's refusal for it. */
   const started =
     <A extends { dom: string | number }, R>(fn: (a: A) => R, refusal?: string) =>
@@ -120,7 +143,7 @@ function domainMethods({ domains, checkpoints, managed }: Services): Implementat
     getMemoryChecksum: (a) => checkpoints.memoryChecksum(String(a.dom)),
     maxmem_set: (a) => domains.maxmemSet(a.dom, a.memory),
     pincpu: (a) => domains.pinVcpu(a.dom, a.vcpu, a.cpumap),
-    sched_credit_get: (a) => domains.schedCreditGet(a.dom),
+    sched_credit_get: (a) => (schedulers.requireScheduler(a.dom, 'credit'), domains.schedCreditGet(a.dom)),
     sched_credit_set: (a) => domains.schedCreditSet(a.dom, a.weight, a.cap),
     send_sysrq: (a) => domains.sendSysrq(a.dom, a.key),
     send_trigger: (a) => domains.sendTrigger(a.dom, a.name, a.vcpu ?? 0),
@@ -179,5 +202,29 @@ function securityMethods(): ImplementationOf<typeof SECURITY_METHODS> {
     security_get_xstype: x.getXstype,
     security_get_domain_label: x.getDomainLabel,
     security_set_domain_label: x.setDomainLabel,
+  };
+}
+
+function schedulerMethods({ schedulers }: Services): ImplementationOf<typeof SCHEDULER_METHODS> {
+  return {
+    sched_credit2_get: (a) => schedulers.credit2Get(a.dom),
+    sched_credit2_set: (a) => schedulers.credit2Set(a.dom, a.weight),
+    cpu_sedf_get: (a) => schedulers.sedfGet(a.dom),
+    cpu_sedf_set: (a) => schedulers.sedfSet(a.dom, a),
+  };
+}
+
+function cpupoolMethods({ pools, domains }: Services): ImplementationOf<typeof CPUPOOL_METHODS> {
+  const members = poolMembers(domains);
+  return {
+    cpu_pool_create: (a) => pools.create(a.config),
+    cpu_pool_new: (a) => pools.new(a.config),
+    cpu_pool_start: (a) => pools.start(a.pool),
+    cpu_pool_list: (a) => pools.list(a.names),
+    cpu_pool_destroy: (a) => pools.destroy(a.pool),
+    cpu_pool_delete: (a) => pools.delete(a.pool),
+    cpu_pool_cpu_add: (a) => pools.cpuAdd(a.pool, a.cpu),
+    cpu_pool_cpu_remove: (a) => pools.cpuRemove(a.pool, a.cpu),
+    cpu_pool_migrate: (a) => pools.migrate(a.dom, a.pool, members),
   };
 }

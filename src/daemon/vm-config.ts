@@ -7,6 +7,9 @@ import { parseCpus, parseVcpuAvail, vcpuAvailBitmap } from './vcpu-config.js';
 import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
 
+/** The pool every CPU is in when Xen boots, and every domain unless its config names another. */
+export const DEFAULT_POOL = 'Pool-0';
+
 /** A domain's configuration as xend keeps it, validated from a `(vm …)` SXP. */
 export interface VmConfig {
   name: string;
@@ -25,6 +28,8 @@ export interface VmConfig {
   onXendStop: string;
   cpuWeight: number;
   cpuCap: number;
+  /** The CPU pool it runs in (xend's pool_name; empty meant Pool-0). */
+  poolName: string;
   description: string;
   bootloader: string;
   bootloaderArgs: string;
@@ -101,6 +106,7 @@ export function parseVmConfig(vm: Sxp): VmConfig {
     onXendStop: choice(vm, 'on_xend_stop', XEND_STOP_ACTIONS, 'ignore'),
     cpuWeight: intValue(vm, 'cpu_weight', 256, 1),
     cpuCap: intValue(vm, 'cpu_cap', 0, 0),
+    poolName: String(childValue(vm, 'pool_name', '') || DEFAULT_POOL),
     description: String(childValue(vm, 'description', '')),
     bootloader: String(childValue(vm, 'bootloader', '')),
     bootloaderArgs: String(childValue(vm, 'bootloader_args', '')),
@@ -138,6 +144,8 @@ export function vmConfigSxp(c: VmConfig): Sxp {
     ['on_xend_stop', c.onXendStop],
     ['cpu_weight', c.cpuWeight],
     ['cpu_cap', c.cpuCap],
+    // Only when it says something: a config without it reads back the same.
+    ...(c.poolName !== DEFAULT_POOL ? [['pool_name', c.poolName]] : []),
     ['description', c.description],
     ['bootloader', c.bootloader],
     ['bootloader_args', c.bootloaderArgs],

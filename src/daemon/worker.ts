@@ -10,6 +10,8 @@ import { consoleUpgrade } from './servers/console.js';
 import { CheckpointService } from './checkpoint.js';
 import { relocationHandler, relocationSenderTls, startRelocationServers } from './servers/relocation.js';
 import { legacyMethods } from './methods.js';
+import { CpuPoolService } from './cpupools.js';
+import { SchedulerService } from './schedulers.js';
 import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
@@ -71,6 +73,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     logger.info(`Xend changeset: ${hv.hostInfo().xen_changeset}.`);
     const store = new ManagedStore(settings.domainsDir, (w) => logger.warning(w));
     const dumpDir = rooted(opts.paths.root, '/var/xen/dump');
+    // Before the domains: a domain starts in the pool its config names.
+    const pools = new CpuPoolService(hv, settings.stateDir, log.logger('XendCPUPool'));
+    pools.recover();
     domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'), {
       managed: store,
       dumpDir,
@@ -78,6 +83,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       journal: new RestartJournal(join(settings.stateDir, 'restarts')),
       rules,
       asideDir: join(settings.stateDir, 'set-aside'),
+      pools,
     });
     // From here on, the hypervisor that keeps the registry's index true.
     hv = domains.hv;
@@ -99,7 +105,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
-    const methods = legacyMethods({ domains, node, checkpoints, managed, tmem: new TmemService(hv) });
+    const methods = legacyMethods({ domains, node, checkpoints, managed, tmem: new TmemService(hv), pools, schedulers: new SchedulerService(domains, pools) });
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => {
@@ -114,6 +120,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       return startManagementServers(fresh, opts.paths, { methods, upgrade, dirs: { save: fresh.savePath, dump: dumpDir }, rules }, logger, trace);
     };
     servers = await startServers(settings);
+    pools.autostart();
     await managed.autostart();
     publishStatus(opts, hv.name, settings, [...servers, ...relocation]);
     // The verdict, then the configuration's warnings for xend start to show (they are in the log too).

@@ -150,6 +150,37 @@ export interface HvDomain extends StoredDomain {
   /** Credit scheduler weight and cap as the hypervisor has them; absent if the backend keeps none (xend's config then says). */
   cpuWeight?: number;
   cpuCap?: number;
+  /** The CPU pool the domain runs in (xc.domain_getinfo's cpupool); absent where the backend has no pools (all in pool 0). */
+  cpuPool?: number;
+}
+
+/** The schedulers a CPU pool can run (xend's XEN_SCHEDULER_TO_ID). */
+export const SCHEDULERS = ['credit2', 'credit', 'sedf'] as const;
+export type Scheduler = (typeof SCHEDULERS)[number];
+
+/** What xend keeps beside an active pool, as it did in xenstore's /local/pool/<id>/: it outlives xend. */
+export interface PoolLabel {
+  uuid: string;
+  name: string;
+  description: string;
+  otherConfig: Record<string, string>;
+}
+
+/** A CPU pool as the hypervisor has it (xc.cpupool_getinfo), with xend's label once xend wrote one. */
+export interface HvCpuPool {
+  id: number;
+  sched: Scheduler;
+  cpus: number[];
+  label?: PoolLabel;
+}
+
+/** The simple EDF scheduler's parameters of a domain (xc.sedf_domain_get): times in ns. */
+export interface SedfParams {
+  period: number;
+  slice: number;
+  latency: number;
+  extratime: number;
+  weight: number;
 }
 
 /** `xend.node.info` fields the backend knows; xend adds its own. */
@@ -271,6 +302,22 @@ export interface Hypervisor {
   sendDebugKeys?(keys: string): void;
   /** Xen's tmem control operations, where the backend has tmem. */
   readonly tmem?: TmemControl;
+  // CPU pools (xc.cpupool_*): pool 0 holds every CPU at boot; a backend without them has only that one.
+  cpuPools?(): HvCpuPool[];
+  /** A new, empty pool running `sched`; returns its id. */
+  createCpuPool?(sched: Scheduler, label: PoolLabel): number;
+  setPoolLabel?(id: number, label: PoolLabel): void;
+  /** Only an empty pool (no CPUs, no domains) can go. */
+  destroyCpuPool?(id: number): void;
+  /** A free CPU joins the pool; one leaving breaks the pinning of VCPUs left with no CPU of theirs. */
+  cpuPoolAddCpu?(id: number, cpu: number): void;
+  cpuPoolRemoveCpu?(id: number, cpu: number): void;
+  /** The domain runs in the pool from now on, its VCPUs unpinned and its scheduler parameters the pool scheduler's defaults. */
+  moveToCpuPool?(domid: number, id: number): void;
+  /** Credit2 weight (xc.sched_credit2_domain_set) and the SEDF parameters; only for a domain in a pool of that scheduler. */
+  setSchedCredit2?(domid: number, weight: number): void;
+  getSedf?(domid: number): SedfParams;
+  setSedf?(domid: number, params: SedfParams): void;
   updateRecord(domid: number, changes: RecordChanges): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */

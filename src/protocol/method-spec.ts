@@ -20,6 +20,10 @@ export interface ParamTypes {
   optPath: { sent: string | null; received: string | null };
   /** A whole domain config, `(vm …)`. */
   config: { sent: Sxp; received: Sxp };
+  /** An SXP value that names no file (a CPU pool's config, `(pool …)`). */
+  sxp: { sent: Sxp; received: Sxp };
+  /** A list of names (xend.cpu_pool.list's pools): none means all. */
+  names: { sent: string[]; received: string[] };
 }
 export type ParamKind = keyof ParamTypes;
 
@@ -81,6 +85,7 @@ export const param =
 export const domain = () => param('domain')('dom');
 export const config = () => param('config')('config');
 export const [text, token, int, optInt, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('optBool'), param('path'), param('optPath')];
+export const [sxp, names] = [param('sxp'), param('names')];
 /** xend's flags all had a default. */
 export const flag = <const N extends string>(name: N, dflt: boolean) => param('bool')(name, { default: dflt });
 

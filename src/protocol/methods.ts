@@ -3,6 +3,8 @@ import { NODE_METHODS } from './xend/node.js';
 import { TMEM_METHODS } from './xend/tmem.js';
 import { VNET_METHODS } from './xend/vnet.js';
 import { SECURITY_METHODS } from './xend/security.js';
+import { CPUPOOL_METHODS } from './xend/cpupool.js';
+import { SCHEDULER_METHODS } from './xend/scheduler.js';
 import type { MethodSpec, ParamTypes, Returns } from './method-spec.js';
 
 export { DOMAIN_PATH, type FileRole, type HttpBinding, type MethodSpec, type Param, type ParamKind, type ParamTypes } from './method-spec.js';
@@ -16,7 +18,7 @@ export { DOMAIN_PATH, type FileRole, type HttpBinding, type MethodSpec, type Par
  * transport and server, and the daemon's path policy are all derived from it.
  */
 
-export const XEND = { ...DOMAIN_METHODS, ...NODE_METHODS, ...TMEM_METHODS, ...VNET_METHODS, ...SECURITY_METHODS };
+export const XEND = { ...DOMAIN_METHODS, ...NODE_METHODS, ...SCHEDULER_METHODS, ...CPUPOOL_METHODS, ...TMEM_METHODS, ...VNET_METHODS, ...SECURITY_METHODS };
 
 export type Xend = typeof XEND;
 export type MethodKey = keyof Xend;

@@ -8,6 +8,8 @@ import { ManagedService } from '../../src/daemon/managed.js';
 import { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { ConsoleService } from '../../src/daemon/console.js';
 import { RestartJournal } from '../../src/daemon/restart-journal.js';
+import { CpuPoolService } from '../../src/daemon/cpupools.js';
+import { SchedulerService } from '../../src/daemon/schedulers.js';
 import type { Logger } from '../../src/daemon/log.js';
 import type { HypervisorEvents, ShutdownReason } from '../../src/hypervisor/types.js';
 
@@ -52,6 +54,8 @@ export class SimDomains {
   readonly checkpoints: CheckpointService;
   readonly managed: ManagedService;
   private readonly relay = shutdownRelay(() => this.domains);
+  readonly pools: CpuPoolService;
+  readonly schedulers: SchedulerService;
 
   constructor(readonly dir: string) {
     this.sim = new SimHost({
@@ -65,11 +69,15 @@ export class SimDomains {
       log: quiet,
     });
     this.store = new ManagedStore(join(dir, 'domains'));
+    this.pools = new CpuPoolService(this.sim, join(dir, 'state'), quiet);
+    this.pools.recover();
     this.domains = new DomainService(this.sim, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, {
       managed: this.store,
       journal: new RestartJournal(join(dir, 'restarts')),
+      pools: this.pools,
     });
     this.checkpoints = testCheckpoints(this.domains, dir);
+    this.schedulers = new SchedulerService(this.domains, this.pools);
     this.managed = new ManagedService(this.store, this.domains, this.checkpoints, this.domains.hv, quiet);
   }
 

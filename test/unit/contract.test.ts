@@ -33,6 +33,8 @@ function sample(p: Param): XmlRpcValue {
     path: '/srv/f',
     optPath: '/srv/f',
     config: ['vm', ['name', 'vm1']],
+    sxp: ['pool', ['name_label', 'p1']],
+    names: ['p1'],
   };
   return values[p.kind];
 }

@@ -1,6 +1,6 @@
 import { UsageError } from '../errors.js';
 import { decodeDomain, type DomainRecord } from '../../protocol/domain.js';
-import { prettyPrint } from '../../sxp/index.js';
+import { childValue, prettyPrint } from '../../sxp/index.js';
 import { domainJson, domainTable } from '../render/domains.js';
 import { labelTable } from '../render/labels.js';
 import type { CommandContext } from '../context.js';
@@ -17,6 +17,7 @@ type VcpusData = { vcpus: object; table: string };
 
 export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
   const state = ctx.opts.string('state');
+  const pool = ctx.opts.string('pool');
   const long = ctx.opts.has('long');
   if (state && ctx.args.length) throw new UsageError('You may specify either a state or a particular VM, but not both');
   if (ctx.opts.has('vcpus')) {
@@ -25,10 +26,11 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
     const vcpus = await vcpuList.run(ctx);
     return { vcpus, table: vcpuList.text(vcpus) };
   }
+  if (pool && ctx.args.length) throw new UsageError('You may specify either a pool or a particular VM, but not both');
   const client = ctx.client();
   const sxps = ctx.args.length
     ? await Promise.all(ctx.args.map((d) => client.domainSxp(d, long)))
-    : await client.domainsSxp(state ?? 'all', long);
+    : (await client.domainsSxp(state ?? 'all', long)).filter((d) => !pool || childValue(d, 'pool_name', '') === pool);
   const domains: ListData['domains'] = sxps.map((sxp) => ({ record: decodeDomain(sxp), sxp }));
   if (long || !ctx.opts.has('label')) return { long, domains };
   for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));

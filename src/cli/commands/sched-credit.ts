@@ -1,5 +1,6 @@
 import { CliError, UsageError } from '../errors.js';
 import { XendFaultError } from '../../transport/errors.js';
+import { requireScheduler } from '../scheduler.js';
 import { creditTable, type CreditRow } from '../render/sched.js';
 import type { CommandContext } from '../context.js';
 
@@ -14,8 +15,7 @@ export async function run(ctx: CommandContext): Promise<SchedCreditData> {
   const weight = ctx.opts.number('weight') ?? null;
   const cap = ctx.opts.number('cap') ?? null;
   const client = ctx.client();
-  const scheduler = String((await client.nodeInfo()).find(([k]) => k === 'xen_scheduler')?.[1] ?? 'credit');
-  if (scheduler !== 'credit') throw new CliError(`Xen is running with the ${scheduler} scheduler`);
+  await requireScheduler(client, 'credit');
   if (weight === null && cap === null) {
     const records = domain !== undefined ? [await client.domain(domain).catch(unknownIsUsage(domain))] : await client.domains('all');
     const domains: CreditRow[] = [];

@@ -59,6 +59,7 @@ export const EXIT_STATUSES: readonly [number, string][] = [
   [EXIT_UNKNOWN_DOMAIN, 'The domain named on the command line does not exist (Error: Domain \'name\' does not exist.), as xm 3.4 and later.'],
   [EXIT_TIMEOUT, 'A --timeout ran out while waiting (shutdown -w, reboot -w, migrate), as with timeout(1). Not in xm.'],
   [130, 'Interrupted with Ctrl-C (SIGINT), as shells report it; a migration in progress is cancelled first and the domain keeps running here.'],
+  [255, "A CPU pool config that cpupool-create or cpupool-new cannot read (a cpus value that is no CPU list, an unreadable -F file), as xm's cpupool.py exited (sys.exit(-1))."],
 ];
 
 function synopsisOf(c: CommandSpec): string {
@@ -196,6 +197,10 @@ export function xmPage(version: string): string {
     ['xm tmem-shared-auth', "without --uuid says so; xm 4.4 failed with a traceback, and xend 4.4 answered every call with an error (it called xc.tmem_auth, which did not exist): here xend does what Xen's tmem did."],
     ['xm addlabel dom', "says the dummy security module cannot label a config; xm 4.4 failed with a traceback. xm's exit status for a failed dry-run is 1 (xm 4.4 printed -1 on stderr and exited 1)."],
     ['--json, --server, --timeout', 'are not in xm 4.4; everything xm 4.4 printed is printed the same without them.'],
+    ['xm sched-credit, sched-credit2, sched-sedf', "run where an active CPU pool runs their scheduler; xm 4.4 looked only at the host's scheduler (Pool-0's), so the domains of a credit2 or SEDF pool could not be reached. A domain whose pool runs another scheduler shows -1, as xm showed a domain that did not answer."],
+    ['xm sched-sedf', 'takes options before the domain too (xm 4.4 took its first word as the domain, whatever it was); --extratime is the long form of -e, as xm\'s getopt had it (its help said --extra, a prefix getopt accepted).'],
+    ['xm cpupool-list', "lists active pools by pool id, then the others by name (xm 4.4's order was Python's dict order of the pools' uuids)."],
+    ['xend cpu_pool errors', "XendCPUPool's list-valued errors (['POOL_BAD_STATE', 'in use']) travel as their text, which is what xm 4.4 printed; a pool that cpupool-create could not activate is not left behind (xend 4.4 kept it, inactive, so its name stayed taken)."],
   ];
   for (const [what, why] of deviations) page.tp(b(what), t(why));
 

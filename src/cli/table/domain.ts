@@ -112,6 +112,7 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
       { long: 'label', desc: 'Include security labels' },
       { short: 'v', long: 'vcpus', desc: 'List VCPUs (deprecated: xm vcpu-list)', hidden: true },
       { long: 'state', arg: '<state>', type: 'choice', desc: 'Select only VMs with the specified state', choices: ['running', 'paused', 'halted', 'suspended', 'crashed', 'unknown', 'all'] },
+      { long: 'pool', arg: '<pool>', desc: 'Select only VMs in specified cpu pool' },
     ],
     args: [someDomains],
     load: () => import('../commands/list.js'),

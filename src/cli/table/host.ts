@@ -1,5 +1,9 @@
-import type { CommandSpec } from '../spec.js';
-import { value } from './options.js';
+import { dom, value } from './options.js';
+import type { CommandSpec, OptionSpec } from '../spec.js';
+
+/** sched-credit's and sched-credit2's -d and -w. */
+const schedDomain: OptionSpec = { short: 'd', long: 'domain', arg: 'DOMAIN', type: 'domain', desc: 'Domain to modify', domains: 'any' };
+const schedWeight: OptionSpec = { short: 'w', long: 'weight', arg: 'WEIGHT', type: 'int', desc: 'Weight (int)' };
 
 /** xm's host and scheduler commands (host_commands, scheduler_commands). */
 export const HOST_COMMANDS: readonly CommandSpec[] = [
@@ -49,17 +53,37 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
   },
   {
     // xm's scheduler group came after the host commands; here it is listed with them.
+    name: 'sched-credit2',
+    group: 'scheduler',
+    usage: '[-d <Domain> [-w[=WEIGHT]]',
+    help: 'Get/set credit2 scheduler parameters.',
+    options: [schedDomain, schedWeight],
+    args: [],
+    load: () => import('../commands/sched-credit2.js'),
+  },
+  {
     name: 'sched-credit',
     group: 'scheduler',
     usage: '[-d <Domain> [-w[=WEIGHT]|-c[=CAP]]]',
     help: 'Get/set credit scheduler parameters.',
-    options: [
-      { short: 'd', long: 'domain', arg: 'DOMAIN', type: 'domain', desc: 'Domain to modify', domains: 'any' },
-      { short: 'w', long: 'weight', arg: 'WEIGHT', type: 'int', desc: 'Weight (int)' },
-      { short: 'c', long: 'cap', arg: 'CAP', type: 'int', desc: 'Cap (int)' },
-    ],
+    options: [schedDomain, schedWeight, { short: 'c', long: 'cap', arg: 'CAP', type: 'int', desc: 'Cap (int)' }],
     args: [],
     ignoresExtraArgs: true,
     load: () => import('../commands/sched-credit.js'),
+  },
+  {
+    name: 'sched-sedf',
+    group: 'scheduler',
+    usage: '<Domain> [options]',
+    help: 'Get/set EDF parameters.',
+    options: [
+      { short: 'p', long: 'period', arg: 'MS', type: 'float', desc: 'Relative deadline(ms)' },
+      { short: 's', long: 'slice', arg: 'MS', type: 'float', desc: 'Worst-case execution time(ms). (slice < period)' },
+      { short: 'l', long: 'latency', arg: 'MS', type: 'float', desc: 'Scaled period (ms) when domain performs heavy I/O' },
+      { short: 'e', long: 'extratime', arg: 'FLAG', type: 'int', desc: 'Flag (0 or 1) controls if domain can run in extra time.' },
+      { short: 'w', long: 'weight', arg: 'FLOAT', type: 'int', desc: 'CPU Period/slice (do not set with --period/--slice)' },
+    ],
+    args: [{ ...dom, required: false, domains: 'running' }],
+    load: () => import('../commands/sched-sedf.js'),
   },
 ];

@@ -10,16 +10,21 @@ import { SimGuest } from './guest.js';
 import { GuestMemory } from './memory.js';
 import { readImage, writeImage } from './image.js';
 import { PAGE_SIZE } from './memory.js';
+import { EINVAL, SEDF_DEFAULTS, SimPools, adjustSedf, type PoolsRecord } from './pools.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type {
   DomainSpec,
   HostInfo,
   HostLog,
+  HvCpuPool,
   HvDomain,
   Hypervisor,
   HypervisorEvents,
   ImageStats,
+  PoolLabel,
   RecordChanges,
+  Scheduler,
+  SedfParams,
   StoredDomain,
   SaveImageOptions,
   ShutdownReason,
@@ -55,11 +60,15 @@ interface SimDomain extends StoredDomain {
   cpuWeight?: number;
   cpuCap?: number;
   tmem?: SimTmemClient;
+  /** The CPU pool it runs in; absent = pool 0. */
+  cpuPool?: number;
+  /** SEDF parameters; absent = sched_sedf's defaults. */
+  sedf?: SedfParams;
   /** A shutdown the guest has been asked for and is still carrying out. */
   pending: { reason: ShutdownReason; dueAt: number | null; remainingMs: number } | null;
 }
 
-interface SimHostRecord {
+interface SimHostRecord extends PoolsRecord {
   bootTime: number;
   nextDomid: number;
   ring: string;
@@ -70,6 +79,8 @@ const DOMID_FIRST_RESERVED = 0x7ff0;
 const DOM0_LOAD = 0.05;
 const GUEST_LOAD = 0.01;
 const DOM0_UUID = '00000000-0000-0000-0000-000000000000';
+/** The scheduler Xen boots with (sched=), pool 0's. */
+const SIM_SCHEDULER: Scheduler = 'credit';
 
 /**
  * The embedded default backend: a host with CPUs, memory, Domain-0 and guests
@@ -92,6 +103,7 @@ export class SimHost implements Hypervisor {
     save: (domid, client) => this.save(Object.assign(this.must(domid), { tmem: client })),
     log: (line) => this.log(line),
   });
+  private readonly pools: SimPools;
 
   constructor(private readonly opts: SimHostOptions) {
     const dir = join(opts.stateDir, 'sim');
@@ -101,6 +113,7 @@ export class SimHost implements Hypervisor {
     const existing = this.hostStore.read('host');
     this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };
     this.ring = new MessageRing(this.host.ring);
+    this.pools = new SimPools(this.host, opts.cpus, SIM_SCHEDULER);
     for (const d of this.store.readAll((m) => opts.log.error(`domain ${m}`))) this.domains.set(d.domid, d);
     if (!existing) this.boot();
     for (const d of this.domains.values()) {
@@ -196,12 +209,12 @@ export class SimHost implements Hypervisor {
       virt_caps: 'hvm',
       total_memory: this.opts.memoryMiB,
       free_memory: Math.max(0, this.opts.memoryMiB - used),
-      free_cpus: 0,
+      free_cpus: this.pools.free().length,
       xen_major: 4,
       xen_minor: 4,
       xen_extra: '.4',
       xen_caps: 'xen-3.0-x86_64 xen-3.0-x86_32p hvm-3.0-x86_32 hvm-3.0-x86_32p hvm-3.0-x86_64',
-      xen_scheduler: 'credit',
+      xen_scheduler: SIM_SCHEDULER,
       xen_pagesize: 4096,
       platform_params: 'virt_start=0xffff800000000000',
       xen_changeset: 'simulated host',
@@ -318,7 +331,9 @@ export class SimHost implements Hypervisor {
     const d = this.draft(domid);
     if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= d.vcpus) throw new Error("(22, 'Invalid argument')");
     const usable = [...new Set(cpus)].filter((c) => Number.isInteger(c) && c >= 0 && c < this.opts.cpus).sort((a, b) => a - b);
-    if (!usable.length) throw new Error("(22, 'Invalid argument')");
+    // Xen refuses an affinity with no CPU of the domain's pool.
+    const pool = this.pools.cpusOf(d.cpuPool ?? 0);
+    if (!usable.some((c) => pool.includes(c))) throw new Error(EINVAL);
     const affinity = Array.from({ length: d.vcpus }, (_, i) => d.affinity?.[i] ?? null);
     affinity[vcpu] = usable.length === this.opts.cpus ? null : usable;
     d.affinity = affinity.some((a) => a !== null) ? affinity : undefined;
@@ -327,7 +342,7 @@ export class SimHost implements Hypervisor {
   }
 
   setSchedCredit(domid: number, weight: number, cap: number): void {
-    const d = this.draft(domid);
+    const d = this.scheduledBy(domid, 'credit');
     d.cpuWeight = weight;
     d.cpuCap = cap;
     this.save(d);
@@ -415,6 +430,79 @@ export class SimHost implements Hypervisor {
     this.log(`(XEN) domain ${domid}: core dumped (${pages} pages)`);
   }
 
+  cpuPools(): HvCpuPool[] {
+    return this.pools.list();
+  }
+
+  createCpuPool(sched: Scheduler, label: PoolLabel): number {
+    const id = this.pools.create(sched, label);
+    this.log(`(XEN) Created cpupool ${id} with scheduler ${sched}`);
+    return id;
+  }
+
+  setPoolLabel(id: number, label: PoolLabel): void {
+    this.pools.setLabel(id, label);
+    this.saveHost();
+  }
+
+  destroyCpuPool(id: number): void {
+    this.pools.destroy(id, this.inPool(id).length);
+    this.log(`(XEN) cpupool ${id} destroyed`);
+  }
+
+  cpuPoolAddCpu(id: number, cpu: number): void {
+    this.pools.addCpu(id, cpu);
+    this.log(`(XEN) cpupool ${id}: cpu ${cpu} added`);
+  }
+
+  cpuPoolRemoveCpu(id: number, cpu: number): void {
+    const members = this.inPool(id);
+    this.pools.removeCpu(id, cpu, members.length);
+    const left = this.pools.cpusOf(id);
+    // A VCPU pinned only to CPUs its pool no longer has runs anywhere in it again, as Xen did.
+    for (const m of members) {
+      if (!m.affinity?.some((a) => a && !a.some((c) => left.includes(c)))) continue;
+      const d = this.draft(m.domid);
+      d.affinity = m.affinity.map((a, vcpu) => {
+        if (!a || a.some((c) => left.includes(c))) return a;
+        this.ring.append(`(XEN) Breaking vcpu affinity for domain ${d.domid} vcpu ${vcpu}`);
+        return null;
+      });
+      if (!d.affinity.some((a) => a !== null)) delete d.affinity;
+      this.save(d);
+    }
+    this.log(`(XEN) cpupool ${id}: cpu ${cpu} removed`);
+  }
+
+  moveToCpuPool(domid: number, id: number): void {
+    const d = this.draft(domid);
+    this.pools.requireRunnable(id);
+    d.cpuPool = id;
+    // sched_move_domain: every VCPU may run anywhere in the new pool, with its scheduler's defaults.
+    delete d.affinity;
+    delete d.cpuWeight;
+    delete d.cpuCap;
+    delete d.sedf;
+    this.save(d);
+    this.log(`(XEN) domain ${domid} moved to cpupool ${id}`);
+  }
+
+  setSchedCredit2(domid: number, weight: number): void {
+    const d = this.scheduledBy(domid, 'credit2');
+    d.cpuWeight = weight;
+    this.save(d);
+  }
+
+  getSedf(domid: number): SedfParams {
+    return { ...(this.scheduledBy(domid, 'sedf').sedf ?? SEDF_DEFAULTS) };
+  }
+
+  setSedf(domid: number, params: SedfParams): void {
+    const d = this.scheduledBy(domid, 'sedf');
+    d.sedf = adjustSedf(d.sedf ?? SEDF_DEFAULTS, params);
+    this.save(d);
+  }
+
   updateRecord(domid: number, changes: RecordChanges): void {
     const d = this.draft(domid);
     applyRecordChanges(d, changes);
@@ -425,16 +513,19 @@ export class SimHost implements Hypervisor {
     const d = this.must(domid);
     const view = this.view(d);
     const all = Array.from({ length: this.opts.cpus }, (_, i) => i);
+    const pool = this.pools.cpusOf(d.cpuPool ?? 0);
     return Array.from({ length: d.vcpus }, (_, i) => {
       const online = i < d.onlineVcpus;
       const cpumap = d.affinity?.[i] ?? all;
+      // It runs where its affinity and its pool meet.
+      const usable = cpumap.filter((c) => pool.includes(c));
       return {
         number: i,
         online,
         blocked: online && view.flags.blocked,
         running: online && view.flags.running,
         cpuTime: online ? view.cpuTime / d.onlineVcpus : 0,
-        cpu: online ? cpumap[(d.domid + i) % cpumap.length]! : -1,
+        cpu: online && usable.length ? usable[(d.domid + i) % usable.length]! : -1,
         cpumap,
       };
     });
@@ -496,6 +587,7 @@ export class SimHost implements Hypervisor {
     // `domains_with_state` cost twice the CPU (issue 20).
     v.cpuWeight = d.cpuWeight ?? 256;
     v.cpuCap = d.cpuCap ?? 0;
+    v.cpuPool = d.cpuPool ?? 0;
     return v;
   }
 
@@ -566,6 +658,17 @@ export class SimHost implements Hypervisor {
     while (this.domains.has(id)) id = id + 1 >= DOMID_FIRST_RESERVED ? 1 : id + 1;
     this.host.nextDomid = id + 1 >= DOMID_FIRST_RESERVED ? 1 : id + 1;
     return id;
+  }
+
+  private inPool(id: number): SimDomain[] {
+    return [...this.domains.values()].filter((d) => (d.cpuPool ?? 0) === id);
+  }
+
+  /** A draft of a domain whose pool runs `sched`: Xen refuses another scheduler's parameters. */
+  private scheduledBy(domid: number, sched: Scheduler): SimDomain {
+    const d = this.draft(domid);
+    if (this.pools.schedulerOf(d.cpuPool ?? 0) !== sched) throw new Error(EINVAL);
+    return d;
   }
 
   private must(domid: number): SimDomain {

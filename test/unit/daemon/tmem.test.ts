@@ -15,14 +15,14 @@ beforeEach(() => {
 });
 afterEach(() => x.close());
 
-function guest(name: string, memory = 64): number {
-  x.domains.create(['vm', ['name', name], ['memory', memory]]);
+async function guest(name: string, memory = 64): Promise<number> {
+  await x.domains.create(['vm', ['name', name], ['memory', memory]]);
   return x.domains.lookup(name).domid;
 }
 const lastLines = (n: number) => x.sim.dmesg().trimEnd().split('\n').slice(-n);
 
-test("tmem-list: Xen's G=, C=, P=, T lines; one client's lines; -1 for a domain without tmem", () => {
-  const id = guest('a', 64);
+test("tmem-list: Xen's G=, C=, P=, T lines; one client's lines; -1 for a domain without tmem", async () => {
+  const id = await guest('a', 64);
   const all = String(tmem.list(-1, false));
   assert.match(all, /^G=Tt:\d+,Te:0,Cf:0,Af:0,Pf:0,Ta:0,Lm:0,Et:0,Ea:0,Rt:0,Ra:0,Rx:0,Fp:0\n/);
   assert.match(all, /\nT\n$/);
@@ -31,13 +31,13 @@ test("tmem-list: Xen's G=, C=, P=, T lines; one client's lines; -1 for a domain 
   assert.equal(tmem.list(99, false), -1);
 });
 
-test('freeze, thaw, weight, cap, compress: the client changes, Xen says so on its console, and it outlives xend', () => {
-  const id = guest('a');
+test('freeze, thaw, weight, cap, compress: the client changes, Xen says so on its console, and it outlives xend', async () => {
+  const id = await guest('a');
   assert.equal(tmem.freeze(id), 0);
   assert.deepEqual(lastLines(1), [`(XEN) tmem: all pools frozen for domid=${id}`]);
   assert.deepEqual([tmem.setWeight(id, 7), tmem.setCap(id, 3), tmem.setCompress(id, 2)], [0, 0, 0]);
   assert.deepEqual(lastLines(3), [`(XEN) tmem: weight set to 7 for domid=${id}`, `(XEN) tmem: cap set to 3 for domid=${id}`, `(XEN) tmem: compression enabled for domid=${id}`]);
-  x = x.reopen();
+  x = await x.reopen();
   tmem = new TmemService(x.sim);
   assert.match(String(tmem.list(id, false)), new RegExp(`^C=CI:${id},ww:7,ca:3,co:1,fr:1,`));
   assert.equal(tmem.thaw(-1), 0);
@@ -49,8 +49,8 @@ test('freeze, thaw, weight, cap, compress: the client changes, Xen says so on it
   assert.equal(tmem.freeze(99), -1);
 });
 
-test('flush gives ephemeral pages back (all clients only); freeable counts what is left', () => {
-  guest('a', 64);
+test('flush gives ephemeral pages back (all clients only); freeable counts what is left', async () => {
+  await guest('a', 64);
   const before = tmem.freeableMb();
   assert.equal(tmem.flush(1, 1024), -1);
   assert.equal(tmem.flush(-1, 1024), 1024);
@@ -59,8 +59,8 @@ test('flush gives ephemeral pages back (all clients only); freeable counts what 
   assert.equal(tmem.freeableMb(), 0);
 });
 
-test("shared-auth: Xen's answers for authorizing and deauthorizing a pool's uuid", () => {
-  const id = guest('a');
+test("shared-auth: Xen's answers for authorizing and deauthorizing a pool's uuid", async () => {
+  const id = await guest('a');
   const uuid = '01234567-89AB-cdef-0123-456789abcdef';
   assert.deepEqual([tmem.sharedAuth(id, uuid, 1), tmem.sharedAuth(id, uuid, 0), tmem.sharedAuth(id, uuid, 0)], [1, 1, 0]);
   assert.deepEqual([tmem.sharedAuth(id, 'nonsense', 1), tmem.sharedAuth(99, uuid, 1), tmem.sharedAuth(-1, uuid, 1)], [-1, -22, 1]);

@@ -74,3 +74,13 @@ test('xm --json list DOM for an unknown domain: the error as JSON on stdout', as
   assert.equal(r.stderr, '');
   assert.equal(r.stdout, `${JSON.stringify({ version: 1, error: { type: 'unknown-domain', message: "Domain 'nosuch' does not exist.", exit: 3 } })}\n`);
 });
+
+test('xm list --pool=NAME: only the domains whose pool_name is NAME; with a domain named, xm\'s refusal', async () => {
+  const inPool = (name: string, pool: string) => [...domainSxp({ name, domid: 4 }), ['pool_name', pool]];
+  const xend = { 'xend.domains_with_state': () => [[...DOM0, ['pool_name', 'Pool-0']], inPool('web', 'p1')] };
+  const r = await xm(['list', '--pool=p1'], xend);
+  assert.equal(r.code, 0);
+  assert.deepEqual(r.stdout.split('\n').map((l) => l.split(/\s+/)[0]), ['Name', 'web', '']);
+  const both = await xm(['list', '--pool', 'p1', 'web']);
+  assert.deepEqual([both.code, both.stderr, both.stdout], [1, 'Error: You may specify either a pool or a particular VM, but not both\n', usage('list')]);
+});
