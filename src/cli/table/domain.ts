@@ -22,6 +22,20 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     load: () => import('../commands/console.js'),
   },
   {
+    name: 'vncviewer',
+    group: 'domain',
+    usage: '[--[vncviewer-]autopass] <Domain>',
+    help: "Attach to <Domain>'s VNC server.",
+    notes: "Runs vncviewer on the address of the domain's VNC server (its vfb device's location, as xend reports it); with --json, prints the address instead.",
+    options: [
+      { long: 'autopass', desc: 'Pass VNC password to viewer via stdin and -autopass' },
+      { long: 'vncviewer-autopass', desc: '(consistency alias for --autopass)' },
+    ],
+    args: [{ ...dom, domains: 'running' }],
+    arityError: 'No domain given (or several parameters specified)',
+    load: () => import('../commands/vncviewer.js'),
+  },
+  {
     name: 'create',
     group: 'domain',
     usage: '<ConfigFile> [options] [vars]',

@@ -1,0 +1,71 @@
+import { childValue, children } from '../../sxp/index.js';
+import type { Sxp } from '../../sxp/types.js';
+import { CliError, SilentError } from '../errors.js';
+import type { CommandContext } from '../context.js';
+
+const VNC_BASE_PORT = 5900;
+
+export interface VncTarget {
+  domain: string;
+  host: string;
+  port: number;
+  /** The argument vncviewer gets: `host:display`, or `host::port` below display 0. */
+  display: string;
+}
+
+/**
+ * `xm vncviewer [--autopass] DOM`: runs vncviewer on the domain's VNC server, as
+ * xm 4.4's runVncViewer did (`invoking  vncviewer host:display` first). The address
+ * is the location xend keeps in the domain's vfb device (xm read xenstore's
+ * console/vnc-port, which only works on Dom0 itself). --autopass hands the vfb's
+ * vncpasswd to the viewer's standard input. With --json the address is the result
+ * and no viewer runs.
+ */
+export async function run(ctx: CommandContext): Promise<VncTarget> {
+  const dom = ctx.args[0]!;
+  const record = await ctx.client().domainSxp(dom, true);
+  const name = String(childValue(record, 'name', dom));
+  const vfb = children(record, 'device')
+    .map((d) => d[1])
+    .find((d): d is Sxp[] => Array.isArray(d) && d[0] === 'vfb' && childValue(d, 'location', '') !== '');
+  if (childValue(record, 'domid', null) === null) throw new CliError(`Domain '${name}' is not started`);
+  if (!vfb) throw new CliError(`Domain '${name}' has no VNC server (no vfb device with vnc=1, or its backend gives none)`);
+  const target = vncTarget(name, String(childValue(vfb, 'location')));
+  if (ctx.json) return target;
+  const autopass = ctx.opts.has('autopass') || ctx.opts.has('vncviewer-autopass');
+  const password = autopass ? String(childValue(vfb, 'vncpasswd', '')) : '';
+  const argv = [...(password ? ['-autopass'] : []), target.display];
+  ctx.event(`invoking  vncviewer ${argv.join(' ')}`, { invoking: ['vncviewer', ...argv] });
+  const status = await runViewer(argv, password);
+  if (status !== 0) throw new SilentError(status);
+  return target;
+}
+
+/** `host:port` as xend wrote it (the host may be an IPv6 address: the port follows the last colon). */
+export function vncTarget(domain: string, location: string): VncTarget {
+  const colon = location.lastIndexOf(':');
+  const port = Number(location.slice(colon + 1));
+  const host = location.slice(0, colon).replace(/^\[|\]$/g, '') || 'localhost';
+  if (colon < 0 || !Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`Domain '${domain}' has a VNC location xm cannot read: ${location}`);
+  const shown = host.includes(':') ? `[${host}]` : host;
+  const display = port >= VNC_BASE_PORT ? `${shown}:${port - VNC_BASE_PORT}` : `${shown}::${port}`;
+  return { domain, host, port, display };
+}
+
+/** vncviewer with the user's terminal; the password, if any, on its standard input. */
+async function runViewer(argv: string[], password: string): Promise<number> {
+  const { spawn } = await import('node:child_process');
+  return new Promise((resolve, reject) => {
+    const child = spawn('vncviewer', argv, { stdio: [password ? 'pipe' : 'inherit', 'inherit', 'inherit'] });
+    child.once('error', (err: NodeJS.ErrnoException) =>
+      reject(err.code === 'ENOENT' ? new CliError('external vncviewer missing or not in the path\nExiting', 255) : err),
+    );
+    if (password) {
+      child.stdin!.on('error', () => {});
+      child.stdin!.end(`${password}\n`);
+    }
+    child.once('exit', (code, signal) => resolve(code ?? (signal ? 128 : 1)));
+  });
+}
+
+export const text = (): string => '';
