@@ -149,6 +149,8 @@ export interface HvDomain extends StoredDomain {
   /** Credit scheduler weight and cap as the hypervisor has them; absent if the backend keeps none (xend's config then says). */
   cpuWeight?: number;
   cpuCap?: number;
+  /** Where the guest's VNC server listens, `host:port` (xend's vfb location); absent without one. */
+  vncLocation?: string;
 }
 
 /** `xend.node.info` fields the backend knows; xend adds its own. */

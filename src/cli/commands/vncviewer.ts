@@ -36,7 +36,7 @@ export async function run(ctx: CommandContext): Promise<VncTarget> {
   const password = autopass ? String(childValue(vfb, 'vncpasswd', '')) : '';
   const argv = [...(password ? ['-autopass'] : []), target.display];
   ctx.event(`invoking  vncviewer ${argv.join(' ')}`, { invoking: ['vncviewer', ...argv] });
-  const status = await runViewer(argv, password);
+  const status = await runViewer(argv, password, ctx.env);
   if (status !== 0) throw new SilentError(status);
   return target;
 }
@@ -53,10 +53,10 @@ export function vncTarget(domain: string, location: string): VncTarget {
 }
 
 /** vncviewer with the user's terminal; the password, if any, on its standard input. */
-async function runViewer(argv: string[], password: string): Promise<number> {
+async function runViewer(argv: string[], password: string, env: NodeJS.ProcessEnv): Promise<number> {
   const { spawn } = await import('node:child_process');
   return new Promise((resolve, reject) => {
-    const child = spawn('vncviewer', argv, { stdio: [password ? 'pipe' : 'inherit', 'inherit', 'inherit'] });
+    const child = spawn('vncviewer', argv, { env, stdio: [password ? 'pipe' : 'inherit', 'inherit', 'inherit'] });
     child.once('error', (err: NodeJS.ErrnoException) =>
       reject(err.code === 'ENOENT' ? new CliError('external vncviewer missing or not in the path\nExiting', 255) : err),
     );
