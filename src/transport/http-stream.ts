@@ -25,13 +25,22 @@ export class HttpMessageReader {
   private buffer: Buffer = Buffer.alloc(0);
   private head: { startLine: string; headers: [string, string][]; length: number } | null = null;
 
-  constructor(private readonly limits: { maxHeadBytes: number; maxBodyBytes: number }) {}
+  /** Set once `isLast` said a message was the last: what follows is a raw stream (an upgrade), kept for takeRest. */
+  private stopped = false;
+
+  constructor(
+    private readonly limits: { maxHeadBytes: number; maxBodyBytes: number },
+    private readonly isLast: (m: HttpMessage) => boolean = () => false,
+  ) {}
 
   /** Takes the next bytes; returns the messages they complete. */
   push(chunk: Buffer): HttpMessage[] {
     this.buffer = this.buffer.length ? Buffer.concat([this.buffer, chunk]) : chunk;
     const done: HttpMessage[] = [];
-    for (let m = this.next(); m; m = this.next()) done.push(m);
+    for (let m = this.stopped ? null : this.next(); m; m = this.stopped ? null : this.next()) {
+      done.push(m);
+      this.stopped = this.isLast(m);
+    }
     return done;
   }
 

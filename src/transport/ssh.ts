@@ -60,8 +60,8 @@ export class SshTransport implements Transport {
       if (status[1] !== '200') throw new XendProtocolError(Number(status[1]), status[2]!);
       return decodeReply(res.body.toString('utf8'));
     } catch (err) {
-      // The stream is out of step (a timeout, a bad reply): the next call starts afresh.
-      if (!(err instanceof XendProtocolError && err.status === 200) && this.session === session) this.end();
+      // A reply still on its way would answer the next call: that one starts afresh.
+      if (err instanceof XendTimeoutError && this.session === session) this.end();
       throw err;
     } finally {
       clearTimeout(timer);
@@ -127,7 +127,8 @@ async function spawnSsh(args: string[]): Promise<SshChild> {
 
 /** The replies on ssh's output, handed to the calls waiting for them in order. */
 class ReplyQueue {
-  private readonly reader = new HttpMessageReader(LIMITS);
+  /** After a 101 the guest's console follows, not another reply. */
+  private readonly reader = new HttpMessageReader(LIMITS, (m) => /^HTTP\/1\.[01] 101\b/.test(m.startLine));
   private readonly waiting: { resolve(m: HttpMessage): void; reject(e: Error): void }[] = [];
   private failure: Error | null = null;
   private readonly onData = (chunk: Buffer) => {

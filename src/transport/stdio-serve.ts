@@ -18,7 +18,7 @@ const LIMITS = { maxHeadBytes: 64 << 10, maxBodyBytes: 64 << 20 };
  */
 export async function serveStdio(socketPath: string, input: NodeJS.ReadableStream, output: NodeJS.WritableStream): Promise<void> {
   (await open(socketPath)).destroy();
-  const reader = new HttpMessageReader(LIMITS);
+  const reader = new HttpMessageReader(LIMITS, isUpgrade);
   return new Promise((resolve, reject) => {
     let work = Promise.resolve();
     let ended = false;
@@ -41,7 +41,7 @@ export async function serveStdio(socketPath: string, input: NodeJS.ReadableStrea
             return finish();
           }
           for (const m of messages) {
-            if (header(m, 'upgrade') !== undefined) {
+            if (isUpgrade(m)) {
               ended = true;
               input.off('data', onData);
               await upgrade(socketPath, m, reader.takeRest(), input, output);
@@ -58,6 +58,8 @@ export async function serveStdio(socketPath: string, input: NodeJS.ReadableStrea
     input.once('error', reject);
   });
 }
+
+const isUpgrade = (m: HttpMessage): boolean => header(m, 'upgrade') !== undefined;
 
 function open(socketPath: string): Promise<Socket> {
   return new Promise((resolve, reject) => {
