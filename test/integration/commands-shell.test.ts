@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { REPO, TestXend, type RunResult } from '../helpers/xend.js';
 import { startXendOver, type TransportName } from '../helpers/transports.js';
 import { LIST_HEADER, ok, unknown } from '../helpers/xm-checks.js';
+import { Tmux, killTmuxServer } from '../helpers/tmux.js';
 import { decodeResponse, encodeCall, XmlRpcFault } from '../../src/protocol/xmlrpc/index.js';
 
 /** xm shell driven over a pipe, xm serve as ssh runs it, and xm's ssh:// transport through a stand-in ssh. */
@@ -39,6 +40,39 @@ for (const transport of ['xmlrpc-unix', 'xmlrpc-tcp'] as TransportName[]) {
     });
   });
 }
+
+describe('xm shell on a terminal', () => {
+  let x: TestXend;
+  before(async () => {
+    x = await TestXend.start();
+  });
+  after(() => x.dispose());
+
+  test('Tab completes a command name, Up recalls the last line, Ctrl-C drops the line, Ctrl-D ends with status 0', async () => {
+    const socket = x.path('tmux-shell.sock');
+    const t = new Tmux(socket, `node ${join(REPO, 'bin/xm')} shell; echo EXITED $?; sleep 30`, x.env);
+    try {
+      await t.waitFor(/^xm> ?$/m);
+      t.send('domi');
+      await t.waitFor(/^xm> domi$/m);
+      t.send('', 'Tab');
+      await t.waitFor(/^xm> domid$/m);
+      t.send(' Domain-0', 'Enter');
+      await t.waitFor(/^xm> domid Domain-0\n0\nxm> ?$/m);
+      t.send('', 'Up');
+      await t.waitFor(/^0\nxm> domid Domain-0$/m);
+      t.send('', 'Enter');
+      await t.waitFor(/^xm> domid Domain-0\n0\nxm> domid Domain-0\n0\nxm> ?$/m);
+      t.send('frobnicate', 'C-c');
+      await t.waitFor(/^xm> frobnicate\^C\nxm> ?$/m);
+      t.send('', 'C-d');
+      await t.waitFor(/^EXITED 0$/m);
+    } finally {
+      t.kill();
+      killTmuxServer(socket);
+    }
+  });
+});
 
 /** A request as xm 4.4's SSHTransport wrote it (LF line ends), or with CRLFs. */
 function request(method: string, params: unknown[], eol = '\n'): string {
