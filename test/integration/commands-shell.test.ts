@@ -1,6 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { execFile, spawn } from 'node:child_process';
+import { execFile } from 'node:child_process';
 import { chmodSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -41,7 +41,34 @@ for (const transport of ['xmlrpc-unix', 'xmlrpc-tcp'] as TransportName[]) {
   });
 }
 
-describe('xm shell on a terminal', () => {
+/** A request as xm 4.4's SSHTransport wrote it (LF line ends), or with CRLFs. */
+function request(method: string, params: unknown[], eol = '\n'): string {
+  const body = encodeCall(method, params as never);
+  return [`POST /RPC2 HTTP/1.1`, 'User-Agent: Xen', 'Host: dom0', 'Content-Type: text/xml', `Content-Length: ${Buffer.byteLength(body)}`, '', body].join(eol);
+}
+
+/** The XML-RPC replies in a stream of HTTP responses, decoded (a fault as its code and string). */
+function replies(stream: string): unknown[] {
+  const out: unknown[] = [];
+  let rest = stream;
+  for (;;) {
+    const head = /^HTTP\/1\.1 200 OK\r\n(?:[^\r\n]+\r\n)*?content-length: (\d+)\r\n(?:[^\r\n]+\r\n)*\r\n/i.exec(rest);
+    if (!head) break;
+    const start = head[0].length;
+    const body = Buffer.from(rest.slice(start)).subarray(0, Number(head[1])).toString();
+    rest = rest.slice(start + body.length);
+    try {
+      out.push(decodeResponse(body));
+    } catch (err) {
+      if (!(err instanceof XmlRpcFault)) throw err;
+      out.push(['fault', err.faultCode, err.faultString]);
+    }
+  }
+  assert.equal(rest, '', 'nothing but replies');
+  return out;
+}
+
+describe('on the local xend: xm serve over a pipe, as `ssh dom0 xm serve` carries XML-RPC; xm shell on a terminal', () => {
   let x: TestXend;
   before(async () => {
     x = await TestXend.start();
@@ -72,55 +99,6 @@ describe('xm shell on a terminal', () => {
       killTmuxServer(socket);
     }
   });
-});
-
-/** A request as xm 4.4's SSHTransport wrote it (LF line ends), or with CRLFs. */
-function request(method: string, params: unknown[], eol = '\n'): string {
-  const body = encodeCall(method, params as never);
-  return [`POST /RPC2 HTTP/1.1`, 'User-Agent: Xen', 'Host: dom0', 'Content-Type: text/xml', `Content-Length: ${Buffer.byteLength(body)}`, '', body].join(eol);
-}
-
-/** The XML-RPC replies in a stream of HTTP responses, decoded (a fault as its code and string). */
-function replies(stream: string): unknown[] {
-  const out: unknown[] = [];
-  let rest = stream;
-  for (;;) {
-    const head = /^HTTP\/1\.1 200 OK\r\n(?:[^\r\n]+\r\n)*?content-length: (\d+)\r\n(?:[^\r\n]+\r\n)*\r\n/i.exec(rest);
-    if (!head) break;
-    const start = head[0].length;
-    const body = Buffer.from(rest.slice(start)).subarray(0, Number(head[1])).toString();
-    rest = rest.slice(start + body.length);
-    try {
-      out.push(decodeResponse(body));
-    } catch (err) {
-      if (!(err instanceof XmlRpcFault)) throw err;
-      out.push(['fault', err.faultCode, err.faultString]);
-    }
-  }
-  assert.equal(rest, '', 'nothing but replies');
-  return out;
-}
-
-/** A program run with its standard input given whole, as ssh hands xm serve the bytes it gets. */
-function runPiped(file: string, args: string[], env: NodeJS.ProcessEnv, input: string): Promise<RunResult> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(file, args, { env, stdio: ['pipe', 'pipe', 'pipe'] });
-    let stdout = '';
-    let stderr = '';
-    child.stdout.on('data', (d: Buffer) => (stdout += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (stderr += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, stdout, stderr }));
-    child.stdin.end(input);
-  });
-}
-
-describe('xm serve: XML-RPC over a pipe to the local xend, as `ssh dom0 xm serve` carries it', () => {
-  let x: TestXend;
-  before(async () => {
-    x = await TestXend.start();
-  });
-  after(() => x.dispose());
 
   test("requests one after another, xm 4.4's LF heads and CRLF ones; a fault is a reply like any other; end of input ends it", async () => {
     const input = [
@@ -128,7 +106,7 @@ describe('xm serve: XML-RPC over a pipe to the local xend, as `ssh dom0 xm serve
       request('xend.domain', ['nosuch', 0]),
       request('xend.node.info', [], '\r\n'),
     ].join('');
-    const r = await runPiped(process.execPath, [join(REPO, 'bin/xm'), 'serve'], x.env, input);
+    const r = await x.xmWith({ input }, 'serve');
     ok(r, 'serve');
     const [dom0, fault, info] = replies(r.stdout) as [unknown[], unknown[], unknown[]];
     assert.deepEqual(dom0.slice(0, 2), ['domain', ['domid', 0]]);
@@ -137,10 +115,10 @@ describe('xm serve: XML-RPC over a pipe to the local xend, as `ssh dom0 xm serve
   });
 
   test('a request that cannot be read ends the session with 400; without xend, xm serve says so', async () => {
-    const bad = await runPiped(process.execPath, [join(REPO, 'bin/xm'), 'serve'], x.env, 'POST /RPC2 HTTP/1.1\r\nContent-Length: x\r\n\r\n');
+    const bad = await x.xmWith({ input: 'POST /RPC2 HTTP/1.1\r\nContent-Length: x\r\n\r\n' }, 'serve');
     ok(bad);
     assert.match(bad.stdout, /^HTTP\/1\.1 400 Bad Request\r\n[\s\S]*bad Content-Length/);
-    const down = await runPiped(process.execPath, [join(REPO, 'bin/xm'), 'serve'], { ...x.env, XEND_ROOT: join(x.root, 'elsewhere') }, '');
+    const down = await x.xmWith({ env: { XEND_ROOT: join(x.root, 'elsewhere') } }, 'serve');
     assert.equal(down.code, 1);
     assert.match(down.stderr, /^Error: Unable to connect to xend: No such file or directory\. Is xend running\?\nxm serve looked for xend at httpu:\/\//);
   });
