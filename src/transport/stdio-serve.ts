@@ -79,23 +79,32 @@ function request(m: HttpMessage, connection: string): Buffer {
   return Buffer.concat([Buffer.from(head, 'latin1'), m.body]);
 }
 
-/** One request on its own connection; xend's reply copied out as it arrives. xend gone mid-session: a 502 reply. */
+/**
+ * One request on its own connection; xend's reply copied out as it arrives. xend gone
+ * mid-session, or gone before it answered: a 502 reply, so the caller is not left waiting.
+ */
 async function forward(socketPath: string, m: HttpMessage, output: NodeJS.WritableStream): Promise<void> {
+  const gone = (why: string) => output.write(plainResponse(502, 'Bad Gateway', `${why}\n`));
   let socket: Socket;
   try {
     socket = await open(socketPath);
   } catch (err) {
-    output.write(plainResponse(502, 'Bad Gateway', `xend is unreachable: ${(err as Error).message}\n`));
+    gone(`xend is unreachable: ${(err as Error).message}`);
     return;
   }
+  let answered = false;
   await new Promise<void>((resolve) => {
+    socket.once('close', () => {
+      if (!answered) gone('xend closed the connection without a reply');
+      resolve();
+    });
     socket.on('data', (d: Buffer) => {
+      answered = true;
       if (!output.write(d)) {
         socket.pause();
         output.once('drain', () => socket.resume());
       }
     });
-    socket.once('close', () => resolve());
     socket.once('error', () => {});
     socket.write(request(m, 'close'));
   });
