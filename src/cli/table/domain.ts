@@ -248,6 +248,8 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     options: [
       { short: 'p', long: 'paused', desc: 'Do not unpause domain after starting it' },
       { short: 'c', long: 'console_autoconnect', desc: 'Connect to the console after the domain is created' },
+      { long: 'vncviewer', desc: 'Connect to display via VNC after the domain is created' },
+      { long: 'vncviewer-autopass', desc: 'Pass VNC password to viewer via stdin and -autopass' },
     ],
     args: [dom],
     load: () => import('../commands/start.js'),
