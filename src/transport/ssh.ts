@@ -1,8 +1,8 @@
 import type { ChildProcessByStdio } from 'node:child_process';
-import { Duplex, type Readable, type Writable } from 'node:stream';
+import type { Duplex, Readable, Writable } from 'node:stream';
 import { encodeCall, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import { CONSOLE_PROTOCOL } from '../protocol/console.js';
-import { consolePath, consoleRefusal, type ConsoleOptions } from './console-stream.js';
+import type { ConsoleOptions } from './console-stream.js';
 import { XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
 import { formatHead, HttpMessageReader, HttpStreamError, type HttpMessage } from './http-stream.js';
 import { decodeReply } from './xmlrpc.js';
@@ -86,6 +86,8 @@ export class SshTransport implements Transport {
 
   /** A console: an ssh of its own, its output the guest's once xend answered 101. */
   async openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {
+    // Loaded only here: console-stream.ts brings node:http, which no other call needs.
+    const { consolePath, consoleRefusal } = await import('./console-stream.js');
     const child = await spawnSsh(this.sshArgs());
     const replies = new ReplyQueue(child, this.address.host);
     child.stdin.write(formatHead(`GET ${consolePath(dom, opts)} HTTP/1.1`, [['Host', this.address.host], ['Connection', 'Upgrade'], ['Upgrade', CONSOLE_PROTOCOL]]));
@@ -101,6 +103,7 @@ export class SshTransport implements Transport {
       child.stdin.end();
       throw consoleRefusal(dom, status, res.body.toString('utf8'));
     }
+    const { Duplex } = await import('node:stream');
     const stream = Duplex.from({ readable: replies.detach(), writable: child.stdin });
     stream.once('close', () => child.kill());
     return stream;
