@@ -192,7 +192,7 @@ export function xmPage(version: string): string {
     ['Error messages', 'keep xm 4.4\'s line and may add a second one saying what to do (where xm looked for xend, the MiB a domain may have, the bracket a config left open).'],
     ['xm shell', 'also ends at quit or exit (xm 4.4 ended only at end of input), and keeps going after xm help and a line with an unclosed quote (xm 4.4 ended); Tab completes every command name (xm 4.4 offered only help).'],
     ['xm serve', 'reads each request whole and passes it to xend on a connection of its own (xm 4.4 copied bytes over one), so xend\'s idle limit between requests cannot end a long ssh session.'],
-    ['xm vncviewer', 'takes the address from the domain\'s vfb location that xend reports, so it works from any host (xm 4.4 read Dom0\'s xenstore, waited 10 seconds and died of SIGALRM for a domain without VNC; this xm says the domain has no VNC server, and so does start --vncviewer after waiting as long); with --json it prints the address and runs no viewer.'],
+    ['xm vncviewer', 'takes the address from the domain\'s vfb location that xend reports, so it works from any host (xm 4.4 read Dom0\'s xenstore, waited 10 seconds and died of SIGALRM for a domain without VNC; this xm says the domain has no VNC server, and so do start --vncviewer and create with vncconsole=yes after waiting as long); xm create --vncviewer starts the viewer its help promises (xm 4.4 parsed it and did nothing); with --json it prints the address and runs no viewer.'],
     ['--json, --server, --timeout', 'are not in xm 4.4; everything xm 4.4 printed is printed the same without them.'],
   ];
   for (const [what, why] of deviations) page.tp(b(what), t(why));

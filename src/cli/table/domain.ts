@@ -44,6 +44,8 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
       ...CONFIG_OPTIONS,
       { short: 'p', long: 'paused', desc: 'Leave the domain paused after it is created.' },
       { short: 'c', long: 'console_autoconnect', desc: 'Connect to the console after the domain is created.' },
+      { long: 'vncviewer', desc: 'Connect to the VNC display after the domain is created.' },
+      { long: 'vncviewer-autopass', desc: 'Pass VNC password to viewer via stdin and -autopass.' },
     ],
     args: [configWords],
     faultsWithoutUsage: true,

@@ -1,10 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { domainSxp, xm } from '../xm.js';
-import { eventually } from '../../../helpers/xend.js';
+import { FakeViewer, withVnc } from '../fake-vncviewer.js';
 
 test('xm start [-p] DOM: one call, silent; --json gives the record', async () => {
   const r = await xm(['start', '-p', 'web'], { 'xend.domain.start': () => 0 });
@@ -19,18 +16,14 @@ test('xm start needs one domain', async () => {
 });
 
 test('xm start --vncviewer: a viewer of its own in the background, on the address xend reports; --vncviewer-autopass gives it the password', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'start-vnc-'));
+  const viewer = new FakeViewer();
   try {
-    writeFileSync(join(dir, 'vncviewer'), `#!/bin/sh\n[ "$1" != -autopass ] || cat > ${dir}/stdin.tmp\necho "$@" > ${dir}/args.tmp\nmv ${dir}/args.tmp ${dir}/args\n`);
-    chmodSync(join(dir, 'vncviewer'), 0o755);
-    const record = () => [...domainSxp({ name: 'web', domid: 8 }), ['device', ['vfb', ['vnc', '1'], ['vncpasswd', 'pw'], ['location', '127.0.0.1:5903']]]];
-    const r = await xm(['start', '--vncviewer', '--vncviewer-autopass', 'web'], { 'xend.domain.start': () => 0, 'xend.domain': record }, { env: { PATH: `${dir}:/usr/bin:/bin` } });
+    const record = () => withVnc(domainSxp({ name: 'web', domid: 8 }), '127.0.0.1:5903');
+    const r = await xm(['start', '--vncviewer', '--vncviewer-autopass', 'web'], { 'xend.domain.start': () => 0, 'xend.domain': record }, { env: viewer.env });
     assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
     assert.deepEqual(r.calls, [['xend.domain.start', ['web', false]], ['xend.domain', ['web', 1]]]);
-    await eventually(async () => existsSync(join(dir, 'args')), 10_000);
-    assert.equal(readFileSync(join(dir, 'args'), 'utf8'), '-autopass 127.0.0.1:3\n');
-    assert.equal(readFileSync(join(dir, 'stdin.tmp'), 'utf8'), 'pw\n');
+    assert.deepEqual(await viewer.started(), { args: '-autopass 127.0.0.1:3\n', stdin: 'pw\n' });
   } finally {
-    rmSync(dir, { recursive: true, force: true });
+    viewer.dispose();
   }
 });
