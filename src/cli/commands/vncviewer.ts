@@ -81,7 +81,8 @@ export function vncTarget(domain: string, location: string): VncTarget {
   const colon = location.lastIndexOf(':');
   const port = Number(location.slice(colon + 1));
   const host = location.slice(0, colon).replace(/^\[|\]$/g, '') || 'localhost';
-  if (colon < 0 || !Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`Domain '${domain}' has a VNC location xm cannot read: ${location}`);
+  // The host becomes vncviewer's argument: an address or a name, never an option.
+  if (colon < 0 || !/^[A-Za-z0-9_.:]+$/.test(host) || !Number.isInteger(port) || port < 1 || port > 65535) throw new CliError(`Domain '${domain}' has a VNC location xm cannot read: ${location}`);
   const shown = host.includes(':') ? `[${host}]` : host;
   const display = port >= VNC_BASE_PORT ? `${shown}:${port - VNC_BASE_PORT}` : `${shown}::${port}`;
   return { domain, host, port, display };

@@ -16,6 +16,8 @@ test('xm vncviewer --json: the address of the vfb location xend reports, asked w
   assert.match(v6.stdout, /"host":"::1","port":5900,"display":"\[::1\]:0"/);
   const low = await xm(['vncviewer', '--json', 'web'], { 'xend.domain': withVnc('localhost:5000') });
   assert.match(low.stdout, /"display":"localhost::5000"/);
+  const odd = await xm(['vncviewer', 'web'], { 'xend.domain': withVnc('-via evil:5900') });
+  assert.deepEqual([odd.code, odd.stderr], [1, "Error: Domain 'web' has a VNC location xm cannot read: -via evil:5900\n"]);
 });
 
 test("xm vncviewer runs vncviewer HOST:DISPLAY after xm's line; --autopass gives the password on its input; its status is xm's", async () => {
