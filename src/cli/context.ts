@@ -15,6 +15,8 @@ export interface CommandContext {
   env: NodeJS.ProcessEnv;
   cwd: string;
   client(): XendClient;
+  /** Runs another xm command line in this process, on this command's client and output (xm shell); its exit status. */
+  xm(argv: readonly string[]): Promise<number>;
   /** A progress event: a text line now (stdout), or a JSON line in --json mode. */
   event(text: string, record: Record<string, unknown>): void;
   /** Spinner text on a terminal (stderr); silent when piped or in --json mode. */

@@ -1,8 +1,8 @@
 import { COMMANDS, GLOBAL_OPTIONS } from './registry.js';
 import { GROUPS, type CommandSpec, type OptionSpec } from './spec.js';
 
-/** The commands of xm's short help (`xm` alone), in its order. */
-const COMMON = new Set(['console', 'create', 'new', 'delete', 'destroy', 'dump-core', 'help', 'list', 'mem-set', 'migrate', 'pause', 'reboot', 'reset', 'restore', 'resume', 'save', 'shutdown', 'start', 'suspend', 'top', 'unpause', 'uptime', 'domstate', 'vcpu-set']);
+/** The commands of xm's short help (`xm` alone), in its order (main.py's common_commands). */
+const COMMON = new Set(['console', 'vncviewer', 'create', 'new', 'delete', 'destroy', 'dump-core', 'help', 'list', 'mem-set', 'migrate', 'pause', 'reboot', 'reset', 'restore', 'resume', 'save', 'shell', 'shutdown', 'start', 'suspend', 'top', 'unpause', 'uptime', 'domstate', 'vcpu-set']);
 
 const HEADER = 'Usage: xm <subcommand> [args]\n\nControl, list, and manipulate Xen guest instances.\n\n';
 const FOOTER =
@@ -41,8 +41,12 @@ function row(name: string, desc: string): string {
 const helpRow: [string, string] = ['help', 'Display this message.'];
 
 export function shortHelp(): string {
-  const rows = COMMANDS.filter((c) => COMMON.has(c.name)).map((c) => row(c.name, c.help));
-  rows.splice(rows.findIndex((r) => r.startsWith(' list')), 0, row(...helpRow));
+  // In common_commands' order: shell, of the last group, sits between save and shutdown.
+  const rows = [...COMMON].flatMap((name) => {
+    if (name === 'help') return [row(...helpRow)];
+    const c = COMMANDS.find((x) => x.name === name);
+    return c ? [row(c.name, c.help)] : [];
+  });
   return `${HEADER}Common 'xm' commands:\n\n${rows.join('')}\n${FOOTER}\nFor a complete list of subcommands run 'xm help'.\n`;
 }
 

@@ -19,6 +19,8 @@ export interface Io {
   interactiveStderr: boolean;
   /** The client for a server URI; connect.ts's by default (tests give one over a fake transport). */
   connect?(serverUri: string | undefined): XendClient;
+  /** The user's terminal for interactive commands; the process's by default (tests give streams). */
+  terminal?: CommandContext['terminal'];
 }
 
 /** Every JSON document xm prints carries the schema's version first (docs/json.md). */
@@ -112,11 +114,13 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       env: io.env,
       cwd: io.cwd,
       client: () => (client ??= io.connect ? io.connect(serverUri) : connect(serverUri, io)),
+      // xm shell's commands: this process, this output, this command's client unless one names its own server.
+      xm: (argv) => main(argv, { ...io, connect: (uri) => (uri === undefined ? ctx.client() : io.connect ? io.connect(uri) : connect(uri, io)) }),
       event: (text, record) => progress.above(() => io.stdout(json ? envelope({ event: record }) : `${text}\n`)),
       progress: progress.set,
       warn: (text) => io.stderr(`${text}\n`),
       // Getters: process.stdin is a stream built on first touch (tty/net), wanted only by xm console.
-      terminal: {
+      terminal: io.terminal ?? {
         get input() {
           return process.stdin;
         },

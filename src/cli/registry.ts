@@ -7,6 +7,7 @@ import { ACM_COMMANDS } from './table/acm.js';
 import { FLASK_COMMANDS } from './table/flask.js';
 import { TMEM_COMMANDS } from './table/tmem.js';
 import { CPUPOOL_COMMANDS } from './table/cpupool.js';
+import { OTHER_COMMANDS } from './table/other.js';
 
 export { GLOBAL_OPTIONS } from './table/options.js';
 
@@ -23,6 +24,7 @@ export const COMMANDS: readonly CommandSpec[] = [
   ...FLASK_COMMANDS,
   ...TMEM_COMMANDS,
   ...CPUPOOL_COMMANDS,
+  ...OTHER_COMMANDS,
 ];
 
 /** Resolves what the user typed as xm does: exact name, alias (deprecated), then a unique prefix longer than one letter. */

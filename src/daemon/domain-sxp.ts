@@ -2,6 +2,7 @@ import { DEFAULT_POOL, parseVmConfig, type VmConfig } from './vm-config.js';
 import { PowerState } from '../protocol/domain.js';
 import type { HvDomain, VcpuInfo } from '../hypervisor/types.js';
 import { pyFloat } from '../sxp/float.js';
+import { withVncLocation } from './vfb-location.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** Xen-API power state number of a live domain (XendDomainInfo._stateGet). */
@@ -105,7 +106,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
     ['state', stateString(d)],
   );
   if (full) {
-    for (const dev of c.devices) sxp.push(dev);
+    for (const dev of c.devices) sxp.push(withVncLocation(dev, d.vncLocation));
     sxp.push(['device', ['console', ['protocol', 'vt100'], ['location', '2']]]);
   }
   return sxp;

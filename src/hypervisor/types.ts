@@ -152,6 +152,8 @@ export interface HvDomain extends StoredDomain {
   cpuCap?: number;
   /** The CPU pool the domain runs in (xc.domain_getinfo's cpupool); absent where the backend has no pools (all in pool 0). */
   cpuPool?: number;
+  /** Where the guest's VNC server listens, `host:port` (xend's vfb location); absent without one. */
+  vncLocation?: string;
 }
 
 /** The schedulers a CPU pool can run (xend's XEN_SCHEDULER_TO_ID). */

@@ -15,14 +15,12 @@ export interface ConsoleOptions {
  * transport uses; refusals become the faults the XML-RPC methods would raise.
  */
 export async function openConsoleStream(target: RequestOptions, tls: boolean, dom: string, opts: ConsoleOptions): Promise<Duplex> {
-  const query = new URLSearchParams({ write: opts.write ? '1' : '0', force: opts.force ? '1' : '0' });
-  if (opts.replay !== undefined) query.set('replay', String(opts.replay));
   const request = tls ? (await import('node:https')).request : httpRequest;
   return new Promise((resolve, reject) => {
     const req = request({
       ...target,
       method: 'GET',
-      path: `${CONSOLE_PATH}${encodeURIComponent(dom)}?${query}`,
+      path: consolePath(dom, opts),
       headers: { Connection: 'Upgrade', Upgrade: CONSOLE_PROTOCOL },
       agent: false,
     });
@@ -33,13 +31,23 @@ export async function openConsoleStream(target: RequestOptions, tls: boolean, do
     req.on('response', (res) => {
       let body = '';
       res.on('data', (d: Buffer) => (body += d.toString()));
-      res.on('end', () => {
-        if (res.statusCode === 404 && /does not exist/.test(body)) reject(new XendFaultError(3, dom));
-        else if (res.statusCode === 409 || res.statusCode === 423) reject(new XendFaultError(2, body));
-        else reject(new XendProtocolError(res.statusCode ?? 0, body || String(res.statusMessage)));
-      });
+      res.on('end', () => reject(consoleRefusal(dom, res.statusCode ?? 0, body || String(res.statusMessage))));
     });
     req.on('error', (err: NodeJS.ErrnoException) => reject(new XendUnreachableError(strerror(err))));
     req.end();
   });
+}
+
+/** The console request's path and query for a domain. */
+export function consolePath(dom: string, opts: ConsoleOptions): string {
+  const query = new URLSearchParams({ write: opts.write ? '1' : '0', force: opts.force ? '1' : '0' });
+  if (opts.replay !== undefined) query.set('replay', String(opts.replay));
+  return `${CONSOLE_PATH}${encodeURIComponent(dom)}?${query}`;
+}
+
+/** A refused console request as the fault the XML-RPC methods would raise. */
+export function consoleRefusal(dom: string, status: number, body: string): Error {
+  if (status === 404 && /does not exist/.test(body)) return new XendFaultError(3, dom);
+  if (status === 409 || status === 423) return new XendFaultError(2, body);
+  return new XendProtocolError(status, body);
 }

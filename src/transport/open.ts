@@ -4,6 +4,7 @@ import { parseServerUri } from './uri.js';
 import { serverFromXmConfig } from './xm-config.js';
 import { XmlRpcTransport } from './xmlrpc.js';
 import { HttpTransport } from './http.js';
+import { SshTransport } from './ssh.js';
 import type { Transport } from './types.js';
 
 /** Where xm looks for xend, and what made it look there (for "xend is down" to say). */
@@ -28,5 +29,6 @@ export function chooseServer(serverUri: string | undefined, env: NodeJS.ProcessE
 /** The transport to the server chooseServer picks. */
 export function openTransport(serverUri: string | undefined, env: NodeJS.ProcessEnv, warn: (msg: string) => void): Transport {
   const address = parseServerUri(chooseServer(serverUri, env, warn).uri);
+  if (address.protocol === 'ssh') return new SshTransport(address);
   return address.protocol === 'http' ? new HttpTransport(address) : new XmlRpcTransport(address, env.XM_TLS_CA);
 }

@@ -45,14 +45,7 @@ export class XmlRpcTransport implements Transport {
     const body = Buffer.from(encodeCall(method, params), 'utf8');
     const target = this.target();
     const xml = this.tls ? await this.viaHttps(method, target, body, opts) : await this.viaNet(method, target, body, opts);
-    try {
-      const result = decodeResponse(xml);
-      // xend repr()-escaped every top-level string result; undo it as xm's conv_string did.
-      return typeof result === 'string' ? pyStringUnescape(result) : result;
-    } catch (err) {
-      if (err instanceof XmlRpcFault) throw new XendFaultError(err.faultCode, err.faultString);
-      throw new XendProtocolError(200, `invalid response: ${(err as Error).message}`);
-    }
+    return decodeReply(xml);
   }
 
   private async viaNet(method: string, target: RequestOptions, body: Buffer, opts: { timeoutMs?: number }): Promise<string> {
@@ -115,6 +108,18 @@ export class XmlRpcTransport implements Transport {
   }
 
   close(): void {}
+}
+
+/** An XML-RPC reply as xm's ServerProxy saw it: a fault raised, a top-level string unescaped. */
+export function decodeReply(xml: string): XmlRpcValue {
+  try {
+    const result = decodeResponse(xml);
+    // xend repr()-escaped every top-level string result; undo it as xm's conv_string did.
+    return typeof result === 'string' ? pyStringUnescape(result) : result;
+  } catch (err) {
+    if (err instanceof XmlRpcFault) throw new XendFaultError(err.faultCode, err.faultString);
+    throw new XendProtocolError(200, `invalid response: ${(err as Error).message}`);
+  }
 }
 
 function collect(res: IncomingMessage, resolve: (s: string) => void, reject: (e: Error) => void): void {

@@ -1,19 +1,12 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { chmodSync, existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { connect } from 'node:net';
-import { dirname, join } from 'node:path';
-import { REPO, TestXend, eventually } from '../helpers/xend.js';
+import { dirname } from 'node:path';
+import { TestXend, eventually } from '../helpers/xend.js';
 import { freePort } from '../helpers/transports.js';
+import { testGuest } from '../helpers/qemu-guest.js';
 
-/** The QEMU test guest from Debian packages (scripts/build-test-guest.sh, cached), or why there is none. */
-function testGuest(): { dir: string } | { skip: string } {
-  if (spawnSync('qemu-system-x86_64', ['--version']).status !== 0) return { skip: 'qemu-system-x86_64 is not installed (apt-get install qemu-system-x86)' };
-  const r = spawnSync(join(REPO, 'scripts/build-test-guest.sh'), { encoding: 'utf8', timeout: 300_000 });
-  if (r.status !== 0) return { skip: `the test guest could not be built: ${r.stderr.trim()}` };
-  return { dir: r.stdout.trim() };
-}
 
 const guest = testGuest();
 if ('skip' in guest) process.stderr.write(`\n*** QEMU backend tests SKIPPED: ${guest.skip} ***\n\n`);

@@ -288,6 +288,8 @@ describe('shell integration', () => {
         resources: ['resources'], dumppolicy: ['dumppolicy'], getpolicy: ['getpolicy'],
         // Without a security module these always fail: their only document is the error.
         setpolicy: ['error'], resetpolicy: ['error'], getenforce: ['error'], setenforce: ['error'],
+        // shell's commands print their own documents; serve's output is xend's XML-RPC.
+        vncviewer: ['vncviewer'], shell: [], serve: [],
       };
       const defs = (schema as { $defs: Record<string, unknown> }).$defs;
       const root = JSON.stringify((schema as { anyOf: unknown }).anyOf);

@@ -84,3 +84,19 @@ describe('QEMU command line: values from the domain config', () => {
     assert.deepEqual([values(b, '-sandbox'), values(b, '-runas')], [[], []]);
   });
 });
+
+describe('QEMU command line: a vfb with vnc=1 is a VNC server', () => {
+  test('on vnclisten (127.0.0.1 by default), from vncdisplay up to a free display unless vncunused=0, with a password if one is set', () => {
+    assert.deepEqual(values(args([['vkbd'], ['vfb', ['vnc', '1']]]), '-vnc'), ['127.0.0.1:0,to=99']);
+    assert.deepEqual(values(args([['vfb', ['vnc', '1'], ['vnclisten', '0.0.0.0'], ['vncdisplay', '3'], ['vncunused', '0'], ['vncpasswd', 'x']]]), '-vnc'), ['0.0.0.0:3,password=on']);
+    assert.deepEqual(values(args([['vfb', ['vnc', '1'], ['vnclisten', '::1']]]), '-vnc'), ['[::1]:0,to=99']);
+    assert.deepEqual(values(args([['vfb', ['vnc', '1']]]), '-vga'), ['std']);
+    assert.deepEqual(values(args([['vfb', ['vnc', '0']]]), '-vnc'), []);
+  });
+
+  test('what cannot reach QEMU safely or that it cannot do is refused', () => {
+    for (const bad of ['127.0.0.1,password=off', 'a b', '-x', 'unix:/tmp/s', '']) assert.throws(() => args([['vfb', ['vnc', '1'], ['vnclisten', bad]]]), /vfb vnclisten ".*" is not an address to listen on/, bad);
+    for (const bad of ['-1', '100', 'x', '1.5']) assert.throws(() => args([['vfb', ['vnc', '1'], ['vncdisplay', bad]]]), /is not a display number \(0-99\)/, bad);
+    assert.throws(() => args([['vfb', ['sdl', '1']]]), /vfb sdl=1 is not supported by the qemu backend/);
+  });
+});

@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { xendPaths } from '../../config/paths.js';
 import { loadDomainConfig, findConfigFile, checkImagePaths, DomainConfigError, CONFIG_VARIABLES } from '../../config/domain-config.js';
+import { truthy } from '../../config/python/index.js';
 import { PythonUnsupportedError } from '../../config/python/index.js';
 import { parseFirst, prettyPrint, SxpParseError } from '../../sxp/index.js';
 import { domainJson } from '../render/domains.js';
@@ -42,6 +43,7 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
 
   let sxp: Sxp;
   let configFile: string | null = null;
+  let vncconsole = false;
   if (sxpFile) {
     sxp = readSxpFile(resolve(ctx.cwd, sxpFile), sxpFile);
   } else {
@@ -49,7 +51,7 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
     configFile = findConfigFile(defconfig, searchPath, (p) => isFile(ctx.cwd, p));
     if (!configFile) throw new CliError(`Unable to open config file: ${defconfig}${searchedDirs(defconfig, searchPath)}`, 1, true);
     if (!quiet) ctx.event(`Using config file "${configFile}".`, { config_file: configFile });
-    sxp = evaluate(configFile, ctx, vars);
+    ({ sxp, vncconsole } = evaluate(configFile, ctx, vars));
   }
   if (dryrun) return { configFile, quiet, dryrun, sxp, domain: null };
 
@@ -72,6 +74,11 @@ export async function run(ctx: CommandContext): Promise<CreateData> {
       await client.destroy(created.name).catch(() => {});
       throw new CliError(`Failed to unpause domain ${created.name}`);
     }
+  }
+  if (vncconsole || ctx.opts.has('vncviewer')) {
+    // create.py's vncconsole=yes (and --vncviewer, which xm 4.4 parsed but left unused): a viewer in the background.
+    const { launchViewer } = await import('./vncviewer.js');
+    await launchViewer(client, created.name, ctx.opts.has('vncviewer-autopass'), ctx.env);
   }
   // The text needs only the id the create reply has (xm's three calls); JSON reports the state after unpause.
   const domain = ctx.json ? await client.domain(created.name) : created;
@@ -115,14 +122,14 @@ function readSxpFile(path: string, file: string): Sxp {
   }
 }
 
-function evaluate(file: string, ctx: CommandContext, vars: Record<string, string>): Sxp {
+function evaluate(file: string, ctx: CommandContext, vars: Record<string, string>): { sxp: Sxp; vncconsole: boolean } {
   try {
     const { sxp, warnings, values } = loadDomainConfig({ file, source: file === '/dev/null' ? '' : readFileSync(resolve(ctx.cwd, file), 'utf8'), cmdVars: vars });
     for (const w of warnings) ctx.warn(w);
     // configure_image's checks, --dryrun included: the kernel, ramdisk and loader must exist here.
     const missing = checkImagePaths(values, existsSync, ctx.cwd);
     if (missing) throw new CliError(missing);
-    return sxp;
+    return { sxp, vncconsole: truthy(values.get('vncconsole') ?? null) };
   } catch (err) {
     if (err instanceof DomainConfigError) throw new CliError(err.message);
     if (err instanceof PythonUnsupportedError) throw new CliError(`${file}: ${err.message} (xm evaluates config files natively; see xmdomain.cfg(5))`);

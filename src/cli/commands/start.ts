@@ -9,8 +9,9 @@ interface StartData {
 }
 
 /**
- * `xm start [-p] [-c] DOM` and `xm resume [-p] DOM`: a managed domain comes up
- * (or back from suspension), silently; `start -c` then attaches to its console.
+ * `xm start [-p] [-c] [--vncviewer[-autopass]] DOM` and `xm resume [-p] DOM`: a managed
+ * domain comes up (or back from suspension), silently; `start -c` then attaches to its
+ * console, `--vncviewer` starts a viewer of its VNC server in the background (xm's order).
  */
 export async function run(ctx: CommandContext): Promise<StartData> {
   const dom = ctx.args[0]!;
@@ -18,6 +19,10 @@ export async function run(ctx: CommandContext): Promise<StartData> {
   const paused = ctx.opts.has('paused');
   if (ctx.command === 'resume') await client.resume(dom, paused);
   else await client.start(dom, paused);
+  if (ctx.opts.has('vncviewer')) {
+    const { launchViewer } = await import('./vncviewer.js');
+    await launchViewer(client, dom, ctx.opts.has('vncviewer-autopass'), ctx.env);
+  }
   const attach = ctx.command === 'start' && ctx.opts.has('console_autoconnect');
   // The text is silent: the record is fetched only for JSON or the console (one call otherwise, as xm).
   if (!ctx.json && !attach) return { command: ctx.command, domain: null };

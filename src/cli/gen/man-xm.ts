@@ -144,7 +144,7 @@ export function xmPage(version: string): string {
 
   page.sh('ENVIRONMENT');
   const env: [string, string][] = [
-    ['XM_SERVER', 'The URI of the xend to talk to when --server is not given: httpu:///path/to/xmlrpc.sock (XML-RPC on a Unix socket), http://host:8006 or https://host:8006 (XML-RPC over TCP), or, not in xm, xend-http://host:8000 and xend-httpu:///var/lib/xend/xend-socket (xend\'s legacy HTTP API). Default: httpu:///var/run/xend/xmlrpc.sock.'],
+    ['XM_SERVER', 'The URI of the xend to talk to when --server is not given: httpu:///path/to/xmlrpc.sock (XML-RPC on a Unix socket), http://host:8006 or https://host:8006 (XML-RPC over TCP), ssh://[user@]host[:port] (XML-RPC through `ssh host xm serve`, as xm\'s SSHTransport; the port is not in xm), or, not in xm, xend-http://host:8000 and xend-httpu:///var/lib/xend/xend-socket (xend\'s legacy HTTP API). Default: httpu:///var/run/xend/xmlrpc.sock.'],
     ['XM_CONFIG_FILE', 'The xm-config.xml that names the server when neither --server nor XM_SERVER does (default /etc/xen/xm-config.xml).'],
     ['XEND_CONFIG', 'The xend-config.sxp that xm info -c reads (default /etc/xen/xend-config.sxp).'],
     ['XEND_ROOT', 'A directory that prefixes every default path (/etc/xen, /var/run/xend, /var/log/xen, /var/lib/xend), so that xm finds a private xend started with the same XEND_ROOT. Not in xm.'],
@@ -175,6 +175,8 @@ export function xmPage(version: string): string {
   page.example("xm list --json | jq -r '.domains[] | select(.power_state == \"running\") | .name'");
   page.text(t('Talk to the xend of another host over TCP:'));
   page.example('xm --server http://host:8006 list');
+  page.text(t('Manage the Dom0 of another host through ssh, without opening a TCP port there (its xm serve reaches its xend):'));
+  page.example('xm --server ssh://root@dom0 list');
 
   page.sh('COMPLETION');
   page.text(
@@ -196,6 +198,9 @@ export function xmPage(version: string): string {
     ['xm tmem-freeable', 'is listed by xm help with the other tmem commands; xm 4.4 had it in its usage table but left it out of its list.'],
     ['xm tmem-shared-auth', "without --uuid says so; xm 4.4 failed with a traceback, and xend 4.4 answered every call with an error (it called xc.tmem_auth, which did not exist): here xend does what Xen's tmem did."],
     ['xm addlabel dom', "says the dummy security module cannot label a config; xm 4.4 failed with a traceback. xm's exit status for a failed dry-run is 1 (xm 4.4 printed -1 on stderr and exited 1)."],
+    ['xm shell', 'also ends at quit or exit (xm 4.4 ended only at end of input), and keeps going after xm help and a line with an unclosed quote (xm 4.4 ended); Tab completes every command name (xm 4.4 offered only help).'],
+    ['xm serve', 'reads each request whole and passes it to xend on a connection of its own (xm 4.4 copied bytes over one), so xend\'s idle limit between requests cannot end a long ssh session.'],
+    ['xm vncviewer', 'takes the address from the domain\'s vfb location that xend reports, so it works from any host (xm 4.4 read Dom0\'s xenstore, waited 10 seconds and died of SIGALRM for a domain without VNC; this xm says the domain has no VNC server, and so do start --vncviewer and create with vncconsole=yes after waiting as long); xm create --vncviewer starts the viewer its help promises (xm 4.4 parsed it and did nothing); with --json it prints the address and runs no viewer.'],
     ['--json, --server, --timeout', 'are not in xm 4.4; everything xm 4.4 printed is printed the same without them.'],
     ['xm sched-credit, sched-credit2, sched-sedf', "run where an active CPU pool runs their scheduler; xm 4.4 looked only at the host's scheduler (Pool-0's), so the domains of a credit2 or SEDF pool could not be reached. A domain whose pool runs another scheduler shows -1, as xm showed a domain that did not answer."],
     ['xm sched-sedf', 'takes options before the domain too (xm 4.4 took its first word as the domain, whatever it was); --extratime is the long form of -e, as xm\'s getopt had it (its help said --extra, a prefix getopt accepted).'],

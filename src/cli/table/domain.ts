@@ -23,6 +23,20 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     load: () => import('../commands/console.js'),
   },
   {
+    name: 'vncviewer',
+    group: 'domain',
+    usage: '[--[vncviewer-]autopass] <Domain>',
+    help: "Attach to <Domain>'s VNC server.",
+    notes: "Runs vncviewer on the address of the domain's VNC server (its vfb device's location, as xend reports it); with --json, prints the address instead.",
+    options: [
+      { long: 'autopass', desc: 'Pass VNC password to viewer via stdin and -autopass' },
+      { long: 'vncviewer-autopass', desc: '(consistency alias for --autopass)' },
+    ],
+    args: [{ ...dom, domains: 'running' }],
+    arityError: 'No domain given (or several parameters specified)',
+    load: () => import('../commands/vncviewer.js'),
+  },
+  {
     name: 'create',
     group: 'domain',
     usage: '<ConfigFile> [options] [vars]',
@@ -31,6 +45,8 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
       ...CONFIG_OPTIONS,
       { short: 'p', long: 'paused', desc: 'Leave the domain paused after it is created.' },
       { short: 'c', long: 'console_autoconnect', desc: 'Connect to the console after the domain is created.' },
+      { long: 'vncviewer', desc: 'Connect to the VNC display after the domain is created.' },
+      { long: 'vncviewer-autopass', desc: 'Pass VNC password to viewer via stdin and -autopass.' },
     ],
     args: [configWords],
     faultsWithoutUsage: true,
@@ -257,6 +273,8 @@ export const DOMAIN_COMMANDS: readonly CommandSpec[] = [
     options: [
       { short: 'p', long: 'paused', desc: 'Do not unpause domain after starting it' },
       { short: 'c', long: 'console_autoconnect', desc: 'Connect to the console after the domain is created' },
+      { long: 'vncviewer', desc: 'Connect to display via VNC after the domain is created' },
+      { long: 'vncviewer-autopass', desc: 'Pass VNC password to viewer via stdin and -autopass' },
     ],
     args: [dom],
     load: () => import('../commands/start.js'),

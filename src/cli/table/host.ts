@@ -52,6 +52,18 @@ export const HOST_COMMANDS: readonly CommandSpec[] = [
     load: () => import('../commands/log.js'),
   },
   {
+    name: 'serve',
+    group: 'host',
+    usage: '',
+    help: 'Proxy Xend XMLRPC over stdio.',
+    notes:
+      "Relays XML-RPC requests read on standard input to xend's Unix socket and its replies to standard output, " +
+      'so that `ssh dom0 xm serve` carries them: xm --server ssh://[USER@]HOST[:PORT] (or XM_SERVER) manages that host this way.',
+    options: [],
+    args: [],
+    load: () => import('../commands/serve.js'),
+  },
+  {
     // xm's scheduler group came after the host commands; here it is listed with them.
     name: 'sched-credit2',
     group: 'scheduler',

@@ -3,7 +3,7 @@ import { join, resolve } from 'node:path';
 import { childValue, children } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
 import { UnsupportedConfig } from './errors.js';
-import { hostPath, interfaceName, macAddress, optionValue, plainPath, plainText } from './values.js';
+import { hostPath, interfaceName, listenAddress, macAddress, optionValue, plainPath, plainText } from './values.js';
 
 /** Below this the Debian kernel cannot even decompress itself (QEMU exits silently). */
 export const MIN_MEMORY_MIB = 72;
@@ -93,6 +93,7 @@ export function qemuArgs(o: QemuArgsOptions): string[] {
     const cls = d[0];
     if (cls === 'vbd' || cls === 'tap' || cls === 'tap2') args.push(...disk(d, disks++));
     else if (cls === 'vif') args.push(...nic(d, nics++));
+    else if (cls === 'vfb') args.push(...vncDisplay(d));
     else if (cls !== 'console' && cls !== 'vkbd') throw new UnsupportedConfig(`device class '${String(cls)}' is not supported by the qemu backend`);
   }
   return args;
@@ -129,4 +130,32 @@ function nic(d: Sxp[], n: number): string[] {
   const bridged = bridge && existsSync(`/sys/class/net/${interfaceName(bridge)}/bridge`);
   const backend = bridged ? `bridge,id=${id},br=${optionValue(bridge)}` : `user,id=${id},restrict=on`;
   return ['-netdev', backend, '-device', `virtio-net-pci,netdev=${id}${mac ? `,mac=${mac}` : ''}`];
+}
+
+/** xend's default VNC display base (display N is port 5900 + N). */
+const VNC_DISPLAYS = 100;
+
+/** A vfb with vnc=1 as QEMU's VNC server on a VGA card; `to=` lets QEMU find a free display (vncunused, the default). */
+function vncDisplay(d: Sxp[]): string[] {
+  const on = (key: string, dflt: string) => isOn(d, key, dflt);
+  if (on('sdl', '0')) throw new UnsupportedConfig('vfb sdl=1 is not supported by the qemu backend (vnc=1 is)');
+  if (!on('vnc', '0')) return [];
+  const display = Number(childValue(d, 'vncdisplay', '0'));
+  if (!Number.isInteger(display) || display < 0 || display >= VNC_DISPLAYS) throw new UnsupportedConfig(`vfb vncdisplay "${String(childValue(d, 'vncdisplay')).slice(0, 20)}" is not a display number (0-${VNC_DISPLAYS - 1})`);
+  const host = listenAddress(String(childValue(d, 'vnclisten', '127.0.0.1')), 'vfb vnclisten');
+  const password = String(childValue(d, 'vncpasswd', '')) !== '';
+  return ['-vga', 'std', '-vnc', `${host}:${display}${on('vncunused', '1') ? `,to=${VNC_DISPLAYS - 1}` : ''}${password ? ',password=on' : ''}`];
+}
+
+/** Whether a domain config gives the guest a VNC server (the backend then asks QEMU where it listens). */
+export function wantsVnc(config: Sxp): boolean {
+  return children(config, 'device').some((dev) => {
+    const d = dev[1];
+    return Array.isArray(d) && d[0] === 'vfb' && isOn(d, 'vnc', '0');
+  });
+}
+
+/** A vfb flag as xend read it (vnc=1, vncunused=0, …). */
+function isOn(d: Sxp[], key: string, dflt: string): boolean {
+  return !['0', '', 'no', 'false'].includes(String(childValue(d, key, dflt)).toLowerCase());
 }

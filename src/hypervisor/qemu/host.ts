@@ -4,9 +4,11 @@ import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
 import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DurableDir } from '../../store/durable.js';
+import { childValue, children } from '../../sxp/index.js';
+import type { Sxp } from '../../sxp/types.js';
 import { QmpClient } from './qmp.js';
 import { chooseAccel, type AccelChoice } from './accel.js';
-import { qemuArgs, runPaths } from './cmdline.js';
+import { qemuArgs, runPaths, wantsVnc } from './cmdline.js';
 import { UnsupportedConfig } from './errors.js';
 import { startQemu, stillRunning, type QemuProcess } from './launch.js';
 import { qemuUser, unreachableBy, type QemuUser } from './user.js';
@@ -41,6 +43,8 @@ interface Live {
   console: Socket | null;
   destroying: boolean;
   cpu: { at: number; ticks: number; busy: boolean };
+  /** Where its VNC server listens (`host:port`), once QEMU said. */
+  vnc?: string;
 }
 
 const TICKS_PER_SECOND = 100;
@@ -330,12 +334,22 @@ export class QemuHost implements Hypervisor {
         q.on('close', () => this.onQemuGone(d.domid));
         if (status.status === 'shutdown' && d.shutdownReason === null) this.shutDown(d.domid, 'poweroff');
         this.connectConsole(d.domid, run.console);
+        if (wantsVnc(d.config)) await this.findVnc(d, l, q);
       },
       (err: Error) => {
         this.opts.log.error(`qemu backend: domain ${d.domid} (${d.name}): no QMP: ${err.message}`);
         this.onQemuGone(d.domid);
       },
     );
+  }
+
+  /** The VNC server's address as QEMU chose it (vncunused), and its password if the vfb has one. */
+  private async findVnc(d: QemuDomain, l: Live, q: QmpClient): Promise<void> {
+    const vfb = children(d.config, 'device').map((x) => x[1]).find((x): x is Sxp[] => Array.isArray(x) && x[0] === 'vfb');
+    const password = vfb ? String(childValue(vfb, 'vncpasswd', '')) : '';
+    if (password) await q.execute('set_password', { protocol: 'vnc', password });
+    const info = await q.execute<{ enabled: boolean; host?: string; service?: string }>('query-vnc');
+    if (info.enabled && info.service) l.vnc = `${info.host ?? '127.0.0.1'}:${info.service}`;
   }
 
   private connectConsole(domid: number, path: string): void {
@@ -420,7 +434,9 @@ export class QemuHost implements Hypervisor {
       }
       busy = l.cpu.busy;
     }
-    return viewOf(d, { onlineVcpus: d.vcpus, paused, busy, cpuTime: ticks / TICKS_PER_SECOND });
+    const view = viewOf(d, { onlineVcpus: d.vcpus, paused, busy, cpuTime: ticks / TICKS_PER_SECOND });
+    if (l?.vnc) view.vncLocation = l.vnc;
+    return view;
   }
 
   /** Domain-0 is the host xend runs on. */

@@ -51,3 +51,10 @@ export function plainText(value: string, what: string): string {
   if (value.includes('\0')) throw new UnsupportedConfig(`${what} contains a NUL character`);
   return value;
 }
+
+/** An address QEMU listens on: IPv4, a host name, or IPv6 (bracketed for QEMU's host:port). */
+export function listenAddress(value: string, what: string): string {
+  if (/^[A-Za-z0-9](?:[A-Za-z0-9.-]{0,251}[A-Za-z0-9])?$/.test(value)) return value;
+  if (/^\[?[0-9A-Fa-f:.]{2,45}\]?$/.test(value) && value.includes(':')) return `[${value.replace(/^\[|\]$/g, '')}]`;
+  throw new UnsupportedConfig(`${what} "${value.slice(0, 64)}" is not an address to listen on`);
+}

@@ -3,6 +3,7 @@
  * method answers from a canned function; any other call fails the command. Fast
  * enough for every argument error and every rendering of every command.
  */
+import { Readable } from 'node:stream';
 import { main, type Io } from '../../../src/cli/main.js';
 import { commandHelp } from '../../../src/cli/help.js';
 import { findCommand } from '../../../src/cli/registry.js';
@@ -22,7 +23,11 @@ export interface XmRun {
   calls: [string, unknown[]][];
 }
 
-export async function xm(argv: string[], xend: Record<string, Canned> = {}, opts: { cwd?: string; env?: NodeJS.ProcessEnv; interactiveStderr?: boolean } = {}): Promise<XmRun> {
+export async function xm(
+  argv: string[],
+  xend: Record<string, Canned> = {},
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; interactiveStderr?: boolean; input?: string } = {},
+): Promise<XmRun> {
   const run: XmRun = { code: -1, stdout: '', stderr: '', calls: [] };
   const transport: Transport = {
     async call(method, params) {
@@ -41,6 +46,13 @@ export async function xm(argv: string[], xend: Record<string, Canned> = {}, opts
     cwd: opts.cwd ?? '/',
     interactiveStderr: opts.interactiveStderr ?? false,
     connect: () => new XendClient(transport),
+    // Standard input and output as a piped xm sees them: what it writes to its output lands in stdout too.
+    ...(opts.input !== undefined && {
+      terminal: {
+        input: Readable.from([Buffer.from(opts.input)]) as unknown as NodeJS.ReadStream,
+        output: { isTTY: false, write: (t: string | Uint8Array) => ((run.stdout += t.toString()), true) } as unknown as NodeJS.WriteStream,
+      },
+    }),
   };
   run.code = await main(argv, io);
   return run;

@@ -4,6 +4,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { domainSxp, fault, usage, xm } from '../xm.js';
+import { FakeViewer, withVnc } from '../fake-vncviewer.js';
 import { Validator, type Schema } from '../../../helpers/json-schema.js';
 
 const schema = JSON.parse(readFileSync(new URL('../../../../../docs/xm-json.schema.json', import.meta.url), 'utf8')) as Schema;
@@ -106,4 +107,17 @@ test("xm create --help_config: create.py's list of config variables, nothing els
   const doc = JSON.parse((await xm(['create', '--json', '--help_config'])).stdout);
   assert.deepEqual(new Validator(schema).validate(doc, '#/$defs/create-help-config'), []);
   assert.deepEqual(doc.config_variables.find((v: { name: string }) => v.name === 'memory'), { name: 'memory', metavar: 'MEMORY', help: 'The initial memory of the domain, in MiB.' });
+});
+
+test('xm create with vncconsole=yes, or --vncviewer: a viewer of the VNC server in the background once xend reports it', async () => {
+  for (const how of [['vncconsole=yes'], ['--vncviewer']]) {
+    const viewer = new FakeViewer();
+    try {
+      const r = await xm(['create', '-q', '/dev/null', 'name=g', 'vfb=vnc=1', ...how], xend({ 'xend.domain': () => withVnc(created, '127.0.0.1:5900') }), { env: viewer.env });
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, '', '']);
+      assert.deepEqual(await viewer.started(), { args: '127.0.0.1:0\n', stdin: null });
+    } finally {
+      viewer.dispose();
+    }
+  }
 });
