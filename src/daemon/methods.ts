@@ -2,11 +2,13 @@ import type { DomainService } from './domains.js';
 import type { NodeService } from './node.js';
 import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
+import type { DeviceService } from './devices/service.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { XEND, type ImplementationOf, type MethodSpec, type Param, type ParamKind, type ParamTypes, type XendImplementation } from '../protocol/methods.js';
 import type { DOMAIN_METHODS } from '../protocol/xend/domain.js';
 import type { NODE_METHODS } from '../protocol/xend/node.js';
+import type { DEVICE_METHODS } from '../protocol/xend/device.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** A legacy XML-RPC method: positional arguments in, a value (or undefined for None) out. */
@@ -45,6 +47,7 @@ const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['recei
   optPath: (v) => (v === undefined || v === null || v === '' ? null : absolute(v)),
   // Nested arrays over XML-RPC, SXP text in an HTTP form field.
   config: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
+  device: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
 };
 
 function decode(p: Param, v: unknown): unknown {
@@ -73,10 +76,11 @@ export interface Services {
   node: NodeService;
   checkpoints: CheckpointService;
   managed: ManagedService;
+  devices: DeviceService;
 }
 
 function implementation(services: Services): XendImplementation {
-  return { ...domainMethods(services), ...nodeMethods(services) };
+  return { ...domainMethods(services), ...nodeMethods(services), ...deviceMethods(services) };
 }
 
 function domainMethods({ domains, checkpoints, managed }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
@@ -133,5 +137,15 @@ function nodeMethods({ node }: Services): ImplementationOf<typeof NODE_METHODS> 
     node_dmesg_info: () => node.dmesg(),
     node_dmesg_clear: () => node.dmesgClear(),
     node_log: () => node.log(),
+  };
+}
+
+function deviceMethods({ devices }: Services): ImplementationOf<typeof DEVICE_METHODS> {
+  return {
+    device_create: (a) => devices.create(a.dom, a.config),
+    device_configure: (a) => devices.configure(a.dom, a.config, a.dev),
+    destroyDevice: (a) => devices.destroy(a.dom, a.type, a.dev, a.force, a.rm_cfg),
+    getDeviceSxprs: (a) => devices.sxprs(a.dom, a.type),
+    getBlockDeviceClass: (a) => devices.blockDeviceClass(a.dom, a.devid),
   };
 }

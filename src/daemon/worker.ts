@@ -9,6 +9,7 @@ import { consoleUpgrade } from './servers/console.js';
 import { CheckpointService } from './checkpoint.js';
 import { relocationHandler, relocationSenderTls, startRelocationServers } from './servers/relocation.js';
 import { legacyMethods } from './methods.js';
+import { DeviceService } from './devices/service.js';
 import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
@@ -98,7 +99,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
-    const methods = legacyMethods({ domains, node, checkpoints, managed });
+    const devices = new DeviceService(domains, log.logger('XendDomainInfo'));
+    const methods = legacyMethods({ domains, node, checkpoints, managed, devices });
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => {
