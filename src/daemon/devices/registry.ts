@@ -1,12 +1,14 @@
 import { XendError } from '../../protocol/faults.js';
 import type { DeviceController } from './controller.js';
+import { VBD_CONTROLLER } from './vbd.js';
+import { VIF_CONTROLLER, VIF2_CONTROLLER } from './vif.js';
 
 /**
  * The device classes this xend serves, each by its controller (xend's
  * XendDevices.controllers). A class xend had but no controller here yet gets
  * xend's own error for an unknown class.
  */
-export const DEVICE_CONTROLLERS: readonly DeviceController[] = [];
+export const DEVICE_CONTROLLERS: readonly DeviceController[] = [VBD_CONTROLLER, VIF_CONTROLLER, VIF2_CONTROLLER];
 
 /** Controllers by the classes they serve. */
 export class DeviceRegistry {
