@@ -34,7 +34,7 @@ export function settingsConfig(ctx: CommandContext, cls: string, keys: readonly 
  * xm's detach: destroyDevice with rm_cfg; a third word other than -f/--force is
  * ignored, with xm's line. `cls` may depend on the device (block-detach asks xend).
  */
-export function detachCommand(cls: (ctx: CommandContext, dom: string, dev: string) => Promise<string>): CommandModule<{ domain: string; device: string; ignored: string | null }> {
+export function detachCommand(cls: (ctx: CommandContext, dom: string, dev: string) => Promise<string>): CommandModule<{ command: string; domain: string; ignored: string | null }> {
   return {
     async run(ctx) {
       const [dom, dev, extra] = ctx.args as [string, string, string?];
@@ -42,10 +42,10 @@ export function detachCommand(cls: (ctx: CommandContext, dom: string, dev: strin
       const force = ctx.opts.has('force') || (extra !== undefined && ignored === null);
       const client = ctx.client();
       await client.api.destroyDevice({ dom, type: await cls(ctx, dom, dev), dev, force, rm_cfg: true });
-      return { domain: dom, device: dev, ignored };
+      return { command: ctx.command, domain: dom, ignored };
     },
     text: (d) => (d.ignored === null ? '' : `Ignoring option ${d.ignored}\n`),
-    json: (d) => ({ ok: true, domain: d.domain, device: d.device }),
+    json: (d) => ({ ok: true, command: d.command, domain: d.domain }),
   };
 }
 

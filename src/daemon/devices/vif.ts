@@ -10,6 +10,12 @@ export function randomMac(): string {
 
 const MAC = /^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i;
 
+/** XendDomainInfo.device_create's own check of a new vif, before anything else looks at it. */
+export function checkVifMac(config: DeviceEntry): void {
+  const mac = setting(config, 'mac');
+  if (config[0] === 'vif' && mac !== undefined && !MAC.test(mac)) throw new XendError('Cannot create a new virtual network interface - MAC address is not valid!');
+}
+
 /** The entry with a uuid, as XendConfig.device_add gave every device. */
 const withUuid = (entry: DeviceEntry): DeviceEntry => (setting(entry, 'uuid') ? entry : withSetting(entry, 'uuid', randomUUID()));
 
@@ -24,9 +30,8 @@ export const VIF_CONTROLLER: DeviceController = {
   classes: ['vif'],
 
   add(config, ctx) {
+    checkVifMac(config);
     const mac = setting(config, 'mac');
-    // XendDomainInfo.device_create's own check, before anything else.
-    if (mac !== undefined && !MAC.test(mac)) throw new XendError('Cannot create a new virtual network interface - MAC address is not valid!');
     let entry: DeviceEntry = ['vif', ...pairs(config)];
     vifSettings(entry);
     if (!mac) entry = withSetting(entry, 'mac', randomMac());
