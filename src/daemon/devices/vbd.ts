@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { XendError } from '../../protocol/faults.js';
 import type { Sxp } from '../../sxp/types.js';
-import { blockDeviceNumber } from './block-number.js';
+import { blockDeviceNumber } from '../../hypervisor/block-number.js';
 import { CONNECTED, backendId, backendPath, pairs, plainNumber, setting, withSetting, type DeviceContext, type DeviceController, type DeviceEntry } from './controller.js';
 
 /** BlktapController's disk types (blktap1's and blktap2's): what may follow `tap:`/`tap2:`. */

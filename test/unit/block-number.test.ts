@@ -1,7 +1,7 @@
-// blkif.blkdev_name_to_number (src/daemon/devices/block-number.ts): xend's numbers for disk names.
+// blkif.blkdev_name_to_number (src/hypervisor/block-number.ts): xend's numbers for disk names.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { blockDeviceNumber } from '../../../../src/daemon/devices/block-number.js';
+import { blockDeviceNumber } from '../../src/hypervisor/block-number.js';
 
 test("disk names get Linux's device numbers, as xend numbered its vbds", () => {
   const cases: [string, number][] = [
