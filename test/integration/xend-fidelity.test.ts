@@ -1,10 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { TestXend, type RunResult } from '../helpers/xend.js';
-import { PYTHON_UNIX_TRANSPORT } from '../helpers/python-xmlrpc.js';
+import { pythonCalls } from '../helpers/python-xmlrpc.js';
 import { freePort, startXendOver, type TransportName } from '../helpers/transports.js';
 
 /**
@@ -25,32 +24,6 @@ function vcpuRows(out: string): string[][] {
     .slice(1)
     .map((l) => l.trim().split(/ +/))
     .map((f) => [f[2]!, f[3]!, f[6]!]);
-}
-
-/**
- * Python's xmlrpc.client making the calls xm 4.4 made (`calls`: a body using
- * `server` and `fault`, filling `out`), over the server the test's xm uses.
- */
-function python(uri: string, calls: string): Record<string, unknown> {
-  const script = String.raw`${PYTHON_UNIX_TRANSPORT}
-import json, sys
-uri = sys.argv[1]
-if uri.startswith('httpu://'):
-    server = xmlrpc.client.ServerProxy('http://localhost/RPC2', transport=UnixTransport(uri[len('httpu://'):]), allow_none=True)
-else:
-    server = xmlrpc.client.ServerProxy(uri + '/RPC2', allow_none=True)
-def fault(f, *a):
-    try:
-        return ['ok', f(*a)]
-    except xmlrpc.client.Fault as e:
-        return [e.faultCode, e.faultString]
-out = {}
-${calls}
-print(json.dumps(out))
-`;
-  const r = spawnSync('python3', ['-c', script, uri], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
 function fidelitySuite(transport: TransportName): void {
@@ -95,7 +68,7 @@ function fidelitySuite(transport: TransportName): void {
 
     test('domains_with_state: a name that is no power state matches nothing, as in xend', async () => {
       ok(await x.xm('create', '/dev/null', 'name=s1'), 'create s1');
-      const out = python(x.uri, `
+      const out = pythonCalls(x.uri, `
 out['blocked'] = fault(server.xend.domains_with_state, True, 'blocked', 0)
 out['names'] = fault(server.xend.domains_with_state, False, 'frob', 0)
 out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
@@ -116,7 +89,7 @@ out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
       const started = await x.xm('start', 'i-new');
       assert.equal(started.code, 1);
       assert.match(started.stderr, /^Error: unknown image type: frob\n$/);
-      const out = python(x.uri, `out['create'] = fault(server.xend.domain.create, ['vm', ['name', 'i-py'], ['memory', 64], ['image', ['vmx']]])`);
+      const out = pythonCalls(x.uri, `out['create'] = fault(server.xend.domain.create, ['vm', ['name', 'i-py'], ['memory', 64], ['image', ['vmx']]])`);
       assert.deepEqual(out.create, [2, 'unknown image type: vmx']);
       const listed = ok(await x.xm('list'), 'list');
       assert.doesNotMatch(listed, /^i-(vmx|frob|py) /m);
@@ -128,7 +101,7 @@ out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
       const r = await x.xm('create', '/dev/null', 'name=m0', 'memory=0');
       assert.equal(r.code, 1);
       assert.match(r.stderr, /^Error: Invalid Configuration: memory_dynamic_max must be greater than zero\n$/);
-      const out = python(x.uri, `out['zero'] = fault(server.xend.domain.create, ['vm', ['name', 'm0'], ['memory', 0]])`);
+      const out = pythonCalls(x.uri, `out['zero'] = fault(server.xend.domain.create, ['vm', ['name', 'm0'], ['memory', 0]])`);
       assert.deepEqual(out.zero, [2, 'Invalid Configuration: memory_dynamic_max must be greater than zero']);
       assert.doesNotMatch(ok(await x.xm('list'), 'list'), /^m0 /m);
     });
@@ -142,7 +115,7 @@ out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
       ok(await x.xm('create', '-p', '/dev/null', 'name=p2'), 'create -p');
       assert.equal(ok(await x.xm('domstate', 'p2'), 'domstate'), 'paused\n');
       // What xm 4.4's pause and domstate sent.
-      const out = python(x.uri, `
+      const out = pythonCalls(x.uri, `
 out['before'] = server.xend.domain.getpauseflag('p1')
 out['pause'] = [server.xend.domain.pause('p1'), server.xend.domain.setpauseflag('p1', True)]
 out['state'] = [v for k, v in server.xend.domain('p1')[1:] if k == 'state']
@@ -158,7 +131,7 @@ out['unknown'] = [server.xend.domain.getpauseflag('nosuch'), server.xend.domain.
     test('a halted managed domain answers getVCPUInfo and getRestartCount; shutdown of it is xend\'s refusal', async () => {
       ok(await x.xm('new', '/dev/null', 'name=h1', 'vcpus=2', 'cpus=1'), 'new h1');
       // xm 4.4's vcpu-list with no argument, then its shutdown.
-      const out = python(x.uri, `
+      const out = pythonCalls(x.uri, `
 out['vcpus'] = [server.xend.domain.getVCPUInfo(d) for d in server.xend.domains_with_state(False, 'all', False)]
 out['restarts'] = server.xend.domain.getRestartCount('h1')
 out['shutdown'] = fault(server.xend.domain.shutdown, 'h1', 'poweroff')

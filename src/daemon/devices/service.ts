@@ -113,11 +113,16 @@ export class DeviceService {
     return done instanceof Promise ? done.then(remove) : remove();
   }
 
-  /** getDeviceSxprs: `[[devnum, sxpr], …]` of a class, the frontend's view while the domain runs. */
+  /**
+   * getDeviceSxprs: `[[devnum, sxpr], …]` of a class. While the domain runs, the
+   * frontend's view as xenstore listed it, the number its key (text); otherwise
+   * the config's entries.
+   */
   sxprs(dom: string | number, cls: string): Sxp[] {
     const ctl = this.registry.controller(cls);
     const { target } = this.target(dom);
-    return this.listed(ctl, target, cls).map(({ entry, devid }) => [devid, target.domid === null ? entry : ctl.frontend(entry, devid, target.domid)]);
+    const domid = target.domid;
+    return this.listed(ctl, target, cls).map(({ entry, devid }) => (domid === null ? [devid, entry] : [String(devid), ctl.frontend(entry, devid, domid)]));
   }
 
   /** getBlockDeviceClass: which of vbd, tap, tap2 holds the disk `dev`; None if none does. */
