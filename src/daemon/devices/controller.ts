@@ -16,6 +16,13 @@ export interface DeviceDomain {
   devices: readonly DeviceEntry[];
 }
 
+/** A change device_configure makes: `old` (null: a new entry) becomes `entry` (null: removed); `devid` is the device's number. */
+export interface DeviceChange {
+  old: DeviceEntry | null;
+  entry: DeviceEntry | null;
+  devid: number;
+}
+
 /** What a controller is told while it checks a new device or a change to one. */
 export interface DeviceContext {
   /** The domain the device is for. */
@@ -59,10 +66,12 @@ export interface DeviceController {
    */
   toNumber(dev: string | number, entries: readonly DeviceEntry[]): number | null;
   /**
-   * device_configure: the entry that replaces `old` on a domain (a CD-ROM's
-   * new media), or xend's refusal. Without it the class cannot be configured.
+   * device_configure (`config` as sent, `dev` the device number when given):
+   * which of the domain's entries changes and how — a CD-ROM's new media; for
+   * pci, vscsi and vusb, their entry with a device added or removed — or xend's
+   * refusal. Without it the class cannot be configured.
    */
-  configure?(old: DeviceEntry, config: DeviceEntry, ctx: DeviceContext): DeviceEntry;
+  configure?(config: DeviceEntry, dev: number | null, ctx: DeviceContext): DeviceChange;
   /**
    * getDeviceSxprs of a running domain: what xenstore's frontend directory held
    * for a plugged-in device (backend-id, state, the backend's path, …).
