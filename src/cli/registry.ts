@@ -8,6 +8,7 @@ import { FLASK_COMMANDS } from './table/flask.js';
 import { TMEM_COMMANDS } from './table/tmem.js';
 import { CPUPOOL_COMMANDS } from './table/cpupool.js';
 import { OTHER_COMMANDS } from './table/other.js';
+import { DEVICE_COMMANDS } from './table/device.js';
 
 export { GLOBAL_OPTIONS } from './table/options.js';
 
@@ -18,6 +19,7 @@ export { GLOBAL_OPTIONS } from './table/options.js';
 export const COMMANDS: readonly CommandSpec[] = [
   ...DOMAIN_COMMANDS,
   ...HOST_COMMANDS,
+  ...DEVICE_COMMANDS,
   ...VNET_COMMANDS,
   ...SECURITY_COMMANDS,
   ...ACM_COMMANDS,

@@ -4,6 +4,7 @@ import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
 import { poolMembers, type CpuPoolService } from './cpupools.js';
 import type { SchedulerService } from './schedulers.js';
+import type { DeviceService } from './devices/service.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { XEND, type ImplementationOf, type MethodSpec, type Param, type ParamKind, type ParamTypes, type XendImplementation } from '../protocol/methods.js';
@@ -17,6 +18,7 @@ import { VNETS } from './vnet.js';
 import { XSM_DUMMY } from './xsm.js';
 import type { CPUPOOL_METHODS } from '../protocol/xend/cpupool.js';
 import type { SCHEDULER_METHODS } from '../protocol/xend/scheduler.js';
+import type { DEVICE_METHODS } from '../protocol/xend/device.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** A legacy XML-RPC method: positional arguments in, a value (or undefined for None) out. */
@@ -39,6 +41,9 @@ function absolute(path: unknown): string {
 /** More names than any host has pools. */
 const MAX_NAMES = 256;
 
+/** Nested arrays over XML-RPC, SXP text in an HTTP form field. */
+const sxpValue = (v: unknown): Sxp => (typeof v === 'string' ? parseFirst(v) : (v as Sxp));
+
 /** How xend read each kind of argument, from XML-RPC values or HTTP form fields (text). */
 const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['received'] } = {
   domain: (v) => (typeof v === 'number' ? v : text(v, 'domain')),
@@ -56,14 +61,14 @@ const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['recei
   optBool: (v) => (v === undefined || v === null ? null : bool(v)),
   path: absolute,
   optPath: (v) => (v === undefined || v === null || v === '' ? null : absolute(v)),
-  // Nested arrays over XML-RPC, SXP text in an HTTP form field.
-  config: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
-  sxp: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
+  config: sxpValue,
+  sxp: sxpValue,
   names: (v, p) => {
     const list = Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v];
     if (list.length > MAX_NAMES) throw new XendError(`Invalid ${p.name}: more than ${MAX_NAMES}`);
     return list.map((x) => text(x, p.name));
   },
+  device: sxpValue,
 };
 
 function decode(p: Param, v: unknown): unknown {
@@ -95,12 +100,14 @@ export interface Services {
   tmem: TmemService;
   pools: CpuPoolService;
   schedulers: SchedulerService;
+  devices: DeviceService;
 }
 
 function implementation(services: Services): XendImplementation {
   return {
     ...domainMethods(services),
     ...nodeMethods(services),
+    ...deviceMethods(services),
     ...schedulerMethods(services),
     ...cpupoolMethods(services),
     ...tmemMethods(services),
@@ -226,5 +233,15 @@ function cpupoolMethods({ pools, domains }: Services): ImplementationOf<typeof C
     cpu_pool_cpu_add: (a) => pools.cpuAdd(a.pool, a.cpu),
     cpu_pool_cpu_remove: (a) => pools.cpuRemove(a.pool, a.cpu),
     cpu_pool_migrate: (a) => pools.migrate(a.dom, a.pool, members),
+  };
+}
+
+function deviceMethods({ devices }: Services): ImplementationOf<typeof DEVICE_METHODS> {
+  return {
+    device_create: (a) => devices.create(a.dom, a.config),
+    device_configure: (a) => devices.configure(a.dom, a.config, a.dev),
+    destroyDevice: (a) => devices.destroy(a.dom, a.type, a.dev, a.force, a.rm_cfg),
+    getDeviceSxprs: (a) => devices.sxprs(a.dom, a.type),
+    getBlockDeviceClass: (a) => devices.blockDeviceClass(a.dom, a.devid),
   };
 }

@@ -12,6 +12,7 @@ import { relocationHandler, relocationSenderTls, startRelocationServers } from '
 import { legacyMethods } from './methods.js';
 import { CpuPoolService } from './cpupools.js';
 import { SchedulerService } from './schedulers.js';
+import { DeviceService } from './devices/service.js';
 import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
@@ -105,7 +106,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
-    const methods = legacyMethods({ domains, node, checkpoints, managed, tmem: new TmemService(hv), pools, schedulers: new SchedulerService(domains, pools) });
+    const devices = new DeviceService(domains, log.logger('XendDomainInfo'), rules);
+    const methods = legacyMethods({ domains, node, checkpoints, managed, tmem: new TmemService(hv), pools, schedulers: new SchedulerService(domains, pools), devices });
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => {

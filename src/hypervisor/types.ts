@@ -114,6 +114,13 @@ export function viewOf(d: StoredDomain, live: LiveState): HvDomain {
   };
 }
 
+/** A device as xend hands it to a backend: its class (vbd, tap, tap2, vif, …), number, and settings (uname, dev, mode, mac, bridge, …). */
+export interface HvDevice {
+  deviceClass: string;
+  devid: number;
+  settings: Readonly<Record<string, string>>;
+}
+
 /** What xend asks the hypervisor to build: the domain is created paused. */
 export interface DomainSpec {
   name: string;
@@ -320,6 +327,20 @@ export interface Hypervisor {
   setSchedCredit2?(domid: number, weight: number): void;
   getSedf?(domid: number): SedfParams;
   setSedf?(domid: number, params: SedfParams): void;
+  /**
+   * Plugs a device into a running domain (xend's DevController.createDevice and
+   * the hotplug scripts); throws, in xend's words, when it cannot. xend keeps
+   * the device in the domain's config, so a backend needs no record of its own.
+   */
+  attachDevice?(domid: number, device: HvDevice): void | Promise<void>;
+  /** Unplugs it (DevController.destroyDevice); `force` does not wait for the guest to let go. */
+  detachDevice?(domid: number, device: HvDevice, force: boolean): void | Promise<void>;
+  /**
+   * A plugged-in device's new settings (device_configure): `before` becomes
+   * `after` (a CD-ROM's disc inserted, changed or ejected; null for a device
+   * added or removed by it, as pci's functions are).
+   */
+  configureDevice?(domid: number, before: HvDevice | null, after: HvDevice | null): void | Promise<void>;
   updateRecord(domid: number, changes: RecordChanges): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */

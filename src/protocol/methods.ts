@@ -5,9 +5,10 @@ import { VNET_METHODS } from './xend/vnet.js';
 import { SECURITY_METHODS } from './xend/security.js';
 import { CPUPOOL_METHODS } from './xend/cpupool.js';
 import { SCHEDULER_METHODS } from './xend/scheduler.js';
+import { DEVICE_METHODS } from './xend/device.js';
 import type { MethodSpec, ParamTypes, Returns } from './method-spec.js';
 
-export { DOMAIN_PATH, type FileRole, type HttpBinding, type MethodSpec, type Param, type ParamKind, type ParamTypes } from './method-spec.js';
+export { DOMAIN_PATH, isSxpParam, type FileRole, type HttpBinding, type MethodSpec, type Param, type ParamKind, type ParamTypes } from './method-spec.js';
 
 /**
  * The one wire contract of xend's legacy API: each method once, with its
@@ -18,7 +19,16 @@ export { DOMAIN_PATH, type FileRole, type HttpBinding, type MethodSpec, type Par
  * transport and server, and the daemon's path policy are all derived from it.
  */
 
-export const XEND = { ...DOMAIN_METHODS, ...NODE_METHODS, ...SCHEDULER_METHODS, ...CPUPOOL_METHODS, ...TMEM_METHODS, ...VNET_METHODS, ...SECURITY_METHODS };
+export const XEND = {
+  ...DOMAIN_METHODS,
+  ...NODE_METHODS,
+  ...DEVICE_METHODS,
+  ...SCHEDULER_METHODS,
+  ...CPUPOOL_METHODS,
+  ...TMEM_METHODS,
+  ...VNET_METHODS,
+  ...SECURITY_METHODS,
+};
 
 export type Xend = typeof XEND;
 export type MethodKey = keyof Xend;

@@ -10,6 +10,7 @@ import { ConsoleService } from '../../src/daemon/console.js';
 import { RestartJournal } from '../../src/daemon/restart-journal.js';
 import { CpuPoolService } from '../../src/daemon/cpupools.js';
 import { SchedulerService } from '../../src/daemon/schedulers.js';
+import { DeviceService } from '../../src/daemon/devices/service.js';
 import type { Logger } from '../../src/daemon/log.js';
 import type { HypervisorEvents, ShutdownReason } from '../../src/hypervisor/types.js';
 
@@ -56,6 +57,7 @@ export class SimDomains {
   private readonly relay = shutdownRelay(() => this.domains);
   readonly pools: CpuPoolService;
   readonly schedulers: SchedulerService;
+  readonly devices: DeviceService;
 
   constructor(readonly dir: string) {
     this.sim = new SimHost({
@@ -79,6 +81,7 @@ export class SimDomains {
     this.checkpoints = testCheckpoints(this.domains, dir);
     this.schedulers = new SchedulerService(this.domains, this.pools);
     this.managed = new ManagedService(this.store, this.domains, this.checkpoints, this.domains.hv, quiet);
+    this.devices = new DeviceService(this.domains, quiet);
   }
 
   /** A fresh temp dir, removed by `close`. */

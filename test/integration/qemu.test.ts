@@ -356,3 +356,52 @@ describe('QEMU backend: a QEMU without seccomp', { skip }, () => {
     assert.equal(status(await qemuPid(x, 's1'), 'Seccomp'), '0');
   });
 });
+
+describe('QEMU backend: block and network hot-plug (xm block-attach, network-attach)', { skip }, () => {
+  let x: TestXend;
+  before(async () => {
+    x = await TestXend.start('(xend-hypervisor qemu)\n');
+    const iso = x.writeFile('one.iso', 'ISO-ONE');
+    x.writeFile('etc/xen/hot1', `${config('hot1')}disk = ['file:${iso},hdc:cdrom,r']\n`);
+    const r = await x.xm('create', 'hot1');
+    assert.equal(r.code, 0, r.stderr);
+    await booted(x, 'hot1');
+  });
+  after(async () => {
+    await x.xm('destroy', 'hot1');
+    await x.dispose();
+  });
+
+  test('a disk attached is seen by the guest in /proc/partitions and read; detached, it is gone', async () => {
+    const image = x.path('hot.img');
+    writeFileSync(image, Buffer.concat([Buffer.from('HOTPLUG-DISK-OK\n'), Buffer.alloc(1 << 20)]));
+    const r = await x.xm('block-attach', 'hot1', `file:${image}`, 'xvdb', 'w');
+    assert.equal(r.code, 0, r.stderr);
+    await shell(x, 'hot1', 'echo "parts=$(grep -c vda /proc/partitions)"', /parts=1/);
+    await shell(x, 'hot1', 'head -c 15 /dev/vda; echo', /HOTPLUG-DISK-OK/);
+    assert.match((await x.xm('block-list', 'hot1')).stdout, /^51728 +0 +0 +4 /m);
+    const d = await x.xm('block-detach', 'hot1', 'xvdb');
+    assert.equal(d.code, 0, d.stderr);
+    await shell(x, 'hot1', 'echo "parts=$(grep -c vda /proc/partitions)"', /parts=0/);
+    assert.doesNotMatch((await x.xm('block-list', 'hot1')).stdout, /^51728 /m);
+  });
+
+  test('a NIC attached appears in /sys/class/net; detached, it is gone', async () => {
+    const r = await x.xm('network-attach', 'hot1', 'mac=00:16:3e:00:00:61');
+    assert.equal(r.code, 0, r.stderr);
+    await shell(x, 'hot1', 'echo "mac=$(cat /sys/class/net/eth0/address)"', /mac=00:16:3e:00:00:61/);
+    const d = await x.xm('network-detach', 'hot1', '0');
+    assert.equal(d.code, 0, d.stderr);
+    await shell(x, 'hot1', 'echo "nics=$(ls /sys/class/net | grep -c eth)"', /nics=0/);
+  });
+
+  test("block-configure changes the media of the config's CD-ROM drive; a CD-ROM drive cannot be hot-plugged", async () => {
+    const two = x.writeFile('two.iso', 'ISO-TWO');
+    const r = await x.xm('block-configure', 'hot1', `file:${two}`, 'hdc:cdrom', 'r');
+    assert.equal(r.code, 0, r.stderr);
+    assert.match((await x.xm('list', '-l', 'hot1')).stdout, /\(uname file:.*two\.iso\)/);
+    const hot = await x.xm('block-attach', 'hot1', `file:${x.writeFile('three.iso', 'ISO-THREE')}`, 'hdd:cdrom', 'r');
+    assert.equal(hot.stderr, 'Error: the qemu backend cannot hot-plug a CD-ROM drive: give the drive in the domain config, and change its media with block-configure\n');
+    assert.doesNotMatch((await x.xm('block-list', 'hot1')).stdout, /^5696 /m);
+  });
+});

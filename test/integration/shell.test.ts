@@ -290,6 +290,8 @@ describe('shell integration', () => {
         setpolicy: ['error'], resetpolicy: ['error'], getenforce: ['error'], setenforce: ['error'],
         // shell's commands print their own documents; serve's output is xend's XML-RPC.
         vncviewer: ['vncviewer'], shell: [], serve: [],
+        ...Object.fromEntries(['block-attach', 'block-detach', 'block-configure', 'network-attach', 'network-detach', 'network2-attach', 'network2-detach'].map((c) => [c, ['device-action']])),
+        ...Object.fromEntries(['block-list', 'network-list', 'network2-list'].map((c) => [c, ['device-list']])),
       };
       const defs = (schema as { $defs: Record<string, unknown> }).$defs;
       const root = JSON.stringify((schema as { anyOf: unknown }).anyOf);

@@ -206,6 +206,8 @@ export function xmPage(version: string): string {
     ['xm sched-sedf', 'takes options before the domain too (xm 4.4 took its first word as the domain, whatever it was); --extratime is the long form of -e, as xm\'s getopt had it (its help said --extra, a prefix getopt accepted).'],
     ['xm cpupool-list', "lists active pools by pool id, then the others by name (xm 4.4's order was Python's dict order of the pools' uuids)."],
     ['xend cpu_pool errors', "XendCPUPool's list-valued errors (['POOL_BAD_STATE', 'in use']) travel as their text, which is what xm 4.4 printed; a pool that cpupool-create could not activate is not left behind (xend 4.4 kept it, inactive, so its name stayed taken)."],
+    ['xm block-detach, network-detach, network2-detach', 'take -f and --force anywhere on the line; another word after the device is ignored with xm 4.4\'s "Ignoring option", but another option is a usage error.'],
+    ['Device numbers', 'a vif\'s number is its place among the domain\'s vifs, so the numbers after a detached one move down (xend 4.4 numbered a running domain\'s vifs from a counter); Domain-0\'s devices are not xend\'s to attach or detach.'],
   ];
   for (const [what, why] of deviations) page.tp(b(what), t(why));
 

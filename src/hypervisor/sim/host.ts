@@ -11,12 +11,14 @@ import { GuestMemory } from './memory.js';
 import { readImage, writeImage } from './image.js';
 import { PAGE_SIZE } from './memory.js';
 import { EINVAL, SEDF_DEFAULTS, SimPools, adjustSedf, type PoolsRecord } from './pools.js';
+import { checkHotplug } from './devices.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type {
   DomainSpec,
   HostInfo,
   HostLog,
   HvCpuPool,
+  HvDevice,
   HvDomain,
   Hypervisor,
   HypervisorEvents,
@@ -503,6 +505,21 @@ export class SimHost implements Hypervisor {
     this.save(d);
   }
 
+  /** Plugs a device in: the config xend keeps is its record; what the hotplug scripts checked is checked here. */
+  attachDevice(domid: number, device: HvDevice): void {
+    this.requireUp(domid);
+    checkHotplug(device);
+  }
+
+  detachDevice(domid: number): void {
+    this.must(domid);
+  }
+
+  configureDevice(domid: number, _before: HvDevice | null, after: HvDevice | null): void {
+    this.requireUp(domid);
+    if (after) checkHotplug(after);
+  }
+
   updateRecord(domid: number, changes: RecordChanges): void {
     const d = this.draft(domid);
     applyRecordChanges(d, changes);
@@ -669,6 +686,10 @@ export class SimHost implements Hypervisor {
     const d = this.draft(domid);
     if (this.pools.schedulerOf(d.cpuPool ?? 0) !== sched) throw new Error(EINVAL);
     return d;
+  }
+
+  private requireUp(domid: number): void {
+    if (this.must(domid).shutdownReason !== null) throw new Error(`Domain ${domid} is not running`);
   }
 
   private must(domid: number): SimDomain {
