@@ -21,6 +21,8 @@ export interface CommandContext {
   event(text: string, record: Record<string, unknown>): void;
   /** Spinner text on a terminal (stderr); silent when piped or in --json mode. */
   progress(text: string | null): void;
+  /** A closing line after a long wait, on a terminal (stderr) only: silent when piped or in --json mode. */
+  summary(text: string): void;
   /** xm's warnings on stderr (deprecations and the like). */
   warn(text: string): void;
   /** The user's terminal, for interactive commands (console). */

@@ -118,6 +118,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       xm: (argv) => main(argv, { ...io, connect: (uri) => (uri === undefined ? ctx.client() : io.connect ? io.connect(uri) : connect(uri, io)) }),
       event: (text, record) => progress.above(() => io.stdout(json ? envelope({ event: record }) : `${text}\n`)),
       progress: progress.set,
+      summary: (text) => {
+        if (!json && io.interactiveStderr) progress.above(() => io.stderr(`${text}\n`));
+      },
       warn: (text) => io.stderr(`${text}\n`),
       // Getters: process.stdin is a stream built on first touch (tty/net), wanted only by xm console.
       terminal: io.terminal ?? {

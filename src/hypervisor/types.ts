@@ -241,6 +241,8 @@ export interface ImageProgress {
   bytesSent: number;
   /** Pages still to send in this round. */
   dirtyPages: number;
+  /** Pages of this round, when the backend knows (the first round's are all of memory). */
+  roundPages?: number;
   elapsedMs: number;
 }
 

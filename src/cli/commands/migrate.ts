@@ -43,7 +43,7 @@ export async function run(ctx: CommandContext): Promise<MigrateData> {
       last = Number(p.bytesSent);
       const mib = last / MiB;
       const rate = mib / (Number(p.elapsedMs) / 1000 || 1);
-      ctx.progress(`Migrating ${dom} to ${host}: round ${p.round}, ${mib.toFixed(1)} MiB sent, ${rate.toFixed(1)} MiB/s${p.phase === 'suspended' ? ', paused for the last pages' : ''}`);
+      ctx.progress(`Migrating ${dom} to ${host}: ${progressLine(p, mib, rate)}`);
       if (ctx.json) {
         ctx.event('', { domain: dom, phase: p.phase, round: p.round, bytes_sent: last, pages_sent: p.pagesSent, dirty_pages: p.dirtyPages, elapsed_ms: p.elapsedMs, rate_mib_per_s: Number(rate.toFixed(2)) });
       }
@@ -51,6 +51,7 @@ export async function run(ctx: CommandContext): Promise<MigrateData> {
   })();
   try {
     const result = await call;
+    if (result) ctx.summary(`Migrated ${dom} to ${host} in ${seconds(Number(result.totalMs))}, ${size(Number(result.bytes))}, downtime ${Number(result.downtimeMs)} ms`);
     return { domain: dom, destination: host, result };
   } catch (err) {
     if (cancelled === 'timeout') throw new WaitTimeoutError(`Migration of ${dom} cancelled after ${timeout} seconds; it still runs here`);
@@ -62,6 +63,19 @@ export async function run(ctx: CommandContext): Promise<MigrateData> {
     await watch;
   }
 }
+
+/** Round, how much of it is sent, the rate and what is left at that rate (xl's and virsh --verbose's line). */
+export function progressLine(p: Record<string, unknown>, mib: number, rate: number): string {
+  const dirty = Number(p.dirtyPages ?? 0);
+  const roundPages = Number(p.roundPages ?? (p.round === 1 ? p.memoryPages : 0));
+  const done = roundPages > 0 ? `, ${Math.floor((100 * (roundPages - dirty)) / roundPages)}% of the round` : '';
+  const eta = dirty > 0 && rate > 0 ? `, about ${seconds(((dirty * 4096) / MiB / rate) * 1000)} left` : '';
+  const paused = p.phase === 'suspended' ? ', paused for the last pages' : '';
+  return `round ${String(p.round)}${done}, ${mib.toFixed(1)} MiB sent, ${rate.toFixed(1)} MiB/s${eta}${paused}`;
+}
+
+const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
+const size = (bytes: number): string => (bytes >= 1024 * MiB ? `${(bytes / 1024 / MiB).toFixed(1)} GiB` : `${(bytes / MiB).toFixed(1)} MiB`);
 
 export const text = (): string => '';
 

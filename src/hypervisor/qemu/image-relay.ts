@@ -9,7 +9,7 @@ interface MigrateInfo {
   status: string;
   'error-desc'?: string;
   downtime?: number;
-  ram?: { transferred: number; remaining: number; normal: number; 'dirty-sync-count': number };
+  ram?: { transferred: number; remaining: number; total: number; normal: number; 'dirty-sync-count': number };
 }
 
 /**
@@ -39,7 +39,7 @@ export async function sendImage(qmp: QmpClient, socketPath: string, sink: ByteSi
       last = info;
       if (info.status === 'failed' || info.status === 'cancelled') failed(migrationError(info));
       if (info.ram) {
-        opts.progress?.({ round: info.ram['dirty-sync-count'], pagesSent: info.ram.normal, bytesSent: out.bytes, dirtyPages: Math.ceil(info.ram.remaining / 4096), elapsedMs: Date.now() - started });
+        opts.progress?.({ round: info.ram['dirty-sync-count'], pagesSent: info.ram.normal, bytesSent: out.bytes, dirtyPages: Math.ceil(info.ram.remaining / 4096), roundPages: Math.ceil(info.ram.total / 4096), elapsedMs: Date.now() - started });
       }
     }, () => {});
   }, 100);

@@ -38,7 +38,7 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
       await sink.write(data);
       stats.pages += batch.length;
       stats.bytes += data.length;
-      opts.progress?.({ round, pagesSent: stats.pages, bytesSent: stats.bytes, dirtyPages: pfns.length - i - batch.length, elapsedMs: Date.now() - started });
+      opts.progress?.({ round, pagesSent: stats.pages, bytesSent: stats.bytes, dirtyPages: pfns.length - i - batch.length, roundPages: pfns.length, elapsedMs: Date.now() - started });
     }
   };
   const suspend = async () => {

@@ -1,6 +1,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { domainSxp, fault, usage, xm } from '../xm.js';
+import { progressLine } from '../../../../src/cli/commands/migrate.js';
 
 const WEB = domainSxp({ name: 'web', domid: 3, uuid: '11111111-2222-3333-4444-555555555555' });
 const xend = { 'xend.domain': () => WEB, 'xend.domain.migrate': () => ({ totalMs: 40, downtimeMs: 5, bytes: 4096, pages: 1, rounds: 2, checksum: 'abc' }) };
@@ -34,4 +35,25 @@ test('xm migrate: a destination that cannot be reached is a runtime failure, pri
   const refused = "can't connect: Connection refused\nNo relocation server answered at peer:8002; the destination's xend-config.sxp needs (xend-relocation-server yes), port 8002 by default";
   const r = await xm(['migrate', 'web', 'peer'], { ...xend, 'xend.domain.migrate': () => fault(1, refused) });
   assert.deepEqual([r.code, r.stderr, r.stdout], [1, `Error: ${refused}\n`, '']);
+});
+
+test('xm migrate on a terminal ends with a summary on stderr; on a pipe or with --json it prints nothing more', async () => {
+  const big = { ...xend, 'xend.domain.migrate': () => ({ totalMs: 3200, downtimeMs: 6, bytes: 1024 ** 3, pages: 262144, rounds: 3, checksum: 'abc' }) };
+  const tty = await xm(['migrate', '-l', 'web', 'peer'], big, { interactiveStderr: true });
+  assert.deepEqual([tty.code, tty.stdout, tty.stderr], [0, '', 'Migrated web to peer in 3.2 s, 1.0 GiB, downtime 6 ms\n']);
+  const pipe = await xm(['migrate', '-l', 'web', 'peer'], big);
+  assert.deepEqual([pipe.stdout, pipe.stderr], ['', '']);
+  const json = await xm(['migrate', '--json', 'web', 'peer'], big, { interactiveStderr: true });
+  assert.equal(json.stderr, '');
+});
+
+test("the progress line: the round, its share sent, the rate and the time left at that rate", () => {
+  const MiB = 1024 * 1024;
+  assert.equal(
+    progressLine({ round: 1, memoryPages: 262144, roundPages: 262144, dirtyPages: 131072, phase: 'copying' }, 512, 128),
+    'round 1, 50% of the round, 512.0 MiB sent, 128.0 MiB/s, about 4.0 s left',
+  );
+  // Without the round's size, the first round is all of memory; a later one says no share.
+  assert.equal(progressLine({ round: 1, memoryPages: 1000, dirtyPages: 250, phase: 'copying' }, 3, 1.5), `round 1, 75% of the round, 3.0 MiB sent, 1.5 MiB/s, about ${((250 * 4096) / MiB / 1.5).toFixed(1)} s left`);
+  assert.equal(progressLine({ round: 3, memoryPages: 1000, dirtyPages: 0, phase: 'suspended' }, 3, 1.5), 'round 3, 3.0 MiB sent, 1.5 MiB/s, paused for the last pages');
 });
