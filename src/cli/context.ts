@@ -12,6 +12,8 @@ export interface CommandContext {
   /** The options by long name, converted to their declared type; flags are `true`. */
   opts: Values;
   json: boolean;
+  /** stderr is a terminal: progress and summaries are shown there. */
+  interactive: boolean;
   env: NodeJS.ProcessEnv;
   cwd: string;
   client(): XendClient;

@@ -9,7 +9,7 @@ import { collectReplies, connectRelocation, deviceClasses, renamed, runMigration
 import type { ConsoleService } from './console.js';
 import type { DomainService } from './domains.js';
 import type { Logger } from './log.js';
-import type { HvDomain, Hypervisor, ImageStats } from '../hypervisor/types.js';
+import type { HvDomain, Hypervisor, ImageProgress, ImageStats } from '../hypervisor/types.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** A save or migration in progress: what recovery needs to undo it as a failure would. */
@@ -83,17 +83,21 @@ export class CheckpointService {
     const d = this.domains.lookup(dom);
     this.checkMovable(d, 'save');
     const wasPaused = d.flags.paused;
-    // A destroy meanwhile wins: the save stops and its file goes.
+    // A destroy meanwhile wins: the save stops and its file goes. A cancel (xm's Ctrl-C) leaves the domain as it was.
     const destroyed = new AbortController();
+    const cancelled = new AbortController();
     const release = this.depart(d, 'saved', () => destroyed.abort());
+    const progress: MigrationProgress = { domain: d.name, destination: path, phase: 'copying', live: false, memoryPages: (d.maxmemMiB * 1024) / 4 };
+    this.inFlight.set(d.uuid, { progress, abort: cancelled });
     try {
-      await this.writeSave(d, path, destroyed.signal);
+      await this.writeSave(d, path, destroyed.signal, cancelled.signal, (p) => Object.assign(progress, p));
       if (checkpoint) {
         if (!wasPaused) await this.hv.unpause(d.domid);
         return;
       }
       this.hv.destroy(d.domid);
     } finally {
+      this.inFlight.delete(d.uuid);
       release();
     }
     this.domains.released(d.uuid);
@@ -101,7 +105,7 @@ export class CheckpointService {
   }
 
   /** The guest state file of a save; on failure the domain runs on as it was and no file save made is left. */
-  private async writeSave(d: HvDomain, path: string, destroyed: AbortSignal): Promise<void> {
+  private async writeSave(d: HvDomain, path: string, destroyed: AbortSignal, cancelled: AbortSignal, progress: (p: ImageProgress) => void): Promise<void> {
     const existing = await stat(path).catch(() => null);
     if (existing?.isSocket()) throw new XendError(`can't write guest state file ${path}: not a file`);
     // A pipe is opened without blocking (a blocked open would hold a worker thread
@@ -116,7 +120,7 @@ export class CheckpointService {
     try {
       const sink: ByteSink = { write: (data) => writeAll(file, data) };
       await writeHeader(sink, this.domains.record(d.domid));
-      await this.hv.saveImage(d.domid, sink, { live: false, signal: destroyed, suspend: async () => this.hv.pause(d.domid) });
+      await this.hv.saveImage(d.domid, sink, { live: false, signal: AbortSignal.any([destroyed, cancelled]), suspend: async () => this.hv.pause(d.domid), progress });
       await sink.write(consoleRecord(this.consoles.history(d.uuid)));
       if (!pipe && (!existing || existing.isFile())) await file.sync();
       await file.close();
@@ -127,6 +131,7 @@ export class CheckpointService {
       if (!existing) await rm(path, { force: true });
       if (destroyed.aborted) throw new XendError(`Domain ${d.name} was destroyed while it was being saved`);
       await this.resume(d, d.name, wasPaused).catch(() => {});
+      if (cancelled.aborted) throw new XendError('Save cancelled');
       throw new XendError(`can't write guest state file ${path}: ${(err as NodeJS.ErrnoException).code ? strerror(err as NodeJS.ErrnoException) : (err as Error).message}`);
     }
   }
@@ -276,10 +281,13 @@ export class CheckpointService {
     return this.hv.memoryChecksum(this.domains.lookup(dom).domid);
   }
 
-  /** Progress of the migration of a domain (by the uuid or name it had when it started). */
+  /** Progress of the save or migration of a domain (by the uuid or name it had when it started). */
   progress(dom: string): MigrationProgress | null {
     for (const [uuid, m] of this.inFlight) if (uuid === dom || m.progress.domain === dom) return { ...m.progress };
-    return null;
+    // By id: a saved domain keeps its id until the save is done.
+    const held = /^\d+$/.test(dom) ? this.hv.get(Number(dom)) : undefined;
+    const m = held && this.inFlight.get(held.uuid);
+    return m ? { ...m.progress } : null;
   }
 
   cancel(dom: string): boolean {

@@ -1,4 +1,5 @@
 import { CliError, WaitTimeoutError } from '../errors.js';
+import { seconds, size, watchTransfer } from '../transfer-progress.js';
 import type { CommandContext } from '../context.js';
 
 interface MigrateData {
@@ -7,8 +8,6 @@ interface MigrateData {
   result: Record<string, unknown> | null;
 }
 
-const POLL_MS = 250;
-const MiB = 1024 * 1024;
 
 /**
  * `xm migrate [-l] [-p port] [-n node] [-s] [-c] DOM HOST`. Blocks like xm did;
@@ -34,21 +33,9 @@ export async function run(ctx: CommandContext): Promise<MigrateData> {
   const call = client
     .migrate(dom, host, { live: o.has('live'), port: o.number('port') ?? 0, node: o.number('node') ?? -1, ssl: o.has('ssl') ? true : null, changeHome: o.has('change_home_server') })
     .finally(() => (finished = true));
-  const watch = (async () => {
-    let last = -1;
-    while (!finished) {
-      await new Promise((r) => setTimeout(r, POLL_MS));
-      const p = await client.migrateProgress(uuid).catch(() => null);
-      if (!p || finished || p.bytesSent === undefined || p.bytesSent === last) continue;
-      last = Number(p.bytesSent);
-      const mib = last / MiB;
-      const rate = mib / (Number(p.elapsedMs) / 1000 || 1);
-      ctx.progress(`Migrating ${dom} to ${host}: ${progressLine(p, mib, rate)}`);
-      if (ctx.json) {
-        ctx.event('', { domain: dom, phase: p.phase, round: p.round, bytes_sent: last, pages_sent: p.pagesSent, dirty_pages: p.dirtyPages, elapsed_ms: p.elapsedMs, rate_mib_per_s: Number(rate.toFixed(2)) });
-      }
-    }
-  })();
+  const watch = watchTransfer(ctx, client, uuid, `Migrating ${dom} to ${host}`, () => finished, (p, rate) =>
+    ctx.event('', { domain: dom, phase: p.phase, round: p.round, bytes_sent: p.bytesSent, pages_sent: p.pagesSent, dirty_pages: p.dirtyPages, elapsed_ms: p.elapsedMs, rate_mib_per_s: Number(rate.toFixed(2)) }),
+  );
   try {
     const result = await call;
     if (result) ctx.summary(`Migrated ${dom} to ${host} in ${seconds(Number(result.totalMs))}, ${size(Number(result.bytes))}, downtime ${Number(result.downtimeMs)} ms`);
@@ -63,19 +50,6 @@ export async function run(ctx: CommandContext): Promise<MigrateData> {
     await watch;
   }
 }
-
-/** Round, how much of it is sent, the rate and what is left at that rate (xl's and virsh --verbose's line). */
-export function progressLine(p: Record<string, unknown>, mib: number, rate: number): string {
-  const dirty = Number(p.dirtyPages ?? 0);
-  const roundPages = Number(p.roundPages ?? (p.round === 1 ? p.memoryPages : 0));
-  const done = roundPages > 0 ? `, ${Math.floor((100 * (roundPages - dirty)) / roundPages)}% of the round` : '';
-  const eta = dirty > 0 && rate > 0 ? `, about ${seconds(((dirty * 4096) / MiB / rate) * 1000)} left` : '';
-  const paused = p.phase === 'suspended' ? ', paused for the last pages' : '';
-  return `round ${String(p.round)}${done}, ${mib.toFixed(1)} MiB sent, ${rate.toFixed(1)} MiB/s${eta}${paused}`;
-}
-
-const seconds = (ms: number): string => `${(ms / 1000).toFixed(1)} s`;
-const size = (bytes: number): string => (bytes >= 1024 * MiB ? `${(bytes / 1024 / MiB).toFixed(1)} GiB` : `${(bytes / MiB).toFixed(1)} MiB`);
 
 export const text = (): string => '';
 

@@ -2,6 +2,7 @@ import { accessSync, constants } from 'node:fs';
 import { resolve } from 'node:path';
 import { CliError } from '../errors.js';
 import { domainJson } from '../render/domains.js';
+import { seconds, sizeOf } from '../transfer-progress.js';
 import type { CommandContext } from '../context.js';
 
 /** `xm restore FILE [-p]`: silent on success, as xm was. */
@@ -12,7 +13,9 @@ export async function run(ctx: CommandContext) {
   } catch {
     throw new CliError(`xm restore: Unable to read file ${path}`);
   }
+  const started = Date.now();
   const d = await ctx.client().restore(path, ctx.opts.has('paused'));
+  ctx.summary(`Restored ${d.name} from ${path} in ${seconds(Date.now() - started)}${sizeOf(path)}`);
   return { file: path, domain: domainJson(d) };
 }
 

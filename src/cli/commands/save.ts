@@ -1,6 +1,7 @@
 import { accessSync, constants } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { CliError } from '../errors.js';
+import { seconds, sizeOf, watchTransfer } from '../transfer-progress.js';
 import type { CommandContext } from '../context.js';
 
 /** `xm save [-c] DOM FILE`: the path is made absolute and checked as xm did. */
@@ -13,7 +14,17 @@ export async function run(ctx: CommandContext) {
     throw new CliError(`xm save: Unable to create file ${path}`);
   }
   const checkpoint = ctx.opts.has('checkpoint');
-  await ctx.client().save(dom, path, checkpoint);
+  const client = ctx.client();
+  const started = Date.now();
+  let finished = false;
+  const watch = watchTransfer(ctx, client, dom, `Saving ${dom} to ${path}`, () => finished);
+  try {
+    await client.save(dom, path, checkpoint);
+  } finally {
+    finished = true;
+    await watch;
+  }
+  ctx.summary(`Saved ${dom} to ${path} in ${seconds(Date.now() - started)}${sizeOf(path)}`);
   return { domain: dom, file: path, checkpoint };
 }
 

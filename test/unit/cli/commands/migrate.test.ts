@@ -1,7 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { domainSxp, fault, usage, xm } from '../xm.js';
-import { progressLine } from '../../../../src/cli/commands/migrate.js';
 
 const WEB = domainSxp({ name: 'web', domid: 3, uuid: '11111111-2222-3333-4444-555555555555' });
 const xend = { 'xend.domain': () => WEB, 'xend.domain.migrate': () => ({ totalMs: 40, downtimeMs: 5, bytes: 4096, pages: 1, rounds: 2, checksum: 'abc' }) };
@@ -45,15 +44,4 @@ test('xm migrate on a terminal ends with a summary on stderr; on a pipe or with 
   assert.deepEqual([pipe.stdout, pipe.stderr], ['', '']);
   const json = await xm(['migrate', '--json', 'web', 'peer'], big, { interactiveStderr: true });
   assert.equal(json.stderr, '');
-});
-
-test("the progress line: the round, its share sent, the rate and the time left at that rate", () => {
-  const MiB = 1024 * 1024;
-  assert.equal(
-    progressLine({ round: 1, memoryPages: 262144, roundPages: 262144, dirtyPages: 131072, phase: 'copying' }, 512, 128),
-    'round 1, 50% of the round, 512.0 MiB sent, 128.0 MiB/s, about 4.0 s left',
-  );
-  // Without the round's size, the first round is all of memory; a later one says no share.
-  assert.equal(progressLine({ round: 1, memoryPages: 1000, dirtyPages: 250, phase: 'copying' }, 3, 1.5), `round 1, 75% of the round, 3.0 MiB sent, 1.5 MiB/s, about ${((250 * 4096) / MiB / 1.5).toFixed(1)} s left`);
-  assert.equal(progressLine({ round: 3, memoryPages: 1000, dirtyPages: 0, phase: 'suspended' }, 3, 1.5), 'round 3, 3.0 MiB sent, 1.5 MiB/s, paused for the last pages');
 });

@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { xm } from '../xm.js';
@@ -33,4 +33,16 @@ test('xm save with one argument', async () => {
 test("xm save with a third word: it passes arg_check, then is xm_save's 'Wrong number of parameters'", async () => {
   const r = await xm(['save', 'web', '/tmp/web.chk', 'extra']);
   assert.deepEqual([r.code, r.stderr, r.calls], [1, 'Error: Wrong number of parameters\n', []]);
+});
+
+test('xm save on a terminal ends with a summary on stderr (the file size when the file is here too); nothing on a pipe', async (t) => {
+  const dir = mkdtempSync(join(tmpdir(), 'xm-save-'));
+  t.after(() => rmSync(dir, { recursive: true, force: true }));
+  const file = join(dir, 'web.chk');
+  const save = { 'xend.domain.save': () => void writeFileSync(file, Buffer.alloc(3 * 1024 * 1024)) };
+  const tty = await xm(['save', 'web', file], save, { interactiveStderr: true });
+  assert.equal(tty.code, 0);
+  assert.match(tty.stderr, new RegExp(`^Saved web to ${file} in \\d+\\.\\d s, 3\\.0 MiB\\n$`));
+  const pipe = await xm(['save', 'web', file], save);
+  assert.deepEqual([pipe.stdout, pipe.stderr], ['', '']);
 });
