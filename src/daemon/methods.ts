@@ -2,6 +2,7 @@ import type { DomainService } from './domains.js';
 import type { NodeService } from './node.js';
 import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
+import type { PassthroughService } from './passthrough.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { XEND, type ImplementationOf, type MethodSpec, type Param, type ParamKind, type ParamTypes, type XendImplementation } from '../protocol/methods.js';
@@ -73,13 +74,14 @@ export interface Services {
   node: NodeService;
   checkpoints: CheckpointService;
   managed: ManagedService;
+  passthrough: PassthroughService;
 }
 
 function implementation(services: Services): XendImplementation {
   return { ...domainMethods(services), ...nodeMethods(services) };
 }
 
-function domainMethods({ domains, checkpoints, managed }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
+function domainMethods({ domains, checkpoints, managed, passthrough }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
   /** A call that needs a running domain, given a managed one that is not: xend's refusal for it. */
   const started =
     <A extends { dom: string | number }, R>(fn: (a: A) => R, refusal?: string) =>
@@ -124,14 +126,19 @@ function domainMethods({ domains, checkpoints, managed }: Services): Implementat
     delete: (a) => managed.delete(a.dom),
     suspend: (a) => managed.suspend(a.dom),
     resume: (a) => managed.resume(a.dom, a.paused),
+    usb_add: (a) => passthrough.usbAdd(a.dom, a.dev_id),
+    usb_del: (a) => passthrough.usbDel(a.dom, a.dev_id),
   };
 }
 
-function nodeMethods({ node }: Services): ImplementationOf<typeof NODE_METHODS> {
+function nodeMethods({ node, passthrough }: Services): ImplementationOf<typeof NODE_METHODS> {
   return {
     node_info: (a) => node.info(a.show_numa),
     node_dmesg_info: () => node.dmesg(),
     node_dmesg_clear: () => node.dmesgClear(),
     node_log: () => node.log(),
+    pciinfo: () => passthrough.pciinfo(),
+    scsiinfo: () => passthrough.scsiinfo(),
+    usbinfo: () => passthrough.usbinfo(),
   };
 }

@@ -13,7 +13,9 @@ import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
 import { createHypervisor, type BackendOptions } from '../hypervisor/index.js';
+import { parseHostDevices } from '../hypervisor/host-devices.js';
 import { ManagedService } from './managed.js';
+import { PassthroughService } from './passthrough.js';
 import { ManagedStore } from './managed-store.js';
 import { RestartJournal } from './restart-journal.js';
 import { Scripts, withHotplug } from './scripts.js';
@@ -98,7 +100,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
-    const methods = legacyMethods({ domains, node, checkpoints, managed });
+    const passthrough = new PassthroughService(hv, domains, log.logger('XendDomain'));
+    const methods = legacyMethods({ domains, node, checkpoints, managed, passthrough });
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => {
@@ -216,6 +219,7 @@ function backendOptions(s: XendSettings): BackendOptions {
     cpus: Number(o['sim-host-cpus']),
     memoryMiB: Number(o['sim-host-memory']),
     dom0Cpus: Number(o['dom0-cpus']),
+    devices: parseHostDevices(o['sim-host-devices']),
     // Tests shorten the time a simulated guest takes to shut down.
     shutdownDelayMs: Number(process.env.XEND_SIM_SHUTDOWN_MS ?? 800),
   };

@@ -1,5 +1,6 @@
 import type { Sxp } from '../sxp/types.js';
 import type { ByteSink, ByteSource } from '../protocol/byte-stream.js';
+import type { HostDevices } from './host-devices.js';
 
 /** The six state flags of a Xen domain, in `xm list`'s order (r b p s c d). */
 export interface DomainFlags {
@@ -262,6 +263,15 @@ export interface Hypervisor {
   sendTrigger?(domid: number, trigger: Trigger, vcpu: number): void;
   /** Writes the domain's memory as an ELF core file at `path` (xc.domain_dumpcore); works on a crashed domain too. */
   dumpCore?(domid: number, path: string): Promise<void>;
+  /** The host's devices a guest may be given (pass-through); which guest holds which is xend's record. */
+  hostDevices?(): HostDevices;
+  /**
+   * An HVM guest's device model adding or removing an emulated USB host device
+   * (qemu-dm's usb-add/usb-del, by the device's bus id); throws if it has it already, or has it not.
+   */
+  deviceModelUsb?(domid: number, change: 'add' | 'del', busid: string): void;
+  /** The host USB devices the guest's device model holds, by bus id. */
+  deviceModelUsbDevices?(domid: number): string[];
   updateRecord(domid: number, changes: RecordChanges): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */
