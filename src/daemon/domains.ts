@@ -218,7 +218,7 @@ export class DomainService {
    * Refuses a change to a held domain: a reset would rebuild it here while the
    * destination runs it, an unpause would run it after its last state was sent.
    */
-  private requireIdle(d: HvDomain): HvDomain {
+  requireIdle(d: HvDomain): HvDomain {
     const h = this.index.holdOf(d.uuid);
     // Not the copy of it arriving here, in a migration to this very host.
     if (h?.domid === d.domid) throw new XendError(`Domain ${h.name} is being ${h.activity}; it cannot be changed until that ends`);
@@ -690,7 +690,7 @@ export class DomainService {
    * Applies a config change (with any other `record` changes, in the same write)
    * to a domain's running record and, when it is managed, to its stored config.
    */
-  private updateConfig(r: Resolved, change: (c: VmConfig) => VmConfig, record: RecordChanges = {}): void {
+  updateConfig(r: Resolved, change: (c: VmConfig) => VmConfig, record: RecordChanges = {}): void {
     if (r.live) {
       const changes = { ...record };
       if (r.live.domid !== 0 && r.live.config) changes.config = vmConfigSxp(change(parseVmConfig(r.live.config)));

@@ -3,11 +3,13 @@ import type { NodeService } from './node.js';
 import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
 import type { PassthroughService } from './passthrough.js';
+import type { DeviceService } from './devices/service.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { XEND, type ImplementationOf, type MethodSpec, type Param, type ParamKind, type ParamTypes, type XendImplementation } from '../protocol/methods.js';
 import type { DOMAIN_METHODS } from '../protocol/xend/domain.js';
 import type { NODE_METHODS } from '../protocol/xend/node.js';
+import type { DEVICE_METHODS } from '../protocol/xend/device.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** A legacy XML-RPC method: positional arguments in, a value (or undefined for None) out. */
@@ -46,6 +48,7 @@ const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['recei
   optPath: (v) => (v === undefined || v === null || v === '' ? null : absolute(v)),
   // Nested arrays over XML-RPC, SXP text in an HTTP form field.
   config: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
+  device: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
 };
 
 function decode(p: Param, v: unknown): unknown {
@@ -75,10 +78,11 @@ export interface Services {
   checkpoints: CheckpointService;
   managed: ManagedService;
   passthrough: PassthroughService;
+  devices: DeviceService;
 }
 
 function implementation(services: Services): XendImplementation {
-  return { ...domainMethods(services), ...nodeMethods(services) };
+  return { ...domainMethods(services), ...nodeMethods(services), ...deviceMethods(services) };
 }
 
 function domainMethods({ domains, checkpoints, managed, passthrough }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
@@ -140,5 +144,15 @@ function nodeMethods({ node, passthrough }: Services): ImplementationOf<typeof N
     pciinfo: () => passthrough.pciinfo(),
     scsiinfo: () => passthrough.scsiinfo(),
     usbinfo: () => passthrough.usbinfo(),
+  };
+}
+
+function deviceMethods({ devices }: Services): ImplementationOf<typeof DEVICE_METHODS> {
+  return {
+    device_create: (a) => devices.create(a.dom, a.config),
+    device_configure: (a) => devices.configure(a.dom, a.config, a.dev),
+    destroyDevice: (a) => devices.destroy(a.dom, a.type, a.dev, a.force, a.rm_cfg),
+    getDeviceSxprs: (a) => devices.sxprs(a.dom, a.type),
+    getBlockDeviceClass: (a) => devices.blockDeviceClass(a.dom, a.devid),
   };
 }

@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { XendError } from '../protocol/faults.js';
-import { XEND, type FileRole, type MethodSpec } from '../protocol/methods.js';
+import { XEND, isSxpParam, type FileRole, type MethodSpec } from '../protocol/methods.js';
 import { parseFirst } from '../sxp/index.js';
 import { devicesOf, vifSettings } from './config-limits.js';
 import { parseVmConfig, type VmConfig } from './vm-config.js';
@@ -32,14 +32,16 @@ export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs, r
   const confined = new Map(methods);
   for (const spec of Object.values(XEND) as MethodSpec[]) {
     const fn = methods.get(spec.name);
-    const checked = spec.params.flatMap((p, index) => (p.file || p.kind === 'config' ? [{ p, index }] : []));
+    const checked = spec.params.flatMap((p, index) => (p.file || isSxpParam(p) ? [{ p, index }] : []));
     if (!fn || !checked.length) continue;
     confined.set(spec.name, (...args: unknown[]) => {
       for (const { p, index } of checked) {
         const arg = args[index];
-        if (p.kind === 'config') {
-          // An HTTP form carries the config as SXP text, XML-RPC as nested arrays.
-          confineConfig(parseVmConfig(typeof arg === 'string' ? parseFirst(arg) : (arg as Sxp)), rules);
+        if (isSxpParam(p)) {
+          // An HTTP form carries a config as SXP text, XML-RPC as nested arrays.
+          const sxp = typeof arg === 'string' ? parseFirst(arg) : (arg as Sxp);
+          if (p.kind === 'config') confineConfig(parseVmConfig(sxp), rules);
+          else confineDevice(sxp, rules);
         } else if (arg !== undefined && arg !== null && arg !== '') {
           // No file named: xend picks one in its own directory (a core dump).
           const dir = dirs[p.file!];
@@ -68,7 +70,12 @@ export interface ConfigRules {
 
 /** Root's rule (every client's): a hotplug script lies in the scripts directory unless xend-config allows more. */
 export function checkScripts(config: VmConfig, rules: ConfigRules): void {
-  for (const vif of devicesOf(config.devices, ['vif'])) {
+  checkDeviceScripts(config.devices, rules);
+}
+
+/** checkScripts for a config's `(device …)` entries, or a device a client adds. */
+export function checkDeviceScripts(devices: Sxp[], rules: ConfigRules): void {
+  for (const vif of devicesOf(devices, ['vif'])) {
     const { script } = vifSettings(vif);
     if (script !== undefined && resolveScript(rules.scriptsDir, script, rules.allowForeignScripts) === null) {
       throw new XendError(`Invalid script: ${JSON.stringify(script)} is outside ${rules.scriptsDir} (xend-allow-foreign-scripts)`);
@@ -90,19 +97,28 @@ const FILE_DISK = /^(?:file|aio|tap2?:[a-z0-9]+):(.*)$/;
  * when xend-domain-block-devices lists it; no passthrough of the host's devices.
  */
 export function confineConfig(config: VmConfig, rules: ConfigRules): void {
-  for (const vif of devicesOf(config.devices, ['vif'])) {
+  const builder = Array.isArray(config.image) ? config.image[1] : undefined;
+  const images = Array.isArray(builder) ? builder.filter((kv): kv is Sxp[] => Array.isArray(kv) && IMAGE_FILES.includes(String(kv[0]))) : [];
+  confineDevices(config.devices, rules, [...images.map((kv) => String(kv[1] ?? '')), config.bootloader]);
+}
+
+/** The same rule for one device a client adds to a domain (device_create, device_configure): `(vbd (uname …) …)`. */
+export function confineDevice(device: Sxp, rules: ConfigRules): void {
+  confineDevices([['device', device]], rules, []);
+}
+
+/** A config's `(device …)` entries under confineConfig's rule, with the other files it names. */
+function confineDevices(devices: Sxp[], rules: ConfigRules, files: string[]): void {
+  for (const vif of devicesOf(devices, ['vif'])) {
     const { script } = vifSettings(vif);
     if (script !== undefined && script.includes('/')) {
       throw new XendError(`Invalid script: ${JSON.stringify(script)}: a client other than root may only name a script in ${rules.scriptsDir}`);
     }
   }
-  checkScripts(config, { ...rules, allowForeignScripts: false });
-  const passthrough = devicesOf(config.devices, HOST_DEVICES)[0];
+  checkDeviceScripts(devices, { ...rules, allowForeignScripts: false });
+  const passthrough = devicesOf(devices, HOST_DEVICES)[0];
   if (passthrough) throw new XendError(`Invalid device ${String(passthrough[0])}: a client other than root may not pass the host's devices to a guest`);
-  const builder = Array.isArray(config.image) ? config.image[1] : undefined;
-  const images = Array.isArray(builder) ? builder.filter((kv): kv is Sxp[] => Array.isArray(kv) && IMAGE_FILES.includes(String(kv[0]))) : [];
-  const files = [...images.map((kv) => String(kv[1] ?? '')), config.bootloader];
-  for (const dev of devicesOf(config.devices, ['vbd', 'tap', 'tap2'])) {
+  for (const dev of devicesOf(devices, ['vbd', 'tap', 'tap2'])) {
     for (const kv of dev) {
       if (!Array.isArray(kv) || kv[0] !== 'uname') continue;
       const uname = String(kv[1] ?? '');

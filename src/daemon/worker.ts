@@ -9,6 +9,7 @@ import { consoleUpgrade } from './servers/console.js';
 import { CheckpointService } from './checkpoint.js';
 import { relocationHandler, relocationSenderTls, startRelocationServers } from './servers/relocation.js';
 import { legacyMethods } from './methods.js';
+import { DeviceService } from './devices/service.js';
 import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
@@ -100,8 +101,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
+    const devices = new DeviceService(domains, log.logger('XendDomainInfo'));
     const passthrough = new PassthroughService(hv, domains, log.logger('XendDomain'));
-    const methods = legacyMethods({ domains, node, checkpoints, managed, passthrough });
+    const methods = legacyMethods({ domains, node, checkpoints, managed, devices, passthrough });
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => {

@@ -114,6 +114,13 @@ export function viewOf(d: StoredDomain, live: LiveState): HvDomain {
   };
 }
 
+/** A device as xend hands it to a backend: its class (vbd, tap, tap2, vif, …), number, and settings (uname, dev, mode, mac, bridge, …). */
+export interface HvDevice {
+  deviceClass: string;
+  devid: number;
+  settings: Readonly<Record<string, string>>;
+}
+
 /** What xend asks the hypervisor to build: the domain is created paused. */
 export interface DomainSpec {
   name: string;
@@ -272,6 +279,16 @@ export interface Hypervisor {
   deviceModelUsb?(domid: number, change: 'add' | 'del', busid: string): void;
   /** The host USB devices the guest's device model holds, by bus id. */
   deviceModelUsbDevices?(domid: number): string[];
+  /**
+   * Plugs a device into a running domain (xend's DevController.createDevice and
+   * the hotplug scripts); throws, in xend's words, when it cannot. xend keeps
+   * the device in the domain's config, so a backend needs no record of its own.
+   */
+  attachDevice?(domid: number, device: HvDevice): void | Promise<void>;
+  /** Unplugs it (DevController.destroyDevice); `force` does not wait for the guest to let go. */
+  detachDevice?(domid: number, device: HvDevice, force: boolean): void | Promise<void>;
+  /** Changes a plugged-in device's media (block-configure: a CD-ROM's disc inserted, changed or ejected). */
+  changeMedia?(domid: number, device: HvDevice): void | Promise<void>;
   updateRecord(domid: number, changes: RecordChanges): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */

@@ -20,6 +20,8 @@ export interface ParamTypes {
   optPath: { sent: string | null; received: string | null };
   /** A whole domain config, `(vm …)`. */
   config: { sent: Sxp; received: Sxp };
+  /** One device's config, `(vbd (uname …) (dev …) …)`: the path policy confines the files it names as a domain config's. */
+  device: { sent: Sxp; received: Sxp };
 }
 export type ParamKind = keyof ParamTypes;
 
@@ -80,6 +82,10 @@ export const param =
   <const N extends string>(name: N, extra: Omit<Param, 'kind' | 'name'> = {}) => ({ kind, name, ...extra });
 export const domain = () => param('domain')('dom');
 export const config = () => param('config')('config');
+/** SrvDomain's device ops carry it in their `config` field. */
+export const device = () => param('device')('config');
+/** Kinds sent as SXP: nested arrays over XML-RPC, SXP text in an HTTP form field. */
+export const isSxpParam = (p: Param): boolean => p.kind === 'config' || p.kind === 'device';
 export const [text, token, int, optInt, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('optBool'), param('path'), param('optPath')];
 /** xend's flags all had a default. */
 export const flag = <const N extends string>(name: N, dflt: boolean) => param('bool')(name, { default: dflt });

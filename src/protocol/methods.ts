@@ -1,8 +1,9 @@
 import { DOMAIN_METHODS } from './xend/domain.js';
 import { NODE_METHODS } from './xend/node.js';
+import { DEVICE_METHODS } from './xend/device.js';
 import type { MethodSpec, ParamTypes, Returns } from './method-spec.js';
 
-export { DOMAIN_PATH, type FileRole, type HttpBinding, type MethodSpec, type Param, type ParamKind, type ParamTypes } from './method-spec.js';
+export { DOMAIN_PATH, isSxpParam, type FileRole, type HttpBinding, type MethodSpec, type Param, type ParamKind, type ParamTypes } from './method-spec.js';
 
 /**
  * The one wire contract of xend's legacy API: each method once, with its
@@ -13,7 +14,7 @@ export { DOMAIN_PATH, type FileRole, type HttpBinding, type MethodSpec, type Par
  * transport and server, and the daemon's path policy are all derived from it.
  */
 
-export const XEND = { ...DOMAIN_METHODS, ...NODE_METHODS };
+export const XEND = { ...DOMAIN_METHODS, ...NODE_METHODS, ...DEVICE_METHODS };
 
 export type Xend = typeof XEND;
 export type MethodKey = keyof Xend;

@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 import { parseFirst, show } from '../sxp/index.js';
 import { sxpToStruct, SXP_ERROR } from '../protocol/http-ops.js';
-import { methodByName } from '../protocol/methods.js';
+import { isSxpParam, methodByName } from '../protocol/methods.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
 import { strerror } from '../strerror.js';
 import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
@@ -92,7 +92,7 @@ function toRequest(method: string, p: XmlRpcValue[]): Http {
     const i = spec.params.findIndex((x) => x.name === f);
     const v = p[i];
     // Absent and None arguments are left out, so the server applies its defaults.
-    if (v !== undefined && v !== null) fields.set(f, spec.params[i]!.kind === 'config' ? show(v as Sxp) : typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
+    if (v !== undefined && v !== null) fields.set(f, isSxpParam(spec.params[i]!) ? show(v as Sxp) : typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
   }
   if (http.verb === 'POST') return { method: 'POST', path, form: Object.fromEntries(fields) };
   return { method: 'GET', path: fields.size ? `${path}?${fields}` : path };

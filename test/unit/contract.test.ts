@@ -33,6 +33,7 @@ function sample(p: Param): XmlRpcValue {
     path: '/srv/f',
     optPath: '/srv/f',
     config: ['vm', ['name', 'vm1']],
+    device: ['vbd', ['uname', 'file:/srv/f'], ['dev', 'xvdb'], ['mode', 'w']],
   };
   return values[p.kind];
 }
@@ -106,6 +107,30 @@ describe('the wire contract', () => {
         await confined.get(m.name)!(...args);
       }
       assert.deepEqual(reached, specs.filter((m) => m.params.some((p) => p.file)).map((m) => m.name));
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  test("a confined server holds a device's files to a domain config's rule", async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'contract-'));
+    try {
+      const table = new Map<string, Method>(specs.map((m) => [m.name, () => 'reached']));
+      const confined = confinePaths(table, { save: dir, dump: dir }, { imageDirs: [dir], blockDevices: [], scriptsDir: dir, allowForeignScripts: false });
+      const withDevice = specs.filter((m) => m.params.some((p) => p.kind === 'device'));
+      assert.deepEqual(withDevice.map((m) => m.name), ['xend.domain.device_create', 'xend.domain.device_configure']);
+      for (const m of withDevice) {
+        const i = m.params.findIndex((p) => p.kind === 'device');
+        const args: unknown[] = m.params.map(sample);
+        for (const refused of [['vbd', ['uname', 'file:/etc/shadow'], ['dev', 'xvdb']], ['tap', ['uname', 'tap:aio:/etc/shadow']], ['vbd', ['uname', 'phy:/dev/sda']], ['vif', ['script', '/tmp/evil']], ['pci', ['dev', ['slot', '0x1']]]]) {
+          args[i] = refused;
+          assert.throws(() => confined.get(m.name)!(...args), /a client other than root may/, `${m.name} ${JSON.stringify(refused)}`);
+        }
+        args[i] = show(['vbd', ['uname', 'file:/etc/shadow'], ['dev', 'xvdb']]);
+        assert.throws(() => confined.get(m.name)!(...args), /a client other than root may/, `${m.name} over HTTP`);
+        args[i] = ['vbd', ['uname', `file:${join(dir, 'disk.img')}`], ['dev', 'xvdb'], ['mode', 'w']];
+        assert.equal(confined.get(m.name)!(...args), 'reached');
+      }
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

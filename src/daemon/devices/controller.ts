@@ -1,0 +1,85 @@
+import type { Sxp } from '../../sxp/types.js';
+
+/**
+ * One device as a domain's config keeps it, the body of its `(device …)`
+ * entry: `['vbd', ['uname', 'file:/x.img'], ['dev', 'xvdb'], ['mode', 'w'], …]`.
+ */
+export type DeviceEntry = Sxp[];
+
+/** A domain's devices, as a controller sees them while it checks a change. */
+export interface DeviceDomain {
+  name: string;
+  uuid: string;
+  /** Its domid while it runs (or is paused or crashed): its devices are plugged in. Null otherwise. */
+  domid: number | null;
+  /** Every `(device …)` body of its config, of every class, in order. */
+  devices: readonly DeviceEntry[];
+}
+
+/** What a controller is told while it checks a new device or a change to one. */
+export interface DeviceContext {
+  /** The domain the device is for. */
+  domain: DeviceDomain;
+  /** Every other domain on this host, running or managed: what its disks share with this one (the hotplug scripts' checks). */
+  others(): Iterable<DeviceDomain>;
+}
+
+/**
+ * The per-class part of xend's device handling (DevController and its
+ * subclasses, with what XendConfig.device_add and XendDomainInfo knew of each
+ * class). A controller is stateless: a domain's devices live in its config,
+ * so `list --long`, managed domains, save/restore and migration carry them;
+ * DeviceService persists every change and plugs devices in through the
+ * backend. Register one in registry.ts.
+ */
+export interface DeviceController {
+  /**
+   * xend's device classes it serves (XendDevices.controllers' keys), the first
+   * its own: a controller of several (vbd with tap and tap2) lists all of them
+   * under the first class, and each other class alone.
+   */
+  readonly classes: readonly string[];
+  /**
+   * device_create: checks a new device against the domain's (and, for what
+   * only one domain may use, every other domain's) devices and returns the
+   * entry the config keeps, xend's defaults filled (a uuid; a vif's MAC).
+   * Refusals are XendErrors with xend's words.
+   */
+  add(config: DeviceEntry, ctx: DeviceContext): DeviceEntry;
+  /**
+   * The device number xend gives a device (its devid): `index` is its place among
+   * the config's entries of this controller's classes (a vif's number).
+   */
+  number(entry: DeviceEntry, index: number): number;
+  /**
+   * destroyDevice's and getBlockDeviceClass's `dev` as a device number
+   * (DevController.convertToDeviceNumber): a number, `class/number`, or a
+   * name the class knows (a disk's `xvdb`). Null when it names none.
+   */
+  toNumber(dev: string | number): number | null;
+  /**
+   * device_configure: the entry that replaces `old` on a domain (a CD-ROM's
+   * new media), or xend's refusal. Without it the class cannot be configured.
+   */
+  configure?(old: DeviceEntry, config: DeviceEntry, ctx: DeviceContext): DeviceEntry;
+  /**
+   * getDeviceSxprs of a running domain: what xenstore's frontend directory held
+   * for a plugged-in device (backend-id, state, the backend's path, …).
+   */
+  frontend(entry: DeviceEntry, devid: number, domid: number): Sxp[];
+}
+
+/** A `(key value)` of a device entry, as text; undefined when absent. */
+export function setting(entry: DeviceEntry, key: string): string | undefined {
+  for (const kv of entry) if (Array.isArray(kv) && kv[0] === key && kv.length > 1 && !Array.isArray(kv[1])) return String(kv[1]);
+  return undefined;
+}
+
+/** The entry with `key` set to `value` (appended when absent). */
+export function withSetting(entry: DeviceEntry, key: string, value: Sxp): DeviceEntry {
+  const at = entry.findIndex((kv) => Array.isArray(kv) && kv[0] === key);
+  const out = [...entry];
+  if (at < 0) out.push([key, value]);
+  else out[at] = [key, value];
+  return out;
+}

@@ -1,0 +1,231 @@
+import { show } from '../../sxp/index.js';
+import { XendError } from '../../protocol/faults.js';
+import { PowerState } from '../../protocol/domain.js';
+import { checkStrings } from '../config-limits.js';
+import { powerState } from '../domain-sxp.js';
+import { parseVmConfig, type VmConfig } from '../vm-config.js';
+import type { DomainService } from '../domains.js';
+import type { Resolved } from '../domain-index.js';
+import type { Logger } from '../log.js';
+import type { HvDevice, HvDomain, Hypervisor } from '../../hypervisor/types.js';
+import type { Sxp } from '../../sxp/types.js';
+import { DeviceRegistry } from './registry.js';
+import { setting, type DeviceContext, type DeviceController, type DeviceDomain, type DeviceEntry } from './controller.js';
+
+/** Deeper than any device config: xend's are `(class (key value) …)`, a vscsi's a level or two more. */
+const MAX_DEVICE_DEPTH = 6;
+
+type Maybe<T> = T | Promise<T>;
+
+/**
+ * xend's device methods (XendDomainInfo.device_create, device_configure,
+ * destroyDevice, getDeviceSxprs, getBlockDeviceClass), dispatched by device
+ * class to its controller. A domain's devices are its config's `(device …)`
+ * entries: every change is written there (the running record and the managed
+ * store), and a running domain's devices are plugged in through the backend.
+ */
+export class DeviceService {
+  constructor(
+    private readonly domains: DomainService,
+    private readonly log: Logger,
+    private readonly registry = new DeviceRegistry(),
+  ) {}
+
+  private get hv(): Hypervisor {
+    return this.domains.hv;
+  }
+
+  /** device_create: the new device in the config (and plugged in when the domain runs); DevController.sxpr of it. */
+  create(dom: string | number, config: Sxp): Maybe<Sxp> {
+    const asked = deviceConfig(config);
+    const cls = String(asked[0]);
+    if (cls === 'vif' || cls === 'vif2') checkMac(asked);
+    const ctl = this.registry.creatable(cls);
+    const { r, target } = this.target(dom);
+    const entry = ctl.add(asked, this.context(target));
+    this.change(r, (devices) => [...devices, ['device', entry]]);
+    if (target.domid === null) return sxprOf(cls, null, null);
+    const domid = target.domid;
+    const devid = ctl.number(entry, this.entriesOf(ctl, [...target.devices, entry]).length - 1);
+    this.log.info(`Attaching ${cls} ${devid} to domain ${target.name} (${domid})`);
+    const undo = (err: unknown): never => {
+      // As xend: a device that could not be plugged in leaves the config as it was.
+      this.change(this.domains.resolve(dom), (devices) => without(devices, entry));
+      throw err;
+    };
+    try {
+      const done = this.backend('attachDevice', 'attach devices')(domid, hvDevice(entry, devid));
+      const answer = sxprOf(cls, domid, devid);
+      return done instanceof Promise ? done.then(() => answer, undo) : answer;
+    } catch (err) {
+      return undo(err);
+    }
+  }
+
+  /** device_configure: a device's new settings (a CD-ROM's media); True. */
+  configure(dom: string | number, config: Sxp, dev: number | null): Maybe<boolean> {
+    const asked = deviceConfig(config);
+    const cls = String(asked[0]);
+    const ctl = this.registry.controller(cls);
+    const { target } = this.target(dom);
+    let devid = dev;
+    if (devid === null) {
+      const name = setting(asked, 'dev') ?? '';
+      if (!name) throw new XendError('Block device must have virtual details specified');
+      devid = ctl.toNumber(name.replace(/^ioemu:/, '').split(':')[0]!);
+    }
+    const found = this.find(ctl, target, devid);
+    if (!found) throw new XendError(`Device ${String(devid)} not connected`);
+    if (!ctl.configure) throw new XendError(`Refusing to reconfigure device ${cls}:${String(devid)}`);
+    const entry = ctl.configure(found.entry, asked, this.context(target));
+    const done = target.domid === null ? undefined : this.backend('changeMedia', 'change media')(target.domid, hvDevice(entry, found.devid));
+    const save = () => {
+      this.change(this.domains.resolve(dom), (devices) => replaced(devices, found.entry, entry));
+      return true;
+    };
+    return done instanceof Promise ? done.then(save) : save();
+  }
+
+  /**
+   * destroyDevice: unplugs a running domain's device; `rmCfg` (xm's detach
+   * always asks it) also removes it from the config.
+   */
+  destroy(dom: string | number, cls: string, dev: string | number, force: boolean, rmCfg: boolean): Maybe<null> {
+    const ctl = this.registry.controller(cls);
+    const { target } = this.target(dom);
+    const devid = ctl.toNumber(dev);
+    const found = devid === null ? undefined : this.find(ctl, target, devid, cls);
+    if (target.domid !== null && !found) throw new XendError(`Device ${String(devid ?? dev)} not connected`);
+    if (!found) {
+      if (!rmCfg) return null;
+      throw new XendError(`Device ${String(dev)} is not defined`);
+    }
+    const remove = () => {
+      if (rmCfg) this.change(this.domains.resolve(dom), (devices) => without(devices, found.entry));
+      return null;
+    };
+    if (target.domid === null) return remove();
+    this.log.info(`Detaching ${cls} ${found.devid} from domain ${target.name} (${target.domid})`);
+    const done = this.backend('detachDevice', 'detach devices')(target.domid, hvDevice(found.entry, found.devid), force);
+    return done instanceof Promise ? done.then(remove) : remove();
+  }
+
+  /** getDeviceSxprs: `[[devnum, sxpr], …]` of a class, the frontend's view while the domain runs. */
+  sxprs(dom: string | number, cls: string): Sxp[] {
+    const ctl = this.registry.controller(cls);
+    const { target } = this.target(dom);
+    return this.listed(ctl, target, cls).map(({ entry, devid }) => [devid, target.domid === null ? entry : ctl.frontend(entry, devid, target.domid)]);
+  }
+
+  /** getBlockDeviceClass: which of vbd, tap, tap2 holds the disk `dev`; None if none does. */
+  blockDeviceClass(dom: string | number, dev: string | number): string | null {
+    const ctl = this.registry.controller('vbd');
+    const { target } = this.target(dom);
+    const devid = ctl.toNumber(dev);
+    const found = devid === null ? undefined : this.find(ctl, target, devid);
+    return found ? String(found.entry[0]) : null;
+  }
+
+  /** The domain a device method is for, with its devices; refused while a save or migration holds it. */
+  private target(dom: string | number): { r: Resolved; target: DeviceDomain } {
+    const r = this.domains.resolve(dom);
+    if (r.live) {
+      if (r.live.domid === 0) throw new XendError('Domain-0 has no devices this xend manages');
+      this.domains.requireIdle(r.live);
+      return { r, target: this.liveDomain(r.live) };
+    }
+    const c = r.managed!.config;
+    return { r, target: { name: c.name, uuid: c.uuid, domid: null, devices: bodies(c.devices) } };
+  }
+
+  private liveDomain(d: HvDomain): DeviceDomain {
+    const plugged = ([PowerState.Running, PowerState.Paused, PowerState.Crashed] as PowerState[]).includes(powerState(d));
+    return { name: d.name, uuid: d.uuid, domid: plugged ? d.domid : null, devices: bodies(parseVmConfig(d.config).devices) };
+  }
+
+  private context(domain: DeviceDomain): DeviceContext {
+    return {
+      domain,
+      others: () => this.hv.list().flatMap((d) => (d.domid === 0 || d.uuid === domain.uuid ? [] : [this.liveDomain(d)])),
+    };
+  }
+
+  /** The controller's entries of a domain's devices, in config order, with their numbers. */
+  private entriesOf(ctl: DeviceController, devices: readonly DeviceEntry[]): { entry: DeviceEntry; devid: number }[] {
+    return devices.filter((d) => ctl.classes.includes(String(d[0]))).map((entry, i) => ({ entry, devid: ctl.number(entry, i) }));
+  }
+
+  /** What getDeviceSxprs lists for `cls`: its controller's first class lists all of the controller's, another class itself. */
+  private listed(ctl: DeviceController, target: DeviceDomain, cls: string) {
+    const all = this.entriesOf(ctl, target.devices);
+    return cls === ctl.classes[0] ? all : all.filter((e) => e.entry[0] === cls);
+  }
+
+  private find(ctl: DeviceController, target: DeviceDomain, devid: number | null, cls = ctl.classes[0]!) {
+    return this.listed(ctl, target, cls).find((e) => e.devid === devid);
+  }
+
+  /** A change to the domain's `(device …)` entries, written to its record and the managed store. */
+  private change(r: Resolved, devices: (devices: Sxp[]) => Sxp[]): void {
+    this.domains.updateConfig(r, (c: VmConfig) => ({ ...c, devices: devices(c.devices) }));
+  }
+
+  private backend<K extends 'attachDevice' | 'detachDevice' | 'changeMedia'>(call: K, what: string): NonNullable<Hypervisor[K]> {
+    const fn = this.hv[call];
+    if (typeof fn !== 'function') throw new XendError(`The ${this.hv.name} hypervisor backend cannot ${what}`);
+    return (fn as (...args: unknown[]) => unknown).bind(this.hv) as NonNullable<Hypervisor[K]>;
+  }
+}
+
+/** The `(device …)` bodies of a config's devices. */
+function bodies(devices: readonly Sxp[]): DeviceEntry[] {
+  return devices.flatMap((d) => (Array.isArray(d) && Array.isArray(d[1]) ? [d[1]] : []));
+}
+
+/** A device config as a client sent it: `(class (key value) …)`, bounded. */
+function deviceConfig(config: Sxp): DeviceEntry {
+  if (!Array.isArray(config) || typeof config[0] !== 'string' || !/^[a-z][a-z0-9_]{0,15}$/.test(config[0])) {
+    throw new XendError('Invalid device configuration: expected (class (key value) …)');
+  }
+  if (depth(config) > MAX_DEVICE_DEPTH) throw new XendError(`Invalid device configuration: nested deeper than ${MAX_DEVICE_DEPTH} levels`);
+  checkStrings(config);
+  return config;
+}
+
+function depth(v: Sxp): number {
+  return Array.isArray(v) ? 1 + Math.max(0, ...v.map(depth)) : 0;
+}
+
+/** XendDomainInfo.device_create's check of a vif's MAC, in its words. */
+function checkMac(entry: DeviceEntry): void {
+  for (const kv of entry.slice(1)) {
+    if (Array.isArray(kv) && kv[0] === 'mac' && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(String(kv[1]))) {
+      throw new XendError('Cannot create a new virtual network interface - MAC address is not valid!');
+    }
+  }
+}
+
+/** The config's devices without the first `(device …)` whose body is `entry`. */
+function without(devices: Sxp[], entry: DeviceEntry): Sxp[] {
+  return replaced(devices, entry, null);
+}
+
+/** The config's devices with the first `(device …)` whose body is `old` given `entry` as its body (or removed). */
+function replaced(devices: Sxp[], old: DeviceEntry, entry: DeviceEntry | null): Sxp[] {
+  const key = show(old);
+  const at = devices.findIndex((d) => Array.isArray(d) && show(d[1]!) === key);
+  if (at < 0) return devices;
+  return [...devices.slice(0, at), ...(entry ? [['device', entry]] : []), ...devices.slice(at + 1)];
+}
+
+/** DevController.sxpr: what device_create answered. */
+function sxprOf(cls: string, domid: number | null, devid: number | null): Sxp {
+  return [cls, ['dom', domid, 'id', devid]];
+}
+
+/** The device as a backend is handed it: its scalar settings as text. */
+function hvDevice(entry: DeviceEntry, devid: number): HvDevice {
+  const settings: Record<string, string> = {};
+  for (const kv of entry.slice(1)) if (Array.isArray(kv) && typeof kv[0] === 'string' && kv.length === 2 && !Array.isArray(kv[1])) settings[kv[0]] = String(kv[1] ?? '');
+  return { deviceClass: String(entry[0]), devid, settings };
+}
