@@ -37,6 +37,12 @@ export function heldBy(devices: readonly Sxp[]): Held {
   return held;
 }
 
+/** The backend's devices; a backend without an inventory refuses, naming itself. */
+export function hostDevicesOf(hv: Hypervisor): HostDevices {
+  if (!hv.hostDevices) throw new XendError(`Device pass-through is not supported by the ${hv.name} backend`);
+  return hv.hostDevices();
+}
+
 /** qemu-dm's names for a host USB device: host:BUS.ADDR or host:VENDOR:PRODUCT. */
 const USB_BY_ADDR = /^host:(\d{1,3})\.(\d{1,3})$/;
 const USB_BY_ID = /^host:([0-9a-f]{4}):([0-9a-f]{4})$/i;
@@ -53,10 +59,8 @@ export class PassthroughService {
     private readonly log: Logger,
   ) {}
 
-  /** The backend's devices; a backend without an inventory refuses, naming itself. */
   inventory(): HostDevices {
-    if (!this.hv.hostDevices) throw new XendError(`Device pass-through is not supported by the ${this.hv.name} backend`);
-    return this.hv.hostDevices();
+    return hostDevicesOf(this.hv);
   }
 
   /** What every domain on the host holds, Domain-0 aside (a guest being built or kept after it stopped still holds its devices). */

@@ -1,4 +1,5 @@
 import type { Sxp } from '../../sxp/types.js';
+import type { HostDevices } from '../../hypervisor/host-devices.js';
 
 /**
  * One device as a domain's config keeps it, the body of its `(device …)`
@@ -22,6 +23,14 @@ export interface DeviceContext {
   domain: DeviceDomain;
   /** Every other domain on this host, running or managed: what its disks share with this one (the hotplug scripts' checks). */
   others(): Iterable<DeviceDomain>;
+  /** The host's devices pass-through may give (the backend's inventory); a backend without one refuses, naming itself. */
+  hostDevices(): HostDevices;
+}
+
+/** A device entry with the number xend gives it. */
+export interface Numbered {
+  entry: DeviceEntry;
+  devid: number;
 }
 
 /**
@@ -67,6 +76,15 @@ export interface DeviceController {
    * for a plugged-in device (backend-id, state, the backend's path, …).
    */
   frontend(entry: DeviceEntry, devid: number, domid: number): Sxp[];
+  /**
+   * device_configure of a class xend configured through a method of its own
+   * (pci_device_configure, vscsi_device_configure, vusb_device_configure: a
+   * function or LUN attached or detached with a `state`, a USB port given a bus):
+   * the domain's entries of this controller once `config` is applied, in order.
+   */
+  configureClass?(entries: readonly DeviceEntry[], config: DeviceEntry, devid: number | null, ctx: DeviceContext): DeviceEntry[];
+  /** getDeviceSxprs where xend answered in a shape of the class's own (pci: each function as a struct); `domid` null when not running. */
+  sxprs?(listed: readonly Numbered[], domid: number | null): Sxp[];
 }
 
 /** A `(key value)` of a device entry, as text; undefined when absent. */

@@ -1,12 +1,15 @@
 import { XendError } from '../../protocol/faults.js';
 import type { DeviceController } from './controller.js';
+import { pciController } from './pci.js';
+import { vscsiController } from './vscsi.js';
+import { vusbController } from './vusb.js';
 
 /**
  * The device classes this xend serves, each by its controller (xend's
  * XendDevices.controllers). A class xend had but no controller here yet gets
  * xend's own error for an unknown class.
  */
-export const DEVICE_CONTROLLERS: readonly DeviceController[] = [];
+export const DEVICE_CONTROLLERS: readonly DeviceController[] = [pciController, vscsiController, vusbController];
 
 /** Controllers by the classes they serve. */
 export class DeviceRegistry {

@@ -10,6 +10,7 @@ import type { Logger } from '../log.js';
 import type { HvDevice, HvDomain, Hypervisor } from '../../hypervisor/types.js';
 import type { Sxp } from '../../sxp/types.js';
 import { DeviceRegistry } from './registry.js';
+import { hostDevicesOf } from '../passthrough.js';
 import { setting, type DeviceContext, type DeviceController, type DeviceDomain, type DeviceEntry } from './controller.js';
 
 /** Deeper than any device config: xend's are `(class (key value) …)`, a vscsi's a level or two more. */
@@ -67,7 +68,12 @@ export class DeviceService {
     const asked = deviceConfig(config);
     const cls = String(asked[0]);
     const ctl = this.registry.controller(cls);
-    const { target } = this.target(dom);
+    const { r, target } = this.target(dom);
+    if (ctl.configureClass) {
+      const mine = ctl.configureClass(this.entriesOf(ctl, target.devices).map((e) => e.entry), asked, dev, this.context(target));
+      this.change(r, (devices) => [...devices.filter((d) => !(Array.isArray(d) && Array.isArray(d[1]) && ctl.classes.includes(String(d[1][0])))), ...mine.map((e) => ['device', e])]);
+      return true;
+    }
     let devid = dev;
     if (devid === null) {
       const name = setting(asked, 'dev') ?? '';
@@ -114,6 +120,7 @@ export class DeviceService {
   sxprs(dom: string | number, cls: string): Sxp[] {
     const ctl = this.registry.controller(cls);
     const { target } = this.target(dom);
+    if (ctl.sxprs) return ctl.sxprs(this.listed(ctl, target, cls), target.domid);
     return this.listed(ctl, target, cls).map(({ entry, devid }) => [devid, target.domid === null ? entry : ctl.frontend(entry, devid, target.domid)]);
   }
 
@@ -147,6 +154,7 @@ export class DeviceService {
     return {
       domain,
       others: () => this.hv.list().flatMap((d) => (d.domid === 0 || d.uuid === domain.uuid ? [] : [this.liveDomain(d)])),
+      hostDevices: () => hostDevicesOf(this.hv),
     };
   }
 

@@ -36,8 +36,8 @@ export interface SimHostOptions {
   dom0Cpus: number;
   /** Running time a guest takes to act on a shutdown request. */
   shutdownDelayMs: number;
-  /** sim-host-devices: what pass-through may give a guest. */
-  devices: HostDevices;
+  /** sim-host-devices: what pass-through may give a guest (none when absent). */
+  devices?: HostDevices;
   events: HypervisorEvents;
   log: HostLog;
 }
@@ -330,7 +330,7 @@ export class SimHost implements Hypervisor {
   }
 
   hostDevices(): HostDevices {
-    return this.opts.devices;
+    return this.opts.devices ?? { pci: [], scsi: [], usb: [] };
   }
 
   deviceModelUsb(domid: number, change: 'add' | 'del', busid: string): void {
