@@ -1,4 +1,5 @@
 import type { Sxp } from '../sxp/types.js';
+import { pciName, type PciAddress } from '../protocol/pci.js';
 
 /**
  * The host's devices a guest may be given (pass-through): PCI functions, SCSI
@@ -6,11 +7,7 @@ import type { Sxp } from '../sxp/types.js';
  * vusb_util). The simulated host takes its inventory from xend-config.sxp's
  * `sim-host-devices`; which guest holds which device is xend's business.
  */
-export interface PciFunction {
-  domain: number;
-  bus: number;
-  slot: number;
-  func: number;
+export interface PciFunction extends PciAddress {
   vendorId: number;
   deviceId: number;
   vendorName: string;
@@ -50,9 +47,7 @@ export interface HostDevices {
 /** xend's pciback "assignable" notion: a function the PCI backend or pci-stub owns. */
 export const isAssignable = (f: PciFunction): boolean => f.driver === 'pciback' || f.driver === 'pci-stub';
 
-const hex = (n: number, width: number) => n.toString(16).padStart(width, '0');
-/** pci_dict_to_bdf_str: 0000:03:00.0 */
-export const pciName = (f: Pick<PciFunction, 'domain' | 'bus' | 'slot' | 'func'>): string => `${hex(f.domain, 4)}:${hex(f.bus, 2)}:${hex(f.slot, 2)}.${hex(f.func, 1)}`;
+export { pciName } from '../protocol/pci.js';
 
 /** A bad sim-host-devices entry, said with the entry. */
 export class HostDevicesError extends Error {}

@@ -1,4 +1,5 @@
 import { UsageError } from '../errors.js';
+import { pciName, type PciAddress } from '../../protocol/pci.js';
 import type { XendClient } from '../../client/xend-client.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -32,8 +33,7 @@ const int16 = (s: string): number => {
 };
 
 /** pci_dict_to_bdf_str: 0000:03:00.0 */
-export const bdf = (d: Pick<PciDev, 'domain' | 'bus' | 'slot' | 'func'>): string =>
-  `${int16(d.domain).toString(16).padStart(4, '0')}:${int16(d.bus).toString(16).padStart(2, '0')}:${int16(d.slot).toString(16).padStart(2, '0')}.${int16(d.func).toString(16)}`;
+export const bdf = (d: PciDev): string => pciName({ domain: int16(d.domain), bus: int16(d.bus), slot: int16(d.slot), func: int16(d.func) });
 
 /** pci_dict_cmp: the same physical function. */
 export const samePci = (a: PciDev, b: PciDev): boolean => (['domain', 'bus', 'slot', 'func'] as const).every((k) => int16(a[k]) === int16(b[k]));
@@ -95,12 +95,13 @@ function parseOpts(text: string): [string, string][] {
  * `04:00.*`, `@5` a virtual slot, `,msitranslate=1` options), virtual function 0 last.
  * `hostFuncs` gives the host's functions of that slot, for `*`.
  */
-export function parsePciName(name: string, hostFuncs: (template: Pick<PciDev, 'domain' | 'bus' | 'slot'>) => number[] = () => []): PciDev[] {
+export function parsePciName(name: string, host: readonly PciAddress[] = []): PciDev[] {
   const m = PCI_NAME.exec(name);
   if (!m) throw new UsageError(`Failed to parse pci device: ${name}`);
   const template = { domain: hex(m[2] ? Number.parseInt(m[2], 16) : 0, 4), bus: hex(Number.parseInt(m[3]!, 16), 2), slot: hex(Number.parseInt(m[4]!, 16), 2) };
   const opts = m[10] ? parseOpts(m[10]) : undefined;
-  let funcs = funcList(name, m[5]!, () => hostFuncs(template));
+  const hostFuncs = () => host.filter((h) => (['domain', 'bus', 'slot'] as const).every((k) => h[k] === Number.parseInt(template[k], 16))).map((h) => h.func);
+  let funcs = funcList(name, m[5]!, hostFuncs);
   if (funcs.length === 0) return [];
   if (!funcs.some((f) => f[1] === 0)) {
     const auto = funcs.filter((f) => f[2] === AUTO).sort((x, y) => x[1] - y[1]);
@@ -117,6 +118,17 @@ export function parsePciName(name: string, hostFuncs: (template: Pick<PciDev, 'd
     func: `0x${p.toString(16)}`,
     vdevfn: hex(m[8] === undefined ? AUTO_PHP_SLOT | v : PCI_DEVFN(Number.parseInt(m[8], 16), v), 2),
   }));
+}
+
+/** xend.node.pciinfo: the assignable functions no domain holds; null when the host has no pciback. */
+export async function assignablePci(client: XendClient): Promise<PciAddress[] | null> {
+  const devs = (await client.api.pciinfo()) as Sxp[][] | null;
+  if (devs === null) return null;
+  const field = (d: Sxp[], k: string, dflt: number) => {
+    const kv = d.find((x) => Array.isArray(x) && x[0] === k) as Sxp[] | undefined;
+    return kv === undefined ? dflt : Number.parseInt(String(kv[1]), 16);
+  };
+  return devs.map((d) => ({ domain: field(d, 'domain', 0), bus: field(d, 'bus', -1), slot: field(d, 'slot', -1), func: field(d, 'func', -1) }));
 }
 
 /** pci_convert_dict_to_sxp: `(pci (dev (domain …) … ) (state Initialising))`, what device_configure takes. */

@@ -49,6 +49,11 @@ export interface DeviceController {
    */
   readonly classes: readonly string[];
   /**
+   * The config's entries are the whole device (pass-through: which domain holds
+   * which host device): the backend is not asked to plug it in or out.
+   */
+  readonly configOnly?: true;
+  /**
    * device_create: checks a new device against the domain's (and, for what
    * only one domain may use, every other domain's) devices and returns the
    * entry the config keeps, xend's defaults filled (a uuid; a vif's MAC).

@@ -82,6 +82,7 @@ function checkAttachable(f: PciFunc, mine: readonly DeviceEntry[], ctx: DeviceCo
  */
 export const pciController: DeviceController = {
   classes: ['pci'],
+  configOnly: true,
 
   add(config, ctx) {
     const funcs = funcsOf(config);

@@ -55,7 +55,7 @@ export class DeviceService {
       throw err;
     };
     try {
-      const done = this.backend('attachDevice', 'attach devices')(domid, hvDevice(entry, devid));
+      const done = ctl.configOnly ? undefined : this.backend('attachDevice', 'attach devices')(domid, hvDevice(entry, devid));
       const answer = sxprOf(cls, domid, devid);
       return done instanceof Promise ? done.then(() => answer, undo) : answer;
     } catch (err) {
@@ -106,14 +106,16 @@ export class DeviceService {
       if (!rmCfg) return null;
       throw new XendError(`Device ${String(dev)} is not defined`);
     }
-    const remove = () => {
-      if (rmCfg) this.change(this.domains.resolve(dom), (devices) => without(devices, found.entry));
+    const remove = (fromConfig = rmCfg) => {
+      if (fromConfig) this.change(this.domains.resolve(dom), (devices) => without(devices, found.entry));
       return null;
     };
     if (target.domid === null) return remove();
+    // Its entry is all there is of the device: unplugged, it is gone.
+    if (ctl.configOnly) return remove(true);
     this.log.info(`Detaching ${cls} ${found.devid} from domain ${target.name} (${target.domid})`);
     const done = this.backend('detachDevice', 'detach devices')(target.domid, hvDevice(found.entry, found.devid), force);
-    return done instanceof Promise ? done.then(remove) : remove();
+    return done instanceof Promise ? done.then(() => remove()) : remove();
   }
 
   /** getDeviceSxprs: `[[devnum, sxpr], …]` of a class, the frontend's view while the domain runs. */

@@ -55,6 +55,7 @@ function entryOf(mode: number, backend: Sxp | null, luns: readonly Lun[]): Devic
  */
 export const vscsiController: DeviceController = {
   classes: ['vscsi'],
+  configOnly: true,
 
   add(config, ctx) {
     const mine = ctx.domain.devices.filter((d) => d[0] === 'vscsi');

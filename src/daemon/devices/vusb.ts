@@ -40,6 +40,7 @@ function checkBus(bus: string, mine: readonly DeviceEntry[], ctx: DeviceContext)
  */
 export const vusbController: DeviceController = {
   classes: ['vusb'],
+  configOnly: true,
 
   add(config, ctx) {
     const ver = String(childValue(config, 'usb-ver', ''));
