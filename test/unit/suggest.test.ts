@@ -10,7 +10,7 @@ test('a typo one or two edits from a command names it', () => {
 });
 
 test('a prefix of several commands lists them, in the registry order', () => {
-  assert.equal(suggestCommand('s'), "'s' is ambiguous: save, shutdown, start, suspend, sysrq, sched-credit.");
+  assert.equal(suggestCommand('mem-'), "'mem-' is ambiguous: mem-max, mem-set.");
   assert.match(suggestCommand('vcpu-')!, /^'vcpu-' is ambiguous: vcpu-list, vcpu-pin, vcpu-set\.$/);
 });
 
