@@ -115,6 +115,7 @@ export const optionTable = [
   { name: 'xend-allow-foreign-scripts', type: 'bool', default: false, doc: 'not in xend: a domain config root sends over the Unix socket may name a hotplug script outside /etc/xen/scripts (no other client ever may; read at start)', since: 'not in xend' },
   { name: 'xend-domain-image-path', type: 'str', default: '/var/lib/xen/images', doc: 'not in xend: space-separated directories a client other than root may take kernels, ramdisks, bootloaders and disk images from (read at start)', since: 'not in xend' },
   { name: 'xend-domain-block-devices', type: 'str', default: '', doc: "not in xend: space-separated block devices a client other than root may give a guest as phy: disks ('' = none; read at start)", since: 'not in xend' },
+  { name: 'xend-domain-passthrough', type: 'bool', default: false, doc: "not in xend: a client other than root may give a guest the host's PCI functions, SCSI LUNs and USB devices that pass-through offers (pci-attach, scsi-attach, usb-attach; read at start)", since: 'not in xend' },
 ] as const satisfies readonly OptionSpec[];
 
 type Spec = (typeof optionTable)[number];

@@ -203,6 +203,7 @@ function configRules(s: XendSettings, root: string): ConfigRules {
   return {
     imageDirs: s.imageDirs,
     blockDevices: String(s.options['xend-domain-block-devices']).split(/\s+/).filter(Boolean),
+    passthrough: Boolean(s.options['xend-domain-passthrough']),
     scriptsDir: rooted(root, '/etc/xen/scripts'),
     allowForeignScripts: Boolean(s.options['xend-allow-foreign-scripts']),
   };

@@ -58,6 +58,6 @@ export const DOMAIN_METHODS = {
   suspend: method('xend.domain.suspend', [domain()], none, op('suspend', 'accepted')),
   resume: method('xend.domain.resume', [domain(), flag('paused', false)], none, op('resume')),
   /** An HVM guest's device model takes (gives back) a host USB device: `host:BUS.ADDR` or `host:VENDOR:PRODUCT`. */
-  usb_add: method('xend.domain.usb_add', [domain(), text('dev_id')], none, op('usb_add')),
-  usb_del: method('xend.domain.usb_del', [domain(), text('dev_id')], none, op('usb_del')),
+  usb_add: method('xend.domain.usb_add', [domain(), text('dev_id', { hostDevice: true })], none, op('usb_add')),
+  usb_del: method('xend.domain.usb_del', [domain(), text('dev_id', { hostDevice: true })], none, op('usb_del')),
 };
