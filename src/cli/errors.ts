@@ -19,6 +19,13 @@ export class UsageError extends CliError {
   }
 }
 
+/** A usage mistake xm reported with a plain print (on stdout, no `Error:`) before the usage: `No domain parameter given`. */
+export class UsageNotice extends CliError {
+  constructor(message: string) {
+    super(message, 1, true);
+  }
+}
+
 /** A `--timeout` that ran out: its own status, since no Xen tool had one (124, like timeout(1)). */
 export const EXIT_TIMEOUT = 124;
 export const EXIT_UNKNOWN_DOMAIN = 3;

@@ -1,7 +1,7 @@
 import { GLOBAL_OPTIONS, findCommand } from './registry.js';
 import { getopt, GetoptError } from './getopt.js';
 import { commandHelp, longHelp, shortHelp } from './help.js';
-import { CliError, SilentError, UsageError, EXIT_UNKNOWN_DOMAIN } from './errors.js';
+import { CliError, SilentError, UsageError, UsageNotice, EXIT_UNKNOWN_DOMAIN } from './errors.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../transport/errors.js';
 import { versionLine } from '../version.js';
 import { afterOut, outStream, writeOut } from './stdout.js';
@@ -208,12 +208,15 @@ interface Failure {
   usage: boolean;
   /** Printed as is, without `Error: ` (xm's "Xend has probably crashed!"). */
   bare?: boolean;
+  /** Printed on stdout, as xm's print did (UsageNotice). */
+  printed?: boolean;
 }
 
 /** How xm worded each failure, with its exit status and whether the usage follows. */
 async function describe(err: unknown, io: Io, serverUri: string | undefined): Promise<Failure> {
   if (err instanceof SilentError) return { type: 'silent', message: '', code: err.exitCode, usage: false };
   if (err instanceof GetoptError) return { type: 'usage', message: err.message, code: 1, usage: true };
+  if (err instanceof UsageNotice) return { type: 'usage', message: err.message, code: err.exitCode, usage: true, printed: true };
   if (err instanceof CliError) return { type: err instanceof UsageError ? 'usage' : 'cli', message: err.message, code: err.exitCode, usage: err.showUsage };
   if (err instanceof XendFaultError) {
     return err.faultCode === 3
@@ -242,7 +245,8 @@ async function report(err: unknown, spec: CommandSpec, json: boolean, io: Io, se
   if (json) {
     io.stdout(envelope({ error: { type: f.type, message: f.message.trimEnd(), exit: f.code } }));
   } else {
-    io.stderr(f.bare ? `${f.message}\n` : `${await errorPrefix(io)} ${f.message}\n`);
+    if (f.printed) io.stdout(`${f.message}\n`);
+    else io.stderr(f.bare ? `${f.message}\n` : `${await errorPrefix(io)} ${f.message}\n`);
     if (f.usage && !(f.type === 'xend-fault' && spec.faultsWithoutUsage)) io.stdout(commandHelp(spec));
   }
   return f.code;

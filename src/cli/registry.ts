@@ -1,7 +1,7 @@
 import type { CommandSpec } from './spec.js';
 import { DOMAIN_COMMANDS } from './table/domain.js';
 import { HOST_COMMANDS } from './table/host.js';
-import { PASSTHROUGH_COMMANDS } from './table/passthrough.js';
+import { DEVICE_COMMANDS } from './table/device.js';
 
 export { GLOBAL_OPTIONS } from './table/options.js';
 
@@ -9,7 +9,7 @@ export { GLOBAL_OPTIONS } from './table/options.js';
  * The xm commands, in xm 4.4's help order. Usage argstrings and help lines are
  * xm's own (xm-reference §1); options beyond xm's are marked in their text.
  */
-export const COMMANDS: readonly CommandSpec[] = [...DOMAIN_COMMANDS, ...HOST_COMMANDS, ...PASSTHROUGH_COMMANDS];
+export const COMMANDS: readonly CommandSpec[] = [...DOMAIN_COMMANDS, ...HOST_COMMANDS, ...DEVICE_COMMANDS];
 
 /** Resolves what the user typed as xm does: exact name, alias (deprecated), then a unique prefix longer than one letter. */
 export function findCommand(word: string): { spec: CommandSpec; deprecatedAlias?: string } | undefined {

@@ -1,4 +1,4 @@
-import type { HvDomain, Hypervisor } from '../hypervisor/types.js';
+import type { HvDevice, HvDomain, Hypervisor } from '../hypervisor/types.js';
 
 /** What happens to domains, told after the hypervisor did it. */
 export interface DomainObserver {
@@ -6,6 +6,8 @@ export interface DomainObserver {
   destroyed?(d: HvDomain): void;
   /** A record change (a rename among them): the domain before and after. */
   updated?(before: HvDomain | undefined, after: HvDomain | undefined): void;
+  /** A device plugged into (`online`) or unplugged from a running domain. */
+  plugged?(d: HvDomain, device: HvDevice, online: boolean): void;
 }
 
 /**
@@ -35,6 +37,17 @@ export function observed(hv: Hypervisor, observer: DomainObserver): Hypervisor {
           const before = target.get(args[0]);
           target.updateRecord(...args);
           observer.updated!(before, target.get(args[0]));
+        };
+      }
+      if ((prop === 'attachDevice' || prop === 'detachDevice') && observer.plugged && typeof target[prop] === 'function') {
+        const call = target[prop] as (domid: number, device: HvDevice, ...rest: unknown[]) => void | Promise<void>;
+        return (domid: number, device: HvDevice, ...rest: unknown[]) => {
+          const told = () => {
+            const d = target.get(domid);
+            if (d) observer.plugged!(d, device, prop === 'attachDevice');
+          };
+          const done = call.call(target, domid, device, ...rest);
+          return done instanceof Promise ? done.then(told) : told();
         };
       }
       const v = Reflect.get(target, prop, receiver);

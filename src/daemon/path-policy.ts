@@ -6,6 +6,7 @@ import { parseFirst } from '../sxp/index.js';
 import { devicesOf, vifSettings } from './config-limits.js';
 import { parseVmConfig, type VmConfig } from './vm-config.js';
 import { resolveScript } from './scripts.js';
+import { checkVifMac } from './devices/vif.js';
 import type { Method } from './methods.js';
 import type { Sxp } from '../sxp/types.js';
 
@@ -109,6 +110,7 @@ export function confineConfig(config: VmConfig, rules: ConfigRules): void {
 
 /** The same rule for one device a client adds to a domain (device_create, device_configure): `(vbd (uname …) …)`. */
 export function confineDevice(device: Sxp, rules: ConfigRules): void {
+  if (Array.isArray(device)) checkVifMac(device);
   confineDevices([['device', device]], rules, []);
 }
 

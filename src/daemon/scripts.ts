@@ -4,7 +4,8 @@ import { accessSync, constants } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
 import { devicesOf, vifSettings } from './config-limits.js';
 import { children } from '../sxp/index.js';
-import type { HvDomain, Hypervisor } from '../hypervisor/types.js';
+import type { HvDevice, HvDomain, Hypervisor } from '../hypervisor/types.js';
+import type { Sxp } from '../sxp/types.js';
 import type { Logger } from './log.js';
 import { observed } from './observed.js';
 
@@ -85,13 +86,19 @@ export class Scripts {
     await Promise.all([...this.chains.values()]);
   }
 
-  private vifs(d: HvDomain, action: 'online' | 'offline'): void {
+  /** A vif plugged into a running domain comes up, or one unplugged goes (network-attach, network-detach). */
+  plugged(d: HvDomain, device: HvDevice, online: boolean): void {
+    if (device.deviceClass !== 'vif') return;
+    this.vifs(d, online ? 'online' : 'offline', [[device.devid, ['vif', ...Object.entries(device.settings)]]]);
+  }
+
+  private vifs(d: HvDomain, action: 'online' | 'offline', only?: [number, Sxp[]][]): void {
     if (d.domid === 0 || !d.config) return;
-    const vifs = devicesOf(children(d.config, 'device'), ['vif']);
+    const vifs = only ?? devicesOf(children(d.config, 'device'), ['vif']).map((vif, devid): [number, Sxp[]] => [devid, vif]);
     if (!vifs.length) return;
     const key = `${d.uuid}/${d.domid}`;
     let chain = this.chains.get(key) ?? Promise.resolve();
-    vifs.forEach((vif, devid) => {
+    vifs.forEach(([devid, vif]) => {
       let settings;
       try {
         settings = vifSettings(vif);
@@ -166,5 +173,5 @@ function defaultMac(uuid: string, devid: number): string {
  * whichever part of xend did it (create, restart, restore, migration).
  */
 export function withHotplug(hv: Hypervisor, scripts: Scripts): Hypervisor {
-  return observed(hv, { created: (d) => scripts.online(d), destroyed: (d) => scripts.offline(d) });
+  return observed(hv, { created: (d) => scripts.online(d), destroyed: (d) => scripts.offline(d), plugged: (d, device, online) => scripts.plugged(d, device, online) });
 }

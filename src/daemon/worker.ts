@@ -101,7 +101,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const trace = opts.trace ? (line: string) => appendFileSync(opts.paths.traceFile, `${line}\n`) : undefined;
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
-    const devices = new DeviceService(domains, log.logger('XendDomainInfo'));
+    const devices = new DeviceService(domains, log.logger('XendDomainInfo'), rules);
     const passthrough = new PassthroughService(hv, domains, log.logger('XendDomain'));
     const methods = legacyMethods({ domains, node, checkpoints, managed, devices, passthrough });
 

@@ -8,6 +8,7 @@ import { ManagedService } from '../../src/daemon/managed.js';
 import { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { ConsoleService } from '../../src/daemon/console.js';
 import { RestartJournal } from '../../src/daemon/restart-journal.js';
+import { DeviceService } from '../../src/daemon/devices/service.js';
 import type { Logger } from '../../src/daemon/log.js';
 import type { ShutdownReason } from '../../src/hypervisor/types.js';
 
@@ -24,6 +25,7 @@ export class SimDomains {
   readonly store: ManagedStore;
   readonly checkpoints: CheckpointService;
   readonly managed: ManagedService;
+  readonly devices: DeviceService;
   private readonly handled: (() => void)[] = [];
 
   constructor(readonly dir: string) {
@@ -58,6 +60,7 @@ export class SimDomains {
       journalDir: join(dir, 'migrations'),
     });
     this.managed = new ManagedService(this.store, this.domains, this.checkpoints, this.domains.hv, quiet);
+    this.devices = new DeviceService(this.domains, quiet);
   }
 
   /** A fresh temp dir, removed by `close`. */

@@ -363,3 +363,48 @@ describe('QEMU backend: a QEMU without seccomp', { skip }, () => {
     assert.equal(status(await qemuPid(x, 's1'), 'Seccomp'), '0');
   });
 });
+
+describe('QEMU backend: block and network hot-plug (xm block-attach, network-attach)', { skip }, () => {
+  let x: TestXend;
+  before(async () => {
+    x = await TestXend.start('(xend-hypervisor qemu)\n');
+    x.writeFile('etc/xen/hot1', config('hot1'));
+    assert.equal((await x.xm('create', 'hot1')).code, 0);
+    await booted(x, 'hot1');
+  });
+  after(async () => {
+    await x.xm('destroy', 'hot1');
+    await x.dispose();
+  });
+
+  test('a disk attached is seen by the guest in /proc/partitions and read; detached, it is gone', async () => {
+    const image = x.path('hot.img');
+    writeFileSync(image, Buffer.concat([Buffer.from('HOTPLUG-DISK-OK\n'), Buffer.alloc(1 << 20)]));
+    const r = await x.xm('block-attach', 'hot1', `file:${image}`, 'xvdb', 'w');
+    assert.equal(r.code, 0, r.stderr);
+    await shell(x, 'hot1', 'echo "parts=$(grep -c vda /proc/partitions)"', /parts=1/);
+    await shell(x, 'hot1', 'head -c 15 /dev/vda; echo', /HOTPLUG-DISK-OK/);
+    assert.match((await x.xm('block-list', 'hot1')).stdout, /^51728 +0 +0 +4 /m);
+    const d = await x.xm('block-detach', 'hot1', 'xvdb');
+    assert.equal(d.code, 0, d.stderr);
+    await shell(x, 'hot1', 'echo "parts=$(grep -c vda /proc/partitions)"', /parts=0/);
+    assert.equal((await x.xm('block-list', 'hot1')).stdout, '');
+  });
+
+  test('a NIC attached appears in /sys/class/net; detached, it is gone', async () => {
+    const r = await x.xm('network-attach', 'hot1', 'mac=00:16:3e:00:00:61');
+    assert.equal(r.code, 0, r.stderr);
+    await shell(x, 'hot1', 'echo "mac=$(cat /sys/class/net/eth0/address)"', /mac=00:16:3e:00:00:61/);
+    const d = await x.xm('network-detach', 'hot1', '0');
+    assert.equal(d.code, 0, d.stderr);
+    await shell(x, 'hot1', 'echo "nics=$(ls /sys/class/net | grep -c eth)"', /nics=0/);
+  });
+
+  test('a CD-ROM drive cannot be hot-plugged: the backend says so', async () => {
+    const iso = x.path('cd.iso');
+    writeFileSync(iso, 'iso');
+    const r = await x.xm('block-attach', 'hot1', `file:${iso}`, 'hdc:cdrom', 'r');
+    assert.equal(r.stderr, 'Error: the qemu backend cannot hot-plug a CD-ROM drive: give the drive in the domain config, and change its media with block-configure\n');
+    assert.equal((await x.xm('block-list', 'hot1')).stdout, '');
+  });
+});

@@ -281,6 +281,8 @@ describe('shell integration', () => {
         new: ['create', 'create-dryrun'], delete: ['action'], 'dump-core': ['dump-core'], 'mem-max': ['action'], reset: ['action'],
         resume: ['start'], start: ['start'], suspend: ['action'], sysrq: ['action'], trigger: ['action'], top: ['top'],
         domstate: ['domstate'], 'vcpu-pin': ['action'], 'sched-credit': ['sched-credit', 'action'],
+        ...Object.fromEntries(['block-attach', 'block-detach', 'block-configure', 'network-attach', 'network-detach', 'network2-attach', 'network2-detach'].map((c) => [c, ['device-action']])),
+        ...Object.fromEntries(['block-list', 'network-list', 'network2-list'].map((c) => [c, ['device-list']])),
       };
       const defs = (schema as { $defs: Record<string, unknown> }).$defs;
       const root = JSON.stringify((schema as { anyOf: unknown }).anyOf);

@@ -30,7 +30,7 @@ describe('QEMU command line: values from the domain config', () => {
   test('a mac with an injected romfile is refused; a real one is passed on', () => {
     assert.throws(() => args([['vif', ['mac', '52:54:00:12:34:56,romfile=/etc/shadow']]]), /vif mac "52:54:00:12:34:56,romfile=\/etc\/shadow" is not a MAC address/);
     for (const bad of ['52:54:00:12:34', '52:54:00:12:34:5g', '52-54-00-12-34-56', '52:54:00:12:34:56:']) assert.throws(() => args([['vif', ['mac', bad]]]), /is not a MAC address/, bad);
-    assert.deepEqual(values(args([['vif', ['mac', '52:54:00:AB:cd:01']]]), '-device').at(-1), 'virtio-net-pci,netdev=net0,mac=52:54:00:AB:cd:01');
+    assert.deepEqual(values(args([['vif', ['mac', '52:54:00:AB:cd:01']]]), '-device').at(-1), 'virtio-net-pci,netdev=net0,mac=52:54:00:AB:cd:01,id=vif-525400abcd01');
   });
 
   test('user-mode networking is restricted: the guest gets no path to the host (10.0.2.2 is the host loopback)', () => {
@@ -42,8 +42,15 @@ describe('QEMU command line: values from the domain config', () => {
     const a = args([['vbd', ['uname', `file:${commaDisk}`], ['dev', 'xvda'], ['mode', 'r']]]);
     const [blockdev] = values(a, '-blockdev');
     assert.deepEqual(JSON.parse(blockdev!), { driver: 'raw', 'node-name': 'disk0', 'read-only': true, file: { driver: 'file', filename: commaDisk, 'read-only': true } });
-    assert.deepEqual(values(a, '-device').at(-1), 'virtio-blk-pci,drive=disk0');
+    assert.deepEqual(values(a, '-device').at(-1), 'virtio-blk-pci,drive=disk0,id=vbd-51712');
     assert.equal(values(a, '-drive').length, 0);
+  });
+
+  test("a CD-ROM drive is an IDE drive where its name puts it, its id xend's device number; an empty one has no media", () => {
+    const a = args([['vbd', ['uname', `file:${commaDisk}`], ['dev', 'hdc:cdrom'], ['mode', 'r']], ['vbd', ['uname', ''], ['dev', 'hdd:cdrom'], ['mode', 'r']]]);
+    assert.deepEqual(values(a, '-device').slice(-2), ['ide-cd,bus=ide.1,unit=0,id=vbd-5632,drive=disk0', 'ide-cd,bus=ide.1,unit=1,id=vbd-5696']);
+    assert.equal(values(a, '-blockdev').length, 1);
+    assert.throws(() => args([['vbd', ['uname', ''], ['dev', 'xvdc:cdrom']]]), /CD-ROM drive 'xvdc:cdrom' is not supported by the qemu backend \(hda to hdd only\)/);
   });
 
   test('disk paths with a NUL and over-long ones are refused', () => {

@@ -1,5 +1,5 @@
 import { AUTO_PHP_SLOT, PCI_FUNC, PCI_SLOT, attachedPci, bdf } from './pci-devices.js';
-import { oneDomain } from './resource-list.js';
+import { oneDomain } from './device-words.js';
 import type { CommandContext } from '../context.js';
 
 interface PciRow {

@@ -1,6 +1,7 @@
 import { prettyPrint } from '../../sxp/index.js';
-import { intOr, scsiTable, type ScsiHostRow } from '../render/passthrough.js';
-import { oneDomain } from './resource-list.js';
+import { scsiTable, type ScsiHostRow } from '../render/passthrough.js';
+import { parseDevInfo, pyInt } from '../render/devices.js';
+import { oneDomain } from './device-words.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -30,13 +31,11 @@ export async function run(ctx: CommandContext): Promise<ScsiList> {
     const [devsEntry, ...rest] = info as [Sxp[], ...Sxp[]];
     return [idx, [['devs', sortLuns((devsEntry[1] ?? []) as Sxp[][])], ...rest]];
   });
-  const hosts = sorted.map(([idx, info]) => ({
-    idx: Number(idx),
-    backendId: intOr(value(info, 'backend-id'), -1),
-    state: intOr(value(info, 'state'), -1),
-    featureHost: intOr(value(info, 'feature-host'), -1),
-    luns: ((value(info, 'devs') ?? []) as Sxp[][]).map((d) => ({ pdev: value(d, 'p-dev'), pdevname: value(d, 'p-devname'), vdev: value(d, 'v-dev'), frontstate: value(d, 'frontstate') })),
-  }));
+  const hosts = sorted.map(([idx, info]) => {
+    const { devid, backendId, state } = parseDevInfo(pyInt(idx), info);
+    const luns = ((value(info, 'devs') ?? []) as Sxp[][]).map((d) => ({ pdev: value(d, 'p-dev'), pdevname: value(d, 'p-devname'), vdev: value(d, 'v-dev'), frontstate: value(d, 'frontstate') }));
+    return { idx: devid, backendId, state, featureHost: pyInt((value(info, 'feature-host') as Sxp | undefined) ?? -1), luns };
+  });
   return { long: ctx.opts.has('long'), sxp: sorted, hosts };
 }
 

@@ -1,4 +1,5 @@
-import { intOr, usbTable, type UsbControllerRow } from '../render/passthrough.js';
+import { usbTable, type UsbControllerRow } from '../render/passthrough.js';
+import { parseDevInfo, pyInt } from '../render/devices.js';
 import { controllers, hostUsb, portsOf, setting } from './usb-devices.js';
 import type { CommandContext } from '../context.js';
 
@@ -9,17 +10,20 @@ export async function run(ctx: CommandContext): Promise<{ controllers: UsbContro
   const busy = hcs.some(([, info]) => portsOf(info).some(([, bus]) => bus !== ''));
   const host = busy ? await hostUsb(client) : [];
   return {
-    controllers: hcs.map(([idx, info]) => ({
-      idx: Number(idx),
-      backendId: intOr(setting(info, 'backend-id'), -1),
-      state: intOr(setting(info, 'state'), -1),
-      usbVer: intOr(setting(info, 'usb-ver'), 0) === 1 ? 'USB1.1' : 'USB2.0',
-      bePath: String(setting(info, 'backend') ?? '??'),
-      ports: portsOf(info).map(([port, bus]) => {
-        const d = bus ? host.find((h) => h.bus === bus) : undefined;
-        return { port, bus, device: d ? { idVendor: d.idVendor, idProduct: d.idProduct, info: d.info } : null };
-      }),
-    })),
+    controllers: hcs.map(([idx, info]) => {
+      const { devid, backendId, state, bePath } = parseDevInfo(pyInt(idx), info);
+      return {
+        idx: devid,
+        backendId,
+        state,
+        usbVer: pyInt(setting(info, 'usb-ver') ?? 0) === 1 ? 'USB1.1' : 'USB2.0',
+        bePath,
+        ports: portsOf(info).map(([port, bus]) => {
+          const d = bus ? host.find((h) => h.bus === bus) : undefined;
+          return { port, bus, device: d ? { idVendor: d.idVendor, idProduct: d.idProduct, info: d.info } : null };
+        }),
+      };
+    }),
   };
 }
 

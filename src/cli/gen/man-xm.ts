@@ -189,6 +189,8 @@ export function xmPage(version: string): string {
     ['xm migrate', 'to a destination that cannot be reached prints no usage after the error (xm 4.4 did, as after any refusal of xend), and says where it looked and what makes a destination listen.'],
     ['Error messages', 'keep xm 4.4\'s line and may add a second one saying what to do (where xm looked for xend, the MiB a domain may have, the bracket a config left open).'],
     ['--json, --server, --timeout', 'are not in xm 4.4; everything xm 4.4 printed is printed the same without them.'],
+    ['xm block-detach, network-detach, network2-detach', 'take -f and --force anywhere on the line; another word after the device is ignored with xm 4.4\'s "Ignoring option", but another option is a usage error.'],
+    ['Device numbers', 'a vif\'s number is its place among the domain\'s vifs, so the numbers after a detached one move down (xend 4.4 numbered a running domain\'s vifs from a counter); Domain-0\'s devices are not xend\'s to attach or detach.'],
   ];
   for (const [what, why] of deviations) page.tp(b(what), t(why));
 

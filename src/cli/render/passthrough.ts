@@ -1,7 +1,5 @@
 import { left } from './format.js';
 
-/** parse_dev_info's reading of a device's `(key value)`: int() of it, or xm's default. */
-export const intOr = (v: unknown, dflt: number): number => (v === undefined || v === null || !/^\s*[-+]?\d+\s*$/.test(String(v)) ? dflt : Number(v));
 /** `%-Nd`: left-aligned Python int. */
 const leftInt = (v: number, w: number) => left(String(v), w);
 /** Python's str() of a value: None for null. */

@@ -68,9 +68,10 @@ export interface DeviceController {
   /**
    * destroyDevice's and getBlockDeviceClass's `dev` as a device number
    * (DevController.convertToDeviceNumber): a number, `class/number`, or a
-   * name the class knows (a disk's `xvdb`). Null when it names none.
+   * name the class knows (a disk's `xvdb`; a vif's MAC among `entries`, the
+   * domain's devices of this controller). Null when it names none.
    */
-  toNumber(dev: string | number): number | null;
+  toNumber(dev: string | number, entries: readonly DeviceEntry[]): number | null;
   /**
    * device_configure: the entry that replaces `old` on a domain (a CD-ROM's
    * new media), or xend's refusal. Without it the class cannot be configured.
@@ -105,4 +106,37 @@ export function withSetting(entry: DeviceEntry, key: string, value: Sxp): Device
   if (at < 0) out.push([key, value]);
   else out[at] = [key, value];
   return out;
+}
+
+/**
+ * A device config's `(key value)` pairs with a string key and a scalar value,
+ * in order, as XendConfig.device_add read them (it skipped anything else).
+ */
+export function pairs(config: DeviceEntry): [string, string | number][] {
+  const out: [string, string | number][] = [];
+  for (const kv of config.slice(1)) {
+    if (Array.isArray(kv) && kv.length === 2 && typeof kv[0] === 'string' && (typeof kv[1] === 'string' || typeof kv[1] === 'number')) out.push([kv[0], kv[1]]);
+  }
+  return out;
+}
+
+/** DevController.convertToDeviceNumber's first tries: a number, or `class/number`; null for anything else. */
+export function plainNumber(dev: string | number): number | null {
+  if (typeof dev === 'number') return Number.isSafeInteger(dev) ? dev : null;
+  const last = dev.trim().split('/').pop()!;
+  return /^[-+]?\d{1,15}$/.test(last) ? Number(last) : null;
+}
+
+/** XenbusState Connected: a plugged-in device's state as its frontend reports it. */
+export const CONNECTED = '4';
+
+/** The backend domain's id as xenstore had it: 0 (Domain-0) unless the device names another by number. */
+export function backendId(entry: DeviceEntry): string {
+  const b = setting(entry, 'backend');
+  return b !== undefined && /^\d+$/.test(b) ? b : '0';
+}
+
+/** Where xend wrote the device's backend in xenstore (a frontend's `backend`). */
+export function backendPath(entry: DeviceEntry, domid: number, devid: number): string {
+  return `/local/domain/${backendId(entry)}/backend/${String(entry[0])}/${domid}/${devid}`;
 }

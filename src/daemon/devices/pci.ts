@@ -80,7 +80,7 @@ function checkAttachable(f: PciFunc, mine: readonly DeviceEntry[], ctx: DeviceCo
  * every function a domain holds lives in its one `(pci (dev …) …)` entry, device 0;
  * xm pci-attach and pci-detach change it with device_configure's `state`.
  */
-export const pciController: DeviceController = {
+export const PCI_CONTROLLER: DeviceController = {
   classes: ['pci'],
   configOnly: true,
 

@@ -2,6 +2,7 @@ import { show } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { PowerState } from '../../protocol/domain.js';
 import { checkStrings } from '../config-limits.js';
+import { checkDeviceScripts, type ConfigRules } from '../path-policy.js';
 import { powerState } from '../domain-sxp.js';
 import { parseVmConfig, type VmConfig } from '../vm-config.js';
 import type { DomainService } from '../domains.js';
@@ -29,6 +30,8 @@ export class DeviceService {
   constructor(
     private readonly domains: DomainService,
     private readonly log: Logger,
+    /** Root's rule for what a device may name (a vif's script); path-policy confines other clients before this. */
+    private readonly rules?: ConfigRules,
     private readonly registry = new DeviceRegistry(),
   ) {}
 
@@ -40,10 +43,10 @@ export class DeviceService {
   create(dom: string | number, config: Sxp): Maybe<Sxp> {
     const asked = deviceConfig(config);
     const cls = String(asked[0]);
-    if (cls === 'vif' || cls === 'vif2') checkMac(asked);
     const ctl = this.registry.creatable(cls);
     const { r, target } = this.target(dom);
     const entry = ctl.add(asked, this.context(target));
+    if (this.rules) checkDeviceScripts([['device', entry]], this.rules);
     this.change(r, (devices) => [...devices, ['device', entry]]);
     if (target.domid === null) return sxprOf(cls, null, null);
     const domid = target.domid;
@@ -78,7 +81,7 @@ export class DeviceService {
     if (devid === null) {
       const name = setting(asked, 'dev') ?? '';
       if (!name) throw new XendError('Block device must have virtual details specified');
-      devid = ctl.toNumber(name.replace(/^ioemu:/, '').split(':')[0]!);
+      devid = ctl.toNumber(name.replace(/^ioemu:/, '').split(':')[0]!, this.entriesOf(ctl, target.devices).map((e) => e.entry));
     }
     const found = this.find(ctl, target, devid);
     if (!found) throw new XendError(`Device ${String(devid)} not connected`);
@@ -99,7 +102,7 @@ export class DeviceService {
   destroy(dom: string | number, cls: string, dev: string | number, force: boolean, rmCfg: boolean): Maybe<null> {
     const ctl = this.registry.controller(cls);
     const { target } = this.target(dom);
-    const devid = ctl.toNumber(dev);
+    const devid = ctl.toNumber(dev, this.entriesOf(ctl, target.devices).map((e) => e.entry));
     const found = devid === null ? undefined : this.find(ctl, target, devid, cls);
     if (target.domid !== null && !found) throw new XendError(`Device ${String(devid ?? dev)} not connected`);
     if (!found) {
@@ -130,7 +133,7 @@ export class DeviceService {
   blockDeviceClass(dom: string | number, dev: string | number): string | null {
     const ctl = this.registry.controller('vbd');
     const { target } = this.target(dom);
-    const devid = ctl.toNumber(dev);
+    const devid = ctl.toNumber(dev, []);
     const found = devid === null ? undefined : this.find(ctl, target, devid);
     return found ? String(found.entry[0]) : null;
   }
@@ -180,10 +183,21 @@ export class DeviceService {
     this.domains.updateConfig(r, (c: VmConfig) => ({ ...c, devices: devices(c.devices) }));
   }
 
-  private backend<K extends 'attachDevice' | 'detachDevice' | 'changeMedia'>(call: K, what: string): NonNullable<Hypervisor[K]> {
-    const fn = this.hv[call];
+  /** The backend's call, its failures xend's (VmError, fault 2), as DevController raised them. */
+  private backend<K extends 'attachDevice' | 'detachDevice' | 'changeMedia'>(call: K, what: string): (...args: Parameters<NonNullable<Hypervisor[K]>>) => void | Promise<void> {
+    const fn = this.hv[call] as ((...args: unknown[]) => void | Promise<void>) | undefined;
     if (typeof fn !== 'function') throw new XendError(`The ${this.hv.name} hypervisor backend cannot ${what}`);
-    return (fn as (...args: unknown[]) => unknown).bind(this.hv) as NonNullable<Hypervisor[K]>;
+    const asXend = (err: unknown): never => {
+      throw err instanceof XendError || !(err instanceof Error) ? err : new XendError(err.message);
+    };
+    return (...args) => {
+      try {
+        const done = fn.apply(this.hv, args);
+        return done instanceof Promise ? done.catch(asXend) : done;
+      } catch (err) {
+        return asXend(err);
+      }
+    };
   }
 }
 
@@ -204,15 +218,6 @@ function deviceConfig(config: Sxp): DeviceEntry {
 
 function depth(v: Sxp): number {
   return Array.isArray(v) ? 1 + Math.max(0, ...v.map(depth)) : 0;
-}
-
-/** XendDomainInfo.device_create's check of a vif's MAC, in its words. */
-function checkMac(entry: DeviceEntry): void {
-  for (const kv of entry.slice(1)) {
-    if (Array.isArray(kv) && kv[0] === 'mac' && !/^([0-9a-f]{2}:){5}[0-9a-f]{2}$/i.test(String(kv[1]))) {
-      throw new XendError('Cannot create a new virtual network interface - MAC address is not valid!');
-    }
-  }
 }
 
 /** The config's devices without the first `(device …)` whose body is `entry`. */

@@ -53,13 +53,13 @@ function entryOf(mode: number, backend: Sxp | null, luns: readonly Lun[]): Devic
  * one `(vscsi …)` entry per virtual SCSI host, numbered by it; xm scsi-attach and
  * scsi-detach add and remove LUNs with device_configure's `state`.
  */
-export const vscsiController: DeviceController = {
+export const VSCSI_CONTROLLER: DeviceController = {
   classes: ['vscsi'],
   configOnly: true,
 
   add(config, ctx) {
     const mine = ctx.domain.devices.filter((d) => d[0] === 'vscsi');
-    const [entry] = vscsiController.configureClass!(mine, config, null, ctx).filter((e) => !mine.includes(e));
+    const [entry] = VSCSI_CONTROLLER.configureClass!(mine, config, null, ctx).filter((e) => !mine.includes(e));
     if (!entry) throw new XendError('Invalid vscsi configuration: no (dev …)');
     return entry;
   },
@@ -74,7 +74,7 @@ export const vscsiController: DeviceController = {
     const luns = lunsOf(config);
     const first = luns[0];
     if (!first) throw new XendError('Invalid vscsi configuration: no (dev …)');
-    const current = entries.find((e) => vscsiController.number(e, 0) === first.devid);
+    const current = entries.find((e) => VSCSI_CONTROLLER.number(e, 0) === first.devid);
     const vdevs = luns.map((l) => l.vdev);
     if (first.state === CLOSING) {
       if (!current || !lunsOf(current).some((l) => vdevs.includes(l.vdev))) throw new XendError('Cannot detach vscsi device does not exist');

@@ -38,7 +38,7 @@ function checkBus(bus: string, mine: readonly DeviceEntry[], ctx: DeviceContext)
  * controller (usb-hc-create), numbered in order; usb-attach and usb-detach give
  * a port a host bus, or take it back, with device_configure.
  */
-export const vusbController: DeviceController = {
+export const VUSB_CONTROLLER: DeviceController = {
   classes: ['vusb'],
   configOnly: true,
 

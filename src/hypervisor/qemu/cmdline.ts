@@ -4,6 +4,7 @@ import { childValue, children } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
 import { UnsupportedConfig } from './errors.js';
 import { hostPath, interfaceName, macAddress, optionValue, plainPath, plainText } from './values.js';
+import { blockDeviceNumber } from '../block-number.js';
 
 /** Below this the Debian kernel cannot even decompress itself (QEMU exits silently). */
 export const MIN_MEMORY_MIB = 72;
@@ -98,9 +99,26 @@ export function qemuArgs(o: QemuArgsOptions): string[] {
   return args;
 }
 
-/** A raw disk as -blockdev JSON: the path is a JSON string, never parsed as options. */
+/**
+ * A disk at boot: a virtio disk, or an IDE CD-ROM drive (`hdc:cdrom`) whose
+ * media block-configure changes later; ids from xend's device numbers
+ * (deviceIds), so the disks can be unplugged and changed by them.
+ */
 function disk(d: Sxp[], n: number): string[] {
+  const dev = String(childValue(d, 'dev', ''));
+  const ids = deviceIds('vbd', blockDeviceNumber(dev.replace(/^.*?ioemu:/, '').split(':')[0]!) ?? n, '');
+  const node = `disk${n}`;
   const uname = String(childValue(d, 'uname', ''));
+  const mode = String(childValue(d, 'mode', 'w'));
+  if (dev.endsWith(':cdrom')) {
+    const drive = uname ? ['-blockdev', JSON.stringify(blockdevOf(uname, 'r', node))] : [];
+    return [...drive, '-device', `${cdromDevice(dev)},id=${ids.device}${uname ? `,drive=${node}` : ''}`];
+  }
+  return ['-blockdev', JSON.stringify(blockdevOf(uname, mode, node)), '-device', `virtio-blk-pci,drive=${node},id=${ids.device}`];
+}
+
+/** A raw disk as -blockdev (or blockdev-add) JSON: the path is a JSON string, never parsed as options. */
+export function blockdevOf(uname: string, mode: string, node: string): Record<string, unknown> {
   const m = /^(?:file|phy|tap:aio|tap:sync|tap2:aio|aio):(.+)$/s.exec(uname);
   if (!m) throw new UnsupportedConfig(`disk '${uname}' is not supported by the qemu backend (file: or phy: only)`);
   const path = hostPath(m[1]!.startsWith('/') ? m[1]! : `/dev/${m[1]}`, 'disk');
@@ -110,10 +128,27 @@ function disk(d: Sxp[], n: number): string[] {
   } catch {
     throw new UnsupportedConfig(`disk image ${path} does not exist`);
   }
-  const readOnly = !String(childValue(d, 'mode', 'w')).startsWith('w');
-  const node = `disk${n}`;
+  const readOnly = !mode.startsWith('w');
   const file = { driver: blockDevice ? 'host_device' : 'file', filename: path, 'read-only': readOnly };
-  return ['-blockdev', JSON.stringify({ driver: 'raw', 'node-name': node, 'read-only': readOnly, file }), '-device', `virtio-blk-pci,drive=${node}`];
+  return { driver: 'raw', 'node-name': node, 'read-only': readOnly, file };
+}
+
+/** An IDE CD-ROM drive where its name puts it (hdc: the second channel's master); only hda–hdd exist. */
+function cdromDevice(dev: string): string {
+  const m = /^(?:.*?ioemu:)?hd([a-d]):cdrom$/.exec(dev);
+  if (!m) throw new UnsupportedConfig(`CD-ROM drive '${dev}' is not supported by the qemu backend (hda to hdd only)`);
+  const i = m[1]!.charCodeAt(0) - 97;
+  return `ide-cd,bus=ide.${i >> 1},unit=${i & 1}`;
+}
+
+/**
+ * The QEMU ids of a device xend numbers `devid` (a disk's device number; a
+ * vif's MAC when it has one, which stays with it when others come and go):
+ * the -device's, and the backend's (node or netdev) a hot-plug gave it.
+ */
+export function deviceIds(cls: string, devid: number, mac: string): { device: string; backend: string } {
+  const key = cls === 'vif' && mac ? macAddress(mac).replaceAll(':', '').toLowerCase() : String(devid);
+  return { device: `${cls}-${key}`, backend: `${cls}-${key}-be` };
 }
 
 /**
@@ -126,7 +161,12 @@ function nic(d: Sxp[], n: number): string[] {
   const bridge = String(childValue(d, 'bridge', ''));
   const mac = String(childValue(d, 'mac', ''));
   if (mac) macAddress(mac);
-  const bridged = bridge && existsSync(`/sys/class/net/${interfaceName(bridge)}/bridge`);
+  const bridged = bridgeExists(bridge);
   const backend = bridged ? `bridge,id=${id},br=${optionValue(bridge)}` : `user,id=${id},restrict=on`;
-  return ['-netdev', backend, '-device', `virtio-net-pci,netdev=${id}${mac ? `,mac=${mac}` : ''}`];
+  return ['-netdev', backend, '-device', `virtio-net-pci,netdev=${id}${mac ? `,mac=${mac},id=${deviceIds('vif', n, mac).device}` : ''}`];
+}
+
+/** Whether `bridge` names a bridge of this host (else the NIC gets user-mode networking). */
+export function bridgeExists(bridge: string): boolean {
+  return bridge !== '' && existsSync(`/sys/class/net/${interfaceName(bridge)}/bridge`);
 }

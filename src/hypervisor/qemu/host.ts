@@ -12,8 +12,9 @@ import { startQemu, stillRunning, type QemuProcess } from './launch.js';
 import { qemuUser, unreachableBy, type QemuUser } from './user.js';
 import { receiveImage, sendImage } from './image-relay.js';
 import { dumpCore } from './core-dump.js';
+import { changeMedia, plug, unplug } from './hotplug.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import { applyRecordChanges, type DomainSpec, type HostInfo, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
+import { applyRecordChanges, type DomainSpec, type HostInfo, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
 export interface QemuHostOptions {
   stateDir: string;
@@ -250,6 +251,18 @@ export class QemuHost implements Hypervisor {
     throw new Error('the qemu backend cannot change the number of VCPUs of a running guest');
   }
 
+  attachDevice(domid: number, device: HvDevice): Promise<void> {
+    return this.exclusive(domid, (q) => plug(q, device));
+  }
+
+  detachDevice(domid: number, device: HvDevice, force: boolean): Promise<void> {
+    return this.exclusive(domid, (q) => unplug(q, device, force));
+  }
+
+  changeMedia(domid: number, device: HvDevice): Promise<void> {
+    return this.exclusive(domid, (q) => changeMedia(q, device));
+  }
+
   updateRecord(domid: number, changes: RecordChanges): void {
     // Changed on a copy: if the write fails, the record in memory stays what the disk has.
     const d = { ...this.must(domid) };
@@ -397,6 +410,14 @@ export class QemuHost implements Hypervisor {
     const done = l.chain.catch(() => undefined).then(async () => void (await (await l.qmp).execute(cmd, args)));
     l.chain = done;
     done.catch((err: Error) => this.opts.log.error(`qemu backend: domain ${domid}: ${cmd} failed: ${err.message}`));
+    return done;
+  }
+
+  /** Runs `work` on the guest's QMP connection after every earlier command, its result (or failure) the caller's. */
+  private exclusive<T>(domid: number, work: (q: QmpClient) => Promise<T>): Promise<T> {
+    const l = this.liveOf(domid);
+    const done = l.chain.catch(() => undefined).then(async () => work(await l.qmp));
+    l.chain = done;
     return done;
   }
 

@@ -8,12 +8,14 @@ import { SimGuest } from './guest.js';
 import { GuestMemory } from './memory.js';
 import { readImage, writeImage } from './image.js';
 import { PAGE_SIZE } from './memory.js';
+import { checkHotplug } from './devices.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type { HostDevices } from '../host-devices.js';
 import type {
   DomainSpec,
   HostInfo,
   HostLog,
+  HvDevice,
   HvDomain,
   Hypervisor,
   HypervisorEvents,
@@ -428,6 +430,21 @@ export class SimHost implements Hypervisor {
     this.log(`(XEN) domain ${domid}: core dumped (${pages} pages)`);
   }
 
+  /** Plugs a device in: the config xend keeps is its record; what the hotplug scripts checked is checked here. */
+  attachDevice(domid: number, device: HvDevice): void {
+    this.requireUp(domid);
+    checkHotplug(device);
+  }
+
+  detachDevice(domid: number): void {
+    this.must(domid);
+  }
+
+  changeMedia(domid: number, device: HvDevice): void {
+    this.requireUp(domid);
+    checkHotplug(device);
+  }
+
   updateRecord(domid: number, changes: RecordChanges): void {
     const d = this.draft(domid);
     applyRecordChanges(d, changes);
@@ -573,6 +590,10 @@ export class SimHost implements Hypervisor {
     while (this.domains.has(id)) id = id + 1 >= DOMID_FIRST_RESERVED ? 1 : id + 1;
     this.host.nextDomid = id + 1 >= DOMID_FIRST_RESERVED ? 1 : id + 1;
     return id;
+  }
+
+  private requireUp(domid: number): void {
+    if (this.must(domid).shutdownReason !== null) throw new Error(`Domain ${domid} is not running`);
   }
 
   private must(domid: number): SimDomain {

@@ -15,6 +15,6 @@ export const DEVICE_METHODS = {
   destroyDevice: method('xend.domain.destroyDevice', [domain(), text('type'), token('dev'), flag('force', false), flag('rm_cfg', false)], returns<unknown>(), op('device_destroy')),
   /** `[[devnum, sxpr], …]` of one class: the frontend's state of a running domain, the config's entries otherwise. */
   getDeviceSxprs: method('xend.domain.getDeviceSxprs', [domain(), text('type')], returns<Sxp[]>(), op('devices')),
-  /** Which block class (vbd, tap, tap2) holds the disk `devid`; None when none does. Not in SrvDomain. */
-  getBlockDeviceClass: method('xend.domain.getBlockDeviceClass', [domain(), token('devid')], returns<string | null>()),
+  /** Which block class (vbd, tap, tap2) holds the disk `devid`; None when none does. Not in SrvDomain: this suite's server and client know the op, for block-detach over HTTP. */
+  getBlockDeviceClass: method('xend.domain.getBlockDeviceClass', [domain(), token('devid')], returns<string | null>(), op('block_device_class')),
 };
