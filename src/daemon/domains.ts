@@ -38,6 +38,8 @@ export interface DomainServiceOptions {
   rules?: ConfigRules;
   /** Where a domain record that cannot be served is set aside on recovery. */
   asideDir?: string;
+  /** Refuses a domain whose config gives it host devices another domain holds (pass-through). */
+  checkDevices?: (config: VmConfig) => void;
 }
 
 /**
@@ -635,6 +637,7 @@ export class DomainService {
     this.fitsHost(config);
     // As xend: a managed domain may be defined with any image, and fails when started.
     checkImageType(config.image);
+    this.opts.checkDevices?.(config);
     let d: HvDomain;
     try {
       d = this.hv.create({

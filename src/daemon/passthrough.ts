@@ -2,6 +2,7 @@ import { children, childValue } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { isAssignable, pciName, type HostDevices, type UsbDevice } from '../hypervisor/host-devices.js';
 import type { Hypervisor } from '../hypervisor/types.js';
+import type { VmConfig } from './vm-config.js';
 import type { DomainService } from './domains.js';
 import type { Logger } from './log.js';
 import type { Sxp } from '../sxp/types.js';
@@ -37,6 +38,20 @@ export function heldBy(devices: readonly Sxp[]): Held {
   return held;
 }
 
+/**
+ * pci_dev_check_attachability's refusals, in xend's words: a function another
+ * domain holds, one the host lacks, one neither pciback nor pci-stub owns.
+ */
+export function checkPciFunction(name: string, held: readonly string[], host: HostDevices): void {
+  if (held.includes(name)) throw new XendError(`failed to assign device ${name} that has already been assigned to other domain.`);
+  const found = host.pci.find((p) => pciName(p) === name);
+  if (!found) throw new XendError(`pci: failed to locate device and parse its resources - [Errno 2] No such file or directory: '/sys/bus/pci/devices/${name}/config'`);
+  if (!isAssignable(found)) throw new XendError(`pci: PCI Backend and pci-stub don't own device ${name}`);
+}
+
+export const scsiTaken = (hctl: string): XendError => new XendError(`The physical device "${hctl}" is already defined`);
+export const usbTaken = (bus: string): XendError => new XendError(`Cannot assign already attached bus '${bus}', detach first.`);
+
 /** The backend's devices; a backend without an inventory refuses, naming itself. */
 export function hostDevicesOf(hv: Hypervisor): HostDevices {
   if (!hv.hostDevices) throw new XendError(`Device pass-through is not supported by the ${hv.name} backend`);
@@ -64,16 +79,33 @@ export class PassthroughService {
   }
 
   /** What every domain on the host holds, Domain-0 aside (a guest being built or kept after it stopped still holds its devices). */
-  held(except?: number): Held {
+  held(exceptUuid?: string): Held {
     const all: Held = { pci: [], scsi: [], usb: [] };
     for (const d of this.hv.list()) {
-      if (d.domid === 0 || d.domid === except) continue;
+      if (d.domid === 0 || d.uuid === exceptUuid) continue;
       const h = heldBy(children(d.config, 'device'));
       all.pci.push(...h.pci);
       all.scsi.push(...h.scsi);
       all.usb.push(...h.usb, ...(this.hv.deviceModelUsbDevices?.(d.domid) ?? []));
     }
     return all;
+  }
+
+  /**
+   * What xend checked as it built a domain whose config gives it the host's
+   * devices (pci_dev_check_assignability_and_do_FLR and the backends' own):
+   * none held by another domain, each PCI function assignable.
+   */
+  checkFree(config: VmConfig): void {
+    const wanted = heldBy(config.devices);
+    if (!wanted.pci.length && !wanted.scsi.length && !wanted.usb.length) return;
+    const host = this.inventory();
+    const held = this.held(config.uuid);
+    for (const name of wanted.pci) checkPciFunction(name, held.pci, host);
+    const scsi = wanted.scsi.find((l) => held.scsi.includes(l));
+    if (scsi) throw scsiTaken(scsi);
+    const usb = wanted.usb.find((b) => held.usb.includes(b));
+    if (usb) throw usbTaken(usb);
   }
 
   /** XendNode.pciinfo: the assignable functions no domain holds; None when none is assignable (no pciback). */

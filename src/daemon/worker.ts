@@ -73,6 +73,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     logger.info(`Xend changeset: ${hv.hostInfo().xen_changeset}.`);
     const store = new ManagedStore(settings.domainsDir, (w) => logger.warning(w));
     const dumpDir = rooted(opts.paths.root, '/var/xen/dump');
+    let passthrough: PassthroughService | undefined;
     domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'), {
       managed: store,
       dumpDir,
@@ -80,6 +81,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       journal: new RestartJournal(join(settings.stateDir, 'restarts')),
       rules,
       asideDir: join(settings.stateDir, 'set-aside'),
+      // Not while xend recovers its domains: what they hold is theirs already.
+      checkDevices: (c) => passthrough?.checkFree(c),
     });
     // From here on, the hypervisor that keeps the registry's index true.
     hv = domains.hv;
@@ -102,7 +105,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
     const devices = new DeviceService(domains, log.logger('XendDomainInfo'), rules);
-    const passthrough = new PassthroughService(hv, domains, log.logger('XendDomain'));
+    passthrough = new PassthroughService(hv, domains, log.logger('XendDomain'));
     const methods = legacyMethods({ domains, node, checkpoints, managed, devices, passthrough });
 
     const upgrade = consoleUpgrade(domains, consoles);

@@ -53,6 +53,11 @@ function passthroughSuite(transport: TransportName): void {
       assert.equal((await x.xm('pci-list', 'p2')).stdout, '');
       refused(await x.xm('pci-detach', 'p2', '04:00.0'), 'pci: device 0000:04:00.0 is not attached!', 'pci-detach');
       ok(await x.xm('pci-attach', 'm1', '04:00.0'), 'pci-attach to a managed domain');
+      // A config's pci= is checked as the domain is built, as xend's pci_dev_check_assignability did.
+      const taken = await x.xm('create', '/dev/null', 'name=p3', 'memory=64', 'pci=03:00.0');
+      assert.deepEqual([taken.code, taken.stderr], [1, 'Error: failed to assign device 0000:03:00.0 that has already been assigned to other domain.\n']);
+      const owned = await x.xm('create', '/dev/null', 'name=p3', 'memory=64', 'pci=00:02.0');
+      assert.deepEqual([owned.code, owned.stderr], [1, "Error: pci: PCI Backend and pci-stub don't own device 0000:00:02.0\n"]);
     });
 
     test('SCSI: attach by /dev node and by HCTL, list, a LUN held elsewhere refused, detach', async () => {
@@ -106,6 +111,8 @@ function passthroughSuite(transport: TransportName): void {
       refused(await x.xm('pci-attach', 'p2', '03:00.0'), 'failed to assign device 0000:03:00.0 that has already been assigned to other domain.', 'pci-attach');
       ok(await x.xm('pci-detach', 'p1', '03:00.0'), 'pci-detach after restart');
       assert.equal((await x.xm('pci-list-assignable-devices')).stdout, '0000:03:00.0\n0000:04:00.0\n0000:04:00.1\n');
+      ok(await x.xm('start', 'm1'), 'start of the managed domain holding 04:00.0');
+      assert.equal((await x.xm('pci-list-assignable-devices')).stdout, '0000:03:00.0\n0000:04:00.1\n');
     });
   });
 }

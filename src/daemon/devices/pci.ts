@@ -1,8 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
-import { isAssignable, pciName } from '../../hypervisor/host-devices.js';
-import { heldBy } from '../passthrough.js';
+import { pciName } from '../../hypervisor/host-devices.js';
+import { checkPciFunction, heldBy } from '../passthrough.js';
 import type { DeviceContext, DeviceController, DeviceEntry, Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -67,12 +67,8 @@ const funcsOf = (entry: DeviceEntry): PciFunc[] => children(entry, 'dev').map(re
  * simulated counterpart).
  */
 function checkAttachable(f: PciFunc, mine: readonly DeviceEntry[], ctx: DeviceContext): void {
-  const name = pciName(f);
   const held = [...[...ctx.others()].flatMap((d) => heldBy(d.devices).pci), ...heldBy(mine).pci];
-  if (held.includes(name)) throw new XendError(`failed to assign device ${name} that has already been assigned to other domain.`);
-  const found = ctx.hostDevices().pci.find((p) => pciName(p) === name);
-  if (!found) throw new XendError(`pci: failed to locate device and parse its resources - [Errno 2] No such file or directory: '/sys/bus/pci/devices/${name}/config'`);
-  if (!isAssignable(found)) throw new XendError(`pci: PCI Backend and pci-stub don't own device ${name}`);
+  checkPciFunction(pciName(f), held, ctx.hostDevices());
 }
 
 /**

@@ -1,6 +1,6 @@
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
-import { heldBy } from '../passthrough.js';
+import { heldBy, scsiTaken } from '../passthrough.js';
 import type { DeviceController, DeviceEntry, Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -88,7 +88,7 @@ export const VSCSI_CONTROLLER: DeviceController = {
     for (const l of luns) {
       const lun = host.find((h) => h.hctl === l.pdev);
       if (!lun) throw new XendError(`Cannot find device '${l.pdev}'`);
-      if (taken.includes(l.pdev)) throw new XendError(`The physical device "${l.pdev}" is already defined`);
+      if (taken.includes(l.pdev)) throw scsiTaken(l.pdev);
       l.pdevname = lun.devname;
     }
     const mode = modeOf(config);

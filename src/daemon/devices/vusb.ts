@@ -1,6 +1,6 @@
 import { child, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
-import { heldBy } from '../passthrough.js';
+import { heldBy, usbTaken } from '../passthrough.js';
 import type { DeviceContext, DeviceController, DeviceEntry } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -29,7 +29,7 @@ function withPorts(entry: DeviceEntry, ports: Map<number, string>): DeviceEntry 
 function checkBus(bus: string, mine: readonly DeviceEntry[], ctx: DeviceContext): void {
   if (!ctx.hostDevices().usb.some((u) => u.busid === bus)) throw new XendError(`Invalid Busid '${bus}'`);
   const held = [...[...ctx.others()].flatMap((d) => heldBy(d.devices).usb), ...heldBy(mine).usb];
-  if (held.includes(bus)) throw new XendError(`Cannot assign already attached bus '${bus}', detach first.`);
+  if (held.includes(bus)) throw usbTaken(bus);
 }
 
 /**
