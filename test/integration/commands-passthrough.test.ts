@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startXendOver, type TransportName } from '../helpers/transports.js';
-import { ok, refused } from '../helpers/xm-checks.js';
+import { json, ok, refused } from '../helpers/xm-checks.js';
 
 /**
  * Pass-through end to end, through the binaries: the simulated host's inventory
@@ -48,6 +48,11 @@ function passthroughSuite(transport: TransportName): void {
       refused(await x.xm('pci-attach', 'p2', '00:02.0'), "pci: PCI Backend and pci-stub don't own device 0000:00:02.0", 'pci-attach');
       ok(await x.xm('pci-attach', 'p2', '04:00.0-1'), 'pci-attach of two functions');
       assert.equal((await x.xm('pci-list', 'p2')).stdout, 'Device\n0000:04:00.0\n0000:04:00.1\n');
+      assert.deepEqual((await json(x, 'pci-list', 'pci-list', 'p2')).devices, [
+        { device: '0000:04:00.0', vdev: null, key: '04:00.0-1' },
+        { device: '0000:04:00.1', vdev: null, key: '04:00.0-1' },
+      ]);
+      assert.deepEqual((await json(x, 'pci-list-assignable-devices', 'pci-list-assignable-devices')).devices, []);
       assert.equal((await x.xm('pci-list-assignable-devices')).stdout, '');
       ok(await x.xm('pci-detach', 'p2', '04:00.0-1'), 'pci-detach');
       assert.equal((await x.xm('pci-list', 'p2')).stdout, '');
@@ -72,6 +77,8 @@ function passthroughSuite(transport: TransportName): void {
       ok(await x.xm('scsi-detach', 'p1', '0:0:1:0'), 'scsi-detach');
       assert.doesNotMatch((await x.xm('scsi-list', 'p1')).stdout, /sdc/);
       assert.match((await x.xm('scsi-list', '-l', 'p1')).stdout, /\(p-dev 2:0:0:0\)/);
+      const scsi = await json(x, 'scsi-list', 'scsi-list', 'p1');
+      assert.deepEqual(scsi.hosts[0].luns, [{ p_dev: '2:0:0:0', p_devname: 'sdb', v_dev: '0:0:0:0', frontstate: '4' }]);
     });
 
     test('USB: a host controller, a bus on a port, the same bus refused elsewhere, detach and destroy', async () => {
@@ -87,8 +94,12 @@ function passthroughSuite(transport: TransportName): void {
       ok(await x.xm('usb-detach', 'p1', '0', '1'), 'usb-detach');
       ok(await x.xm('usb-attach', 'p2', '0', '1', '1-1'), 'usb-attach once freed');
       ok(await x.xm('usb-hc-destroy', 'p2', '0'), 'usb-hc-destroy');
+      const hcs = await json(x, 'usb-list', 'usb-list', 'p1');
+      assert.deepEqual(hcs.controllers[0].ports[0], { port: 1, bus: '', id_vendor: null, id_product: null, info: null });
+      assert.deepEqual((await json(x, 'usb-list-assignable-devices', 'usb-list-assignable-devices')).devices.map((d: { bus: string }) => d.bus), ['1-1', '1-2']);
       assert.equal((await x.xm('usb-list', 'p2')).stdout, '');
       assert.match((await x.xm('usb-list-assignable-devices')).stdout, /^1-1 /m);
+      assert.equal((await json(x, 'passthrough-action', 'usb-hc-create', 'p2', '2', '1')).command, 'usb-hc-create');
     });
 
     test('usb-add and usb-del: an HVM guest with usb=1 takes a host device; a PV guest is refused as xend did', async () => {

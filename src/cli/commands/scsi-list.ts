@@ -40,4 +40,12 @@ export async function run(ctx: CommandContext): Promise<ScsiList> {
 }
 
 export const text = (d: ScsiList): string => (d.long ? d.sxp.map((x) => prettyPrint(x)).join('') : scsiTable(d.hosts));
-export const json = (d: ScsiList) => ({ hosts: d.hosts });
+export const json = (d: ScsiList) => ({
+  hosts: d.hosts.map((h) => ({
+    devid: h.idx,
+    backend_id: h.backendId,
+    state: h.state,
+    feature_host: h.featureHost,
+    luns: h.luns.map((l) => ({ p_dev: l.pdev ?? null, p_devname: l.pdevname ?? null, v_dev: l.vdev ?? null, frontstate: l.frontstate ?? null })),
+  })),
+});

@@ -9,3 +9,4 @@ export async function run(ctx: CommandContext): Promise<{ devices: HostUsb[] }> 
 
 export const text = ({ devices }: { devices: HostUsb[] }): string =>
   devices.map((d) => `${left(d.bus, 13)}: ID ${left(d.idVendor, 4)}:${left(d.idProduct, 4)} ${d.info}\n`).join('');
+export const json = ({ devices }: { devices: HostUsb[] }) => ({ devices: devices.map((d) => ({ bus: d.bus, id_vendor: d.idVendor, id_product: d.idProduct, info: d.info })) });

@@ -28,3 +28,13 @@ export async function run(ctx: CommandContext): Promise<{ controllers: UsbContro
 }
 
 export const text = (d: { controllers: UsbControllerRow[] }): string => usbTable(d.controllers);
+export const json = (d: { controllers: UsbControllerRow[] }) => ({
+  controllers: d.controllers.map((c) => ({
+    devid: c.idx,
+    backend_id: c.backendId,
+    state: c.state,
+    usb_ver: c.usbVer,
+    backend: c.bePath,
+    ports: c.ports.map((p) => ({ port: p.port, bus: p.bus, id_vendor: p.device?.idVendor ?? null, id_product: p.device?.idProduct ?? null, info: p.device?.info ?? null })),
+  })),
+});
