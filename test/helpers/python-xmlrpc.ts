@@ -1,3 +1,6 @@
+import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
+
 /**
  * Python's xmlrpc.client over xend's Unix socket, as xm's ServerProxy reached it:
  * `UnixTransport(path)` for a ServerProxy to http://localhost/RPC2.
@@ -20,3 +23,29 @@ class UnixTransport(xmlrpc.client.Transport):
     def make_connection(self, host):
         return UnixConnection(self.unix_path)
 `;
+
+/**
+ * Python's xmlrpc.client making the calls xm 4.4 made (`calls`: a body using
+ * `server` and `fault`, filling `out`), over the server the test's xm uses.
+ */
+export function python(uri: string, calls: string): Record<string, unknown> {
+  const script = String.raw`${PYTHON_UNIX_TRANSPORT}
+import json, sys
+uri = sys.argv[1]
+if uri.startswith('httpu://'):
+    server = xmlrpc.client.ServerProxy('http://localhost/RPC2', transport=UnixTransport(uri[len('httpu://'):]), allow_none=True)
+else:
+    server = xmlrpc.client.ServerProxy(uri + '/RPC2', allow_none=True)
+def fault(f, *a):
+    try:
+        return ['ok', f(*a)]
+    except xmlrpc.client.Fault as e:
+        return [e.faultCode, e.faultString]
+out = {}
+${calls}
+print(json.dumps(out))
+`;
+  const r = spawnSync('python3', ['-c', script, uri], { encoding: 'utf8', timeout: 60_000 });
+  assert.equal(r.status, 0, r.stderr);
+  return JSON.parse(r.stdout) as Record<string, unknown>;
+}

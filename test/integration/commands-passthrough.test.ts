@@ -2,6 +2,7 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { startXendOver, type TransportName } from '../helpers/transports.js';
 import { json, ok, refused } from '../helpers/xm-checks.js';
+import { python } from '../helpers/python-xmlrpc.js';
 
 /**
  * Pass-through end to end, through the binaries: the simulated host's inventory
@@ -111,6 +112,27 @@ function passthroughSuite(transport: TransportName): void {
       refused(await x.xm('usb-add', 'h1', 'host:0781:5567'), 'USB device host:0781:5567 is already assigned to a domain', 'usb-add');
       ok(await x.xm('usb-del', 'h1', 'host:1.3'), 'usb-del');
       refused(await x.xm('usb-add', 'p1', 'host:1.3'), "Can't add usb device to a guest with usb disabled in configure file", 'usb-add');
+    });
+
+    test("the real xm 4.4's calls: pciinfo, device_configure of a (pci …), getDeviceSxprs' structs, usb_add's refusal", () => {
+      const out = python(
+        x.uri,
+        `
+out['pciinfo'] = server.xend.node.pciinfo()
+out['attach'] = fault(server.xend.domain.device_configure, 'p2', ['pci', ['dev', ['slot', '0x00'], ['domain', '0x0000'], ['key', '04:00.1'], ['bus', '0x04'], ['vdevfn', '0x100'], ['func', '0x1']], ['state', 'Initialising']])
+out['pci'] = server.xend.domain.getDeviceSxprs('p2', 'pci')
+out['detach'] = fault(server.xend.domain.device_configure, 'p2', ['pci', ['dev', ['slot', '0x00'], ['domain', '0x0000'], ['key', '04:00.1'], ['bus', '0x04'], ['vdevfn', '0x100'], ['func', '0x1']], ['state', 'Closing']])
+out['usb_add'] = fault(server.xend.domain.usb_add, 'p2', 'host:1.2')
+out['usb'] = server.xend.domain.getDeviceSxprs('p1', 'vusb')
+`,
+      );
+      assert.deepEqual(out.attach, ['ok', true]);
+      assert.deepEqual(out.detach, ['ok', true]);
+      assert.ok((out.pciinfo as unknown[]).some((d) => JSON.stringify(d) === JSON.stringify(['dev', ['domain', '0x0000'], ['bus', '0x04'], ['slot', '0x00'], ['func', '0x1']])));
+      const [fn] = out.pci as Record<string, string>[];
+      assert.deepEqual([fn!.domain, fn!.bus, fn!.slot, fn!.func, fn!.vdevfn, fn!.key], ['0x0000', '0x04', '0x00', '0x1', '0x100', '04:00.1']);
+      assert.deepEqual(out.usb_add, [2, "Can't add usb device to a guest with usb disabled in configure file"]);
+      assert.deepEqual((out.usb as unknown[][])[0]![0], 0);
     });
 
     test('what domains hold survives xend restart, the managed domain\'s too', async () => {

@@ -1,10 +1,9 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { TestXend, type RunResult } from '../helpers/xend.js';
-import { PYTHON_UNIX_TRANSPORT } from '../helpers/python-xmlrpc.js';
+import { python } from '../helpers/python-xmlrpc.js';
 import { freePort, startXendOver, type TransportName } from '../helpers/transports.js';
 
 /**
@@ -25,32 +24,6 @@ function vcpuRows(out: string): string[][] {
     .slice(1)
     .map((l) => l.trim().split(/ +/))
     .map((f) => [f[2]!, f[3]!, f[6]!]);
-}
-
-/**
- * Python's xmlrpc.client making the calls xm 4.4 made (`calls`: a body using
- * `server` and `fault`, filling `out`), over the server the test's xm uses.
- */
-function python(uri: string, calls: string): Record<string, unknown> {
-  const script = String.raw`${PYTHON_UNIX_TRANSPORT}
-import json, sys
-uri = sys.argv[1]
-if uri.startswith('httpu://'):
-    server = xmlrpc.client.ServerProxy('http://localhost/RPC2', transport=UnixTransport(uri[len('httpu://'):]), allow_none=True)
-else:
-    server = xmlrpc.client.ServerProxy(uri + '/RPC2', allow_none=True)
-def fault(f, *a):
-    try:
-        return ['ok', f(*a)]
-    except xmlrpc.client.Fault as e:
-        return [e.faultCode, e.faultString]
-out = {}
-${calls}
-print(json.dumps(out))
-`;
-  const r = spawnSync('python3', ['-c', script, uri], { encoding: 'utf8', timeout: 60_000 });
-  assert.equal(r.status, 0, r.stderr);
-  return JSON.parse(r.stdout) as Record<string, unknown>;
 }
 
 function fidelitySuite(transport: TransportName): void {
