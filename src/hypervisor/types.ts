@@ -287,8 +287,12 @@ export interface Hypervisor {
   attachDevice?(domid: number, device: HvDevice): void | Promise<void>;
   /** Unplugs it (DevController.destroyDevice); `force` does not wait for the guest to let go. */
   detachDevice?(domid: number, device: HvDevice, force: boolean): void | Promise<void>;
-  /** Changes a plugged-in device's media (block-configure: a CD-ROM's disc inserted, changed or ejected). */
-  changeMedia?(domid: number, device: HvDevice): void | Promise<void>;
+  /**
+   * A plugged-in device's new settings (device_configure): `before` becomes
+   * `after` (a CD-ROM's disc inserted, changed or ejected; null for a device
+   * added or removed by it, as pci's functions are).
+   */
+  configureDevice?(domid: number, before: HvDevice | null, after: HvDevice | null): void | Promise<void>;
   updateRecord(domid: number, changes: RecordChanges): void;
   vcpuInfo(domid: number): VcpuInfo[];
   /** Bytes typed at the domain's console. */

@@ -28,7 +28,7 @@ class UnixTransport(xmlrpc.client.Transport):
  * Python's xmlrpc.client making the calls xm 4.4 made (`calls`: a body using
  * `server` and `fault`, filling `out`), over the server the test's xm uses.
  */
-export function python(uri: string, calls: string): Record<string, unknown> {
+export function pythonCalls(uri: string, calls: string): Record<string, unknown> {
   const script = String.raw`${PYTHON_UNIX_TRANSPORT}
 import json, sys
 uri = sys.argv[1]

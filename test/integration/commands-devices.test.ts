@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import { TestXend } from '../helpers/xend.js';
 import { freePort, startXendOver, type TransportName } from '../helpers/transports.js';
 import { json, ok, refused } from '../helpers/xm-checks.js';
+import { pythonCalls } from '../helpers/python-xmlrpc.js';
 
 /**
  * Block and network devices end to end (xm block-*, network-*, network2-*),
@@ -117,6 +118,32 @@ for (const transport of ['xmlrpc-unix', 'http-tcp'] as TransportName[]) {
       assert.equal((await x.xm('block-list', 'dev1')).stdout, '');
       assert.doesNotMatch((await x.xm('list', '-l', 'dev1')).stdout, /\(vbd/);
     });
+
+    if (transport === 'xmlrpc-unix') {
+      test("xm 4.4's own calls (Python's xmlrpc.client) get xend's answers", async () => {
+        const disk = image('py.img');
+        const id2 = Number((await x.xm('domid', 'dev2')).stdout.trim());
+        const out = pythonCalls(
+          (x as TestXend & { uri: string }).uri,
+          `
+out['create'] = fault(server.xend.domain.device_create, 'dev2', ['vbd', ['uname', 'file:${disk}'], ['dev', 'xvde'], ['mode', 'w']])
+out['list'] = fault(server.xend.domain.getDeviceSxprs, 'dev2', 'vbd')
+out['cls'] = fault(server.xend.domain.getBlockDeviceClass, 'dev2', 'xvde')
+out['none'] = fault(server.xend.domain.getBlockDeviceClass, 'dev2', 'xvdf')
+out['destroy'] = fault(server.xend.domain.destroyDevice, 'dev2', 'vbd', 'xvde', None, True)
+out['unknown'] = fault(server.xend.domain.getDeviceSxprs, 'dev2', 'nosuch')
+out['invalid'] = fault(server.xend.domain.device_create, 'dev2', ['nosuch', ['a', 'b']])
+out['gone'] = fault(server.xend.domain.getDeviceSxprs, 'nope', 'vbd')
+`,
+        );
+        assert.deepEqual(out.create, ['ok', ['vbd', ['dom', id2, 'id', 51776]]]);
+        const [[devnum, front]] = (out.list as [string, [[string, [string, string][]]]])[1];
+        assert.equal(devnum, '51776', "a running domain's devices are xenstore's keys, text");
+        assert.deepEqual(front.find((kv) => kv[0] === 'state'), ['state', '4']);
+        assert.deepEqual([out.cls, out.none, out.destroy], [['ok', 'vbd'], ['ok', null], ['ok', null]]);
+        assert.deepEqual([out.unknown, out.invalid, out.gone], [[2, 'Unknown device type: nosuch'], [2, 'XendConfig: nosuch not a valid device type'], [3, 'nope']]);
+      });
+    }
 
     if (transport !== 'xmlrpc-unix') {
       test('a client other than root may name disks only in xend-domain-image-path', async () => {

@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { networkInterfaces } from 'node:os';
 import { TestXend, type RunResult } from '../helpers/xend.js';
-import { python } from '../helpers/python-xmlrpc.js';
+import { pythonCalls } from '../helpers/python-xmlrpc.js';
 import { freePort, startXendOver, type TransportName } from '../helpers/transports.js';
 
 /**
@@ -68,7 +68,7 @@ function fidelitySuite(transport: TransportName): void {
 
     test('domains_with_state: a name that is no power state matches nothing, as in xend', async () => {
       ok(await x.xm('create', '/dev/null', 'name=s1'), 'create s1');
-      const out = python(x.uri, `
+      const out = pythonCalls(x.uri, `
 out['blocked'] = fault(server.xend.domains_with_state, True, 'blocked', 0)
 out['names'] = fault(server.xend.domains_with_state, False, 'frob', 0)
 out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
@@ -89,7 +89,7 @@ out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
       const started = await x.xm('start', 'i-new');
       assert.equal(started.code, 1);
       assert.match(started.stderr, /^Error: unknown image type: frob\n$/);
-      const out = python(x.uri, `out['create'] = fault(server.xend.domain.create, ['vm', ['name', 'i-py'], ['memory', 64], ['image', ['vmx']]])`);
+      const out = pythonCalls(x.uri, `out['create'] = fault(server.xend.domain.create, ['vm', ['name', 'i-py'], ['memory', 64], ['image', ['vmx']]])`);
       assert.deepEqual(out.create, [2, 'unknown image type: vmx']);
       const listed = ok(await x.xm('list'), 'list');
       assert.doesNotMatch(listed, /^i-(vmx|frob|py) /m);
@@ -101,7 +101,7 @@ out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
       const r = await x.xm('create', '/dev/null', 'name=m0', 'memory=0');
       assert.equal(r.code, 1);
       assert.match(r.stderr, /^Error: Invalid Configuration: memory_dynamic_max must be greater than zero\n$/);
-      const out = python(x.uri, `out['zero'] = fault(server.xend.domain.create, ['vm', ['name', 'm0'], ['memory', 0]])`);
+      const out = pythonCalls(x.uri, `out['zero'] = fault(server.xend.domain.create, ['vm', ['name', 'm0'], ['memory', 0]])`);
       assert.deepEqual(out.zero, [2, 'Invalid Configuration: memory_dynamic_max must be greater than zero']);
       assert.doesNotMatch(ok(await x.xm('list'), 'list'), /^m0 /m);
     });
@@ -115,7 +115,7 @@ out['running'] = fault(server.xend.domains_with_state, False, 'Running', 0)
       ok(await x.xm('create', '-p', '/dev/null', 'name=p2'), 'create -p');
       assert.equal(ok(await x.xm('domstate', 'p2'), 'domstate'), 'paused\n');
       // What xm 4.4's pause and domstate sent.
-      const out = python(x.uri, `
+      const out = pythonCalls(x.uri, `
 out['before'] = server.xend.domain.getpauseflag('p1')
 out['pause'] = [server.xend.domain.pause('p1'), server.xend.domain.setpauseflag('p1', True)]
 out['state'] = [v for k, v in server.xend.domain('p1')[1:] if k == 'state']
@@ -131,7 +131,7 @@ out['unknown'] = [server.xend.domain.getpauseflag('nosuch'), server.xend.domain.
     test('a halted managed domain answers getVCPUInfo and getRestartCount; shutdown of it is xend\'s refusal', async () => {
       ok(await x.xm('new', '/dev/null', 'name=h1', 'vcpus=2', 'cpus=1'), 'new h1');
       // xm 4.4's vcpu-list with no argument, then its shutdown.
-      const out = python(x.uri, `
+      const out = pythonCalls(x.uri, `
 out['vcpus'] = [server.xend.domain.getVCPUInfo(d) for d in server.xend.domains_with_state(False, 'all', False)]
 out['restarts'] = server.xend.domain.getRestartCount('h1')
 out['shutdown'] = fault(server.xend.domain.shutdown, 'h1', 'poweroff')

@@ -17,6 +17,13 @@ export interface DeviceDomain {
   devices: readonly DeviceEntry[];
 }
 
+/** A change device_configure makes: `old` (null: a new entry) becomes `entry` (null: removed); `devid` is the device's number. */
+export interface DeviceChange {
+  old: DeviceEntry | null;
+  entry: DeviceEntry | null;
+  devid: number;
+}
+
 /** What a controller is told while it checks a new device or a change to one. */
 export interface DeviceContext {
   /** The domain the device is for. */
@@ -73,10 +80,12 @@ export interface DeviceController {
    */
   toNumber(dev: string | number, entries: readonly DeviceEntry[]): number | null;
   /**
-   * device_configure: the entry that replaces `old` on a domain (a CD-ROM's
-   * new media), or xend's refusal. Without it the class cannot be configured.
+   * device_configure (`config` as sent, `dev` the device number when given):
+   * which of the domain's entries changes and how — a CD-ROM's new media; for
+   * pci, vscsi and vusb, their entry with a device added or removed — or xend's
+   * refusal. Without it the class cannot be configured.
    */
-  configure?(old: DeviceEntry, config: DeviceEntry, ctx: DeviceContext): DeviceEntry;
+  configure?(config: DeviceEntry, dev: number | null, ctx: DeviceContext): DeviceChange;
   /**
    * getDeviceSxprs of a running domain: what xenstore's frontend directory held
    * for a plugged-in device (backend-id, state, the backend's path, …).
@@ -86,7 +95,9 @@ export interface DeviceController {
    * device_configure of a class xend configured through a method of its own
    * (pci_device_configure, vscsi_device_configure, vusb_device_configure: a
    * function or LUN attached or detached with a `state`, a USB port given a bus):
-   * the domain's entries of this controller once `config` is applied, in order.
+   * the domain's entries of this controller once `config` is applied, in order,
+   * those it leaves as they were the same objects. Its `configure` is then
+   * `entriesChange(this, …)`.
    */
   configureClass?(entries: readonly DeviceEntry[], config: DeviceEntry, devid: number | null, ctx: DeviceContext): DeviceEntry[];
   /** getDeviceSxprs where xend answered in a shape of the class's own (pci: each function as a struct); `domid` null when not running. */
@@ -139,4 +150,15 @@ export function backendId(entry: DeviceEntry): string {
 /** Where xend wrote the device's backend in xenstore (a frontend's `backend`). */
 export function backendPath(entry: DeviceEntry, domid: number, devid: number): string {
   return `/local/domain/${backendId(entry)}/backend/${String(entry[0])}/${domid}/${devid}`;
+}
+
+/** device_configure's change from a controller's configureClass: the one entry of its class it added, replaced or removed. */
+export function entriesChange(ctl: DeviceController, config: DeviceEntry, dev: number | null, ctx: DeviceContext): DeviceChange {
+  const before = ctx.domain.devices.filter((d) => ctl.classes.includes(String(d[0])));
+  const after = ctl.configureClass!(before, config, dev, ctx);
+  const old = before.find((e) => !after.includes(e)) ?? null;
+  const entry = after.find((e) => !before.includes(e)) ?? null;
+  const changed = entry ?? old!;
+  const list = entry ? after : before;
+  return { old, entry, devid: ctl.number(changed, list.indexOf(changed)) };
 }

@@ -3,7 +3,7 @@ import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { pciName } from '../../hypervisor/host-devices.js';
 import { checkPciFunction, heldBy } from '../passthrough.js';
-import type { DeviceContext, DeviceController, DeviceEntry, Numbered } from './controller.js';
+import { entriesChange, type DeviceContext, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xend's AUTO_PHP_SLOT: the device model chooses the virtual slot. */
@@ -79,6 +79,10 @@ function checkAttachable(f: PciFunc, mine: readonly DeviceEntry[], ctx: DeviceCo
 export const PCI_CONTROLLER: DeviceController = {
   classes: ['pci'],
   configOnly: true,
+
+  configure(config, dev, ctx) {
+    return entriesChange(PCI_CONTROLLER, config, dev, ctx);
+  },
 
   add(config, ctx) {
     const funcs = funcsOf(config);

@@ -12,7 +12,7 @@ import type { HvDevice, HvDomain, Hypervisor } from '../../hypervisor/types.js';
 import type { Sxp } from '../../sxp/types.js';
 import { DeviceRegistry } from './registry.js';
 import { hostDevicesOf } from '../passthrough.js';
-import { setting, type DeviceContext, type DeviceController, type DeviceDomain, type DeviceEntry } from './controller.js';
+import { type DeviceContext, type DeviceController, type DeviceDomain, type DeviceEntry } from './controller.js';
 
 /** Deeper than any device config: xend's are `(class (key value) …)`, a vscsi's a level or two more. */
 const MAX_DEVICE_DEPTH = 6;
@@ -66,30 +66,18 @@ export class DeviceService {
     }
   }
 
-  /** device_configure: a device's new settings (a CD-ROM's media); True. */
+  /** device_configure: the change its controller makes of the domain's entries (a CD-ROM's media), passed to the backend while it runs; True. */
   configure(dom: string | number, config: Sxp, dev: number | null): Maybe<boolean> {
     const asked = deviceConfig(config);
     const cls = String(asked[0]);
     const ctl = this.registry.controller(cls);
-    const { r, target } = this.target(dom);
-    if (ctl.configureClass) {
-      const mine = ctl.configureClass(this.entriesOf(ctl, target.devices).map((e) => e.entry), asked, dev, this.context(target));
-      this.change(r, (devices) => [...devices.filter((d) => !(Array.isArray(d) && Array.isArray(d[1]) && ctl.classes.includes(String(d[1][0])))), ...mine.map((e) => ['device', e])]);
-      return true;
-    }
-    let devid = dev;
-    if (devid === null) {
-      const name = setting(asked, 'dev') ?? '';
-      if (!name) throw new XendError('Block device must have virtual details specified');
-      devid = ctl.toNumber(name.replace(/^ioemu:/, '').split(':')[0]!, this.entriesOf(ctl, target.devices).map((e) => e.entry));
-    }
-    const found = this.find(ctl, target, devid);
-    if (!found) throw new XendError(`Device ${String(devid)} not connected`);
-    if (!ctl.configure) throw new XendError(`Refusing to reconfigure device ${cls}:${String(devid)}`);
-    const entry = ctl.configure(found.entry, asked, this.context(target));
-    const done = target.domid === null ? undefined : this.backend('changeMedia', 'change media')(target.domid, hvDevice(entry, found.devid));
+    const { target } = this.target(dom);
+    if (!ctl.configure) throw new XendError(`Refusing to reconfigure device ${cls}:${String(dev ?? 'None')}`);
+    const { old, entry, devid } = ctl.configure(asked, dev, this.context(target));
+    const device = (e: DeviceEntry | null) => (e ? hvDevice(e, devid) : null);
+    const done = target.domid === null || ctl.configOnly ? undefined : this.backend('configureDevice', 'configure devices')(target.domid, device(old), device(entry));
     const save = () => {
-      this.change(this.domains.resolve(dom), (devices) => replaced(devices, found.entry, entry));
+      this.change(this.domains.resolve(dom), (devices) => (old ? replaced(devices, old, entry) : [...devices, ['device', entry!]]));
       return true;
     };
     return done instanceof Promise ? done.then(save) : save();
@@ -121,12 +109,17 @@ export class DeviceService {
     return done instanceof Promise ? done.then(() => remove()) : remove();
   }
 
-  /** getDeviceSxprs: `[[devnum, sxpr], …]` of a class, the frontend's view while the domain runs. */
+  /**
+   * getDeviceSxprs: `[[devnum, sxpr], …]` of a class. While the domain runs, the
+   * frontend's view as xenstore listed it, the number its key (text); otherwise
+   * the config's entries.
+   */
   sxprs(dom: string | number, cls: string): Sxp[] {
     const ctl = this.registry.controller(cls);
     const { target } = this.target(dom);
     if (ctl.sxprs) return ctl.sxprs(this.listed(ctl, target, cls), target.domid);
-    return this.listed(ctl, target, cls).map(({ entry, devid }) => [devid, target.domid === null ? entry : ctl.frontend(entry, devid, target.domid)]);
+    const domid = target.domid;
+    return this.listed(ctl, target, cls).map(({ entry, devid }) => (domid === null ? [devid, entry] : [String(devid), ctl.frontend(entry, devid, domid)]));
   }
 
   /** getBlockDeviceClass: which of vbd, tap, tap2 holds the disk `dev`; None if none does. */
@@ -184,7 +177,7 @@ export class DeviceService {
   }
 
   /** The backend's call, its failures xend's (VmError, fault 2), as DevController raised them. */
-  private backend<K extends 'attachDevice' | 'detachDevice' | 'changeMedia'>(call: K, what: string): (...args: Parameters<NonNullable<Hypervisor[K]>>) => void | Promise<void> {
+  private backend<K extends 'attachDevice' | 'detachDevice' | 'configureDevice'>(call: K, what: string): (...args: Parameters<NonNullable<Hypervisor[K]>>) => void | Promise<void> {
     const fn = this.hv[call] as ((...args: unknown[]) => void | Promise<void>) | undefined;
     if (typeof fn !== 'function') throw new XendError(`The ${this.hv.name} hypervisor backend cannot ${what}`);
     const asXend = (err: unknown): never => {

@@ -84,14 +84,16 @@ export const VBD_CONTROLLER: DeviceController = {
     return blockNumberOf(entry) ?? -1;
   },
 
-  toNumber(dev) {
-    return plainNumber(dev) ?? blockDeviceNumber(String(dev).split('/').pop()!);
-  },
+  toNumber: (dev) => diskNumber(dev),
 
-  configure(old, config, ctx) {
+  configure(config, dev, ctx) {
+    const name = String(setting(config, 'dev') ?? '');
+    if (dev === null && !name) throw new XendError('Block device must have virtual details specified');
+    const devid = dev ?? diskNumber(splitDev(name).name);
+    const old = ctx.domain.devices.find((d) => isBlock(d) && blockNumberOf(d) === devid);
+    if (!old) throw new XendError(`Device ${String(devid ?? 'None')} not connected`);
     const cls = String(old[0]);
-    const dev = String(setting(config, 'dev') ?? '');
-    const details = checkDisk(cls, String(setting(config, 'uname') ?? ''), dev, String(setting(config, 'mode') ?? 'r'));
+    const details = checkDisk(cls, String(setting(config, 'uname') ?? ''), name, String(setting(config, 'mode') ?? 'r'));
     const was = splitDev(String(setting(old, 'dev') ?? ''));
     // Only a CD-ROM's media change, read-only, in the same drive.
     const media = was.type === 'cdrom' && details.type === 'cdrom' && details.mode === 'r' && String(setting(old, 'mode') ?? 'r') === 'r';
@@ -99,7 +101,7 @@ export const VBD_CONTROLLER: DeviceController = {
     if (!media || !sameDrive) throw new XendError(`Refusing to reconfigure device ${cls}:${details.devid} to ${pyDict(pairs(config))}`);
     let entry = old;
     for (const [k, v] of pairs(config)) entry = withSetting(entry, k, v);
-    return entry;
+    return { old, entry, devid: devid! };
   },
 
   frontend(entry, devid, domid) {
@@ -116,6 +118,9 @@ export const VBD_CONTROLLER: DeviceController = {
     ];
   },
 };
+
+/** blkif's convertToDeviceNumber: a number, `class/number`, or a disk's name. */
+const diskNumber = (dev: string | number): number | null => plainNumber(dev) ?? blockDeviceNumber(String(dev).split('/').pop()!);
 
 function blockNumberOf(entry: DeviceEntry): number | null {
   const dev = setting(entry, 'dev');

@@ -1,7 +1,7 @@
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { heldBy, scsiTaken } from '../passthrough.js';
-import type { DeviceController, DeviceEntry, Numbered } from './controller.js';
+import { entriesChange, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xenbusState's numbers xm sends and xenstore showed. */
@@ -56,6 +56,10 @@ function entryOf(mode: number, backend: Sxp | null, luns: readonly Lun[]): Devic
 export const VSCSI_CONTROLLER: DeviceController = {
   classes: ['vscsi'],
   configOnly: true,
+
+  configure(config, dev, ctx) {
+    return entriesChange(VSCSI_CONTROLLER, config, dev, ctx);
+  },
 
   add(config, ctx) {
     const mine = ctx.domain.devices.filter((d) => d[0] === 'vscsi');

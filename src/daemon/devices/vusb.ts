@@ -1,7 +1,7 @@
 import { child, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { heldBy, usbTaken } from '../passthrough.js';
-import type { DeviceContext, DeviceController, DeviceEntry } from './controller.js';
+import { entriesChange, type DeviceContext, type DeviceController, type DeviceEntry } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** vusb_util's bus ids (1-2, 2-1.4), which xm usb-attach takes. */
@@ -41,6 +41,10 @@ function checkBus(bus: string, mine: readonly DeviceEntry[], ctx: DeviceContext)
 export const VUSB_CONTROLLER: DeviceController = {
   classes: ['vusb'],
   configOnly: true,
+
+  configure(config, dev, ctx) {
+    return entriesChange(VUSB_CONTROLLER, config, dev, ctx);
+  },
 
   add(config, ctx) {
     const ver = String(childValue(config, 'usb-ver', ''));

@@ -259,8 +259,10 @@ export class QemuHost implements Hypervisor {
     return this.exclusive(domid, (q) => unplug(q, device, force));
   }
 
-  changeMedia(domid: number, device: HvDevice): Promise<void> {
-    return this.exclusive(domid, (q) => changeMedia(q, device));
+  /** block-configure's media change; nothing else of a plugged-in device changes under QEMU. */
+  configureDevice(domid: number, before: HvDevice | null, after: HvDevice | null): Promise<void> {
+    if (!before || !after) return Promise.reject(new Error('the qemu backend can only change the media of a CD-ROM drive'));
+    return this.exclusive(domid, (q) => changeMedia(q, after));
   }
 
   updateRecord(domid: number, changes: RecordChanges): void {

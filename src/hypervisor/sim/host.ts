@@ -440,9 +440,9 @@ export class SimHost implements Hypervisor {
     this.must(domid);
   }
 
-  changeMedia(domid: number, device: HvDevice): void {
+  configureDevice(domid: number, _before: HvDevice | null, after: HvDevice | null): void {
     this.requireUp(domid);
-    checkHotplug(device);
+    if (after) checkHotplug(after);
   }
 
   updateRecord(domid: number, changes: RecordChanges): void {

@@ -38,7 +38,7 @@ describe('block devices', () => {
     assert.equal(childValue(entry!, 'bootable'), 1);
     assert.match(String(childValue(entry!, 'uuid')), /^[0-9a-f-]{36}$/);
     const [row] = x.devices.sxprs('a', 'vbd') as Sxp[][];
-    assert.equal(row![0], 51728);
+    assert.equal(row![0], '51728', "xenstore's key");
     assert.equal(childValue(['x', ...(row![1] as Sxp[])], 'state'), '4');
     assert.equal(childValue(['x', ...(row![1] as Sxp[])], 'backend'), `/local/domain/0/backend/vbd/${id}/51728`);
     assert.equal(x.devices.blockDeviceClass('a', 'xvdb'), 'vbd');
@@ -126,7 +126,7 @@ describe('network interfaces', () => {
     assert.deepEqual(x.devices.create('a', ['vif', ['bridge', 'xenbr0']]), ['vif', ['dom', id, 'id', 0]]);
     assert.deepEqual(x.devices.create('a', ['vif', ['mac', '00:16:3e:00:00:02']]), ['vif', ['dom', id, 'id', 1]]);
     const rows = x.devices.sxprs('a', 'vif') as [number, Sxp[]][];
-    assert.deepEqual(rows.map((r) => r[0]), [0, 1]);
+    assert.deepEqual(rows.map((r) => r[0]), ['0', '1']);
     assert.match(String(childValue(['x', ...rows[0]![1]], 'mac')), /^00:16:3e:[0-7][0-9a-f](:[0-9a-f]{2}){2}$/);
     assert.throws(() => x.devices.create('a', ['vif', ['mac', '00:16:3E:00:00:02']]), { message: 'The mac "00:16:3E:00:00:02" is already defined' });
     assert.throws(() => x.devices.create('a', ['vif', ['mac', 'nope']]), { message: 'Cannot create a new virtual network interface - MAC address is not valid!' });
