@@ -3,7 +3,7 @@ import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { pciName } from '../../hypervisor/host-devices.js';
 import { checkPciFunction, heldBy } from '../passthrough.js';
-import { entriesChange, type DeviceContext, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
+import { entriesChange, plainNumber, type DeviceContext, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xend's AUTO_PHP_SLOT: the device model chooses the virtual slot. */
@@ -98,7 +98,7 @@ export const PCI_CONTROLLER: DeviceController = {
 
   number: () => 0,
 
-  toNumber: (dev) => (/^\d+$/.test(String(dev)) ? Number(dev) : null),
+  toNumber: (dev) => plainNumber(dev),
 
   frontend: (entry) => entry,
 

@@ -1,7 +1,7 @@
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { heldBy, scsiTaken } from '../passthrough.js';
-import { entriesChange, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
+import { entriesChange, plainNumber, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xenbusState's numbers xm sends and xenstore showed. */
@@ -70,7 +70,7 @@ export const VSCSI_CONTROLLER: DeviceController = {
 
   number: (entry) => lunsOf(entry)[0]?.devid ?? 0,
 
-  toNumber: (dev) => (/^\d+$/.test(String(dev)) ? Number(dev) : null),
+  toNumber: (dev) => plainNumber(dev),
 
   frontend: (entry) => entry,
 

@@ -1,7 +1,7 @@
 import { child, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { heldBy, usbTaken } from '../passthrough.js';
-import { entriesChange, type DeviceContext, type DeviceController, type DeviceEntry } from './controller.js';
+import { entriesChange, plainNumber, type DeviceContext, type DeviceController, type DeviceEntry } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** vusb_util's bus ids (1-2, 2-1.4), which xm usb-attach takes. */
@@ -64,7 +64,7 @@ export const VUSB_CONTROLLER: DeviceController = {
 
   number: (_entry, index) => index,
 
-  toNumber: (dev) => (/^\d+$/.test(String(dev)) ? Number(dev) : null),
+  toNumber: (dev) => plainNumber(dev),
 
   /** VUSBController.sxprs: what the frontend and backend directories held. */
   frontend: (entry, devid, domid) => [
