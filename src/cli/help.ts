@@ -2,7 +2,7 @@ import { COMMANDS, GLOBAL_OPTIONS } from './registry.js';
 import { GROUPS, type CommandSpec, type OptionSpec } from './spec.js';
 
 /** The commands of xm's short help (`xm` alone), in its order (main.py's common_commands). */
-const COMMON = new Set(['console', 'vncviewer', 'create', 'new', 'delete', 'destroy', 'dump-core', 'help', 'list', 'mem-set', 'migrate', 'pause', 'reboot', 'reset', 'restore', 'resume', 'save', 'shell', 'shutdown', 'start', 'suspend', 'top', 'unpause', 'uptime', 'domstate', 'vcpu-set']);
+const COMMON = new Set(['console', 'vncviewer', 'create', 'new', 'delete', 'destroy', 'dump-core', 'help', 'list', 'mem-set', 'migrate', 'pause', 'reboot', 'reset', 'restore', 'resume', 'save', 'shell', 'shutdown', 'start', 'suspend', 'top', 'unpause', 'uptime', 'usb-add', 'usb-del', 'domstate', 'vcpu-set']);
 
 const HEADER = 'Usage: xm <subcommand> [args]\n\nControl, list, and manipulate Xen guest instances.\n\n';
 const FOOTER =

@@ -22,6 +22,18 @@ export interface OptionSpec {
   readonly values?: readonly string[];
 }
 
+/** sim-host-devices' default: a small workstation, two of its NICs owned by pciback/pci-stub. */
+const SIM_HOST_DEVICES = [
+  ['pci', '0000:00:02.0', '8086:0162', 'Intel Corporation', 'Xeon E3-1200 v2/3rd Gen Core processor Graphics Controller', 'i915'],
+  ['pci', '0000:03:00.0', '8086:10d3', 'Intel Corporation', '82574L Gigabit Network Connection', 'pciback'],
+  ['pci', '0000:04:00.0', '8086:10c9', 'Intel Corporation', '82576 Gigabit Network Connection', 'pciback'],
+  ['pci', '0000:04:00.1', '8086:10c9', 'Intel Corporation', '82576 Gigabit Network Connection', 'pci-stub'],
+  ['scsi', '2:0:0:0', 'sdb', 'ATA', 'ST3500418AS'],
+  ['scsi', '2:0:1:0', 'sdc', 'ATA', 'WDC WD5000AAKX'],
+  ['usb', '1-1', '1.2', '046d:c52b', 'Logitech USB Receiver'],
+  ['usb', '1-2', '1.3', '0781:5567', 'SanDisk Cruzer Blade'],
+] as const;
+
 export const LOG_LEVELS = ['DEBUG', 'INFO', 'WARNING', 'ERROR', 'CRITICAL', 'TRACE'] as const;
 
 export const optionTable = [
@@ -85,6 +97,16 @@ export const optionTable = [
   { name: 'xend-hosts-allow', type: 'str', default: '', doc: "not in xend: space-separated host regexes allowed on the management TCP servers ('' = all)", since: 'not in xend' },
   { name: 'xend-unix-socket-group', type: 'str', default: '', doc: "not in xend: group owning the management Unix sockets, which are then 0660 ('' = 0600, root only)", since: 'not in xend' },
   { name: 'sim-host-memory', type: 'int', default: 8192, doc: 'not in xend: MiB of memory of the simulated host', since: 'not in xend' },
+  {
+    name: 'sim-host-devices',
+    type: 'sxp',
+    default: SIM_HOST_DEVICES,
+    doc:
+      'not in xend: the devices of the simulated host a guest may be given (pci-attach, scsi-attach, usb-attach, usb-add): ' +
+      '(pci DOMAIN:BUS:SLOT.FUNC VENDOR:DEVICE VENDOR-NAME DEVICE-NAME DRIVER), assignable when DRIVER is pciback or pci-stub; ' +
+      '(scsi HOST:CHANNEL:TARGET:LUN DEVNAME VENDOR MODEL); (usb BUSID BUS.ADDR VENDOR:PRODUCT NAME)',
+    since: 'not in xend',
+  },
   { name: 'xend-save-path', type: 'str', default: '/var/lib/xen/save', doc: 'not in xend: the only directory a client other than root (TCP servers, a socket group) may save guests to or restore them from (core dumps: /var/xen/dump)', since: 'not in xend' },
   { name: 'xend-max-request-bytes', type: 'int', default: 4194304, doc: 'not in xend: largest XML-RPC request accepted (413 beyond)', since: 'not in xend' },
   { name: 'xend-idle-timeout', type: 'int', default: 10, doc: 'not in xend: seconds a management connection gets for the TLS handshake, then for each whole request (head and body, plus a second per 64 KiB declared) and between requests', since: 'not in xend' },
@@ -93,6 +115,7 @@ export const optionTable = [
   { name: 'xend-allow-foreign-scripts', type: 'bool', default: false, doc: 'not in xend: a domain config root sends over the Unix socket may name a hotplug script outside /etc/xen/scripts (no other client ever may; read at start)', since: 'not in xend' },
   { name: 'xend-domain-image-path', type: 'str', default: '/var/lib/xen/images', doc: 'not in xend: space-separated directories a client other than root may take kernels, ramdisks, bootloaders and disk images from (read at start)', since: 'not in xend' },
   { name: 'xend-domain-block-devices', type: 'str', default: '', doc: "not in xend: space-separated block devices a client other than root may give a guest as phy: disks ('' = none; read at start)", since: 'not in xend' },
+  { name: 'xend-domain-passthrough', type: 'bool', default: false, doc: "not in xend: a client other than root may give a guest the host's PCI functions, SCSI LUNs and USB devices that pass-through offers (pci-attach, scsi-attach, usb-attach; read at start)", since: 'not in xend' },
 ] as const satisfies readonly OptionSpec[];
 
 type Spec = (typeof optionTable)[number];

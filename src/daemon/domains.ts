@@ -41,6 +41,8 @@ export interface DomainServiceOptions {
   asideDir?: string;
   /** The CPU pool a domain starts in, by its config's pool_name (CpuPoolService.placement). */
   pools?: { placement(poolName: string): number };
+  /** Refuses a domain whose config gives it host devices another domain holds (pass-through). */
+  checkDevices?: (config: VmConfig) => void;
 }
 
 /**
@@ -642,6 +644,7 @@ export class DomainService {
     this.fitsHost(config);
     // As xend: a managed domain may be defined with any image, and fails when started.
     checkImageType(config.image);
+    this.opts.checkDevices?.(config);
     const pool = this.opts.pools?.placement(config.poolName) ?? 0;
     // Taken from here until the backend answers (the index then has the domain).
     const release = this.index.reserve(config.name, config.uuid);

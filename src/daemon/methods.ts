@@ -4,6 +4,7 @@ import type { CheckpointService } from './checkpoint.js';
 import type { ManagedService } from './managed.js';
 import { poolMembers, type CpuPoolService } from './cpupools.js';
 import type { SchedulerService } from './schedulers.js';
+import type { PassthroughService } from './passthrough.js';
 import type { DeviceService } from './devices/service.js';
 import { parseFirst } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
@@ -100,6 +101,7 @@ export interface Services {
   tmem: TmemService;
   pools: CpuPoolService;
   schedulers: SchedulerService;
+  passthrough: PassthroughService;
   devices: DeviceService;
 }
 
@@ -116,7 +118,7 @@ function implementation(services: Services): XendImplementation {
   };
 }
 
-function domainMethods({ domains, checkpoints, managed, schedulers }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
+function domainMethods({ domains, checkpoints, managed, schedulers, passthrough }: Services): ImplementationOf<typeof DOMAIN_METHODS> {
   /** A call that needs a running domain, given a managed one that is not: xend's refusal for it. */
   const started =
     <A extends { dom: string | number }, R>(fn: (a: A) => R, refusal?: string) =>
@@ -161,16 +163,21 @@ function domainMethods({ domains, checkpoints, managed, schedulers }: Services):
     delete: (a) => managed.delete(a.dom),
     suspend: (a) => managed.suspend(a.dom),
     resume: (a) => managed.resume(a.dom, a.paused),
+    usb_add: (a) => passthrough.usbAdd(a.dom, a.dev_id),
+    usb_del: (a) => passthrough.usbDel(a.dom, a.dev_id),
   };
 }
 
-function nodeMethods({ node }: Services): ImplementationOf<typeof NODE_METHODS> {
+function nodeMethods({ node, passthrough }: Services): ImplementationOf<typeof NODE_METHODS> {
   return {
     node_info: (a) => node.info(a.show_numa),
     node_dmesg_info: () => node.dmesg(),
     node_dmesg_clear: () => node.dmesgClear(),
     node_log: () => node.log(),
     send_debug_keys: (a) => node.sendDebugKeys(a.keys),
+    pciinfo: () => passthrough.pciinfo(),
+    scsiinfo: () => passthrough.scsiinfo(),
+    usbinfo: () => passthrough.usbinfo(),
   };
 }
 

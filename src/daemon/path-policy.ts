@@ -33,12 +33,14 @@ export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs, r
   const confined = new Map(methods);
   for (const spec of Object.values(XEND) as MethodSpec[]) {
     const fn = methods.get(spec.name);
-    const checked = spec.params.flatMap((p, index) => (p.file || isSxpParam(p) ? [{ p, index }] : []));
+    const checked = spec.params.flatMap((p, index) => (p.file || p.hostDevice || isSxpParam(p) ? [{ p, index }] : []));
     if (!fn || !checked.length) continue;
     confined.set(spec.name, (...args: unknown[]) => {
       for (const { p, index } of checked) {
         const arg = args[index];
-        if (isSxpParam(p)) {
+        if (p.hostDevice) {
+          if (!rules.passthrough) throw new XendError("a client other than root may not pass the host's devices to a guest (xend-domain-passthrough)");
+        } else if (isSxpParam(p)) {
           // An HTTP form carries a config as SXP text, XML-RPC as nested arrays.
           const sxp = typeof arg === 'string' ? parseFirst(arg) : (arg as Sxp);
           if (p.kind === 'config') confineConfig(parseVmConfig(sxp), rules);
@@ -67,6 +69,8 @@ export interface ConfigRules {
   scriptsDir: string;
   /** xend-allow-foreign-scripts: root may name a hotplug script outside the scripts directory. */
   allowForeignScripts: boolean;
+  /** xend-domain-passthrough: a confined client may give a guest the PCI functions, SCSI LUNs and USB devices the host offers. */
+  passthrough?: boolean;
 }
 
 /** Root's rule (every client's): a hotplug script lies in the scripts directory unless xend-config allows more. */
@@ -86,8 +90,9 @@ export function checkDeviceScripts(devices: Sxp[], rules: ConfigRules): void {
 
 /** Keys of an `(image (<builder> …))` that name a file on xend's host. */
 const IMAGE_FILES = ['kernel', 'ramdisk', 'loader', 'device_model'];
-/** Device classes that hand a guest the host's hardware. */
+/** Device classes that hand a guest the host's hardware; the first three are pass-through's, which xend-domain-passthrough may allow. */
 const HOST_DEVICES = ['pci', 'vscsi', 'vusb', 'ioports', 'irq'];
+const PASSTHROUGH = HOST_DEVICES.slice(0, 3);
 const FILE_DISK = /^(?:file|aio|tap2?:[a-z0-9]+):(.*)$/;
 
 /**
@@ -118,8 +123,8 @@ function confineDevices(devices: Sxp[], rules: ConfigRules, files: string[]): vo
     }
   }
   checkDeviceScripts(devices, { ...rules, allowForeignScripts: false });
-  const passthrough = devicesOf(devices, HOST_DEVICES)[0];
-  if (passthrough) throw new XendError(`Invalid device ${String(passthrough[0])}: a client other than root may not pass the host's devices to a guest`);
+  const passthrough = devicesOf(devices, rules.passthrough ? HOST_DEVICES.filter((c) => !PASSTHROUGH.includes(c)) : HOST_DEVICES)[0];
+  if (passthrough) throw new XendError(`Invalid device ${String(passthrough[0])}: a client other than root may not pass the host's devices to a guest${rules.passthrough ? '' : ' (xend-domain-passthrough)'}`);
   for (const dev of devicesOf(devices, ['vbd', 'tap', 'tap2'])) {
     for (const kv of dev) {
       if (!Array.isArray(kv) || kv[0] !== 'uname') continue;

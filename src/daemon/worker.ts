@@ -17,7 +17,9 @@ import { startManagementServers } from './servers/management.js';
 import { describeEndpoint, type Listener } from './servers/listen.js';
 import { writeStatus } from './status.js';
 import { createHypervisor, type BackendOptions } from '../hypervisor/index.js';
+import { parseHostDevices } from '../hypervisor/host-devices.js';
 import { ManagedService } from './managed.js';
+import { PassthroughService } from './passthrough.js';
 import { ManagedStore } from './managed-store.js';
 import { RestartJournal } from './restart-journal.js';
 import { Scripts, withHotplug } from './scripts.js';
@@ -77,6 +79,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     // Before the domains: a domain starts in the pool its config names.
     const pools = new CpuPoolService(hv, settings.stateDir, log.logger('XendCPUPool'));
     pools.recover();
+    let passthrough: PassthroughService | undefined;
     domains = new DomainService(hv, balloonPolicy(settings), log.logger('XendDomain'), (uuid) => consoles.close(uuid, 'destroyed'), {
       managed: store,
       dumpDir,
@@ -85,6 +88,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       rules,
       asideDir: join(settings.stateDir, 'set-aside'),
       pools,
+      // Not while xend recovers its domains: what they hold is theirs already.
+      checkDevices: (c) => passthrough?.checkFree(c),
     });
     // From here on, the hypervisor that keeps the registry's index true.
     hv = domains.hv;
@@ -107,7 +112,8 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     const managed = new ManagedService(store, domains, checkpoints, hv, log.logger('XendDomain'));
     managed.recover();
     const devices = new DeviceService(domains, log.logger('XendDomainInfo'), rules);
-    const methods = legacyMethods({ domains, node, checkpoints, managed, tmem: new TmemService(hv), pools, schedulers: new SchedulerService(domains, pools), devices });
+    passthrough = new PassthroughService(hv, domains, log.logger('XendDomain'));
+    const methods = legacyMethods({ domains, node, checkpoints, managed, tmem: new TmemService(hv), pools, schedulers: new SchedulerService(domains, pools), devices, passthrough });
 
     const upgrade = consoleUpgrade(domains, consoles);
     const startServers = (fresh: XendSettings) => {
@@ -208,6 +214,7 @@ function configRules(s: XendSettings, root: string): ConfigRules {
   return {
     imageDirs: s.imageDirs,
     blockDevices: String(s.options['xend-domain-block-devices']).split(/\s+/).filter(Boolean),
+    passthrough: Boolean(s.options['xend-domain-passthrough']),
     scriptsDir: rooted(root, '/etc/xen/scripts'),
     allowForeignScripts: Boolean(s.options['xend-allow-foreign-scripts']),
   };
@@ -226,6 +233,7 @@ function backendOptions(s: XendSettings): BackendOptions {
     cpus: Number(o['sim-host-cpus']),
     memoryMiB: Number(o['sim-host-memory']),
     dom0Cpus: Number(o['dom0-cpus']),
+    devices: parseHostDevices(o['sim-host-devices']),
     // Tests shorten the time a simulated guest takes to shut down.
     shutdownDelayMs: Number(process.env.XEND_SIM_SHUTDOWN_MS ?? 800),
   };

@@ -1,6 +1,7 @@
 import type { TmemControl } from './tmem.js';
 import type { Sxp } from '../sxp/types.js';
 import type { ByteSink, ByteSource } from '../protocol/byte-stream.js';
+import type { HostDevices } from './host-devices.js';
 
 /** The six state flags of a Xen domain, in `xm list`'s order (r b p s c d). */
 export interface DomainFlags {
@@ -329,6 +330,15 @@ export interface Hypervisor {
   setSchedCredit2?(domid: number, weight: number): void;
   getSedf?(domid: number): SedfParams;
   setSedf?(domid: number, params: SedfParams): void;
+  /** The host's devices a guest may be given (pass-through); which guest holds which is xend's record. */
+  hostDevices?(): HostDevices;
+  /**
+   * An HVM guest's device model adding or removing an emulated USB host device
+   * (qemu-dm's usb-add/usb-del, by the device's bus id); throws if it has it already, or has it not.
+   */
+  deviceModelUsb?(domid: number, change: 'add' | 'del', busid: string): void;
+  /** The host USB devices the guest's device model holds, by bus id. */
+  deviceModelUsbDevices?(domid: number): string[];
   /**
    * Plugs a device into a running domain (xend's DevController.createDevice and
    * the hotplug scripts); throws, in xend's words, when it cannot. xend keeps

@@ -41,6 +41,8 @@ export interface Param {
   /** The parameter as xend's messages name it, when not its name. */
   readonly label?: string;
   readonly file?: FileRole;
+  /** Names one of the host's devices for a guest (usb_add): the path policy's pass-through rule applies. */
+  readonly hostDevice?: true;
 }
 
 /** The legacy HTTP request that is the same call as the method. */

@@ -12,6 +12,7 @@ test('a typo one or two edits from a command names it', () => {
 test('a prefix of several commands lists them, in the registry order', () => {
   assert.equal(suggestCommand('tmem-'), "'tmem-' is ambiguous: tmem-list, tmem-thaw, tmem-freeze, tmem-destroy, tmem-set, tmem-freeable, tmem-shared-auth.");
   assert.equal(suggestCommand('dom'), "'dom' is ambiguous: domid, domname, domstate.");
+  assert.equal(suggestCommand('mem-'), "'mem-' is ambiguous: mem-max, mem-set.");
   assert.match(suggestCommand('vcpu-')!, /^'vcpu-' is ambiguous: vcpu-list, vcpu-pin, vcpu-set\.$/);
 });
 

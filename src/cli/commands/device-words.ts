@@ -49,6 +49,13 @@ export function detachCommand(cls: (ctx: CommandContext, dom: string, dev: strin
   };
 }
 
+/** arg_check_for_resource_list: exactly one domain, counted in xm's own words. */
+export function oneDomain(ctx: CommandContext): string {
+  if (ctx.args.length === 0) throw new UsageNotice('No domain parameter given');
+  if (ctx.args.length > 1) throw new UsageNotice('No multiple domain parameters allowed');
+  return ctx.args[0]!;
+}
+
 export interface DeviceList {
   long: boolean;
   domain: string;
@@ -59,9 +66,7 @@ export interface DeviceList {
 export function listCommand(cls: string, table?: (rows: DeviceRow[]) => string): CommandModule<DeviceList> {
   return {
     async run(ctx) {
-      if (ctx.args.length === 0) throw new UsageNotice('No domain parameter given');
-      if (ctx.args.length > 1) throw new UsageNotice('No multiple domain parameters allowed');
-      const domain = ctx.args[0]!;
+      const domain = oneDomain(ctx);
       const devices = (await ctx.client().api.getDeviceSxprs({ dom: domain, type: cls })) as [number | string, Sxp][];
       return { long: ctx.opts.has('long') || !table, domain, devices };
     },

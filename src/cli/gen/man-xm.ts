@@ -207,6 +207,9 @@ export function xmPage(version: string): string {
     ['xm cpupool-list', "lists active pools by pool id, then the others by name (xm 4.4's order was Python's dict order of the pools' uuids)."],
     ['xend cpu_pool errors', "XendCPUPool's list-valued errors (['POOL_BAD_STATE', 'in use']) travel as their text, which is what xm 4.4 printed; a pool that cpupool-create could not activate is not left behind (xend 4.4 kept it, inactive, so its name stayed taken)."],
     ['xm block-detach, network-detach, network2-detach', 'take -f and --force anywhere on the line; another word after the device is ignored with xm 4.4\'s "Ignoring option", but another option is a usage error.'],
+    ['xm usb-attach', 'reports a controller the domain lacks, a port beyond it and a bus id that is none as errors (stderr, exit 1); xm 4.4 printed them on stdout and exited 0.'],
+    ['Host devices', 'xm scsi-attach, usb-list and usb-list-assignable-devices ask xend which SCSI LUNs and USB devices its host has (xend.node.scsiinfo, usbinfo), and xend refuses a bus or LUN another domain holds; xm 4.4 read the sysfs of the machine it ran on, which is xend\'s only in dom0. A client other than root may give a guest the host\'s devices only where xend-config.sxp says xend-domain-passthrough.'],
+    ['xm pci-attach', 'takes one -o option (the last given); xm 4.4 took several.'],
     ['Device numbers', 'a vif\'s number is its place among the domain\'s vifs, so the numbers after a detached one move down (xend 4.4 numbered a running domain\'s vifs from a counter); Domain-0\'s devices are not xend\'s to attach or detach.'],
   ];
   for (const [what, why] of deviations) page.tp(b(what), t(why));

@@ -1,8 +1,7 @@
 import type { ArgSpec, CommandSpec, OptionSpec } from '../spec.js';
-import { dom, value } from './options.js';
+import { dom, guest, value } from './options.js';
 
-// xm's device commands (main.py's device_commands), in its help order: block and
-// network here; pci, scsi and usb follow in xm's order.
+// xm's device commands (main.py's device_commands), in its help order.
 
 const optional = (name: string): ArgSpec => ({ name, kind: 'value' });
 /** detach()'s third word: -f or --force (getopt takes them as the option), anything else ignored. */
@@ -10,6 +9,8 @@ const force: OptionSpec = { short: 'f', long: 'force', desc: 'Remove the device 
 const long: OptionSpec = { short: 'l', long: 'long', desc: 'List resources as SXP' };
 /** arg_check_for_resource_list: its own words for no domain and for several. */
 const listDomain: ArgSpec = { ...dom, required: false, variadic: true };
+/** --long where xm took it without an option table (pci-list, scsi-list): out of the help, as in xm. */
+const xmLong: OptionSpec = { ...long, hidden: true };
 const blockArgs: ArgSpec[] = [dom, value('BackDev'), value('FrontDev'), value('Mode'), optional('BackDomain')];
 /** `key=value` words (network-attach, network2-attach): at most 10, each checked by the command. */
 const settings: ArgSpec = { name: 'Setting', kind: 'value', variadic: true };
@@ -106,5 +107,124 @@ export const DEVICE_COMMANDS: readonly CommandSpec[] = [
     options: [long],
     args: [listDomain],
     load: () => import('../commands/network2-list.js'),
+  },
+  {
+    name: 'pci-attach',
+    group: 'device',
+    usage: '[-o|--options=<opt>] <Domain> <domain:bus:slot.func> [virtual slot]',
+    help: 'Insert a new pass-through pci device.',
+    // xm had no option table for it; its usage line says -o.
+    options: [{ short: 'o', long: 'options', arg: 'opt', desc: 'PCI option KEY=VALUE (msitranslate or power_mgmt: 0, 1, yes or no)', hidden: true }],
+    args: [guest, value('domain:bus:slot.func'), optional('virtual slot')],
+    arityError: "Invalid argument for 'xm pci-attach'",
+    load: () => import('../commands/pci-attach.js'),
+  },
+  {
+    name: 'pci-detach',
+    group: 'device',
+    usage: '<Domain> <domain:bus:slot.func>',
+    help: "Remove a domain's pass-through pci device.",
+    options: [],
+    args: [guest, value('domain:bus:slot.func')],
+    load: () => import('../commands/pci-detach.js'),
+  },
+  {
+    name: 'pci-list',
+    group: 'device',
+    usage: '<Domain>',
+    help: 'List pass-through pci devices for a domain.',
+    options: [xmLong],
+    args: [listDomain],
+    load: () => import('../commands/pci-list.js'),
+  },
+  {
+    name: 'pci-list-assignable-devices',
+    group: 'device',
+    usage: '',
+    help: 'List all the assignable pci devices',
+    options: [],
+    args: [],
+    load: () => import('../commands/pci-list-assignable-devices.js'),
+  },
+  {
+    name: 'scsi-attach',
+    group: 'device',
+    usage: '<Domain> <PhysDevice> <VirtDevice> [BackDomain]',
+    help: 'Attach a new SCSI device.',
+    options: [],
+    args: [guest, value('PhysDevice'), value('VirtDevice'), optional('BackDomain')],
+    load: () => import('../commands/scsi-attach.js'),
+  },
+  {
+    name: 'scsi-detach',
+    group: 'device',
+    usage: '<Domain> <VirtDevice>',
+    help: 'Detach a specified SCSI device.',
+    options: [],
+    args: [guest, value('VirtDevice')],
+    load: () => import('../commands/scsi-detach.js'),
+  },
+  {
+    name: 'scsi-list',
+    group: 'device',
+    usage: '<Domain> [--long]',
+    help: 'List all SCSI devices currently attached.',
+    options: [xmLong],
+    args: [listDomain],
+    load: () => import('../commands/scsi-list.js'),
+  },
+  {
+    name: 'usb-attach',
+    group: 'device',
+    usage: '<Domain> <DevId> <PortNumber> <BusId>',
+    help: "Attach a new USB physical bus to domain's virtual port.",
+    options: [],
+    args: [guest, value('DevId', 'int'), value('PortNumber', 'int'), value('BusId')],
+    load: () => import('../commands/usb-attach.js'),
+  },
+  {
+    name: 'usb-detach',
+    group: 'device',
+    usage: '<Domain> <DevId> <PortNumber>',
+    help: "Detach a USB physical bus from domain's virtual port.",
+    options: [],
+    args: [guest, value('DevId', 'int'), value('PortNumber', 'int')],
+    load: () => import('../commands/usb-detach.js'),
+  },
+  {
+    name: 'usb-list',
+    group: 'device',
+    usage: '<Domain>',
+    help: "List domain's attachment state of all virtual port .",
+    options: [],
+    args: [guest],
+    load: () => import('../commands/usb-list.js'),
+  },
+  {
+    name: 'usb-list-assignable-devices',
+    group: 'device',
+    usage: '',
+    help: 'List all the assignable usb devices',
+    options: [],
+    args: [],
+    load: () => import('../commands/usb-list-assignable-devices.js'),
+  },
+  {
+    name: 'usb-hc-create',
+    group: 'device',
+    usage: '<Domain> <USBSpecVer> <NumberOfPorts>',
+    help: "Create a domain's new virtual USB host controller.",
+    options: [],
+    args: [guest, value('USBSpecVer'), value('NumberOfPorts', 'int')],
+    load: () => import('../commands/usb-hc-create.js'),
+  },
+  {
+    name: 'usb-hc-destroy',
+    group: 'device',
+    usage: '<Domain> <DevId>',
+    help: "Destroy a domain's virtual USB host controller.",
+    options: [],
+    args: [guest, value('DevId')],
+    load: () => import('../commands/usb-hc-destroy.js'),
   },
 ];

@@ -1,4 +1,5 @@
 import type { Sxp } from '../../sxp/types.js';
+import type { HostDevices } from '../../hypervisor/host-devices.js';
 
 /**
  * One device as a domain's config keeps it, the body of its `(device …)`
@@ -29,6 +30,14 @@ export interface DeviceContext {
   domain: DeviceDomain;
   /** Every other domain on this host, running or managed: what its disks share with this one (the hotplug scripts' checks). */
   others(): Iterable<DeviceDomain>;
+  /** The host's devices pass-through may give (the backend's inventory); a backend without one refuses, naming itself. */
+  hostDevices(): HostDevices;
+}
+
+/** A device entry with the number xend gives it. */
+export interface Numbered {
+  entry: DeviceEntry;
+  devid: number;
 }
 
 /**
@@ -46,6 +55,11 @@ export interface DeviceController {
    * under the first class, and each other class alone.
    */
   readonly classes: readonly string[];
+  /**
+   * The config's entries are the whole device (pass-through: which domain holds
+   * which host device): the backend is not asked to plug it in or out.
+   */
+  readonly configOnly?: true;
   /**
    * device_create: checks a new device against the domain's (and, for what
    * only one domain may use, every other domain's) devices and returns the
@@ -77,6 +91,17 @@ export interface DeviceController {
    * for a plugged-in device (backend-id, state, the backend's path, …).
    */
   frontend(entry: DeviceEntry, devid: number, domid: number): Sxp[];
+  /**
+   * device_configure of a class xend configured through a method of its own
+   * (pci_device_configure, vscsi_device_configure, vusb_device_configure: a
+   * function or LUN attached or detached with a `state`, a USB port given a bus):
+   * the domain's entries of this controller once `config` is applied, in order,
+   * those it leaves as they were the same objects. Its `configure` is then
+   * `entriesChange(this, …)`.
+   */
+  configureClass?(entries: readonly DeviceEntry[], config: DeviceEntry, devid: number | null, ctx: DeviceContext): DeviceEntry[];
+  /** getDeviceSxprs where xend answered in a shape of the class's own (pci: each function as a struct); `domid` null when not running. */
+  sxprs?(listed: readonly Numbered[], domid: number | null): Sxp[];
 }
 
 /** A `(key value)` of a device entry, as text; undefined when absent. */
@@ -125,4 +150,15 @@ export function backendId(entry: DeviceEntry): string {
 /** Where xend wrote the device's backend in xenstore (a frontend's `backend`). */
 export function backendPath(entry: DeviceEntry, domid: number, devid: number): string {
   return `/local/domain/${backendId(entry)}/backend/${String(entry[0])}/${domid}/${devid}`;
+}
+
+/** device_configure's change from a controller's configureClass: the one entry of its class it added, replaced or removed. */
+export function entriesChange(ctl: DeviceController, config: DeviceEntry, dev: number | null, ctx: DeviceContext): DeviceChange {
+  const before = ctx.domain.devices.filter((d) => ctl.classes.includes(String(d[0])));
+  const after = ctl.configureClass!(before, config, dev, ctx);
+  const old = before.find((e) => !after.includes(e)) ?? null;
+  const entry = after.find((e) => !before.includes(e)) ?? null;
+  const changed = entry ?? old!;
+  const list = entry ? after : before;
+  return { old, entry, devid: ctl.number(changed, list.indexOf(changed)) };
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../log.js';
 import type { HvDevice, HvDomain, Hypervisor } from '../../hypervisor/types.js';
 import type { Sxp } from '../../sxp/types.js';
 import { DeviceRegistry } from './registry.js';
+import { hostDevicesOf } from '../passthrough.js';
 import { type DeviceContext, type DeviceController, type DeviceDomain, type DeviceEntry } from './controller.js';
 
 /** Deeper than any device config: xend's are `(class (key value) …)`, a vscsi's a level or two more. */
@@ -57,7 +58,7 @@ export class DeviceService {
       throw err;
     };
     try {
-      const done = this.backend('attachDevice', 'attach devices')(domid, hvDevice(entry, devid));
+      const done = ctl.configOnly ? undefined : this.backend('attachDevice', 'attach devices')(domid, hvDevice(entry, devid));
       const answer = sxprOf(cls, domid, devid);
       return done instanceof Promise ? done.then(() => answer, undo) : answer;
     } catch (err) {
@@ -74,7 +75,7 @@ export class DeviceService {
     if (!ctl.configure) throw new XendError(`Refusing to reconfigure device ${cls}:${String(dev ?? 'None')}`);
     const { old, entry, devid } = ctl.configure(asked, dev, this.context(target));
     const device = (e: DeviceEntry | null) => (e ? hvDevice(e, devid) : null);
-    const done = target.domid === null ? undefined : this.backend('configureDevice', 'configure devices')(target.domid, device(old), device(entry));
+    const done = target.domid === null || ctl.configOnly ? undefined : this.backend('configureDevice', 'configure devices')(target.domid, device(old), device(entry));
     const save = () => {
       this.change(this.domains.resolve(dom), (devices) => (old ? replaced(devices, old, entry) : [...devices, ['device', entry!]]));
       return true;
@@ -96,14 +97,16 @@ export class DeviceService {
       if (!rmCfg) return null;
       throw new XendError(`Device ${String(dev)} is not defined`);
     }
-    const remove = () => {
-      if (rmCfg) this.change(this.domains.resolve(dom), (devices) => without(devices, found.entry));
+    const remove = (fromConfig = rmCfg) => {
+      if (fromConfig) this.change(this.domains.resolve(dom), (devices) => without(devices, found.entry));
       return null;
     };
     if (target.domid === null) return remove();
+    // Its entry is all there is of the device: unplugged, it is gone.
+    if (ctl.configOnly) return remove(true);
     this.log.info(`Detaching ${cls} ${found.devid} from domain ${target.name} (${target.domid})`);
     const done = this.backend('detachDevice', 'detach devices')(target.domid, hvDevice(found.entry, found.devid), force);
-    return done instanceof Promise ? done.then(remove) : remove();
+    return done instanceof Promise ? done.then(() => remove()) : remove();
   }
 
   /**
@@ -114,6 +117,7 @@ export class DeviceService {
   sxprs(dom: string | number, cls: string): Sxp[] {
     const ctl = this.registry.controller(cls);
     const { target } = this.target(dom);
+    if (ctl.sxprs) return ctl.sxprs(this.listed(ctl, target, cls), target.domid);
     const domid = target.domid;
     return this.listed(ctl, target, cls).map(({ entry, devid }) => (domid === null ? [devid, entry] : [String(devid), ctl.frontend(entry, devid, domid)]));
   }
@@ -148,6 +152,7 @@ export class DeviceService {
     return {
       domain,
       others: () => this.hv.list().flatMap((d) => (d.domid === 0 || d.uuid === domain.uuid ? [] : [this.liveDomain(d)])),
+      hostDevices: () => hostDevicesOf(this.hv),
     };
   }
 

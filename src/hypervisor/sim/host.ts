@@ -13,6 +13,7 @@ import { PAGE_SIZE } from './memory.js';
 import { EINVAL, SEDF_DEFAULTS, SimPools, adjustSedf, type PoolsRecord } from './pools.js';
 import { checkHotplug } from './devices.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
+import type { HostDevices } from '../host-devices.js';
 import type {
   DomainSpec,
   HostInfo,
@@ -44,6 +45,8 @@ export interface SimHostOptions {
   dom0Cpus: number;
   /** Running time a guest takes to act on a shutdown request. */
   shutdownDelayMs: number;
+  /** sim-host-devices: what pass-through may give a guest (none when absent). */
+  devices?: HostDevices;
   events: HypervisorEvents;
   log: HostLog;
 }
@@ -66,6 +69,8 @@ interface SimDomain extends StoredDomain {
   cpuPool?: number;
   /** SEDF parameters; absent = sched_sedf's defaults. */
   sedf?: SedfParams;
+  /** Host USB devices its device model holds (usb-add), by bus id. */
+  usbHost?: string[];
   /** A shutdown the guest has been asked for and is still carrying out. */
   pending: { reason: ShutdownReason; dueAt: number | null; remainingMs: number } | null;
 }
@@ -348,6 +353,23 @@ export class SimHost implements Hypervisor {
     d.cpuWeight = weight;
     d.cpuCap = cap;
     this.save(d);
+  }
+
+  hostDevices(): HostDevices {
+    return this.opts.devices ?? { pci: [], scsi: [], usb: [] };
+  }
+
+  deviceModelUsb(domid: number, change: 'add' | 'del', busid: string): void {
+    const d = this.must(domid);
+    const held = d.usbHost ?? [];
+    if (change === 'add' === held.includes(busid)) throw new Error(`USB device ${busid} ${change === 'add' ? 'is already' : 'is not'} in the device model`);
+    d.usbHost = change === 'add' ? [...held, busid] : held.filter((b) => b !== busid);
+    this.save(d);
+    this.log(`(XEN) domain ${domid}: device model usb-${change} ${busid}`);
+  }
+
+  deviceModelUsbDevices(domid: number): string[] {
+    return [...(this.must(domid).usbHost ?? [])];
   }
 
   sendSysrq(domid: number, key: string): void {

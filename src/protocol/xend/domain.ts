@@ -57,4 +57,7 @@ export const DOMAIN_METHODS = {
   // Not in SrvDomain (xend had them over XML-RPC only): managed domains' suspend and resume.
   suspend: method('xend.domain.suspend', [domain()], none, op('suspend', 'accepted')),
   resume: method('xend.domain.resume', [domain(), flag('paused', false)], none, op('resume')),
+  /** An HVM guest's device model takes (gives back) a host USB device: `host:BUS.ADDR` or `host:VENDOR:PRODUCT`. */
+  usb_add: method('xend.domain.usb_add', [domain(), text('dev_id', { hostDevice: true })], none, op('usb_add')),
+  usb_del: method('xend.domain.usb_del', [domain(), text('dev_id', { hostDevice: true })], none, op('usb_del')),
 };

@@ -8,4 +8,9 @@ export const NODE_METHODS = {
   node_dmesg_clear: method('xend.node.dmesg.clear', [], returns<string>(), post('node/dmesg', 'clear')),
   send_debug_keys: method('xend.node.send_debug_keys', [text('keys')], none),
   node_log: method('xend.node.log', [], returns<string>(), get('node/log')),
+  /** `(dev (domain 0x0000) (bus 0x03) (slot 0x00) (func 0x0))` of each assignable PCI function no domain holds; None without pciback. Over XML-RPC only, as in xend. */
+  pciinfo: method('xend.node.pciinfo', [], returns<Sxp[] | null>()),
+  // Not in xend, whose xm read the host's sysfs itself: the SCSI LUNs and USB devices pass-through may give.
+  scsiinfo: method('xend.node.scsiinfo', [], returns<Sxp[]>()),
+  usbinfo: method('xend.node.usbinfo', [], returns<Sxp[]>()),
 };

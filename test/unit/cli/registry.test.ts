@@ -135,3 +135,27 @@ test("xm's wrap: a text under the width is one line; a first word too long leave
   assert.deepEqual(wrap('abcdefghijkl x', 10), ['', 'abcdefghijkl', 'x']);
   assert.deepEqual(wrap('a b\nc d e f g h', 8), ['a b', 'c d e', 'f g h']);
 });
+
+/** xm 4.4's SUBCOMMAND_HELP keys (tools/python/xen/xm/main.py at RELEASE-4.4.0), in its order. */
+const XM_44_COMMANDS = [
+  'shell', 'console', 'vncviewer', 'create', 'destroy', 'help', 'list', 'mem-max', 'mem-set', 'migrate', 'pause', 'reboot', 'reset', 'restore', 'save',
+  'shutdown', 'top', 'unpause', 'uptime', 'new', 'delete', 'start', 'resume', 'suspend', 'dmesg', 'domid', 'domname', 'dump-core', 'info', 'log', 'rename',
+  'sched-sedf', 'sched-credit', 'sched-credit2', 'sysrq', 'debug-keys', 'trigger', 'vcpu-list', 'vcpu-pin', 'vcpu-set', 'usb-add', 'usb-del', 'domstate',
+  'block-attach', 'block-configure', 'block-detach', 'block-list', 'network-attach', 'network-detach', 'network-list', 'network2-attach', 'network2-detach',
+  'network2-list', 'vnet-create', 'vnet-delete', 'vnet-list', 'pci-attach', 'pci-detach', 'pci-list', 'pci-list-assignable-devices', 'scsi-attach',
+  'scsi-detach', 'scsi-list', 'usb-attach', 'usb-detach', 'usb-list', 'usb-list-assignable-devices', 'usb-hc-create', 'usb-hc-destroy', 'tmem-list',
+  'tmem-thaw', 'tmem-freeze', 'tmem-destroy', 'tmem-set', 'tmem-freeable', 'tmem-shared-auth', 'cpupool-create', 'cpupool-new', 'cpupool-start',
+  'cpupool-list', 'cpupool-destroy', 'cpupool-delete', 'cpupool-cpu-add', 'cpupool-cpu-remove', 'cpupool-migrate', 'addlabel', 'rmlabel', 'getlabel',
+  'dry-run', 'resources', 'dumppolicy', 'setpolicy', 'resetpolicy', 'getpolicy', 'labels', 'serve', 'getenforce', 'setenforce',
+];
+
+test("every command of xm 4.4's SUBCOMMAND_HELP is in the registry and in xm help", () => {
+  assert.equal(XM_44_COMMANDS.length, 98);
+  const help = longHelp();
+  // `help` is main's own, listed by xm help as xm listed it.
+  const missing = XM_44_COMMANDS.filter((name) => name !== 'help' && !COMMANDS.some((c) => c.name === name));
+  assert.deepEqual(missing, []);
+  for (const name of XM_44_COMMANDS.filter((n) => n !== 'help')) assert.match(help, new RegExp(`^ ${name.padEnd(20)} \\S`, 'm'), `${name} in xm help`);
+  const extra = COMMANDS.filter((c) => !XM_44_COMMANDS.includes(c.name)).map((c) => c.name);
+  assert.deepEqual(extra, [], 'no command xm 4.4 did not have');
+});

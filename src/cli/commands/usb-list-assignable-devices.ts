@@ -1,0 +1,12 @@
+import { left } from '../render/format.js';
+import { hostUsb, type HostUsb } from './usb-devices.js';
+import type { CommandContext } from '../context.js';
+
+/** `xm usb-list-assignable-devices`: the host's USB devices no domain holds. */
+export async function run(ctx: CommandContext): Promise<{ devices: HostUsb[] }> {
+  return { devices: (await hostUsb(ctx.client())).filter((d) => !d.assigned) };
+}
+
+export const text = ({ devices }: { devices: HostUsb[] }): string =>
+  devices.map((d) => `${left(d.bus, 13)}: ID ${left(d.idVendor, 4)}:${left(d.idProduct, 4)} ${d.info}\n`).join('');
+export const json = ({ devices }: { devices: HostUsb[] }) => ({ devices: devices.map((d) => ({ bus: d.bus, id_vendor: d.idVendor, id_product: d.idProduct, info: d.info })) });
