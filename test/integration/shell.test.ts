@@ -292,6 +292,14 @@ describe('shell integration', () => {
         vncviewer: ['vncviewer'], shell: [], serve: [],
         ...Object.fromEntries(['block-attach', 'block-detach', 'block-configure', 'network-attach', 'network-detach', 'network2-attach', 'network2-detach'].map((c) => [c, ['device-action']])),
         ...Object.fromEntries(['block-list', 'network-list', 'network2-list'].map((c) => [c, ['device-list']])),
+        'sched-credit2': ['sched-credit2', 'action'], 'sched-sedf': ['sched-sedf'],
+        'cpupool-create': ['cpupool-config', 'create-help-config'], 'cpupool-new': ['cpupool-config', 'create-help-config'], 'cpupool-list': ['cpupool-list'],
+        ...Object.fromEntries(['cpupool-start', 'cpupool-destroy', 'cpupool-delete', 'cpupool-cpu-add', 'cpupool-cpu-remove', 'cpupool-migrate'].map((c) => [c, ['pool-action']])),
+        ...Object.fromEntries(
+          ['pci-attach', 'pci-detach', 'scsi-attach', 'scsi-detach', 'usb-attach', 'usb-detach', 'usb-hc-create', 'usb-hc-destroy', 'usb-add', 'usb-del'].map((c) => [c, ['passthrough-action']]),
+        ),
+        'pci-list': ['pci-list'], 'pci-list-assignable-devices': ['pci-list-assignable-devices'], 'scsi-list': ['scsi-list'], 'usb-list': ['usb-list'],
+        'usb-list-assignable-devices': ['usb-list-assignable-devices'],
       };
       const defs = (schema as { $defs: Record<string, unknown> }).$defs;
       const root = JSON.stringify((schema as { anyOf: unknown }).anyOf);
