@@ -19,7 +19,9 @@ describe('xend on the xen backend while xl builds a domain', () => {
   });
 
   test('xm list is answered while xl create runs; xm create returns once xl is done', async () => {
-    const cfg = x.writeFile('g1.cfg', "name = 'g1'\nkernel = '/boot/vmlinuz'\nmemory = 64\n");
+    // xm checks that the kernel exists where it runs, as xm 4.4 did.
+    const kernel = x.writeFile('vmlinuz', 'a kernel');
+    const cfg = x.writeFile('g1.cfg', `name = 'g1'\nkernel = '${kernel}'\nmemory = 64\n`);
     const xlRunning = fake.hold('create');
     const creating = x.xm('create', cfg);
     const finish = await xlRunning;
