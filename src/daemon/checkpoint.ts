@@ -191,6 +191,8 @@ export class CheckpointService {
     if (live && !this.hv.migratesLive) {
       throw new XendError(`The ${this.hv.name} hypervisor backend cannot migrate a domain live; without --live it is paused while its state is copied`);
     }
+    // testMigrateDevices: pciif refused at the test step, before anything moved.
+    if (deviceClasses(d.config).includes('pci')) throw new XendError('Migration not permitted with assigned PCI device.');
     const useSsl = ssl ?? this.settings.defaultSsl;
     const target = port || (useSsl ? this.settings.sslPort : this.settings.relocationPort);
     const name = d.name;

@@ -42,6 +42,10 @@ function passthroughSuite(transport: TransportName): void {
     test('PCI: attach, list, double assignment and non-assignable refused, detach frees', async () => {
       ok(await x.xm('pci-attach', 'p1', '03:00.0'), 'pci-attach');
       assert.equal((await x.xm('pci-list', 'p1')).stdout, 'Device\n0000:03:00.0\n');
+      // pciif's testMigrateDevices: refused before anything moves, the domain runs on here.
+      const moved = await x.xm('migrate', 'p1', 'localhost');
+      assert.deepEqual([moved.code, moved.stderr], [1, 'Error: Migration not permitted with assigned PCI device.\n']);
+      assert.match((await x.xm('list', 'p1')).stdout, /\np1 +\d+ /);
       assert.equal((await x.xm('pci-list-assignable-devices')).stdout, '0000:04:00.0\n0000:04:00.1\n');
       assert.match((await x.xm('list', '--long', 'p1')).stdout, /\(device\n\s+\(pci\n\s+\(dev\n\s+\(domain 0x0000\)\n\s+\(bus 0x03\)/);
       refused(await x.xm('pci-attach', 'p2', '0000:03:00.0'), 'failed to assign device 0000:03:00.0 that has already been assigned to other domain.', 'pci-attach');
