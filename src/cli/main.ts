@@ -164,15 +164,17 @@ function leadingGlobals(argv: readonly string[]): { json: boolean; server: strin
   return { json, server, rest: argv.slice(i) };
 }
 
-const plural = (k: number) => (k === 1 ? '' : 's');
+/** arg_check's words for a count out of bounds (a lower bound alone is not xm's: no xm command had one). */
+function arityError(name: string, min: number, max: number): UsageError {
+  if (min === max) return new UsageError(`'xm ${name}' requires ${min} argument${min === 1 ? '' : 's'}.\n`);
+  if (max === Infinity) return new UsageError(`'xm ${name}' requires at least ${min} argument${min === 1 ? '' : 's'}.\n`);
+  return new UsageError(`'xm ${name}' requires between ${min} and ${max} arguments.\n`);
+}
 
 function checkArgCount(spec: CommandSpec, n: number): void {
   const { min, max } = arity(spec);
   if (n >= min && (n <= max || spec.ignoresExtraArgs)) return;
-  if (spec.arityError) throw new UsageError(spec.arityError);
-  if (min === max) throw new UsageError(`'xm ${spec.name}' requires ${min} argument${plural(min)}.\n`);
-  if (max === Infinity) throw new UsageError(`'xm ${spec.name}' requires at least ${min} argument${plural(min)}.\n`);
-  throw new UsageError(`'xm ${spec.name}' requires between ${min} and ${max} arguments.\n`);
+  throw spec.arityError ? new UsageError(spec.arityError) : arityError(spec.name, min, max);
 }
 
 /** xm's arg_check, on the words as typed: xm's own options count, `--` and the options added here do not. */
@@ -190,10 +192,8 @@ function xmArgCheck(spec: CommandSpec, words: readonly string[]): void {
     // Its value is the next word unless joined to it (`--delay=2`, `-d2`).
     else if (option.arg && !option.optionalArg && (long ? !w.includes('=') : w.length === 2)) i++;
   }
-  if (hi === undefined ? n === lo : n >= lo && n <= hi) return;
-  throw new UsageError(
-    hi === undefined ? `'xm ${spec.name}' requires ${lo} argument${plural(lo)}.\n` : `'xm ${spec.name}' requires between ${lo} and ${hi} arguments.\n`,
-  );
+  const max = hi ?? lo;
+  if (n < lo || n > max) throw arityError(spec.name, lo, max);
 }
 
 /** The spinner of a long wait: `set` its text (null ends it); `above` prints a line above it, leaving no frame behind. */

@@ -1,6 +1,7 @@
-import { CliError } from './errors.js';
+import { CliError, UsageError } from './errors.js';
 import { decodePool } from './render/cpupools.js';
 import type { XendClient } from '../client/xend-client.js';
+import type { DomainRecord } from '../protocol/domain.js';
 
 /**
  * xm's check_sched_type: the sched-* command of a scheduler the host does not
@@ -14,4 +15,14 @@ export async function requireScheduler(client: XendClient, sched: string): Promi
   const pools = await client.api.cpu_pool_list({ names: [] }).catch(() => []);
   if (pools.map(decodePool).some((p) => p.active && p.sched === sched)) return;
   throw new CliError(`Xen is running with the ${host} scheduler`);
+}
+
+/**
+ * The domains a sched-* command shows: xm's domid_match over the listing, every
+ * domain or the one named (by name or id); none by that name is xm's message, with the usage.
+ */
+export async function scheduledDomains(client: XendClient, state: string, domain: string | undefined): Promise<DomainRecord[]> {
+  const records = (await client.domains(state)).filter((d) => domain === undefined || d.name === domain || String(d.domid) === domain);
+  if (domain !== undefined && !records.length) throw new UsageError(`Domain '${domain}' does not exist.`);
+  return records;
 }

@@ -1,4 +1,5 @@
 import { CliError } from './errors.js';
+import { isPyInt } from '../python-int.js';
 
 /**
  * What an option's value or an argument is (virsh's VSH_OT_* and vshCommandOptScaledInt):
@@ -42,10 +43,7 @@ export class InvalidValueError extends CliError {
   }
 }
 
-/** Python's int() (xm converted its integers with it). */
-const PY_INT = /^\s*[-+]?\d+\s*$/;
-
-const int = (text: string): number | undefined => (PY_INT.test(text) ? Number(text) : undefined);
+const int = (text: string): number | undefined => (isPyInt(text) ? Number(text) : undefined);
 
 const UNIT_BYTES: Record<string, number> = { k: 2 ** 10, m: 2 ** 20, g: 2 ** 30 };
 

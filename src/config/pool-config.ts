@@ -1,6 +1,7 @@
 import { PythonRuntimeError, PythonSyntaxError, pathBasename, runConfigScript, syntaxErrorDetail, type PyValue } from './python/index.js';
 import { DomainConfigError } from './domain-config.js';
 import type { Sxp } from '../sxp/types.js';
+import { isPyInt, notAnInt } from '../python-int.js';
 
 /** xm/cpupool.py's variables (GOPTS.var), in its order: name, metavar, help. */
 export const POOL_VARIABLES = [
@@ -75,7 +76,7 @@ function makePoolConfig(vals: PoolValues): Sxp {
   if (typeof cpus === 'bigint') {
     config.push(['ncpu', Number(cpus)], ['proposed_CPUs']);
   } else if (typeof cpus === 'string' && cpus.length > 1 && cpus.startsWith('#')) {
-    if (!/^\s*[-+]?\d+\s*$/.test(cpus.slice(1))) throw new PoolConfigError('Wrong illegal of parameter "cpus"');
+    if (!isPyInt(cpus.slice(1))) throw new PoolConfigError('Wrong illegal of parameter "cpus"');
     config.push(['ncpu', Number(cpus.slice(1))], ['proposed_CPUs']);
   } else {
     const list = (Array.isArray(cpus) ? cpus : [cpus]).flatMap((c) => cpuList(scalar(c), cpus));
@@ -96,7 +97,7 @@ const scalar = (v: PyValue): string => (typeof v === 'string' ? v : typeof v ===
 /** make_cpus_config's cnv: `0-3,^1` is [0, 2, 3]; a word that is no number is cpupool.py's err. */
 function cpuList(text: string, whole: PyValue): number[] {
   const int = (s: string): number => {
-    if (!/^\s*[-+]?\d+\s*$/.test(s)) throw new PoolConfigError(`cpus = ${scalar(whole)}: invalid literal for int() with base 10: '${s}'`);
+    if (!isPyInt(s)) throw new PoolConfigError(`cpus = ${scalar(whole)}: ${notAnInt(s)}`);
     return Number(s);
   };
   let out: number[] = [];

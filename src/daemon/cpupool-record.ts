@@ -1,6 +1,7 @@
 import { XendError } from '../protocol/faults.js';
 import { Py2KeyOrder } from '../config/python/py2-dict-order.js';
 import type { Sxp } from '../sxp/types.js';
+import { isPyInt, notAnInt } from '../python-int.js';
 
 /** XendCPUPool's PoolError codes (its spelling kept). */
 export const POOL_PARAM = 'PARAMETER_ERROR';
@@ -79,7 +80,7 @@ export function sxp2map(s: Sxp, depth = 0): Map<string, unknown> {
 export function pyInt(v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   const text = String(v);
-  if (!/^\s*[-+]?\d+\s*$/.test(text)) throw new Error(`invalid literal for int() with base 10: '${text.slice(0, 64)}'`);
+  if (!isPyInt(text)) throw new Error(notAnInt(text.slice(0, 64)));
   return Number(text);
 }
 

@@ -22,6 +22,7 @@ import { DEFAULT_POOL } from './vm-config.js';
 import type { Logger } from './log.js';
 import type { DomainService } from './domains.js';
 import type { Sxp } from '../sxp/types.js';
+import { isPyInt } from '../python-int.js';
 
 /** This host's and its CPUs' references (XendNode's uuid and host_cpu refs), kept so they stay the same. */
 interface HostRefs {
@@ -273,7 +274,7 @@ export class CpuPoolService {
 
   /** XendCPUPool.lookup_pool: a pool id, else a name. */
   private find(idOrName: string): PoolRecord | undefined {
-    if (/^\s*[-+]?\d+\s*$/.test(idOrName)) {
+    if (isPyInt(idOrName)) {
       const hp = this.hvPools().find((h) => h.id === Number(idOrName));
       const uuid = hp && this.labelOf(hp)?.uuid;
       if (uuid && this.pools.has(uuid)) return this.pools.get(uuid);

@@ -17,6 +17,7 @@ import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
 import { managedState, type ManagedStore } from './managed-store.js';
 import type { PendingRestart, RestartJournal } from './restart-journal.js';
+import { isPyInt, notAnInt } from '../python-int.js';
 
 /** Restarts closer together than this count towards a restart loop. */
 const RESTART_WINDOW_S = 60;
@@ -803,7 +804,7 @@ type OptionalCall = 'setMaxMemory' | 'setVcpuAffinity' | 'setSchedCredit' | 'sen
 function pyInt(v: unknown): number {
   if (typeof v === 'number' && Number.isInteger(v)) return v;
   const text = String(v);
-  if (!/^\s*[-+]?\d+\s*$/.test(text)) throw new Error(`invalid literal for int() with base 10: '${text}'`);
+  if (!isPyInt(text)) throw new Error(notAnInt(text));
   return Number(text);
 }
 

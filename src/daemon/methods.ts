@@ -21,6 +21,7 @@ import type { CPUPOOL_METHODS } from '../protocol/xend/cpupool.js';
 import type { SCHEDULER_METHODS } from '../protocol/xend/scheduler.js';
 import type { DEVICE_METHODS } from '../protocol/xend/device.js';
 import type { Sxp } from '../sxp/types.js';
+import { isPyInt, notAnInt } from '../python-int.js';
 
 /** A legacy XML-RPC method: positional arguments in, a value (or undefined for None) out. */
 export type Method = (...args: unknown[]) => unknown;
@@ -55,7 +56,7 @@ const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['recei
   optInt: (v) => {
     if (v === undefined || v === null || v === '' || v === 'None') return null;
     if (typeof v === 'number' && Number.isInteger(v)) return v;
-    if (!/^\s*[-+]?\d+\s*$/.test(String(v))) throw new Error(`invalid literal for int() with base 10: '${String(v)}'`);
+    if (!isPyInt(String(v))) throw new Error(notAnInt(String(v)));
     return Number(v);
   },
   bool,

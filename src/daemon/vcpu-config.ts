@@ -1,5 +1,6 @@
 import { XendError } from '../protocol/faults.js';
 import type { Sxp } from '../sxp/types.js';
+import { isPyInt, notAnInt } from '../python-int.js';
 
 /** Xen's highest physical CPU count (NR_CPUS): a range beyond it is refused before it is expanded. */
 const MAX_HOST_CPUS = 4096;
@@ -8,7 +9,7 @@ const MAX_HOST_CPUS = 4096;
 class CpusError extends Error {}
 
 function cpuNumber(text: string): number {
-  if (!/^\s*[-+]?\d+\s*$/.test(text)) throw new CpusError(`invalid literal for int() with base 10: '${text}'`);
+  if (!isPyInt(text)) throw new CpusError(notAnInt(text));
   const n = Number(text);
   if (n >= MAX_HOST_CPUS) throw new CpusError(`CPU ${n} is beyond Xen's limit of ${MAX_HOST_CPUS - 1}`);
   return n;

@@ -6,6 +6,7 @@ import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limit
 import { parseCpus, parseVcpuAvail, vcpuAvailBitmap } from './vcpu-config.js';
 import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
+import { isPyInt } from '../python-int.js';
 
 /** The pool every CPU is in when Xen boots, and every domain unless its config names another. */
 export const DEFAULT_POOL = 'Pool-0';
@@ -40,7 +41,7 @@ export interface VmConfig {
 function intValue(vm: Sxp, key: string, dflt: number, min: number): number {
   const raw = childValue(vm, key, null);
   if (raw === null) return dflt;
-  const n = typeof raw === 'number' ? raw : /^\s*[-+]?\d+\s*$/.test(String(raw)) ? Number(raw) : NaN;
+  const n = typeof raw === 'number' ? raw : isPyInt(String(raw)) ? Number(raw) : NaN;
   if (!Number.isInteger(n) || n < min) throw new XendError(`Invalid configuration value for ${key}: ${String(raw)}`);
   return n;
 }

@@ -28,6 +28,14 @@ export function attribute<D = undefined>(x: Sxp, key: string, dflt?: D): Sxp | D
   return pair && pair.length > 1 ? (pair[1] as Sxp) : (dflt as D);
 }
 
+/**
+ * The value of the `(key value)` pair in a list of pairs with no head of its own (a struct
+ * as xend sent it: `((domain 0x0000) (bus 0x03) …)`); undefined when there is none.
+ */
+export function pairValue(list: Sxp, key: string): Sxp | undefined {
+  return Array.isArray(list) ? list.find((x): x is Sxp[] => elementp(x, key))?.[1] : undefined;
+}
+
 /** Everything after the head (and attributes); with `elt`, only the elements so named. */
 export function children(x: Sxp): Sxp[];
 export function children(x: Sxp, elt: string): Sxp[][];

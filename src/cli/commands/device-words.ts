@@ -17,10 +17,9 @@ export function blockConfig(args: readonly string[]): Sxp {
 
 /**
  * `(cls (key value) …)` from `key=value` words, each key one of `keys` and each
- * value not empty, as xm checked them; at most 10 words (arg_check's 1 to 11).
+ * value not empty, as xm checked them (the registry's argCheck bounds their number).
  */
 export function settingsConfig(ctx: CommandContext, cls: string, keys: readonly string[]): Sxp {
-  if (ctx.args.length > 11) throw new UsageError(`'xm ${ctx.command}' requires between 1 and 11 arguments.\n`);
   const config: Sxp[] = [cls];
   for (const word of ctx.args.slice(1)) {
     const kv = word.split('=');

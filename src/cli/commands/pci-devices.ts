@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { pciName, type PciAddress } from '../../protocol/pci.js';
 import type { XendClient } from '../../client/xend-client.js';
 import type { Sxp } from '../../sxp/types.js';
+import { pairValue } from '../../sxp/access.js';
 
 /**
  * What pci-attach, pci-detach and pci-list share: xen.util.pci's parsing of a
@@ -125,8 +126,8 @@ export async function assignablePci(client: XendClient): Promise<PciAddress[] | 
   const devs = (await client.api.pciinfo()) as Sxp[][] | null;
   if (devs === null) return null;
   const field = (d: Sxp[], k: string, dflt: number) => {
-    const kv = d.find((x) => Array.isArray(x) && x[0] === k) as Sxp[] | undefined;
-    return kv === undefined ? dflt : Number.parseInt(String(kv[1]), 16);
+    const v = pairValue(d, k);
+    return v === undefined ? dflt : Number.parseInt(String(v), 16);
   };
   return devs.map((d) => ({ domain: field(d, 'domain', 0), bus: field(d, 'bus', -1), slot: field(d, 'slot', -1), func: field(d, 'func', -1) }));
 }

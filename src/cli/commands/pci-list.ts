@@ -1,13 +1,7 @@
 import { AUTO_PHP_SLOT, PCI_FUNC, PCI_SLOT, attachedPci, bdf } from './pci-devices.js';
 import { oneDomain } from './device-words.js';
+import { pciTable, type PciRow } from '../render/passthrough.js';
 import type { CommandContext } from '../context.js';
-
-interface PciRow {
-  device: string;
-  /** The guest's slot.function, or null where the device model chose none (a PV guest's). */
-  vdev: string | null;
-  key: string;
-}
 
 /** `xm pci-list DOM`: the domain's functions, by virtual slot then address. */
 export async function run(ctx: CommandContext): Promise<{ devices: PciRow[] }> {
@@ -27,10 +21,4 @@ export async function run(ctx: CommandContext): Promise<{ devices: PciRow[] }> {
   };
 }
 
-/** Nothing for none; the Vdev column only when a function has a virtual slot. */
-export function text({ devices }: { devices: PciRow[] }): string {
-  if (!devices.length) return '';
-  const vdev = devices.some((d) => d.vdev !== null);
-  const row = (d: PciRow) => (vdev ? `${(d.vdev ?? '-').padEnd(4)} ${d.device}\n` : `${d.device}\n`);
-  return `${vdev ? 'Vdev Device' : 'Device'}\n${devices.map(row).join('')}`;
-}
+export const text = ({ devices }: { devices: PciRow[] }): string => pciTable(devices);

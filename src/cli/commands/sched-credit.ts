@@ -1,6 +1,5 @@
-import { CliError, UsageError } from '../errors.js';
-import { XendFaultError } from '../../transport/errors.js';
-import { requireScheduler } from '../scheduler.js';
+import { UsageError } from '../errors.js';
+import { requireScheduler, scheduledDomains } from '../scheduler.js';
 import { creditTable, type CreditRow } from '../render/sched.js';
 import type { CommandContext } from '../context.js';
 
@@ -17,7 +16,7 @@ export async function run(ctx: CommandContext): Promise<SchedCreditData> {
   const client = ctx.client();
   await requireScheduler(client, 'credit');
   if (weight === null && cap === null) {
-    const records = domain !== undefined ? [await client.domain(domain).catch(unknownIsUsage(domain))] : await client.domains('all');
+    const records = await scheduledDomains(client, 'all', domain);
     const domains: CreditRow[] = [];
     for (const d of records) {
       // A domain that does not answer (it went meanwhile) shows -1, as xm showed it.
@@ -31,12 +30,6 @@ export async function run(ctx: CommandContext): Promise<SchedCreditData> {
   if (rc !== 0) ctx.warn(`Error: ${rc}`);
   return { set: true, domain, weight, cap };
 }
-
-/** xm listed every domain and found none by that name: its message, then the usage (exit 1, not 3). */
-const unknownIsUsage = (domain: string) => (err: unknown) => {
-  if (err instanceof XendFaultError && err.faultCode === 3) throw new CliError(`Domain '${domain}' does not exist.`, 1, true);
-  throw err;
-};
 
 export const text = (d: SchedCreditData): string => (d.set ? '' : creditTable(d.domains));
 

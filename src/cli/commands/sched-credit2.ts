@@ -1,6 +1,6 @@
 import { CliError, UsageError } from '../errors.js';
 import { credit2Table, type Credit2Row } from '../render/sched.js';
-import { requireScheduler } from '../scheduler.js';
+import { requireScheduler, scheduledDomains } from '../scheduler.js';
 import type { CommandContext } from '../context.js';
 
 type SchedCredit2Data = { set: false; domains: Credit2Row[] } | { set: true; domain: string; weight: number };
@@ -16,9 +16,7 @@ export async function run(ctx: CommandContext): Promise<SchedCredit2Data> {
   const client = ctx.client();
   await requireScheduler(client, 'credit2');
   if (weight === undefined) {
-    // xm's domid_match: by name or id, among every domain.
-    const records = (await client.domains('all')).filter((d) => domain === undefined || d.name === domain || String(d.domid) === domain);
-    if (domain !== undefined && !records.length) throw new UsageError(`Domain '${domain}' does not exist.`);
+    const records = await scheduledDomains(client, 'all', domain);
     const domains: Credit2Row[] = [];
     for (const d of records) {
       const info = (await client.api.sched_credit2_get({ dom: d.name }).catch(() => null)) as { weight?: unknown } | null;

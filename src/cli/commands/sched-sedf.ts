@@ -1,6 +1,6 @@
-import { CliError, UsageError } from '../errors.js';
+import { CliError } from '../errors.js';
 import { SEDF_HEADER, sedfRow, type SedfRow } from '../render/sched.js';
-import { requireScheduler } from '../scheduler.js';
+import { requireScheduler, scheduledDomains } from '../scheduler.js';
 import { childValue } from '../../sxp/index.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
@@ -42,8 +42,7 @@ export async function run(ctx: CommandContext): Promise<SchedSedfData> {
   const set = Object.keys(changes).length > 0;
   const client = ctx.client();
   await requireScheduler(client, 'sedf');
-  const records = (await client.domains('running')).filter((d) => domain === undefined || d.name === domain || String(d.domid) === domain);
-  if (domain !== undefined && !records.length) throw new UsageError(`Domain '${domain}' does not exist.`);
+  const records = await scheduledDomains(client, 'running', domain);
   const domains: SedfRow[] = [];
   for (const d of records) {
     // A domain that does not answer (its pool runs another scheduler) shows -1s, as in xm.

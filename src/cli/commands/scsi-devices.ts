@@ -1,6 +1,8 @@
 import { UsageError } from '../errors.js';
 import type { XendClient } from '../../client/xend-client.js';
 import type { Sxp } from '../../sxp/types.js';
+import { isPyInt } from '../../python-int.js';
+import { pairValue } from '../../sxp/access.js';
 
 /** xenbusState's numbers xm put in a vscsi config: attaching, detaching. */
 export const INITIALISING = 1;
@@ -9,7 +11,7 @@ export const CLOSING = 5;
 /** vscsi's get_devid: the virtual SCSI host a HCTL is on. */
 export function hostOf(hctl: string): number {
   const host = hctl.split(':')[0]!;
-  if (!/^\s*[-+]?\d+\s*$/.test(host)) throw new UsageError('Invalid argument.');
+  if (!isPyInt(host)) throw new UsageError('Invalid argument.');
   return Number(host);
 }
 
@@ -25,7 +27,7 @@ export interface HostLun {
   devname: string;
 }
 
-const field = (d: Sxp[], k: string): string => String((d.find((x) => Array.isArray(x) && x[0] === k) as Sxp[] | undefined)?.[1] ?? '');
+const field = (d: Sxp[], k: string): string => String(pairValue(d, k) ?? '');
 
 /** The host's LUNs (xm read them with lsscsi; here xend says what its host has). */
 export async function hostLuns(client: XendClient): Promise<HostLun[]> {

@@ -4,6 +4,7 @@ import { parseDevInfo, pyInt } from '../render/devices.js';
 import { oneDomain } from './device-words.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
+import { pairValue } from '../../sxp/access.js';
 
 interface ScsiList {
   long: boolean;
@@ -12,11 +13,10 @@ interface ScsiList {
   hosts: ScsiHostRow[];
 }
 
-const value = (list: unknown, key: string): unknown => (Array.isArray(list) ? (list.find((kv) => Array.isArray(kv) && kv[0] === key) as unknown[] | undefined)?.[1] : undefined);
 
 /** vscsi_sort: a virtual host's LUNs by channel, target, then LUN of their v-dev. */
 function sortLuns(devs: Sxp[][]): Sxp[][] {
-  const key = (d: Sxp[]) => String(value(d, 'v-dev') ?? '').split(':').slice(1).map(Number);
+  const key = (d: Sxp[]) => String(pairValue(d, 'v-dev') ?? '').split(':').slice(1).map(Number);
   return [...devs].sort((a, b) => {
     const [x, y] = [key(a), key(b)];
     return x[0]! - y[0]! || x[1]! - y[1]! || x[2]! - y[2]!;
@@ -33,8 +33,8 @@ export async function run(ctx: CommandContext): Promise<ScsiList> {
   });
   const hosts = sorted.map(([idx, info]) => {
     const { devid, backendId, state } = parseDevInfo(pyInt(idx), info);
-    const luns = ((value(info, 'devs') ?? []) as Sxp[][]).map((d) => ({ pdev: value(d, 'p-dev'), pdevname: value(d, 'p-devname'), vdev: value(d, 'v-dev'), frontstate: value(d, 'frontstate') }));
-    return { idx: devid, backendId, state, featureHost: pyInt((value(info, 'feature-host') as Sxp | undefined) ?? -1), luns };
+    const luns = ((pairValue(info, 'devs') ?? []) as Sxp[][]).map((d) => ({ pdev: pairValue(d, 'p-dev'), pdevname: pairValue(d, 'p-devname'), vdev: pairValue(d, 'v-dev'), frontstate: pairValue(d, 'frontstate') }));
+    return { idx: devid, backendId, state, featureHost: pyInt((pairValue(info, 'feature-host') as Sxp | undefined) ?? -1), luns };
   });
   return { long: ctx.opts.has('long'), sxp: sorted, hosts };
 }

@@ -2,6 +2,7 @@ import { UsageError } from '../errors.js';
 import { InvalidValueError } from '../values.js';
 import { tmemTarget } from './tmem-target.js';
 import type { CommandContext } from '../context.js';
+import { isPyInt } from '../../python-int.js';
 
 const SETTINGS = ['weight', 'cap', 'compress'] as const;
 type Setting = (typeof SETTINGS)[number];
@@ -14,7 +15,7 @@ export async function run(ctx: CommandContext) {
     const setting = SETTINGS.find((s) => word.startsWith(`${s}=`));
     if (!setting) continue;
     const text = word.slice(setting.length + 1);
-    if (!/^\s*[-+]?\d+\s*$/.test(text)) throw setting === 'weight' ? new UsageError('weight should be a integer') : new InvalidValueError();
+    if (!isPyInt(text)) throw setting === 'weight' ? new UsageError('weight should be a integer') : new InvalidValueError();
     given.set(setting, Number(text));
   }
   // xm named the last word it saw; with none at all it had no word to name.

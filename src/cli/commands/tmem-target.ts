@@ -1,5 +1,6 @@
 import { UsageError } from '../errors.js';
 import type { CommandContext } from '../context.js';
+import { isPyInt } from '../../python-int.js';
 
 /**
  * xm's parse_tmem_args: `-a` (every domain: -1) or a domain id, which xm took as a
@@ -9,7 +10,7 @@ export function tmemTarget(ctx: CommandContext): { cliId: number; rest: string[]
   if (ctx.opts.has('all')) return { cliId: -1, rest: ctx.args };
   const [first, ...rest] = ctx.args;
   if (first === undefined) throw new UsageError('You must specify -a or --all or a domain id.');
-  if (!/^\s*[-+]?\d+\s*$/.test(first)) throw new UsageError(`Unrecognized domain id: ${first}`);
+  if (!isPyInt(first)) throw new UsageError(`Unrecognized domain id: ${first}`);
   return { cliId: Number(first), rest };
 }
 

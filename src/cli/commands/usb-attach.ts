@@ -1,5 +1,6 @@
 import { CliError } from '../errors.js';
-import { controllers, setting } from './usb-devices.js';
+import { controllers } from './usb-devices.js';
+import { pairValue } from '../../sxp/access.js';
 import { action } from './action.js';
 
 /** vusb_util's bus ids, as xm usb-attach matched them. */
@@ -16,7 +17,7 @@ export const { run, text, json } = action(async (client, ctx) => {
   // xm printed these on stdout and exited 0; see xm(1) DEVIATIONS.
   if (!hc) throw new CliError(`Cannot find device '${dev}' in domain '${dom}'`);
   const portNumber = ctx.params.number('PortNumber')!;
-  if (portNumber < 1 || portNumber > Number(setting(hc[1], 'num-ports') ?? 0)) throw new CliError(`Invalid Port Number '${port}'`);
+  if (portNumber < 1 || portNumber > Number(pairValue(hc[1], 'num-ports') ?? 0)) throw new CliError(`Invalid Port Number '${port}'`);
   if (!BUSID.test(bus)) throw new CliError(`Invalid Busid '${bus}'`);
   await client.api.device_configure({ dom, config: ['vusb', ['port', [port, bus]]], dev: Number(dev) });
 });

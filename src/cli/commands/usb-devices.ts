@@ -1,5 +1,6 @@
 import type { XendClient } from '../../client/xend-client.js';
 import type { Sxp } from '../../sxp/types.js';
+import { pairValue } from '../../sxp/access.js';
 
 /** One of the host's USB devices, as xend.node.usbinfo lists them. */
 export interface HostUsb {
@@ -10,24 +11,21 @@ export interface HostUsb {
   assigned: boolean;
 }
 
-const field = (d: Sxp[], k: string): Sxp | undefined => (d.find((x) => Array.isArray(x) && x[0] === k) as Sxp[] | undefined)?.[1];
 
 /** The host's USB devices (xm read sysfs and usbback's port_ids; here xend says what its host has and which are held). */
 export async function hostUsb(client: XendClient): Promise<HostUsb[]> {
   const devs = (await client.api.usbinfo()) as Sxp[][];
   return devs.map((d) => ({
-    bus: String(field(d, 'bus') ?? ''),
-    idVendor: String(field(d, 'idvendor') ?? ''),
-    idProduct: String(field(d, 'idproduct') ?? ''),
-    info: String(field(d, 'info') ?? ''),
-    assigned: Number(field(d, 'assigned') ?? 0) === 1,
+    bus: String(pairValue(d, 'bus') ?? ''),
+    idVendor: String(pairValue(d, 'idvendor') ?? ''),
+    idProduct: String(pairValue(d, 'idproduct') ?? ''),
+    info: String(pairValue(d, 'info') ?? ''),
+    assigned: Number(pairValue(d, 'assigned') ?? 0) === 1,
   }));
 }
 
 /** A virtual host controller as getDeviceSxprs(dom, 'vusb') lists it: `[devid, ((key value) … (port (1 BUS) …))]`. */
 export type VusbSxpr = [number | string, Sxp[]];
-
-export const setting = (info: Sxp[], key: string): Sxp | undefined => field(info, key);
 
 /** Its root ports and the host bus each holds ('' = none). */
 export function portsOf(info: Sxp[]): [number, string][] {

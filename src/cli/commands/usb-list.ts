@@ -1,6 +1,7 @@
 import { usbTable, type UsbControllerRow } from '../render/passthrough.js';
 import { parseDevInfo, pyInt } from '../render/devices.js';
-import { controllers, hostUsb, portsOf, setting } from './usb-devices.js';
+import { controllers, hostUsb, portsOf } from './usb-devices.js';
+import { pairValue } from '../../sxp/access.js';
 import type { CommandContext } from '../context.js';
 
 /** `xm usb-list DOM`: each virtual USB host controller, and what its root ports hold. */
@@ -16,7 +17,7 @@ export async function run(ctx: CommandContext): Promise<{ controllers: UsbContro
         idx: devid,
         backendId,
         state,
-        usbVer: pyInt(setting(info, 'usb-ver') ?? 0) === 1 ? 'USB1.1' : 'USB2.0',
+        usbVer: pyInt(pairValue(info, 'usb-ver') ?? 0) === 1 ? 'USB1.1' : 'USB2.0',
         bePath,
         ports: portsOf(info).map(([port, bus]) => {
           const d = bus ? host.find((h) => h.bus === bus) : undefined;

@@ -1,9 +1,7 @@
 import { vcpuTable, type VcpuRow } from '../render/vcpus.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
-
-const get = (list: Sxp, key: string): Sxp | undefined =>
-  Array.isArray(list) ? (list.find((x) => Array.isArray(x) && x[0] === key) as Sxp[] | undefined)?.[1] : undefined;
+import { pairValue } from '../../sxp/access.js';
 
 export async function run(ctx: CommandContext) {
   const client = ctx.client();
@@ -15,16 +13,16 @@ export async function run(ctx: CommandContext) {
     if (!Array.isArray(info)) continue;
     for (const v of info.filter((x): x is Sxp[] => Array.isArray(x) && x[0] === 'vcpu')) {
       rows.push({
-        name: String(get(info, 'name')),
+        name: String(pairValue(info, 'name')),
         // None for a managed domain that is not running.
-        domid: get(info, 'domid') === null ? null : Number(get(info, 'domid')),
-        vcpu: Number(get(v, 'number')),
-        cpu: Number(get(v, 'cpu')),
-        online: Number(get(v, 'online')) === 1,
-        blocked: Number(get(v, 'blocked')) === 1,
-        running: Number(get(v, 'running')) === 1,
-        cpu_time_s: Number(get(v, 'cpu_time')),
-        cpumap: ((get(v, 'cpumap') as Sxp[] | undefined) ?? []).map(Number),
+        domid: pairValue(info, 'domid') === null ? null : Number(pairValue(info, 'domid')),
+        vcpu: Number(pairValue(v, 'number')),
+        cpu: Number(pairValue(v, 'cpu')),
+        online: Number(pairValue(v, 'online')) === 1,
+        blocked: Number(pairValue(v, 'blocked')) === 1,
+        running: Number(pairValue(v, 'running')) === 1,
+        cpu_time_s: Number(pairValue(v, 'cpu_time')),
+        cpumap: ((pairValue(v, 'cpumap') as Sxp[] | undefined) ?? []).map(Number),
       });
     }
   }

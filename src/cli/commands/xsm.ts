@@ -3,6 +3,7 @@ import { resolve } from 'node:path';
 import { CliError, UsageError } from '../errors.js';
 import { xendPaths } from '../../config/paths.js';
 import type { CommandContext } from '../context.js';
+import { isPyInt } from '../../python-int.js';
 
 /**
  * What xm's security modules (addlabel.py, getlabel.py, …) shared. Their OptionError was a
@@ -49,7 +50,7 @@ export const readConfig = (path: string): string => readFileSync(path, 'latin1')
 /** `vif-N`: xm checked the index, then said the command needs the Xen-API (which this xend does not serve). */
 export function vifIndexCheck(kind: string, xenapiMessage: string): void {
   const idx = kind.slice(4);
-  if (!/^\s*[-+]?\d+\s*$/.test(idx) || Number(idx) < 0) throw new UsageError('Bad VIF device index.');
+  if (!isPyInt(idx) || Number(idx) < 0) throw new UsageError('Bad VIF device index.');
   throw new UsageError(xenapiMessage);
 }
 

@@ -1,5 +1,6 @@
 import { left, lines } from './format.js';
 import type { Sxp } from '../../sxp/types.js';
+import { pairValue } from '../../sxp/access.js';
 
 /** One device of getDeviceSxprs, its fields as xm's parse_dev_info read them. */
 export interface DeviceRow {
@@ -17,8 +18,7 @@ export interface DeviceRow {
 
 /** parse_dev_info: each field from the device's `(key value)` pairs, or xm's default; numbers as Python's int() of the text. */
 export function parseDevInfo(devid: number, info: Sxp): DeviceRow {
-  const pairs = Array.isArray(info) ? info : [];
-  const get = (key: string): Sxp | undefined => (pairs.find((kv) => Array.isArray(kv) && kv[0] === key) as Sxp[] | undefined)?.[1];
+  const get = (key: string): Sxp | undefined => pairValue(info, key);
   const num = (key: string, dflt: number) => {
     const v = get(key);
     return v === undefined ? dflt : pyInt(v);

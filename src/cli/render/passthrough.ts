@@ -5,6 +5,21 @@ const leftInt = (v: number, w: number) => left(String(v), w);
 /** Python's str() of a value: None for null. */
 const str = (v: unknown) => (v === null || v === undefined ? 'None' : String(v));
 
+export interface PciRow {
+  device: string;
+  /** The guest's slot.function, or null where the device model chose none (a PV guest's). */
+  vdev: string | null;
+  key: string;
+}
+
+/** xm pci-list's table: nothing for none; the Vdev column only when a function has a virtual slot. */
+export function pciTable(devices: readonly PciRow[]): string {
+  if (!devices.length) return '';
+  const vdev = devices.some((d) => d.vdev !== null);
+  const row = (d: PciRow) => (vdev ? `${(d.vdev ?? '-').padEnd(4)} ${d.device}\n` : `${d.device}\n`);
+  return `${vdev ? 'Vdev Device' : 'Device'}\n${devices.map(row).join('')}`;
+}
+
 export interface ScsiHostRow {
   idx: number;
   backendId: number;

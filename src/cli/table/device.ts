@@ -60,6 +60,7 @@ export const DEVICE_COMMANDS: readonly CommandSpec[] = [
     help: 'Create a new virtual network device.',
     options: [],
     args: [dom, settings],
+    argCheck: [1, 11],
     load: () => import('../commands/network-attach.js'),
   },
   {
@@ -88,6 +89,7 @@ export const DEVICE_COMMANDS: readonly CommandSpec[] = [
     help: 'Create a new version 2 virtual network device.',
     options: [],
     args: [dom, settings],
+    argCheck: [1, 11],
     load: () => import('../commands/network2-attach.js'),
   },
   {

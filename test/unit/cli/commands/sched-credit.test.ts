@@ -1,6 +1,6 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { DOM0, domainSxp, fault, usage, xm } from '../xm.js';
+import { DOM0, domainSxp, usage, xm } from '../xm.js';
 
 const WEB = domainSxp({ name: 'web', domid: 3 });
 const host = (scheduler = 'credit') => ({ 'xend.node.info': () => [['system', 'Linux'], ['xen_scheduler', scheduler]] });
@@ -39,7 +39,7 @@ test('xm sched-credit on another scheduler', async () => {
 });
 
 test('xm sched-credit -d with an unknown domain: its message and the usage, exit 1 (not 3), as xm', async () => {
-  const r = await xm(['sched-credit', '-d', 'nosuch'], { ...host(), 'xend.domain': () => fault(3, 'nosuch') });
+  const r = await xm(['sched-credit', '-d', 'nosuch'], { ...host(), 'xend.domains_with_state': () => [DOM0, WEB] });
   assert.deepEqual([r.code, r.stderr, r.stdout], [1, "Error: Domain 'nosuch' does not exist.\n", usage('sched-credit')]);
 });
 
