@@ -26,6 +26,7 @@ import {
   tokenize,
   truthy,
   typeName,
+  type ConfigScriptOptions,
   type ConfigScriptResult,
   type PythonHost,
   type PyValue,
@@ -197,6 +198,24 @@ export interface LoadedDomainConfig {
 }
 
 /**
+ * Runs a config script as xm's Opts.load did (domain and pool configs alike): its errors in xm's words.
+ * @throws DomainConfigError; PythonUnsupportedError when the script needs a real Python.
+ */
+export function runXmConfig(source: string, options: ConfigScriptOptions): ConfigScriptResult {
+  try {
+    return runConfigScript(source, options);
+  } catch (e) {
+    if (e instanceof PythonSyntaxError) {
+      // xm's two lines, then what is wrong; Python's line text kept its newline, so xm's message ended with a blank line.
+      throw new DomainConfigError(`Errors were found at line ${e.line} while processing ${options.file}:\n\t${e.text}\n\t${syntaxErrorDetail(source, e)}\n`);
+    }
+    // str(MemoryError()) is empty: name the exception then, as Python's traceback does.
+    if (e instanceof PythonRuntimeError) throw new DomainConfigError(e.message || e.pyType);
+    throw e;
+  }
+}
+
+/**
  * Runs a Python config script natively and builds the domain's SXP.
  * @throws DomainConfigError with xm's message; PythonUnsupportedError when the
  *         script needs a real Python (the caller may fall back to one).
@@ -205,18 +224,7 @@ export function loadDomainConfig(input: DomainConfigInput): LoadedDomainConfig {
   const env = input.env ?? input.host?.env ?? process.env;
   const values = defaultValues(env);
   const { specified, scriptVars } = applyCommandLine(values, input.cmdVars ?? {});
-  let script: ConfigScriptResult;
-  try {
-    script = runConfigScript(input.source, { file: input.file, vars: scriptVars, host: input.host });
-  } catch (e) {
-    if (e instanceof PythonSyntaxError) {
-      // xm's two lines, then what is wrong; Python's line text kept its newline, so xm's message ended with a blank line.
-      throw new DomainConfigError(`Errors were found at line ${e.line} while processing ${input.file}:\n\t${e.text}\n\t${syntaxErrorDetail(input.source, e)}\n`);
-    }
-    // str(MemoryError()) is empty: name the exception then, as Python's traceback does.
-    if (e instanceof PythonRuntimeError) throw new DomainConfigError(e.message || e.pyType);
-    throw e;
-  }
+  const script = runXmConfig(input.source, { file: input.file, vars: scriptVars, host: input.host });
   copyScriptValues(values, script.namespace, specified);
   if (!truthy(values.get('name') ?? null)) values.set('name', pathBasename(input.file));
   const warnings = misspeltVariables(input, script);

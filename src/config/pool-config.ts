@@ -1,5 +1,5 @@
-import { PythonRuntimeError, PythonSyntaxError, pathBasename, runConfigScript, syntaxErrorDetail, type PyValue } from './python/index.js';
-import { DomainConfigError } from './domain-config.js';
+import { pathBasename, type PyValue } from './python/index.js';
+import { DomainConfigError, runXmConfig } from './domain-config.js';
 import type { Sxp } from '../sxp/types.js';
 import { isPyInt, notAnInt } from '../python-int.js';
 
@@ -49,16 +49,7 @@ export function loadPoolConfig(input: PoolConfigInput): Sxp {
     if (name === 'other_config') values.other_config.push(text);
     else values[name as 'name' | 'sched' | 'cpus'] = text;
   }
-  let namespace: Map<string, PyValue>;
-  try {
-    namespace = runConfigScript(input.source, { file: input.file, vars: scriptVars }).namespace;
-  } catch (e) {
-    if (e instanceof PythonSyntaxError) {
-      throw new DomainConfigError(`Errors were found at line ${e.line} while processing ${input.file}:\n\t${e.text}\n\t${syntaxErrorDetail(input.source, e)}`);
-    }
-    if (e instanceof PythonRuntimeError) throw new DomainConfigError(e.message || e.pyType);
-    throw e;
-  }
+  const { namespace } = runXmConfig(input.source, { file: input.file, vars: scriptVars });
   for (const { name } of POOL_VARIABLES) {
     const v = namespace.get(name);
     if (specified.has(name) || v === undefined) continue;

@@ -53,3 +53,12 @@ test("xm cpupool-create: a cpus xm cannot read is cpupool.py's error, exit 255; 
   const refused = await xm(['cpupool-create', 'p1.cfg'], { 'xend.cpu_pool.create': () => fault(2, "['INSUFFICIENT_CPUS', '2', '0']") }, { cwd: dir });
   assert.deepEqual([refused.code, refused.stderr, refused.stdout], [1, "Error: ['INSUFFICIENT_CPUS', '2', '0']\n", 'Using config file "./p1.cfg".\n' + usage('cpupool-create')]);
 });
+
+test("xm cpupool-create of a script with a syntax error: xm's lines, what is wrong, and xm's blank line, as for create", async (t) => {
+  const dir = configDir(t);
+  writeFileSync(join(dir, 'bad.cfg'), 'name = "bad"\ncpus = (2\n');
+  const r = await xm(['cpupool-create', 'bad.cfg'], {}, { cwd: dir });
+  assert.equal(r.code, 1);
+  assert.equal(r.stderr, "Error: Errors were found at line 2 while processing ./bad.cfg:\n\tcpus = (2\n\tunexpected EOF while parsing: the '(' opened at line 2 is not closed\n\n");
+  assert.deepEqual(r.calls, []);
+});
