@@ -422,10 +422,7 @@ export class QemuHost implements Hypervisor {
    * logged, so a caller may await the result or leave it.
    */
   private command(domid: number, cmd: string, args?: Record<string, unknown>): Promise<void> {
-    const l = this.liveOf(domid);
-    // After the earlier command, whether it succeeded or not.
-    const done = l.chain.catch(() => undefined).then(async () => void (await (await l.qmp).execute(cmd, args)));
-    l.chain = done;
+    const done = this.exclusive(domid, async (q) => void (await q.execute(cmd, args)));
     done.catch((err: Error) => this.opts.log.error(`qemu backend: domain ${domid}: ${cmd} failed: ${err.message}`));
     return done;
   }
@@ -433,6 +430,7 @@ export class QemuHost implements Hypervisor {
   /** Runs `work` on the guest's QMP connection after every earlier command, its result (or failure) the caller's. */
   private exclusive<T>(domid: number, work: (q: QmpClient) => Promise<T>): Promise<T> {
     const l = this.liveOf(domid);
+    // After the earlier command, whether it succeeded or not.
     const done = l.chain.catch(() => undefined).then(async () => work(await l.qmp));
     l.chain = done;
     return done;
