@@ -58,7 +58,7 @@ interface Live {
 }
 
 const TICKS_PER_SECOND = 100;
-/** What runs a pool's VCPUs is Linux's scheduler; xend's pools here run the host's one name for it. */
+/** Linux's scheduler runs every guest's vCPU threads: the one scheduler this host names (xm info, every pool). */
 const QEMU_SCHEDULER: Scheduler = 'credit';
 
 /**
@@ -145,7 +145,7 @@ export class QemuHost implements Hypervisor {
       xen_minor: 4,
       xen_extra: '.4',
       xen_caps: `qemu-x86_64-${this.accel.accel}`,
-      xen_scheduler: 'credit',
+      xen_scheduler: QEMU_SCHEDULER,
       xen_pagesize: 4096,
       platform_params: '',
       xen_changeset: `qemu backend: ${this.opts.binary} ${this.qemuVersion}, ${this.accel.accel} (${this.accel.reason})`,
