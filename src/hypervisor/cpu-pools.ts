@@ -124,3 +124,9 @@ export function breakPins(pins: Pins | undefined, pool: readonly number[]): { br
   const left = pins!.map((a, vcpu) => (broken.includes(vcpu) ? null : a));
   return { broken, pins: left.some((a) => a !== null) ? left : undefined };
 }
+
+/** Keeps `pins` as a domain record's pinning; none is no key at all, as the record had before any pin. */
+export function keepPins(record: { affinity?: Pins }, pins: Pins | undefined): void {
+  if (pins) record.affinity = pins;
+  else delete record.affinity;
+}

@@ -16,7 +16,7 @@ import { receiveImage, sendImage } from './image-relay.js';
 import { dumpCore } from './core-dump.js';
 import { changeMedia, plug, unplug } from './hotplug.js';
 import { setThreadAffinity, threadPlacement, vcpuThreads } from './affinity.js';
-import { CpuPools, breakPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
+import { CpuPools, breakPins, keepPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import { applyRecordChanges, type DomainSpec, type HostInfo, type HvCpuPool, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type PoolLabel, type RecordChanges, type SaveImageOptions, type Scheduler, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
@@ -330,8 +330,7 @@ export class QemuHost implements Hypervisor {
     if (domid === 0) throw new Error("the qemu backend cannot pin Domain-0's VCPUs: they are the host's CPUs");
     const d = { ...this.must(domid) };
     const pins = pinVcpu(d.affinity, d.vcpus, vcpu, asked, cpus().length, this.pools.cpusOf(d.cpuPool ?? 0));
-    if (pins) d.affinity = pins;
-    else delete d.affinity;
+    keepPins(d, pins);
     this.save(d);
     return this.place(domid);
   }
@@ -374,8 +373,7 @@ export class QemuHost implements Hypervisor {
       const { broken, pins } = breakPins(m.affinity, left);
       if (!broken.length) continue;
       const d = { ...m };
-      if (pins) d.affinity = pins;
-      else delete d.affinity;
+      keepPins(d, pins);
       this.save(d);
       this.opts.log.info(`qemu backend: domain ${d.domid}: vCPU ${broken.join(', ')} pinned to no CPU of pool ${id} any more: unpinned`);
     }

@@ -11,7 +11,7 @@ import { GuestMemory } from './memory.js';
 import { readImage, writeImage } from './image.js';
 import { PAGE_SIZE } from './memory.js';
 import { SEDF_DEFAULTS, adjustSedf } from './pools.js';
-import { CpuPools, EINVAL, breakPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
+import { CpuPools, EINVAL, breakPins, keepPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
 import { checkHotplug } from './devices.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type { HostDevices } from '../host-devices.js';
@@ -338,8 +338,7 @@ export class SimHost implements Hypervisor {
   setVcpuAffinity(domid: number, vcpu: number, cpus: readonly number[]): void {
     const d = this.draft(domid);
     const pins = pinVcpu(d.affinity, d.vcpus, vcpu, cpus, this.opts.cpus, this.pools.cpusOf(d.cpuPool ?? 0));
-    if (pins) d.affinity = pins;
-    else delete d.affinity;
+    keepPins(d, pins);
     this.save(d);
   }
 
@@ -483,8 +482,7 @@ export class SimHost implements Hypervisor {
       const { broken, pins } = breakPins(m.affinity, left);
       if (!broken.length) continue;
       const d = this.draft(m.domid);
-      if (pins) d.affinity = pins;
-      else delete d.affinity;
+      keepPins(d, pins);
       this.save(d);
       for (const vcpu of broken) this.ring.append(`(XEN) Breaking vcpu affinity for domain ${d.domid} vcpu ${vcpu}`);
     }
