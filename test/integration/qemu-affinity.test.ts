@@ -74,7 +74,11 @@ describe('QEMU backend: vCPU placement', { skip }, () => {
     assert.deepEqual(await affinity('inpool'), [[1], [1]], 'pool= in the config');
     await ok('create', '-p', 'plain');
     assert.deepEqual(await affinity('plain'), [[0]], 'a new domain of Pool-0 gets only its CPUs');
-    assert.match((await x.xm('list', '--pool=half')).stdout, /^inpool .*\npinned /m);
+    assert.equal((await x.xend('restart')).code, 0);
+    assert.match((await x.xm('list', '--pool=half')).stdout, /^inpool .*\npinned /m, 'pools and their domains outlive xend');
+    // Read from the threads again once xend found them (the CPU column is -1 until then).
+    await eventually(async () => (await vcpus('pinned')).every((v) => v.cpu >= 0));
+    assert.deepEqual(await affinity('pinned'), [[1], [1]]);
     const refused = await x.xm('vcpu-pin', 'pinned', '0', '0');
     assert.equal(refused.code, 1);
     assert.match(refused.stderr, /Cannot pin vcpu: 0 to cpu: \[0\] - \(22, 'Invalid argument'\)/);

@@ -331,8 +331,7 @@ export class QemuHost implements Hypervisor {
     const d = { ...this.must(domid) };
     const pins = pinVcpu(d.affinity, d.vcpus, vcpu, asked, cpus().length, this.pools.cpusOf(d.cpuPool ?? 0));
     keepPins(d, pins);
-    this.save(d);
-    return this.place(domid);
+    return this.keepPlaced(d);
   }
 
   cpuPools(): HvCpuPool[] {
@@ -386,8 +385,7 @@ export class QemuHost implements Hypervisor {
     this.pools.requireRunnable(id);
     d.cpuPool = id;
     delete d.affinity;
-    this.save(d);
-    return this.place(domid);
+    return this.keepPlaced(d);
   }
 
   consoleInput(domid: number, data: Buffer): void {
@@ -552,6 +550,20 @@ export class QemuHost implements Hypervisor {
         if (threadPlacement(d.qemu.pid, tid)?.cpus.join(',') !== want.join(',')) await setThreadAffinity(tid, want);
       }
     });
+  }
+
+  /** Keeps the changed record `d`, then places its vCPUs; if they cannot be placed, the record it replaced stands again. */
+  private async keepPlaced(d: QemuDomain): Promise<void> {
+    const before = this.must(d.domid);
+    this.save(d);
+    try {
+      await this.place(d.domid);
+    } catch (err) {
+      this.save(before);
+      // Threads placed before the failure go back where they were, as far as they can.
+      await this.place(d.domid).catch(() => undefined);
+      throw err;
+    }
   }
 
   /** The running guests among `domains`, placed anew. */
