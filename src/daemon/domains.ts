@@ -369,7 +369,7 @@ export class DomainService {
   }
 
   /** xend.domain.pincpu: `vcpu` a number or `all`, `cpumap` like "0,2,3"; returns xc's rc (0). */
-  pinVcpu(dom: string | number, vcpu: string | number, cpumap: string): number {
+  async pinVcpu(dom: string | number, vcpu: string | number, cpumap: string): Promise<number> {
     this.requireStarted(dom);
     const d = this.requireIdle(this.lookup(dom));
     const vcpus = String(vcpu).toLowerCase() === 'all' ? Array.from({ length: d.vcpus }, (_, i) => i) : [pyInt(vcpu)];
@@ -379,7 +379,7 @@ export class DomainService {
     for (const v of vcpus) {
       if (v < 0 || v >= d.vcpus) throw new XendError(`Cannot pin vcpu: ${v} to cpu: ${shown} - list assignment index out of range`);
       try {
-        if (live) this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, v, cpus);
+        if (live) await this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, v, cpus);
       } catch (err) {
         throw new XendError(`Cannot pin vcpu: ${v} to cpu: ${shown} - ${(err as Error).message}`);
       }
@@ -666,9 +666,9 @@ export class DomainService {
     } finally {
       release();
     }
-    if (pool !== 0) this.moveToPool(d, pool);
+    if (pool !== 0) await this.moveToPool(d, pool);
     // A restored or received domain gets its VCPUs' state from its image.
-    if (!incomplete) this.applyVcpuSettings(d, config);
+    if (!incomplete) await this.applyVcpuSettings(d, config);
     return d;
   }
 
@@ -677,7 +677,7 @@ export class DomainService {
    * weight and cap, each VCPU's pinning (_setCPUAffinity), the VCPUs online
    * (vcpu_avail). A setting the host refuses undoes the domain.
    */
-  private applyVcpuSettings(d: HvDomain, config: VmConfig): void {
+  private async applyVcpuSettings(d: HvDomain, config: VmConfig): Promise<void> {
     try {
       // A backend that answers later: its failure is logged, the domain stays as built.
       const later = (what: string, done: void | Promise<void>) => {
@@ -686,9 +686,7 @@ export class DomainService {
       if (this.hv.setSchedCredit && (config.cpuWeight !== 256 || config.cpuCap !== 0)) {
         later('set the scheduler parameters', this.hv.setSchedCredit(d.domid, config.cpuWeight, config.cpuCap));
       }
-      config.cpus.forEach((cpus, vcpu) => {
-        if (cpus.length) this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, vcpu, cpus);
-      });
+      for (const [vcpu, cpus] of config.cpus.entries()) if (cpus.length) await this.backend('setVcpuAffinity', 'pin VCPUs')(d.domid, vcpu, cpus);
       if (config.onlineVcpus < config.vcpus) later(`bring ${config.onlineVcpus} VCPUs online`, this.hv.setVcpus(d.domid, config.onlineVcpus));
     } catch (err) {
       this.hv.destroy(d.domid);
@@ -697,9 +695,9 @@ export class DomainService {
   }
 
   /** xc.cpupool_movedomain right after the domain was built; a domain that cannot move is undone. */
-  private moveToPool(d: HvDomain, pool: number): void {
+  private async moveToPool(d: HvDomain, pool: number): Promise<void> {
     try {
-      this.backend('moveToCpuPool', 'move domains between CPU pools')(d.domid, pool);
+      await this.backend('moveToCpuPool', 'move domains between CPU pools')(d.domid, pool);
     } catch (err) {
       this.log.error(`Moving domain ${d.domid} to pool ${pool}: ${(err as Error).message}`);
       this.hv.destroy(d.domid);

@@ -34,3 +34,24 @@ const IDE_MAJORS = [3, 22, 33, 34, 56, 57, 88, 89, 90, 91];
 
 /** A number too big to be exact is no device's. */
 const safe = (n: number): number | null => (Number.isSafeInteger(n) ? n : null);
+
+/** A disk's `dev` as xend split it: `ioemu:hdc:cdrom` is hdc, a cdrom. */
+export function splitDev(dev: string): { name: string; type: string } {
+  const bare = dev.replace(/^.*?ioemu:/, '');
+  const at = bare.indexOf(':');
+  return at < 0 ? { name: bare, type: 'disk' } : { name: bare.slice(0, at), type: bare.slice(at + 1) };
+}
+
+/** blkif.blkdev_uname_to_file: the file or device a uname names (`phy:sda` is /dev/sda). */
+export function unameFile(uname: string): string | null {
+  const at = uname.indexOf(':');
+  if (at < 0) return null;
+  const typ = uname.slice(0, at);
+  let fn = uname.slice(at + 1);
+  if (typ === 'phy' && !fn.startsWith('/')) fn = `/dev/${fn}`;
+  if (typ === 'tap' || typ === 'tap2') {
+    fn = fn.slice(fn.indexOf(':') + 1);
+    if (/^(tapdisk|ioemu):/.test(uname.slice(at + 1))) fn = fn.slice(fn.indexOf(':') + 1);
+  }
+  return fn;
+}

@@ -299,9 +299,10 @@ export interface Hypervisor {
   setMaxMemory?(domid: number, mib: number): void;
   /**
    * Pins one VCPU to physical CPUs (xc.vcpu_setaffinity). `cpus` is what was asked;
-   * the backend keeps the CPUs that exist and throws if none does.
+   * the backend keeps the CPUs that exist and throws if none does. A promise, as for
+   * pause, from a backend that places the VCPU through a tool (qemu: taskset).
    */
-  setVcpuAffinity?(domid: number, vcpu: number, cpus: readonly number[]): void;
+  setVcpuAffinity?(domid: number, vcpu: number, cpus: readonly number[]): void | Promise<void>;
   /** Credit scheduler parameters (xc.sched_credit_domain_set): weight 1–65535, cap in % of one CPU (0 = none). A promise, as for pause. */
   setSchedCredit?(domid: number, weight: number, cap: number): void | Promise<void>;
   /** A magic SysRq key delivered to the guest kernel (xenstore control/sysrq). */
@@ -321,11 +322,15 @@ export interface Hypervisor {
   setPoolLabel?(id: number, label: PoolLabel): void;
   /** Only an empty pool (no CPUs, no domains) can go. */
   destroyCpuPool?(id: number): void;
-  /** A free CPU joins the pool; one leaving breaks the pinning of VCPUs left with no CPU of theirs. */
-  cpuPoolAddCpu?(id: number, cpu: number): void;
-  cpuPoolRemoveCpu?(id: number, cpu: number): void;
+  /**
+   * A free CPU joins the pool; one leaving breaks the pinning of VCPUs left with no CPU of theirs.
+   * These and moveToCpuPool answer with a promise where the domains' VCPUs are then placed anew
+   * through a tool (qemu); the pools have changed before it settles.
+   */
+  cpuPoolAddCpu?(id: number, cpu: number): void | Promise<void>;
+  cpuPoolRemoveCpu?(id: number, cpu: number): void | Promise<void>;
   /** The domain runs in the pool from now on, its VCPUs unpinned and its scheduler parameters the pool scheduler's defaults. */
-  moveToCpuPool?(domid: number, id: number): void;
+  moveToCpuPool?(domid: number, id: number): void | Promise<void>;
   /** Credit2 weight (xc.sched_credit2_domain_set) and the SEDF parameters; only for a domain in a pool of that scheduler. */
   setSchedCredit2?(domid: number, weight: number): void;
   getSedf?(domid: number): SedfParams;

@@ -3,7 +3,7 @@ import { realpathSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { XendError } from '../../protocol/faults.js';
 import type { Sxp } from '../../sxp/types.js';
-import { blockDeviceNumber } from '../../hypervisor/block-number.js';
+import { blockDeviceNumber, splitDev, unameFile } from '../../hypervisor/block-number.js';
 import { CONNECTED, backendId, backendPath, pairs, plainNumber, setting, withSetting, type DeviceContext, type DeviceController, type DeviceEntry } from './controller.js';
 
 /** BlktapController's disk types (blktap1's and blktap2's): what may follow `tap:`/`tap2:`. */
@@ -12,27 +12,6 @@ const TAP_TYPES = ['aio', 'sync', 'vmdk', 'ram', 'qcow', 'qcow2', 'ioemu', 'vhd'
 const UNAME_TYPES = ['phy', 'file', 'tap', 'tap2'];
 const BLOCK_CLASSES = ['vbd', 'tap', 'tap2'];
 const isBlock = (d: DeviceEntry) => BLOCK_CLASSES.includes(String(d[0]));
-
-/** A disk's `dev` as xend split it: `ioemu:hdc:cdrom` is hdc, a cdrom. */
-export function splitDev(dev: string): { name: string; type: string } {
-  const bare = dev.replace(/^.*?ioemu:/, '');
-  const at = bare.indexOf(':');
-  return at < 0 ? { name: bare, type: 'disk' } : { name: bare.slice(0, at), type: bare.slice(at + 1) };
-}
-
-/** blkif.blkdev_uname_to_file: the file or device a uname names (`phy:sda` is /dev/sda). */
-export function unameFile(uname: string): string | null {
-  const at = uname.indexOf(':');
-  if (at < 0) return null;
-  const typ = uname.slice(0, at);
-  let fn = uname.slice(at + 1);
-  if (typ === 'phy' && !fn.startsWith('/')) fn = `/dev/${fn}`;
-  if (typ === 'tap' || typ === 'tap2') {
-    fn = fn.slice(fn.indexOf(':') + 1);
-    if (/^(tapdisk|ioemu):/.test(uname.slice(at + 1))) fn = fn.slice(fn.indexOf(':') + 1);
-  }
-  return fn;
-}
 
 /** The block script's canonical mode: `w`, `!` (w!: no sharing check) or `r`. */
 const canonicalMode = (mode: string) => (mode === 'w!' ? '!' : mode.startsWith('w') ? 'w' : 'r');

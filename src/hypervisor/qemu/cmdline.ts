@@ -4,7 +4,7 @@ import { childValue, children } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
 import { UnsupportedConfig } from './errors.js';
 import { hostPath, interfaceName, listenAddress, macAddress, optionValue, plainPath, plainText } from './values.js';
-import { blockDeviceNumber } from '../block-number.js';
+import { blockDeviceNumber, splitDev } from '../block-number.js';
 
 /** Below this the Debian kernel cannot even decompress itself (QEMU exits silently). */
 export const MIN_MEMORY_MIB = 72;
@@ -107,11 +107,11 @@ export function qemuArgs(o: QemuArgsOptions): string[] {
  */
 function disk(d: Sxp[], n: number): string[] {
   const dev = String(childValue(d, 'dev', ''));
-  const ids = deviceIds('vbd', blockDeviceNumber(dev.replace(/^.*?ioemu:/, '').split(':')[0]!) ?? n, '');
+  const ids = deviceIds('vbd', blockDeviceNumber(splitDev(dev).name) ?? n, '');
   const node = `disk${n}`;
   const uname = String(childValue(d, 'uname', ''));
   const mode = String(childValue(d, 'mode', 'w'));
-  if (dev.endsWith(':cdrom')) {
+  if (splitDev(dev).type === 'cdrom') {
     const drive = uname ? ['-blockdev', JSON.stringify(blockdevOf(uname, 'r', node))] : [];
     return [...drive, '-device', `${cdromDevice(dev)},id=${ids.device}${uname ? `,drive=${node}` : ''}`];
   }

@@ -15,8 +15,10 @@ import { qemuUser, unreachableBy, type QemuUser } from './user.js';
 import { receiveImage, sendImage } from './image-relay.js';
 import { dumpCore } from './core-dump.js';
 import { changeMedia, plug, unplug } from './hotplug.js';
+import { setThreadAffinity, threadPlacement, vcpuThreads } from './affinity.js';
+import { CpuPools, breakPins, keepPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import { applyRecordChanges, type DomainSpec, type HostInfo, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type RecordChanges, type SaveImageOptions, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
+import { applyRecordChanges, type DomainSpec, type HostInfo, type HvCpuPool, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type PoolLabel, type RecordChanges, type SaveImageOptions, type Scheduler, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
 export interface QemuHostOptions {
   stateDir: string;
@@ -34,6 +36,10 @@ interface QemuDomain extends StoredDomain {
   lastChecksum?: string;
   /** The -m the guest was started with, once mem-max lowered maxmem below it. */
   startupMiB?: number;
+  /** Physical CPUs each vCPU may run on (vcpu-pin); absent = any. */
+  affinity?: Pins;
+  /** The CPU pool it runs in; absent = pool 0. */
+  cpuPool?: number;
 }
 
 /** The live side of a guest: its QMP connection (commands run in order through `chain`) and console. */
@@ -46,9 +52,14 @@ interface Live {
   cpu: { at: number; ticks: number; busy: boolean };
   /** Where its VNC server listens (`host:port`), once QEMU said. */
   vnc?: string;
+  /** The host thread of each vCPU (query-cpus-fast), once QEMU said. */
+  threads: Promise<number[]>;
+  tids?: number[];
 }
 
 const TICKS_PER_SECOND = 100;
+/** Linux's scheduler runs every guest's vCPU threads: the one scheduler this host names (xm info, every pool). */
+const QEMU_SCHEDULER: Scheduler = 'credit';
 
 /**
  * Real guests under QEMU: one detached qemu-system-x86_64 per domain, driven over
@@ -68,11 +79,17 @@ export class QemuHost implements Hypervisor {
   private readonly qemuVersion: string;
   private readonly sandbox: boolean;
   private readonly user: QemuUser | null;
+  private readonly poolStore: DurableDir<PoolsRecord>;
+  private readonly poolRecord: PoolsRecord;
+  private readonly pools: CpuPools;
 
   constructor(private readonly opts: QemuHostOptions) {
     const dir = join(opts.stateDir, 'qemu');
     this.store = new DurableDir(join(dir, 'domains'));
     this.runDir = join(dir, 'run');
+    this.poolStore = new DurableDir(join(dir, 'host'));
+    this.poolRecord = this.poolStore.read('pools') ?? {};
+    this.pools = new CpuPools(this.poolRecord, cpus().length, QEMU_SCHEDULER);
     this.accel = chooseAccel(opts.accel);
     this.qemuVersion = qemuVersion(opts.binary);
     this.user = qemuUser(opts.user);
@@ -128,7 +145,7 @@ export class QemuHost implements Hypervisor {
       xen_minor: 4,
       xen_extra: '.4',
       xen_caps: `qemu-x86_64-${this.accel.accel}`,
-      xen_scheduler: 'credit',
+      xen_scheduler: QEMU_SCHEDULER,
       xen_pagesize: 4096,
       platform_params: '',
       xen_changeset: `qemu backend: ${this.opts.binary} ${this.qemuVersion}, ${this.accel.accel} (${this.accel.reason})`,
@@ -151,7 +168,7 @@ export class QemuHost implements Hypervisor {
     return d && this.view(d);
   }
 
-  create(spec: DomainSpec): HvDomain {
+  async create(spec: DomainSpec): Promise<HvDomain> {
     const domid = this.nextDomid++;
     const run = this.runOf(domid);
     let args: string[];
@@ -179,6 +196,15 @@ export class QemuHost implements Hypervisor {
     this.save(d);
     this.attach(d, true);
     if (spec.memoryMiB < spec.maxmemMiB) this.setMemory(domid, spec.memoryMiB);
+    // It starts in pool 0: confined to that pool's CPUs once other pools took some.
+    if (this.pools.cpusOf(0).length < cpus().length) {
+      try {
+        await this.place(domid);
+      } catch (err) {
+        this.destroy(domid);
+        throw err;
+      }
+    }
     return this.view(d);
   }
 
@@ -277,18 +303,89 @@ export class QemuHost implements Hypervisor {
     this.save(d);
   }
 
+  /** Each vCPU as the kernel has its thread: where it may run, where it last ran, its CPU time. */
   vcpuInfo(domid: number): VcpuInfo[] {
-    const view = this.get(domid)!;
+    const view = this.get(domid);
+    if (!view) throw new Error(`(3, 'No such process')`);
     const all = Array.from({ length: cpus().length }, (_, i) => i);
-    return Array.from({ length: view.vcpus }, (_, i) => ({
-      number: i,
-      online: true,
-      blocked: view.flags.blocked,
-      running: view.flags.running,
-      cpuTime: view.cpuTime / view.vcpus,
-      cpu: i % all.length,
-      cpumap: all,
-    }));
+    const d = this.domains.get(domid);
+    const tids = this.live.get(domid)?.tids;
+    return Array.from({ length: view.vcpus }, (_, i) => {
+      const at = d && tids ? threadPlacement(d.qemu.pid, tids[i]!) : null;
+      return {
+        number: i,
+        online: true,
+        blocked: view.flags.blocked,
+        running: view.flags.running,
+        cpuTime: at ? at.ticks / TICKS_PER_SECOND : view.cpuTime / view.vcpus,
+        // Domain-0 is the host; a guest whose threads are not known (yet, or any more) ran nowhere.
+        cpu: at?.cpu ?? (d ? -1 : i % all.length),
+        cpumap: at?.cpus ?? (d ? runnableCpus(d.affinity?.[i], this.pools.cpusOf(d.cpuPool ?? 0)) : all),
+      };
+    });
+  }
+
+  /** vcpu-pin: kept with the guest, then its thread confined to where the pinning meets the guest's pool. */
+  setVcpuAffinity(domid: number, vcpu: number, asked: readonly number[]): Promise<void> {
+    if (domid === 0) throw new Error("the qemu backend cannot pin Domain-0's VCPUs: they are the host's CPUs");
+    const d = { ...this.must(domid) };
+    const pins = pinVcpu(d.affinity, d.vcpus, vcpu, asked, cpus().length, this.pools.cpusOf(d.cpuPool ?? 0));
+    keepPins(d, pins);
+    return this.keepPlaced(d);
+  }
+
+  cpuPools(): HvCpuPool[] {
+    return this.pools.list();
+  }
+
+  createCpuPool(sched: Scheduler, label: PoolLabel): number {
+    if (sched !== QEMU_SCHEDULER) throw new Error(`the qemu backend's pools run Linux's scheduler, named ${QEMU_SCHEDULER}: not ${sched}`);
+    const id = this.pools.create(sched, label);
+    this.savePools();
+    return id;
+  }
+
+  setPoolLabel(id: number, label: PoolLabel): void {
+    this.pools.setLabel(id, label);
+    this.savePools();
+  }
+
+  destroyCpuPool(id: number): void {
+    this.pools.destroy(id, this.inPool(id).length);
+    this.savePools();
+  }
+
+  /** Its guests' unpinned vCPUs may run on the new CPU too. */
+  cpuPoolAddCpu(id: number, cpu: number): Promise<void> {
+    this.pools.addCpu(id, cpu);
+    this.savePools();
+    return this.placeAll(this.inPool(id));
+  }
+
+  /** Its guests' vCPUs leave the CPU; one pinned only to CPUs the pool no longer has may run anywhere in it, as Xen broke such a pinning. */
+  cpuPoolRemoveCpu(id: number, cpu: number): Promise<void> {
+    const members = this.inPool(id);
+    this.pools.removeCpu(id, cpu, members.length);
+    this.savePools();
+    const left = this.pools.cpusOf(id);
+    for (const m of members) {
+      const { broken, pins } = breakPins(m.affinity, left);
+      if (!broken.length) continue;
+      const d = { ...m };
+      keepPins(d, pins);
+      this.save(d);
+      this.opts.log.info(`qemu backend: domain ${d.domid}: vCPU ${broken.join(', ')} pinned to no CPU of pool ${id} any more: unpinned`);
+    }
+    return this.placeAll(members);
+  }
+
+  /** As Xen's sched_move_domain: the guest's vCPUs unpinned, free to run anywhere in the new pool. */
+  moveToCpuPool(domid: number, id: number): Promise<void> {
+    const d = { ...this.must(domid) };
+    this.pools.requireRunnable(id);
+    d.cpuPool = id;
+    delete d.affinity;
+    return this.keepPlaced(d);
   }
 
   consoleInput(domid: number, data: Buffer): void {
@@ -339,8 +436,11 @@ export class QemuHost implements Hypervisor {
   private attach(d: QemuDomain, fresh: boolean | null): void {
     const run = this.runOf(d.domid);
     const qmp = retry(() => QmpClient.open(run.qmp), fresh ? 10_000 : 3000);
-    const l: Live = { qmp, chain: qmp, paused: true, console: null, destroying: false, cpu: { at: Date.now(), ticks: 0, busy: false } };
+    const threads = qmp.then((q) => vcpuThreads(q, d.vcpus));
+    const l: Live = { qmp, chain: qmp, paused: true, console: null, destroying: false, cpu: { at: Date.now(), ticks: 0, busy: false }, threads };
     this.live.set(d.domid, l);
+    // Not knowing them is the failure of whatever places the vCPUs (and a QMP that never answered, attach's).
+    threads.then((tids) => (l.tids = tids), () => undefined);
     void qmp.then(
       async (q) => {
         const status = await q.execute<{ status: string }>('query-status');
@@ -422,10 +522,7 @@ export class QemuHost implements Hypervisor {
    * logged, so a caller may await the result or leave it.
    */
   private command(domid: number, cmd: string, args?: Record<string, unknown>): Promise<void> {
-    const l = this.liveOf(domid);
-    // After the earlier command, whether it succeeded or not.
-    const done = l.chain.catch(() => undefined).then(async () => void (await (await l.qmp).execute(cmd, args)));
-    l.chain = done;
+    const done = this.exclusive(domid, async (q) => void (await q.execute(cmd, args)));
     done.catch((err: Error) => this.opts.log.error(`qemu backend: domain ${domid}: ${cmd} failed: ${err.message}`));
     return done;
   }
@@ -433,9 +530,54 @@ export class QemuHost implements Hypervisor {
   /** Runs `work` on the guest's QMP connection after every earlier command, its result (or failure) the caller's. */
   private exclusive<T>(domid: number, work: (q: QmpClient) => Promise<T>): Promise<T> {
     const l = this.liveOf(domid);
+    // After the earlier command, whether it succeeded or not.
     const done = l.chain.catch(() => undefined).then(async () => work(await l.qmp));
     l.chain = done;
     return done;
+  }
+
+  /** Confines each vCPU thread of the guest to where its pinning meets its pool, after every earlier command for it. */
+  private place(domid: number): Promise<void> {
+    const l = this.liveOf(domid);
+    return this.exclusive(domid, async () => {
+      const tids = await l.threads;
+      const d = this.domains.get(domid);
+      if (!d) return;
+      const pool = this.pools.cpusOf(d.cpuPool ?? 0);
+      for (const [vcpu, tid] of tids.entries()) {
+        const want = runnableCpus(d.affinity?.[vcpu], pool);
+        // Only a change runs taskset: a host with no pools nor pins never needs it.
+        if (threadPlacement(d.qemu.pid, tid)?.cpus.join(',') !== want.join(',')) await setThreadAffinity(tid, want);
+      }
+    });
+  }
+
+  /** Keeps the changed record `d`, then places its vCPUs; if they cannot be placed, the record it replaced stands again. */
+  private async keepPlaced(d: QemuDomain): Promise<void> {
+    const before = this.must(d.domid);
+    this.save(d);
+    try {
+      await this.place(d.domid);
+    } catch (err) {
+      this.save(before);
+      // Threads placed before the failure go back where they were, as far as they can.
+      await this.place(d.domid).catch(() => undefined);
+      throw err;
+    }
+  }
+
+  /** The running guests among `domains`, placed anew. */
+  private async placeAll(domains: QemuDomain[]): Promise<void> {
+    const running = domains.filter((d) => d.shutdownReason === null && this.live.has(d.domid));
+    await Promise.all(running.map((d) => this.place(d.domid)));
+  }
+
+  private inPool(id: number): QemuDomain[] {
+    return [...this.domains.values()].filter((d) => (d.cpuPool ?? 0) === id);
+  }
+
+  private savePools(): void {
+    this.poolStore.write('pools', this.poolRecord);
   }
 
   private liveOf(domid: number): Live {
@@ -459,6 +601,7 @@ export class QemuHost implements Hypervisor {
     }
     const view = viewOf(d, { onlineVcpus: d.vcpus, paused, busy, cpuTime: ticks / TICKS_PER_SECOND });
     if (l?.vnc) view.vncLocation = l.vnc;
+    view.cpuPool = d.cpuPool ?? 0;
     return view;
   }
 

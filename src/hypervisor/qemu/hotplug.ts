@@ -1,6 +1,7 @@
 import type { QmpClient } from './qmp.js';
 import type { HvDevice } from '../types.js';
 import { blockdevOf, bridgeExists, deviceIds } from './cmdline.js';
+import { splitDev } from '../block-number.js';
 import { UnsupportedConfig } from './errors.js';
 import { macAddress } from './values.js';
 
@@ -20,7 +21,7 @@ function idsOf(d: HvDevice): { device: string; backend: string } {
 export async function plug(q: QmpClient, d: HvDevice): Promise<void> {
   const ids = idsOf(d);
   if (isDisk(d)) {
-    if ((d.settings.dev ?? '').endsWith(':cdrom')) {
+    if (splitDev(d.settings.dev ?? '').type === 'cdrom') {
       throw new UnsupportedConfig('the qemu backend cannot hot-plug a CD-ROM drive: give the drive in the domain config, and change its media with block-configure');
     }
     await q.execute('blockdev-add', blockdevOf(d.settings.uname ?? '', d.settings.mode ?? 'r', ids.backend));

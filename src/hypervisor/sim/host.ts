@@ -10,7 +10,8 @@ import { SimGuest } from './guest.js';
 import { GuestMemory } from './memory.js';
 import { readImage, writeImage } from './image.js';
 import { PAGE_SIZE } from './memory.js';
-import { EINVAL, SEDF_DEFAULTS, SimPools, adjustSedf, type PoolsRecord } from './pools.js';
+import { SEDF_DEFAULTS, adjustSedf } from './pools.js';
+import { CpuPools, EINVAL, breakPins, keepPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
 import { checkHotplug } from './devices.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type { HostDevices } from '../host-devices.js';
@@ -60,7 +61,7 @@ interface SimDomain extends StoredDomain {
   /** Epoch ms since which the domain has been running; null when it is not. */
   runningSince: number | null;
   /** Physical CPUs each VCPU may run on (vcpu-pin); absent = every CPU. */
-  affinity?: (number[] | null)[];
+  affinity?: Pins;
   /** Credit scheduler parameters; absent = 256 and no cap. */
   cpuWeight?: number;
   cpuCap?: number;
@@ -110,7 +111,7 @@ export class SimHost implements Hypervisor {
     save: (domid, client) => this.save(Object.assign(this.must(domid), { tmem: client })),
     log: (line) => this.log(line),
   });
-  private readonly pools: SimPools;
+  private readonly pools: CpuPools;
 
   constructor(private readonly opts: SimHostOptions) {
     const dir = join(opts.stateDir, 'sim');
@@ -120,7 +121,7 @@ export class SimHost implements Hypervisor {
     const existing = this.hostStore.read('host');
     this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };
     this.ring = new MessageRing(this.host.ring);
-    this.pools = new SimPools(this.host, opts.cpus, SIM_SCHEDULER);
+    this.pools = new CpuPools(this.host, opts.cpus, SIM_SCHEDULER);
     for (const d of this.store.readAll((m) => opts.log.error(`domain ${m}`))) this.domains.set(d.domid, d);
     if (!existing) this.boot();
     for (const d of this.domains.values()) {
@@ -336,17 +337,11 @@ export class SimHost implements Hypervisor {
 
   setVcpuAffinity(domid: number, vcpu: number, cpus: readonly number[]): void {
     const d = this.draft(domid);
-    if (!Number.isInteger(vcpu) || vcpu < 0 || vcpu >= d.vcpus) throw new Error("(22, 'Invalid argument')");
-    const usable = [...new Set(cpus)].filter((c) => Number.isInteger(c) && c >= 0 && c < this.opts.cpus).sort((a, b) => a - b);
-    // Xen refuses an affinity with no CPU of the domain's pool.
-    const pool = this.pools.cpusOf(d.cpuPool ?? 0);
-    if (!usable.some((c) => pool.includes(c))) throw new Error(EINVAL);
-    const affinity = Array.from({ length: d.vcpus }, (_, i) => d.affinity?.[i] ?? null);
-    affinity[vcpu] = usable.length === this.opts.cpus ? null : usable;
-    d.affinity = affinity.some((a) => a !== null) ? affinity : undefined;
-    if (!d.affinity) delete d.affinity;
+    const pins = pinVcpu(d.affinity, d.vcpus, vcpu, cpus, this.opts.cpus, this.pools.cpusOf(d.cpuPool ?? 0));
+    keepPins(d, pins);
     this.save(d);
   }
+
 
   setSchedCredit(domid: number, weight: number, cap: number): void {
     const d = this.scheduledBy(domid, 'credit');
@@ -460,7 +455,7 @@ export class SimHost implements Hypervisor {
 
   createCpuPool(sched: Scheduler, label: PoolLabel): number {
     const id = this.pools.create(sched, label);
-    this.log(`(XEN) Created cpupool ${id} with scheduler ${sched}`);
+    this.poolChanged(`(XEN) Created cpupool ${id} with scheduler ${sched}`);
     return id;
   }
 
@@ -471,31 +466,27 @@ export class SimHost implements Hypervisor {
 
   destroyCpuPool(id: number): void {
     this.pools.destroy(id, this.inPool(id).length);
-    this.log(`(XEN) cpupool ${id} destroyed`);
+    this.poolChanged(`(XEN) cpupool ${id} destroyed`);
   }
 
   cpuPoolAddCpu(id: number, cpu: number): void {
     this.pools.addCpu(id, cpu);
-    this.log(`(XEN) cpupool ${id}: cpu ${cpu} added`);
+    this.poolChanged(`(XEN) cpupool ${id}: cpu ${cpu} added`);
   }
 
   cpuPoolRemoveCpu(id: number, cpu: number): void {
     const members = this.inPool(id);
     this.pools.removeCpu(id, cpu, members.length);
     const left = this.pools.cpusOf(id);
-    // A VCPU pinned only to CPUs its pool no longer has runs anywhere in it again, as Xen did.
     for (const m of members) {
-      if (!m.affinity?.some((a) => a && !a.some((c) => left.includes(c)))) continue;
+      const { broken, pins } = breakPins(m.affinity, left);
+      if (!broken.length) continue;
       const d = this.draft(m.domid);
-      d.affinity = m.affinity.map((a, vcpu) => {
-        if (!a || a.some((c) => left.includes(c))) return a;
-        this.ring.append(`(XEN) Breaking vcpu affinity for domain ${d.domid} vcpu ${vcpu}`);
-        return null;
-      });
-      if (!d.affinity.some((a) => a !== null)) delete d.affinity;
+      keepPins(d, pins);
       this.save(d);
+      for (const vcpu of broken) this.ring.append(`(XEN) Breaking vcpu affinity for domain ${d.domid} vcpu ${vcpu}`);
     }
-    this.log(`(XEN) cpupool ${id}: cpu ${cpu} removed`);
+    this.poolChanged(`(XEN) cpupool ${id}: cpu ${cpu} removed`);
   }
 
   moveToCpuPool(domid: number, id: number): void {
@@ -556,8 +547,7 @@ export class SimHost implements Hypervisor {
     return Array.from({ length: d.vcpus }, (_, i) => {
       const online = i < d.onlineVcpus;
       const cpumap = d.affinity?.[i] ?? all;
-      // It runs where its affinity and its pool meet.
-      const usable = cpumap.filter((c) => pool.includes(c));
+      const usable = runnableCpus(cpumap, pool);
       return {
         number: i,
         online,
@@ -729,6 +719,12 @@ export class SimHost implements Hypervisor {
   private save(d: SimDomain): void {
     this.store.write(String(d.domid), d);
     this.domains.set(d.domid, d);
+  }
+
+  /** The pools are the host record's: kept with the line Xen's console printed. */
+  private poolChanged(line: string): void {
+    this.ring.append(line);
+    this.saveHost();
   }
 
   private saveHost(): void {
