@@ -18,6 +18,11 @@ export interface FakeDomain {
   state: string;
   /** The shutdown code (xl list -v's Reason-Code), once it shut down. */
   reason: number | null;
+  /** xl.cfg's type: pv, pvh or hvm. */
+  type: string;
+  /** Its disks and interfaces, as block-attach and network-attach gave them. */
+  disks: { vdev: string; target: string; access: string; cdrom: boolean }[];
+  nics: { devid: number; mac: string; settings: string[] }[];
 }
 
 interface FakeState {
@@ -59,7 +64,13 @@ const must = (id) => find(id) || fail([id + ' is an invalid domain identifier (r
 const cfgOf = (file) => {
   const text = fs.readFileSync(file, 'utf8');
   const get = (k) => (new RegExp('^' + k + ' = "?([^"\\n]*)"?$', 'm').exec(text) || [])[1];
-  return { name: get('name'), uuid: get('uuid'), mem: Number(get('memory')), vcpus: Number(get('vcpus')) };
+  const disks = ((/^disk = \[(.*)\]$/m.exec(text) || [])[1] || '').split('"').filter((_, i) => i % 2).map((spec) => ({
+    vdev: (/vdev=(\w+)/.exec(spec) || [])[1],
+    target: spec.slice(spec.indexOf('target=') + 7),
+    access: (/access=(\w+)/.exec(spec) || [])[1],
+    cdrom: spec.includes('devtype=cdrom'),
+  }));
+  return { name: get('name'), uuid: get('uuid'), mem: Number(get('memory')), vcpus: Number(get('vcpus')), type: get('type') || 'pv', disks };
 };
 const build = (c, state) => {
   const taken = st.domains.find((d) => d.name === c.name);
@@ -70,9 +81,10 @@ const build = (c, state) => {
     'libxl: error: libxl_domain.c:1183:libxl__destroy_domid: Domain ' + id + ':Non-existant domain',
   ]);
   st.nextDomid++;
-  st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null });
+  st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null, type: c.type, disks: c.disks, nics: [] });
 };
 const pad = (s, n) => String(s).padStart(n);
+const VDEVS = { xvda: 51712, xvdb: 51728, xvdc: 51744, hdc: 5632 };
 const CANNED = {
   info: 'host                   : dom0\nnr_cpus                : 2\nnr_nodes               : 1\ncores_per_socket       : 2\nthreads_per_core       : 1\ntotal_memory           : 4096\nfree_memory            : 2048\nxen_major              : 4\nxen_minor              : 17\nxen_extra              : .7\nxen_scheduler          : credit2\nxen_pagesize           : 4096\n',
   uptime: 'Name                                ID Uptime\nDomain-0                             0  0:01:40\n',
@@ -111,6 +123,65 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
     fs.writeFileSync(file + '.tmp', 'XLIMAGE ' + JSON.stringify(d) + '\n' + 'x'.repeat(10000));
     fs.renameSync(file + '.tmp', file);
     d.state = '--p---';
+    break;
+  }
+  case 'block-attach': {
+    // One spec in one or more words; target= takes the rest of its word.
+    const d = must(args[1]);
+    const spec = {};
+    for (const word of args.slice(2)) {
+      const t = word.indexOf('target=');
+      const head = t < 0 ? word : word.slice(0, t);
+      for (const kv of head.split(',')) if (kv.trim()) spec[kv.trim().split('=')[0]] = kv.trim().split('=').slice(1).join('=');
+      if (t >= 0) spec.target = word.slice(t + 7);
+    }
+    if (d.disks.some((x) => x.vdev === spec.vdev)) fail(['libxl: error: libxl_device.c:1156:libxl__wait_for_backend: Domain ' + d.domid + ':device ' + spec.vdev + ' already exists']);
+    if (!fs.existsSync(spec.target)) fail(['libxl: error: libxl_exec.c:117:libxl_report_child_exitstatus: /etc/xen/scripts/block add [1234] exited with error status 1', 'libxl: error: libxl_device.c:1286:device_hotplug_child_death_cb: script: ' + spec.target + ' does not exist.']);
+    d.disks.push({ vdev: spec.vdev, target: spec.target, access: spec.access, cdrom: spec.devtype === 'cdrom' });
+    break;
+  }
+  case 'block-detach': {
+    const [dom, vdev] = args.slice(1).filter((a) => a !== '-f');
+    const d = must(dom);
+    if (!d.disks.some((x) => x.vdev === vdev)) fail(['Error: Device ' + vdev + ' not connected.']);
+    d.disks = d.disks.filter((x) => x.vdev !== vdev);
+    break;
+  }
+  case 'network-attach': {
+    const d = must(args[1]);
+    const devid = d.nics.reduce((n, x) => Math.max(n, x.devid + 1), 0);
+    const mac = (args.find((a) => a.startsWith('mac=')) || 'mac=00:16:3e:7f:00:' + String(devid).padStart(2, '0')).slice(4);
+    d.nics.push({ devid, mac, settings: args.slice(2) });
+    break;
+  }
+  case 'network-detach': {
+    const d = must(args[1]);
+    const nic = d.nics.find((x) => (args[2].includes(':') ? x.mac === args[2] : String(x.devid) === args[2]));
+    if (!nic) fail(['Unknown device ' + args[2] + '.']);
+    d.nics = d.nics.filter((x) => x !== nic);
+    break;
+  }
+  case 'cd-insert':
+  case 'cd-eject': {
+    const d = must(args[1]);
+    if (d.type !== 'hvm') fail(['libxl: error: libxl_disk.c:866:libxl__cdrom_insert: Domain ' + d.domid + ':cdrom-insert requires an HVM domain']);
+    const disk = d.disks.find((x) => x.vdev === args[2] && x.cdrom);
+    if (!disk) fail(['libxl: error: libxl_disk.c:887:cdrom_insert_ejected: Domain ' + d.domid + ':Virtual device not found']);
+    disk.target = args[0] === 'cd-insert' ? args[3] : '';
+    break;
+  }
+  case 'block-list': {
+    const d = must(args[1]);
+    let out = 'Vdev  BE  handle state evt-ch ring-ref BE-path                       \n';
+    for (const x of d.disks) out += String(VDEVS[x.vdev] ?? 0).padEnd(6) + '0   ' + String(d.domid).padEnd(7) + '4     -1     -1       /local/domain/0/backend/vbd/' + d.domid + '/' + (VDEVS[x.vdev] ?? 0) + '\n';
+    process.stdout.write(out);
+    break;
+  }
+  case 'network-list': {
+    const d = must(args[1]);
+    let out = 'Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path                       \n';
+    for (const x of d.nics) out += String(x.devid).padEnd(4) + '0  ' + x.mac + pad(x.devid, 6) + '     4     -1    -1/-1          /local/domain/0/backend/vif/' + d.domid + '/' + x.devid + '\n';
+    process.stdout.write(out);
     break;
   }
   case 'restore': {

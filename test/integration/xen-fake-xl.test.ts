@@ -34,4 +34,33 @@ describe('xend on the xen backend while xl builds a domain', () => {
     const [g1] = fake.domains;
     assert.match((await x.xm('list', 'g1')).stdout, new RegExp(`^g1 +${g1!.domid} +64 `, 'm'));
   });
+
+  test('xm block-attach, network-attach and their -list and -detach run xl on the domain', async () => {
+    const img = x.writeFile('data.img', 'a disk');
+    const [g1] = fake.domains;
+    const id = String(g1!.domid);
+    ok(await x.xm('block-attach', 'g1', `file:${img}`, 'xvdb', 'w'));
+    ok(await x.xm('network-attach', 'g1', 'mac=00:16:3e:00:00:0a', 'bridge=xenbr0'));
+    const blocks = await x.xm('block-list', 'g1');
+    ok(blocks);
+    assert.match(blocks.stdout, /^51728 /m);
+    const nics = await x.xm('network-list', 'g1');
+    ok(nics);
+    assert.match(nics.stdout, /00:16:3e:00:00:0a/);
+    const missing = await x.xm('block-attach', 'g1', 'file:/no/such.img', 'xvdc', 'w');
+    assert.equal(missing.code, 1);
+    assert.match(missing.stderr, /^Error: xl block-attach failed: .*\/no\/such\.img does not exist\.\n$/);
+    ok(await x.xm('block-detach', 'g1', 'xvdb'));
+    ok(await x.xm('network-detach', 'g1', '0'));
+    const calls = fake.calls.filter((c) => c[0]!.startsWith('block-') || c[0]!.startsWith('network-'));
+    assert.deepEqual(calls, [
+      ['block-attach', id, `format=raw, vdev=xvdb, access=rw, target=${img}`],
+      ['network-attach', id, 'mac=00:16:3e:00:00:0a', 'bridge=xenbr0'],
+      ['block-attach', id, 'format=raw, vdev=xvdc, access=rw, target=/no/such.img'],
+      ['block-detach', id, 'xvdb'],
+      ['network-detach', id, '00:16:3e:00:00:0a'],
+    ]);
+    assert.deepEqual(fake.domains[0]!.disks, []);
+    assert.deepEqual(fake.domains[0]!.nics, []);
+  });
 });

@@ -5,7 +5,7 @@ import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeXen } from '../helpers/fake-xl.js';
@@ -16,6 +16,7 @@ import { XenRunner } from '../../src/hypervisor/xen/runner.js';
 import { DomainService } from '../../src/daemon/domains.js';
 import type { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { relocationHandler } from '../../src/daemon/servers/relocation.js';
+import { DeviceService } from '../../src/daemon/devices/service.js';
 import type { Sxp } from '../../src/sxp/types.js';
 
 const vm = (name: string, ...extra: Sxp[]): Sxp => ['vm', ['name', name], ['memory', 64], ['image', ['linux', ['kernel', '/boot/vmlinuz']]], ...extra];
@@ -34,6 +35,7 @@ class XenDomains {
   readonly host: XenHost;
   readonly domains: DomainService;
   readonly checkpoints: CheckpointService;
+  readonly devices: DeviceService;
   private readonly relay = shutdownRelay(() => this.domains);
   /** Resolves once xend acted on the next shutdown the host reports. */
   readonly acted = this.relay.acted;
@@ -47,6 +49,7 @@ class XenDomains {
     }
     this.domains = new DomainService(this.host, { enabled: false, dom0MinMiB: 0 }, quiet);
     this.checkpoints = testCheckpoints(this.domains, this.dir);
+    this.devices = new DeviceService(this.domains, quiet);
   }
 
   names(): Sxp[] {
@@ -207,5 +210,93 @@ describe('migration (non-live: xl save, the image in the relocation stream, xl r
     assert.equal(g1.name, 'g1');
     // xend's record is back at once; xl's rename and unpause run after it.
     await eventually(async () => src.fake.domains[0]?.name === 'g1' && src.fake.domains[0]?.state === '-b----');
+  });
+});
+
+describe('device hotplug through xl', () => {
+  /** A disk image in the test's folder. */
+  const image = (x: XenDomains, name: string) => {
+    const file = join(x.dir, name);
+    writeFileSync(file, 'disk');
+    return file;
+  };
+  const lastCall = (x: XenDomains, verb: string) => x.fake.calls.filter((c) => c[0] === verb).pop();
+
+  test('block-attach gives xl one disk spec (target last), block-list shows it, block-detach names the vdev', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    const { domid } = x.domains.lookup('g1');
+    const img = image(x, 'data,1.img');
+    await x.devices.create('g1', ['vbd', ['uname', `file:${img}`], ['dev', 'xvdb'], ['mode', 'w']]);
+    assert.deepEqual(lastCall(x, 'block-attach'), ['block-attach', String(domid), `format=raw, vdev=xvdb, access=rw, target=${img}`]);
+    assert.deepEqual(x.fake.domains[0]!.disks, [{ vdev: 'xvdb', target: img, access: 'rw', cdrom: false }]);
+    assert.deepEqual(x.devices.sxprs('g1', 'vbd').map((d) => (d as Sxp[])[0]), ['51728']);
+    await x.devices.destroy('g1', 'vbd', 'xvdb', false, true);
+    assert.deepEqual(lastCall(x, 'block-detach'), ['block-detach', String(domid), 'xvdb']);
+    assert.deepEqual(x.fake.domains[0]!.disks, []);
+    await x.devices.create('g1', ['vbd', ['uname', `file:${img}`], ['dev', 'xvdc'], ['mode', 'r']]);
+    await x.devices.destroy('g1', 'vbd', 51744, true, true);
+    assert.deepEqual(lastCall(x, 'block-detach'), ['block-detach', '-f', String(domid), 'xvdc']);
+  });
+
+  test("xl's refusal is the fault, in xl's words, and the config stays as it was", async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    await assert.rejects(
+      async () => x.devices.create('g1', ['vbd', ['uname', 'file:/no/such.img'], ['dev', 'xvdb'], ['mode', 'w']]),
+      { message: 'xl block-attach failed: /etc/xen/scripts/block add [1234] exited with error status 1; script: /no/such.img does not exist.' },
+    );
+    assert.deepEqual(x.devices.sxprs('g1', 'vbd'), []);
+  });
+
+  test('what would break an xl spec is refused before xl runs', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    await assert.rejects(async () => x.devices.create('g1', ['vbd', ['uname', 'file:/img\nvdev=xvdz'], ['dev', 'xvdb'], ['mode', 'w']]), /contains a control character, which xl cannot take/);
+    await assert.rejects(async () => x.devices.create('g1', ['vbd', ['uname', 'file:/img'], ['dev', 'xvdb,target=/etc/shadow'], ['mode', 'w']]), /is not a virtual device name|Unable to find number/);
+    await assert.rejects(async () => x.devices.create('g1', ['vif', ['model', 'e1000,script=/tmp/x']]), /vif model "e1000,script=\/tmp\/x" is not valid/);
+    assert.deepEqual(x.devices.sxprs('g1', 'vif'), []);
+    assert.equal(lastCall(x, 'block-attach'), undefined);
+    assert.equal(lastCall(x, 'network-attach'), undefined);
+  });
+
+  test('network-attach passes each key=value as its own word; network-detach names the MAC', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    const { domid } = x.domains.lookup('g1');
+    await x.devices.create('g1', ['vif', ['mac', '00:16:3e:00:00:0a'], ['bridge', 'xenbr0']]);
+    await x.devices.create('g1', ['vif', ['mac', '00:16:3e:00:00:0b']]);
+    assert.deepEqual(lastCall(x, 'network-attach'), ['network-attach', String(domid), 'mac=00:16:3e:00:00:0b']);
+    assert.deepEqual(x.fake.calls.find((c) => c[0] === 'network-attach'), ['network-attach', String(domid), 'mac=00:16:3e:00:00:0a', 'bridge=xenbr0']);
+    await x.devices.destroy('g1', 'vif', 0, false, true);
+    assert.deepEqual(lastCall(x, 'network-detach'), ['network-detach', String(domid), '00:16:3e:00:00:0a']);
+    assert.deepEqual(x.fake.domains[0]!.nics.map((n) => n.mac), ['00:16:3e:00:00:0b']);
+    // What was vif 1 is the domain's only interface now: xend numbers it 0, xl still finds it by its MAC.
+    await x.devices.destroy('g1', 'vif', '00:16:3e:00:00:0b', false, true);
+    assert.deepEqual(x.fake.domains[0]!.nics, []);
+  });
+
+  test('block-configure changes a CD-ROM disc with xl cd-insert and cd-eject; a PV guest is refused by xl', async () => {
+    const x = xenHost();
+    const iso = image(x, 'a.iso');
+    const cdrom: Sxp = ['device', ['vbd', ['uname', `file:${iso}`], ['dev', 'hdc:cdrom'], ['mode', 'r']]];
+    await x.domains.create(['vm', ['name', 'h1'], ['memory', 64], ['image', ['hvm', ['kernel', '/usr/lib/xen/boot/hvmloader']]], cdrom]);
+    const { domid } = x.domains.lookup('h1');
+    const other = image(x, 'b.iso');
+    await x.devices.configure('h1', ['vbd', ['uname', `file:${other}`], ['dev', 'hdc:cdrom'], ['mode', 'r']], null);
+    assert.deepEqual(lastCall(x, 'cd-insert'), ['cd-insert', String(domid), 'hdc', other]);
+    await x.devices.configure('h1', ['vbd', ['uname', ''], ['dev', 'hdc:cdrom'], ['mode', 'r']], null);
+    assert.deepEqual(lastCall(x, 'cd-eject'), ['cd-eject', String(domid), 'hdc']);
+    assert.equal(x.fake.domains[0]!.disks[0]!.target, '');
+    await x.domains.create(vm('g1', cdrom));
+    await assert.rejects(async () => x.devices.configure('g1', ['vbd', ['uname', `file:${other}`], ['dev', 'hdc:cdrom'], ['mode', 'r']], null), {
+      message: 'xl cd-insert failed: cdrom-insert requires an HVM domain',
+    });
+  });
+
+  test('a CD-ROM drive is not hot-plugged: the refusal names the backend', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    await assert.rejects(async () => x.devices.create('g1', ['vbd', ['uname', ''], ['dev', 'hdc:cdrom'], ['mode', 'r']]), /the xen backend cannot hot-plug a CD-ROM drive/);
   });
 });

@@ -11,6 +11,7 @@ import {
   type DomainSpec,
   type HostInfo,
   type HostLog,
+  type HvDevice,
   type HvDomain,
   type Hypervisor,
   type HypervisorEvents,
@@ -30,6 +31,7 @@ import { hostInfoOf } from './host-info.js';
 import { hostDomain, servableName } from './foreign.js';
 import { xlConfig, type XlConfigInput } from './xlcfg.js';
 import { XenConsole } from './console.js';
+import { attachArgs, detachArgs, mediaArgs } from './devices.js';
 import { restoreWithXl, saveWithXl } from './image.js';
 
 export interface XenHostOptions {
@@ -167,7 +169,7 @@ export class XenHost implements Hypervisor {
    */
   async create(spec: DomainSpec): Promise<HvDomain> {
     if (spec.incomplete) return this.placeholder(spec);
-    await Promise.all([...this.destroying].map((id) => this.chains.get(id)?.catch(() => undefined)));
+    await Promise.all([...this.destroying].map((id) => this.settled(id)));
     const cfg = this.writeConfig(spec);
     // Seen by a refresh before it is recorded: not a domain made behind xend's back.
     this.arriving.add(spec.uuid);
@@ -177,7 +179,7 @@ export class XenHost implements Hypervisor {
       } finally {
         rmSync(cfg, { force: true });
       }
-      const e = await this.listed(spec);
+      const e = await this.listed(spec).catch((err: Error) => this.undoCreate(spec, err));
       const d: XenDomain = storedDomain(e.domid, spec);
       this.save(d);
       this.attachConsole(d.domid);
@@ -196,7 +198,7 @@ export class XenHost implements Hypervisor {
     this.destroying.add(id);
     this.forget(id);
     // Its failure is logged by act; nobody waits for it.
-    void this.act(id, ['destroy', String(id)]).catch(() => undefined).then(() => this.refreshHost());
+    void this.act(id, ['destroy', String(id)], () => this.refreshHost());
   }
 
   pause(domid: number): Promise<void> {
@@ -246,7 +248,7 @@ export class XenHost implements Hypervisor {
     this.entry(domid);
     const usable = cpus.filter((c) => Number.isInteger(c) && c >= 0 && c < this.info.nr_cpus);
     if (!usable.length) throw new XendError(`none of CPUs ${cpus.join(',')} exists on this host (${this.info.nr_cpus} CPUs)`);
-    void this.act(domid, ['vcpu-pin', String(domid), String(vcpu), usable.join(',')]).catch(() => undefined).then(() => (this.vcpus.at = 0));
+    void this.act(domid, ['vcpu-pin', String(domid), String(vcpu), usable.join(',')], () => (this.vcpus.at = 0));
   }
 
   /** Through the scheduler Xen runs: credit2 (4.17's default) takes a weight and a cap too, under its own command. */
@@ -285,6 +287,24 @@ export class XenHost implements Hypervisor {
       throw err;
     }
     await deliverCore(tmp, path, process.getuid?.() ?? 0);
+  }
+
+  /** xl block-attach / network-attach, after what xend asked of the domain before; xl's refusal is the fault. */
+  attachDevice(domid: number, device: HvDevice): Promise<void> {
+    this.entry(domid);
+    return this.act(domid, attachArgs(domid, device));
+  }
+
+  detachDevice(domid: number, device: HvDevice, force: boolean): Promise<void> {
+    this.entry(domid);
+    return this.act(domid, detachArgs(domid, device, force));
+  }
+
+  /** A CD-ROM's media (xl cd-insert / cd-eject); nothing else of a plugged-in device changes. */
+  configureDevice(domid: number, before: HvDevice | null, after: HvDevice | null): Promise<void> {
+    this.entry(domid);
+    if (!before || !after) throw new XendError('the xen backend cannot add or remove a device by reconfiguring it');
+    return this.act(domid, mediaArgs(domid, after));
   }
 
   updateRecord(domid: number, changes: RecordChanges): void {
@@ -336,13 +356,13 @@ export class XenHost implements Hypervisor {
     this.saving.add(domid);
     try {
       // After what xend asked of the domain before (a rename for a migration, say).
-      await this.chains.get(domid)?.catch(() => undefined);
+      await this.settled(domid);
       // Paused once xl saved it: xend destroys it, or unpauses it (a checkpoint, a migration that failed later).
       const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts, () => {
         const e = this.listing.get(domid);
         if (e) e.flags.paused = true;
         // A listing begun before does not undo it.
-        this.touched.set(domid, ++this.moments);
+        this.touch(domid);
       });
       this.save({ ...this.must(domid), lastChecksum: stats.checksum });
       return stats;
@@ -351,7 +371,7 @@ export class XenHost implements Hypervisor {
       throw err;
     } finally {
       // A listing begun meanwhile may show the guest suspended, as it was while xl saved it.
-      this.touched.set(domid, ++this.moments);
+      this.touch(domid);
       this.saving.delete(domid);
       this.refresh();
     }
@@ -568,23 +588,57 @@ export class XenHost implements Hypervisor {
 
   // ---- actions ----
 
-  /** Runs an xl command after every earlier one for this domain; failures are logged, then the view is read again. */
-  private act(domid: number, args: string[]): Promise<void> {
-    const before = this.chains.get(domid) ?? Promise.resolve();
-    this.touched.set(domid, ++this.moments);
-    const done = before
-      .catch(() => undefined)
+  /**
+   * Runs an xl command after every earlier one for this domain; failures are
+   * logged (a caller that does not wait need not catch), then `after` runs and
+   * the view is read again.
+   */
+  private act(domid: number, args: string[], after?: () => void): Promise<void> {
+    const earlier = this.settled(domid);
+    this.touch(domid);
+    const done = earlier
       .then(async () => void (await this.runner.run('xl', args)))
       .finally(() => {
-        this.touched.set(domid, ++this.moments);
+        this.touch(domid);
+        after?.();
         this.refresh();
       });
     this.chains.set(domid, done);
-    done.catch((err: Error) => this.opts.log.error(`xen backend: domain ${domid}: ${err.message}`));
-    void done.finally(() => {
+    const last = () => {
       if (this.chains.get(domid) === done) this.chains.delete(domid);
-    }).catch(() => undefined);
+    };
+    done.then(last, (err: Error) => {
+      last();
+      this.opts.log.error(`xen backend: domain ${domid}: ${err.message}`);
+    });
     return done;
+  }
+
+  /** Once every xl xend ran for the domain so far has ended, however it ended. */
+  private settled(domid: number): Promise<void> {
+    return (this.chains.get(domid) ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** xend changed the domain now: an `xl list` begun before does not overrule it. */
+  private touch(domid: number): void {
+    this.touched.set(domid, ++this.moments);
+  }
+
+  /**
+   * xl built the domain but xend cannot see it (its `xl list` failed): as
+   * xend undid a domain it could not finish, it is destroyed (by its name, which
+   * Xen holds unique) and the create fails with why.
+   */
+  private async undoCreate(spec: DomainSpec, err: Error): Promise<never> {
+    try {
+      await this.runner.run('xl', ['destroy', spec.name]);
+    } catch (undo) {
+      this.opts.log.error(`xen backend: ${spec.name} was built but could not be destroyed: ${(undo as Error).message}`);
+    }
+    throw new XendError(`xl built ${spec.name}, but xend could not list it (${err.message}): destroyed`);
   }
 
   /**
@@ -598,7 +652,7 @@ export class XenHost implements Hypervisor {
     const e = entries.filter((x) => x.uuid === spec.uuid && !this.records.has(x.domid)).sort((a, b) => b.domid - a.domid)[0];
     if (!e) throw new XendError(`xl built ${spec.name}, but xl list does not show it`);
     this.reconcile(entries, true, listedAt);
-    this.touched.set(e.domid, ++this.moments);
+    this.touch(e.domid);
     return e;
   }
 
