@@ -107,11 +107,11 @@ export class CpuPoolService {
   }
 
   /** XendCPUPool.autostart_pools: managed pools marked auto_power_on that are not active. */
-  autostart(): void {
+  async autostart(): Promise<void> {
     for (const p of this.pools.values()) {
       if (!p.managed || !p.autoPowerOn || this.activeId(p) !== null) continue;
       try {
-        this.activate(p);
+        await this.activate(p);
       } catch (err) {
         this.log.error(`Could not start pool ${p.name}: ${(err as Error).message}`);
       }
@@ -121,10 +121,10 @@ export class CpuPoolService {
   // ---------------------------------------------------------------- xend.cpu_pool.*
 
   /** pool_create: an unmanaged pool, activated at once; gone when deactivated. */
-  create(config: Sxp): void {
+  async create(config: Sxp): Promise<void> {
     const p = poolFromConfig(config, randomUUID(), false);
     this.requireFreeName(p);
-    this.activate(p);
+    await this.activate(p);
     this.pools.set(p.uuid, p);
   }
 
@@ -136,8 +136,8 @@ export class CpuPoolService {
     return p.uuid;
   }
 
-  start(name: string): void {
-    this.activate(this.mustFind(name));
+  async start(name: string): Promise<void> {
+    await this.activate(this.mustFind(name));
   }
 
   list(names: readonly string[]): Sxp[] {
@@ -168,14 +168,14 @@ export class CpuPoolService {
   }
 
   /** pool_destroy: deactivates; an unmanaged pool is then forgotten. */
-  destroy(name: string): void {
+  async destroy(name: string): Promise<void> {
     const p = this.mustFind(name);
     const id = this.activeId(p);
     if (id === null) throw poolError(POOL_BAD_STATE, 'deactivated');
     if (this.members(id).length) throw poolError(POOL_BAD_STATE, 'in use');
     const hp = this.hvPools().find((h) => h.id === id)!;
-    for (const cpu of hp.cpus) backendCall(this.hv, 'cpuPoolRemoveCpu', 'remove CPUs from CPU pools')(id, cpu);
-    backendCall(this.hv, 'destroyCpuPool', 'destroy CPU pools')(id);
+    for (const cpu of hp.cpus) await backendCall(this.hv, 'cpuPoolRemoveCpu', 'remove CPUs from CPU pools')(id, cpu);
+    await backendCall(this.hv, 'destroyCpuPool', 'destroy CPU pools')(id);
     if (!p.managed) this.pools.delete(p.uuid);
     this.log.info(`CPU pool ${p.name} deactivated`);
   }
@@ -188,19 +188,19 @@ export class CpuPoolService {
     if (p.managed) this.store.remove(p.uuid);
   }
 
-  cpuAdd(name: string, cpu: string | number): void {
+  async cpuAdd(name: string, cpu: string | number): Promise<void> {
     const p = this.mustFind(name);
     const number = this.cpuNumber(cpu);
     const id = this.activeId(p);
     if (id === null) throw poolError(POOL_BAD_STATE, 'deactivated');
     const owner = this.hvPools().find((h) => h.cpus.includes(number));
     if (owner) throw poolError(INVALID_CPU, `cpu already assigned to pool "${this.labelOf(owner)?.uuid ?? ''}"`);
-    backendCall(this.hv, 'cpuPoolAddCpu', 'add CPUs to CPU pools')(id, number);
+    await backendCall(this.hv, 'cpuPoolAddCpu', 'add CPUs to CPU pools')(id, number);
     if (!p.proposedCpus.includes(number)) p.proposedCpus = [...p.proposedCpus, number];
     this.resized(p, id);
   }
 
-  cpuRemove(name: string, cpu: string | number): void {
+  async cpuRemove(name: string, cpu: string | number): Promise<void> {
     const p = this.mustFind(name);
     const number = this.cpuNumber(cpu);
     const id = this.activeId(p);
@@ -208,13 +208,13 @@ export class CpuPoolService {
     const hp = this.hvPools().find((h) => h.id === id)!;
     if (!hp.cpus.includes(number)) throw poolError(INVALID_CPU, 'CPU not assigned to pool');
     if (hp.cpus.length < 2 && this.members(id).length > 0) throw poolError(LAST_CPU, 'could not remove last cpu');
-    backendCall(this.hv, 'cpuPoolRemoveCpu', 'remove CPUs from CPU pools')(id, number);
+    await backendCall(this.hv, 'cpuPoolRemoveCpu', 'remove CPUs from CPU pools')(id, number);
     p.proposedCpus = p.proposedCpus.filter((c) => c !== number);
     this.resized(p, id);
   }
 
   /** pool_migrate: a running domain moves now; every domain's config names the pool. */
-  migrate(dom: string | number, poolName: string, members: PoolMembers): void {
+  async migrate(dom: string | number, poolName: string, members: PoolMembers): Promise<void> {
     const p = this.find(poolName);
     if (!p) throw new XendError(`unknown pool ${poolName}`);
     const d = members.find(dom);
@@ -224,7 +224,7 @@ export class CpuPoolService {
       const id = this.activeId(p);
       try {
         if (id === null) throw new Error('pool not active');
-        backendCall(this.hv, 'moveToCpuPool', 'move domains between CPU pools')(d.live.domid, id);
+        await backendCall(this.hv, 'moveToCpuPool', 'move domains between CPU pools')(d.live.domid, id);
       } catch (err) {
         this.log.error(`Moving ${d.name} to pool ${poolName}: ${(err as Error).message}`);
         throw new XendError('could not move domain');
@@ -253,7 +253,7 @@ export class CpuPoolService {
   // ---------------------------------------------------------------- inside
 
   /** XendCPUPool.activate: a hypervisor pool with ncpu free CPUs, the proposed ones first. */
-  private activate(p: PoolRecord): void {
+  private async activate(p: PoolRecord): Promise<void> {
     if (this.activeId(p) !== null) throw poolError(POOL_BAD_STATE, 'activated');
     const sched = p.schedPolicy || this.hv.hostInfo().xen_scheduler;
     if (!(SCHEDULERS as readonly string[]).includes(sched)) throw poolError(UNKNOWN_SCHED);
@@ -261,8 +261,8 @@ export class CpuPoolService {
     if (free.length < p.ncpu) throw poolError(INSUFFICIENT_CPUS, String(p.ncpu), String(free.length));
     const preferred = p.proposedCpus.filter((c) => free.includes(c));
     const chosen = (preferred.length < p.ncpu ? [...preferred, ...free.filter((c) => !preferred.includes(c))] : preferred).slice(0, p.ncpu);
-    const id = backendCall(this.hv, 'createCpuPool', 'create CPU pools')(sched as Scheduler, this.label(p));
-    for (const cpu of chosen) backendCall(this.hv, 'cpuPoolAddCpu', 'add CPUs to CPU pools')(id, cpu);
+    const id = await backendCall(this.hv, 'createCpuPool', 'create CPU pools')(sched as Scheduler, this.label(p));
+    for (const cpu of chosen) await backendCall(this.hv, 'cpuPoolAddCpu', 'add CPUs to CPU pools')(id, cpu);
     this.log.info(`CPU pool ${p.name} activated as pool ${id} with CPUs ${chosen.join(',') || 'none'}`);
   }
 

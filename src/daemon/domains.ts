@@ -666,7 +666,7 @@ export class DomainService {
     } finally {
       release();
     }
-    if (pool !== 0) this.moveToPool(d, pool);
+    if (pool !== 0) await this.moveToPool(d, pool);
     // A restored or received domain gets its VCPUs' state from its image.
     if (!incomplete) this.applyVcpuSettings(d, config);
     return d;
@@ -697,9 +697,9 @@ export class DomainService {
   }
 
   /** xc.cpupool_movedomain right after the domain was built; a domain that cannot move is undone. */
-  private moveToPool(d: HvDomain, pool: number): void {
+  private async moveToPool(d: HvDomain, pool: number): Promise<void> {
     try {
-      this.backend('moveToCpuPool', 'move domains between CPU pools')(d.domid, pool);
+      await this.backend('moveToCpuPool', 'move domains between CPU pools')(d.domid, pool);
     } catch (err) {
       this.log.error(`Moving domain ${d.domid} to pool ${pool}: ${(err as Error).message}`);
       this.hv.destroy(d.domid);

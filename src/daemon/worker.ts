@@ -128,7 +128,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       return startManagementServers(fresh, opts.paths, { methods, upgrade, dirs: { save: fresh.savePath, dump: dumpDir }, rules }, logger, trace);
     };
     servers = await startServers(settings);
-    pools.autostart();
+    await pools.autostart();
     await managed.autostart();
     publishStatus(opts, hv.name, settings, [...servers, ...relocation]);
     // The verdict, then the configuration's warnings for xend start to show (they are in the log too).

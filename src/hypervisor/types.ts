@@ -315,17 +315,19 @@ export interface Hypervisor {
   /** Xen's tmem control operations, where the backend has tmem. */
   readonly tmem?: TmemControl;
   // CPU pools (xc.cpupool_*): pool 0 holds every CPU at boot; a backend without them has only that one.
+  // A backend whose tool takes its time (xen: xl cpupool-*) answers the changes with a promise,
+  // settled once cpuPools() shows the change.
   cpuPools?(): HvCpuPool[];
   /** A new, empty pool running `sched`; returns its id. */
-  createCpuPool?(sched: Scheduler, label: PoolLabel): number;
+  createCpuPool?(sched: Scheduler, label: PoolLabel): number | Promise<number>;
   setPoolLabel?(id: number, label: PoolLabel): void;
   /** Only an empty pool (no CPUs, no domains) can go. */
-  destroyCpuPool?(id: number): void;
+  destroyCpuPool?(id: number): void | Promise<void>;
   /** A free CPU joins the pool; one leaving breaks the pinning of VCPUs left with no CPU of theirs. */
-  cpuPoolAddCpu?(id: number, cpu: number): void;
-  cpuPoolRemoveCpu?(id: number, cpu: number): void;
+  cpuPoolAddCpu?(id: number, cpu: number): void | Promise<void>;
+  cpuPoolRemoveCpu?(id: number, cpu: number): void | Promise<void>;
   /** The domain runs in the pool from now on, its VCPUs unpinned and its scheduler parameters the pool scheduler's defaults. */
-  moveToCpuPool?(domid: number, id: number): void;
+  moveToCpuPool?(domid: number, id: number): void | Promise<void>;
   /** Credit2 weight (xc.sched_credit2_domain_set) and the SEDF parameters; only for a domain in a pool of that scheduler. */
   setSchedCredit2?(domid: number, weight: number): void;
   getSedf?(domid: number): SedfParams;

@@ -23,11 +23,23 @@ export interface FakeDomain {
   /** Its disks and interfaces, as block-attach and network-attach gave them. */
   disks: { vdev: string; target: string; access: string; cdrom: boolean }[];
   nics: { devid: number; mac: string; settings: string[] }[];
+  /** The CPU pool it runs in, by name. */
+  pool: string;
+}
+
+/** A CPU pool of the fake host (2 CPUs, Pool-0 holds both at boot). */
+export interface FakePool {
+  id: number;
+  name: string;
+  sched: string;
+  cpus: number[];
 }
 
 interface FakeState {
   nextDomid: number;
   domains: FakeDomain[];
+  pools: FakePool[];
+  nextPool: number;
   /** Every xl command line run, in order. */
   calls: string[][];
 }
@@ -70,7 +82,7 @@ const cfgOf = (file) => {
     access: (/access=(\w+)/.exec(spec) || [])[1],
     cdrom: spec.includes('devtype=cdrom'),
   }));
-  return { name: get('name'), uuid: get('uuid'), mem: Number(get('memory')), vcpus: Number(get('vcpus')), type: get('type') || 'pv', disks };
+  return { name: get('name'), uuid: get('uuid'), mem: Number(get('memory')), vcpus: Number(get('vcpus')), type: get('type') || 'pv', disks, pool: get('pool') || 'Pool-0' };
 };
 const build = (c, state) => {
   const taken = st.domains.find((d) => d.name === c.name);
@@ -80,8 +92,9 @@ const build = (c, state) => {
     'libxl: error: libxl_create.c:1296:initiate_domain_create: Domain ' + id + ':cannot make domain: -6',
     'libxl: error: libxl_domain.c:1183:libxl__destroy_domid: Domain ' + id + ':Non-existant domain',
   ]);
+  if (!st.pools.some((p) => p.name === c.pool)) fail(['cpupool ' + c.pool + ' does not exist']);
   st.nextDomid++;
-  st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null, type: c.type, disks: c.disks, nics: [] });
+  st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null, type: c.type, disks: c.disks, nics: [], pool: c.pool });
 };
 const pad = (s, n) => String(s).padStart(n);
 const VDEVS = { xvda: 51712, xvdb: 51728, xvdc: 51744, hdc: 5632 };
@@ -100,7 +113,48 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
     const rows = [{ domid: 0, name: 'Domain-0', uuid: '00000000-0000-0000-0000-000000000000', mem: 1024, vcpus: 2, state: 'r-----', reason: null }, ...st.domains];
     let out = 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label\n';
     for (const d of rows) out += d.name.padEnd(40) + pad(d.domid, 5) + pad(d.mem, 6) + pad(d.vcpus, 6) + '     ' + d.state + '       1.0 ' + d.uuid + pad(d.reason === null ? '-' : d.reason, 9) + '                -\n';
+    if (args[1] === '-c') {
+      out = 'Name                                        ID   Mem VCPUs\tState\tTime(s)         Cpupool\n';
+      for (const d of rows) out += d.name.padEnd(40) + pad(d.domid, 5) + pad(d.mem, 6) + pad(d.vcpus, 6) + '     ' + d.state + '       1.0' + pad(d.pool || 'Pool-0', 16) + '\n';
+    }
     process.stdout.write(args[1] === '-l' ? '[]\n' : out);
+    break;
+  }
+  case 'cpupool-list': {
+    let out = 'Name'.padEnd(19) + (args[1] === '-c' ? 'CPU list\n' : 'CPUs   Sched     Active   Domain count\n');
+    for (const p of st.pools) {
+      const count = st.domains.filter((d) => d.pool === p.name).length + (p.id === 0 ? 1 : 0);
+      out += p.name.padEnd(19) + (args[1] === '-c' ? p.cpus.join(',') : pad(p.cpus.length, 3) + ' ' + pad(p.sched, 9) + '       y       ' + pad(count, 4)) + '\n';
+    }
+    process.stdout.write(out);
+    break;
+  }
+  case 'cpupool-create': {
+    const kv = Object.fromEntries(args.slice(1).map((a) => /^(\w+)="(.*)"$/.exec(a).slice(1)));
+    if (st.pools.some((p) => p.name === kv.name)) fail(['Pool name "' + kv.name + '" already exists']);
+    st.pools.push({ id: st.nextPool++, name: kv.name, sched: kv.sched, cpus: [] });
+    break;
+  }
+  case 'cpupool-destroy':
+  case 'cpupool-cpu-add':
+  case 'cpupool-cpu-remove':
+  case 'cpupool-migrate': {
+    const name = args[0] === 'cpupool-migrate' ? args[2] : args[1];
+    const p = st.pools.find((x) => x.name === name) || fail(["unknown cpupool '" + name + "'"]);
+    const cpu = Number(args[2]);
+    if (args[0] === 'cpupool-destroy') {
+      if (st.domains.some((d) => d.pool === name)) fail(['libxl: error: libxl_cpupool.c:221:libxl_cpupool_destroy: Cpupool not empty']);
+      st.pools = st.pools.filter((x) => x !== p);
+    } else if (args[0] === 'cpupool-cpu-add') {
+      if (st.pools.some((x) => x.cpus.includes(cpu))) fail(['libxl: error: libxl_cpupool.c:385:libxl_cpupool_cpuadd: Error moving cpu ' + cpu + ' to cpupool']);
+      p.cpus = [...p.cpus, cpu].sort();
+    } else if (args[0] === 'cpupool-cpu-remove') {
+      if (!p.cpus.includes(cpu)) fail(['libxl: error: libxl_cpupool.c:453:libxl_cpupool_cpuremove: Error removing cpu ' + cpu + ' from cpupool']);
+      p.cpus = p.cpus.filter((c) => c !== cpu);
+    } else {
+      if (!p.cpus.length) fail(['libxl: error: libxl_cpupool.c:537:libxl_cpupool_movedomain: Error moving domain to cpupool']);
+      must(args[1]).pool = name;
+    }
     break;
   }
   case 'create':
@@ -197,7 +251,14 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
 save();
 `;
 
-/** A fake host: a folder holding xl, xenstore-read (which knows nothing) and xenstore-watch (which never fires). */
+/** xenstore-ls -f /local/pool: the names libxl wrote for the pools it created (none for Pool-0). */
+const XENSTORE_LS = String.raw`
+const st = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, 'state.json'), 'utf8'));
+if (process.argv[3] !== '/local/pool') process.exit(1);
+for (const p of st.pools) if (p.id) process.stdout.write('/local/pool/' + p.id + '/name = "' + p.name + '"\n');
+`;
+
+/** A fake host: a folder holding xl, xenstore-read (which knows nothing), xenstore-ls (which knows the pools) and xenstore-watch (which never fires). */
 export class FakeXen {
   readonly dir = mkdtempSync(join(tmpdir(), 'fake-xl-'));
   readonly xl = join(this.dir, 'xl');
@@ -207,12 +268,17 @@ export class FakeXen {
     writeFileSync(this.xl, `#!${process.execPath}\n${XL}`);
     writeFileSync(join(this.dir, 'xenstore-read'), '#!/bin/sh\nexit 1\n');
     writeFileSync(join(this.dir, 'xenstore-watch'), '#!/bin/sh\nexec sleep 100000\n');
-    for (const tool of ['xl', 'xenstore-read', 'xenstore-watch']) chmodSync(join(this.dir, tool), 0o755);
-    this.write({ nextDomid: 1, domains: [], calls: [] });
+    writeFileSync(join(this.dir, 'xenstore-ls'), `#!${process.execPath}\n${XENSTORE_LS}`);
+    for (const tool of ['xl', 'xenstore-read', 'xenstore-watch', 'xenstore-ls']) chmodSync(join(this.dir, tool), 0o755);
+    this.write({ nextDomid: 1, domains: [], pools: [{ id: 0, name: 'Pool-0', sched: 'credit2', cpus: [0, 1] }], nextPool: 1, calls: [] });
   }
 
   get domains(): FakeDomain[] {
     return this.read().domains;
+  }
+
+  get pools(): FakePool[] {
+    return this.read().pools;
   }
 
   /** Every xl command line run so far. */

@@ -17,6 +17,8 @@ import { DomainService } from '../../src/daemon/domains.js';
 import type { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { relocationHandler } from '../../src/daemon/servers/relocation.js';
 import { DeviceService } from '../../src/daemon/devices/service.js';
+import { CpuPoolService, poolMembers } from '../../src/daemon/cpupools.js';
+import { childValue } from '../../src/sxp/index.js';
 import type { Sxp } from '../../src/sxp/types.js';
 
 const vm = (name: string, ...extra: Sxp[]): Sxp => ['vm', ['name', name], ['memory', 64], ['image', ['linux', ['kernel', '/boot/vmlinuz']]], ...extra];
@@ -31,23 +33,29 @@ XenRunner.prototype.runSync = function (this: XenRunner, ...args: Parameters<Xen
 
 /** xend's services on the xen backend, over one fake host. */
 class XenDomains {
-  readonly dir = mkdtempSync(join(tmpdir(), 'xend-xen-'));
   readonly host: XenHost;
   readonly domains: DomainService;
   readonly checkpoints: CheckpointService;
   readonly devices: DeviceService;
+  readonly pools: CpuPoolService;
   private readonly relay = shutdownRelay(() => this.domains);
   /** Resolves once xend acted on the next shutdown the host reports. */
   readonly acted = this.relay.acted;
 
-  constructor(readonly fake: FakeXen) {
+  /** `dir`: another xend's, to start as that xend restarted. */
+  constructor(
+    readonly fake: FakeXen,
+    readonly dir = mkdtempSync(join(tmpdir(), 'xend-xen-')),
+  ) {
     starting = true;
     try {
       this.host = new XenHost({ stateDir: join(this.dir, 'state'), xlBinary: fake.xl, log: quiet, events: this.relay.events });
     } finally {
       starting = false;
     }
-    this.domains = new DomainService(this.host, { enabled: false, dom0MinMiB: 0 }, quiet);
+    this.pools = new CpuPoolService(this.host, join(this.dir, 'state'), quiet);
+    this.pools.recover();
+    this.domains = new DomainService(this.host, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, { pools: this.pools });
     this.checkpoints = testCheckpoints(this.domains, this.dir);
     this.devices = new DeviceService(this.domains, quiet);
   }
@@ -298,5 +306,63 @@ describe('device hotplug through xl', () => {
     const x = xenHost();
     await x.domains.create(vm('g1'));
     await assert.rejects(async () => x.devices.create('g1', ['vbd', ['uname', ''], ['dev', 'hdc:cdrom'], ['mode', 'r']]), /the xen backend cannot hot-plug a CD-ROM drive/);
+  });
+});
+
+describe('CPU pools through xl cpupool-*', () => {
+  const poolConfig = (name: string, sched: string, ncpu: number, ...cpus: number[]): Sxp => ['pool', ['name_label', name], ['sched_policy', sched], ['ncpu', ncpu], ['proposed_CPUs', ...cpus]];
+  /** A pool's listing as xend answers it: its key → values. */
+  const listed = (x: XenDomains, name: string) => {
+    const [row] = x.pools.list([name]) as Sxp[][];
+    return row ? new Map((row.slice(1) as Sxp[][]).map(([k, ...v]) => [String(k), v])) : undefined;
+  };
+  const poolCalls = (x: XenDomains) => x.fake.calls.filter((c) => c[0]!.startsWith('cpupool-') && c[0] !== 'cpupool-list');
+
+  test('a pool made, given a CPU, a domain built in it (xl.cfg pool=), moved out, and the pool destroyed', async () => {
+    const x = xenHost();
+    assert.deepEqual(listed(x, 'Pool-0')!.get('host_CPU_numbers'), [0, 1]);
+    await x.pools.cpuRemove('Pool-0', 1);
+    await x.pools.create(poolConfig('p1', 'credit', 1, 1));
+    assert.deepEqual(x.fake.pools.map((p) => [p.name, p.sched, p.cpus]), [['Pool-0', 'credit2', [0]], ['p1', 'credit', [1]]]);
+    assert.deepEqual(listed(x, 'p1')!.get('host_CPU_numbers'), [1]);
+    await x.domains.create(vm('g1', ['pool_name', 'p1']));
+    assert.equal(x.fake.domains[0]!.pool, 'p1');
+    assert.equal(x.domains.lookup('g1').cpuPool, 1);
+    assert.deepEqual(listed(x, 'p1')!.get('started_VM_names'), ['g1']);
+    await x.pools.migrate('g1', 'Pool-0', poolMembers(x.domains));
+    assert.equal(x.fake.domains[0]!.pool, 'Pool-0');
+    assert.equal(childValue(x.domains.domain('g1'), 'pool_name'), 'Pool-0');
+    await x.pools.destroy('p1');
+    assert.equal(listed(x, 'p1'), undefined);
+    assert.deepEqual(x.fake.pools.map((p) => p.name), ['Pool-0']);
+    assert.deepEqual(poolCalls(x), [
+      ['cpupool-cpu-remove', 'Pool-0', '1'],
+      ['cpupool-create', 'name="p1"', 'sched="credit"'],
+      ['cpupool-cpu-add', 'p1', '1'],
+      ['cpupool-migrate', String(x.domains.lookup('g1').domid), 'Pool-0'],
+      ['cpupool-cpu-remove', 'p1', '1'],
+      ['cpupool-destroy', 'p1'],
+    ]);
+  });
+
+  test("xl's refusal fails the change: a domain cannot move into a pool without CPUs", async () => {
+    const x = xenHost();
+    await x.pools.create(poolConfig('empty', 'credit2', 0));
+    await x.domains.create(vm('g1'));
+    await assert.rejects(async () => x.pools.migrate('g1', 'empty', poolMembers(x.domains)), { message: 'could not move domain' });
+    assert.equal(x.fake.domains[0]!.pool, 'Pool-0');
+    assert.equal(childValue(x.domains.domain('g1'), 'pool_name'), 'Pool-0');
+  });
+
+  test('the pools and their labels outlive xend', async () => {
+    const x = xenHost();
+    await x.pools.cpuRemove('Pool-0', 1);
+    await x.pools.create(poolConfig('p1', 'credit2', 1));
+    const uuid = listed(x, 'p1')!.get('uuid');
+    x.host.close();
+    const again = new XenDomains(x.fake, x.dir);
+    open.push(again);
+    assert.deepEqual(listed(again, 'p1')!.get('uuid'), uuid);
+    assert.deepEqual(listed(again, 'p1')!.get('host_CPU_numbers'), [1]);
   });
 });

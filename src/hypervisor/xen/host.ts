@@ -11,10 +11,13 @@ import {
   type DomainSpec,
   type HostInfo,
   type HostLog,
+  type HvCpuPool,
   type HvDevice,
   type HvDomain,
   type Hypervisor,
   type HypervisorEvents,
+  type PoolLabel,
+  type Scheduler,
   type ImageStats,
   type RecordChanges,
   type SaveImageOptions,
@@ -32,6 +35,7 @@ import { hostDomain, servableName } from './foreign.js';
 import { xlConfig, type XlConfigInput } from './xlcfg.js';
 import { XenConsole } from './console.js';
 import { attachArgs, detachArgs, mediaArgs } from './devices.js';
+import { XenPools } from './pools.js';
 import { restoreWithXl, saveWithXl } from './image.js';
 
 export interface XenHostOptions {
@@ -70,6 +74,7 @@ export class XenHost implements Hypervisor {
   /** xl save stops the guest: Debian's Xen cannot even log a PV guest's dirty pages. */
   readonly migratesLive = false;
   private readonly runner: XenRunner;
+  private readonly pools: XenPools;
   private readonly store: DurableDir<XenDomain>;
   private readonly runDir: string;
   private readonly records = new Map<number, XenDomain>();
@@ -121,6 +126,12 @@ export class XenHost implements Hypervisor {
     this.bootTime = Date.now() / 1000 - dom0Uptime;
     this.info = hostInfoOf(infoText, dom0Uptime, this.xl);
     this.sched = this.readSched();
+    this.pools = new XenPools(this.runner, join(dir, 'pools'), () => ({ nrCpus: this.info.nr_cpus, scheduler: this.info.xen_scheduler }));
+    try {
+      this.pools.loadSync();
+    } catch (err) {
+      opts.log.warning(`xen backend: cannot read the CPU pools: ${(err as Error).message}`);
+    }
     const listedAt = ++this.moments;
     const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
     for (const d of this.store.readAll((m) => opts.log.error(`xen backend: domain ${m}`))) {
@@ -183,6 +194,8 @@ export class XenHost implements Hypervisor {
       const d: XenDomain = storedDomain(e.domid, spec);
       this.save(d);
       this.attachConsole(d.domid);
+      // Which pool xl.cfg's pool= put it in, before xend asks to move it there.
+      if (this.pools.partitioned()) await this.pools.refresh().catch((err: Error) => this.opts.log.warning(`xen backend: cannot read the CPU pools: ${err.message}`));
       this.refreshHost();
       return this.view(d);
     } finally {
@@ -305,6 +318,33 @@ export class XenHost implements Hypervisor {
     this.entry(domid);
     if (!before || !after) throw new XendError('the xen backend cannot add or remove a device by reconfiguring it');
     return this.act(domid, mediaArgs(domid, after));
+  }
+
+  // CPU pools: xl cpupool-*, each answered once xl cpupool-list shows it (pools.ts).
+
+  cpuPools(): HvCpuPool[] {
+    return this.pools.list();
+  }
+
+  createCpuPool(sched: Scheduler, label: PoolLabel): Promise<number> {
+    return this.pools.create(sched, label);
+  }
+
+  destroyCpuPool(id: number): Promise<void> {
+    return this.pools.destroy(id);
+  }
+
+  cpuPoolAddCpu(id: number, cpu: number): Promise<void> {
+    return this.pools.addCpu(id, cpu);
+  }
+
+  cpuPoolRemoveCpu(id: number, cpu: number): Promise<void> {
+    return this.pools.removeCpu(id, cpu);
+  }
+
+  moveToCpuPool(domid: number, id: number): Promise<void> {
+    this.entry(domid);
+    return this.pools.move(domid, id);
   }
 
   updateRecord(domid: number, changes: RecordChanges): void {
@@ -449,7 +489,7 @@ export class XenHost implements Hypervisor {
     const start = domid === 0 ? this.bootTime : (this.starts.get(domid) ?? Date.now() / 1000 - e.cpuTime);
     const s = this.sched.get(domid);
     const long = this.long.get(domid);
-    return hostDomain(e, long && s ? { ...long, ...s } : long, start);
+    return this.inPool(hostDomain(e, long && s ? { ...long, ...s } : long, start));
   }
 
   private view(d: XenDomain): HvDomain {
@@ -457,7 +497,13 @@ export class XenHost implements Hypervisor {
     const s = this.sched.get(d.domid);
     const v = viewOf(d, { onlineVcpus: e?.vcpus ?? d.vcpus, paused: e ? e.flags.paused : true, busy: e?.flags.running ?? false, cpuTime: e?.cpuTime ?? 0 });
     if (e?.flags.dying) v.flags.dying = true;
-    return s ? { ...v, cpuWeight: s.weight, cpuCap: s.cap } : v;
+    return this.inPool(s ? { ...v, cpuWeight: s.weight, cpuCap: s.cap } : v);
+  }
+
+  /** The view with the pool the domain runs in, once a reading of the pools saw it. */
+  private inPool(v: HvDomain): HvDomain {
+    const pool = this.pools.poolOf(v.domid);
+    return pool === undefined ? v : { ...v, cpuPool: pool };
   }
 
   // ---- keeping the view current ----
@@ -536,6 +582,7 @@ export class XenHost implements Hypervisor {
     );
     const cmd = this.schedCommand();
     if (cmd) void this.runner.run('xl', [cmd], { timeoutMs: 30_000 }).then((r) => (this.sched = parseSchedTable(r.stdout)), () => undefined);
+    if (this.pools.partitioned()) void this.pools.refresh().catch(() => undefined);
   }
 
   private readSched(): Map<number, { weight: number; cap: number }> {

@@ -226,3 +226,44 @@ export function startTimeOf(vm: Map<string, string>, uuid: string): number | nul
   const v = Number(vm.get(`/vm/${uuid}/start_time`));
   return Number.isFinite(v) && v > 0 ? v : null;
 }
+
+/** One row of `xl cpupool-list`: Name CPUs Sched Active Domain-count. */
+export interface XlPoolRow {
+  name: string;
+  sched: string;
+}
+
+/** `xl cpupool-list`: `%-19s%3d %9s       y       %4d` under its header. */
+export function parsePoolList(text: string): XlPoolRow[] {
+  return rows(text, /^(\S+)\s+(\d+)\s+(\S+)\s+[yn]\s+(\d+)$/, (m) => ({ name: m[1]!, sched: m[3]! }));
+}
+
+/** `xl cpupool-list -c`: each pool's CPU list (`0,1`, empty for a pool without CPUs), by name. */
+export function parsePoolCpus(text: string, nrCpus: number): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const line of text.split('\n').slice(1)) {
+    const m = /^(\S+)\s*(\S*)$/.exec(line.trimEnd());
+    if (m) out.set(m[1]!, m[2] ? cpuList(m[2], nrCpus) : []);
+  }
+  return out;
+}
+
+/** `xl list -c`: the pool each domain runs in, by domid (its last column). */
+export function parseDomainPools(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const m = /^.+?\s+(\d+)\s+\d+\s+\d+\s+[-rbpscd]{6}\s+\d+(?:\.\d+)?\s+(\S+)$/.exec(line.trimEnd());
+    if (m) out.set(Number(m[1]), m[2]!);
+  }
+  return out;
+}
+
+/** `xenstore-ls -f /local/pool`: the pool ids libxl wrote beside their names, by name. */
+export function poolIds(store: Map<string, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, name] of store) {
+    const m = /^\/local\/pool\/(\d+)\/name$/.exec(key);
+    if (m) out.set(name, Number(m[1]));
+  }
+  return out;
+}

@@ -37,6 +37,7 @@ export function xlConfig(input: XlConfigInput): string {
     `maxmem = ${int(Math.max(input.maxmemMiB, input.memoryMiB), 'maxmem')}`,
     ...vcpuLines(c, input.vcpus),
     ...schedLines(c),
+    ...poolLines(c),
     ...imageLines(c),
     'on_poweroff = "preserve"',
     'on_reboot = "preserve"',
@@ -83,6 +84,12 @@ function schedLines(c: Sxp): string[] {
   if (weight !== null) out.push(`cpu_weight = ${int(Number(weight), 'cpu_weight')}`);
   if (cap !== null) out.push(`cap = ${int(Number(cap), 'cpu_cap')}`);
   return out;
+}
+
+/** xend's pool_name: the CPU pool xl builds the domain in (Pool-0 unless named). */
+function poolLines(c: Sxp): string[] {
+  const pool = String(childValue(c, 'pool_name', '') ?? '');
+  return pool && pool !== 'Pool-0' ? [`pool = ${str(pool, 'pool_name')}`] : [];
 }
 
 function imageLines(c: Sxp): string[] {

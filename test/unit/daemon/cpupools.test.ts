@@ -38,10 +38,10 @@ async function started(name: string, ...extra: Sxp[]): Promise<number> {
 const cpusOf = (dom: string) => (x.domains.vcpuInfo(dom) as Sxp[]).slice(4).map((v) => Number(childValue(v, 'cpu', -1)));
 
 /** Pool-0 gives up CPUs 2 and 3; `p1` (credit2) takes them. */
-function splitHost(sched = 'credit2'): void {
-  x.pools.cpuRemove('Pool-0', 2);
-  x.pools.cpuRemove('Pool-0', '3');
-  x.pools.create(poolConfig('p1', sched, 2, 3, 2));
+async function splitHost(sched = 'credit2'): Promise<void> {
+  await x.pools.cpuRemove('Pool-0', 2);
+  await x.pools.cpuRemove('Pool-0', '3');
+  await x.pools.create(poolConfig('p1', sched, 2, 3, 2));
 }
 
 describe('pools partition the CPUs', () => {
@@ -60,43 +60,43 @@ describe('pools partition the CPUs', () => {
     assert.equal(p.get('host_CPUs')!.length, 4);
   });
 
-  test('a new pool needs free CPUs, and takes the proposed ones', () => {
-    assert.throws(() => x.pools.create(poolConfig('p1', 'credit2', 2)), { message: "['INSUFFICIENT_CPUS', '2', '0']" });
+  test('a new pool needs free CPUs, and takes the proposed ones', async () => {
+    await assert.rejects(async () => x.pools.create(poolConfig('p1', 'credit2', 2)), { message: "['INSUFFICIENT_CPUS', '2', '0']" });
     assert.deepEqual(x.pools.list(['p1']), [], 'a pool that could not start is not left behind');
-    x.pools.cpuRemove('Pool-0', 1);
-    x.pools.cpuRemove('Pool-0', 2);
-    x.pools.cpuRemove('Pool-0', 3);
-    x.pools.create(poolConfig('p1', 'credit2', 2, 3));
+    await x.pools.cpuRemove('Pool-0', 1);
+    await x.pools.cpuRemove('Pool-0', 2);
+    await x.pools.cpuRemove('Pool-0', 3);
+    await x.pools.create(poolConfig('p1', 'credit2', 2, 3));
     assert.deepEqual(listed('p1').get('host_CPU_numbers'), [1, 3]);
     assert.deepEqual(listed('Pool-0').get('host_CPU_numbers'), [0]);
     assert.equal(x.sim.hostInfo().free_cpus, 1);
   });
 
-  test("names are checked as XendCPUPool._checkName did; an unknown scheduler can't start", () => {
-    assert.throws(() => x.pools.create(poolConfig('bad name', 'credit', 0)), { message: "['PARAMETER_ERROR', 'Invalid Pool Name']" });
-    assert.throws(() => x.pools.create(poolConfig('Pool-0', 'credit', 0)), { message: `['PARAMETER_ERROR', 'Pool name "Pool-0" already exists']` });
-    assert.throws(() => x.pools.create(poolConfig('p2', 'rr', 0)), { message: "['UNKOWN_SCHED_POLICY']" });
+  test("names are checked as XendCPUPool._checkName did; an unknown scheduler can't start", async () => {
+    await assert.rejects(async () => x.pools.create(poolConfig('bad name', 'credit', 0)), { message: "['PARAMETER_ERROR', 'Invalid Pool Name']" });
+    await assert.rejects(async () => x.pools.create(poolConfig('Pool-0', 'credit', 0)), { message: `['PARAMETER_ERROR', 'Pool name "Pool-0" already exists']` });
+    await assert.rejects(async () => x.pools.create(poolConfig('p2', 'rr', 0)), { message: "['UNKOWN_SCHED_POLICY']" });
     let deep: Sxp = ['k', 'v'];
     for (let i = 0; i < 10_000; i++) deep = ['x', deep, deep];
-    assert.throws(() => x.pools.create(['pool', ['name_label', 'p3'], ['other_config', deep]]), { message: "['PARAMETER_ERROR', 'config']" });
+    await assert.rejects(async () => x.pools.create(['pool', ['name_label', 'p3'], ['other_config', deep]]), { message: "['PARAMETER_ERROR', 'config']" });
   });
 
-  test('CPU moves between pools are refused as xend refused them', () => {
-    splitHost();
+  test('CPU moves between pools are refused as xend refused them', async () => {
+    await splitHost();
     const p1 = String(listed('p1').get('uuid')![0]);
     const pool0 = String(listed('Pool-0').get('uuid')![0]);
-    assert.throws(() => x.pools.cpuAdd('Pool-0', 2), { message: `['INVAILD_CPU', 'cpu already assigned to pool "${p1}"']` });
-    assert.throws(() => x.pools.cpuAdd('p1', 0), { message: `['INVAILD_CPU', 'cpu already assigned to pool "${pool0}"']` });
-    assert.throws(() => x.pools.cpuRemove('p1', 0), { message: "['INVAILD_CPU', 'CPU not assigned to pool']" });
-    assert.throws(() => x.pools.cpuAdd('p1', 9), { message: "['INVAILD_CPU', 'CPU unknown']" });
-    assert.throws(() => x.pools.cpuAdd('p1', 'x'), { message: "invalid literal for int() with base 10: 'x'" });
-    assert.throws(() => x.pools.cpuAdd('nosuch', 1), { message: 'unknown pool nosuch' });
+    await assert.rejects(async () => x.pools.cpuAdd('Pool-0', 2), { message: `['INVAILD_CPU', 'cpu already assigned to pool "${p1}"']` });
+    await assert.rejects(async () => x.pools.cpuAdd('p1', 0), { message: `['INVAILD_CPU', 'cpu already assigned to pool "${pool0}"']` });
+    await assert.rejects(async () => x.pools.cpuRemove('p1', 0), { message: "['INVAILD_CPU', 'CPU not assigned to pool']" });
+    await assert.rejects(async () => x.pools.cpuAdd('p1', 9), { message: "['INVAILD_CPU', 'CPU unknown']" });
+    await assert.rejects(async () => x.pools.cpuAdd('p1', 'x'), { message: "invalid literal for int() with base 10: 'x'" });
+    await assert.rejects(async () => x.pools.cpuAdd('nosuch', 1), { message: 'unknown pool nosuch' });
   });
 });
 
 describe('domains in pools', () => {
   test("a domain starts in its config's pool and its VCPUs run only on that pool's CPUs", async () => {
-    splitHost();
+    await splitHost();
     await started('a', ['pool_name', 'p1']);
     assert.equal(childValue(x.domains.domain('a'), 'pool_name'), 'p1');
     for (const cpu of cpusOf('a')) assert.ok([2, 3].includes(cpu), `cpu ${cpu} in p1`);
@@ -113,7 +113,7 @@ describe('domains in pools', () => {
   });
 
   test('pinning outside the pool is refused; inside it is kept', async () => {
-    splitHost();
+    await splitHost();
     await started('a', ['pool_name', 'p1']);
     assert.throws(() => x.domains.pinVcpu('a', 0, '0,1'), { message: "Cannot pin vcpu: 0 to cpu: [0, 1] - (22, 'Invalid argument')" });
     x.domains.pinVcpu('a', 0, '1,3');
@@ -121,40 +121,40 @@ describe('domains in pools', () => {
   });
 
   test('a pool with domains cannot be destroyed nor lose its last CPU; migrate empties it', async () => {
-    splitHost();
+    await splitHost();
     await started('a', ['pool_name', 'p1']);
-    assert.throws(() => x.pools.destroy('p1'), { message: "['POOL_BAD_STATE', 'in use']" });
-    x.pools.cpuRemove('p1', 3);
-    assert.throws(() => x.pools.cpuRemove('p1', 2), { message: "['LAST_CPU_NOT_REMOVEABLE', 'could not remove last cpu']" });
-    x.pools.migrate('a', 'Pool-0', poolMembers(x.domains));
+    await assert.rejects(async () => x.pools.destroy('p1'), { message: "['POOL_BAD_STATE', 'in use']" });
+    await x.pools.cpuRemove('p1', 3);
+    await assert.rejects(async () => x.pools.cpuRemove('p1', 2), { message: "['LAST_CPU_NOT_REMOVEABLE', 'could not remove last cpu']" });
+    await x.pools.migrate('a', 'Pool-0', poolMembers(x.domains));
     assert.equal(childValue(x.domains.domain('a'), 'pool_name'), 'Pool-0');
     for (const cpu of cpusOf('a')) assert.ok([0, 1].includes(cpu));
-    x.pools.destroy('p1');
+    await x.pools.destroy('p1');
     assert.deepEqual(x.pools.list(['p1']), [], 'an unmanaged pool is gone once deactivated');
     assert.deepEqual(listed('Pool-0').get('host_CPU_numbers'), [0, 1]);
   });
 
-  test('migrate refuses Domain-0, unknown domains and pools', () => {
-    assert.throws(() => x.pools.migrate('Domain-0', 'Pool-0', poolMembers(x.domains)), { message: 'could not move Domain-0' });
-    assert.throws(() => x.pools.migrate('nosuch', 'Pool-0', poolMembers(x.domains)), { message: 'unknown domain nosuch' });
-    assert.throws(() => x.pools.migrate('Domain-0', 'nosuch', poolMembers(x.domains)), { message: 'unknown pool nosuch' });
+  test('migrate refuses Domain-0, unknown domains and pools', async () => {
+    await assert.rejects(async () => x.pools.migrate('Domain-0', 'Pool-0', poolMembers(x.domains)), { message: 'could not move Domain-0' });
+    await assert.rejects(async () => x.pools.migrate('nosuch', 'Pool-0', poolMembers(x.domains)), { message: 'unknown domain nosuch' });
+    await assert.rejects(async () => x.pools.migrate('Domain-0', 'nosuch', poolMembers(x.domains)), { message: 'unknown pool nosuch' });
   });
 });
 
 describe('managed pools', () => {
   test('cpupool-new keeps a pool that start activates; it and its domains outlive xend', async () => {
-    x.pools.cpuRemove('Pool-0', 3);
+    await x.pools.cpuRemove('Pool-0', 3);
     x.pools.new(poolConfig('m1', 'sedf', 1, 3));
     assert.deepEqual(listed('m1').get('activated'), [false]);
-    x.pools.start('m1');
+    await x.pools.start('m1');
     await started('a', ['pool_name', 'm1']);
     x = await x.reopen();
     assert.deepEqual(listed('m1').get('host_CPU_numbers'), [3]);
     assert.deepEqual(listed('m1').get('started_VM_names'), ['a']);
     assert.deepEqual(listed('Pool-0').get('host_CPU_numbers'), [0, 1, 2]);
     assert.throws(() => x.pools.delete('m1'), { message: "['POOL_BAD_STATE', 'activated']" });
-    x.pools.migrate('a', 'Pool-0', poolMembers(x.domains));
-    x.pools.destroy('m1');
+    await x.pools.migrate('a', 'Pool-0', poolMembers(x.domains));
+    await x.pools.destroy('m1');
     assert.deepEqual(listed('m1').get('activated'), [false], 'a managed pool stays defined');
     x = await x.reopen();
     x.pools.delete('m1');
@@ -164,7 +164,7 @@ describe('managed pools', () => {
 
 describe('schedulers follow the pool', () => {
   test('credit2: weight within 1–65535, only for domains of a credit2 pool', async () => {
-    splitHost('credit2');
+    await splitHost('credit2');
     await started('a', ['pool_name', 'p1']);
     await started('b');
     assert.deepEqual(x.schedulers.credit2Get('a'), { weight: 256 });
@@ -177,7 +177,7 @@ describe('schedulers follow the pool', () => {
   });
 
   test('SEDF: the defaults, a time-driven setting, and EINVAL for bad ones', async () => {
-    splitHost('sedf');
+    await splitHost('sedf');
     const id = await started('a', ['pool_name', 'p1']);
     assert.deepEqual(x.schedulers.sedfGet('a'), ['sedf', ['domid', id], ['period', 100000000], ['slice', 0], ['latency', 0], ['extratime', 1], ['weight', 0]]);
     assert.equal(x.schedulers.sedfSet('a', { period: 20000000, slice: 5000000, latency: 0, extratime: 0, weight: 0 }), 0);
@@ -190,7 +190,7 @@ describe('schedulers follow the pool', () => {
 describe('a backend without pools', () => {
   const POOL_CALLS = new Set(['cpuPools', 'createCpuPool', 'setPoolLabel', 'destroyCpuPool', 'cpuPoolAddCpu', 'cpuPoolRemoveCpu', 'moveToCpuPool']);
 
-  test('has only Pool-0, with every CPU and domain; a change is refused naming the backend', () => {
+  test('has only Pool-0, with every CPU and domain; a change is refused naming the backend', async () => {
     const bare = new Proxy(x.sim, {
       get: (target, prop, receiver) => (prop === 'name' ? 'qemu' : POOL_CALLS.has(String(prop)) ? undefined : Reflect.get(target, prop, receiver)),
     }) as Hypervisor;
@@ -199,7 +199,7 @@ describe('a backend without pools', () => {
     const [row] = pools.list([]) as Sxp[][];
     assert.deepEqual(row!.find((kv) => (kv as Sxp[])[0] === 'host_CPU_numbers'), ['host_CPU_numbers', 0, 1, 2, 3]);
     assert.equal(pools.placement('Pool-0'), 0);
-    assert.throws(() => pools.cpuRemove('Pool-0', 1), { message: 'The qemu hypervisor backend cannot remove CPUs from CPU pools' });
-    assert.throws(() => pools.create(poolConfig('p1', 'credit', 0)), { message: 'The qemu hypervisor backend cannot create CPU pools' });
+    await assert.rejects(async () => pools.cpuRemove('Pool-0', 1), { message: 'The qemu hypervisor backend cannot remove CPUs from CPU pools' });
+    await assert.rejects(async () => pools.create(poolConfig('p1', 'credit', 0)), { message: 'The qemu hypervisor backend cannot create CPU pools' });
   });
 });
