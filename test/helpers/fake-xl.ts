@@ -72,6 +72,12 @@ st.calls.push(args);
 const save = () => (fs.writeFileSync(stateFile + '.tmp', JSON.stringify(st)), fs.renameSync(stateFile + '.tmp', stateFile));
 const fail = (lines) => { save(); process.stderr.write(lines.join('\n') + '\n'); process.exit(1); };
 const find = (id) => st.domains.find((d) => String(d.domid) === id || d.name === id);
+// A verb a test made fail (FakeXen.failing) fails with the lines it gave.
+const failing = path.join(dir, 'failing.json');
+if (fs.existsSync(failing)) {
+  const lines = JSON.parse(fs.readFileSync(failing, 'utf8'))[args[0]];
+  if (lines) fail(lines);
+}
 const must = (id) => find(id) || fail([id + ' is an invalid domain identifier (rc=-6)']);
 const cfgOf = (file) => {
   const text = fs.readFileSync(file, 'utf8');
@@ -284,6 +290,13 @@ export class FakeXen {
   /** Every xl command line run so far. */
   get calls(): string[][] {
     return this.read().calls;
+  }
+
+  /** Makes every `xl <verb>` fail, printing `lines`, until the function returned is called. */
+  failing(verb: string, lines: string[]): () => void {
+    const file = join(this.dir, 'failing.json');
+    writeFileSync(file, JSON.stringify({ [verb]: lines }));
+    return () => rmSync(file, { force: true });
   }
 
   /**

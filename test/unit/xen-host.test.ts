@@ -111,6 +111,20 @@ describe('create runs xl in the background', () => {
     });
   });
 
+  test('a domain xl built that xend cannot list is destroyed, and the create fails with why', async () => {
+    const x = xenHost();
+    const xlRunning = x.fake.hold('create');
+    const creating = x.domains.create(vm('g1'));
+    const finish = await xlRunning;
+    const listsAgain = x.fake.failing('list', ['xl: cannot talk to libxl']);
+    finish();
+    await assert.rejects(creating, { message: 'Failed to create domain g1: xl built g1, but xend could not list it (xl list failed: xl: cannot talk to libxl): destroyed' });
+    listsAgain();
+    assert.deepEqual(x.fake.domains, []);
+    assert.deepEqual(verbs(x, 'create', 'destroy'), ['create', 'destroy g1']);
+    assert.deepEqual(x.names(), ['Domain-0']);
+  });
+
   test('xl dmesg and the scheduler are asked without holding xend, and answered', async () => {
     const x = xenHost();
     assert.equal(await x.host.dmesg(), '(XEN) Xen version 4.17.7 (fake)\n');
