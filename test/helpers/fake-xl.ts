@@ -328,8 +328,8 @@ export class FakeXen {
     for (const verb of this.held) {
       for (const f of [`${verb}.started`, `${verb}.gate`]) if (existsSync(join(this.dir, f))) closeSync(openSync(join(this.dir, f), 'r+'));
     }
-    // An xl xend started in the background may still be writing its state here.
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10 });
+    // An xl xend started in the background may still be writing its state here (for seconds, on a loaded host).
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 50 });
   }
 
   private read(): FakeState {

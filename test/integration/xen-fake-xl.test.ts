@@ -63,4 +63,30 @@ describe('xend on the xen backend while xl builds a domain', () => {
     assert.deepEqual(fake.domains[0]!.disks, []);
     assert.deepEqual(fake.domains[0]!.nics, []);
   });
+
+  test('xm cpupool-* run xl cpupool-*; a domain created with pool= is built in it', async () => {
+    const web = x.writeFile('pools/web.cfg', 'name = "web"\nsched = "credit"\ncpus = "1"\n');
+    const kernel = x.writeFile('vmlinuz', 'a kernel');
+    ok(await x.xm('cpupool-cpu-remove', 'Pool-0', '1'));
+    ok(await x.xm('cpupool-create', web));
+    assert.match((await x.xm('cpupool-list', '-c')).stdout, /^web +1$/m);
+    ok(await x.xm('create', '/dev/null', 'name=w1', 'memory=64', `kernel=${kernel}`, 'pool=web'));
+    assert.equal(fake.domains.find((d) => d.name === 'w1')!.pool, 'web');
+    assert.match((await x.xm('list', '--pool=web')).stdout, /^w1 /m);
+    ok(await x.xm('cpupool-migrate', 'w1', 'Pool-0'));
+    assert.equal(fake.domains.find((d) => d.name === 'w1')!.pool, 'Pool-0');
+    ok(await x.xm('cpupool-destroy', 'web'));
+    assert.deepEqual(fake.pools.map((p) => [p.name, p.cpus]), [['Pool-0', [0]]]);
+    assert.deepEqual(
+      fake.calls.filter((c) => c[0]!.startsWith('cpupool-') && c[0] !== 'cpupool-list'),
+      [
+        ['cpupool-cpu-remove', 'Pool-0', '1'],
+        ['cpupool-create', 'name="web"', 'sched="credit"'],
+        ['cpupool-cpu-add', 'web', '1'],
+        ['cpupool-migrate', String(fake.domains.find((d) => d.name === 'w1')!.domid), 'Pool-0'],
+        ['cpupool-cpu-remove', 'web', '1'],
+        ['cpupool-destroy', 'web'],
+      ],
+    );
+  });
 });

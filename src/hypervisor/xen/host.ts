@@ -654,7 +654,7 @@ export class XenHost implements Hypervisor {
     const last = () => {
       if (this.chains.get(domid) === done) this.chains.delete(domid);
     };
-    done.then(last, (err: Error) => {
+    void done.then(last, (err: Error) => {
       last();
       this.opts.log.error(`xen backend: domain ${domid}: ${err.message}`);
     });
