@@ -152,11 +152,12 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
       if (st.domains.some((d) => d.pool === name)) fail(['libxl: error: libxl_cpupool.c:221:libxl_cpupool_destroy: Cpupool not empty']);
       st.pools = st.pools.filter((x) => x !== p);
     } else if (args[0] === 'cpupool-cpu-add') {
-      if (st.pools.some((x) => x.cpus.includes(cpu))) fail(['libxl: error: libxl_cpupool.c:385:libxl_cpupool_cpuadd: Error moving cpu ' + cpu + ' to cpupool']);
-      p.cpus = [...p.cpus, cpu].sort();
+      // xl says so, and ends well (xl_cpupool.c).
+      if (st.pools.some((x) => x.cpus.includes(cpu))) process.stderr.write('libxl: error: libxl_cpupool.c:385:libxl_cpupool_cpuadd_cpumap: Error moving cpu ' + cpu + ' to cpupool\nsome cpus may not have been added to ' + name + '\n');
+      else p.cpus = [...p.cpus, cpu].sort();
     } else if (args[0] === 'cpupool-cpu-remove') {
-      if (!p.cpus.includes(cpu)) fail(['libxl: error: libxl_cpupool.c:453:libxl_cpupool_cpuremove: Error removing cpu ' + cpu + ' from cpupool']);
-      p.cpus = p.cpus.filter((c) => c !== cpu);
+      if (!p.cpus.includes(cpu)) process.stderr.write("Some cpus may have not or only partially been removed from '" + name + "'.\n");
+      else p.cpus = p.cpus.filter((c) => c !== cpu);
     } else {
       if (!p.cpus.length) fail(['libxl: error: libxl_cpupool.c:537:libxl_cpupool_movedomain: Error moving domain to cpupool']);
       must(args[1]).pool = name;

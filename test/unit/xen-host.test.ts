@@ -4,6 +4,7 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -366,6 +367,18 @@ describe('CPU pools through xl cpupool-*', () => {
     await assert.rejects(async () => x.pools.migrate('g1', 'empty', poolMembers(x.domains)), { message: 'could not move domain' });
     assert.equal(x.fake.domains[0]!.pool, 'Pool-0');
     assert.equal(childValue(x.domains.domain('g1'), 'pool_name'), 'Pool-0');
+  });
+
+  test('a CPU xl did not add (it ends well, saying why) fails the change with its words', async () => {
+    const x = xenHost();
+    await x.pools.cpuRemove('Pool-0', 1);
+    await x.pools.create(poolConfig('p1', 'credit2', 0));
+    // Behind xend's back, another pool takes the free CPU.
+    for (const args of [['cpupool-create', 'name="other"'], ['cpupool-cpu-add', 'other', '1']]) assert.equal(spawnSync(x.fake.xl, args).status, 0);
+    await assert.rejects(async () => x.pools.cpuAdd('p1', 1), {
+      message: 'xl cpupool-cpu-add failed: Error moving cpu 1 to cpupool; some cpus may not have been added to p1',
+    });
+    assert.deepEqual(x.fake.pools.map((p) => [p.name, p.cpus]), [['Pool-0', [0]], ['p1', []], ['other', [1]]]);
   });
 
   test('the pools and their labels outlive xend', async () => {

@@ -1,7 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { DurableDir } from '../../store/durable.js';
 import { SCHEDULERS, type HvCpuPool, type PoolLabel, type Scheduler } from '../types.js';
-import type { XenRunner } from './runner.js';
+import { toolError, type XenRunner } from './runner.js';
 import { parseDomainPools, parsePoolCpus, parsePoolList, parseXenstoreLs, poolIds } from './parse.js';
 
 /** What xl takes as a pool's name in its config (`name="…"`): xend's pool names fit. */
@@ -85,15 +85,15 @@ export class XenPools {
   }
 
   destroy(id: number): Promise<void> {
-    return this.change(id, (name) => ['cpupool-destroy', name], (name) => this.labels.remove(fileKey(name)));
+    return this.change(id, (name) => ['cpupool-destroy', name], () => true, (name) => this.labels.remove(fileKey(name)));
   }
 
   addCpu(id: number, cpu: number): Promise<void> {
-    return this.change(id, (name) => ['cpupool-cpu-add', name, String(cpu)]);
+    return this.change(id, (name) => ['cpupool-cpu-add', name, String(cpu)], () => this.cpusOf(id).includes(cpu));
   }
 
   removeCpu(id: number, cpu: number): Promise<void> {
-    return this.change(id, (name) => ['cpupool-cpu-remove', name, String(cpu)]);
+    return this.change(id, (name) => ['cpupool-cpu-remove', name, String(cpu)], () => !this.cpusOf(id).includes(cpu));
   }
 
   /** xl cpupool-migrate; nothing to do for a domain already there (xl.cfg's pool= put it there). */
@@ -102,14 +102,24 @@ export class XenPools {
     return this.change(id, (name) => ['cpupool-migrate', String(domid), name]);
   }
 
-  /** One xl cpupool command on the pool `id`, then a new reading. */
-  private change(id: number, args: (name: string) => string[], done?: (name: string) => void): Promise<void> {
+  /**
+   * One xl cpupool command on the pool `id`, then a new reading, which must show
+   * that it `took`: xl's cpupool-cpu-add and -remove end well when libxl refused,
+   * saying why on stderr only.
+   */
+  private change(id: number, args: (name: string) => string[], took: () => boolean = () => true, done?: (name: string) => void): Promise<void> {
     return this.serial(async () => {
       const name = this.nameOf(id);
-      await this.xl(args(name));
+      const argv = args(name);
+      const { stderr } = await this.runner.run('xl', argv, { timeoutMs: TIMEOUT_MS });
       done?.(name);
       await this.read();
+      if (!took()) throw toolError('xl', argv, stderr, new Error('the pool is unchanged'));
     });
+  }
+
+  private cpusOf(id: number): number[] {
+    return this.view.pools.find((p) => p.id === id)?.cpus ?? [];
   }
 
   private nameOf(id: number): string {
@@ -182,6 +192,7 @@ const schedulerOf = (name: string): Scheduler => ((SCHEDULERS as readonly string
 const fileKey = (name: string) => Buffer.from(name).toString('hex');
 
 function poolName(name: string): string {
-  if (!POOL_NAME.test(name)) throw new Error(`pool name "${name.slice(0, 64)}" is not one xl takes`);
+  // xl reads a name of digits as a pool's id.
+  if (!POOL_NAME.test(name) || /^\d+$/.test(name)) throw new Error(`pool name "${name.slice(0, 64)}" is not one xl takes`);
   return name;
 }
