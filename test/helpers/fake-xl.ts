@@ -123,7 +123,20 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
       out = 'Name                                        ID   Mem VCPUs\tState\tTime(s)         Cpupool\n';
       for (const d of rows) out += d.name.padEnd(40) + pad(d.domid, 5) + pad(d.mem, 6) + pad(d.vcpus, 6) + '     ' + d.state + '       1.0' + pad(d.pool || 'Pool-0', 16) + '\n';
     }
-    process.stdout.write(args[1] === '-l' ? '[]\n' : out);
+    if (args[1] === '-l') {
+      // libxl's JSON of each domain asked for (Domain-0's is left out).
+      const long = st.domains.filter((d) => !args[2] || String(d.domid) === args[2]).map((d) => ({
+        domid: d.domid,
+        config: {
+          c_info: { type: d.type, name: d.name, uuid: d.uuid },
+          b_info: { max_vcpus: d.vcpus, max_memkb: d.mem * 1024, target_memkb: d.mem * 1024 },
+          disks: d.disks.map((x) => ({ pdev_path: x.target, vdev: x.vdev, format: 'raw', readwrite: x.access === 'rw' ? 1 : 0, ...(x.cdrom && { is_cdrom: 1 }) })),
+          nics: d.nics.map((n) => ({ devid: n.devid, mac: n.mac })),
+        },
+      }));
+      out = JSON.stringify(long, null, 4) + '\n';
+    }
+    process.stdout.write(out);
     break;
   }
   case 'cpupool-list': {

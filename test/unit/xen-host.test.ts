@@ -317,6 +317,24 @@ describe('device hotplug through xl', () => {
     });
   });
 
+  test("a domain made with xl lists the disks and interfaces xl says it has, and those xend attaches", async () => {
+    const x = xenHost();
+    const cfg = join(x.dir, 'f1.cfg');
+    writeFileSync(cfg, `name = "f1"\nuuid = "${randomUUID()}"\nmemory = 64\nvcpus = 1\ndisk = [ "format=raw, vdev=xvda, access=rw, target=/dev/loop0" ]\n`);
+    assert.equal(spawnSync(x.fake.xl, ['create', cfg]).status, 0);
+    assert.equal(spawnSync(x.fake.xl, ['network-attach', 'f1', 'mac=00:16:3e:00:00:0f']).status, 0);
+    const vbds = () => x.devices.sxprs('f1', 'vbd').map((d) => (d as Sxp[])[0]);
+    // xend sees it at its next reading of xl list.
+    await eventually(async () => x.host.list().some((d) => d.name === 'f1') && vbds().length > 0);
+    assert.deepEqual(vbds(), ['51712']);
+    assert.deepEqual(x.devices.sxprs('f1', 'vif').map((d) => childValue((d as Sxp[])[1] as Sxp, 'mac')), ['00:16:3e:00:00:0f']);
+    const img = image(x, 'b.img');
+    await x.devices.create('f1', ['vbd', ['uname', `file:${img}`], ['dev', 'xvdb'], ['mode', 'r']]);
+    assert.deepEqual(vbds(), ['51712', '51728']);
+    await x.devices.destroy('f1', 'vbd', 'xvda', false, true);
+    assert.deepEqual(vbds(), ['51728']);
+  });
+
   test('a CD-ROM drive is not hot-plugged: the refusal names the backend', async () => {
     const x = xenHost();
     await x.domains.create(vm('g1'));

@@ -74,13 +74,21 @@ describe('xl list -l', () => {
         config: {
           c_info: { type: 'pvh', name: 'p1', domid: 4294967295, uuid: U1 },
           b_info: { max_vcpus: 2, avail_vcpus: [0], max_memkb: 262144, target_memkb: 131072, sched_params: { sched: 'credit2', weight: 512, cap: 50 }, kernel: '/k', cmdline: 'console=hvc0', ramdisk: '/r' },
-          disks: [],
+          disks: [{ pdev_path: '/dev/loop0', vdev: 'xvda', format: 'raw', readwrite: 1 }, { pdev_path: '/srv/a.iso', vdev: 'hdc', format: 'raw', readwrite: 0, is_cdrom: 1 }],
+          nics: [{ devid: 0, mac: '00:16:3e:00:00:02', bridge: 'xenbr0', script: 'vif-lane' }],
           on_reboot: 'restart',
         },
       },
     ]);
     assert.deepEqual(parseXlListLong(json), [
-      { domid: 5, name: 'p1', uuid: U1, type: 'pvh', maxVcpus: 2, maxmemMiB: 256, memoryMiB: 128, kernel: '/k', ramdisk: '/r', cmdline: 'console=hvc0', weight: 512, cap: 50 },
+      {
+        domid: 5, name: 'p1', uuid: U1, type: 'pvh', maxVcpus: 2, maxmemMiB: 256, memoryMiB: 128, kernel: '/k', ramdisk: '/r', cmdline: 'console=hvc0', weight: 512, cap: 50,
+        disks: [
+          { target: '/dev/loop0', vdev: 'xvda', format: 'raw', writable: true, cdrom: false },
+          { target: '/srv/a.iso', vdev: 'hdc', format: 'raw', writable: false, cdrom: true },
+        ],
+        nics: [{ devid: 0, mac: '00:16:3e:00:00:02', bridge: 'xenbr0' }],
+      },
     ]);
   });
   test('not JSON, or not a list: nothing', () => {

@@ -1,6 +1,7 @@
 import type { Sxp } from '../../sxp/types.js';
 import { MAC_ADDRESS } from '../../config/domain-limits.js';
 import type { HvDevice } from '../types.js';
+import type { XlDomainConfig } from './parse.js';
 import { diskSpec, diskTarget, vifParts, virtualDisk, XenConfigError } from './xlcfg.js';
 
 /**
@@ -63,4 +64,18 @@ function plain(value: string, what: string): string {
 
 function unsupported(d: HvDevice): XenConfigError {
   return new XenConfigError(`device class '${d.deviceClass.slice(0, 32)}' is not supported by the xen backend`);
+}
+
+/**
+ * The `(device …)` entries of a domain xl built, from `xl list -l`: xend's
+ * view of its disks (phy: for a device, file: or tap:<format>: for a file) and
+ * interfaces, which block-list and network-list show.
+ */
+export function foreignDevices(long: XlDomainConfig | undefined): Sxp[] {
+  const disks = (long?.disks ?? []).map((d): Sxp => {
+    const kind = d.target.startsWith('/dev/') ? 'phy' : d.format === 'raw' ? 'file' : `tap:${d.format}`;
+    return ['device', ['vbd', ['uname', d.target ? `${kind}:${d.target}` : ''], ['dev', d.cdrom ? `${d.vdev}:cdrom` : d.vdev], ['mode', d.writable ? 'w' : 'r']]];
+  });
+  const nics = (long?.nics ?? []).map((n): Sxp => ['device', ['vif', ['mac', n.mac], ...(n.bridge ? [['bridge', n.bridge]] : [])]]);
+  return [...disks, ...nics];
 }

@@ -305,19 +305,26 @@ export class XenHost implements Hypervisor {
   /** xl block-attach / network-attach, after what xend asked of the domain before; xl's refusal is the fault. */
   attachDevice(domid: number, device: HvDevice): Promise<void> {
     this.entry(domid);
-    return this.act(domid, attachArgs(domid, device));
+    return this.deviceChange(domid, attachArgs(domid, device));
   }
 
   detachDevice(domid: number, device: HvDevice, force: boolean): Promise<void> {
     this.entry(domid);
-    return this.act(domid, detachArgs(domid, device, force));
+    return this.deviceChange(domid, detachArgs(domid, device, force));
   }
 
   /** A CD-ROM's media (xl cd-insert / cd-eject); nothing else of a plugged-in device changes. */
   configureDevice(domid: number, before: HvDevice | null, after: HvDevice | null): Promise<void> {
     this.entry(domid);
     if (!before || !after) throw new XendError('the xen backend cannot add or remove a device by reconfiguring it');
-    return this.act(domid, mediaArgs(domid, after));
+    return this.deviceChange(domid, mediaArgs(domid, after));
+  }
+
+  /** One xl device command; a domain xl built has its devices read again (xend keeps no config of it). */
+  private deviceChange(domid: number, args: string[]): Promise<void> {
+    const done = this.act(domid, args);
+    const e = this.listing.get(domid);
+    return e && this.isForeign(e) ? done.then(() => this.learnForeign(e)) : done;
   }
 
   // CPU pools: xl cpupool-*, each answered once xl cpupool-list shows it (pools.ts).
@@ -609,9 +616,11 @@ export class XenHost implements Hypervisor {
     }
   }
 
-  /** A domain xl built: its configuration and start time, once, for xend's record of it. */
+  /** A domain xl built: its configuration (again after xend changed its devices) and start time, for xend's record of it. */
   private async learnForeign(e: XlListEntry): Promise<void> {
-    this.long.set(e.domid, { domid: e.domid, name: e.name, uuid: e.uuid, type: 'pv', maxVcpus: e.vcpus, maxmemMiB: e.memoryMiB, memoryMiB: e.memoryMiB, kernel: '', ramdisk: '', cmdline: '' });
+    if (!this.long.has(e.domid)) {
+      this.long.set(e.domid, { domid: e.domid, name: e.name, uuid: e.uuid, type: 'pv', maxVcpus: e.vcpus, maxmemMiB: e.memoryMiB, memoryMiB: e.memoryMiB, kernel: '', ramdisk: '', cmdline: '', disks: [], nics: [] });
+    }
     try {
       const [long] = parseXlListLong((await this.runner.run('xl', ['list', '-l', String(e.domid)], { timeoutMs: 60_000 })).stdout);
       if (long) this.long.set(e.domid, long);

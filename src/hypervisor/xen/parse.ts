@@ -86,6 +86,24 @@ export interface XlDomainConfig {
   cmdline: string;
   weight?: number;
   cap?: number;
+  /** Its disks and network interfaces as libxl holds them. */
+  disks: XlDisk[];
+  nics: XlNic[];
+}
+
+export interface XlDisk {
+  /** The file or device behind it; '' for an empty CD-ROM drive. */
+  target: string;
+  vdev: string;
+  format: string;
+  writable: boolean;
+  cdrom: boolean;
+}
+
+export interface XlNic {
+  devid: number;
+  mac: string;
+  bridge: string;
 }
 
 /** `xl list -l [dom]`: a JSON array, one element per domain. */
@@ -98,7 +116,7 @@ export function parseXlListLong(text: string): XlDomainConfig[] {
   }
   if (!Array.isArray(data)) return [];
   return data.flatMap((e): XlDomainConfig[] => {
-    const rec = e as { domid?: unknown; config?: { c_info?: Record<string, unknown>; b_info?: Record<string, unknown> } };
+    const rec = e as { domid?: unknown; config?: { c_info?: Record<string, unknown>; b_info?: Record<string, unknown>; disks?: unknown; nics?: unknown } };
     const c = rec.config?.c_info ?? {};
     const b = rec.config?.b_info ?? {};
     if (typeof rec.domid !== 'number') return [];
@@ -119,9 +137,18 @@ export function parseXlListLong(text: string): XlDomainConfig[] {
         cmdline: str(b.cmdline),
         ...(num(sched.weight) !== undefined && { weight: num(sched.weight) }),
         ...(num(sched.cap) !== undefined && { cap: num(sched.cap) }),
+        disks: records(rec.config?.disks).flatMap((d): XlDisk[] =>
+          str(d.vdev) ? [{ target: str(d.pdev_path), vdev: str(d.vdev), format: str(d.format) || 'raw', writable: d.readwrite === 1, cdrom: d.is_cdrom === 1 }] : [],
+        ),
+        nics: records(rec.config?.nics).map((n, i): XlNic => ({ devid: num(n.devid) ?? i, mac: str(n.mac), bridge: str(n.bridge) })),
       },
     ];
   });
+}
+
+/** A JSON list's objects. */
+function records(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
 }
 
 /** `key : value` lines (`xl info`). */
