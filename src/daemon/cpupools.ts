@@ -175,7 +175,7 @@ export class CpuPoolService {
     if (this.members(id).length) throw poolError(POOL_BAD_STATE, 'in use');
     const hp = this.hvPools().find((h) => h.id === id)!;
     for (const cpu of hp.cpus) await backendCall(this.hv, 'cpuPoolRemoveCpu', 'remove CPUs from CPU pools')(id, cpu);
-    backendCall(this.hv, 'destroyCpuPool', 'destroy CPU pools')(id);
+    await backendCall(this.hv, 'destroyCpuPool', 'destroy CPU pools')(id);
     if (!p.managed) this.pools.delete(p.uuid);
     this.log.info(`CPU pool ${p.name} deactivated`);
   }
@@ -195,11 +195,9 @@ export class CpuPoolService {
     if (id === null) throw poolError(POOL_BAD_STATE, 'deactivated');
     const owner = this.hvPools().find((h) => h.cpus.includes(number));
     if (owner) throw poolError(INVALID_CPU, `cpu already assigned to pool "${this.labelOf(owner)?.uuid ?? ''}"`);
-    // The pool has the CPU once the call returns; its domains are placed anew when the promise settles.
-    const placed = backendCall(this.hv, 'cpuPoolAddCpu', 'add CPUs to CPU pools')(id, number);
+    await backendCall(this.hv, 'cpuPoolAddCpu', 'add CPUs to CPU pools')(id, number);
     if (!p.proposedCpus.includes(number)) p.proposedCpus = [...p.proposedCpus, number];
     this.resized(p, id);
-    await placed;
   }
 
   async cpuRemove(name: string, cpu: string | number): Promise<void> {
@@ -210,10 +208,9 @@ export class CpuPoolService {
     const hp = this.hvPools().find((h) => h.id === id)!;
     if (!hp.cpus.includes(number)) throw poolError(INVALID_CPU, 'CPU not assigned to pool');
     if (hp.cpus.length < 2 && this.members(id).length > 0) throw poolError(LAST_CPU, 'could not remove last cpu');
-    const placed = backendCall(this.hv, 'cpuPoolRemoveCpu', 'remove CPUs from CPU pools')(id, number);
+    await backendCall(this.hv, 'cpuPoolRemoveCpu', 'remove CPUs from CPU pools')(id, number);
     p.proposedCpus = p.proposedCpus.filter((c) => c !== number);
     this.resized(p, id);
-    await placed;
   }
 
   /** pool_migrate: a running domain moves now; every domain's config names the pool. */
@@ -264,7 +261,7 @@ export class CpuPoolService {
     if (free.length < p.ncpu) throw poolError(INSUFFICIENT_CPUS, String(p.ncpu), String(free.length));
     const preferred = p.proposedCpus.filter((c) => free.includes(c));
     const chosen = (preferred.length < p.ncpu ? [...preferred, ...free.filter((c) => !preferred.includes(c))] : preferred).slice(0, p.ncpu);
-    const id = backendCall(this.hv, 'createCpuPool', 'create CPU pools')(sched as Scheduler, this.label(p));
+    const id = await backendCall(this.hv, 'createCpuPool', 'create CPU pools')(sched as Scheduler, this.label(p));
     for (const cpu of chosen) await backendCall(this.hv, 'cpuPoolAddCpu', 'add CPUs to CPU pools')(id, cpu);
     this.log.info(`CPU pool ${p.name} activated as pool ${id} with CPUs ${chosen.join(',') || 'none'}`);
   }

@@ -316,16 +316,18 @@ export interface Hypervisor {
   /** Xen's tmem control operations, where the backend has tmem. */
   readonly tmem?: TmemControl;
   // CPU pools (xc.cpupool_*): pool 0 holds every CPU at boot; a backend without them has only that one.
+  // A backend whose tool takes its time (xen: xl cpupool-*) answers the changes with a promise,
+  // settled once cpuPools() shows the change.
   cpuPools?(): HvCpuPool[];
   /** A new, empty pool running `sched`; returns its id. */
-  createCpuPool?(sched: Scheduler, label: PoolLabel): number;
+  createCpuPool?(sched: Scheduler, label: PoolLabel): number | Promise<number>;
   setPoolLabel?(id: number, label: PoolLabel): void;
   /** Only an empty pool (no CPUs, no domains) can go. */
-  destroyCpuPool?(id: number): void;
+  destroyCpuPool?(id: number): void | Promise<void>;
   /**
    * A free CPU joins the pool; one leaving breaks the pinning of VCPUs left with no CPU of theirs.
    * These and moveToCpuPool answer with a promise where the domains' VCPUs are then placed anew
-   * through a tool (qemu); the pools have changed before it settles.
+   * through a tool (qemu) or the change itself is made by one (xen).
    */
   cpuPoolAddCpu?(id: number, cpu: number): void | Promise<void>;
   cpuPoolRemoveCpu?(id: number, cpu: number): void | Promise<void>;

@@ -18,11 +18,28 @@ export interface FakeDomain {
   state: string;
   /** The shutdown code (xl list -v's Reason-Code), once it shut down. */
   reason: number | null;
+  /** xl.cfg's type: pv, pvh or hvm. */
+  type: string;
+  /** Its disks and interfaces, as block-attach and network-attach gave them. */
+  disks: { vdev: string; target: string; access: string; cdrom: boolean }[];
+  nics: { devid: number; mac: string; settings: string[] }[];
+  /** The CPU pool it runs in, by name. */
+  pool: string;
+}
+
+/** A CPU pool of the fake host (2 CPUs, Pool-0 holds both at boot). */
+export interface FakePool {
+  id: number;
+  name: string;
+  sched: string;
+  cpus: number[];
 }
 
 interface FakeState {
   nextDomid: number;
   domains: FakeDomain[];
+  pools: FakePool[];
+  nextPool: number;
   /** Every xl command line run, in order. */
   calls: string[][];
 }
@@ -55,11 +72,23 @@ st.calls.push(args);
 const save = () => (fs.writeFileSync(stateFile + '.tmp', JSON.stringify(st)), fs.renameSync(stateFile + '.tmp', stateFile));
 const fail = (lines) => { save(); process.stderr.write(lines.join('\n') + '\n'); process.exit(1); };
 const find = (id) => st.domains.find((d) => String(d.domid) === id || d.name === id);
+// A verb a test made fail (FakeXen.failing) fails with the lines it gave.
+const failing = path.join(dir, 'failing.json');
+if (fs.existsSync(failing)) {
+  const lines = JSON.parse(fs.readFileSync(failing, 'utf8'))[args[0]];
+  if (lines) fail(lines);
+}
 const must = (id) => find(id) || fail([id + ' is an invalid domain identifier (rc=-6)']);
 const cfgOf = (file) => {
   const text = fs.readFileSync(file, 'utf8');
   const get = (k) => (new RegExp('^' + k + ' = "?([^"\\n]*)"?$', 'm').exec(text) || [])[1];
-  return { name: get('name'), uuid: get('uuid'), mem: Number(get('memory')), vcpus: Number(get('vcpus')) };
+  const disks = ((/^disk = \[(.*)\]$/m.exec(text) || [])[1] || '').split('"').filter((_, i) => i % 2).map((spec) => ({
+    vdev: (/vdev=(\w+)/.exec(spec) || [])[1],
+    target: spec.slice(spec.indexOf('target=') + 7),
+    access: (/access=(\w+)/.exec(spec) || [])[1],
+    cdrom: spec.includes('devtype=cdrom'),
+  }));
+  return { name: get('name'), uuid: get('uuid'), mem: Number(get('memory')), vcpus: Number(get('vcpus')), type: get('type') || 'pv', disks, pool: get('pool') || 'Pool-0' };
 };
 const build = (c, state) => {
   const taken = st.domains.find((d) => d.name === c.name);
@@ -69,10 +98,12 @@ const build = (c, state) => {
     'libxl: error: libxl_create.c:1296:initiate_domain_create: Domain ' + id + ':cannot make domain: -6',
     'libxl: error: libxl_domain.c:1183:libxl__destroy_domid: Domain ' + id + ':Non-existant domain',
   ]);
+  if (!st.pools.some((p) => p.name === c.pool)) fail(['cpupool ' + c.pool + ' does not exist']);
   st.nextDomid++;
-  st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null });
+  st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null, type: c.type, disks: c.disks, nics: [], pool: c.pool });
 };
 const pad = (s, n) => String(s).padStart(n);
+const VDEVS = { xvda: 51712, xvdb: 51728, xvdc: 51744, hdc: 5632 };
 const CANNED = {
   info: 'host                   : dom0\nnr_cpus                : 2\nnr_nodes               : 1\ncores_per_socket       : 2\nthreads_per_core       : 1\ntotal_memory           : 4096\nfree_memory            : 2048\nxen_major              : 4\nxen_minor              : 17\nxen_extra              : .7\nxen_scheduler          : credit2\nxen_pagesize           : 4096\n',
   uptime: 'Name                                ID Uptime\nDomain-0                             0  0:01:40\n',
@@ -88,7 +119,62 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
     const rows = [{ domid: 0, name: 'Domain-0', uuid: '00000000-0000-0000-0000-000000000000', mem: 1024, vcpus: 2, state: 'r-----', reason: null }, ...st.domains];
     let out = 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label\n';
     for (const d of rows) out += d.name.padEnd(40) + pad(d.domid, 5) + pad(d.mem, 6) + pad(d.vcpus, 6) + '     ' + d.state + '       1.0 ' + d.uuid + pad(d.reason === null ? '-' : d.reason, 9) + '                -\n';
-    process.stdout.write(args[1] === '-l' ? '[]\n' : out);
+    if (args[1] === '-c') {
+      out = 'Name                                        ID   Mem VCPUs\tState\tTime(s)         Cpupool\n';
+      for (const d of rows) out += d.name.padEnd(40) + pad(d.domid, 5) + pad(d.mem, 6) + pad(d.vcpus, 6) + '     ' + d.state + '       1.0' + pad(d.pool || 'Pool-0', 16) + '\n';
+    }
+    if (args[1] === '-l') {
+      // libxl's JSON of each domain asked for (Domain-0's is left out).
+      const long = st.domains.filter((d) => !args[2] || String(d.domid) === args[2]).map((d) => ({
+        domid: d.domid,
+        config: {
+          c_info: { type: d.type, name: d.name, uuid: d.uuid },
+          b_info: { max_vcpus: d.vcpus, max_memkb: d.mem * 1024, target_memkb: d.mem * 1024 },
+          disks: d.disks.map((x) => ({ pdev_path: x.target, vdev: x.vdev, format: 'raw', readwrite: x.access === 'rw' ? 1 : 0, ...(x.cdrom && { is_cdrom: 1 }) })),
+          nics: d.nics.map((n) => ({ devid: n.devid, mac: n.mac })),
+        },
+      }));
+      out = JSON.stringify(long, null, 4) + '\n';
+    }
+    process.stdout.write(out);
+    break;
+  }
+  case 'cpupool-list': {
+    let out = 'Name'.padEnd(19) + (args[1] === '-c' ? 'CPU list\n' : 'CPUs   Sched     Active   Domain count\n');
+    for (const p of st.pools) {
+      const count = st.domains.filter((d) => d.pool === p.name).length + (p.id === 0 ? 1 : 0);
+      out += p.name.padEnd(19) + (args[1] === '-c' ? p.cpus.join(',') : pad(p.cpus.length, 3) + ' ' + pad(p.sched, 9) + '       y       ' + pad(count, 4)) + '\n';
+    }
+    process.stdout.write(out);
+    break;
+  }
+  case 'cpupool-create': {
+    const kv = Object.fromEntries(args.slice(1).map((a) => /^(\w+)="(.*)"$/.exec(a).slice(1)));
+    if (st.pools.some((p) => p.name === kv.name)) fail(['Pool name "' + kv.name + '" already exists']);
+    st.pools.push({ id: st.nextPool++, name: kv.name, sched: kv.sched, cpus: [] });
+    break;
+  }
+  case 'cpupool-destroy':
+  case 'cpupool-cpu-add':
+  case 'cpupool-cpu-remove':
+  case 'cpupool-migrate': {
+    const name = args[0] === 'cpupool-migrate' ? args[2] : args[1];
+    const p = st.pools.find((x) => x.name === name) || fail(["unknown cpupool '" + name + "'"]);
+    const cpu = Number(args[2]);
+    if (args[0] === 'cpupool-destroy') {
+      if (st.domains.some((d) => d.pool === name)) fail(['libxl: error: libxl_cpupool.c:221:libxl_cpupool_destroy: Cpupool not empty']);
+      st.pools = st.pools.filter((x) => x !== p);
+    } else if (args[0] === 'cpupool-cpu-add') {
+      // xl says so, and ends well (xl_cpupool.c).
+      if (st.pools.some((x) => x.cpus.includes(cpu))) process.stderr.write('libxl: error: libxl_cpupool.c:385:libxl_cpupool_cpuadd_cpumap: Error moving cpu ' + cpu + ' to cpupool\nsome cpus may not have been added to ' + name + '\n');
+      else p.cpus = [...p.cpus, cpu].sort();
+    } else if (args[0] === 'cpupool-cpu-remove') {
+      if (!p.cpus.includes(cpu)) process.stderr.write("Some cpus may have not or only partially been removed from '" + name + "'.\n");
+      else p.cpus = p.cpus.filter((c) => c !== cpu);
+    } else {
+      if (!p.cpus.length) fail(['libxl: error: libxl_cpupool.c:537:libxl_cpupool_movedomain: Error moving domain to cpupool']);
+      must(args[1]).pool = name;
+    }
     break;
   }
   case 'create':
@@ -113,6 +199,65 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
     d.state = '--p---';
     break;
   }
+  case 'block-attach': {
+    // One spec in one or more words; target= takes the rest of its word.
+    const d = must(args[1]);
+    const spec = {};
+    for (const word of args.slice(2)) {
+      const t = word.indexOf('target=');
+      const head = t < 0 ? word : word.slice(0, t);
+      for (const kv of head.split(',')) if (kv.trim()) spec[kv.trim().split('=')[0]] = kv.trim().split('=').slice(1).join('=');
+      if (t >= 0) spec.target = word.slice(t + 7);
+    }
+    if (d.disks.some((x) => x.vdev === spec.vdev)) fail(['libxl: error: libxl_device.c:1156:libxl__wait_for_backend: Domain ' + d.domid + ':device ' + spec.vdev + ' already exists']);
+    if (!fs.existsSync(spec.target)) fail(['libxl: error: libxl_exec.c:117:libxl_report_child_exitstatus: /etc/xen/scripts/block add [1234] exited with error status 1', 'libxl: error: libxl_device.c:1286:device_hotplug_child_death_cb: script: ' + spec.target + ' does not exist.']);
+    d.disks.push({ vdev: spec.vdev, target: spec.target, access: spec.access, cdrom: spec.devtype === 'cdrom' });
+    break;
+  }
+  case 'block-detach': {
+    const [dom, vdev] = args.slice(1).filter((a) => a !== '-f');
+    const d = must(dom);
+    if (!d.disks.some((x) => x.vdev === vdev)) fail(['Error: Device ' + vdev + ' not connected.']);
+    d.disks = d.disks.filter((x) => x.vdev !== vdev);
+    break;
+  }
+  case 'network-attach': {
+    const d = must(args[1]);
+    const devid = d.nics.reduce((n, x) => Math.max(n, x.devid + 1), 0);
+    const mac = (args.find((a) => a.startsWith('mac=')) || 'mac=00:16:3e:7f:00:' + String(devid).padStart(2, '0')).slice(4);
+    d.nics.push({ devid, mac, settings: args.slice(2) });
+    break;
+  }
+  case 'network-detach': {
+    const d = must(args[1]);
+    const nic = d.nics.find((x) => (args[2].includes(':') ? x.mac === args[2] : String(x.devid) === args[2]));
+    if (!nic) fail(['Unknown device ' + args[2] + '.']);
+    d.nics = d.nics.filter((x) => x !== nic);
+    break;
+  }
+  case 'cd-insert':
+  case 'cd-eject': {
+    const d = must(args[1]);
+    if (d.type !== 'hvm') fail(['libxl: error: libxl_disk.c:866:libxl__cdrom_insert: Domain ' + d.domid + ':cdrom-insert requires an HVM domain']);
+    const disk = d.disks.find((x) => x.vdev === args[2] && x.cdrom);
+    if (!disk) fail(['libxl: error: libxl_disk.c:887:cdrom_insert_ejected: Domain ' + d.domid + ':Virtual device not found']);
+    disk.target = args[0] === 'cd-insert' ? args[3] : '';
+    break;
+  }
+  case 'block-list': {
+    const d = must(args[1]);
+    let out = 'Vdev  BE  handle state evt-ch ring-ref BE-path                       \n';
+    for (const x of d.disks) out += String(VDEVS[x.vdev] ?? 0).padEnd(6) + '0   ' + String(d.domid).padEnd(7) + '4     -1     -1       /local/domain/0/backend/vbd/' + d.domid + '/' + (VDEVS[x.vdev] ?? 0) + '\n';
+    process.stdout.write(out);
+    break;
+  }
+  case 'network-list': {
+    const d = must(args[1]);
+    let out = 'Idx BE Mac Addr.         handle state evt-ch   tx-/rx-ring-ref BE-path                       \n';
+    for (const x of d.nics) out += String(x.devid).padEnd(4) + '0  ' + x.mac + pad(x.devid, 6) + '     4     -1    -1/-1          /local/domain/0/backend/vif/' + d.domid + '/' + x.devid + '\n';
+    process.stdout.write(out);
+    break;
+  }
   case 'restore': {
     // xl restore -p -e CFG FILE
     const image = fs.readFileSync(args[args.length - 1], 'utf8');
@@ -126,7 +271,14 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
 save();
 `;
 
-/** A fake host: a folder holding xl, xenstore-read (which knows nothing) and xenstore-watch (which never fires). */
+/** xenstore-ls -f /local/pool: the names libxl wrote for the pools it created (none for Pool-0). */
+const XENSTORE_LS = String.raw`
+const st = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, 'state.json'), 'utf8'));
+if (process.argv[3] !== '/local/pool') process.exit(1);
+for (const p of st.pools) if (p.id) process.stdout.write('/local/pool/' + p.id + '/name = "' + p.name + '"\n');
+`;
+
+/** A fake host: a folder holding xl, xenstore-read (which knows nothing), xenstore-ls (which knows the pools) and xenstore-watch (which never fires). */
 export class FakeXen {
   readonly dir = mkdtempSync(join(tmpdir(), 'fake-xl-'));
   readonly xl = join(this.dir, 'xl');
@@ -136,17 +288,29 @@ export class FakeXen {
     writeFileSync(this.xl, `#!${process.execPath}\n${XL}`);
     writeFileSync(join(this.dir, 'xenstore-read'), '#!/bin/sh\nexit 1\n');
     writeFileSync(join(this.dir, 'xenstore-watch'), '#!/bin/sh\nexec sleep 100000\n');
-    for (const tool of ['xl', 'xenstore-read', 'xenstore-watch']) chmodSync(join(this.dir, tool), 0o755);
-    this.write({ nextDomid: 1, domains: [], calls: [] });
+    writeFileSync(join(this.dir, 'xenstore-ls'), `#!${process.execPath}\n${XENSTORE_LS}`);
+    for (const tool of ['xl', 'xenstore-read', 'xenstore-watch', 'xenstore-ls']) chmodSync(join(this.dir, tool), 0o755);
+    this.write({ nextDomid: 1, domains: [], pools: [{ id: 0, name: 'Pool-0', sched: 'credit2', cpus: [0, 1] }], nextPool: 1, calls: [] });
   }
 
   get domains(): FakeDomain[] {
     return this.read().domains;
   }
 
+  get pools(): FakePool[] {
+    return this.read().pools;
+  }
+
   /** Every xl command line run so far. */
   get calls(): string[][] {
     return this.read().calls;
+  }
+
+  /** Makes every `xl <verb>` fail, printing `lines`, until the function returned is called. */
+  failing(verb: string, lines: string[]): () => void {
+    const file = join(this.dir, 'failing.json');
+    writeFileSync(file, JSON.stringify({ [verb]: lines }));
+    return () => rmSync(file, { force: true });
   }
 
   /**
@@ -178,8 +342,8 @@ export class FakeXen {
     for (const verb of this.held) {
       for (const f of [`${verb}.started`, `${verb}.gate`]) if (existsSync(join(this.dir, f))) closeSync(openSync(join(this.dir, f), 'r+'));
     }
-    // An xl xend started in the background may still be writing its state here.
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 10 });
+    // An xl xend started in the background may still be writing its state here (for seconds, on a loaded host).
+    rmSync(this.dir, { recursive: true, force: true, maxRetries: 50 });
   }
 
   private read(): FakeState {

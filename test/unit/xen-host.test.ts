@@ -4,8 +4,9 @@
 import { afterEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, type Server } from 'node:net';
+import { spawnSync } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FakeXen } from '../helpers/fake-xl.js';
@@ -16,6 +17,9 @@ import { XenRunner } from '../../src/hypervisor/xen/runner.js';
 import { DomainService } from '../../src/daemon/domains.js';
 import type { CheckpointService } from '../../src/daemon/checkpoint.js';
 import { relocationHandler } from '../../src/daemon/servers/relocation.js';
+import { DeviceService } from '../../src/daemon/devices/service.js';
+import { CpuPoolService, poolMembers } from '../../src/daemon/cpupools.js';
+import { childValue } from '../../src/sxp/index.js';
 import type { Sxp } from '../../src/sxp/types.js';
 
 const vm = (name: string, ...extra: Sxp[]): Sxp => ['vm', ['name', name], ['memory', 64], ['image', ['linux', ['kernel', '/boot/vmlinuz']]], ...extra];
@@ -30,23 +34,31 @@ XenRunner.prototype.runSync = function (this: XenRunner, ...args: Parameters<Xen
 
 /** xend's services on the xen backend, over one fake host. */
 class XenDomains {
-  readonly dir = mkdtempSync(join(tmpdir(), 'xend-xen-'));
   readonly host: XenHost;
   readonly domains: DomainService;
   readonly checkpoints: CheckpointService;
+  readonly devices: DeviceService;
+  readonly pools: CpuPoolService;
   private readonly relay = shutdownRelay(() => this.domains);
   /** Resolves once xend acted on the next shutdown the host reports. */
   readonly acted = this.relay.acted;
 
-  constructor(readonly fake: FakeXen) {
+  /** `dir`: another xend's, to start as that xend restarted. */
+  constructor(
+    readonly fake: FakeXen,
+    readonly dir = mkdtempSync(join(tmpdir(), 'xend-xen-')),
+  ) {
     starting = true;
     try {
       this.host = new XenHost({ stateDir: join(this.dir, 'state'), xlBinary: fake.xl, log: quiet, events: this.relay.events });
     } finally {
       starting = false;
     }
-    this.domains = new DomainService(this.host, { enabled: false, dom0MinMiB: 0 }, quiet);
+    this.pools = new CpuPoolService(this.host, join(this.dir, 'state'), quiet);
+    this.pools.recover();
+    this.domains = new DomainService(this.host, { enabled: false, dom0MinMiB: 0 }, quiet, undefined, { pools: this.pools });
     this.checkpoints = testCheckpoints(this.domains, this.dir);
+    this.devices = new DeviceService(this.domains, quiet);
   }
 
   names(): Sxp[] {
@@ -98,6 +110,20 @@ describe('create runs xl in the background', () => {
     await assert.rejects(() => Promise.resolve(x.host.create({ name: 'g1', uuid: randomUUID(), memoryMiB: 64, maxmemMiB: 64, vcpus: 1, config, restartCount: 0 })), {
       message: 'xl create failed: Domain with name "g1" already exists.; cannot make domain: -6',
     });
+  });
+
+  test('a domain xl built that xend cannot list is destroyed, and the create fails with why', async () => {
+    const x = xenHost();
+    const xlRunning = x.fake.hold('create');
+    const creating = x.domains.create(vm('g1'));
+    const finish = await xlRunning;
+    const listsAgain = x.fake.failing('list', ['xl: cannot talk to libxl']);
+    finish();
+    await assert.rejects(creating, { message: 'Failed to create domain g1: xl built g1, but xend could not list it (xl list failed: xl: cannot talk to libxl): destroyed' });
+    listsAgain();
+    assert.deepEqual(x.fake.domains, []);
+    assert.deepEqual(verbs(x, 'create', 'destroy'), ['create', 'destroy g1']);
+    assert.deepEqual(x.names(), ['Domain-0']);
   });
 
   test('xl dmesg and the scheduler are asked without holding xend, and answered', async () => {
@@ -207,5 +233,181 @@ describe('migration (non-live: xl save, the image in the relocation stream, xl r
     assert.equal(g1.name, 'g1');
     // xend's record is back at once; xl's rename and unpause run after it.
     await eventually(async () => src.fake.domains[0]?.name === 'g1' && src.fake.domains[0]?.state === '-b----');
+  });
+});
+
+describe('device hotplug through xl', () => {
+  /** A disk image in the test's folder. */
+  const image = (x: XenDomains, name: string) => {
+    const file = join(x.dir, name);
+    writeFileSync(file, 'disk');
+    return file;
+  };
+  const lastCall = (x: XenDomains, verb: string) => x.fake.calls.filter((c) => c[0] === verb).pop();
+
+  test('block-attach gives xl one disk spec (target last), block-list shows it, block-detach names the vdev', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    const { domid } = x.domains.lookup('g1');
+    const img = image(x, 'data,1.img');
+    await x.devices.create('g1', ['vbd', ['uname', `file:${img}`], ['dev', 'xvdb'], ['mode', 'w']]);
+    assert.deepEqual(lastCall(x, 'block-attach'), ['block-attach', String(domid), `format=raw, vdev=xvdb, access=rw, target=${img}`]);
+    assert.deepEqual(x.fake.domains[0]!.disks, [{ vdev: 'xvdb', target: img, access: 'rw', cdrom: false }]);
+    assert.deepEqual(x.devices.sxprs('g1', 'vbd').map((d) => (d as Sxp[])[0]), ['51728']);
+    await x.devices.destroy('g1', 'vbd', 'xvdb', false, true);
+    assert.deepEqual(lastCall(x, 'block-detach'), ['block-detach', String(domid), 'xvdb']);
+    assert.deepEqual(x.fake.domains[0]!.disks, []);
+    await x.devices.create('g1', ['vbd', ['uname', `file:${img}`], ['dev', 'xvdc'], ['mode', 'r']]);
+    await x.devices.destroy('g1', 'vbd', 51744, true, true);
+    assert.deepEqual(lastCall(x, 'block-detach'), ['block-detach', '-f', String(domid), 'xvdc']);
+  });
+
+  test("xl's refusal is the fault, in xl's words, and the config stays as it was", async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    await assert.rejects(
+      async () => x.devices.create('g1', ['vbd', ['uname', 'file:/no/such.img'], ['dev', 'xvdb'], ['mode', 'w']]),
+      { message: 'xl block-attach failed: /etc/xen/scripts/block add [1234] exited with error status 1; script: /no/such.img does not exist.' },
+    );
+    assert.deepEqual(x.devices.sxprs('g1', 'vbd'), []);
+  });
+
+  test('what would break an xl spec is refused before xl runs', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    await assert.rejects(async () => x.devices.create('g1', ['vbd', ['uname', 'file:/img\nvdev=xvdz'], ['dev', 'xvdb'], ['mode', 'w']]), /contains a control character, which xl cannot take/);
+    await assert.rejects(async () => x.devices.create('g1', ['vbd', ['uname', 'file:/img'], ['dev', 'xvdb,target=/etc/shadow'], ['mode', 'w']]), /is not a virtual device name|Unable to find number/);
+    await assert.rejects(async () => x.devices.create('g1', ['vif', ['model', 'e1000,script=/tmp/x']]), /vif model "e1000,script=\/tmp\/x" is not valid/);
+    assert.deepEqual(x.devices.sxprs('g1', 'vif'), []);
+    assert.equal(lastCall(x, 'block-attach'), undefined);
+    assert.equal(lastCall(x, 'network-attach'), undefined);
+  });
+
+  test('network-attach passes each key=value as its own word; network-detach names the MAC', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    const { domid } = x.domains.lookup('g1');
+    await x.devices.create('g1', ['vif', ['mac', '00:16:3e:00:00:0a'], ['bridge', 'xenbr0']]);
+    await x.devices.create('g1', ['vif', ['mac', '00:16:3e:00:00:0b']]);
+    assert.deepEqual(lastCall(x, 'network-attach'), ['network-attach', String(domid), 'mac=00:16:3e:00:00:0b']);
+    assert.deepEqual(x.fake.calls.find((c) => c[0] === 'network-attach'), ['network-attach', String(domid), 'mac=00:16:3e:00:00:0a', 'bridge=xenbr0']);
+    await x.devices.destroy('g1', 'vif', 0, false, true);
+    assert.deepEqual(lastCall(x, 'network-detach'), ['network-detach', String(domid), '00:16:3e:00:00:0a']);
+    assert.deepEqual(x.fake.domains[0]!.nics.map((n) => n.mac), ['00:16:3e:00:00:0b']);
+    // What was vif 1 is the domain's only interface now: xend numbers it 0, xl still finds it by its MAC.
+    await x.devices.destroy('g1', 'vif', '00:16:3e:00:00:0b', false, true);
+    assert.deepEqual(x.fake.domains[0]!.nics, []);
+  });
+
+  test('block-configure changes a CD-ROM disc with xl cd-insert and cd-eject; a PV guest is refused by xl', async () => {
+    const x = xenHost();
+    const iso = image(x, 'a.iso');
+    const cdrom: Sxp = ['device', ['vbd', ['uname', `file:${iso}`], ['dev', 'hdc:cdrom'], ['mode', 'r']]];
+    await x.domains.create(['vm', ['name', 'h1'], ['memory', 64], ['image', ['hvm', ['kernel', '/usr/lib/xen/boot/hvmloader']]], cdrom]);
+    const { domid } = x.domains.lookup('h1');
+    const other = image(x, 'b.iso');
+    await x.devices.configure('h1', ['vbd', ['uname', `file:${other}`], ['dev', 'hdc:cdrom'], ['mode', 'r']], null);
+    assert.deepEqual(lastCall(x, 'cd-insert'), ['cd-insert', String(domid), 'hdc', other]);
+    await x.devices.configure('h1', ['vbd', ['uname', ''], ['dev', 'hdc:cdrom'], ['mode', 'r']], null);
+    assert.deepEqual(lastCall(x, 'cd-eject'), ['cd-eject', String(domid), 'hdc']);
+    assert.equal(x.fake.domains[0]!.disks[0]!.target, '');
+    await x.domains.create(vm('g1', cdrom));
+    await assert.rejects(async () => x.devices.configure('g1', ['vbd', ['uname', `file:${other}`], ['dev', 'hdc:cdrom'], ['mode', 'r']], null), {
+      message: 'xl cd-insert failed: cdrom-insert requires an HVM domain',
+    });
+  });
+
+  test("a domain made with xl lists the disks and interfaces xl says it has, and those xend attaches", async () => {
+    const x = xenHost();
+    const cfg = join(x.dir, 'f1.cfg');
+    writeFileSync(cfg, `name = "f1"\nuuid = "${randomUUID()}"\nmemory = 64\nvcpus = 1\ndisk = [ "format=raw, vdev=xvda, access=rw, target=/dev/loop0" ]\n`);
+    assert.equal(spawnSync(x.fake.xl, ['create', cfg]).status, 0);
+    assert.equal(spawnSync(x.fake.xl, ['network-attach', 'f1', 'mac=00:16:3e:00:00:0f']).status, 0);
+    const vbds = () => x.devices.sxprs('f1', 'vbd').map((d) => (d as Sxp[])[0]);
+    // xend sees it at its next reading of xl list.
+    await eventually(async () => x.host.list().some((d) => d.name === 'f1') && vbds().length > 0);
+    assert.deepEqual(vbds(), ['51712']);
+    assert.deepEqual(x.devices.sxprs('f1', 'vif').map((d) => childValue((d as Sxp[])[1] as Sxp, 'mac')), ['00:16:3e:00:00:0f']);
+    const img = image(x, 'b.img');
+    await x.devices.create('f1', ['vbd', ['uname', `file:${img}`], ['dev', 'xvdb'], ['mode', 'r']]);
+    assert.deepEqual(vbds(), ['51712', '51728']);
+    await x.devices.destroy('f1', 'vbd', 'xvda', false, true);
+    assert.deepEqual(vbds(), ['51728']);
+  });
+
+  test('a CD-ROM drive is not hot-plugged: the refusal names the backend', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    await assert.rejects(async () => x.devices.create('g1', ['vbd', ['uname', ''], ['dev', 'hdc:cdrom'], ['mode', 'r']]), /the xen backend cannot hot-plug a CD-ROM drive/);
+  });
+});
+
+describe('CPU pools through xl cpupool-*', () => {
+  const poolConfig = (name: string, sched: string, ncpu: number, ...cpus: number[]): Sxp => ['pool', ['name_label', name], ['sched_policy', sched], ['ncpu', ncpu], ['proposed_CPUs', ...cpus]];
+  /** A pool's listing as xend answers it: its key → values. */
+  const listed = (x: XenDomains, name: string) => {
+    const [row] = x.pools.list([name]) as Sxp[][];
+    return row ? new Map((row.slice(1) as Sxp[][]).map(([k, ...v]) => [String(k), v])) : undefined;
+  };
+  const poolCalls = (x: XenDomains) => x.fake.calls.filter((c) => c[0]!.startsWith('cpupool-') && c[0] !== 'cpupool-list');
+
+  test('a pool made, given a CPU, a domain built in it (xl.cfg pool=), moved out, and the pool destroyed', async () => {
+    const x = xenHost();
+    assert.deepEqual(listed(x, 'Pool-0')!.get('host_CPU_numbers'), [0, 1]);
+    await x.pools.cpuRemove('Pool-0', 1);
+    await x.pools.create(poolConfig('p1', 'credit', 1, 1));
+    assert.deepEqual(x.fake.pools.map((p) => [p.name, p.sched, p.cpus]), [['Pool-0', 'credit2', [0]], ['p1', 'credit', [1]]]);
+    assert.deepEqual(listed(x, 'p1')!.get('host_CPU_numbers'), [1]);
+    await x.domains.create(vm('g1', ['pool_name', 'p1']));
+    assert.equal(x.fake.domains[0]!.pool, 'p1');
+    assert.equal(x.domains.lookup('g1').cpuPool, 1);
+    assert.deepEqual(listed(x, 'p1')!.get('started_VM_names'), ['g1']);
+    await x.pools.migrate('g1', 'Pool-0', poolMembers(x.domains));
+    assert.equal(x.fake.domains[0]!.pool, 'Pool-0');
+    assert.equal(childValue(x.domains.domain('g1'), 'pool_name'), 'Pool-0');
+    await x.pools.destroy('p1');
+    assert.equal(listed(x, 'p1'), undefined);
+    assert.deepEqual(x.fake.pools.map((p) => p.name), ['Pool-0']);
+    assert.deepEqual(poolCalls(x), [
+      ['cpupool-cpu-remove', 'Pool-0', '1'],
+      ['cpupool-create', 'name="p1"', 'sched="credit"'],
+      ['cpupool-cpu-add', 'p1', '1'],
+      ['cpupool-migrate', String(x.domains.lookup('g1').domid), 'Pool-0'],
+      ['cpupool-cpu-remove', 'p1', '1'],
+      ['cpupool-destroy', 'p1'],
+    ]);
+  });
+
+  test("xl's refusal fails the change: a domain cannot move into a pool without CPUs", async () => {
+    const x = xenHost();
+    await x.pools.create(poolConfig('empty', 'credit2', 0));
+    await x.domains.create(vm('g1'));
+    await assert.rejects(async () => x.pools.migrate('g1', 'empty', poolMembers(x.domains)), { message: 'could not move domain' });
+    assert.equal(x.fake.domains[0]!.pool, 'Pool-0');
+    assert.equal(childValue(x.domains.domain('g1'), 'pool_name'), 'Pool-0');
+  });
+
+  test('a CPU xl did not add (it ends well, saying why) fails the change with its words', async () => {
+    const x = xenHost();
+    await x.pools.cpuRemove('Pool-0', 1);
+    await x.pools.create(poolConfig('p1', 'credit2', 0));
+    // Behind xend's back, another pool takes the free CPU.
+    for (const args of [['cpupool-create', 'name="other"'], ['cpupool-cpu-add', 'other', '1']]) assert.equal(spawnSync(x.fake.xl, args).status, 0);
+    await assert.rejects(async () => x.pools.cpuAdd('p1', 1), {
+      message: 'xl cpupool-cpu-add failed: Error moving cpu 1 to cpupool; some cpus may not have been added to p1',
+    });
+    assert.deepEqual(x.fake.pools.map((p) => [p.name, p.cpus]), [['Pool-0', [0]], ['p1', []], ['other', [1]]]);
+  });
+
+  test('the pools and their labels outlive xend', async () => {
+    const x = xenHost();
+    await x.pools.cpuRemove('Pool-0', 1);
+    await x.pools.create(poolConfig('p1', 'credit2', 1));
+    const uuid = listed(x, 'p1')!.get('uuid');
+    x.host.close();
+    const again = new XenDomains(x.fake, x.dir);
+    open.push(again);
+    assert.deepEqual(listed(again, 'p1')!.get('uuid'), uuid);
+    assert.deepEqual(listed(again, 'p1')!.get('host_CPU_numbers'), [1]);
   });
 });

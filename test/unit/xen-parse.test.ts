@@ -4,6 +4,10 @@ import {
   cpuList,
   dmesgText,
   parseColonTable,
+  parseDomainPools,
+  parsePoolCpus,
+  parsePoolList,
+  poolIds,
   parseSchedTable,
   parseUptime,
   parseVcpuList,
@@ -70,13 +74,21 @@ describe('xl list -l', () => {
         config: {
           c_info: { type: 'pvh', name: 'p1', domid: 4294967295, uuid: U1 },
           b_info: { max_vcpus: 2, avail_vcpus: [0], max_memkb: 262144, target_memkb: 131072, sched_params: { sched: 'credit2', weight: 512, cap: 50 }, kernel: '/k', cmdline: 'console=hvc0', ramdisk: '/r' },
-          disks: [],
+          disks: [{ pdev_path: '/dev/loop0', vdev: 'xvda', format: 'raw', readwrite: 1 }, { pdev_path: '/srv/a.iso', vdev: 'hdc', format: 'raw', readwrite: 0, is_cdrom: 1 }],
+          nics: [{ devid: 0, mac: '00:16:3e:00:00:02', bridge: 'xenbr0', script: 'vif-lane' }],
           on_reboot: 'restart',
         },
       },
     ]);
     assert.deepEqual(parseXlListLong(json), [
-      { domid: 5, name: 'p1', uuid: U1, type: 'pvh', maxVcpus: 2, maxmemMiB: 256, memoryMiB: 128, kernel: '/k', ramdisk: '/r', cmdline: 'console=hvc0', weight: 512, cap: 50 },
+      {
+        domid: 5, name: 'p1', uuid: U1, type: 'pvh', maxVcpus: 2, maxmemMiB: 256, memoryMiB: 128, kernel: '/k', ramdisk: '/r', cmdline: 'console=hvc0', weight: 512, cap: 50,
+        disks: [
+          { target: '/dev/loop0', vdev: 'xvda', format: 'raw', writable: true, cdrom: false },
+          { target: '/srv/a.iso', vdev: 'hdc', format: 'raw', writable: false, cdrom: true },
+        ],
+        nics: [{ devid: 0, mac: '00:16:3e:00:00:02', bridge: 'xenbr0' }],
+      },
     ]);
   });
   test('not JSON, or not a list: nothing', () => {
@@ -203,5 +215,20 @@ describe("xl's errors as xend's faults", () => {
   });
   test('a timeout says so', () => {
     assert.equal(toolError('xl', ['save'], '', Object.assign(new Error('x'), { killed: true })).message, 'xl save did not finish in time');
+  });
+});
+
+describe('xl cpupool-list and xl list -c', () => {
+  test("the pools' names, schedulers and CPUs, as Xen 4.17's xl prints them", () => {
+    // run2/xl-cpupool-list.out of the Xen lane's notes, and a second pool.
+    const list = 'Name               CPUs   Sched     Active   Domain count\nPool-0               2   credit2       y          3\np1                   0    credit       y          0\n';
+    assert.deepEqual(parsePoolList(list), [{ name: 'Pool-0', sched: 'credit2' }, { name: 'p1', sched: 'credit' }]);
+    assert.deepEqual([...parsePoolCpus('Name               CPU list\nPool-0             0,1,3-4\np1                 \n', 8)], [['Pool-0', [0, 1, 3, 4]], ['p1', []]]);
+  });
+
+  test("a domain's pool is xl list -c's last column; the ids are xenstore's", () => {
+    const text = `${pad('Name', 40)}ID   Mem VCPUs\tState\tTime(s)         Cpupool\n${pad('Domain-0', 40)}    0  1024     2     r-----      12.5          Pool-0\n${pad('web one', 40)}    7   256     2     -b----       0.3              p1\n`;
+    assert.deepEqual([...parseDomainPools(text)], [[0, 'Pool-0'], [7, 'p1']]);
+    assert.deepEqual([...poolIds(parseXenstoreLs('/local/pool/1/name = "p1"\n/local/pool/1/uuid = "x"\n'))], [['p1', 1]]);
   });
 });

@@ -2,6 +2,7 @@ import type { Sxp } from '../../sxp/types.js';
 import { DOMAIN_NAME_RE } from '../../protocol/domain.js';
 import type { HvDomain } from '../types.js';
 import { shutdownReasonOf, type XlDomainConfig, type XlListEntry } from './parse.js';
+import { foreignDevices } from './devices.js';
 
 const DOM0_UUID = '00000000-0000-0000-0000-000000000000';
 
@@ -54,5 +55,6 @@ function foreignConfig(e: XlListEntry, long: XlDomainConfig | undefined): Sxp {
     ['on_reboot', 'preserve'],
     ['on_crash', 'preserve'],
     ['image', image],
+    ...foreignDevices(long),
   ];
 }

@@ -11,9 +11,13 @@ import {
   type DomainSpec,
   type HostInfo,
   type HostLog,
+  type HvCpuPool,
+  type HvDevice,
   type HvDomain,
   type Hypervisor,
   type HypervisorEvents,
+  type PoolLabel,
+  type Scheduler,
   type ImageStats,
   type RecordChanges,
   type SaveImageOptions,
@@ -30,6 +34,8 @@ import { hostInfoOf } from './host-info.js';
 import { hostDomain, servableName } from './foreign.js';
 import { xlConfig, type XlConfigInput } from './xlcfg.js';
 import { XenConsole } from './console.js';
+import { attachArgs, detachArgs, mediaArgs } from './devices.js';
+import { XenPools } from './pools.js';
 import { restoreWithXl, saveWithXl } from './image.js';
 
 export interface XenHostOptions {
@@ -68,6 +74,7 @@ export class XenHost implements Hypervisor {
   /** xl save stops the guest: Debian's Xen cannot even log a PV guest's dirty pages. */
   readonly migratesLive = false;
   private readonly runner: XenRunner;
+  private readonly pools: XenPools;
   private readonly store: DurableDir<XenDomain>;
   private readonly runDir: string;
   private readonly records = new Map<number, XenDomain>();
@@ -119,6 +126,12 @@ export class XenHost implements Hypervisor {
     this.bootTime = Date.now() / 1000 - dom0Uptime;
     this.info = hostInfoOf(infoText, dom0Uptime, this.xl);
     this.sched = this.readSched();
+    this.pools = new XenPools(this.runner, join(dir, 'pools'), () => ({ nrCpus: this.info.nr_cpus, scheduler: this.info.xen_scheduler }));
+    try {
+      this.pools.loadSync();
+    } catch (err) {
+      opts.log.warning(`xen backend: cannot read the CPU pools: ${(err as Error).message}`);
+    }
     const listedAt = ++this.moments;
     const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
     for (const d of this.store.readAll((m) => opts.log.error(`xen backend: domain ${m}`))) {
@@ -167,7 +180,7 @@ export class XenHost implements Hypervisor {
    */
   async create(spec: DomainSpec): Promise<HvDomain> {
     if (spec.incomplete) return this.placeholder(spec);
-    await Promise.all([...this.destroying].map((id) => this.chains.get(id)?.catch(() => undefined)));
+    await Promise.all([...this.destroying].map((id) => this.settled(id)));
     const cfg = this.writeConfig(spec);
     // Seen by a refresh before it is recorded: not a domain made behind xend's back.
     this.arriving.add(spec.uuid);
@@ -177,10 +190,12 @@ export class XenHost implements Hypervisor {
       } finally {
         rmSync(cfg, { force: true });
       }
-      const e = await this.listed(spec);
+      const e = await this.listed(spec).catch((err: Error) => this.undoCreate(spec, err));
       const d: XenDomain = storedDomain(e.domid, spec);
       this.save(d);
       this.attachConsole(d.domid);
+      // Which pool xl.cfg's pool= put it in, before xend asks to move it there.
+      if (this.pools.partitioned()) await this.pools.refresh().catch((err: Error) => this.opts.log.warning(`xen backend: cannot read the CPU pools: ${err.message}`));
       this.refreshHost();
       return this.view(d);
     } finally {
@@ -196,7 +211,7 @@ export class XenHost implements Hypervisor {
     this.destroying.add(id);
     this.forget(id);
     // Its failure is logged by act; nobody waits for it.
-    void this.act(id, ['destroy', String(id)]).catch(() => undefined).then(() => this.refreshHost());
+    void this.act(id, ['destroy', String(id)], () => this.refreshHost());
   }
 
   pause(domid: number): Promise<void> {
@@ -246,7 +261,7 @@ export class XenHost implements Hypervisor {
     this.entry(domid);
     const usable = cpus.filter((c) => Number.isInteger(c) && c >= 0 && c < this.info.nr_cpus);
     if (!usable.length) throw new XendError(`none of CPUs ${cpus.join(',')} exists on this host (${this.info.nr_cpus} CPUs)`);
-    void this.act(domid, ['vcpu-pin', String(domid), String(vcpu), usable.join(',')]).catch(() => undefined).then(() => (this.vcpus.at = 0));
+    void this.act(domid, ['vcpu-pin', String(domid), String(vcpu), usable.join(',')], () => (this.vcpus.at = 0));
   }
 
   /** Through the scheduler Xen runs: credit2 (4.17's default) takes a weight and a cap too, under its own command. */
@@ -285,6 +300,58 @@ export class XenHost implements Hypervisor {
       throw err;
     }
     await deliverCore(tmp, path, process.getuid?.() ?? 0);
+  }
+
+  /** xl block-attach / network-attach, after what xend asked of the domain before; xl's refusal is the fault. */
+  attachDevice(domid: number, device: HvDevice): Promise<void> {
+    this.entry(domid);
+    return this.deviceChange(domid, attachArgs(domid, device));
+  }
+
+  detachDevice(domid: number, device: HvDevice, force: boolean): Promise<void> {
+    this.entry(domid);
+    return this.deviceChange(domid, detachArgs(domid, device, force));
+  }
+
+  /** A CD-ROM's media (xl cd-insert / cd-eject); nothing else of a plugged-in device changes. */
+  configureDevice(domid: number, before: HvDevice | null, after: HvDevice | null): Promise<void> {
+    this.entry(domid);
+    if (!before || !after) throw new XendError('the xen backend cannot add or remove a device by reconfiguring it');
+    return this.deviceChange(domid, mediaArgs(domid, after));
+  }
+
+  /** One xl device command; a domain xl built has its devices read again (xend keeps no config of it). */
+  private deviceChange(domid: number, args: string[]): Promise<void> {
+    const done = this.act(domid, args);
+    const e = this.listing.get(domid);
+    return e && this.isForeign(e) ? done.then(() => this.learnForeign(e)) : done;
+  }
+
+  // CPU pools: xl cpupool-*, each answered once xl cpupool-list shows it (pools.ts).
+
+  cpuPools(): HvCpuPool[] {
+    return this.pools.list();
+  }
+
+  createCpuPool(sched: Scheduler, label: PoolLabel): Promise<number> {
+    return this.pools.create(sched, label);
+  }
+
+  destroyCpuPool(id: number): Promise<void> {
+    return this.pools.destroy(id);
+  }
+
+  cpuPoolAddCpu(id: number, cpu: number): Promise<void> {
+    return this.pools.addCpu(id, cpu);
+  }
+
+  cpuPoolRemoveCpu(id: number, cpu: number): Promise<void> {
+    return this.pools.removeCpu(id, cpu);
+  }
+
+  moveToCpuPool(domid: number, id: number): Promise<void> {
+    this.entry(domid);
+    return this.pools.move(domid, id);
   }
 
   updateRecord(domid: number, changes: RecordChanges): void {
@@ -336,13 +403,13 @@ export class XenHost implements Hypervisor {
     this.saving.add(domid);
     try {
       // After what xend asked of the domain before (a rename for a migration, say).
-      await this.chains.get(domid)?.catch(() => undefined);
+      await this.settled(domid);
       // Paused once xl saved it: xend destroys it, or unpauses it (a checkpoint, a migration that failed later).
       const stats = await saveWithXl(this.runner, domid, join(this.runDir, `${domid}.save`), sink, opts, () => {
         const e = this.listing.get(domid);
         if (e) e.flags.paused = true;
         // A listing begun before does not undo it.
-        this.touched.set(domid, ++this.moments);
+        this.touch(domid);
       });
       this.save({ ...this.must(domid), lastChecksum: stats.checksum });
       return stats;
@@ -351,7 +418,7 @@ export class XenHost implements Hypervisor {
       throw err;
     } finally {
       // A listing begun meanwhile may show the guest suspended, as it was while xl saved it.
-      this.touched.set(domid, ++this.moments);
+      this.touch(domid);
       this.saving.delete(domid);
       this.refresh();
     }
@@ -429,7 +496,7 @@ export class XenHost implements Hypervisor {
     const start = domid === 0 ? this.bootTime : (this.starts.get(domid) ?? Date.now() / 1000 - e.cpuTime);
     const s = this.sched.get(domid);
     const long = this.long.get(domid);
-    return hostDomain(e, long && s ? { ...long, ...s } : long, start);
+    return this.inPool(hostDomain(e, long && s ? { ...long, ...s } : long, start));
   }
 
   private view(d: XenDomain): HvDomain {
@@ -437,7 +504,13 @@ export class XenHost implements Hypervisor {
     const s = this.sched.get(d.domid);
     const v = viewOf(d, { onlineVcpus: e?.vcpus ?? d.vcpus, paused: e ? e.flags.paused : true, busy: e?.flags.running ?? false, cpuTime: e?.cpuTime ?? 0 });
     if (e?.flags.dying) v.flags.dying = true;
-    return s ? { ...v, cpuWeight: s.weight, cpuCap: s.cap } : v;
+    return this.inPool(s ? { ...v, cpuWeight: s.weight, cpuCap: s.cap } : v);
+  }
+
+  /** The view with the pool the domain runs in, once a reading of the pools saw it. */
+  private inPool(v: HvDomain): HvDomain {
+    const pool = this.pools.poolOf(v.domid);
+    return pool === undefined ? v : { ...v, cpuPool: pool };
   }
 
   // ---- keeping the view current ----
@@ -516,6 +589,7 @@ export class XenHost implements Hypervisor {
     );
     const cmd = this.schedCommand();
     if (cmd) void this.runner.run('xl', [cmd], { timeoutMs: 30_000 }).then((r) => (this.sched = parseSchedTable(r.stdout)), () => undefined);
+    if (this.pools.partitioned()) void this.pools.refresh().catch(() => undefined);
   }
 
   private readSched(): Map<number, { weight: number; cap: number }> {
@@ -542,9 +616,11 @@ export class XenHost implements Hypervisor {
     }
   }
 
-  /** A domain xl built: its configuration and start time, once, for xend's record of it. */
+  /** A domain xl built: its configuration (again after xend changed its devices) and start time, for xend's record of it. */
   private async learnForeign(e: XlListEntry): Promise<void> {
-    this.long.set(e.domid, { domid: e.domid, name: e.name, uuid: e.uuid, type: 'pv', maxVcpus: e.vcpus, maxmemMiB: e.memoryMiB, memoryMiB: e.memoryMiB, kernel: '', ramdisk: '', cmdline: '' });
+    if (!this.long.has(e.domid)) {
+      this.long.set(e.domid, { domid: e.domid, name: e.name, uuid: e.uuid, type: 'pv', maxVcpus: e.vcpus, maxmemMiB: e.memoryMiB, memoryMiB: e.memoryMiB, kernel: '', ramdisk: '', cmdline: '', disks: [], nics: [] });
+    }
     try {
       const [long] = parseXlListLong((await this.runner.run('xl', ['list', '-l', String(e.domid)], { timeoutMs: 60_000 })).stdout);
       if (long) this.long.set(e.domid, long);
@@ -568,23 +644,57 @@ export class XenHost implements Hypervisor {
 
   // ---- actions ----
 
-  /** Runs an xl command after every earlier one for this domain; failures are logged, then the view is read again. */
-  private act(domid: number, args: string[]): Promise<void> {
-    const before = this.chains.get(domid) ?? Promise.resolve();
-    this.touched.set(domid, ++this.moments);
-    const done = before
-      .catch(() => undefined)
+  /**
+   * Runs an xl command after every earlier one for this domain; failures are
+   * logged (a caller that does not wait need not catch), then `after` runs and
+   * the view is read again.
+   */
+  private act(domid: number, args: string[], after?: () => void): Promise<void> {
+    const earlier = this.settled(domid);
+    this.touch(domid);
+    const done = earlier
       .then(async () => void (await this.runner.run('xl', args)))
       .finally(() => {
-        this.touched.set(domid, ++this.moments);
+        this.touch(domid);
+        after?.();
         this.refresh();
       });
     this.chains.set(domid, done);
-    done.catch((err: Error) => this.opts.log.error(`xen backend: domain ${domid}: ${err.message}`));
-    void done.finally(() => {
+    const last = () => {
       if (this.chains.get(domid) === done) this.chains.delete(domid);
-    }).catch(() => undefined);
+    };
+    void done.then(last, (err: Error) => {
+      last();
+      this.opts.log.error(`xen backend: domain ${domid}: ${err.message}`);
+    });
     return done;
+  }
+
+  /** Once every xl xend ran for the domain so far has ended, however it ended. */
+  private settled(domid: number): Promise<void> {
+    return (this.chains.get(domid) ?? Promise.resolve()).then(
+      () => undefined,
+      () => undefined,
+    );
+  }
+
+  /** xend changed the domain now: an `xl list` begun before does not overrule it. */
+  private touch(domid: number): void {
+    this.touched.set(domid, ++this.moments);
+  }
+
+  /**
+   * xl built the domain but xend cannot see it (its `xl list` failed): as
+   * xend undid a domain it could not finish, it is destroyed (by its name, which
+   * Xen holds unique) and the create fails with why.
+   */
+  private async undoCreate(spec: DomainSpec, err: Error): Promise<never> {
+    try {
+      await this.runner.run('xl', ['destroy', spec.name]);
+    } catch (undo) {
+      this.opts.log.error(`xen backend: ${spec.name} was built but could not be destroyed: ${(undo as Error).message}`);
+    }
+    throw new XendError(`xl built ${spec.name}, but xend could not list it (${err.message}): destroyed`);
   }
 
   /**
@@ -598,7 +708,7 @@ export class XenHost implements Hypervisor {
     const e = entries.filter((x) => x.uuid === spec.uuid && !this.records.has(x.domid)).sort((a, b) => b.domid - a.domid)[0];
     if (!e) throw new XendError(`xl built ${spec.name}, but xl list does not show it`);
     this.reconcile(entries, true, listedAt);
-    this.touched.set(e.domid, ++this.moments);
+    this.touch(e.domid);
     return e;
   }
 

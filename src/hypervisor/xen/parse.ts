@@ -86,6 +86,24 @@ export interface XlDomainConfig {
   cmdline: string;
   weight?: number;
   cap?: number;
+  /** Its disks and network interfaces as libxl holds them. */
+  disks: XlDisk[];
+  nics: XlNic[];
+}
+
+export interface XlDisk {
+  /** The file or device behind it; '' for an empty CD-ROM drive. */
+  target: string;
+  vdev: string;
+  format: string;
+  writable: boolean;
+  cdrom: boolean;
+}
+
+export interface XlNic {
+  devid: number;
+  mac: string;
+  bridge: string;
 }
 
 /** `xl list -l [dom]`: a JSON array, one element per domain. */
@@ -98,7 +116,7 @@ export function parseXlListLong(text: string): XlDomainConfig[] {
   }
   if (!Array.isArray(data)) return [];
   return data.flatMap((e): XlDomainConfig[] => {
-    const rec = e as { domid?: unknown; config?: { c_info?: Record<string, unknown>; b_info?: Record<string, unknown> } };
+    const rec = e as { domid?: unknown; config?: { c_info?: Record<string, unknown>; b_info?: Record<string, unknown>; disks?: unknown; nics?: unknown } };
     const c = rec.config?.c_info ?? {};
     const b = rec.config?.b_info ?? {};
     if (typeof rec.domid !== 'number') return [];
@@ -119,9 +137,18 @@ export function parseXlListLong(text: string): XlDomainConfig[] {
         cmdline: str(b.cmdline),
         ...(num(sched.weight) !== undefined && { weight: num(sched.weight) }),
         ...(num(sched.cap) !== undefined && { cap: num(sched.cap) }),
+        disks: records(rec.config?.disks).flatMap((d): XlDisk[] =>
+          str(d.vdev) ? [{ target: str(d.pdev_path), vdev: str(d.vdev), format: str(d.format) || 'raw', writable: d.readwrite === 1, cdrom: d.is_cdrom === 1 }] : [],
+        ),
+        nics: records(rec.config?.nics).map((n, i): XlNic => ({ devid: num(n.devid) ?? i, mac: str(n.mac), bridge: str(n.bridge) })),
       },
     ];
   });
+}
+
+/** A JSON list's objects. */
+function records(v: unknown): Record<string, unknown>[] {
+  return Array.isArray(v) ? v.filter((x): x is Record<string, unknown> => typeof x === 'object' && x !== null) : [];
 }
 
 /** `key : value` lines (`xl info`). */
@@ -225,4 +252,45 @@ function unescapeXenstore(v: string): string {
 export function startTimeOf(vm: Map<string, string>, uuid: string): number | null {
   const v = Number(vm.get(`/vm/${uuid}/start_time`));
   return Number.isFinite(v) && v > 0 ? v : null;
+}
+
+/** One row of `xl cpupool-list`: Name CPUs Sched Active Domain-count. */
+export interface XlPoolRow {
+  name: string;
+  sched: string;
+}
+
+/** `xl cpupool-list`: `%-19s%3d %9s       y       %4d` under its header. */
+export function parsePoolList(text: string): XlPoolRow[] {
+  return rows(text, /^(\S+)\s+(\d+)\s+(\S+)\s+[yn]\s+(\d+)$/, (m) => ({ name: m[1]!, sched: m[3]! }));
+}
+
+/** `xl cpupool-list -c`: each pool's CPU list (`0,1`, empty for a pool without CPUs), by name. */
+export function parsePoolCpus(text: string, nrCpus: number): Map<string, number[]> {
+  const out = new Map<string, number[]>();
+  for (const line of text.split('\n').slice(1)) {
+    const m = /^(\S+)\s*(\S*)$/.exec(line.trimEnd());
+    if (m) out.set(m[1]!, m[2] ? cpuList(m[2], nrCpus) : []);
+  }
+  return out;
+}
+
+/** `xl list -c`: the pool each domain runs in, by domid (its last column). */
+export function parseDomainPools(text: string): Map<number, string> {
+  const out = new Map<number, string>();
+  for (const line of text.split('\n')) {
+    const m = /^.+?\s+(\d+)\s+\d+\s+\d+\s+[-rbpscd]{6}\s+\d+(?:\.\d+)?\s+(\S+)$/.exec(line.trimEnd());
+    if (m) out.set(Number(m[1]), m[2]!);
+  }
+  return out;
+}
+
+/** `xenstore-ls -f /local/pool`: the pool ids libxl wrote beside their names, by name. */
+export function poolIds(store: Map<string, string>): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [key, name] of store) {
+    const m = /^\/local\/pool\/(\d+)\/name$/.exec(key);
+    if (m) out.set(name, Number(m[1]));
+  }
+  return out;
 }

@@ -37,6 +37,7 @@ export function xlConfig(input: XlConfigInput): string {
     `maxmem = ${int(Math.max(input.maxmemMiB, input.memoryMiB), 'maxmem')}`,
     ...vcpuLines(c, input.vcpus),
     ...schedLines(c),
+    ...poolLines(c),
     ...imageLines(c),
     'on_poweroff = "preserve"',
     'on_reboot = "preserve"',
@@ -85,6 +86,12 @@ function schedLines(c: Sxp): string[] {
   return out;
 }
 
+/** xend's pool_name: the CPU pool xl builds the domain in (Pool-0 unless named). */
+function poolLines(c: Sxp): string[] {
+  const pool = String(childValue(c, 'pool_name', '') ?? '');
+  return pool && pool !== 'Pool-0' ? [`pool = ${str(pool, 'pool_name')}`] : [];
+}
+
 function imageLines(c: Sxp): string[] {
   const image = children(c, 'image')[0]?.[1];
   if (!Array.isArray(image)) throw new XenConfigError('no image in the domain config');
@@ -118,20 +125,30 @@ function imageLines(c: Sxp): string[] {
  * disk spec. `target=` comes last, where xl reads the rest as the path (commas included).
  */
 export function diskSpec(d: Sxp[]): string {
-  const uname = String(childValue(d, 'uname', '') ?? '');
-  const dev = String(childValue(d, 'dev', '') ?? '');
+  const { format, target } = diskTarget(String(childValue(d, 'uname', '') ?? ''));
+  const { vdev, cdrom } = virtualDisk(String(childValue(d, 'dev', '') ?? ''));
   const mode = String(childValue(d, 'mode', 'w') ?? 'w');
+  if (!/^[rw]!?$/.test(mode)) throw new XenConfigError(`disk mode "${mode.slice(0, 8)}" is not r or w`);
+  const parts = [`format=${format}`, `vdev=${vdev}`, `access=${mode.startsWith('w') ? 'rw' : 'ro'}`];
+  if (cdrom) parts.push('devtype=cdrom');
+  return [...parts, `target=${target}`].join(', ');
+}
+
+/** The file or device an xm uname (`phy:sda1`, `file:/img`, `tap:qcow2:/img`) names, and its format for xl. */
+export function diskTarget(uname: string): { format: string; target: string } {
   const m = /^(phy|file|tap2?:(?:aio|sync|qcow2?|vhd|raw)|aio):(.+)$/s.exec(uname);
   if (!m) throw new XenConfigError(`disk '${uname.slice(0, 128)}' is not supported by the xen backend (phy:, file: or tap:)`);
   const kind = m[1]!;
   const target = path(kind === 'phy' && !m[2]!.startsWith('/') ? `/dev/${m[2]}` : m[2]!, 'disk');
+  const format = /qcow2$/.test(kind) ? 'qcow2' : /qcow$/.test(kind) ? 'qcow' : /vhd$/.test(kind) ? 'vhd' : 'raw';
+  return { format, target };
+}
+
+/** xm's disk `dev` (`xvdb`, `ioemu:hdc:cdrom`) as xl's vdev, and whether it is a CD-ROM drive. */
+export function virtualDisk(dev: string): { vdev: string; cdrom: boolean } {
   const dm = /^(?:ioemu:)?([a-z]+[0-9]*[a-z]*[0-9]*)(:cdrom|:disk)?$/.exec(dev);
   if (!dm) throw new XenConfigError(`disk device "${dev.slice(0, 64)}" is not a virtual device name`);
-  if (!/^[rw]!?$/.test(mode)) throw new XenConfigError(`disk mode "${mode.slice(0, 8)}" is not r or w`);
-  const format = /qcow2$/.test(kind) ? 'qcow2' : /qcow$/.test(kind) ? 'qcow' : /vhd$/.test(kind) ? 'vhd' : 'raw';
-  const parts = [`format=${format}`, `vdev=${dm[1]}`, `access=${mode.startsWith('w') ? 'rw' : 'ro'}`];
-  if (dm[2] === ':cdrom') parts.push('devtype=cdrom');
-  return [...parts, `target=${target}`].join(', ');
+  return { vdev: dm[1]!, cdrom: dm[2] === ':cdrom' };
 }
 
 const VIF_VALUE: Record<string, RegExp> = {
@@ -148,6 +165,11 @@ const VIF_VALUE: Record<string, RegExp> = {
 
 /** xm's vif as xl's `key=value,…` spec; each value is checked, so none can carry a comma. */
 export function vifSpec(d: Sxp[]): string {
+  return vifParts(d).join(',');
+}
+
+/** The `key=value` words of xm's vif (xl network-attach takes them one an argument). */
+export function vifParts(d: Sxp[]): string[] {
   const parts: string[] = [];
   for (const kv of d.slice(1)) {
     if (!Array.isArray(kv) || typeof kv[0] !== 'string') continue;
@@ -161,7 +183,7 @@ export function vifSpec(d: Sxp[]): string {
     if (!re.test(v)) throw new XenConfigError(`vif ${key} "${v.slice(0, 64)}" is not valid`);
     parts.push(`${key}=${v}`);
   }
-  return parts.join(',');
+  return parts;
 }
 
 /** An absolute path without what an xl string cannot carry. */
