@@ -18,19 +18,22 @@ export interface ParamTypes {
   /** A file on xend's host. */
   path: { sent: string; received: string };
   optPath: { sent: string | null; received: string | null };
-  /** A whole domain config, `(vm …)`. */
-  config: { sent: Sxp; received: Sxp };
-  /** An SXP value that names no file (a CPU pool's config, `(pool …)`). */
+  /** An SXP value: a domain's config, a device's, a CPU pool's (`(pool …)`); its role says which names files. */
   sxp: { sent: Sxp; received: Sxp };
   /** A list of names (xend.cpu_pool.list's pools): none means all. */
   names: { sent: string[]; received: string[] };
-  /** One device's config, `(vbd (uname …) (dev …) …)`: the path policy confines the files it names as a domain config's. */
-  device: { sent: Sxp; received: Sxp };
 }
 export type ParamKind = keyof ParamTypes;
 
 /** What a file parameter holds; the daemon's path policy confines each to its own directory. */
 export type FileRole = 'save' | 'dump';
+/**
+ * What a parameter names on xend's host, which the daemon's path policy confines
+ * for a client other than root: a file (a path's role), a whole domain config
+ * `(vm …)` or one device's `(vbd (uname …) …)` (an sxp's: the files they name),
+ * or one of the host's devices for a guest (a text's, usb_add: pass-through).
+ */
+export type Role = FileRole | 'vm' | 'device' | 'hostDevice';
 
 export interface Param {
   readonly kind: ParamKind;
@@ -40,9 +43,7 @@ export interface Param {
   readonly default?: string | number | boolean;
   /** The parameter as xend's messages name it, when not its name. */
   readonly label?: string;
-  readonly file?: FileRole;
-  /** Names one of the host's devices for a guest (usb_add): the path policy's pass-through rule applies. */
-  readonly hostDevice?: true;
+  readonly role?: Role;
 }
 
 /** The legacy HTTP request that is the same call as the method. */
@@ -87,13 +88,13 @@ export const param =
   <K extends ParamKind>(kind: K) =>
   <const N extends string>(name: N, extra: Omit<Param, 'kind' | 'name'> = {}) => ({ kind, name, ...extra });
 export const domain = () => param('domain')('dom');
-export const config = () => param('config')('config');
-/** SrvDomain's device ops carry it in their `config` field. */
-export const device = () => param('device')('config');
-/** Kinds sent as SXP: nested arrays over XML-RPC, SXP text in an HTTP form field. */
-export const isSxpParam = (p: Param): boolean => p.kind === 'config' || p.kind === 'device';
 export const [text, token, int, optInt, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('optBool'), param('path'), param('optPath')];
 export const [sxp, names] = [param('sxp'), param('names')];
+export const config = () => sxp('config', { role: 'vm' });
+/** SrvDomain's device ops carry it in their `config` field. */
+export const device = () => sxp('config', { role: 'device' });
+/** Sent as SXP: nested arrays over XML-RPC, SXP text in an HTTP form field. */
+export const isSxpParam = (p: Param): boolean => p.kind === 'sxp';
 /** xend's flags all had a default. */
 export const flag = <const N extends string>(name: N, dflt: boolean) => param('bool')(name, { default: dflt });
 
