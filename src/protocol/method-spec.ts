@@ -56,11 +56,13 @@ export interface HttpBinding {
   /** The parameters the request carries: a POST's form fields, a GET's query. */
   readonly fields: readonly string[];
   /**
-   * How xend answered: `accepted` 202 without a body (the ops it ran "in the
-   * background"), `value` the result as SXP, `struct` a struct as `((key value) …)`,
-   * `node` the result as `(node …)`.
+   * How xend answered: `none` 200 without a body (a method that returns nothing),
+   * `accepted` 202 without a body (the ops it ran "in the background"), `value`
+   * the result as SXP (and None as no body), `struct` a struct as `((key value) …)`,
+   * `node` the result as `(node …)`, `text` the result as plain text (SrvNode's
+   * dmesg and log).
    */
-  readonly reply: 'accepted' | 'value' | 'struct' | 'node';
+  readonly reply: 'none' | 'accepted' | 'value' | 'struct' | 'node' | 'text';
   /** A domain op that also answers GET `?op=` (vcpuinfo). */
   readonly get?: boolean;
 }
@@ -100,14 +102,18 @@ export const flag = <const N extends string>(name: N, dflt: boolean) => param('b
 
 type HttpRequest = Omit<HttpBinding, 'fields' | 'reply'> & Partial<Pick<HttpBinding, 'fields' | 'reply'>>;
 /** POST /xend/domain/<dom> op=<op>: SrvDomain's op_<op>; its form fields are the parameters after the domain. */
-export const op = (name: string, reply: HttpBinding['reply'] = 'value', extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path: DOMAIN_PATH, op: name, reply, ...extra });
+export const op = (name: string, reply?: HttpBinding['reply'], extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path: DOMAIN_PATH, op: name, ...(reply && { reply }), ...extra });
 export const get = (path: string, extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'GET', path, ...extra });
 export const post = (path: string, name: string, extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path, op: name, ...extra });
 
-/** One method; an HTTP request carries every parameter that its path does not, unless it says which. */
-export function method<const P extends readonly Param[], R>(name: string, params: P, _result: Returns<R>, http?: HttpRequest): MethodSpec<P, R> {
+/**
+ * One method; an HTTP request carries every parameter that its path does not,
+ * unless it says which, and its reply is the result (none for a method that
+ * returns nothing) unless it says how.
+ */
+export function method<const P extends readonly Param[], R>(name: string, params: P, result: Returns<R>, http?: HttpRequest): MethodSpec<P, R> {
   if (!http) return { name, params };
   const inPath = http.path === DOMAIN_PATH ? 1 : 0;
-  return { name, params, http: { reply: 'value', fields: params.slice(inPath).map((p) => p.name), ...http } };
+  return { name, params, http: { reply: result === none ? 'none' : 'value', fields: params.slice(inPath).map((p) => p.name), ...http } };
 }
 

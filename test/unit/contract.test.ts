@@ -166,7 +166,9 @@ describe('the wire contract', () => {
       for (const m of withHttp) {
         calls.length = 0;
         const sent = m.params.map(sample);
-        await transport.call(m.name, sent);
+        const result = await transport.call(m.name, sent);
+        // A method that returns nothing is answered without a body, whatever its implementation gave back.
+        if (m.http!.reply === 'none') assert.equal(result, null, m.name);
         assert.equal(calls.length, 1, `${m.name} reached ${calls.map((c) => c.name).join(', ') || 'nothing'}`);
         assert.equal(calls[0]!.name, m.name);
         const carried = m.http!.path === DOMAIN_PATH ? [m.params[0]!.name, ...m.http!.fields] : m.http!.fields;
