@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { formatHead, header, HttpMessageReader, HttpStreamError, type HttpMessage } from './http-stream.js';
+import { formatHead } from '../protocol/http-head.js';
+import { header, HttpMessageReader, HttpStreamError, type HttpMessage } from './http-stream.js';
 
 /**
  * What a request on standard input may be: xend refuses bodies beyond its own
