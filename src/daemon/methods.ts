@@ -43,9 +43,6 @@ function absolute(path: unknown): string {
 /** More names than any host has pools. */
 const MAX_NAMES = 256;
 
-/** Nested arrays over XML-RPC, SXP text in an HTTP form field. */
-const sxpValue = (v: unknown): Sxp => (typeof v === 'string' ? parseFirst(v) : (v as Sxp));
-
 /** How xend read each kind of argument, from XML-RPC values or HTTP form fields (text). */
 const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['received'] } = {
   domain: (v) => (typeof v === 'number' ? v : text(v, 'domain')),
@@ -63,14 +60,13 @@ const DECODE: { [K in ParamKind]: (v: unknown, p: Param) => ParamTypes[K]['recei
   optBool: (v) => (v === undefined || v === null ? null : bool(v)),
   path: absolute,
   optPath: (v) => (v === undefined || v === null || v === '' ? null : absolute(v)),
-  config: sxpValue,
-  sxp: sxpValue,
+  // Nested arrays over XML-RPC, SXP text in an HTTP form field.
+  sxp: (v) => (typeof v === 'string' ? parseFirst(v) : (v as Sxp)),
   names: (v, p) => {
     const list = Array.isArray(v) ? v : v === undefined || v === null || v === '' ? [] : [v];
     if (list.length > MAX_NAMES) throw new XendError(`Invalid ${p.name}: more than ${MAX_NAMES}`);
     return list.map((x) => text(x, p.name));
   },
-  device: sxpValue,
 };
 
 function decode(p: Param, v: unknown): unknown {

@@ -1,7 +1,7 @@
 import { lstatSync, realpathSync } from 'node:fs';
 import { basename, dirname, join, sep } from 'node:path';
 import { XendError } from '../protocol/faults.js';
-import { XEND, isSxpParam, type FileRole, type MethodSpec } from '../protocol/methods.js';
+import { XEND, type FileRole, type MethodSpec } from '../protocol/methods.js';
 import { parseFirst } from '../sxp/index.js';
 import { devicesOf, vifSettings } from './config-limits.js';
 import { parseVmConfig, type VmConfig } from './vm-config.js';
@@ -10,7 +10,7 @@ import { checkVifMac } from './devices/vif.js';
 import type { Method } from './methods.js';
 import type { Sxp } from '../sxp/types.js';
 
-/** The directory for each role of file a method names (the contract's `file`). */
+/** The directory for each role of file a method names (the contract's file roles). */
 export interface ConfinedDirs extends Record<FileRole, string> {
   /** xend-save-path: saves and restores. */
   save: string;
@@ -33,23 +33,23 @@ export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs, r
   const confined = new Map(methods);
   for (const spec of Object.values(XEND) as MethodSpec[]) {
     const fn = methods.get(spec.name);
-    const checked = spec.params.flatMap((p, index) => (p.file || p.hostDevice || isSxpParam(p) ? [{ p, index }] : []));
+    const checked = spec.params.flatMap((p, index) => (p.role ? [{ role: p.role, index }] : []));
     if (!fn || !checked.length) continue;
     confined.set(spec.name, (...args: unknown[]) => {
-      for (const { p, index } of checked) {
+      for (const { role, index } of checked) {
         const arg = args[index];
-        if (p.hostDevice) {
+        if (role === 'hostDevice') {
           if (!rules.passthrough) throw new XendError("a client other than root may not pass the host's devices to a guest (xend-domain-passthrough)");
-        } else if (isSxpParam(p)) {
+        } else if (role === 'vm' || role === 'device') {
           // An HTTP form carries a config as SXP text, XML-RPC as nested arrays.
           const sxp = typeof arg === 'string' ? parseFirst(arg) : (arg as Sxp);
-          if (p.kind === 'config') confineConfig(parseVmConfig(sxp), rules);
+          if (role === 'vm') confineConfig(parseVmConfig(sxp), rules);
           else confineDevice(sxp, rules);
         } else if (arg !== undefined && arg !== null && arg !== '') {
           // No file named: xend picks one in its own directory (a core dump).
-          const dir = dirs[p.file!];
+          const dir = dirs[role];
           if (!inside(dir, String(arg))) {
-            throw new XendError(`${String(arg)}: a client other than root may only use files in ${dir} (${DIR_OPTION[p.file!]}), and no symlinks`);
+            throw new XendError(`${String(arg)}: a client other than root may only use files in ${dir} (${DIR_OPTION[role]}), and no symlinks`);
           }
         }
       }

@@ -18,19 +18,22 @@ export interface ParamTypes {
   /** A file on xend's host. */
   path: { sent: string; received: string };
   optPath: { sent: string | null; received: string | null };
-  /** A whole domain config, `(vm …)`. */
-  config: { sent: Sxp; received: Sxp };
-  /** An SXP value that names no file (a CPU pool's config, `(pool …)`). */
+  /** An SXP value: a domain's config, a device's, a CPU pool's (`(pool …)`); its role says which names files. */
   sxp: { sent: Sxp; received: Sxp };
   /** A list of names (xend.cpu_pool.list's pools): none means all. */
   names: { sent: string[]; received: string[] };
-  /** One device's config, `(vbd (uname …) (dev …) …)`: the path policy confines the files it names as a domain config's. */
-  device: { sent: Sxp; received: Sxp };
 }
 export type ParamKind = keyof ParamTypes;
 
 /** What a file parameter holds; the daemon's path policy confines each to its own directory. */
 export type FileRole = 'save' | 'dump';
+/**
+ * What a parameter names on xend's host, which the daemon's path policy confines
+ * for a client other than root: a file (a path's role), a whole domain config
+ * `(vm …)` or one device's `(vbd (uname …) …)` (an sxp's: the files they name),
+ * or one of the host's devices for a guest (a text's, usb_add: pass-through).
+ */
+export type Role = FileRole | 'vm' | 'device' | 'hostDevice';
 
 export interface Param {
   readonly kind: ParamKind;
@@ -40,9 +43,7 @@ export interface Param {
   readonly default?: string | number | boolean;
   /** The parameter as xend's messages name it, when not its name. */
   readonly label?: string;
-  readonly file?: FileRole;
-  /** Names one of the host's devices for a guest (usb_add): the path policy's pass-through rule applies. */
-  readonly hostDevice?: true;
+  readonly role?: Role;
 }
 
 /** The legacy HTTP request that is the same call as the method. */
@@ -55,11 +56,13 @@ export interface HttpBinding {
   /** The parameters the request carries: a POST's form fields, a GET's query. */
   readonly fields: readonly string[];
   /**
-   * How xend answered: `accepted` 202 without a body (the ops it ran "in the
-   * background"), `value` the result as SXP, `struct` a struct as `((key value) …)`,
-   * `node` the result as `(node …)`.
+   * How xend answered: `none` 200 without a body (a method that returns nothing),
+   * `accepted` 202 without a body (the ops it ran "in the background"), `value`
+   * the result as SXP (and None as no body), `struct` a struct as `((key value) …)`,
+   * `node` the result as `(node …)`, `text` the result as plain text (SrvNode's
+   * dmesg and log).
    */
-  readonly reply: 'accepted' | 'value' | 'struct' | 'node';
+  readonly reply: 'none' | 'accepted' | 'value' | 'struct' | 'node' | 'text';
   /** A domain op that also answers GET `?op=` (vcpuinfo). */
   readonly get?: boolean;
 }
@@ -87,26 +90,30 @@ export const param =
   <K extends ParamKind>(kind: K) =>
   <const N extends string>(name: N, extra: Omit<Param, 'kind' | 'name'> = {}) => ({ kind, name, ...extra });
 export const domain = () => param('domain')('dom');
-export const config = () => param('config')('config');
-/** SrvDomain's device ops carry it in their `config` field. */
-export const device = () => param('device')('config');
-/** Kinds sent as SXP: nested arrays over XML-RPC, SXP text in an HTTP form field. */
-export const isSxpParam = (p: Param): boolean => p.kind === 'config' || p.kind === 'device';
 export const [text, token, int, optInt, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('optBool'), param('path'), param('optPath')];
 export const [sxp, names] = [param('sxp'), param('names')];
+export const config = () => sxp('config', { role: 'vm' });
+/** SrvDomain's device ops carry it in their `config` field. */
+export const device = () => sxp('config', { role: 'device' });
+/** Sent as SXP: nested arrays over XML-RPC, SXP text in an HTTP form field. */
+export const isSxpParam = (p: Param): boolean => p.kind === 'sxp';
 /** xend's flags all had a default. */
 export const flag = <const N extends string>(name: N, dflt: boolean) => param('bool')(name, { default: dflt });
 
 type HttpRequest = Omit<HttpBinding, 'fields' | 'reply'> & Partial<Pick<HttpBinding, 'fields' | 'reply'>>;
 /** POST /xend/domain/<dom> op=<op>: SrvDomain's op_<op>; its form fields are the parameters after the domain. */
-export const op = (name: string, reply: HttpBinding['reply'] = 'value', extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path: DOMAIN_PATH, op: name, reply, ...extra });
+export const op = (name: string, reply?: HttpBinding['reply'], extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path: DOMAIN_PATH, op: name, ...(reply && { reply }), ...extra });
 export const get = (path: string, extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'GET', path, ...extra });
 export const post = (path: string, name: string, extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path, op: name, ...extra });
 
-/** One method; an HTTP request carries every parameter that its path does not, unless it says which. */
-export function method<const P extends readonly Param[], R>(name: string, params: P, _result: Returns<R>, http?: HttpRequest): MethodSpec<P, R> {
+/**
+ * One method; an HTTP request carries every parameter that its path does not,
+ * unless it says which, and its reply is the result (none for a method that
+ * returns nothing) unless it says how.
+ */
+export function method<const P extends readonly Param[], R>(name: string, params: P, result: Returns<R>, http?: HttpRequest): MethodSpec<P, R> {
   if (!http) return { name, params };
   const inPath = http.path === DOMAIN_PATH ? 1 : 0;
-  return { name, params, http: { reply: 'value', fields: params.slice(inPath).map((p) => p.name), ...http } };
+  return { name, params, http: { reply: result === none ? 'none' : 'value', fields: params.slice(inPath).map((p) => p.name), ...http } };
 }
 

@@ -16,11 +16,6 @@ export class HttpStreamError extends Error {}
 
 export const header = (m: HttpMessage, name: string): string | undefined => m.headers.find(([k]) => k === name)?.[1];
 
-/** The head as it goes on: CRLF line ends, `Connection` and `Content-Length` set to what the sender means. */
-export function formatHead(startLine: string, headers: readonly (readonly [string, string | number])[]): string {
-  return `${startLine}\r\n${headers.map(([k, v]) => `${k}: ${v}\r\n`).join('')}\r\n`;
-}
-
 export class HttpMessageReader {
   private buffer: Buffer = Buffer.alloc(0);
   private head: { startLine: string; headers: [string, string][]; length: number } | null = null;

@@ -1,7 +1,7 @@
 import type { Agent } from 'undici';
 import { parseFirst, show } from '../sxp/index.js';
 import { sxpToStruct, SXP_ERROR } from '../protocol/http-ops.js';
-import { isSxpParam, methodByName } from '../protocol/methods.js';
+import { isSxpParam, methodByName, type HttpBinding } from '../protocol/methods.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
 import { strerror } from '../strerror.js';
 import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
@@ -13,7 +13,7 @@ import type { ConsoleOptions } from './console-stream.js';
 
 const CONNECT_TIMEOUT_MS = 5_000;
 
-type Http = { method: 'GET' | 'POST'; path: string; form?: Record<string, string> };
+type Http = { method: 'GET' | 'POST'; path: string; form?: Record<string, string>; reply: HttpBinding['reply'] };
 
 /**
  * xend's legacy HTTP API (`/xend/…`, SXP bodies) behind the same call interface
@@ -39,10 +39,12 @@ export class HttpTransport implements Transport {
       throw new XendFaultError(2, Array.isArray(err) && err[0] === SXP_ERROR ? String(err[1]) : res.body);
     }
     if (res.status >= 400) throw new XendFaultError(1, res.body.trim() || `HTTP ${res.status}`);
-    // xend's answer to an op that returns nothing: 200 with no body (204 from older servers of this suite).
-    if (res.status === 202 || res.status === 204 || (res.body === '' && req.path.startsWith('/xend/domain'))) return null;
+    const { reply } = req;
+    if (reply === 'text') return res.body;
+    // xend answered None with no body (202 for the ops it ran in the background; 204 from older servers of this suite).
+    if (reply === 'none' || res.status === 202 || res.status === 204 || res.body === '') return null;
     if (res.type !== 'application/sxp') return res.body;
-    return fromSxp(method, parseFirst(res.body));
+    return fromSxp(reply, parseFirst(res.body));
   }
 
   async openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {
@@ -95,13 +97,12 @@ function toRequest(method: string, p: XmlRpcValue[]): Http {
     // Absent and None arguments are left out, so the server applies its defaults.
     if (v !== undefined && v !== null) fields.set(f, isSxpParam(spec.params[i]!) ? show(v as Sxp) : typeof v === 'boolean' ? (v ? '1' : '0') : String(v));
   }
-  if (http.verb === 'POST') return { method: 'POST', path, form: Object.fromEntries(fields) };
-  return { method: 'GET', path: fields.size ? `${path}?${fields}` : path };
+  if (http.verb === 'POST') return { method: 'POST', path, form: Object.fromEntries(fields), reply: http.reply };
+  return { method: 'GET', path: fields.size ? `${path}?${fields}` : path, reply: http.reply };
 }
 
 /** The XML-RPC shape of an HTTP reply: `(node (k v)…)` becomes `[[k, v]…]`. */
-function fromSxp(method: string, value: Sxp): XmlRpcValue {
-  const reply = methodByName.get(method)?.http?.reply;
+function fromSxp(reply: HttpBinding['reply'], value: Sxp): XmlRpcValue {
   if (reply === 'node' && Array.isArray(value)) return value.slice(1) as XmlRpcValue;
   if (reply === 'struct') return sxpToStruct(value) as XmlRpcValue;
   return value as XmlRpcValue;

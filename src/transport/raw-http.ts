@@ -1,4 +1,5 @@
 import { connect, type Socket } from 'node:net';
+import { formatHead, statusLine } from '../protocol/http-head.js';
 
 export interface RawResponse {
   status: number;
@@ -35,11 +36,9 @@ export function rawPost(
     const socket = 'socketPath' in target ? connect({ path: target.socketPath }) : connect({ host: target.host, port: target.port });
     opts.onSocket?.(socket);
     const host = 'socketPath' in target ? 'localhost' : target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
-    let head = `POST ${path} HTTP/1.1\r\nHost: ${host}\r\nConnection: close\r\n`;
-    for (const [k, v] of Object.entries(headers)) head += `${k}: ${v}\r\n`;
     const timer = setTimeout(() => socket.destroy(new RawHttpError('Connection timed out', 'ETIMEDOUT')), opts.connectTimeoutMs);
     socket.once('connect', () => clearTimeout(timer));
-    socket.write(`${head}\r\n`);
+    socket.write(formatHead(`POST ${path} HTTP/1.1`, [['Host', host], ['Connection', 'close'], ...Object.entries(headers)]));
     // No end(): a half-closed request makes node's http server abort the call in flight
     // (a migrate or shutdown --wait); `Connection: close` ends the exchange instead.
     socket.write(body);
@@ -67,8 +66,8 @@ export function rawPost(
           return;
         }
         const lines = all.toString('latin1', 0, end).split('\r\n');
-        const m = /^HTTP\/1\.[01] (\d{3})(?: (.*))?$/.exec(lines[0]!);
-        if (!m) return finish(new RawHttpError(`not an HTTP response: ${JSON.stringify(lines[0]!.slice(0, 40))}`));
+        const status = statusLine(lines[0]!);
+        if (!status) return finish(new RawHttpError(`not an HTTP response: ${JSON.stringify(lines[0]!.slice(0, 40))}`));
         let length: number | null = null;
         let chunked = false;
         for (const line of lines.slice(1)) {
@@ -78,7 +77,7 @@ export function rawPost(
           if (name === 'content-length') length = Number(value);
           else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
         }
-        parsed = { status: Number(m[1]), statusText: m[2] ?? '', bodyStart: end + 4, length: chunked ? null : length, chunked };
+        parsed = { status: status.status, statusText: status.reason, bodyStart: end + 4, length: chunked ? null : length, chunked };
       }
       const p = parsed;
       const have = all.length - p.bodyStart;

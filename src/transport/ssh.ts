@@ -4,15 +4,16 @@ import { encodeCall, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import { CONSOLE_PROTOCOL } from '../protocol/console.js';
 import type { ConsoleOptions } from './console-stream.js';
 import { XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
-import { formatHead, HttpMessageReader, HttpStreamError, type HttpMessage } from './http-stream.js';
-import { decodeReply } from './xmlrpc.js';
+import { formatHead, statusLine } from '../protocol/http-head.js';
+import { HttpMessageReader, HttpStreamError, type HttpMessage } from './http-stream.js';
+import { decodeReply, MAX_RESPONSE_BYTES, xmlrpcHeaders } from './xmlrpc.js';
 import type { SshAddress } from './uri.js';
 import type { Transport } from './types.js';
 
 type SshChild = ChildProcessByStdio<Writable, Readable, null>;
 
-/** Larger replies than this are refused rather than buffered (as the other transports). */
-const LIMITS = { maxHeadBytes: 64 << 10, maxBodyBytes: 256 << 20 };
+/** Larger replies than this are refused rather than buffered, as over a socket. */
+const LIMITS = { maxHeadBytes: 64 << 10, maxBodyBytes: MAX_RESPONSE_BYTES };
 
 /**
  * XML-RPC through `ssh [-l USER] [-p PORT] -- HOST xm serve`, as xm 4.4's
@@ -41,12 +42,7 @@ export class SshTransport implements Transport {
   private async exchange(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number }): Promise<XmlRpcValue> {
     const session = (this.session ??= await this.start());
     const body = Buffer.from(encodeCall(method, params), 'utf8');
-    const head = formatHead(`POST /${this.address.path} HTTP/1.1`, [
-      ['Host', this.address.host],
-      ['User-Agent', 'xm'],
-      ['Content-Type', 'text/xml'],
-      ['Content-Length', body.length],
-    ]);
+    const head = formatHead(`POST /${this.address.path} HTTP/1.1`, [['Host', this.address.host], ...Object.entries(xmlrpcHeaders(body))]);
     let timer: NodeJS.Timeout | undefined;
     try {
       const reply = session.replies.next();
@@ -55,9 +51,9 @@ export class SshTransport implements Transport {
         if (opts.timeoutMs) timer = setTimeout(() => reject(new XendTimeoutError(`${method} timed out`)), opts.timeoutMs);
       });
       const res = await Promise.race([reply, timeout]);
-      const status = /^HTTP\/1\.[01] (\d{3}) ?(.*)$/.exec(res.startLine);
+      const status = statusLine(res.startLine);
       if (!status) throw new XendProtocolError(-1, 'Invalid or missing HTTP status code');
-      if (status[1] !== '200') throw new XendProtocolError(Number(status[1]), status[2]!);
+      if (status.status !== 200) throw new XendProtocolError(status.status, status.reason);
       return decodeReply(res.body.toString('utf8'));
     } catch (err) {
       // A reply still on its way would answer the next call: that one starts afresh.
@@ -98,7 +94,7 @@ export class SshTransport implements Transport {
       child.kill();
       throw err;
     }
-    const status = Number(/^HTTP\/1\.[01] (\d{3})/.exec(res.startLine)?.[1] ?? 0);
+    const status = statusLine(res.startLine)?.status ?? 0;
     if (status !== 101) {
       child.stdin.end();
       throw consoleRefusal(dom, status, res.body.toString('utf8'));
@@ -131,7 +127,7 @@ async function spawnSsh(args: string[]): Promise<SshChild> {
 /** The replies on ssh's output, handed to the calls waiting for them in order. */
 class ReplyQueue {
   /** After a 101 the guest's console follows, not another reply. */
-  private readonly reader = new HttpMessageReader(LIMITS, (m) => /^HTTP\/1\.[01] 101\b/.test(m.startLine));
+  private readonly reader = new HttpMessageReader(LIMITS, (m) => statusLine(m.startLine)?.status === 101);
   private readonly waiting: { resolve(m: HttpMessage): void; reject(e: Error): void }[] = [];
   private failure: Error | null = null;
   private readonly onData = (chunk: Buffer) => {

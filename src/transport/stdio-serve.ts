@@ -1,5 +1,6 @@
 import { connect, type Socket } from 'node:net';
-import { formatHead, header, HttpMessageReader, HttpStreamError, type HttpMessage } from './http-stream.js';
+import { formatHead, plainResponse } from '../protocol/http-head.js';
+import { header, HttpMessageReader, HttpStreamError, type HttpMessage } from './http-stream.js';
 
 /**
  * What a request on standard input may be: xend refuses bodies beyond its own
@@ -125,11 +126,4 @@ async function upgrade(socketPath: string, m: HttpMessage, rest: Buffer, input: 
     });
     socket.once('error', () => {});
   });
-}
-
-function plainResponse(status: number, reason: string, body: string): string {
-  return formatHead(`HTTP/1.1 ${status} ${reason}`, [
-    ['Content-Type', 'text/plain'],
-    ['Content-Length', Buffer.byteLength(body)],
-  ]) + body;
 }

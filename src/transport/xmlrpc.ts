@@ -11,8 +11,13 @@ import { rawPost, RawHttpError } from './raw-http.js';
 
 /** A client connects or gives up quickly, so nothing hangs on a wedged or absent xend. */
 const CONNECT_TIMEOUT_MS = 5_000;
-/** Larger responses than this are refused rather than buffered. */
-const MAX_RESPONSE_BYTES = 256 << 20;
+/** Larger responses than this are refused rather than buffered (XML-RPC over a socket, TLS or ssh). */
+export const MAX_RESPONSE_BYTES = 256 << 20;
+
+/** An XML-RPC request's headers after Host, in the order of xm's xmlrpclib (send_user_agent, then send_content). */
+export function xmlrpcHeaders(body: Buffer): Record<string, string | number> {
+  return { 'User-Agent': 'xm', 'Content-Type': 'text/xml', 'Content-Length': body.length };
+}
 
 /**
  * XML-RPC over HTTP/1.1 on a Unix socket or TCP (optionally TLS), like xm's
@@ -54,7 +59,7 @@ export class XmlRpcTransport implements Transport {
       const res = await rawPost(
         target as { socketPath: string } | { host: string; port: number },
         '/RPC2',
-        { 'Content-Type': 'text/xml', 'Content-Length': body.length, 'User-Agent': 'xm' },
+        xmlrpcHeaders(body),
         body,
         {
           maxBytes: MAX_RESPONSE_BYTES,
@@ -83,7 +88,7 @@ export class XmlRpcTransport implements Transport {
           ...target,
           method: 'POST',
           path: '/RPC2',
-          headers: { 'Content-Type': 'text/xml', 'Content-Length': body.length, 'User-Agent': 'xm' },
+          headers: xmlrpcHeaders(body),
           agent: false,
           // Without a servername, Agent#addRequest calls net.isIP(host), whose first use
           // compiles the IPv6 regex (~3.5 ms); plain HTTP has no use for the name.

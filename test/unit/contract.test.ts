@@ -32,13 +32,13 @@ function sample(p: Param): XmlRpcValue {
     optBool: true,
     path: '/srv/f',
     optPath: '/srv/f',
-    config: ['vm', ['name', 'vm1']],
-    sxp: ['pool', ['name_label', 'p1']],
+    sxp: p.role === 'vm' ? ['vm', ['name', 'vm1']] : p.role === 'device' ? ['vbd', ['uname', 'file:/srv/f'], ['dev', 'xvdb'], ['mode', 'w']] : ['pool', ['name_label', 'p1']],
     names: ['p1'],
-    device: ['vbd', ['uname', 'file:/srv/f'], ['dev', 'xvdb'], ['mode', 'w']],
   };
   return values[p.kind];
 }
+
+const isFile = (p: Param): boolean => p.role === 'save' || p.role === 'dump';
 
 /** An argument as the HTTP server hands it on: form fields are text, a flag may already be a boolean. */
 const asText = (v: unknown): string => (v === true ? '1' : v === false ? '0' : Array.isArray(v) ? show(v as Sxp) : String(v));
@@ -70,7 +70,10 @@ describe('the wire contract', () => {
     for (const m of specs) {
       for (const p of m.params) {
         const isPath = p.kind === 'path' || p.kind === 'optPath';
-        assert.equal(isPath, p.file !== undefined, `${m.name}: ${p.name}`);
+        assert.equal(isPath, isFile(p), `${m.name}: ${p.name}`);
+        // The other roles: the configs it names files in, and the host's devices.
+        if (p.role === 'vm' || p.role === 'device') assert.equal(p.kind, 'sxp', `${m.name}: ${p.name}`);
+        if (p.role === 'hostDevice') assert.equal(p.kind, 'text', `${m.name}: ${p.name}`);
       }
     }
   });
@@ -101,7 +104,7 @@ describe('the wire contract', () => {
       const table = new Map<string, Method>(specs.map((m) => [m.name, () => void reached.push(m.name)]));
       const confined = confinePaths(table, { save: dir, dump: dir }, { imageDirs: [dir], blockDevices: [], scriptsDir: dir, allowForeignScripts: false });
       for (const m of specs) {
-        const i = m.params.findIndex((p) => p.file);
+        const i = m.params.findIndex(isFile);
         if (i < 0) continue;
         const args: unknown[] = m.params.map(sample);
         args[i] = '/etc/passwd';
@@ -109,7 +112,7 @@ describe('the wire contract', () => {
         args[i] = join(dir, 'f');
         await confined.get(m.name)!(...args);
       }
-      assert.deepEqual(reached, specs.filter((m) => m.params.some((p) => p.file)).map((m) => m.name));
+      assert.deepEqual(reached, specs.filter((m) => m.params.some(isFile)).map((m) => m.name));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }
@@ -120,10 +123,10 @@ describe('the wire contract', () => {
     try {
       const table = new Map<string, Method>(specs.map((m) => [m.name, () => 'reached']));
       const confined = confinePaths(table, { save: dir, dump: dir }, { imageDirs: [dir], blockDevices: [], scriptsDir: dir, allowForeignScripts: false });
-      const withDevice = specs.filter((m) => m.params.some((p) => p.kind === 'device'));
+      const withDevice = specs.filter((m) => m.params.some((p) => p.role === 'device'));
       assert.deepEqual(withDevice.map((m) => m.name), ['xend.domain.device_create', 'xend.domain.device_configure']);
       for (const m of withDevice) {
-        const i = m.params.findIndex((p) => p.kind === 'device');
+        const i = m.params.findIndex((p) => p.role === 'device');
         const args: unknown[] = m.params.map(sample);
         for (const refused of [['vbd', ['uname', 'file:/etc/shadow'], ['dev', 'xvdb']], ['tap', ['uname', 'tap:aio:/etc/shadow']], ['vbd', ['uname', 'phy:/dev/sda']], ['vif', ['script', '/tmp/evil']], ['pci', ['dev', ['slot', '0x1']]]]) {
           args[i] = refused;
@@ -163,7 +166,9 @@ describe('the wire contract', () => {
       for (const m of withHttp) {
         calls.length = 0;
         const sent = m.params.map(sample);
-        await transport.call(m.name, sent);
+        const result = await transport.call(m.name, sent);
+        // A method that returns nothing is answered without a body, whatever its implementation gave back.
+        if (m.http!.reply === 'none') assert.equal(result, null, m.name);
         assert.equal(calls.length, 1, `${m.name} reached ${calls.map((c) => c.name).join(', ') || 'nothing'}`);
         assert.equal(calls[0]!.name, m.name);
         const carried = m.http!.path === DOMAIN_PATH ? [m.params[0]!.name, ...m.http!.fields] : m.http!.fields;

@@ -3,6 +3,7 @@ import type { Duplex } from 'node:stream';
 import type { Socket } from 'node:net';
 import { XendInvalidDomain } from '../../protocol/faults.js';
 import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../../protocol/console.js';
+import { plainResponse } from '../../protocol/http-head.js';
 import { ConsoleBusyError, type ConsoleClient, type ConsoleService } from '../console.js';
 import type { DomainService } from '../domains.js';
 import { liftDeadline } from './deadline.js';
@@ -17,8 +18,8 @@ const CLIENT_BACKLOG = 1 << 20;
  */
 export function consoleUpgrade(domains: DomainService, consoles: ConsoleService) {
   return (req: IncomingMessage, socket: Duplex): void => {
-    const refuse = (status: string, message: string) => {
-      socket.end(`HTTP/1.1 ${status}\r\nContent-Type: text/plain\r\nContent-Length: ${Buffer.byteLength(message)}\r\nConnection: close\r\n\r\n${message}`);
+    const refuse = (status: number, reason: string, message: string) => {
+      socket.end(plainResponse(status, reason, message, [['Connection', 'close']]));
     };
     let url: URL;
     let dom: string;
@@ -26,19 +27,19 @@ export function consoleUpgrade(domains: DomainService, consoles: ConsoleService)
       url = new URL(req.url ?? '/', 'http://xend');
       dom = decodeURIComponent(url.pathname.slice(CONSOLE_PATH.length));
     } catch {
-      return refuse('400 Bad Request', 'Bad request');
+      return refuse(400, 'Bad Request', 'Bad request');
     }
     if (!url.pathname.startsWith(CONSOLE_PATH) || String(req.headers.upgrade).toLowerCase() !== CONSOLE_PROTOCOL) {
-      return refuse('404 Not Found', 'Not found');
+      return refuse(404, 'Not Found', 'Not found');
     }
     let uuid: string;
     try {
       const d = domains.lookup(dom);
-      if (d.domid === 0) return refuse('409 Conflict', "Can't specify Domain-0");
-      if (d.flags.shutdown || d.flags.crashed) return refuse('409 Conflict', `Domain '${dom}' is not started`);
+      if (d.domid === 0) return refuse(409, 'Conflict', "Can't specify Domain-0");
+      if (d.flags.shutdown || d.flags.crashed) return refuse(409, 'Conflict', `Domain '${dom}' is not started`);
       uuid = d.uuid;
     } catch (err) {
-      if (err instanceof XendInvalidDomain) return refuse('404 Not Found', `Domain '${dom}' does not exist.`);
+      if (err instanceof XendInvalidDomain) return refuse(404, 'Not Found', `Domain '${dom}' does not exist.`);
       throw err;
     }
     const replayParam = url.searchParams.get('replay');
@@ -55,7 +56,7 @@ export function consoleUpgrade(domains: DomainService, consoles: ConsoleService)
     try {
       history = consoles.attach(uuid, client, { write: url.searchParams.get('write') !== '0', force: url.searchParams.get('force') === '1', ...(replay !== undefined && { replay }) });
     } catch (err) {
-      if (err instanceof ConsoleBusyError) return refuse('423 Locked', err.message);
+      if (err instanceof ConsoleBusyError) return refuse(423, 'Locked', err.message);
       throw err;
     }
     // Neither the request deadline nor a keep-alive timer applies to an attached console.

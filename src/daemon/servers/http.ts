@@ -23,7 +23,7 @@ class HttpError extends Error {
 }
 
 type Reply = { status: number; body: Sxp | string; text?: boolean; location?: string };
-/** xend answered an op that returns nothing with 200 and no body. */
+/** xend answered None (a method that returns nothing, or a None result) with 200 and no body. */
 const NOTHING: Reply = { status: 200, body: '', text: true };
 
 /**
@@ -81,7 +81,7 @@ export function httpHandler(methods: Map<string, Method>): RequestListener {
     if (!spec || (get && !spec.http.get)) throw new HttpError(501, `Operation not implemented: ${opName}`);
     const result = await call(spec, name, ...spec.http.fields.map((f) => form.get(f) ?? undefined));
     if (spec.http.reply === 'accepted') return { status: 202, body: '', text: true, location: `${url.origin}${url.pathname}/..` };
-    if (result === undefined || result === null) return NOTHING;
+    if (spec.http.reply === 'none' || result === undefined || result === null) return NOTHING;
     return { status: 200, body: spec.http.reply === 'struct' ? (structToSxp(result as Record<string, never>) as Sxp) : (result as Sxp) };
   }
 

@@ -20,8 +20,8 @@ export const DOMAIN_METHODS = {
   getVCPUInfo: method('xend.domain.getVCPUInfo', [domain()], returns<Sxp>(), op('vcpuinfo', 'value', { get: true })),
   getRestartCount: method('xend.domain.getRestartCount', [domain()], returns<string>()),
   waitForDevices: method('xend.domain.waitForDevices', [domain()], none, op('wait_for_devices', 'accepted')),
-  save: method('xend.domain.save', [domain(), path('file', { file: 'save' }), flag('checkpoint', false)], none, op('save', 'accepted')),
-  restore: method('xend.domain.restore', [path('file', { file: 'save' }), flag('paused', false)], returns<Sxp>(), post('domain', 'restore')),
+  save: method('xend.domain.save', [domain(), path('file', { role: 'save' }), flag('checkpoint', false)], none, op('save', 'accepted')),
+  restore: method('xend.domain.restore', [path('file', { role: 'save' }), flag('paused', false)], returns<Sxp>(), post('domain', 'restore')),
   /** Blocks until the domain runs at `destination`; resolves to what the migration moved. */
   migrate: method(
     'xend.domain.migrate',
@@ -46,7 +46,7 @@ export const DOMAIN_METHODS = {
   /** Resolves to the core file written; over HTTP answered 200 with it rather than xend's 202, so xm can say where it went. */
   dump: method(
     'xend.domain.dump',
-    [domain(), optPath('file', { file: 'dump' }), flag('live', false), flag('crash', false), flag('reset', false)],
+    [domain(), optPath('file', { role: 'dump' }), flag('live', false), flag('crash', false), flag('reset', false)],
     returns<string>(),
     op('dump'),
   ),
@@ -58,6 +58,6 @@ export const DOMAIN_METHODS = {
   suspend: method('xend.domain.suspend', [domain()], none, op('suspend', 'accepted')),
   resume: method('xend.domain.resume', [domain(), flag('paused', false)], none, op('resume')),
   /** An HVM guest's device model takes (gives back) a host USB device: `host:BUS.ADDR` or `host:VENDOR:PRODUCT`. */
-  usb_add: method('xend.domain.usb_add', [domain(), text('dev_id', { hostDevice: true })], none, op('usb_add')),
-  usb_del: method('xend.domain.usb_del', [domain(), text('dev_id', { hostDevice: true })], none, op('usb_del')),
+  usb_add: method('xend.domain.usb_add', [domain(), text('dev_id', { role: 'hostDevice' })], none, op('usb_add')),
+  usb_del: method('xend.domain.usb_del', [domain(), text('dev_id', { role: 'hostDevice' })], none, op('usb_del')),
 };
