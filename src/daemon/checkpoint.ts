@@ -4,6 +4,7 @@ import { XendError } from '../protocol/faults.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
 import { strerror } from '../strerror.js';
 import { DurableDir } from '../store/durable.js';
+import { sparseSink } from './sparse-file.js';
 import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint-stream.js';
 import { collectReplies, connectRelocation, deviceClasses, renamed, runMigrationTool, type MigrationProgress, type MigrationResult, type MigrationSettings } from './migration.js';
 import type { ConsoleService } from './console.js';
@@ -87,7 +88,7 @@ export class CheckpointService {
     const destroyed = new AbortController();
     const cancelled = new AbortController();
     const release = this.depart(d, 'saved', () => destroyed.abort());
-    const progress: MigrationProgress = { domain: d.name, destination: path, phase: 'copying', live: false, memoryPages: (d.maxmemMiB * 1024) / 4 };
+    const progress: MigrationProgress = { domain: d.name, destination: path, phase: 'copying', live: false, memoryPages: (d.memoryMiB * 1024) / 4 };
     this.inFlight.set(d.uuid, { progress, abort: cancelled });
     try {
       await this.writeSave(d, path, destroyed.signal, cancelled.signal, (p) => Object.assign(progress, p));
@@ -117,12 +118,16 @@ export class CheckpointService {
       throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
     });
     const wasPaused = d.flags.paused;
+    const regular = !existing || existing.isFile();
     try {
-      const sink: ByteSink = { write: (data) => writeAll(file, data) };
+      // In a file, the zero pages of a guest's memory are holes: its size on disk is what the guest wrote.
+      const sparse = regular ? sparseSink(file) : null;
+      const sink: ByteSink = sparse ?? { write: (data) => writeAll(file, data) };
       await writeHeader(sink, this.domains.record(d.domid));
       await this.hv.saveImage(d.domid, sink, { live: false, signal: AbortSignal.any([destroyed, cancelled]), suspend: async () => this.hv.pause(d.domid), progress });
       await sink.write(consoleRecord(this.consoles.history(d.uuid)));
-      if (!pipe && (!existing || existing.isFile())) await file.sync();
+      await sparse?.finish();
+      if (regular) await file.sync();
       await file.close();
       destroyed.throwIfAborted();
     } catch (err) {
@@ -200,7 +205,7 @@ export class CheckpointService {
     this.domains.requireFreeName(`migrating-${name}`, d.uuid);
     const started = Date.now();
     const abort = new AbortController();
-    const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.maxmemMiB * 1024) / 4 };
+    const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.memoryMiB * 1024) / 4 };
     // A destroy stops the migration while the stream is incomplete (the destination
     // then drops what it got); once the stream is whole the domain is the destination's.
     let destroyed = false;

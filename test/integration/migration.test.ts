@@ -1,7 +1,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, createServer } from 'node:net';
-import { readFileSync, writeFileSync, symlinkSync } from 'node:fs';
+import { readFileSync, writeFileSync, statSync, symlinkSync } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
 import { freePort, makeCertificate, startRelocationPair } from '../helpers/transports.js';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
@@ -166,6 +166,24 @@ describe('migration between two xend instances', () => {
     assert.equal((await src.xm('destroy', 'slow')).code, 0);
   });
 
+  test("a guest ballooned down moves its current memory, not its maximum, and arrives with both", async () => {
+    assert.equal((await src.xm('create', '/dev/null', 'name=thin', 'memory=512', 'maxmem=1024')).code, 0);
+    assert.equal((await src.xm('mem-set', 'thin', '128')).code, 0);
+    await eventually(async () => (await checksum(src, 'thin')) !== (await checksum(src, 'thin')));
+    assert.equal((await src.xm('pause', 'thin')).code, 0);
+    const before = await checksum(src, 'thin');
+    const r = await src.xm('migrate', '--json', '-p', String(port), 'thin', '127.0.0.1');
+    assert.equal(r.code, 0, r.stderr);
+    const final = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const MiB = 1024 * 1024;
+    assert.ok(final.bytes >= 128 * MiB && final.bytes < 129 * MiB, `${final.bytes} bytes for 128 MiB`);
+    assert.match(await running(dst, 'thin'), /^thin +\d+ +128 +1 +/);
+    assert.match((await dst.xm('list', '--long', 'thin')).stdout, /\(maxmem 1024\)/);
+    assert.equal(final.checksum, before);
+    assert.equal(receivedChecksum(dst, 'thin'), before);
+    assert.equal((await dst.xm('destroy', 'thin')).code, 0);
+  });
+
   test('Domain-0 and unknown domains are refused', async () => {
     const dom0 = await src.xm('migrate', '-p', String(port), '0', '127.0.0.1');
     assert.equal(dom0.stderr, 'Error: Cannot migrate privileged domain 0\n');
@@ -202,6 +220,26 @@ describe('save and restore', () => {
     assert.match((await x.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', 'sleeper')).stdout, /before-save/);
     const again = await x.xm('restore', file);
     assert.match(again.stderr, /^Error: Domain 'sleeper' already exists with ID '\d+'\n/);
+  });
+
+  test('a guest ballooned down saves its current memory, its untouched pages as holes; restored with the same memory and maximum', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=slim', 'memory=1024', 'maxmem=1024')).code, 0);
+    assert.equal((await x.xm('mem-set', 'slim', '128')).code, 0);
+    // Its working set written meanwhile: contents that must survive.
+    await eventually(async () => (await checksum(x, 'slim')) !== (await checksum(x, 'slim')));
+    assert.equal((await x.xm('pause', 'slim')).code, 0);
+    const sum = await checksum(x, 'slim');
+    const file = x.path('slim.chk');
+    assert.equal((await x.xm('save', 'slim', file)).code, 0);
+    const { size, blocks } = statSync(file);
+    const MiB = 1024 * 1024;
+    assert.ok(size > 128 * MiB && size < 129 * MiB, `${size} bytes for 128 MiB`);
+    assert.ok(blocks * 512 < 64 * MiB, `${blocks * 512} bytes on disk: the pages never written are holes`);
+    assert.equal((await x.xm('restore', '-p', file)).code, 0);
+    assert.match(await running(x, 'slim'), /^slim +\d+ +128 +1 +--p---/);
+    assert.match((await x.xm('list', '--long', 'slim')).stdout, /\(maxmem 1024\)/);
+    assert.equal(await checksum(x, 'slim'), sum);
+    assert.equal((await x.xm('destroy', 'slim')).code, 0);
   });
 
   test('save -c keeps the domain running', async () => {
