@@ -21,6 +21,15 @@ interface Departure {
   wasPaused: boolean;
 }
 
+/** How far a restore has read its file. */
+interface RestoreProgress {
+  file: string;
+  phase: 'reading';
+  bytesRead: number;
+  totalBytes: number;
+  elapsedMs: number;
+}
+
 /**
  * Save, restore and live migration (XendCheckpoint / XendDomain.domain_migrate):
  * the same stream to a file or a relocation server. Whatever fails, the domain is
@@ -29,6 +38,8 @@ interface Departure {
  */
 export class CheckpointService {
   private readonly inFlight = new Map<string, { progress: MigrationProgress; abort: AbortController }>();
+  /** Restores under way by their file: how far each has read. */
+  private readonly restoring = new Map<string, () => RestoreProgress>();
   private readonly journal: DurableDir<Departure>;
 
   constructor(
@@ -146,14 +157,21 @@ export class CheckpointService {
     const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
       throw new XendError(`can't read guest state file ${path}: ${strerror(err)}`);
     });
+    const started = Date.now();
+    // A pipe's size is 0: its progress has no share.
+    const totalBytes = (await file.stat().catch(() => null))?.size ?? 0;
     // The stream owns the handle and closes it exactly once.
     const stream = file.createReadStream();
+    const progress = (): RestoreProgress => ({ file: path, phase: 'reading', bytesRead: stream.bytesRead, totalBytes, elapsedMs: Date.now() - started });
+    this.restoring.set(path, progress);
     try {
       const d = await this.receive(sourceOf(stream), false);
       if (!paused) await this.hv.unpause(d.domid);
       this.log.info(`Domain ${d.name} restored from ${path} as id ${d.domid}`);
       return this.domains.record(d.domid);
     } finally {
+      // Another restore of the same file since keeps its own.
+      if (this.restoring.get(path) === progress) this.restoring.delete(path);
       stream.destroy();
     }
   }
@@ -288,23 +306,26 @@ export class CheckpointService {
     return this.hv.memoryChecksum(this.domains.lookup(dom).domid);
   }
 
-  /** Progress of the save or migration of a domain (by the uuid or name it had when it started). */
-  progress(dom: string): MigrationProgress | null {
-    for (const [uuid, m] of this.inFlight) if (uuid === dom || m.progress.domain === dom) return { ...m.progress };
-    // By id: a saved domain keeps its id until the save is done.
-    const held = /^\d+$/.test(dom) ? this.hv.get(Number(dom)) : undefined;
-    const m = held && this.inFlight.get(held.uuid);
-    return m ? { ...m.progress } : null;
+  /**
+   * Progress of the save or migration of a domain (by the uuid or name it had when it
+   * started, or its id), or of the restore of a file (by its path, as restore was given it).
+   */
+  progress(dom: string): MigrationProgress | RestoreProgress | null {
+    const m = this.find(dom);
+    return m ? { ...m.progress } : (this.restoring.get(dom)?.() ?? null);
   }
 
   cancel(dom: string): boolean {
-    for (const [uuid, m] of this.inFlight) {
-      if (uuid === dom || m.progress.domain === dom) {
-        m.abort.abort();
-        return true;
-      }
-    }
-    return false;
+    const m = this.find(dom);
+    m?.abort.abort();
+    return m !== undefined;
+  }
+
+  private find(dom: string): { progress: MigrationProgress; abort: AbortController } | undefined {
+    for (const [uuid, m] of this.inFlight) if (uuid === dom || m.progress.domain === dom) return m;
+    // By id: a saved domain keeps its id until the save is done.
+    const held = /^\d+$/.test(dom) ? this.hv.get(Number(dom)) : undefined;
+    return held && this.inFlight.get(held.uuid);
   }
 
   /** The domain back as it was before a save or migration that failed: its name, and running if it ran. */
