@@ -133,9 +133,10 @@ export class CheckpointService {
     try {
       // In a file, the zero pages of a guest's memory are holes: its size on disk is what the guest wrote.
       const sparse = regular ? sparseSink(file) : null;
-      const sink: ByteSink = sparse ?? { write: (data) => writeAll(file, data) };
+      const signal = AbortSignal.any([destroyed, cancelled]);
+      const sink: ByteSink = sparse ?? { write: (data) => writeAll(file, data, signal) };
       await writeHeader(sink, this.domains.record(d.domid));
-      await this.hv.saveImage(d.domid, sink, { live: false, signal: AbortSignal.any([destroyed, cancelled]), suspend: async () => this.hv.pause(d.domid), progress });
+      await this.hv.saveImage(d.domid, sink, { live: false, signal, suspend: async () => this.hv.pause(d.domid), progress });
       await sink.write(consoleRecord(this.consoles.history(d.uuid)));
       await sparse?.finish();
       if (regular) await file.sync();
@@ -337,14 +338,15 @@ export class CheckpointService {
 
 }
 
-/** Writes all of `data`, waiting while a non-blocking pipe is full. */
-async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
+/** Writes all of `data`, waiting while a non-blocking pipe is full (a cancel or destroy meanwhile stops it). */
+async function writeAll(file: FileHandle, data: Buffer, signal: AbortSignal): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
     try {
       offset += (await file.write(data, offset)).bytesWritten;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      signal.throwIfAborted();
       await new Promise((r) => setTimeout(r, 5));
     }
   }

@@ -1,8 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, createServer } from 'node:net';
-import { readFileSync, writeFileSync, statSync, symlinkSync } from 'node:fs';
-import { TestXend, eventually } from '../helpers/xend.js';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, TestXend, eventually } from '../helpers/xend.js';
+import { Tmux, killTmuxServer, shellQuote } from '../helpers/tmux.js';
 import { freePort, makeCertificate, startRelocationPair } from '../helpers/transports.js';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
 import { field, rpc } from '../reliability/support.js';
@@ -240,6 +243,74 @@ describe('save and restore', () => {
     assert.match((await x.xm('list', '--long', 'slim')).stdout, /\(maxmem 1024\)/);
     assert.equal(await checksum(x, 'slim'), sum);
     assert.equal((await x.xm('destroy', 'slim')).code, 0);
+  });
+
+  test('a save cancelled by the domain\'s id leaves it running and no file; a restore tells how far it read, by its file', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=stopper', 'memory=1536')).code, 0);
+    const id = (await x.xm('domid', 'stopper')).stdout.trim();
+    const file = x.path('stopper.chk');
+    const save = call(x, 'xend.domain.save', id, file, false);
+    await eventually(async () => Number(((await call(x, 'xend.domain.migrateProgress', id)) as { bytesSent?: number } | null)?.bytesSent ?? 0) > 0);
+    assert.equal(await call(x, 'xend.domain.migrateCancel', id), true);
+    await assert.rejects(save, /Save cancelled/);
+    assert.match(await running(x, 'stopper'), /-b----/);
+    assert.equal(existsSync(file), false);
+    assert.equal((await x.xm('destroy', 'stopper')).code, 0);
+
+    // Restored from a pipe fed in two halves: its progress is asked between them.
+    const image = readFileSync(x.path('sleeper.chk'));
+    assert.equal((await x.xm('destroy', 'sleeper')).code, 0);
+    const fifo = x.path('restore.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const restore = call(x, 'xend.domain.restore', fifo, true);
+    const feed = createWriteStream(fifo);
+    await new Promise<void>((r) => feed.write(image.subarray(0, image.length >> 1), () => r()));
+    const progress = await eventually(async () => {
+      const p = (await call(x, 'xend.domain.migrateProgress', fifo)) as { bytesRead?: number; file?: string; totalBytes?: number } | null;
+      return p && (p.bytesRead ?? 0) > 0 ? p : undefined;
+    });
+    assert.deepEqual([progress.file, progress.totalBytes], [fifo, 0]);
+    await new Promise<void>((r) => feed.end(image.subarray(image.length >> 1), () => r()));
+    await restore;
+    assert.match(await running(x, 'sleeper'), /--p---/);
+    assert.equal(await call(x, 'xend.domain.migrateProgress', fifo), null, 'nothing once restored');
+  });
+
+  test('on a terminal: Ctrl-C cancels a save (exit 130, the domain as it was); save and restore end with their summaries, no progress left', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=tty', 'memory=256')).code, 0);
+    // Saved into a pipe whose reader stops after a few MiB, so the save waits for the Ctrl-C.
+    const fifo = x.path('tty.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = createReadStream(fifo);
+    let read = 0;
+    reader.on('data', (chunk) => {
+      read += chunk.length;
+      if (read > 4 << 20) reader.pause();
+    });
+    const socket = x.path('tmux-save.sock');
+    const xm = `node ${shellQuote(join(REPO, 'bin/xm'))}`;
+    const file = shellQuote(x.path('tty.chk'));
+    // The shell outlives the Ctrl-C it gets too (a trap, not an ignore: xm would inherit that).
+    const t = new Tmux(socket, `trap : INT; ${xm} save tty ${shellQuote(fifo)}; echo EXITED $?; read go; ${xm} save tty ${file} && ${xm} restore -p ${file}; echo DONE $?; sleep 30`, x.env);
+    try {
+      await t.waitFor(/Saving tty to .*: round 1, \d+% of the round/);
+      t.send('', 'C-c');
+      const cancelled = await t.waitFor(/EXITED \d+/);
+      assert.match(cancelled, /^Error: Save of tty cancelled; the domain is as it was\nEXITED 130$/m);
+      assert.doesNotMatch(cancelled, /Saving/, 'the progress left nothing on the screen');
+      assert.match(await running(x, 'tty'), /-b----/);
+      reader.resume();
+      t.send('go', 'Enter');
+      const done = await t.waitFor(/DONE \d+/);
+      assert.match(done, /^Saved tty to .* in \d+\.\d s, 256\.\d MiB\nRestored tty from .* in \d+\.\d s, 256\.\d MiB\nDONE 0$/m);
+      assert.doesNotMatch(done, /Saving|Restoring/);
+    } finally {
+      reader.destroy();
+      t.kill();
+      killTmuxServer(socket);
+    }
+    assert.match(await running(x, 'tty'), /^tty +\d+ +256 +1 +--p---/);
+    assert.equal((await x.xm('destroy', 'tty')).code, 0);
   });
 
   test('save -c keeps the domain running', async () => {
