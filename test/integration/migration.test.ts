@@ -22,6 +22,18 @@ function receivedChecksum(x: TestXend, dom: string): string | undefined {
   const log = readFileSync(x.path('var/log/xen/xend.log'), 'utf8');
   return [...log.matchAll(new RegExp(`Domain ${dom} received from .* memory checksum ([0-9a-f]{64})`, 'g'))].at(-1)?.[1];
 }
+/**
+ * A guest of `mib` MiB and maxmem 1024, ballooned down to 128 MiB, that wrote its working set
+ * (contents that must survive), then paused; the checksum of its memory.
+ */
+async function balloonedDown(x: TestXend, name: string, mib: number): Promise<string> {
+  assert.equal((await x.xm('create', '/dev/null', `name=${name}`, `memory=${mib}`, 'maxmem=1024')).code, 0);
+  assert.equal((await x.xm('mem-set', name, '128')).code, 0);
+  await eventually(async () => (await checksum(x, name)) !== (await checksum(x, name)));
+  assert.equal((await x.xm('pause', name)).code, 0);
+  return checksum(x, name);
+}
+
 const states = async (x: TestXend) => (await x.xm('list')).stdout;
 
 async function running(x: TestXend, name: string): Promise<string> {
@@ -170,11 +182,7 @@ describe('migration between two xend instances', () => {
   });
 
   test("a guest ballooned down moves its current memory, not its maximum, and arrives with both", async () => {
-    assert.equal((await src.xm('create', '/dev/null', 'name=thin', 'memory=512', 'maxmem=1024')).code, 0);
-    assert.equal((await src.xm('mem-set', 'thin', '128')).code, 0);
-    await eventually(async () => (await checksum(src, 'thin')) !== (await checksum(src, 'thin')));
-    assert.equal((await src.xm('pause', 'thin')).code, 0);
-    const before = await checksum(src, 'thin');
+    const before = await balloonedDown(src, 'thin', 512);
     const r = await src.xm('migrate', '--json', '-p', String(port), 'thin', '127.0.0.1');
     assert.equal(r.code, 0, r.stderr);
     const final = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
@@ -226,12 +234,7 @@ describe('save and restore', () => {
   });
 
   test('a guest ballooned down saves its current memory, its untouched pages as holes; restored with the same memory and maximum', async () => {
-    assert.equal((await x.xm('create', '/dev/null', 'name=slim', 'memory=1024', 'maxmem=1024')).code, 0);
-    assert.equal((await x.xm('mem-set', 'slim', '128')).code, 0);
-    // Its working set written meanwhile: contents that must survive.
-    await eventually(async () => (await checksum(x, 'slim')) !== (await checksum(x, 'slim')));
-    assert.equal((await x.xm('pause', 'slim')).code, 0);
-    const sum = await checksum(x, 'slim');
+    const sum = await balloonedDown(x, 'slim', 1024);
     const file = x.path('slim.chk');
     assert.equal((await x.xm('save', 'slim', file)).code, 0);
     const { size, blocks } = statSync(file);
