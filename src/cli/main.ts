@@ -226,7 +226,9 @@ function progressReporter(io: Io, json: boolean): { set(text: string | null): vo
       // chalk (inside ora) ignores NO_COLOR; honour it here.
       // isEnabled: the terminal was checked above; ora's own check also refuses whenever CI is set, and then
       // prints its text as a line that is never erased.
-      spinner = ora({ text: wanted, stream: process.stderr, isEnabled: true, color: io.env.NO_COLOR ? false : 'cyan' }).start();
+      // discardStdin off: the terminal keeps making Ctrl-C a SIGINT, which xm's cancels wait for (ora's raw
+      // mode passed it on only while stdin flowed).
+      spinner = ora({ text: wanted, stream: process.stderr, isEnabled: true, discardStdin: false, color: io.env.NO_COLOR ? false : 'cyan' }).start();
     });
   };
   return { set, above };

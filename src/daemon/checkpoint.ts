@@ -4,6 +4,7 @@ import { XendError } from '../protocol/faults.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
 import { strerror } from '../strerror.js';
 import { DurableDir } from '../store/durable.js';
+import { sparseSink } from './sparse-file.js';
 import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint-stream.js';
 import { collectReplies, connectRelocation, deviceClasses, renamed, runMigrationTool, type MigrationProgress, type MigrationResult, type MigrationSettings } from './migration.js';
 import type { ConsoleService } from './console.js';
@@ -20,6 +21,15 @@ interface Departure {
   wasPaused: boolean;
 }
 
+/** How far a restore has read its file. */
+interface RestoreProgress {
+  file: string;
+  phase: 'reading';
+  bytesRead: number;
+  totalBytes: number;
+  elapsedMs: number;
+}
+
 /**
  * Save, restore and live migration (XendCheckpoint / XendDomain.domain_migrate):
  * the same stream to a file or a relocation server. Whatever fails, the domain is
@@ -28,6 +38,8 @@ interface Departure {
  */
 export class CheckpointService {
   private readonly inFlight = new Map<string, { progress: MigrationProgress; abort: AbortController }>();
+  /** Restores under way by their file: how far each has read. */
+  private readonly restoring = new Map<string, () => RestoreProgress>();
   private readonly journal: DurableDir<Departure>;
 
   constructor(
@@ -87,7 +99,7 @@ export class CheckpointService {
     const destroyed = new AbortController();
     const cancelled = new AbortController();
     const release = this.depart(d, 'saved', () => destroyed.abort());
-    const progress: MigrationProgress = { domain: d.name, destination: path, phase: 'copying', live: false, memoryPages: (d.maxmemMiB * 1024) / 4 };
+    const progress: MigrationProgress = { domain: d.name, destination: path, phase: 'copying', live: false, memoryPages: (d.memoryMiB * 1024) / 4 };
     this.inFlight.set(d.uuid, { progress, abort: cancelled });
     try {
       await this.writeSave(d, path, destroyed.signal, cancelled.signal, (p) => Object.assign(progress, p));
@@ -117,12 +129,17 @@ export class CheckpointService {
       throw new XendError(`can't write guest state file ${path}: ${err.code === 'ENXIO' ? 'nothing reads the pipe' : strerror(err)}`);
     });
     const wasPaused = d.flags.paused;
+    const regular = !existing || existing.isFile();
     try {
-      const sink: ByteSink = { write: (data) => writeAll(file, data) };
+      // In a file, the zero pages of a guest's memory are holes: its size on disk is what the guest wrote.
+      const sparse = regular ? sparseSink(file) : null;
+      const signal = AbortSignal.any([destroyed, cancelled]);
+      const sink: ByteSink = sparse ?? { write: (data) => writeAll(file, data, signal) };
       await writeHeader(sink, this.domains.record(d.domid));
-      await this.hv.saveImage(d.domid, sink, { live: false, signal: AbortSignal.any([destroyed, cancelled]), suspend: async () => this.hv.pause(d.domid), progress });
+      await this.hv.saveImage(d.domid, sink, { live: false, signal, suspend: async () => this.hv.pause(d.domid), progress });
       await sink.write(consoleRecord(this.consoles.history(d.uuid)));
-      if (!pipe && (!existing || existing.isFile())) await file.sync();
+      await sparse?.finish();
+      if (regular) await file.sync();
       await file.close();
       destroyed.throwIfAborted();
     } catch (err) {
@@ -141,14 +158,21 @@ export class CheckpointService {
     const file = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((err: NodeJS.ErrnoException) => {
       throw new XendError(`can't read guest state file ${path}: ${strerror(err)}`);
     });
+    const started = Date.now();
+    // A pipe's size is 0: its progress has no share.
+    const totalBytes = (await file.stat().catch(() => null))?.size ?? 0;
     // The stream owns the handle and closes it exactly once.
     const stream = file.createReadStream();
+    const progress = (): RestoreProgress => ({ file: path, phase: 'reading', bytesRead: stream.bytesRead, totalBytes, elapsedMs: Date.now() - started });
+    this.restoring.set(path, progress);
     try {
       const d = await this.receive(sourceOf(stream), false);
       if (!paused) await this.hv.unpause(d.domid);
       this.log.info(`Domain ${d.name} restored from ${path} as id ${d.domid}`);
       return this.domains.record(d.domid);
     } finally {
+      // Another restore of the same file since keeps its own.
+      if (this.restoring.get(path) === progress) this.restoring.delete(path);
       stream.destroy();
     }
   }
@@ -200,7 +224,7 @@ export class CheckpointService {
     this.domains.requireFreeName(`migrating-${name}`, d.uuid);
     const started = Date.now();
     const abort = new AbortController();
-    const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.maxmemMiB * 1024) / 4 };
+    const progress: MigrationProgress = { domain: name, destination: `${dst}:${target}`, phase: 'connecting', live, memoryPages: (d.memoryMiB * 1024) / 4 };
     // A destroy stops the migration while the stream is incomplete (the destination
     // then drops what it got); once the stream is whole the domain is the destination's.
     let destroyed = false;
@@ -283,23 +307,26 @@ export class CheckpointService {
     return this.hv.memoryChecksum(this.domains.lookup(dom).domid);
   }
 
-  /** Progress of the save or migration of a domain (by the uuid or name it had when it started). */
-  progress(dom: string): MigrationProgress | null {
-    for (const [uuid, m] of this.inFlight) if (uuid === dom || m.progress.domain === dom) return { ...m.progress };
-    // By id: a saved domain keeps its id until the save is done.
-    const held = /^\d+$/.test(dom) ? this.hv.get(Number(dom)) : undefined;
-    const m = held && this.inFlight.get(held.uuid);
-    return m ? { ...m.progress } : null;
+  /**
+   * Progress of the save or migration of a domain (by the uuid or name it had when it
+   * started, or its id), or of the restore of a file (by its path, as restore was given it).
+   */
+  progress(dom: string): MigrationProgress | RestoreProgress | null {
+    const m = this.find(dom);
+    return m ? { ...m.progress } : (this.restoring.get(dom)?.() ?? null);
   }
 
   cancel(dom: string): boolean {
-    for (const [uuid, m] of this.inFlight) {
-      if (uuid === dom || m.progress.domain === dom) {
-        m.abort.abort();
-        return true;
-      }
-    }
-    return false;
+    const m = this.find(dom);
+    m?.abort.abort();
+    return m !== undefined;
+  }
+
+  private find(dom: string): { progress: MigrationProgress; abort: AbortController } | undefined {
+    for (const [uuid, m] of this.inFlight) if (uuid === dom || m.progress.domain === dom) return m;
+    // By id: a saved domain keeps its id until the save is done.
+    const held = /^\d+$/.test(dom) ? this.hv.get(Number(dom)) : undefined;
+    return held && this.inFlight.get(held.uuid);
   }
 
   /** The domain back as it was before a save or migration that failed: its name, and running if it ran. */
@@ -311,14 +338,15 @@ export class CheckpointService {
 
 }
 
-/** Writes all of `data`, waiting while a non-blocking pipe is full. */
-async function writeAll(file: FileHandle, data: Buffer): Promise<void> {
+/** Writes all of `data`, waiting while a non-blocking pipe is full (a cancel or destroy meanwhile stops it). */
+async function writeAll(file: FileHandle, data: Buffer, signal: AbortSignal): Promise<void> {
   let offset = 0;
   while (offset < data.length) {
     try {
       offset += (await file.write(data, offset)).bytesWritten;
     } catch (err) {
       if ((err as NodeJS.ErrnoException).code !== 'EAGAIN') throw err;
+      signal.throwIfAborted();
       await new Promise((r) => setTimeout(r, 5));
     }
   }

@@ -1,8 +1,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, createServer } from 'node:net';
-import { readFileSync, writeFileSync, symlinkSync } from 'node:fs';
-import { TestXend, eventually } from '../helpers/xend.js';
+import { execFileSync } from 'node:child_process';
+import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync, statSync, symlinkSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, TestXend, eventually } from '../helpers/xend.js';
+import { Tmux, killTmuxServer, shellQuote } from '../helpers/tmux.js';
 import { freePort, makeCertificate, startRelocationPair } from '../helpers/transports.js';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
 import { field, rpc } from '../reliability/support.js';
@@ -19,6 +22,18 @@ function receivedChecksum(x: TestXend, dom: string): string | undefined {
   const log = readFileSync(x.path('var/log/xen/xend.log'), 'utf8');
   return [...log.matchAll(new RegExp(`Domain ${dom} received from .* memory checksum ([0-9a-f]{64})`, 'g'))].at(-1)?.[1];
 }
+/**
+ * A guest of `mib` MiB and maxmem 1024, ballooned down to 128 MiB, that wrote its working set
+ * (contents that must survive), then paused; the checksum of its memory.
+ */
+async function balloonedDown(x: TestXend, name: string, mib: number): Promise<string> {
+  assert.equal((await x.xm('create', '/dev/null', `name=${name}`, `memory=${mib}`, 'maxmem=1024')).code, 0);
+  assert.equal((await x.xm('mem-set', name, '128')).code, 0);
+  await eventually(async () => (await checksum(x, name)) !== (await checksum(x, name)));
+  assert.equal((await x.xm('pause', name)).code, 0);
+  return checksum(x, name);
+}
+
 const states = async (x: TestXend) => (await x.xm('list')).stdout;
 
 async function running(x: TestXend, name: string): Promise<string> {
@@ -166,6 +181,20 @@ describe('migration between two xend instances', () => {
     assert.equal((await src.xm('destroy', 'slow')).code, 0);
   });
 
+  test("a guest ballooned down moves its current memory, not its maximum, and arrives with both", async () => {
+    const before = await balloonedDown(src, 'thin', 512);
+    const r = await src.xm('migrate', '--json', '-p', String(port), 'thin', '127.0.0.1');
+    assert.equal(r.code, 0, r.stderr);
+    const final = JSON.parse(r.stdout.trim().split('\n').at(-1)!);
+    const MiB = 1024 * 1024;
+    assert.ok(final.bytes >= 128 * MiB && final.bytes < 129 * MiB, `${final.bytes} bytes for 128 MiB`);
+    assert.match(await running(dst, 'thin'), /^thin +\d+ +128 +1 +/);
+    assert.match((await dst.xm('list', '--long', 'thin')).stdout, /\(maxmem 1024\)/);
+    assert.equal(final.checksum, before);
+    assert.equal(receivedChecksum(dst, 'thin'), before);
+    assert.equal((await dst.xm('destroy', 'thin')).code, 0);
+  });
+
   test('Domain-0 and unknown domains are refused', async () => {
     const dom0 = await src.xm('migrate', '-p', String(port), '0', '127.0.0.1');
     assert.equal(dom0.stderr, 'Error: Cannot migrate privileged domain 0\n');
@@ -202,6 +231,89 @@ describe('save and restore', () => {
     assert.match((await x.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', 'sleeper')).stdout, /before-save/);
     const again = await x.xm('restore', file);
     assert.match(again.stderr, /^Error: Domain 'sleeper' already exists with ID '\d+'\n/);
+  });
+
+  test('a guest ballooned down saves its current memory, its untouched pages as holes; restored with the same memory and maximum', async () => {
+    const sum = await balloonedDown(x, 'slim', 1024);
+    const file = x.path('slim.chk');
+    assert.equal((await x.xm('save', 'slim', file)).code, 0);
+    const { size, blocks } = statSync(file);
+    const MiB = 1024 * 1024;
+    assert.ok(size > 128 * MiB && size < 129 * MiB, `${size} bytes for 128 MiB`);
+    assert.ok(blocks * 512 < 64 * MiB, `${blocks * 512} bytes on disk: the pages never written are holes`);
+    assert.equal((await x.xm('restore', '-p', file)).code, 0);
+    assert.match(await running(x, 'slim'), /^slim +\d+ +128 +1 +--p---/);
+    assert.match((await x.xm('list', '--long', 'slim')).stdout, /\(maxmem 1024\)/);
+    assert.equal(await checksum(x, 'slim'), sum);
+    assert.equal((await x.xm('destroy', 'slim')).code, 0);
+  });
+
+  test('a save cancelled by the domain\'s id leaves it running and no file; a restore tells how far it read, by its file', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=stopper', 'memory=1536')).code, 0);
+    const id = (await x.xm('domid', 'stopper')).stdout.trim();
+    const file = x.path('stopper.chk');
+    const save = call(x, 'xend.domain.save', id, file, false);
+    await eventually(async () => Number(((await call(x, 'xend.domain.migrateProgress', id)) as { bytesSent?: number } | null)?.bytesSent ?? 0) > 0);
+    assert.equal(await call(x, 'xend.domain.migrateCancel', id), true);
+    await assert.rejects(save, /Save cancelled/);
+    assert.match(await running(x, 'stopper'), /-b----/);
+    assert.equal(existsSync(file), false);
+    assert.equal((await x.xm('destroy', 'stopper')).code, 0);
+
+    // Restored from a pipe fed in two halves: its progress is asked between them.
+    const image = readFileSync(x.path('sleeper.chk'));
+    assert.equal((await x.xm('destroy', 'sleeper')).code, 0);
+    const fifo = x.path('restore.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const restore = call(x, 'xend.domain.restore', fifo, true);
+    const feed = createWriteStream(fifo);
+    await new Promise<void>((r) => feed.write(image.subarray(0, image.length >> 1), () => r()));
+    const progress = await eventually(async () => {
+      const p = (await call(x, 'xend.domain.migrateProgress', fifo)) as { bytesRead?: number; file?: string; totalBytes?: number } | null;
+      return p && (p.bytesRead ?? 0) > 0 ? p : undefined;
+    });
+    assert.deepEqual([progress.file, progress.totalBytes], [fifo, 0]);
+    await new Promise<void>((r) => feed.end(image.subarray(image.length >> 1), () => r()));
+    await restore;
+    assert.match(await running(x, 'sleeper'), /--p---/);
+    assert.equal(await call(x, 'xend.domain.migrateProgress', fifo), null, 'nothing once restored');
+  });
+
+  test('on a terminal: Ctrl-C cancels a save (exit 130, the domain as it was); save and restore end with their summaries, no progress left', async () => {
+    assert.equal((await x.xm('create', '/dev/null', 'name=tty', 'memory=256')).code, 0);
+    // Saved into a pipe whose reader stops after a few MiB, so the save waits for the Ctrl-C.
+    const fifo = x.path('tty.fifo');
+    execFileSync('mkfifo', [fifo]);
+    const reader = createReadStream(fifo);
+    let read = 0;
+    reader.on('data', (chunk) => {
+      read += chunk.length;
+      if (read > 4 << 20) reader.pause();
+    });
+    const socket = x.path('tmux-save.sock');
+    const xm = `node ${shellQuote(join(REPO, 'bin/xm'))}`;
+    const file = shellQuote(x.path('tty.chk'));
+    // The shell outlives the Ctrl-C it gets too (a trap, not an ignore: xm would inherit that).
+    const t = new Tmux(socket, `trap : INT; ${xm} save tty ${shellQuote(fifo)}; echo EXITED $?; read go; ${xm} save tty ${file} && ${xm} restore -p ${file}; echo DONE $?; sleep 30`, x.env);
+    try {
+      await t.waitFor(/Saving tty to .*: round 1, \d+% of the round/);
+      t.send('', 'C-c');
+      const cancelled = await t.waitFor(/EXITED \d+/);
+      assert.match(cancelled, /^Error: Save of tty cancelled; the domain is as it was\nEXITED 130$/m);
+      assert.doesNotMatch(cancelled, /Saving/, 'the progress left nothing on the screen');
+      assert.match(await running(x, 'tty'), /-b----/);
+      reader.resume();
+      t.send('go', 'Enter');
+      const done = await t.waitFor(/DONE \d+/);
+      assert.match(done, /^Saved tty to .* in \d+\.\d s, 256\.\d MiB\nRestored tty from .* in \d+\.\d s, 256\.\d MiB\nDONE 0$/m);
+      assert.doesNotMatch(done, /Saving|Restoring/);
+    } finally {
+      reader.destroy();
+      t.kill();
+      killTmuxServer(socket);
+    }
+    assert.match(await running(x, 'tty'), /^tty +\d+ +256 +1 +--p---/);
+    assert.equal((await x.xm('destroy', 'tty')).code, 0);
   });
 
   test('save -c keeps the domain running', async () => {

@@ -226,6 +226,31 @@ test('the image on the wire: batches of 256 pages ([n][n pfns][n pages]), then -
   assert.equal(image.subarray(2 * batch + 4).toString('hex'), src.checksum());
 });
 
+test('a guest ballooned down sends only the memory it has, not its maximum; it arrives whole', async () => {
+  const src = new GuestMemory(4, table(4, { 1: 5, 600: 2 }));
+  src.balloon(1);
+  const image = await imageOf(src);
+  assert.equal(image.length, 4 + 256 * (4 + PAGE_SIZE) + 4 + 32);
+  const dst = new GuestMemory(4);
+  await readImage(dst, sourceOf(chunked(image, 1000)));
+  assert.equal(dst.checksum(), src.checksum());
+  assert.equal(dst.checksum(), new GuestMemory(4, table(4, { 1: 5 })).checksum(), 'the page beyond was given back');
+});
+
+test('ballooning down gives back the pages beyond the new size (zeros again, logged dirty) and keeps the working set within it', async () => {
+  const mem = new GuestMemory(4, table(4, { 1: 1, 300: 2, 700: 3 }), 200_000);
+  mem.takeDirty();
+  mem.balloon(1);
+  assert.equal(mem.populatedPages, 256);
+  assert.deepEqual([...mem.takeDirty()], [300, 700]);
+  mem.run();
+  await new Promise((r) => setTimeout(r, 20));
+  mem.stop();
+  assert.ok(mem.takeDirty().every((pfn) => pfn < 256 / 10));
+  mem.balloon(4);
+  assert.equal(mem.populatedPages, 1024);
+});
+
 test('an image whose checksum does not match its pages is refused', async () => {
   const image = await imageOf(new GuestMemory(1, table(1, { 9: 9 })));
   image[image.length - 1]! ^= 1;

@@ -1,5 +1,5 @@
 import { CliError, WaitTimeoutError } from '../errors.js';
-import { seconds, size, watchTransfer } from '../transfer-progress.js';
+import { runTransfer, seconds, size } from '../transfer-progress.js';
 import type { CommandContext } from '../context.js';
 
 interface MigrateData {
@@ -21,34 +21,20 @@ export async function run(ctx: CommandContext): Promise<MigrateData> {
   const timeout = o.number('timeout') ?? null;
   const client = ctx.client();
   const { uuid } = await client.domain(dom);
-  let cancelled: 'interrupt' | 'timeout' | null = null;
-  const cancel = (why: 'interrupt' | 'timeout') => {
-    cancelled ??= why;
-    void client.migrateCancel(uuid).catch(() => {});
-  };
-  const onSigint = () => cancel('interrupt');
-  process.on('SIGINT', onSigint);
-  const timer = timeout === null ? null : setTimeout(() => cancel('timeout'), timeout * 1000);
-  let finished = false;
-  const call = client
-    .migrate(dom, host, { live: o.has('live'), port: o.number('port') ?? 0, node: o.number('node') ?? -1, ssl: o.has('ssl') ? true : null, changeHome: o.has('change_home_server') })
-    .finally(() => (finished = true));
-  const watch = watchTransfer(ctx, client, uuid, `Migrating ${dom} to ${host}`, () => finished, (p, rate) =>
-    ctx.event('', { domain: dom, phase: p.phase, round: p.round, bytes_sent: p.bytesSent, pages_sent: p.pagesSent, dirty_pages: p.dirtyPages, elapsed_ms: p.elapsedMs, rate_mib_per_s: Number(rate.toFixed(2)) }),
-  );
-  try {
-    const result = await call;
-    if (result) ctx.summary(`Migrated ${dom} to ${host} in ${seconds(Number(result.totalMs))}, ${size(Number(result.bytes))}, downtime ${Number(result.downtimeMs)} ms`);
-    return { domain: dom, destination: host, result };
-  } catch (err) {
-    if (cancelled === 'timeout') throw new WaitTimeoutError(`Migration of ${dom} cancelled after ${timeout} seconds; it still runs here`);
-    if (cancelled === 'interrupt') throw new CliError(`Migration of ${dom} cancelled; it still runs here`, 130);
-    throw err;
-  } finally {
-    process.off('SIGINT', onSigint);
-    if (timer) clearTimeout(timer);
-    await watch;
-  }
+  const opts = { live: o.has('live'), port: o.number('port') ?? 0, node: o.number('node') ?? -1, ssl: o.has('ssl') ? true : null, changeHome: o.has('change_home_server') };
+  const result = await runTransfer(ctx, client, () => client.migrate(dom, host, opts), {
+    id: uuid,
+    label: `Migrating ${dom} to ${host}`,
+    event: (p, rate) =>
+      ctx.event('', { domain: dom, phase: p.phase, round: p.round, bytes_sent: p.bytesSent, pages_sent: p.pagesSent, dirty_pages: p.dirtyPages, elapsed_ms: p.elapsedMs, rate_mib_per_s: Number(rate.toFixed(2)) }),
+    timeoutS: timeout,
+    cancelled: (why) =>
+      why === 'timeout'
+        ? new WaitTimeoutError(`Migration of ${dom} cancelled after ${timeout} seconds; it still runs here`)
+        : new CliError(why === 'quit' ? `Stopped waiting for xend to cancel the migration of ${dom}` : `Migration of ${dom} cancelled; it still runs here`, 130),
+  });
+  if (result) ctx.summary(`Migrated ${dom} to ${host} in ${seconds(Number(result.totalMs))}, ${size(Number(result.bytes))}, downtime ${Number(result.downtimeMs)} ms`);
+  return { domain: dom, destination: host, result };
 }
 
 export const text = (): string => '';

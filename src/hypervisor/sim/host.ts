@@ -141,11 +141,13 @@ export class SimHost implements Hypervisor {
     return join(this.memoryDir, `${domid}.pages`);
   }
 
-  /** The guest's RAM, loaded from its last saved state the first time it is needed. */
+  /** The guest's RAM, loaded from its last saved state the first time it is needed; it has its current memory of its maximum. */
   private memoryOf(domid: number): GuestMemory {
     let mem = this.memories.get(domid);
     if (!mem) {
-      mem = GuestMemory.load(this.memoryPath(domid), this.must(domid).maxmemMiB);
+      const d = this.must(domid);
+      mem = GuestMemory.load(this.memoryPath(domid), d.maxmemMiB);
+      mem.balloon(d.memoryMiB);
       this.memories.set(domid, mem);
     }
     return mem;
@@ -317,8 +319,12 @@ export class SimHost implements Hypervisor {
     const free = this.hostInfo().free_memory;
     if (mib - d.memoryMiB > free) throw new Error(`out of memory: ${mib - d.memoryMiB} MiB more needed, ${free} MiB free`);
     d.memoryMiB = mib;
-    if (mib > d.maxmemMiB && domid !== 0) d.maxmemMiB = mib;
+    if (mib > d.maxmemMiB && domid !== 0) {
+      this.resizeMemory(d, mib);
+      d.maxmemMiB = mib;
+    }
     this.save(d);
+    if (domid !== 0) this.memoryOf(domid).balloon(mib);
   }
 
   setVcpus(domid: number, count: number): void {
@@ -631,6 +637,7 @@ export class SimHost implements Hypervisor {
     const versions = new Uint32Array((mib * 1024 * 1024) / PAGE_SIZE);
     versions.set(new Uint32Array(old.buffer, 0, Math.min(Math.floor(old.byteLength / 4), versions.length)));
     const mem = new GuestMemory(mib, versions);
+    mem.balloon(Math.min(d.memoryMiB, mib));
     mem.persist(path);
     this.memories.set(d.domid, mem);
     if (running) mem.run();

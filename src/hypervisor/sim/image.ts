@@ -17,6 +17,10 @@ const STOP_THRESHOLD = 50;
  * first round of every page while the guest runs, then rounds of what it dirtied
  * meanwhile, until little is left or the rounds run out; then the guest is
  * suspended and the last dirty pages go. Ends with the memory's checksum.
+ * Only the pages the guest has are sent (its current memory): those its balloon
+ * gave back are not, as xc_save skipped unpopulated ones, so the image is the
+ * size of the guest's memory, not of its maximum. The receiver's new memory holds
+ * zeros there already. (An image of every page, as this backend once wrote, reads the same.)
  */
 export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveImageOptions): Promise<ImageStats> {
   const started = Date.now();
@@ -45,17 +49,17 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
     await opts.suspend();
     suspendedAt = Date.now();
   };
-  const all = new Uint32Array(mem.pages).map((_, pfn) => pfn);
+  const populated = new Uint32Array(mem.populatedPages).map((_, pfn) => pfn);
   try {
     if (!opts.live) {
       await suspend();
       stats.rounds = 1;
-      await sendPages(all, 1);
+      await sendPages(populated, 1);
     } else {
       mem.takeDirty();
       stats.rounds = 1;
-      await sendPages(all, 1);
-      while (stats.rounds < MAX_ROUNDS && mem.dirtyCount() > STOP_THRESHOLD && stats.pages < MAX_FACTOR * mem.pages) {
+      await sendPages(populated, 1);
+      while (stats.rounds < MAX_ROUNDS && mem.dirtyCount() > STOP_THRESHOLD && stats.pages < MAX_FACTOR * mem.populatedPages) {
         stats.rounds++;
         await sendPages(mem.takeDirty(), stats.rounds);
       }
@@ -76,7 +80,7 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
   return stats;
 }
 
-/** Reads the memory part of a stream into `mem`, checking every page and the final checksum. */
+/** Reads the memory part of a stream into `mem` (a new one: pages not sent stay zero), checking every page and the final checksum. */
 export async function readImage(mem: GuestMemory, source: ByteSource): Promise<void> {
   const spanning = Buffer.allocUnsafe(PAGE_SIZE);
   const pfns = new Uint32Array(MAX_BATCH);

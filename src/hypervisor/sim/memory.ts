@@ -17,7 +17,9 @@ const ZERO_CHUNK = new Uint32Array(CHUNK);
  * chunks allocated on a page's first write, so memory costs only what the guest
  * has touched, yet every byte moved by save or migration is real and checked. A
  * running guest dirties pages of its working set at a steady rate; dirty logging
- * records which pages changed since a round began.
+ * records which pages changed since a round began. The guest has the first
+ * `populated` pages of its maximum (its current memory); ballooning down gives the
+ * rest back, their contents lost.
  */
 export class GuestMemory {
   readonly pages: number;
@@ -26,7 +28,9 @@ export class GuestMemory {
   private dirty: Set<number> | null = null;
   private runningSince: number | null = null;
   private rngState: number;
-  private readonly workingSet: number;
+  /** Pages the guest has now: its current memory, the rest of its maximum ballooned out. */
+  private populated: number;
+  private workingSet = 1;
   /** The file that holds exactly these versions, so persisting there again can be skipped. */
   private savedAt: string | null = null;
 
@@ -41,8 +45,33 @@ export class GuestMemory {
     this.chunks = new Array<Uint32Array | undefined>(Math.ceil(this.pages / CHUNK));
     if (versions?.length === this.pages) this.adopt(versions);
     this.rngState = (this.pages * 2654435761) >>> 0 || 1;
-    // Guests keep rewriting a hot tenth of their memory: that is what makes rounds converge.
-    this.workingSet = Math.max(1, Math.floor(this.pages / 10));
+    this.populated = this.pages;
+    this.setWorkingSet();
+  }
+
+  /** Pages the guest has now (its current memory). */
+  get populatedPages(): number {
+    return this.populated;
+  }
+
+  /**
+   * The guest now has `mib` of its maximum, as a balloon driver leaves it: pages
+   * beyond are handed back to the hypervisor and read as zeros again (logged dirty,
+   * so a live migration under way sends them as such).
+   */
+  balloon(mib: number): void {
+    this.advance();
+    this.populated = Math.min(this.pages, (mib * 1024 * 1024) / PAGE_SIZE);
+    for (let i = this.populated >>> CHUNK_SHIFT; i < this.chunks.length; i++) {
+      if (!this.chunks[i]) continue;
+      for (let pfn = Math.max(this.populated, i * CHUNK); pfn < i * CHUNK + this.chunkLength(i); pfn++) {
+        if (this.version(pfn) === 0) continue;
+        this.setVersion(pfn, 0);
+        this.dirty?.add(pfn);
+      }
+      if (i * CHUNK >= this.populated) this.chunks[i] = undefined;
+    }
+    this.setWorkingSet();
   }
 
   /** The memory persisted at `path`; all zeros if there is none (or it is for another size). */
@@ -205,6 +234,11 @@ export class GuestMemory {
   /** Pages in chunk i: CHUNK, less for the last one of a memory that does not fill it. */
   private chunkLength(i: number): number {
     return Math.min(CHUNK, this.pages - i * CHUNK);
+  }
+
+  /** Guests keep rewriting a hot tenth of the memory they have: that is what makes rounds converge. */
+  private setWorkingSet(): void {
+    this.workingSet = Math.max(1, Math.floor(this.populated / 10));
   }
 
   private random(): number {
