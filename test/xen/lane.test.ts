@@ -137,6 +137,21 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     assert.doesNotMatch(xmRow((await x.xm('list', 'g1')).stdout, 'g1')?.[4] ?? 'p', /p/);
   });
 
+  test('block-attach / block-detach (from the host): the guest sees the disk come and go', async () => {
+    const partitions = (dom: string, expect: RegExp) => shell(dom, 'cat /proc/partitions; echo parts-$((6*7))', expect);
+    const made = await lane.dom0(`dd if=/dev/zero of=${IMAGES}/d1.img bs=1M count=8 2>&1`);
+    assert.equal(made.code, 0, made.out);
+    const attached = await timed('xm block-attach', () => x.xm('block-attach', 'g1', `file:${IMAGES}/d1.img`, 'xvdb', 'w'));
+    assert.equal(attached.code, 0, attached.stderr);
+    await partitions('g1', /xvdb[\s\S]*parts-42/);
+    const listed = await x.xm('block-list', 'g1');
+    assert.match(listed.stdout, /^51728 /m);
+    const detached = await timed('xm block-detach', () => x.xm('block-detach', 'g1', 'xvdb'));
+    assert.equal(detached.code, 0, detached.stderr);
+    await eventually(async () => !/^51728 /m.test((await x.xm('block-list', 'g1')).stdout), 60_000);
+    await partitions('g1', /^(?![\s\S]*xvdb)[\s\S]*parts-42/);
+  });
+
   test('save and restore (in dom0, over the Unix socket): the guest is gone, then back and answering', async () => {
     const saved = await timed('xm save', () => x.xmInDom0('save', 'g1', '/tmp/g1.chk'));
     assert.equal(saved.code, 0, saved.out);
