@@ -16,7 +16,7 @@ set -eu
 REPO="$(cd "$(dirname "$0")/.." && pwd)"
 CACHE="${XEND_XEN_LANE:-${HOME:-/root}/.cache/xend-xen-lane}"
 OUT="$CACHE/lane"
-VERSION=3  # bump when the base layer's contents change
+VERSION=5  # bump when the base layer's contents change
 XEN_PKGS="xen-hypervisor-4.17-amd64 xen-utils-4.17 xen-utils-common xenstore-utils libxenmisc4.17 libxencall1
   libxendevicemodel1 libxenevtchn1 libxenforeignmemory1 libxengnttab1 libxenhypfs1 libxenstore4 libxentoollog1
   libxentoolcore1 libyajl2"
@@ -152,7 +152,9 @@ build_dom0() {
   copy_modules "$1/kgen" "$R" "$KVER" "$DOM0_MODULES"
   cp "$BASE.new/guest-vmlinuz" "$R/var/lib/xen/images/vmlinuz"
   cp "$BASE.new/guest-initramfs.gz" "$R/var/lib/xen/images/initramfs.gz"
-  # Hotplug scripts busybox can run (Debian's need bash and udev): vifs join xenbr0, phy: disks connect.
+  # Hotplug scripts busybox can run (Debian's need bash and udev): vifs join xenbr0, phy: and file:
+  # disks connect (a file through a loop device, freed on remove). block-lane is also the default
+  # `block`, which xl runs for a disk given without a script (xm block-attach).
   cat > "$R/etc/xen/scripts/vif-lane" <<'EOS'
 #!/bin/sh
 case "$1" in
@@ -166,13 +168,16 @@ EOS
 #!/bin/sh
 case "$1" in
   add) p=$(xenstore-read "$XENBUS_PATH/params")
-       [ -b "$p" ] || p=$(losetup -f --show "$p")
+       [ -b "$p" ] || { d=$(losetup -f) && losetup "$d" "$p" && p=$d; } || exit 1
        xenstore-write "$XENBUS_PATH/physical-device" "$(stat -L -c '%t:%T' "$p")" "$XENBUS_PATH/physical-device-path" "$p"
        xenstore-write "$XENBUS_PATH/hotplug-status" connected ;;
+  remove) p=$(xenstore-read "$XENBUS_PATH/physical-device-path" 2>/dev/null)
+          case "$p" in /dev/loop*) losetup -d "$p" 2>/dev/null ;; esac ;;
 esac
 exit 0
 EOS
   chmod +x "$R/etc/xen/scripts/vif-lane" "$R/etc/xen/scripts/block-lane"
+  cp "$R/etc/xen/scripts/block-lane" "$R/etc/xen/scripts/block"
   echo 'root:x:0:0:root:/root:/bin/sh' > "$R/etc/passwd"
   echo 'root:x:0:' > "$R/etc/group"
   echo '127.0.0.1 localhost' > "$R/etc/hosts"

@@ -152,6 +152,49 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     await partitions('g1', /^(?![\s\S]*xvdb)[\s\S]*parts-42/);
   });
 
+  test('network-attach / network-detach (from the host): an interface appears in the guest and goes', async () => {
+    const nics = (expect: RegExp) => shell('g1', 'ls /sys/class/net; echo nics-$((6*7))', expect);
+    // The lane's vif script: Debian's needs udev (a script of /etc/xen/scripts, which a TCP client may name).
+    const attached = await timed('xm network-attach', () => x.xm('network-attach', 'g1', 'mac=00:16:3e:00:00:0a', 'bridge=xenbr0', 'script=vif-lane'));
+    assert.equal(attached.code, 0, attached.stderr);
+    await nics(/eth0[\s\S]*nics-42/);
+    const listed = await x.xm('network-list', 'g1');
+    assert.match(listed.stdout, /^0 /m);
+    const detached = await x.xm('network-detach', 'g1', '0');
+    assert.equal(detached.code, 0, detached.stderr);
+    await nics(/^(?![\s\S]*eth0)[\s\S]*nics-42/);
+  });
+
+  test('CPU pools: a pool takes a CPU from Pool-0, a domain moves in and out, the pool goes (xl cpupool-list agrees)', async () => {
+    const xlPools = async () => (await lane.dom0('xl cpupool-list')).out;
+    {
+      const r = await x.xm('cpupool-cpu-remove', 'Pool-0', '1');
+      assert.equal(r.code, 0, r.stderr);
+    }
+    writeFileSync(join(configs, 'web.cfg'), 'name = "web"\nsched = "credit2"\ncpus = "1"\n');
+    const created = await x.xm('cpupool-create', join(configs, 'web.cfg'));
+    assert.equal(created.code, 0, created.stderr);
+    assert.match(await xlPools(), /^web\s+1\s+credit2\s+y\s+0$/m);
+    {
+      const r = await x.xm('cpupool-migrate', 'g1', 'web');
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.match(await xlPools(), /^web\s+1\s+credit2\s+y\s+1$/m);
+    assert.ok(xmRow((await x.xm('list', '--pool=web')).stdout, 'g1'), 'xm list --pool=web shows g1');
+    {
+      const r = await x.xm('cpupool-migrate', 'g1', 'Pool-0');
+      assert.equal(r.code, 0, r.stderr);
+    }
+    const destroyed = await x.xm('cpupool-destroy', 'web');
+    assert.equal(destroyed.code, 0, destroyed.stderr);
+    assert.doesNotMatch(await xlPools(), /^web\s/m);
+    {
+      const r = await x.xm('cpupool-cpu-add', 'Pool-0', '1');
+      assert.equal(r.code, 0, r.stderr);
+    }
+    assert.match(await xlPools(), /^Pool-0\s+2\s/m);
+  });
+
   test('save and restore (in dom0, over the Unix socket): the guest is gone, then back and answering', async () => {
     const saved = await timed('xm save', () => x.xmInDom0('save', 'g1', '/tmp/g1.chk'));
     assert.equal(saved.code, 0, saved.out);

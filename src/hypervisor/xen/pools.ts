@@ -129,14 +129,11 @@ export class XenPools {
   }
 
   private async read(): Promise<void> {
-    const out = (args: string[]) => this.xl(args);
-    const [list, cpus, store, members] = await Promise.all([
-      out(['cpupool-list']),
-      out(['cpupool-list', '-c']),
-      this.runner.run('xenstore-ls', ['-f', '/local/pool'], { timeoutMs: TIMEOUT_MS }).then((r) => r.stdout, () => ''),
-      out(['list', '-c']),
-    ]);
-    this.view = this.viewOf(list, cpus, store, members);
+    // One xl after the other: xl runs that overlap a pool change have failed on a real host.
+    const list = await this.xl(['cpupool-list']);
+    const cpus = await this.xl(['cpupool-list', '-c']);
+    const store = await this.runner.run('xenstore-ls', ['-f', '/local/pool'], { timeoutMs: TIMEOUT_MS }).then((r) => r.stdout, () => '');
+    this.view = this.viewOf(list, cpus, store, await this.xl(['list', '-c']));
   }
 
   private viewOf(list: string, cpuText: string, store: string, memberText: string): PoolView {

@@ -84,7 +84,7 @@ const LIBXL_ORIGIN = /^libxl: error: [\w.-]+:\d+:\w+: (Domain \d+:)?/;
  * fault 2 with xl's own words (its last lines, libxl's cleanup left out: the
  * reason comes before it).
  */
-export function toolError(tool: XenTool, args: readonly string[], stderr: string, err: Error & { killed?: boolean; code?: unknown }): XendError {
+export function toolError(tool: XenTool, args: readonly string[], stderr: string, err: Error & { killed?: boolean; code?: unknown; signal?: unknown }): XendError {
   const said = stderr
     .split('\n')
     .filter((l) => !CLEANUP.test(l) && !PARSING.test(l))
@@ -94,7 +94,7 @@ export function toolError(tool: XenTool, args: readonly string[], stderr: string
   if (invalid) return new XendInvalidDomain(invalid[1]!);
   const command = `${tool} ${args[0] ?? ''}`.trim();
   if (err.killed) return new XendError(`${command} did not finish in time`);
-  const why = said.slice(-3).join('; ') || (typeof err.code === 'string' ? `${err.code}: ${err.message}` : err.message).trim();
+  const why = said.slice(-3).join('; ') || silentFailure(err);
   return new XendError(`${command} failed: ${why}`);
 }
 
@@ -118,4 +118,11 @@ export function findXl(configured: string, path = process.env.PATH ?? ''): strin
     .find((p) => existsSync(p));
   if (!found) throw new Error('xend-hypervisor xen: no xl on PATH or in /usr/lib/xen-*/bin (set xen-xl-binary)');
   return found;
+}
+
+/** What a tool that printed nothing died of: its exit status or signal (Node's message only repeats the command). */
+function silentFailure(err: Error & { code?: unknown; signal?: unknown }): string {
+  if (typeof err.signal === 'string') return `killed by ${err.signal}`;
+  if (typeof err.code === 'number') return `exit status ${err.code}`;
+  return (typeof err.code === 'string' ? `${err.code}: ${err.message}` : err.message).trim();
 }
