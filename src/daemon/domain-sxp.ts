@@ -1,4 +1,4 @@
-import { DEFAULT_POOL, type VmConfig } from '../vm/config.js';
+import { cpuidSxp, DEFAULT_POOL, type VmConfig } from '../vm/config.js';
 import { PowerState } from '../protocol/domain.js';
 import type { HvDomain, VcpuInfo } from '../hypervisor/types.js';
 import { pyFloat } from '../sxp/float.js';
@@ -97,6 +97,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
     for (const dev of c.devices) sxp.push(withVncLocation(dev, d.vncLocation));
     sxp.push(['device', ['console', ['protocol', 'vt100'], ['location', '2']]]);
   }
+  sxp.push(...cpuidSxp(c));
   return sxp;
 }
 
@@ -125,5 +126,6 @@ export function inactiveDomainSxp(c: VmConfig, status: PowerState, full: boolean
     ['status', status],
   );
   if (full) for (const dev of c.devices) sxp.push(dev);
+  sxp.push(...cpuidSxp(c));
   return sxp;
 }

@@ -4,6 +4,7 @@ import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME } from '../protocol/domain.js';
 import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limits.js';
 import { parseCpus, parseVcpuAvail, vcpuAvailBitmap } from './vcpu-config.js';
+import { parseCpuid, type CpuidPolicy } from './cpuid.js';
 import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
 import { isPyInt } from '../python-int.js';
@@ -42,6 +43,9 @@ export interface VmConfig {
   image: Sxp[];
   /** The `(device (class (key value) …))` entries, in the config's order. */
   devices: Sxp[];
+  /** CPUID values the guest sees, and those its host must have (xm's cpuid, cpuid_check); absent when not given. */
+  cpuid?: CpuidPolicy;
+  cpuidCheck?: CpuidPolicy;
 }
 
 /** What xend filled in for a setting a config leaves out (XendConfig's defaults). */
@@ -113,6 +117,10 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   checkVcpus(vcpus);
   const devices = children(vm, 'device');
   for (const vif of devicesOf(devices, ['vif'])) vifSettings(vif);
+  const cpuid = parseCpuid(childValue(vm, 'cpuid', undefined), 'cpuid');
+  const cpuidCheck = parseCpuid(childValue(vm, 'cpuid_check', undefined), 'cpuid_check');
+  // xm sends them as dicts (XML-RPC structs), which checkStrings above did not look into.
+  checkStrings(cpuidSxp({ cpuid, cpuidCheck }));
   return {
     name,
     uuid,
@@ -134,6 +142,8 @@ export function parseVmConfig(vm: Sxp): VmConfig {
     bootloaderArgs: String(childValue(vm, 'bootloader_args', VM_DEFAULTS.bootloaderArgs)),
     image: children(vm, 'image')[0] ?? ['image', ['linux', ['kernel', '']]],
     devices,
+    ...(cpuid && { cpuid }),
+    ...(cpuidCheck && { cpuidCheck }),
   };
 }
 
@@ -173,7 +183,19 @@ export function vmConfigSxp(c: VmConfig): Sxp {
     ['bootloader_args', c.bootloaderArgs],
     c.image,
     ...c.devices,
+    ...cpuidSxp(c),
   ];
+}
+
+/** What a backend that cannot set a guest's CPUID says of a config that asks it to (the sim keeps them as data). */
+export function refuseCpuid(c: Pick<VmConfig, 'cpuid' | 'cpuidCheck'>, backend: string, Refusal: new (message: string) => Error): void {
+  const asked = [c.cpuid && 'cpuid', c.cpuidCheck && 'cpuid_check'].filter(Boolean);
+  if (asked.length) throw new Refusal(`${asked.join(' and ')} ${asked.length > 1 ? 'are' : 'is'} not supported by the ${backend} backend`);
+}
+
+/** XendConfig.cpuid_to_sxp: `(cpuid ((input ((reg value) …)) …))`, then cpuid_check, each only when given. */
+export function cpuidSxp(c: Pick<VmConfig, 'cpuid' | 'cpuidCheck'>): Sxp[] {
+  return [...(c.cpuid ? [['cpuid', c.cpuid]] : []), ...(c.cpuidCheck ? [['cpuid_check', c.cpuidCheck]] : [])];
 }
 
 /**

@@ -2,7 +2,7 @@ import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { childValue } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
-import type { VmConfig } from '../../vm/config.js';
+import { refuseCpuid, type VmConfig } from '../../vm/config.js';
 import { devicesOf } from '../../vm/config-limits.js';
 import { UnsupportedConfig } from './errors.js';
 import { hostPath, interfaceName, listenAddress, macAddress, optionValue, plainPath, plainText } from './values.js';
@@ -35,7 +35,7 @@ export interface QemuArgsOptions {
   name: string;
   maxmemMiB: number;
   vcpus: number;
-  config: Pick<VmConfig, 'image' | 'devices'>;
+  config: Pick<VmConfig, 'image' | 'devices' | 'cpuid' | 'cpuidCheck'>;
   accel: string;
   run: QemuRun;
   incoming: boolean;
@@ -52,6 +52,7 @@ export interface QemuArgsOptions {
  * QEMU daemonizes: it returns once started (or failed, its reason on stderr).
  */
 export function qemuArgs(o: QemuArgsOptions): string[] {
+  refuseCpuid(o.config, 'qemu', UnsupportedConfig);
   const image = o.config.image[1];
   if (!Array.isArray(image)) throw new UnsupportedConfig('no image in the domain config');
   if (image[0] !== 'linux') throw new UnsupportedConfig(`the qemu backend boots Linux kernels directly; builder '${String(image[0])}' is not supported`);

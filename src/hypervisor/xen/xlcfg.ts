@@ -1,6 +1,6 @@
 import { childValue } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
-import type { VmConfig } from '../../vm/config.js';
+import { refuseCpuid, type VmConfig } from '../../vm/config.js';
 import { INTERFACE_NAME, MAC_ADDRESS } from '../../config/domain-limits.js';
 import { DOMAIN_NAME_RE } from '../../protocol/domain.js';
 import type { DomainSpec } from '../types.js';
@@ -29,6 +29,7 @@ const IMPLIED_DEVICES = ['console', 'vkbd'];
  */
 export function xlConfig(input: XlConfigInput): string {
   const c = input.config;
+  refuseCpuid(c, 'xen', XenConfigError);
   if (!DOMAIN_NAME_RE.test(input.name)) throw new XenConfigError(`domain name "${input.name.slice(0, 64)}" cannot be given to xl`);
   if (!UUID.test(input.uuid)) throw new XenConfigError(`uuid "${input.uuid.slice(0, 64)}" is not a UUID`);
   const lines: string[] = [
