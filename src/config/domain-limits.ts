@@ -3,7 +3,7 @@ import type { Sxp } from '../sxp/types.js';
 
 /**
  * What a domain config may hold, as xm and xend both check it: xm before it
- * sends a config file's result, xend where a config enters (daemon/config-limits).
+ * sends a config file's result, xend where a config enters (vm/config-limits).
  */
 
 /** What xend does when a domain powers off or reboots (on_poweroff, on_reboot). */

@@ -18,7 +18,7 @@ import {
   pyInt,
   type PoolRecord,
 } from './cpupool-record.js';
-import { DEFAULT_POOL } from './vm-config.js';
+import { DEFAULT_POOL } from '../vm/config.js';
 import type { Logger } from './log.js';
 import type { DomainService } from './domains.js';
 import type { Sxp } from '../sxp/types.js';

@@ -1,4 +1,4 @@
-import { DEFAULT_POOL, parseVmConfig, type VmConfig } from './vm-config.js';
+import { cpuidSxp, DEFAULT_POOL, type VmConfig } from '../vm/config.js';
 import { PowerState } from '../protocol/domain.js';
 import type { HvDomain, VcpuInfo } from '../hypervisor/types.js';
 import { pyFloat } from '../sxp/float.js';
@@ -36,25 +36,14 @@ function cpus(d: { vcpus: number }, vcpus?: readonly VcpuInfo[], hostCpus = 0): 
 }
 
 /**
- * A domain's stored config object does not change while the domain lives (a new
- * config is a new object), so it is validated once, not on every listing.
- */
-const parsedConfigs = new WeakMap<object, VmConfig>();
-function configOf(d: HvDomain): VmConfig {
-  const key = d.config;
-  if (key === null || typeof key !== 'object') return parseVmConfig(d.config);
-  let c = parsedConfigs.get(key);
-  if (!c) parsedConfigs.set(key, (c = parseVmConfig(d.config)));
-  return c;
-}
-
-/**
  * The `(domain …)` record of XendConfig.to_sxp in legacy mode, in its key order
  * (xend-reference §9); `full` adds the devices.
  */
 export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly VcpuInfo[]; hostCpus: number }): Sxp {
   const sxp: Sxp[] = ['domain', ['domid', d.domid]];
-  if (d.domid === 0) {
+  const c = d.config;
+  // Domain-0: xend did not build it, and has no config of it.
+  if (d.domid === 0 || !c) {
     sxp.push(
       ['cpu_weight', d.cpuWeight ?? 256],
       ['cpu_cap', d.cpuCap ?? 0],
@@ -82,7 +71,6 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
     );
     return sxp;
   }
-  const c = configOf(d);
   sxp.push(['cpu_weight', d.cpuWeight ?? c.cpuWeight], ['cpu_cap', d.cpuCap ?? c.cpuCap], ['pool_name', c.poolName]);
   if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
   sxp.push(['vcpus', d.vcpus], ['cpus', cpus(d, pins?.vcpus, pins?.hostCpus)], ['on_poweroff', c.onPoweroff]);
@@ -109,6 +97,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
     for (const dev of c.devices) sxp.push(withVncLocation(dev, d.vncLocation));
     sxp.push(['device', ['console', ['protocol', 'vt100'], ['location', '2']]]);
   }
+  sxp.push(...cpuidSxp(c));
   return sxp;
 }
 
@@ -137,5 +126,6 @@ export function inactiveDomainSxp(c: VmConfig, status: PowerState, full: boolean
     ['status', status],
   );
   if (full) for (const dev of c.devices) sxp.push(dev);
+  sxp.push(...cpuidSxp(c));
   return sxp;
 }

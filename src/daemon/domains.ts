@@ -5,8 +5,8 @@ import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
-import { checkImageType, parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
-import { checkHostMemory, checkVcpus } from './config-limits.js';
+import { checkImageType, parseVmConfig, vmConfigSxp, type VmConfig } from '../vm/config.js';
+import { checkHostMemory, checkVcpus } from '../vm/config-limits.js';
 import { makeDir, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
 import { DomainIndex, type Resolved } from './domain-index.js';
@@ -108,7 +108,8 @@ export class DomainService {
     try {
       checkVcpus(d.vcpus);
       checkHostMemory('maxmem', d.maxmemMiB, this.hv.hostInfo().total_memory);
-      parseVmConfig(d.config);
+      // Its config as SXP, read again under today's rules: one a client could send now.
+      parseVmConfig(vmConfigSxp(configOf(d)));
       return true;
     } catch (err) {
       const kept = this.setAside(d);
@@ -181,8 +182,13 @@ export class DomainService {
     return domainSxp(d, full, vcpus && { vcpus, hostCpus: hostCpus() });
   }
 
-  async create(configSxp: Sxp): Promise<Sxp> {
-    const config = this.admit(configSxp, false);
+  create(configSxp: Sxp): Promise<Sxp> {
+    return this.createFrom(parseVmConfig(configSxp));
+  }
+
+  /** A domain built from a config xend holds (a managed domain's), under the checks of one a client sends. */
+  async createFrom(config: VmConfig): Promise<Sxp> {
+    this.admit(config, false);
     this.index.requireUniqueName(config.name, config.uuid, 'create');
     freeMemory(this.hv, config.memory, this.balloon);
     const d = await this.build(config, 0);
@@ -195,8 +201,9 @@ export class DomainService {
    * fills. A relocating domain may share its uuid with its source on this host.
    */
   async createIncoming(configSxp: Sxp, relocating: boolean): Promise<HvDomain> {
+    const config = parseVmConfig(configSxp);
     // A relocation peer is not root: what its config names is confined.
-    const config = this.admit(configSxp, relocating);
+    this.admit(config, relocating);
     this.index.requireUniqueName(config.name, config.uuid, relocating ? 'relocation' : 'create');
     freeMemory(this.hv, config.memory, this.balloon);
     return this.build(config, 0, true);
@@ -390,7 +397,7 @@ export class DomainService {
   /** xend.domain.sched_credit_get: `{weight, cap}` from the scheduler, or the config of a domain not running. */
   schedCreditGet(dom: string | number): { weight: number; cap: number } {
     const r = this.resolve(dom);
-    const c = r.live ? (r.live.config ? parseVmConfig(r.live.config) : null) : r.managed!.config;
+    const c = r.live ? r.live.config : r.managed!.config;
     return { weight: r.live?.cpuWeight ?? c?.cpuWeight ?? 256, cap: r.live?.cpuCap ?? c?.cpuCap ?? 0 };
   }
 
@@ -456,7 +463,7 @@ export class DomainService {
     if (d.domid === 0) throw new XendError(`Cannot reset privileged domain ${String(dom)}`);
     if (!isStarted(powerState(d))) throw new XendError(`Domain '${String(dom)}' is not started`);
     this.log.info(`Domain ${d.name} (${d.domid}): reset`);
-    await this.restart(d, parseVmConfig(d.config), false);
+    await this.restart(d, configOf(d), false);
   }
 
   /**
@@ -560,7 +567,7 @@ export class DomainService {
   private async actOnShutdown(domid: number, reason: ShutdownReason, recovering: boolean): Promise<void> {
     const d = this.hv.get(domid);
     if (!d) return;
-    const config = parseVmConfig(d.config);
+    const config = configOf(d);
     if (reason === 'crash' && !recovering && (this.opts.enableDump || config.onCrash.startsWith('coredump'))) {
       this.log.warning(`Domain has crashed: name=${d.name} id=${domid}.`);
       await this.writeCore(d, null).catch(() => {});
@@ -572,7 +579,7 @@ export class DomainService {
   private async afterShutdown(domid: number, reason: ShutdownReason): Promise<void> {
     const d = this.hv.get(domid);
     if (!d) return;
-    const config = parseVmConfig(d.config);
+    const config = configOf(d);
     const action =
       reason === 'reboot' ? config.onReboot : reason === 'crash' ? config.onCrash : reason === 'suspend' ? 'preserve' : config.onPoweroff;
     this.log.info(`Domain has shutdown: name=${d.name} id=${domid} reason=${reason}.`);
@@ -597,7 +604,7 @@ export class DomainService {
       old: { domid: old.domid, uuid: old.uuid, name: old.name },
       preserveOld,
       uuid: next.uuid,
-      config: vmConfigSxp(next),
+      config: next,
       restartCount: old.restartCount + 1,
     };
     this.opts.journal?.begin(r);
@@ -620,7 +627,7 @@ export class DomainService {
     }
     try {
       const built = this.hv.list().find((d) => d.uuid === r.uuid && d.domid !== r.old.domid);
-      const d = built ?? (await this.build(parseVmConfig(r.config), r.restartCount));
+      const d = built ?? (await this.build(r.config, r.restartCount));
       if (d.flags.paused) this.hv.unpause(d.domid);
       this.log.info(`Domain ${r.old.name} restarted as id ${d.domid}`);
     } catch (err) {
@@ -629,12 +636,10 @@ export class DomainService {
     this.opts.journal?.end(r.uuid);
   }
 
-  /** A config as it enters: valid, within the host, naming only what this client may. */
-  private admit(configSxp: Sxp, confined: boolean): VmConfig {
-    const config = parseVmConfig(configSxp);
+  /** A config as it enters: within the host, naming only what this client may. */
+  private admit(config: VmConfig, confined: boolean): void {
     this.fitsHost(config);
     if (this.opts.rules) (confined ? confineConfig : checkScripts)(config, this.opts.rules);
-    return config;
   }
 
   private fitsHost(config: VmConfig): void {
@@ -658,7 +663,7 @@ export class DomainService {
         memoryMiB: config.memory,
         maxmemMiB: config.maxmem,
         vcpus: config.vcpus,
-        config: vmConfigSxp(config),
+        config,
         restartCount,
       });
     } catch (err) {
@@ -725,7 +730,7 @@ export class DomainService {
   updateConfig(r: Resolved, change: (c: VmConfig) => VmConfig, record: RecordChanges = {}): void {
     if (r.live) {
       const changes = { ...record };
-      if (r.live.domid !== 0 && r.live.config) changes.config = vmConfigSxp(change(parseVmConfig(r.live.config)));
+      if (r.live.domid !== 0 && r.live.config) changes.config = change(r.live.config);
       try {
         if (Object.keys(changes).length) this.hv.updateRecord(r.live.domid, changes);
       } catch (err) {
@@ -754,6 +759,12 @@ export class DomainService {
     this.recentRestarts.set(uuid, recent);
     return recent.length > MAX_RESTARTS_IN_WINDOW;
   }
+}
+
+/** xend's config of a domain it built: every domain but Domain-0 has one. */
+function configOf(d: HvDomain): VmConfig {
+  if (!d.config) throw new XendError(`Domain ${d.name} (${d.domid}) has no config`);
+  return d.config;
 }
 
 /**

@@ -3,7 +3,7 @@ import { join } from 'node:path';
 import { makeDir, removeFile, renameFile, writeFileDurably } from '../store/durable.js';
 import { parseFirst, prettyPrint } from '../sxp/index.js';
 import { PowerState } from '../protocol/domain.js';
-import { parseVmConfig, vmConfigSxp, type VmConfig } from './vm-config.js';
+import { parseVmConfig, vmConfigSxp, type VmConfig } from '../vm/config.js';
 
 /** A domain under xend's lifecycle management (xm new): its config, and whether it is suspended. */
 export interface ManagedEntry {

@@ -1,6 +1,6 @@
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME, PowerState } from '../protocol/domain.js';
-import { parseVmConfig, vmConfigSxp } from './vm-config.js';
+import { parseVmConfig } from '../vm/config.js';
 import type { ManagedStore } from './managed-store.js';
 import type { DomainService } from './domains.js';
 import type { CheckpointService } from './checkpoint.js';
@@ -48,7 +48,7 @@ export class ManagedService {
   async start(dom: string | number, paused: boolean): Promise<void> {
     const r = this.domains.resolve(dom);
     if (r.live || !r.managed || r.managed.suspended) throw new XendError('Domain is already running');
-    await this.domains.create(vmConfigSxp(r.managed.config));
+    await this.domains.createFrom(r.managed.config);
     const live = this.domains.resolve(r.managed.config.uuid).live!;
     if (!paused) await this.domains.unpause(live.domid);
   }
@@ -111,12 +111,7 @@ export class ManagedService {
     const waiting: { domid: number; uuid: string }[] = [];
     for (const d of this.hv.list()) {
       if (d.domid === 0 || d.incomplete || !d.config || d.flags.shutdown || d.flags.crashed || d.flags.paused) continue;
-      let action: string;
-      try {
-        action = parseVmConfig(d.config).onXendStop;
-      } catch {
-        continue;
-      }
+      const action = d.config.onXendStop;
       try {
         if (action === 'shutdown') {
           this.log.debug(`Shutting down domain: ${d.name}`);

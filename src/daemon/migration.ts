@@ -2,11 +2,12 @@ import { execFile } from 'node:child_process';
 import { connect as netConnect, type Socket } from 'node:net';
 import { connect as tlsConnect, type ConnectionOptions } from 'node:tls';
 import { XendError } from '../protocol/faults.js';
-import { childValue, children, parseFirst } from '../sxp/index.js';
+import { childValue, parseFirst } from '../sxp/index.js';
 import { strerror } from '../strerror.js';
 import type { Logger } from './log.js';
 import type { ImageProgress, ImageStats } from '../hypervisor/types.js';
 import type { Sxp } from '../sxp/types.js';
+import type { VmConfig } from '../vm/config.js';
 
 /*
  * The sending side of a live migration (XendDomain.domain_migrate, relocate.py's
@@ -59,10 +60,11 @@ export async function runMigrationTool(tool: string, log: Logger, classes: strin
 }
 
 /** The device classes of a config, for external-migration-tool's `-type`. */
-export function deviceClasses(config: Sxp): string[] {
+export function deviceClasses(config: VmConfig | null): string[] {
   const classes = new Set<string>();
-  for (const dev of children(config, 'device')) {
-    const cls = Array.isArray(dev[1]) ? dev[1][0] : undefined;
+  for (const dev of config?.devices ?? []) {
+    const body = Array.isArray(dev) ? dev[1] : undefined;
+    const cls = Array.isArray(body) ? body[0] : undefined;
     if (typeof cls === 'string' && cls !== 'console') classes.add(cls);
   }
   return [...classes];

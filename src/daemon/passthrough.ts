@@ -2,7 +2,7 @@ import { children, childValue } from '../sxp/index.js';
 import { XendError } from '../protocol/faults.js';
 import { isAssignable, pciName, type HostDevices, type UsbDevice } from '../hypervisor/host-devices.js';
 import type { Hypervisor } from '../hypervisor/types.js';
-import type { VmConfig } from './vm-config.js';
+import type { VmConfig } from '../vm/config.js';
 import type { DomainService } from './domains.js';
 import type { Logger } from './log.js';
 import type { Sxp } from '../sxp/types.js';
@@ -83,7 +83,7 @@ export class PassthroughService {
     const all: Held = { pci: [], scsi: [], usb: [] };
     for (const d of this.hv.list()) {
       if (d.domid === 0 || d.uuid === exceptUuid) continue;
-      const h = heldBy(children(d.config, 'device'));
+      const h = heldBy(d.config?.devices ?? []);
       all.pci.push(...h.pci);
       all.scsi.push(...h.scsi);
       all.usb.push(...h.usb, ...(this.hv.deviceModelUsbDevices?.(d.domid) ?? []));
@@ -149,7 +149,7 @@ export class PassthroughService {
 
   private deviceModelUsb(dom: string | number, devId: string, change: 'add' | 'del'): void {
     const r = this.domains.resolve(dom);
-    const image = r.live ? children(r.live.config, 'image')[0] : r.managed?.config.image;
+    const image = (r.live ? r.live.config : r.managed?.config)?.image;
     const body = Array.isArray(image) ? image[1] : undefined;
     const usb = body === undefined ? null : childValue(body, 'usb', null);
     const hvm = Array.isArray(body) && body[0] === 'hvm';

@@ -1,5 +1,5 @@
 import { DurableDir } from '../store/durable.js';
-import type { Sxp } from '../sxp/types.js';
+import { storedVmConfig, type VmConfig } from '../vm/config.js';
 
 /** A restart xend has begun: enough to finish it after a crash at any point. */
 export interface PendingRestart {
@@ -8,7 +8,7 @@ export interface PendingRestart {
   preserveOld: boolean;
   /** The domain that replaces it. */
   uuid: string;
-  config: Sxp;
+  config: VmConfig;
   restartCount: number;
 }
 
@@ -33,6 +33,6 @@ export class RestartJournal {
   }
 
   pending(report: (message: string) => void): PendingRestart[] {
-    return this.dir.readAll(report);
+    return this.dir.readAll(report, (r) => ({ ...r, config: storedVmConfig(r.config) }));
   }
 }

@@ -2,8 +2,7 @@ import { execFile } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { accessSync, constants } from 'node:fs';
 import { isAbsolute, join, normalize, sep } from 'node:path';
-import { devicesOf, vifSettings } from './config-limits.js';
-import { children } from '../sxp/index.js';
+import { devicesOf, vifSettings } from '../vm/config-limits.js';
 import type { HvDevice, HvDomain, Hypervisor } from '../hypervisor/types.js';
 import type { Sxp } from '../sxp/types.js';
 import type { Logger } from './log.js';
@@ -94,7 +93,7 @@ export class Scripts {
 
   private vifs(d: HvDomain, action: 'online' | 'offline', only?: [number, Sxp[]][]): void {
     if (d.domid === 0 || !d.config) return;
-    const vifs = only ?? devicesOf(children(d.config, 'device'), ['vif']).map((vif, devid): [number, Sxp[]] => [devid, vif]);
+    const vifs = only ?? devicesOf(d.config.devices, ['vif']).map((vif, devid): [number, Sxp[]] => [devid, vif]);
     if (!vifs.length) return;
     const key = `${d.uuid}/${d.domid}`;
     let chain = this.chains.get(key) ?? Promise.resolve();

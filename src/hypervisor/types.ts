@@ -1,5 +1,5 @@
 import type { TmemControl } from './tmem.js';
-import type { Sxp } from '../sxp/types.js';
+import { storedVmConfig, type VmConfig } from '../vm/config.js';
 import type { ByteSink, ByteSource } from '../protocol/byte-stream.js';
 import type { HostDevices } from './host-devices.js';
 
@@ -23,7 +23,7 @@ export const TRIGGERS: readonly Trigger[] = ['nmi', 'reset', 'init', 'power', 's
 /** What xend may change in the record a backend keeps beside a domain. */
 export interface RecordChanges {
   name?: string;
-  config?: Sxp;
+  config?: VmConfig;
   restartCount?: number;
   /** Only ever cleared: a restored or received domain became whole. */
   incomplete?: false;
@@ -34,7 +34,8 @@ export interface RecordChanges {
 /** The part of a backend's stored domain that xend's record changes touch. */
 export interface KeptRecord {
   name: string;
-  config: Sxp;
+  /** xend's config of the domain; null for Domain-0, which xend did not build. */
+  config: VmConfig | null;
   restartCount: number;
   incomplete?: boolean;
   shutdownHandled?: boolean;
@@ -60,8 +61,14 @@ export function applyRecordChanges(r: KeptRecord, changes: RecordChanges): void 
   if (changes.shutdownHandled) r.shutdownHandled = true;
 }
 
+/** A record as a backend's file kept it: one an earlier xend wrote holds its config as SXP. */
+export function revivedRecord<T extends KeptRecord>(r: T): T {
+  if (r.config !== null) r.config = storedVmConfig(r.config);
+  return r;
+}
+
 /** The record every backend keeps of a domain it has just built from `spec`. */
-export function storedDomain(domid: number, spec: DomainSpec): StoredDomain {
+export function storedDomain(domid: number, spec: DomainSpec): StoredDomain & { config: VmConfig } {
   return {
     domid,
     name: spec.name,
@@ -130,7 +137,7 @@ export interface DomainSpec {
   maxmemMiB: number;
   vcpus: number;
   /** xend's record of the domain, kept beside it like xenstore's /vm/<uuid>. */
-  config: Sxp;
+  config: VmConfig;
   restartCount: number;
   /** Being filled by a restore or an incoming migration: not yet a whole domain. */
   incomplete?: boolean;

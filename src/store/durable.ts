@@ -44,18 +44,20 @@ export class DurableDir<T> {
   }
 
   /**
-   * Every record. One that is not JSON is moved aside and reported, so it cannot
+   * Every record, each as `revive` makes it of what the file held. One that is not
+   * JSON, or that `revive` refuses, is moved aside and reported, so it cannot
    * keep every other one from being used; an error of the disk (EIO, EACCES) is
    * thrown: moving a good record aside would drop its domain.
    */
-  readAll(report: (message: string) => void): T[] {
+  readAll(report: (message: string) => void, revive: (record: T) => T = (r) => r): T[] {
     const records: T[] = [];
     for (const key of this.keys()) {
       try {
         const record = this.read(key);
-        if (record) records.push(record);
+        if (record) records.push(revive(record));
       } catch (err) {
-        if (!(err instanceof SyntaxError)) throw err;
+        // The disk's errors have a code; what a file held (bad JSON, a refused record) has none.
+        if ((err as NodeJS.ErrnoException).code) throw err;
         this.quarantine(key);
         report(`record ${key} in ${this.dir} is unreadable (${(err as Error).message}); moved aside as ${key}.json.corrupt`);
       }

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import { SimHost } from '../../src/hypervisor/sim/host.js';
 import { DomainService } from '../../src/daemon/domains.js';
 import { ManagedStore } from '../../src/daemon/managed-store.js';
-import { parseVmConfig } from '../../src/daemon/vm-config.js';
+import { parseVmConfig } from '../../src/vm/config.js';
 import { XendInvalidDomain } from '../../src/protocol/faults.js';
 import type { Logger } from '../../src/daemon/log.js';
 import type { Hypervisor } from '../../src/hypervisor/types.js';

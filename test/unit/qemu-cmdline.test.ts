@@ -14,7 +14,7 @@ const commaDisk = join(dir, 'd,isk.img');
 writeFileSync(commaDisk, 'd');
 
 function args(devices: Sxp[][] = [], over: Partial<QemuArgsOptions> = {}, image: Sxp[] = []): string[] {
-  const config: Sxp = ['vm', ['name', 'g'], ['image', ['linux', ['kernel', kernel], ...image]], ...devices.map((d) => ['device', d])];
+  const config = { image: ['image', ['linux', ['kernel', kernel], ...image]], devices: devices.map((d) => ['device', d]) };
   return qemuArgs({ name: 'g', maxmemMiB: 128, vcpus: 1, config, accel: 'tcg', run: runPaths(join(dir, 'run')), incoming: false, sandbox: true, runas: null, ...over });
 }
 
@@ -62,9 +62,8 @@ describe('QEMU command line: values from the domain config', () => {
     const commaKernel = join(dir, 'k,ernel');
     writeFileSync(commaKernel, 'k');
     assert.throws(() => args([], {}, [['ramdisk', `${kernel},${commaDisk}`]]), /ramdisk path ".*" contains ',', which QEMU would split/);
-    const config: Sxp = ['vm', ['image', ['linux', ['kernel', commaKernel]]]];
-    assert.throws(() => args([], { config }), /kernel path ".*" contains ','/);
-    assert.throws(() => args([], { config: ['vm', ['image', ['linux', ['kernel', 'vmlinuz']]]] }), /kernel path "vmlinuz" is not absolute/);
+    assert.throws(() => args([], { config: { image: ['image', ['linux', ['kernel', commaKernel]]], devices: [] } }), /kernel path ".*" contains ','/);
+    assert.throws(() => args([], { config: { image: ['image', ['linux', ['kernel', 'vmlinuz']]], devices: [] } }), /kernel path "vmlinuz" is not absolute/);
   });
 
   test('the name and the run paths are escaped in their options; the kernel command line is passed whole', () => {

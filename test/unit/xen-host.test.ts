@@ -105,7 +105,7 @@ describe('create runs xl in the background', () => {
   test("xl's refusal is create's error, in xl's words", async () => {
     const x = xenHost();
     await x.domains.create(vm('g1'));
-    const config = x.domains.lookup('g1').config;
+    const config = x.domains.lookup('g1').config!;
     // The backend asked for a name Xen has (xend's own rule would have refused it first).
     await assert.rejects(() => Promise.resolve(x.host.create({ name: 'g1', uuid: randomUUID(), memoryMiB: 64, maxmemMiB: 64, vcpus: 1, config, restartCount: 0 })), {
       message: 'xl create failed: Domain with name "g1" already exists.; cannot make domain: -6',

@@ -2,12 +2,19 @@ import { describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { diskSpec, vifSpec, xlConfig, XenConfigError, type XlConfigInput } from '../../src/hypervisor/xen/xlcfg.js';
 import type { Sxp } from '../../src/sxp/types.js';
+import { parseVmConfig, type VmConfig } from '../../src/vm/config.js';
 
 const UUID = '11111111-2222-3333-4444-555555555555';
 
-function cfg(over: { image?: Sxp[]; devices?: Sxp[]; top?: Sxp[] } = {}, input: Partial<XlConfigInput> = {}): string {
+/** The settings in `top` read as xend reads them; the image and devices as given, for the backend's own checks; `config` overrides. */
+function cfg(over: { image?: Sxp[]; devices?: Sxp[]; top?: Sxp[]; config?: Partial<VmConfig> } = {}, input: Partial<XlConfigInput> = {}): string {
   const image = over.image ?? ['linux', ['kernel', '/boot/vmlinuz'], ['ramdisk', '/boot/initrd.gz'], ['root', '/dev/xvda1'], ['args', 'console=hvc0 quiet']];
-  const config: Sxp = ['vm', ['name', 'g1'], ['uuid', UUID], ...(over.top ?? []), ['image', image], ...(over.devices ?? []).map((d) => ['device', d])];
+  const config: VmConfig = {
+    ...parseVmConfig(['vm', ['name', 'g1'], ['uuid', UUID], ['memory', 128], ['vcpus', 2], ...(over.top ?? [])]),
+    image: ['image', image],
+    devices: (over.devices ?? []).map((d) => ['device', d]),
+    ...over.config,
+  };
   return xlConfig({ name: 'g1', uuid: UUID, memoryMiB: 128, maxmemMiB: 256, vcpus: 2, config, ...input });
 }
 
@@ -22,6 +29,8 @@ describe('xl.cfg of a domain config', () => {
         'maxmem = 256',
         'maxvcpus = 2',
         'vcpus = 2',
+        'cpu_weight = 256',
+        'cap = 0',
         'type = "pv"',
         'kernel = "/boot/vmlinuz"',
         'ramdisk = "/boot/initrd.gz"',
@@ -35,8 +44,8 @@ describe('xl.cfg of a domain config', () => {
     );
   });
   test('vcpu_avail, cpus, weight and cap', () => {
-    const text = cfg({ top: [['vcpu_avail', 1], ['cpus', '0-1,3'], ['cpu_weight', 512], ['cpu_cap', 50]] });
-    assert.match(text, /^maxvcpus = 2\nvcpus = 1\ncpus = "0-1,3"\ncpu_weight = 512\ncap = 50$/m);
+    const text = cfg({ top: [['vcpu_avail', 1], ['cpus', ['0-1', '3']], ['cpu_weight', 512], ['cpu_cap', 50]] });
+    assert.match(text, /^maxvcpus = 2\nvcpus = 1\ncpus = "0,1,3"\ncpu_weight = 512\ncap = 50$/m);
   });
   test('PVH with its tsc_mode, and HVM', () => {
     const pvh = cfg({ image: ['pvh', ['kernel', '/k'], ['tsc_mode', 'native']] });
@@ -83,8 +92,8 @@ describe('nothing a client sent escapes its string', () => {
     refused(() => diskSpec(['vbd', ['uname', 'phy:/dev/sda'], ['dev', 'xvda, target=/etc/shadow']]), /virtual device/);
     refused(() => diskSpec(['vbd', ['uname', 'phy:/dev/sda'], ['dev', 'xvda'], ['mode', 'rw,x']]), /mode/);
     refused(() => cfg({ devices: [['pci', ['dev', '0000:00:01.0']]] }), /'pci' is not supported by the xen backend/);
-    refused(() => cfg({ top: [['cpus', '0; evil']] }), /CPU list/);
-    refused(() => cfg({ top: [['cpu_weight', 'x']] }), /cpu_weight/);
+    refused(() => cfg({ config: { cpus: [['0; evil' as unknown as number]] } }), /CPU list/);
+    refused(() => cfg({ config: { cpuWeight: 1.5 } }), /cpu_weight/);
   });
   test('a name or uuid xl would misread', () => {
     refused(() => cfg({}, { name: 'a b' }), /domain name/);

@@ -1,10 +1,10 @@
 import { show } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { PowerState } from '../../protocol/domain.js';
-import { checkStrings } from '../config-limits.js';
+import { checkStrings } from '../../vm/config-limits.js';
 import { checkDeviceScripts, type ConfigRules } from '../path-policy.js';
 import { powerState } from '../domain-sxp.js';
-import { parseVmConfig, type VmConfig } from '../vm-config.js';
+import type { VmConfig } from '../../vm/config.js';
 import type { DomainService } from '../domains.js';
 import type { Resolved } from '../domain-index.js';
 import type { Logger } from '../log.js';
@@ -145,7 +145,7 @@ export class DeviceService {
 
   private liveDomain(d: HvDomain): DeviceDomain {
     const plugged = ([PowerState.Running, PowerState.Paused, PowerState.Crashed] as PowerState[]).includes(powerState(d));
-    return { name: d.name, uuid: d.uuid, domid: plugged ? d.domid : null, devices: bodies(parseVmConfig(d.config).devices) };
+    return { name: d.name, uuid: d.uuid, domid: plugged ? d.domid : null, devices: bodies(d.config?.devices ?? []) };
   }
 
   private context(domain: DeviceDomain): DeviceContext {

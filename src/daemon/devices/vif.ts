@@ -1,6 +1,6 @@
 import { randomInt, randomUUID } from 'node:crypto';
 import { XendError } from '../../protocol/faults.js';
-import { vifSettings } from '../config-limits.js';
+import { vifSettings } from '../../vm/config-limits.js';
 import { CONNECTED, backendId, backendPath, pairs, plainNumber, setting, withSetting, type DeviceController, type DeviceEntry } from './controller.js';
 
 /** netif.randomMAC: Xensource's prefix 00:16:3e, then three random bytes, the first below 0x80. */

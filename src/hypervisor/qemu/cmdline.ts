@@ -1,7 +1,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { childValue, children } from '../../sxp/index.js';
+import { childValue } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
+import { refuseCpuid, type VmConfig } from '../../vm/config.js';
+import { devicesOf } from '../../vm/config-limits.js';
 import { UnsupportedConfig } from './errors.js';
 import { hostPath, interfaceName, listenAddress, macAddress, optionValue, plainPath, plainText } from './values.js';
 import { blockDeviceNumber, splitDev } from '../block-number.js';
@@ -33,7 +35,7 @@ export interface QemuArgsOptions {
   name: string;
   maxmemMiB: number;
   vcpus: number;
-  config: Sxp;
+  config: Pick<VmConfig, 'image' | 'devices' | 'cpuid' | 'cpuidCheck'>;
   accel: string;
   run: QemuRun;
   incoming: boolean;
@@ -50,8 +52,8 @@ export interface QemuArgsOptions {
  * QEMU daemonizes: it returns once started (or failed, its reason on stderr).
  */
 export function qemuArgs(o: QemuArgsOptions): string[] {
-  const images = children(o.config, 'image');
-  const image = images[0]?.[1];
+  refuseCpuid(o.config, 'qemu', UnsupportedConfig);
+  const image = o.config.image[1];
   if (!Array.isArray(image)) throw new UnsupportedConfig('no image in the domain config');
   if (image[0] !== 'linux') throw new UnsupportedConfig(`the qemu backend boots Linux kernels directly; builder '${String(image[0])}' is not supported`);
   const kernel = String(childValue(image, 'kernel', ''));
@@ -88,8 +90,8 @@ export function qemuArgs(o: QemuArgsOptions): string[] {
   ];
   let disks = 0;
   let nics = 0;
-  for (const dev of children(o.config, 'device')) {
-    const d = dev[1];
+  for (const dev of o.config.devices) {
+    const d = Array.isArray(dev) ? dev[1] : undefined;
     if (!Array.isArray(d)) continue;
     const cls = d[0];
     if (cls === 'vbd' || cls === 'tap' || cls === 'tap2') args.push(...disk(d, disks++));
@@ -187,12 +189,15 @@ function vncDisplay(d: Sxp[]): string[] {
   return ['-vga', 'std', '-vnc', `${host}:${display}${on('vncunused', '1') ? `,to=${VNC_DISPLAYS - 1}` : ''}${password ? ',password=on' : ''}`];
 }
 
+/** A domain's `(vfb …)` device, if its config gives it one. */
+export function vfbOf(config: Pick<VmConfig, 'devices'> | null): Sxp[] | undefined {
+  return devicesOf(config?.devices ?? [], ['vfb'])[0];
+}
+
 /** Whether a domain config gives the guest a VNC server (the backend then asks QEMU where it listens). */
-export function wantsVnc(config: Sxp): boolean {
-  return children(config, 'device').some((dev) => {
-    const d = dev[1];
-    return Array.isArray(d) && d[0] === 'vfb' && isOn(d, 'vnc', '0');
-  });
+export function wantsVnc(config: Pick<VmConfig, 'devices'> | null): boolean {
+  const vfb = vfbOf(config);
+  return vfb !== undefined && isOn(vfb, 'vnc', '0');
 }
 
 /** A vfb flag as xend read it (vnc=1, vncunused=0, …). */

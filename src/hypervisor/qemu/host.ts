@@ -4,11 +4,10 @@ import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
 import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
 import { DurableDir } from '../../store/durable.js';
-import { childValue, children } from '../../sxp/index.js';
-import type { Sxp } from '../../sxp/types.js';
+import { childValue } from '../../sxp/index.js';
 import { QmpClient } from './qmp.js';
 import { chooseAccel, type AccelChoice } from './accel.js';
-import { qemuArgs, runPaths, wantsVnc } from './cmdline.js';
+import { qemuArgs, runPaths, vfbOf, wantsVnc } from './cmdline.js';
 import { UnsupportedConfig } from './errors.js';
 import { startQemu, stillRunning, type QemuProcess } from './launch.js';
 import { qemuUser, unreachableBy, type QemuUser } from './user.js';
@@ -18,7 +17,7 @@ import { changeMedia, plug, unplug } from './hotplug.js';
 import { setThreadAffinity, threadPlacement, vcpuThreads } from './affinity.js';
 import { CpuPools, breakPins, keepPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import { applyRecordChanges, type DomainSpec, type HostInfo, type HvCpuPool, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type PoolLabel, type RecordChanges, type SaveImageOptions, type Scheduler, type ShutdownReason, type StoredDomain, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
+import { applyRecordChanges, type DomainSpec, type HostInfo, type HvCpuPool, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type PoolLabel, type RecordChanges, type SaveImageOptions, type Scheduler, type ShutdownReason, type StoredDomain, revivedRecord, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
 export interface QemuHostOptions {
   stateDir: string;
@@ -105,7 +104,7 @@ export class QemuHost implements Hypervisor {
     this.sandbox = runs(opts.binary, ['-sandbox', 'on', '--version']);
     if (!this.sandbox) opts.log.warning(`qemu backend: ${opts.binary} has no seccomp sandbox (-sandbox on is refused): guests' QEMUs run without it`);
     opts.log.info(`qemu backend: ${opts.binary}, accelerator ${this.accel.accel} (${this.accel.reason})`);
-    for (const d of this.store.readAll((m) => opts.log.error(`qemu backend: domain ${m}`))) {
+    for (const d of this.store.readAll((m) => opts.log.error(`qemu backend: domain ${m}`), revivedRecord)) {
       this.nextDomid = Math.max(this.nextDomid, d.domid + 1);
       this.domains.set(d.domid, d);
       // A record from before xend kept the identity of its QEMU has none: that QEMU cannot be told from a reused pid.
@@ -460,7 +459,7 @@ export class QemuHost implements Hypervisor {
 
   /** The VNC server's address as QEMU chose it (vncunused), and its password if the vfb has one. */
   private async findVnc(d: QemuDomain, l: Live, q: QmpClient): Promise<void> {
-    const vfb = children(d.config, 'device').map((x) => x[1]).find((x): x is Sxp[] => Array.isArray(x) && x[0] === 'vfb');
+    const vfb = vfbOf(d.config);
     const password = vfb ? String(childValue(vfb, 'vncpasswd', '')) : '';
     if (password) await q.execute('set_password', { protocol: 'vnc', password });
     const info = await q.execute<{ enabled: boolean; host?: string; service?: string }>('query-vnc');

@@ -35,7 +35,7 @@ import type {
   Trigger,
   VcpuInfo,
 } from '../types.js';
-import { applyRecordChanges, storedDomain, viewOf } from '../types.js';
+import { applyRecordChanges, revivedRecord, storedDomain, viewOf } from '../types.js';
 
 export interface SimHostOptions {
   stateDir: string;
@@ -122,7 +122,7 @@ export class SimHost implements Hypervisor {
     this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };
     this.ring = new MessageRing(this.host.ring);
     this.pools = new CpuPools(this.host, opts.cpus, SIM_SCHEDULER);
-    for (const d of this.store.readAll((m) => opts.log.error(`domain ${m}`))) this.domains.set(d.domid, d);
+    for (const d of this.store.readAll((m) => opts.log.error(`domain ${m}`), revivedRecord)) this.domains.set(d.domid, d);
     if (!existing) this.boot();
     for (const d of this.domains.values()) {
       if (d.domid === 0) continue;

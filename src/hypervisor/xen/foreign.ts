@@ -1,6 +1,7 @@
 import type { Sxp } from '../../sxp/types.js';
 import { DOMAIN_NAME_RE } from '../../protocol/domain.js';
 import type { HvDomain } from '../types.js';
+import { VM_DEFAULTS, type VmConfig } from '../../vm/config.js';
 import { shutdownReasonOf, type XlDomainConfig, type XlListEntry } from './parse.js';
 import { foreignDevices } from './devices.js';
 
@@ -37,24 +38,28 @@ export function servableName(name: string): boolean {
   return DOMAIN_NAME_RE.test(name);
 }
 
-/** A `(vm …)` config for a domain xl built: what `xl list -l` told, xend's defaults for the rest. */
-function foreignConfig(e: XlListEntry, long: XlDomainConfig | undefined): Sxp {
+/** xend's config of a domain xl built: what `xl list -l` told, xend's defaults for the rest; xl acts on its shutdown. */
+function foreignConfig(e: XlListEntry, long: XlDomainConfig | undefined): VmConfig {
   const builder = long?.type === 'hvm' ? 'hvm' : long?.type === 'pvh' ? 'pvh' : 'linux';
   const image: Sxp[] = [builder];
   if (long?.kernel) image.push(['kernel', long.kernel]);
   if (long?.ramdisk) image.push(['ramdisk', long.ramdisk]);
   if (long?.cmdline) image.push(['args', long.cmdline]);
-  return [
-    'vm',
-    ['name', e.name],
-    ['uuid', e.uuid],
-    ['memory', Math.max(1, long?.memoryMiB || e.memoryMiB)],
-    ['maxmem', Math.max(1, long?.maxmemMiB ?? 0, e.memoryMiB)],
-    ['vcpus', Math.max(1, long?.maxVcpus ?? 0, e.vcpus)],
-    ['on_poweroff', 'preserve'],
-    ['on_reboot', 'preserve'],
-    ['on_crash', 'preserve'],
-    ['image', image],
-    ...foreignDevices(long),
-  ];
+  const vcpus = Math.max(1, long?.maxVcpus ?? 0, e.vcpus);
+  const memory = Math.max(1, long?.memoryMiB || e.memoryMiB);
+  return {
+    ...VM_DEFAULTS,
+    name: e.name,
+    uuid: e.uuid,
+    memory,
+    maxmem: Math.max(memory, long?.maxmemMiB ?? 0, e.memoryMiB),
+    vcpus,
+    onlineVcpus: vcpus,
+    cpus: Array.from({ length: vcpus }, () => []),
+    onPoweroff: 'preserve',
+    onReboot: 'preserve',
+    onCrash: 'preserve',
+    image: ['image', image],
+    devices: foreignDevices(long),
+  };
 }

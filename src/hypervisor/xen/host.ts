@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { DurableDir } from '../../store/durable.js';
 import { XendError } from '../../protocol/faults.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import { childValue, children } from '../../sxp/index.js';
 import { deliverCore } from '../core-file.js';
 import {
   applyRecordChanges,
@@ -23,6 +22,7 @@ import {
   type SaveImageOptions,
   type ShutdownReason,
   type StoredDomain,
+  revivedRecord,
   storedDomain,
   type Trigger,
   type VcpuInfo,
@@ -32,6 +32,7 @@ import { findXl, XenRunner } from './runner.js';
 import { cpuList, dmesgText, parseSchedTable, parseUptime, parseVcpuList, parseXlList, parseXlListLong, shutdownReasonOf, type XlDomainConfig, type XlListEntry, type XlVcpu } from './parse.js';
 import { hostInfoOf } from './host-info.js';
 import { hostDomain, servableName } from './foreign.js';
+import type { VmConfig } from '../../vm/config.js';
 import { xlConfig, type XlConfigInput } from './xlcfg.js';
 import { XenConsole } from './console.js';
 import { attachArgs, detachArgs, mediaArgs } from './devices.js';
@@ -48,6 +49,7 @@ export interface XenHostOptions {
 
 /** What xend keeps of a domain it built, by domid (two domains share a uuid while one migrates to this host). */
 interface XenDomain extends StoredDomain {
+  config: VmConfig;
   lastChecksum?: string;
 }
 
@@ -134,7 +136,7 @@ export class XenHost implements Hypervisor {
     }
     const listedAt = ++this.moments;
     const entries = parseXlList(this.runner.runSync('xl', ['list', '-v']).stdout);
-    for (const d of this.store.readAll((m) => opts.log.error(`xen backend: domain ${m}`))) {
+    for (const d of this.store.readAll((m) => opts.log.error(`xen backend: domain ${m}`), revivedRecord)) {
       const e = entries.find((x) => x.domid === d.domid);
       if (e?.uuid !== d.uuid) {
         opts.log.info(`xen backend: domain ${d.domid} (${d.name}) is no longer on this host`);
@@ -741,9 +743,8 @@ export class XenHost implements Hypervisor {
   }
 
   private builderOf(domid: number): string {
-    const config = this.get(domid)?.config ?? null;
-    const image = children(config, 'image')[0]?.[1];
-    return Array.isArray(image) ? String(image[0]) : String(childValue(config, 'builder', 'linux'));
+    const image = this.get(domid)?.config?.image[1];
+    return Array.isArray(image) ? String(image[0]) : 'linux';
   }
 
   /** The listed domain, or xend's "no such domain" for one Xen no longer has. */

@@ -1,5 +1,6 @@
-import { childValue, children } from '../../sxp/index.js';
+import { childValue } from '../../sxp/index.js';
 import type { Sxp } from '../../sxp/types.js';
+import { refuseCpuid, type VmConfig } from '../../vm/config.js';
 import { INTERFACE_NAME, MAC_ADDRESS } from '../../config/domain-limits.js';
 import { DOMAIN_NAME_RE } from '../../protocol/domain.js';
 import type { DomainSpec } from '../types.js';
@@ -28,6 +29,7 @@ const IMPLIED_DEVICES = ['console', 'vkbd'];
  */
 export function xlConfig(input: XlConfigInput): string {
   const c = input.config;
+  refuseCpuid(c, 'xen', XenConfigError);
   if (!DOMAIN_NAME_RE.test(input.name)) throw new XenConfigError(`domain name "${input.name.slice(0, 64)}" cannot be given to xl`);
   if (!UUID.test(input.uuid)) throw new XenConfigError(`uuid "${input.uuid.slice(0, 64)}" is not a UUID`);
   const lines: string[] = [
@@ -45,8 +47,8 @@ export function xlConfig(input: XlConfigInput): string {
   ];
   const disks: string[] = [];
   const vifs: string[] = [];
-  for (const dev of children(c, 'device')) {
-    const d = dev[1];
+  for (const dev of c.devices) {
+    const d = Array.isArray(dev) ? dev[1] : undefined;
     if (!Array.isArray(d)) continue;
     const cls = String(d[0]);
     if (cls === 'vbd' || cls === 'tap' || cls === 'tap2') disks.push(diskSpec(d));
@@ -58,49 +60,36 @@ export function xlConfig(input: XlConfigInput): string {
   return `${lines.join('\n')}\n`;
 }
 
-/** `vcpus` are the VCPUs xend gives the domain; `vcpu_avail`, if recorded, those online at start. */
-function vcpuLines(c: Sxp, maxvcpus: number): string[] {
+/** `vcpus` are the VCPUs xend gives the domain; those online at start (vcpu_avail) are xl's `vcpus`. */
+function vcpuLines(c: VmConfig, maxvcpus: number): string[] {
   const out = [`maxvcpus = ${int(maxvcpus, 'vcpus')}`];
-  const avail = childValue(c, 'vcpu_avail', null);
-  let online = maxvcpus;
-  if (avail !== null) {
-    const bits = BigInt(int(Number(avail), 'vcpu_avail'));
-    online = bits.toString(2).replaceAll('0', '').length;
-  }
-  out.push(`vcpus = ${Math.max(1, Math.min(online, maxvcpus))}`);
-  const cpus = childValue(c, 'cpus', null);
-  if (cpus !== null && cpus !== '') {
-    const text = Array.isArray(cpus) ? cpus.map(String).join(',') : String(cpus);
+  out.push(`vcpus = ${Math.max(1, Math.min(c.onlineVcpus, maxvcpus))}`);
+  if (c.cpus.some((p) => p.length)) {
+    const text = c.cpus.map(String).join(',');
     if (!/^(?:all|\^?\d+(?:-\d+)?(?:,\^?\d+(?:-\d+)?)*)$/.test(text)) throw new XenConfigError(`cpus "${text.slice(0, 64)}" is not a CPU list`);
     out.push(`cpus = ${str(text, 'cpus')}`);
   }
   return out;
 }
 
-function schedLines(c: Sxp): string[] {
-  const out: string[] = [];
-  const weight = childValue(c, 'cpu_weight', null);
-  const cap = childValue(c, 'cpu_cap', null);
-  if (weight !== null) out.push(`cpu_weight = ${int(Number(weight), 'cpu_weight')}`);
-  if (cap !== null) out.push(`cap = ${int(Number(cap), 'cpu_cap')}`);
-  return out;
+function schedLines(c: VmConfig): string[] {
+  return [`cpu_weight = ${int(c.cpuWeight, 'cpu_weight')}`, `cap = ${int(c.cpuCap, 'cpu_cap')}`];
 }
 
 /** xend's pool_name: the CPU pool xl builds the domain in (Pool-0 unless named). */
-function poolLines(c: Sxp): string[] {
-  const pool = String(childValue(c, 'pool_name', '') ?? '');
-  return pool && pool !== 'Pool-0' ? [`pool = ${str(pool, 'pool_name')}`] : [];
+function poolLines(c: VmConfig): string[] {
+  return c.poolName && c.poolName !== 'Pool-0' ? [`pool = ${str(c.poolName, 'pool_name')}`] : [];
 }
 
-function imageLines(c: Sxp): string[] {
-  const image = children(c, 'image')[0]?.[1];
+function imageLines(c: VmConfig): string[] {
+  const image = c.image[1];
   if (!Array.isArray(image)) throw new XenConfigError('no image in the domain config');
   const builder = String(image[0]);
   const type = BUILDERS[builder];
   if (!type) throw new XenConfigError(`the xen backend builds linux (PV), pvh and hvm domains; builder '${builder.slice(0, 32)}' is not one`);
   const value = (key: string) => String(childValue(image, key, '') ?? '');
   const out = [`type = ${str(type, 'type')}`];
-  const bootloader = String(childValue(c, 'bootloader', '') ?? '');
+  const bootloader = c.bootloader;
   if (bootloader) out.push(`bootloader = ${str(path(bootloader, 'bootloader'), 'bootloader')}`);
   const kernel = value('kernel');
   if (type !== 'hvm' && !kernel && !bootloader) throw new XenConfigError('no kernel in the domain config');

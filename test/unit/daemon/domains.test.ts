@@ -2,11 +2,13 @@
 import { afterEach, beforeEach, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { randomUUID } from 'node:crypto';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import { SimDomains } from '../../helpers/sim-domains.js';
 import { PowerState, hasVcpus, isStarted } from '../../../src/protocol/domain.js';
-import { parseVmConfig } from '../../../src/daemon/vm-config.js';
 import { XendInvalidDomain } from '../../../src/protocol/faults.js';
 import type { Sxp } from '../../../src/sxp/types.js';
+import { vmConfigSxp, type VmConfig } from '../../../src/vm/config.js';
 
 const vm = (name: string, ...extra: Sxp[]): Sxp => ['vm', ['name', name], ['memory', 16], ...extra];
 
@@ -165,7 +167,7 @@ describe('lifecycle actions', () => {
     assert.equal(state('a-1'), PowerState.Crashed);
     const fresh = x.domains.lookup('a');
     assert.notEqual(fresh.uuid, uuid);
-    assert.equal(parseVmConfig(fresh.config).name, 'a');
+    assert.equal(fresh.config?.name, 'a');
     // Handled once: a restart of xend leaves the renamed domain alone.
     x = await x.reopen();
     assert.equal(x.domains.lookup('a-1').domid, id);
@@ -177,5 +179,31 @@ describe('lifecycle actions', () => {
     for (let i = 0; i < 3; i++) await x.shutdownAndWait('a', 'reboot');
     await x.shutdownAndWait('a', 'reboot');
     assert.throws(() => x.domains.lookup('a'), XendInvalidDomain);
+  });
+});
+
+describe('a root an earlier xend wrote', () => {
+  test("a backend record whose config is (vm …) SXP loads, typed, and lists as it did", async () => {
+    const id = await started('old', ['vcpus', 2], ['cpus', '1'], ['device', ['vif', ['mac', '00:16:3e:00:00:01']]]);
+    // All but the CPU time, which runs on.
+    const listed = () => (x.domains.domain('old', true) as Sxp[]).filter((e) => !(Array.isArray(e) && e[0] === 'cpu_time'));
+    const before = listed();
+    const record = join(x.dir, 'state', 'sim', 'domains', `${id}.json`);
+    const kept = JSON.parse(readFileSync(record, 'utf8')) as { config: VmConfig };
+    writeFileSync(record, JSON.stringify({ ...kept, config: vmConfigSxp(kept.config) }));
+    x = await x.reopen();
+    assert.deepEqual(x.domains.lookup('old').config, kept.config);
+    assert.deepEqual(listed(), before);
+  });
+
+  test('one whose config SXP is no config is set aside, and the others load', async () => {
+    const id = await started('bad');
+    await started('good');
+    const record = join(x.dir, 'state', 'sim', 'domains', `${id}.json`);
+    writeFileSync(record, JSON.stringify({ ...JSON.parse(readFileSync(record, 'utf8')), config: ['vm', ['name', 'bad']] }));
+    x = await x.reopen();
+    assert.throws(() => x.domains.lookup('bad'), XendInvalidDomain);
+    assert.equal(x.domains.lookup('good').config?.name, 'good');
+    assert.ok(existsSync(`${record}.corrupt`));
   });
 });

@@ -4,6 +4,7 @@ import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME } from '../protocol/domain.js';
 import { checkStrings, checkVcpus, devicesOf, vifSettings } from './config-limits.js';
 import { parseCpus, parseVcpuAvail, vcpuAvailBitmap } from './vcpu-config.js';
+import { parseCpuid, type CpuidPolicy } from './cpuid.js';
 import { CRASH_ACTIONS, RESTART_ACTIONS, XEND_START_ACTIONS, XEND_STOP_ACTIONS } from '../config/domain-limits.js';
 import type { Sxp } from '../sxp/types.js';
 import { isPyInt } from '../python-int.js';
@@ -11,7 +12,11 @@ import { isPyInt } from '../python-int.js';
 /** The pool every CPU is in when Xen boots, and every domain unless its config names another. */
 export const DEFAULT_POOL = 'Pool-0';
 
-/** A domain's configuration as xend keeps it, validated from a `(vm …)` SXP. */
+/**
+ * A domain's configuration as xend keeps it, validated from a `(vm …)` SXP: what
+ * a backend's record of the domain holds. SXP is made from it only where it
+ * leaves xend (the wire, the save stream, the managed store's files).
+ */
 export interface VmConfig {
   name: string;
   uuid: string;
@@ -34,9 +39,29 @@ export interface VmConfig {
   description: string;
   bootloader: string;
   bootloaderArgs: string;
-  image: Sxp;
+  /** The `(image (builder (key value) …))` entry. */
+  image: Sxp[];
+  /** The `(device (class (key value) …))` entries, in the config's order. */
   devices: Sxp[];
+  /** CPUID values the guest sees, and those its host must have (xm's cpuid, cpuid_check); absent when not given. */
+  cpuid?: CpuidPolicy;
+  cpuidCheck?: CpuidPolicy;
 }
+
+/** What xend filled in for a setting a config leaves out (XendConfig's defaults). */
+export const VM_DEFAULTS = {
+  onPoweroff: 'destroy',
+  onReboot: 'restart',
+  onCrash: 'restart',
+  onXendStart: 'ignore',
+  onXendStop: 'ignore',
+  cpuWeight: 256,
+  cpuCap: 0,
+  poolName: DEFAULT_POOL,
+  description: '',
+  bootloader: '',
+  bootloaderArgs: '',
+} as const satisfies Partial<VmConfig>;
 
 function intValue(vm: Sxp, key: string, dflt: number, min: number): number {
   const raw = childValue(vm, key, null);
@@ -92,6 +117,10 @@ export function parseVmConfig(vm: Sxp): VmConfig {
   checkVcpus(vcpus);
   const devices = children(vm, 'device');
   for (const vif of devicesOf(devices, ['vif'])) vifSettings(vif);
+  const cpuid = parseCpuid(childValue(vm, 'cpuid', undefined), 'cpuid');
+  const cpuidCheck = parseCpuid(childValue(vm, 'cpuid_check', undefined), 'cpuid_check');
+  // xm sends them as dicts (XML-RPC structs), which checkStrings above did not look into.
+  checkStrings(cpuidSxp({ cpuid, cpuidCheck }));
   return {
     name,
     uuid,
@@ -100,19 +129,21 @@ export function parseVmConfig(vm: Sxp): VmConfig {
     vcpus,
     onlineVcpus: parseVcpuAvail(childValue(vm, 'vcpu_avail', null), vcpus),
     cpus: parseCpus(childValue(vm, 'cpus', null), childValue(vm, 'cpu', null), vcpus),
-    onPoweroff: choice(vm, 'on_poweroff', RESTART_ACTIONS, 'destroy'),
-    onReboot: choice(vm, 'on_reboot', RESTART_ACTIONS, 'restart'),
-    onCrash: choice(vm, 'on_crash', CRASH_ACTIONS, 'restart'),
-    onXendStart: choice(vm, 'on_xend_start', XEND_START_ACTIONS, 'ignore'),
-    onXendStop: choice(vm, 'on_xend_stop', XEND_STOP_ACTIONS, 'ignore'),
-    cpuWeight: intValue(vm, 'cpu_weight', 256, 1),
-    cpuCap: intValue(vm, 'cpu_cap', 0, 0),
-    poolName: String(childValue(vm, 'pool_name', '') || DEFAULT_POOL),
-    description: String(childValue(vm, 'description', '')),
-    bootloader: String(childValue(vm, 'bootloader', '')),
-    bootloaderArgs: String(childValue(vm, 'bootloader_args', '')),
+    onPoweroff: choice(vm, 'on_poweroff', RESTART_ACTIONS, VM_DEFAULTS.onPoweroff),
+    onReboot: choice(vm, 'on_reboot', RESTART_ACTIONS, VM_DEFAULTS.onReboot),
+    onCrash: choice(vm, 'on_crash', CRASH_ACTIONS, VM_DEFAULTS.onCrash),
+    onXendStart: choice(vm, 'on_xend_start', XEND_START_ACTIONS, VM_DEFAULTS.onXendStart),
+    onXendStop: choice(vm, 'on_xend_stop', XEND_STOP_ACTIONS, VM_DEFAULTS.onXendStop),
+    cpuWeight: intValue(vm, 'cpu_weight', VM_DEFAULTS.cpuWeight, 1),
+    cpuCap: intValue(vm, 'cpu_cap', VM_DEFAULTS.cpuCap, 0),
+    poolName: String(childValue(vm, 'pool_name', '') || VM_DEFAULTS.poolName),
+    description: String(childValue(vm, 'description', VM_DEFAULTS.description)),
+    bootloader: String(childValue(vm, 'bootloader', VM_DEFAULTS.bootloader)),
+    bootloaderArgs: String(childValue(vm, 'bootloader_args', VM_DEFAULTS.bootloaderArgs)),
     image: children(vm, 'image')[0] ?? ['image', ['linux', ['kernel', '']]],
     devices,
+    ...(cpuid && { cpuid }),
+    ...(cpuidCheck && { cpuidCheck }),
   };
 }
 
@@ -152,5 +183,25 @@ export function vmConfigSxp(c: VmConfig): Sxp {
     ['bootloader_args', c.bootloaderArgs],
     c.image,
     ...c.devices,
+    ...cpuidSxp(c),
   ];
+}
+
+/** What a backend that cannot set a guest's CPUID says of a config that asks it to (the sim keeps them as data). */
+export function refuseCpuid(c: Pick<VmConfig, 'cpuid' | 'cpuidCheck'>, backend: string, Refusal: new (message: string) => Error): void {
+  const asked = [c.cpuid && 'cpuid', c.cpuidCheck && 'cpuid_check'].filter(Boolean);
+  if (asked.length) throw new Refusal(`${asked.join(' and ')} ${asked.length > 1 ? 'are' : 'is'} not supported by the ${backend} backend`);
+}
+
+/** XendConfig.cpuid_to_sxp: `(cpuid ((input ((reg value) …)) …))`, then cpuid_check, each only when given. */
+export function cpuidSxp(c: Pick<VmConfig, 'cpuid' | 'cpuidCheck'>): Sxp[] {
+  return [...(c.cpuid ? [['cpuid', c.cpuid]] : []), ...(c.cpuidCheck ? [['cpuid_check', c.cpuidCheck]] : [])];
+}
+
+/**
+ * A config as a file kept it: the typed record, or the `(vm …)` SXP that an
+ * earlier version of xend stored there (parsed, so a root it wrote still loads).
+ */
+export function storedVmConfig(kept: VmConfig | Sxp): VmConfig {
+  return Array.isArray(kept) ? parseVmConfig(kept) : (kept as VmConfig);
 }
