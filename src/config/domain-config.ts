@@ -334,6 +334,7 @@ function toSxp(value: PyValue, enclosing: readonly PyValue[] = []): Sxp {
   const inner = (items: readonly PyValue[]) => items.map((x) => toSxp(x, [...enclosing, value]));
   if (Array.isArray(value)) return inner(value);
   if (value instanceof PyTuple) return inner(value.items);
+  if (value instanceof PyDict) return struct(value, (v) => toSxp(v, [...enclosing, value]));
   throw new DomainConfigError(`cannot marshal <type '${typeName(value)}'> objects`);
 }
 
@@ -446,6 +447,50 @@ function preprocessVscsi(values: ConfigValues): Vscsi[] {
     if (fields.length < 2 || fields.length > 3) throw new DomainConfigError(`vscsi syntax error "${pyStr(spec)}"`);
     return { pdev: fields[0]!, vdev: fields[1]! };
   });
+}
+
+const CPUID_INPUT = /^((?:0x)?[0-9A-Fa-f]+(?:,(?:0x)?[0-9A-Fa-f]+)?):(.*)/;
+const CPUID_REGISTER = /^(eax|ebx|ecx|edx)=(.*)/;
+
+/**
+ * create.py's preprocess_cpuid: ["IN[,SIN]:eax=VAL,…", …] → {IN: {eax: VAL, …}},
+ * which xm sent as a dict (an XML-RPC struct). Its quirks kept: an entry of
+ * another form is skipped, the value stays the list until an entry matches, and
+ * cpuid_check is processed only when cpuid is set.
+ */
+function preprocessCpuid(values: ConfigValues, name: 'cpuid' | 'cpuid_check'): PyValue {
+  const given = get(values, name);
+  if (!truthy(get(values, 'cpuid'))) return given;
+  const cpuid = new PyDict();
+  let result = given;
+  for (const spec of items(given)) {
+    if (typeof spec !== 'string') throw new DomainConfigError('expected string or buffer');
+    const m = CPUID_INPUT.exec(spec);
+    if (!m) continue;
+    const input = m[1]!;
+    const regs = new PyDict();
+    cpuid.set(input, regs);
+    for (const reg of m[2]!.split(',')) {
+      const r = CPUID_REGISTER.exec(reg);
+      if (!r) throw new DomainConfigError("cpuid's syntax is (eax|ebx|ecx|edx)=value");
+      const value = r[2]!;
+      // xm's message ends in a newline, so its err() left a blank line.
+      if (value.slice(0, 2) !== '0x' && value.length !== 32) throw new DomainConfigError(`cpuid: We should specify all the bits of the register ${r[1]!} for input ${input}\n`);
+      regs.set(r[1]!, value);
+    }
+    result = cpuid;
+  }
+  return result;
+}
+
+/** xmlrpclib's dump_struct: string keys only, in the order Python 2 iterated the dict. */
+function struct(dict: PyDict, value: (v: PyValue) => Sxp): Sxp {
+  const byKey = new Map<string, PyValue>();
+  for (const [k, v] of dict.items()) {
+    if (typeof k !== 'string') throw new DomainConfigError('dictionary key must be string');
+    byKey.set(k, v);
+  }
+  return Object.fromEntries(new Py2KeyOrder(byKey.keys()).keys().map((k) => [k, value(byKey.get(k)!)])) as unknown as Sxp;
 }
 
 function preprocessAccessControl(values: ConfigValues): { policy: string; label: string } | null {
@@ -604,9 +649,6 @@ const ACTIVE_SECURITY_POLICY = '';
 export function makeConfig(values: ConfigValues, options: MakeConfigOptions = {}): Sxp {
   const env = options.env ?? process.env;
   const cwd = options.cwd ?? process.cwd();
-  if (truthy(get(values, 'cpuid')) || truthy(get(values, 'cpuid_check'))) {
-    throw new DomainConfigError('cpuid and cpuid_check are not supported by this xm');
-  }
   // preprocess(), in create.py's order (which decides which error is reported first).
   const disks = preprocessDisks(values);
   const pci = items(get(values, 'pci')).flatMap(parsePci);
@@ -616,10 +658,13 @@ export function makeConfig(values: ConfigValues, options: MakeConfigOptions = {}
   const irqs = items(get(values, 'irq')).map(pyRepr);
   const extra = kernelExtra(values);
   const accessControl = preprocessAccessControl(values);
+  // preprocess_cpuid replaced the two values by the dicts it made.
+  const vals: ConfigValues = new Map(values);
+  for (const name of ['cpuid', 'cpuid_check'] as const) vals.set(name, preprocessCpuid(values, name));
 
   const config: Sxp[] = ['vm'];
   for (const key of TOP_LEVEL_KEYS) {
-    if (values.has(key) && truthy(get(values, key))) config.push([key, toSxp(get(values, key))]);
+    if (vals.has(key) && truthy(get(vals, key))) config.push([key, toSxp(get(vals, key))]);
   }
   config.push(...vcpuEntries(values));
   for (const key of ['uuid', 'cpu', 'cpus', 'cpu_cap', 'cpu_weight']) {
@@ -630,7 +675,7 @@ export function makeConfig(values: ConfigValues, options: MakeConfigOptions = {}
   for (const key of ['localtime', 'oos']) if (truthy(get(values, key))) config.push([key, toSxp(get(values, key))]);
   if (truthy(get(values, 'pool'))) config.push(['pool_name', toSxp(get(values, 'pool'))]);
 
-  const image = imageSxp(values, { cmdlineIp, extra, pci, cwd });
+  const image = imageSxp(vals, { cmdlineIp, extra, pci, cwd });
   const bootloader = get(values, 'bootloader');
   if (truthy(bootloader)) {
     config.push(['bootloader', bootloader === 'pygrub' ? (options.pygrubPath ?? DEFAULT_PYGRUB) : toSxp(bootloader)]);

@@ -1,5 +1,6 @@
 import { PyFloat, pyFloatStr } from './float.js';
 import type { Sxp } from './types.js';
+import { Py2KeyOrder } from '../config/python/py2-dict-order.js';
 
 /**
  * sxp.show / sxp.to_string: one line, no trailing newline. Numbers print as
@@ -18,8 +19,21 @@ export function show(v: Sxp): string {
     case 'bigint':
       return pyRepr(v.toString());
     default:
-      return v instanceof PyFloat ? pyFloatStr(v.value) : pyRepr('None');
+      if (v instanceof PyFloat) return pyFloatStr(v.value);
+      // A dict xm put in a config (cpuid), shown as sxp.show showed any other value: repr(str(x)).
+      return isStruct(v) ? pyRepr(pyDictStr(v)) : pyRepr('None');
   }
+}
+
+/** A dict inside an SXP value: what xm sends as an XML-RPC struct, and the decoder gives as a plain object. */
+function isStruct(v: unknown): v is Record<string, unknown> {
+  return v !== null && typeof v === 'object' && Object.getPrototypeOf(v) === Object.prototype;
+}
+
+/** Python 2's str() of a dict of strings and dicts, in its iteration order. */
+function pyDictStr(d: Record<string, unknown>): string {
+  const item = (x: unknown): string => (typeof x === 'string' ? pyRepr(x) : isStruct(x) ? pyDictStr(x) : show(x as Sxp));
+  return `{${new Py2KeyOrder(Object.keys(d)).keys().map((k) => `${pyRepr(k)}: ${item(d[k])}`).join(', ')}}`;
 }
 
 const ATOM = /^[A-Za-z0-9.\-_:/~]+$/;

@@ -18,6 +18,7 @@ import {
 import { PythonUnsupportedError, toPlain, type PyValue } from '../../src/config/python/index.js';
 import { Py2KeyOrder } from '../../src/config/python/py2-dict-order.js';
 import type { Sxp } from '../../src/sxp/types.js';
+import { show as sxpShow } from '../../src/sxp/index.js';
 import { NEEDS_EXAMPLES, XEN_EXAMPLES, exampleFiles, readExample } from '../helpers/examples.js';
 
 const EXAMPLE_FILES = exampleFiles((f) => f.startsWith('xmexample'));
@@ -558,7 +559,21 @@ test('bootloader, pool, cpus list, backends and the HVM display', () => {
 
   const hvm = loadDomainConfig({ file: 'h', source: "builder = 'hvm'\nkernel = 'hvmloader'", env: { DISPLAY: ':0', HOME: '/h' } });
   assert.match(show(children(hvm.sxp, 'image')[0]!), /\(display :0\) .*\(xauthority \/h\/\.Xauthority\)/);
-  assert.equal(configError(() => load("cpuid = ['1:eax=0x1']")), 'cpuid and cpuid_check are not supported by this xm');
+});
+
+test("cpuid and cpuid_check: create.py's preprocess_cpuid, sent as dicts", () => {
+  const bits = 'x'.repeat(31) + '1';
+  const top = (sxp: Sxp, key: string) => (children(sxp, key)[0] as Sxp[] | undefined)?.[1];
+  const both = load(`cpuid = ['0x1:eax=0x1,ebx=${bits}', 'bogus', '4,0:ecx=0x2']\ncpuid_check = ['1:edx=0x8']`).sxp;
+  assert.deepEqual(top(both, 'cpuid'), { '0x1': { eax: '0x1', ebx: bits }, '4,0': { ecx: '0x2' } });
+  assert.deepEqual(top(both, 'cpuid_check'), { '1': { edx: '0x8' } });
+  assert.equal(sxpShow(['cpuid', top(both, 'cpuid_check')!]), `(cpuid "{'1': {'edx': '0x8'}}")`, '--dryrun shows a dict as sxp.show did');
+  // The quirk: without cpuid, cpuid_check is not processed, and xm sent its list.
+  assert.deepEqual(top(load("cpuid_check = ['1:edx=0x8']").sxp, 'cpuid_check'), ['1:edx=0x8']);
+  assert.deepEqual(top(load("cpuid = ['bogus']").sxp, 'cpuid'), ['bogus'], 'the list stays until an entry matches');
+  assert.equal(configError(() => load("cpuid = ['1:eax=0x1,foo=1']")), "cpuid's syntax is (eax|ebx|ecx|edx)=value");
+  assert.equal(configError(() => load("cpuid = ['1:eax=101']")), 'cpuid: We should specify all the bits of the register eax for input 1\n');
+  assert.equal(configError(() => load("cpuid = ['1:eax=0x1']\ncpuid_check = [1]")), 'expected string or buffer');
 });
 
 test('a list that contains itself cannot become SXP', () => {
