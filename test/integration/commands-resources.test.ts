@@ -145,3 +145,24 @@ describe('xm: memory, VCPUs, the credit scheduler', () => {
     assert.deepEqual(validator.validate(JSON.parse(err.stdout), '#/$defs/error'), []);
   });
 });
+
+describe('xm create with cpuid and cpuid_check (create.py preprocess_cpuid, XendConfig.parse_cpuid)', () => {
+  let x: TestXend;
+  before(async () => {
+    x = await xendWithGuests([]);
+  });
+  after(() => x.dispose());
+
+  test("the registers reach xend as xm's dicts, list --long shows them as xend's to_sxp did; a short register is xm's error", async () => {
+    const c1 = x.writeFile('c1.cfg', 'name = "c1"\nmemory = 64\ncpuid = ["1:eax=0x00000001,ecx=xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1"]\ncpuid_check = ["1:eax=0x00000001"]\n');
+    ok(await x.xm('create', c1));
+    const long = (await x.xm('list', '--long', 'c1')).stdout;
+    assert.match(long, /\(cpuid\n\s+\(\(1\n\s+\(\(eax 00000000000000000000000000000001\)\n\s+\(ecx xxxxxxxxxxxxxxxxxxxxxxxxxxxxxxx1\)/);
+    assert.match(long, /\(cpuid_check \(\(1 \(\(eax 00000000000000000000000000000001\)\)\)\)\)/);
+    const c2 = x.writeFile('c2.cfg', 'name = "c2"\nmemory = 64\ncpuid = ["1:eax=1"]\n');
+    const bad = await x.xm('create', c2);
+    assert.equal(bad.code, 1);
+    assert.equal(bad.stderr, 'Error: cpuid: We should specify all the bits of the register eax for input 1\n\n');
+    unknown(await x.xm('list', 'c2'), 'c2');
+  });
+});
