@@ -31,7 +31,7 @@ import {
   type PythonHost,
   type PyValue,
 } from './python/index.js';
-import { Py2KeyOrder } from './python/py2-dict-order.js';
+import { Py2KeyOrder } from '../py2-dict-order.js';
 import { findBadString, MAX_VIRT_CPUS, notXml, shownKey } from './domain-limits.js';
 import { nearest } from '../nearest.js';
 

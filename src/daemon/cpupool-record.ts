@@ -1,5 +1,5 @@
 import { XendError } from '../protocol/faults.js';
-import { Py2KeyOrder } from '../config/python/py2-dict-order.js';
+import { Py2KeyOrder } from '../py2-dict-order.js';
 import type { Sxp } from '../sxp/types.js';
 import { isPyInt, notAnInt } from '../python-int.js';
 

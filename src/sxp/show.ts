@@ -1,6 +1,6 @@
 import { PyFloat, pyFloatStr } from './float.js';
 import type { Sxp } from './types.js';
-import { Py2KeyOrder } from '../config/python/py2-dict-order.js';
+import { Py2KeyOrder } from '../py2-dict-order.js';
 
 /**
  * sxp.show / sxp.to_string: one line, no trailing newline. Numbers print as

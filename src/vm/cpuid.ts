@@ -1,5 +1,5 @@
 import { XendError } from '../protocol/faults.js';
-import { Py2KeyOrder } from '../config/python/py2-dict-order.js';
+import { Py2KeyOrder } from '../py2-dict-order.js';
 
 /**
  * A config's cpuid or cpuid_check as xend kept it (XendConfig.parse_cpuid): per

@@ -16,7 +16,7 @@ import {
   type DomainConfigInput,
 } from '../../src/config/domain-config.js';
 import { PythonUnsupportedError, toPlain, type PyValue } from '../../src/config/python/index.js';
-import { Py2KeyOrder } from '../../src/config/python/py2-dict-order.js';
+import { Py2KeyOrder } from '../../src/py2-dict-order.js';
 import type { Sxp } from '../../src/sxp/types.js';
 import { show as sxpShow } from '../../src/sxp/index.js';
 import { NEEDS_EXAMPLES, XEN_EXAMPLES, exampleFiles, readExample } from '../helpers/examples.js';

@@ -17,7 +17,7 @@ import {
   type PythonHost,
   type PyValue,
 } from '../../src/config/python/index.js';
-import { Py2KeyOrder, py2StringHash } from '../../src/config/python/py2-dict-order.js';
+import { Py2KeyOrder, py2StringHash } from '../../src/py2-dict-order.js';
 import { REPO, runBin } from '../helpers/xend.js';
 
 const fakeHost: PythonHost = {
