@@ -1,3 +1,4 @@
+import { InvalidValueError } from '../values.js';
 import { UsageError } from '../errors.js';
 import { pciName, type PciAddress } from '../../protocol/pci.js';
 import type { XendClient } from '../../client/xend-client.js';
@@ -29,7 +30,7 @@ export interface PciDev {
 
 const hex = (n: number, width: number) => `0x${n.toString(16).padStart(width, '0')}`;
 const int16 = (s: string): number => {
-  if (!/^\s*(0x)?[0-9a-f]+\s*$/i.test(s)) throw new UsageError('Invalid argument.');
+  if (!/^\s*(0x)?[0-9a-f]+\s*$/i.test(s)) throw new InvalidValueError();
   return Number.parseInt(s, 16);
 };
 

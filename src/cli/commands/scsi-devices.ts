@@ -1,3 +1,4 @@
+import { InvalidValueError } from '../values.js';
 import { UsageError } from '../errors.js';
 import type { XendClient } from '../../client/xend-client.js';
 import type { Sxp } from '../../sxp/types.js';
@@ -11,7 +12,7 @@ export const CLOSING = 5;
 /** vscsi's get_devid: the virtual SCSI host a HCTL is on. */
 export function hostOf(hctl: string): number {
   const host = hctl.split(':')[0]!;
-  if (!isPyInt(host)) throw new UsageError('Invalid argument.');
+  if (!isPyInt(host)) throw new InvalidValueError();
   return Number(host);
 }
 
