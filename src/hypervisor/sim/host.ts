@@ -461,7 +461,7 @@ export class SimHost implements Hypervisor {
 
   createCpuPool(sched: Scheduler, label: PoolLabel): number {
     const id = this.pools.create(sched, label);
-    this.poolChanged(`(XEN) Created cpupool ${id} with scheduler ${sched}`);
+    this.log(`(XEN) Created cpupool ${id} with scheduler ${sched}`);
     return id;
   }
 
@@ -472,12 +472,12 @@ export class SimHost implements Hypervisor {
 
   destroyCpuPool(id: number): void {
     this.pools.destroy(id, this.inPool(id).length);
-    this.poolChanged(`(XEN) cpupool ${id} destroyed`);
+    this.log(`(XEN) cpupool ${id} destroyed`);
   }
 
   cpuPoolAddCpu(id: number, cpu: number): void {
     this.pools.addCpu(id, cpu);
-    this.poolChanged(`(XEN) cpupool ${id}: cpu ${cpu} added`);
+    this.log(`(XEN) cpupool ${id}: cpu ${cpu} added`);
   }
 
   cpuPoolRemoveCpu(id: number, cpu: number): void {
@@ -492,7 +492,7 @@ export class SimHost implements Hypervisor {
       this.save(d);
       for (const vcpu of broken) this.ring.append(`(XEN) Breaking vcpu affinity for domain ${d.domid} vcpu ${vcpu}`);
     }
-    this.poolChanged(`(XEN) cpupool ${id}: cpu ${cpu} removed`);
+    this.log(`(XEN) cpupool ${id}: cpu ${cpu} removed`);
   }
 
   moveToCpuPool(domid: number, id: number): void {
@@ -726,12 +726,6 @@ export class SimHost implements Hypervisor {
   private save(d: SimDomain): void {
     this.store.write(String(d.domid), d);
     this.domains.set(d.domid, d);
-  }
-
-  /** The pools are the host record's: kept with the line Xen's console printed. */
-  private poolChanged(line: string): void {
-    this.ring.append(line);
-    this.saveHost();
   }
 
   private saveHost(): void {
