@@ -90,7 +90,6 @@ export class CpuPools {
   }
 }
 
-
 /** Each VCPU's pinning (vcpu-pin): the physical CPUs it may run on, null for any. */
 export type Pins = (number[] | null)[];
 
@@ -129,4 +128,18 @@ export function breakPins(pins: Pins | undefined, pool: readonly number[]): { br
 export function keepPins(record: { affinity?: Pins }, pins: Pins | undefined): void {
   if (pins) record.affinity = pins;
   else delete record.affinity;
+}
+
+/**
+ * The domains of a pool left with CPUs `pool` whose pinning Xen broke: a draft
+ * of each with the pinning left (for its backend to save), and the VCPUs broken.
+ */
+export function unpinnedDrafts<T extends { affinity?: Pins }>(members: readonly T[], pool: readonly number[]): { draft: T; broken: number[] }[] {
+  return members.flatMap((m) => {
+    const { broken, pins } = breakPins(m.affinity, pool);
+    if (!broken.length) return [];
+    const draft = { ...m };
+    keepPins(draft, pins);
+    return [{ draft, broken }];
+  });
 }

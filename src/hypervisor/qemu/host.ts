@@ -15,7 +15,7 @@ import { receiveImage, sendImage } from './image-relay.js';
 import { dumpCore } from './core-dump.js';
 import { changeMedia, plug, unplug } from './hotplug.js';
 import { setThreadAffinity, threadPlacement, vcpuThreads } from './affinity.js';
-import { CpuPools, breakPins, keepPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
+import { CpuPools, keepPins, pinVcpu, runnableCpus, unpinnedDrafts, type Pins, type PoolsRecord } from '../cpu-pools.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import { applyRecordChanges, type DomainSpec, type HostInfo, type HvCpuPool, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type PoolLabel, type RecordChanges, type SaveImageOptions, type Scheduler, type ShutdownReason, type StoredDomain, revivedRecord, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
@@ -366,14 +366,9 @@ export class QemuHost implements Hypervisor {
     const members = this.inPool(id);
     this.pools.removeCpu(id, cpu, members.length);
     this.savePools();
-    const left = this.pools.cpusOf(id);
-    for (const m of members) {
-      const { broken, pins } = breakPins(m.affinity, left);
-      if (!broken.length) continue;
-      const d = { ...m };
-      keepPins(d, pins);
-      this.save(d);
-      this.opts.log.info(`qemu backend: domain ${d.domid}: vCPU ${broken.join(', ')} pinned to no CPU of pool ${id} any more: unpinned`);
+    for (const { draft, broken } of unpinnedDrafts(members, this.pools.cpusOf(id))) {
+      this.save(draft);
+      this.opts.log.info(`qemu backend: domain ${draft.domid}: vCPU ${broken.join(', ')} pinned to no CPU of pool ${id} any more: unpinned`);
     }
     return this.placeAll(members);
   }

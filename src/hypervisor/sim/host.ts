@@ -11,7 +11,7 @@ import { GuestMemory } from './memory.js';
 import { readImage, writeImage } from './image.js';
 import { PAGE_SIZE } from './memory.js';
 import { SEDF_DEFAULTS, adjustSedf } from './pools.js';
-import { CpuPools, EINVAL, breakPins, keepPins, pinVcpu, runnableCpus, type Pins, type PoolsRecord } from '../cpu-pools.js';
+import { CpuPools, EINVAL, keepPins, pinVcpu, runnableCpus, unpinnedDrafts, type Pins, type PoolsRecord } from '../cpu-pools.js';
 import { checkHotplug } from './devices.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type { HostDevices } from '../host-devices.js';
@@ -348,7 +348,6 @@ export class SimHost implements Hypervisor {
     this.save(d);
   }
 
-
   setSchedCredit(domid: number, weight: number, cap: number): void {
     const d = this.scheduledBy(domid, 'credit');
     d.cpuWeight = weight;
@@ -483,14 +482,9 @@ export class SimHost implements Hypervisor {
   cpuPoolRemoveCpu(id: number, cpu: number): void {
     const members = this.inPool(id);
     this.pools.removeCpu(id, cpu, members.length);
-    const left = this.pools.cpusOf(id);
-    for (const m of members) {
-      const { broken, pins } = breakPins(m.affinity, left);
-      if (!broken.length) continue;
-      const d = this.draft(m.domid);
-      keepPins(d, pins);
-      this.save(d);
-      for (const vcpu of broken) this.ring.append(`(XEN) Breaking vcpu affinity for domain ${d.domid} vcpu ${vcpu}`);
+    for (const { draft, broken } of unpinnedDrafts(members, this.pools.cpusOf(id))) {
+      this.save(draft);
+      for (const vcpu of broken) this.ring.append(`(XEN) Breaking vcpu affinity for domain ${draft.domid} vcpu ${vcpu}`);
     }
     this.log(`(XEN) cpupool ${id}: cpu ${cpu} removed`);
   }
