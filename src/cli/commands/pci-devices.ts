@@ -15,7 +15,7 @@ import { pairValue } from '../../sxp/access.js';
 export const AUTO_PHP_SLOT = 0x100;
 export const PCI_SLOT = (devfn: number) => (devfn >> 3) & 0x1f;
 export const PCI_FUNC = (devfn: number) => devfn & 0x7;
-const PCI_DEVFN = (slot: number, func: number) => ((slot & 0x1f) << 3) | (func & 0x07);
+export const PCI_DEVFN = (slot: number, func: number) => ((slot & 0x1f) << 3) | (func & 0x07);
 
 /** One function as xm handles it: hex strings, as pci.py kept them. */
 export interface PciDev {
@@ -28,7 +28,8 @@ export interface PciDev {
   opts?: [string, string][];
 }
 
-const hex = (n: number, width: number) => `0x${n.toString(16).padStart(width, '0')}`;
+/** A hex string of at least `width` digits, as pci.py wrote them: 0x0000, 0x03. */
+export const hex = (n: number, width: number) => `0x${n.toString(16).padStart(width, '0')}`;
 const int16 = (s: string): number => {
   if (!/^\s*(0x)?[0-9a-f]+\s*$/i.test(s)) throw new InvalidValueError();
   return Number.parseInt(s, 16);

@@ -13,7 +13,6 @@ interface ScsiList {
   hosts: ScsiHostRow[];
 }
 
-
 /** vscsi_sort: a virtual host's LUNs by channel, target, then LUN of their v-dev. */
 function sortLuns(devs: Sxp[][]): Sxp[][] {
   const key = (d: Sxp[]) => String(pairValue(d, 'v-dev') ?? '').split(':').slice(1).map(Number);

@@ -11,7 +11,6 @@ export interface HostUsb {
   assigned: boolean;
 }
 
-
 /** The host's USB devices (xm read sysfs and usbback's port_ids; here xend says what its host has and which are held). */
 export async function hostUsb(client: XendClient): Promise<HostUsb[]> {
   const devs = (await client.api.usbinfo()) as Sxp[][];

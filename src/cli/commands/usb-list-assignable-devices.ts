@@ -1,4 +1,5 @@
 import { left } from '../render/format.js';
+import { usbId } from '../render/passthrough.js';
 import { hostUsb, type HostUsb } from './usb-devices.js';
 import type { CommandContext } from '../context.js';
 
@@ -8,5 +9,5 @@ export async function run(ctx: CommandContext): Promise<{ devices: HostUsb[] }> 
 }
 
 export const text = ({ devices }: { devices: HostUsb[] }): string =>
-  devices.map((d) => `${left(d.bus, 13)}: ID ${left(d.idVendor, 4)}:${left(d.idProduct, 4)} ${d.info}\n`).join('');
+  devices.map((d) => `${left(d.bus, 13)}: ${usbId(d)}\n`).join('');
 export const json = ({ devices }: { devices: HostUsb[] }) => ({ devices: devices.map((d) => ({ bus: d.bus, id_vendor: d.idVendor, id_product: d.idProduct, info: d.info })) });

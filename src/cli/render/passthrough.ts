@@ -50,13 +50,16 @@ export interface UsbControllerRow {
   ports: { port: number; bus: string; device: { idVendor: string; idProduct: string; info: string } | null }[];
 }
 
+/** A host USB device's `ID vendor:product info`, as xm usb-list and usb-list-assignable-devices printed it. */
+export const usbId = (d: { idVendor: string; idProduct: string; info: string }): string => `ID ${left(d.idVendor, 4)}:${left(d.idProduct, 4)} ${d.info}`;
+
 /** xm usb-list: each virtual host controller under its own header, then its root ports. */
 export function usbTable(controllers: readonly UsbControllerRow[]): string {
   return controllers
     .map((c) => {
       const head = `${[left('Idx', 3), left('BE', 3), left('state', 5), left('usb-ver', 7)].join(' ')}  ${left('BE-path', 30)}\n`;
       const row = `${[leftInt(c.idx, 3), leftInt(c.backendId, 3), leftInt(c.state, 5), left(c.usbVer, 7)].join(' ')} ${left(c.bePath, 30)}  \n`;
-      const ports = c.ports.map((p) => (p.device ? `port ${p.port}: ${p.bus} [ID ${left(p.device.idVendor, 4)}:${left(p.device.idProduct, 4)} ${p.device.info}]\n` : `port ${p.port}: ${p.bus}\n`));
+      const ports = c.ports.map((p) => (p.device ? `port ${p.port}: ${p.bus} [${usbId(p.device)}]\n` : `port ${p.port}: ${p.bus}\n`));
       return head + row + ports.join('');
     })
     .join('');
