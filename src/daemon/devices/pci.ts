@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { pciName } from '../../hypervisor/host-devices.js';
-import { checkPciFunction, heldBy } from '../passthrough.js';
+import { checkPciFunction, heldAround } from '../passthrough.js';
 import { entriesChange, plainNumber, type DeviceContext, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -67,8 +67,7 @@ const funcsOf = (entry: DeviceEntry): PciFunc[] => children(entry, 'dev').map(re
  * simulated counterpart).
  */
 function checkAttachable(f: PciFunc, mine: readonly DeviceEntry[], ctx: DeviceContext): void {
-  const held = [...[...ctx.others()].flatMap((d) => heldBy(d.devices).pci), ...heldBy(mine).pci];
-  checkPciFunction(pciName(f), held, ctx.hostDevices());
+  checkPciFunction(pciName(f), heldAround(mine, ctx).pci, ctx.hostDevices());
 }
 
 /**

@@ -1,6 +1,6 @@
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
-import { heldBy, scsiTaken } from '../passthrough.js';
+import { heldAround, scsiTaken } from '../passthrough.js';
 import { entriesChange, plainNumber, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -88,7 +88,7 @@ export const VSCSI_CONTROLLER: DeviceController = {
     }
     if (first.state !== INITIALISING) throw new XendError(`Error configuring device invalid state '${first.state}'`);
     const host = ctx.hostDevices().scsi;
-    const taken = [...[...ctx.others()].flatMap((d) => heldBy(d.devices).scsi), ...heldBy(entries).scsi];
+    const taken = heldAround(entries, ctx).scsi;
     for (const l of luns) {
       const lun = host.find((h) => h.hctl === l.pdev);
       if (!lun) throw new XendError(`Cannot find device '${l.pdev}'`);

@@ -1,6 +1,6 @@
 import { child, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
-import { heldBy, usbTaken } from '../passthrough.js';
+import { heldAround, usbTaken } from '../passthrough.js';
 import { entriesChange, plainNumber, type DeviceContext, type DeviceController, type DeviceEntry } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
@@ -28,8 +28,7 @@ function withPorts(entry: DeviceEntry, ports: Map<number, string>): DeviceEntry 
 /** A host bus a port may be given: on the host, held by no other port of any domain. */
 function checkBus(bus: string, mine: readonly DeviceEntry[], ctx: DeviceContext): void {
   if (!ctx.hostDevices().usb.some((u) => u.busid === bus)) throw new XendError(`Invalid Busid '${bus}'`);
-  const held = [...[...ctx.others()].flatMap((d) => heldBy(d.devices).usb), ...heldBy(mine).usb];
-  if (held.includes(bus)) throw usbTaken(bus);
+  if (heldAround(mine, ctx).usb.includes(bus)) throw usbTaken(bus);
 }
 
 /**
