@@ -3,7 +3,7 @@ import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { pciName } from '../../hypervisor/host-devices.js';
 import { checkPciFunction, heldAround } from '../passthrough.js';
-import { entriesChange, plainNumber, type DeviceContext, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
+import { passThroughController, type DeviceContext, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xend's AUTO_PHP_SLOT: the device model chooses the virtual slot. */
@@ -75,14 +75,7 @@ function checkAttachable(f: PciFunc, mine: readonly DeviceEntry[], ctx: DeviceCo
  * every function a domain holds lives in its one `(pci (dev …) …)` entry, device 0;
  * xm pci-attach and pci-detach change it with device_configure's `state`.
  */
-export const PCI_CONTROLLER: DeviceController = {
-  classes: ['pci'],
-  configOnly: true,
-
-  configure(config, dev, ctx) {
-    return entriesChange(PCI_CONTROLLER, config, dev, ctx);
-  },
-
+export const PCI_CONTROLLER = passThroughController('pci', {
   add(config, ctx) {
     const funcs = funcsOf(config);
     if (!funcs.length) throw new XendError('Invalid pci device configuration: no (dev …)');
@@ -96,10 +89,6 @@ export const PCI_CONTROLLER: DeviceController = {
   },
 
   number: () => 0,
-
-  toNumber: (dev) => plainNumber(dev),
-
-  frontend: (entry) => entry,
 
   configureClass(entries, config, _devid, ctx) {
     const state = String(childValue(config, 'state', ''));
@@ -129,4 +118,4 @@ export const PCI_CONTROLLER: DeviceController = {
       }),
     );
   },
-};
+});

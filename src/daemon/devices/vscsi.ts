@@ -1,7 +1,7 @@
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { heldAround, scsiTaken } from '../passthrough.js';
-import { entriesChange, plainNumber, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
+import { passThroughController, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xenbusState's numbers xm sends and xenstore showed. */
@@ -53,14 +53,7 @@ function entryOf(mode: number, backend: Sxp | null, luns: readonly Lun[]): Devic
  * one `(vscsi …)` entry per virtual SCSI host, numbered by it; xm scsi-attach and
  * scsi-detach add and remove LUNs with device_configure's `state`.
  */
-export const VSCSI_CONTROLLER: DeviceController = {
-  classes: ['vscsi'],
-  configOnly: true,
-
-  configure(config, dev, ctx) {
-    return entriesChange(VSCSI_CONTROLLER, config, dev, ctx);
-  },
-
+export const VSCSI_CONTROLLER: DeviceController = passThroughController('vscsi', {
   add(config, ctx) {
     const mine = ctx.domain.devices.filter((d) => d[0] === 'vscsi');
     const [entry] = VSCSI_CONTROLLER.configureClass!(mine, config, null, ctx).filter((e) => !mine.includes(e));
@@ -69,10 +62,6 @@ export const VSCSI_CONTROLLER: DeviceController = {
   },
 
   number: (entry) => lunsOf(entry)[0]?.devid ?? 0,
-
-  toNumber: (dev) => plainNumber(dev),
-
-  frontend: (entry) => entry,
 
   configureClass(entries, config, _devid, ctx) {
     const luns = lunsOf(config);
@@ -123,4 +112,4 @@ export const VSCSI_CONTROLLER: DeviceController = {
       ];
     });
   },
-};
+});

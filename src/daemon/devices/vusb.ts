@@ -1,7 +1,7 @@
 import { child, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { heldAround, usbTaken } from '../passthrough.js';
-import { entriesChange, plainNumber, type DeviceContext, type DeviceController, type DeviceEntry } from './controller.js';
+import { passThroughController, type DeviceContext, type DeviceEntry } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** vusb_util's bus ids (1-2, 2-1.4), which xm usb-attach takes. */
@@ -37,14 +37,7 @@ function checkBus(bus: string, mine: readonly DeviceEntry[], ctx: DeviceContext)
  * controller (usb-hc-create), numbered in order; usb-attach and usb-detach give
  * a port a host bus, or take it back, with device_configure.
  */
-export const VUSB_CONTROLLER: DeviceController = {
-  classes: ['vusb'],
-  configOnly: true,
-
-  configure(config, dev, ctx) {
-    return entriesChange(VUSB_CONTROLLER, config, dev, ctx);
-  },
-
+export const VUSB_CONTROLLER = passThroughController('vusb', {
   add(config, ctx) {
     const ver = String(childValue(config, 'usb-ver', ''));
     const num = String(childValue(config, 'num-ports', ''));
@@ -62,8 +55,6 @@ export const VUSB_CONTROLLER: DeviceController = {
   },
 
   number: (_entry, index) => index,
-
-  toNumber: (dev) => plainNumber(dev),
 
   /** VUSBController.sxprs: what the frontend and backend directories held. */
   frontend: (entry, devid, domid) => [
@@ -89,4 +80,4 @@ export const VUSB_CONTROLLER: DeviceController = {
     }
     return entries.map((e, i) => (i === index ? withPorts(e, ports) : e));
   },
-};
+});
