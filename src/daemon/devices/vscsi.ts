@@ -1,5 +1,6 @@
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
+import { HCTL } from '../../hypervisor/host-devices.js';
 import { heldAround, scsiTaken } from '../passthrough.js';
 import { passThroughController, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
@@ -8,8 +9,6 @@ import type { Sxp } from '../../sxp/types.js';
 const INITIALISING = 1;
 const CONNECTED = 4;
 const CLOSING = 5;
-
-const HCTL = /^\d{1,5}:\d{1,5}:\d{1,5}:\d{1,5}$/;
 
 /** One LUN of a `(vscsi …)` entry: the host's (p-dev) seen by the guest as v-dev, on its virtual host devid. */
 interface Lun {

@@ -1,11 +1,10 @@
 import { child, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
+import { USB_BUSID } from '../../hypervisor/host-devices.js';
 import { heldAround, usbTaken } from '../passthrough.js';
 import { passThroughController, type DeviceContext, type DeviceEntry } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
-/** vusb_util's bus ids (1-2, 2-1.4), which xm usb-attach takes. */
-const BUSID = /^\d{1,2}-\d{1,2}(\.\d{1,2}){0,5}$/;
 const MAX_PORTS = 16;
 
 /** A virtual host controller's root ports and the host bus each holds ('' = none), 1-based. */
@@ -14,7 +13,7 @@ function portsOf(entry: DeviceEntry): Map<number, string> {
   for (const p of (child(entry, 'port', ['port']) as Sxp[]).slice(1)) {
     if (!Array.isArray(p) || p.length !== 2) continue;
     const [num, bus] = [String(p[0]), String(p[1] ?? '')];
-    if (!/^\d{1,2}$/.test(num) || (bus !== '' && !BUSID.test(bus))) throw new XendError(`Invalid vusb port: ${num.slice(0, 8)} ${bus.slice(0, 24)}`);
+    if (!/^\d{1,2}$/.test(num) || (bus !== '' && !USB_BUSID.test(bus))) throw new XendError(`Invalid vusb port: ${num.slice(0, 8)} ${bus.slice(0, 24)}`);
     ports.set(Number(num), bus);
   }
   return ports;
