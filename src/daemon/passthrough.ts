@@ -5,6 +5,7 @@ import type { Hypervisor } from '../hypervisor/types.js';
 import type { VmConfig } from '../vm/config.js';
 import type { DomainService } from './domains.js';
 import type { Logger } from './log.js';
+import type { DeviceContext } from './devices/controller.js';
 import type { Sxp } from '../sxp/types.js';
 
 /** The host devices one domain holds, by their host names (0000:03:00.0, 2:0:0:0, 1-2). */
@@ -36,6 +37,11 @@ export function heldBy(devices: readonly Sxp[]): Held {
     }
   }
   return held;
+}
+
+/** What a device change must not take: the host devices every other domain holds, and those `mine` (the domain's entries of the class, as changed so far) already hold. */
+export function heldAround(mine: readonly Sxp[], ctx: DeviceContext): Held {
+  return heldBy([...[...ctx.others()].flatMap((d) => d.devices), ...mine]);
 }
 
 /**

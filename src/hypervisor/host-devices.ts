@@ -58,10 +58,12 @@ const FIELDS = {
   usb: '(usb BUSID BUS.ADDR VENDOR:PRODUCT NAME)',
 } as const;
 const PCI_BDF = /^([0-9a-f]{4}):([0-9a-f]{2}):([0-9a-f]{2})\.([0-7])$/i;
-const HCTL = /^\d{1,5}:\d{1,5}:\d{1,5}:\d{1,5}$/;
+/** A SCSI LUN's host:channel:target:lun, the host's or a guest's. */
+export const HCTL = /^\d{1,5}:\d{1,5}:\d{1,5}:\d{1,5}$/;
 const DEVNAME = /^[a-z][a-z0-9]{0,15}$/;
 const DRIVER = /^[a-z][a-z0-9_-]{0,31}$/;
-const USB_BUSID = /^\d{1,2}-\d{1,2}(\.\d{1,2}){0,5}$/;
+/** A USB device's sysfs bus id (1-2, 2-1.4), which xm usb-attach takes. */
+export const USB_BUSID = /^\d{1,2}-\d{1,2}(\.\d{1,2}){0,5}$/;
 const USB_ADDR = /^(\d{1,3})\.(\d{1,3})$/;
 const ID_PAIR = /^([0-9a-f]{4}):([0-9a-f]{4})$/i;
 /** Names are shown in tables: printable, one line, bounded. */

@@ -96,8 +96,8 @@ export interface DeviceController {
    * (pci_device_configure, vscsi_device_configure, vusb_device_configure: a
    * function or LUN attached or detached with a `state`, a USB port given a bus):
    * the domain's entries of this controller once `config` is applied, in order,
-   * those it leaves as they were the same objects. Its `configure` is then
-   * `entriesChange(this, …)`.
+   * those it leaves as they were the same objects (passThroughController
+   * makes its `configure` of it).
    */
   configureClass?(entries: readonly DeviceEntry[], config: DeviceEntry, devid: number | null, ctx: DeviceContext): DeviceEntry[];
   /** getDeviceSxprs where xend answered in a shape of the class's own (pci: each function as a struct); `domid` null when not running. */
@@ -153,7 +153,7 @@ export function backendPath(entry: DeviceEntry, domid: number, devid: number): s
 }
 
 /** device_configure's change from a controller's configureClass: the one entry of its class it added, replaced or removed. */
-export function entriesChange(ctl: DeviceController, config: DeviceEntry, dev: number | null, ctx: DeviceContext): DeviceChange {
+function entriesChange(ctl: DeviceController, config: DeviceEntry, dev: number | null, ctx: DeviceContext): DeviceChange {
   const before = ctx.domain.devices.filter((d) => ctl.classes.includes(String(d[0])));
   const after = ctl.configureClass!(before, config, dev, ctx);
   const old = before.find((e) => !after.includes(e)) ?? null;
@@ -161,4 +161,26 @@ export function entriesChange(ctl: DeviceController, config: DeviceEntry, dev: n
   const changed = entry ?? old!;
   const list = entry ? after : before;
   return { old, entry, devid: ctl.number(changed, list.indexOf(changed)) };
+}
+
+/** What a pass-through class has of its own; its entries are the device (a frontend shows the entry unless it says otherwise). */
+export type PassThroughParts = Pick<DeviceController, 'add' | 'number' | 'sxprs'> &
+  Partial<Pick<DeviceController, 'frontend'>> &
+  Required<Pick<DeviceController, 'configureClass'>>;
+
+/**
+ * A config-only controller of one pass-through class (pci, vscsi, vusb): its
+ * `configure` is the entry its configureClass changed, and a device is named by
+ * its number alone.
+ */
+export function passThroughController(cls: string, parts: PassThroughParts): DeviceController {
+  const ctl: DeviceController = {
+    classes: [cls],
+    configOnly: true,
+    toNumber: (dev) => plainNumber(dev),
+    frontend: (entry) => entry,
+    ...parts,
+    configure: (config, dev, ctx) => entriesChange(ctl, config, dev, ctx),
+  };
+  return ctl;
 }

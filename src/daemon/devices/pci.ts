@@ -2,8 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { pciName } from '../../hypervisor/host-devices.js';
-import { checkPciFunction, heldBy } from '../passthrough.js';
-import { entriesChange, plainNumber, type DeviceContext, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
+import { checkPciFunction, heldAround } from '../passthrough.js';
+import { passThroughController, type DeviceContext, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xend's AUTO_PHP_SLOT: the device model chooses the virtual slot. */
@@ -67,8 +67,7 @@ const funcsOf = (entry: DeviceEntry): PciFunc[] => children(entry, 'dev').map(re
  * simulated counterpart).
  */
 function checkAttachable(f: PciFunc, mine: readonly DeviceEntry[], ctx: DeviceContext): void {
-  const held = [...[...ctx.others()].flatMap((d) => heldBy(d.devices).pci), ...heldBy(mine).pci];
-  checkPciFunction(pciName(f), held, ctx.hostDevices());
+  checkPciFunction(pciName(f), heldAround(mine, ctx).pci, ctx.hostDevices());
 }
 
 /**
@@ -76,14 +75,7 @@ function checkAttachable(f: PciFunc, mine: readonly DeviceEntry[], ctx: DeviceCo
  * every function a domain holds lives in its one `(pci (dev …) …)` entry, device 0;
  * xm pci-attach and pci-detach change it with device_configure's `state`.
  */
-export const PCI_CONTROLLER: DeviceController = {
-  classes: ['pci'],
-  configOnly: true,
-
-  configure(config, dev, ctx) {
-    return entriesChange(PCI_CONTROLLER, config, dev, ctx);
-  },
-
+export const PCI_CONTROLLER = passThroughController('pci', {
   add(config, ctx) {
     const funcs = funcsOf(config);
     if (!funcs.length) throw new XendError('Invalid pci device configuration: no (dev …)');
@@ -97,10 +89,6 @@ export const PCI_CONTROLLER: DeviceController = {
   },
 
   number: () => 0,
-
-  toNumber: (dev) => plainNumber(dev),
-
-  frontend: (entry) => entry,
 
   configureClass(entries, config, _devid, ctx) {
     const state = String(childValue(config, 'state', ''));
@@ -130,4 +118,4 @@ export const PCI_CONTROLLER: DeviceController = {
       }),
     );
   },
-};
+});

@@ -1,15 +1,14 @@
 import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
-import { heldBy, scsiTaken } from '../passthrough.js';
-import { entriesChange, plainNumber, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
+import { HCTL } from '../../hypervisor/host-devices.js';
+import { heldAround, scsiTaken } from '../passthrough.js';
+import { passThroughController, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xenbusState's numbers xm sends and xenstore showed. */
 const INITIALISING = 1;
 const CONNECTED = 4;
 const CLOSING = 5;
-
-const HCTL = /^\d{1,5}:\d{1,5}:\d{1,5}:\d{1,5}$/;
 
 /** One LUN of a `(vscsi …)` entry: the host's (p-dev) seen by the guest as v-dev, on its virtual host devid. */
 interface Lun {
@@ -53,14 +52,7 @@ function entryOf(mode: number, backend: Sxp | null, luns: readonly Lun[]): Devic
  * one `(vscsi …)` entry per virtual SCSI host, numbered by it; xm scsi-attach and
  * scsi-detach add and remove LUNs with device_configure's `state`.
  */
-export const VSCSI_CONTROLLER: DeviceController = {
-  classes: ['vscsi'],
-  configOnly: true,
-
-  configure(config, dev, ctx) {
-    return entriesChange(VSCSI_CONTROLLER, config, dev, ctx);
-  },
-
+export const VSCSI_CONTROLLER: DeviceController = passThroughController('vscsi', {
   add(config, ctx) {
     const mine = ctx.domain.devices.filter((d) => d[0] === 'vscsi');
     const [entry] = VSCSI_CONTROLLER.configureClass!(mine, config, null, ctx).filter((e) => !mine.includes(e));
@@ -69,10 +61,6 @@ export const VSCSI_CONTROLLER: DeviceController = {
   },
 
   number: (entry) => lunsOf(entry)[0]?.devid ?? 0,
-
-  toNumber: (dev) => plainNumber(dev),
-
-  frontend: (entry) => entry,
 
   configureClass(entries, config, _devid, ctx) {
     const luns = lunsOf(config);
@@ -88,7 +76,7 @@ export const VSCSI_CONTROLLER: DeviceController = {
     }
     if (first.state !== INITIALISING) throw new XendError(`Error configuring device invalid state '${first.state}'`);
     const host = ctx.hostDevices().scsi;
-    const taken = [...[...ctx.others()].flatMap((d) => heldBy(d.devices).scsi), ...heldBy(entries).scsi];
+    const taken = heldAround(entries, ctx).scsi;
     for (const l of luns) {
       const lun = host.find((h) => h.hctl === l.pdev);
       if (!lun) throw new XendError(`Cannot find device '${l.pdev}'`);
@@ -123,4 +111,4 @@ export const VSCSI_CONTROLLER: DeviceController = {
       ];
     });
   },
-};
+});

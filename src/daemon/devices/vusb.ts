@@ -1,11 +1,10 @@
 import { child, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
-import { heldBy, usbTaken } from '../passthrough.js';
-import { entriesChange, plainNumber, type DeviceContext, type DeviceController, type DeviceEntry } from './controller.js';
+import { USB_BUSID } from '../../hypervisor/host-devices.js';
+import { heldAround, usbTaken } from '../passthrough.js';
+import { passThroughController, type DeviceContext, type DeviceEntry } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
-/** vusb_util's bus ids (1-2, 2-1.4), which xm usb-attach takes. */
-const BUSID = /^\d{1,2}-\d{1,2}(\.\d{1,2}){0,5}$/;
 const MAX_PORTS = 16;
 
 /** A virtual host controller's root ports and the host bus each holds ('' = none), 1-based. */
@@ -14,7 +13,7 @@ function portsOf(entry: DeviceEntry): Map<number, string> {
   for (const p of (child(entry, 'port', ['port']) as Sxp[]).slice(1)) {
     if (!Array.isArray(p) || p.length !== 2) continue;
     const [num, bus] = [String(p[0]), String(p[1] ?? '')];
-    if (!/^\d{1,2}$/.test(num) || (bus !== '' && !BUSID.test(bus))) throw new XendError(`Invalid vusb port: ${num.slice(0, 8)} ${bus.slice(0, 24)}`);
+    if (!/^\d{1,2}$/.test(num) || (bus !== '' && !USB_BUSID.test(bus))) throw new XendError(`Invalid vusb port: ${num.slice(0, 8)} ${bus.slice(0, 24)}`);
     ports.set(Number(num), bus);
   }
   return ports;
@@ -28,8 +27,7 @@ function withPorts(entry: DeviceEntry, ports: Map<number, string>): DeviceEntry 
 /** A host bus a port may be given: on the host, held by no other port of any domain. */
 function checkBus(bus: string, mine: readonly DeviceEntry[], ctx: DeviceContext): void {
   if (!ctx.hostDevices().usb.some((u) => u.busid === bus)) throw new XendError(`Invalid Busid '${bus}'`);
-  const held = [...[...ctx.others()].flatMap((d) => heldBy(d.devices).usb), ...heldBy(mine).usb];
-  if (held.includes(bus)) throw usbTaken(bus);
+  if (heldAround(mine, ctx).usb.includes(bus)) throw usbTaken(bus);
 }
 
 /**
@@ -38,14 +36,7 @@ function checkBus(bus: string, mine: readonly DeviceEntry[], ctx: DeviceContext)
  * controller (usb-hc-create), numbered in order; usb-attach and usb-detach give
  * a port a host bus, or take it back, with device_configure.
  */
-export const VUSB_CONTROLLER: DeviceController = {
-  classes: ['vusb'],
-  configOnly: true,
-
-  configure(config, dev, ctx) {
-    return entriesChange(VUSB_CONTROLLER, config, dev, ctx);
-  },
-
+export const VUSB_CONTROLLER = passThroughController('vusb', {
   add(config, ctx) {
     const ver = String(childValue(config, 'usb-ver', ''));
     const num = String(childValue(config, 'num-ports', ''));
@@ -63,8 +54,6 @@ export const VUSB_CONTROLLER: DeviceController = {
   },
 
   number: (_entry, index) => index,
-
-  toNumber: (dev) => plainNumber(dev),
 
   /** VUSBController.sxprs: what the frontend and backend directories held. */
   frontend: (entry, devid, domid) => [
@@ -90,4 +79,4 @@ export const VUSB_CONTROLLER: DeviceController = {
     }
     return entries.map((e, i) => (i === index ? withPorts(e, ports) : e));
   },
-};
+});
