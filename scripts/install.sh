@@ -36,8 +36,8 @@ cp -R "$here/dist" "$DESTDIR$lib/dist"
 say "$lib/dist"
 put 0755 "$here/bin/xm.cjs" "$lib/bin/xm.cjs"
 put 0755 "$here/bin/xend" "$lib/bin/xend"
-# bin/xend is an ES module without an extension.
-printf '{ "type": "module" }\n' > "$DESTDIR$lib/package.json"
+# The launchers are CommonJS without an extension (an ES module would start Node's ESM loader).
+put 0644 "$here/bin/package.json" "$lib/bin/package.json"
 mkdir -p "$DESTDIR$PREFIX/bin"
 # Relative links: right both where a package stages them (DESTDIR) and where it lands.
 ln -sfn ../lib/xend-suite/bin/xm.cjs "$DESTDIR$PREFIX/bin/xm"

@@ -46,7 +46,7 @@ describe('scripts/install.sh into a temporary prefix', () => {
       'bin/xend',
       'lib/xend-suite/bin/xm.cjs',
       'lib/xend-suite/bin/xend',
-      'lib/xend-suite/package.json',
+      'lib/xend-suite/bin/package.json',
       'lib/xend-suite/dist/xm.cjs',
       'lib/xend-suite/dist/xend.mjs',
       'share/man/man1/xm.1',
