@@ -1,6 +1,6 @@
-import { decodeDomain, type DomainRecord } from '../protocol/domain.js';
+import { decodeDomain, RECORD_KEYS, type DomainRecord } from '../protocol/domain.js';
 import { XEND, type MethodSpec, type XendApi } from '../protocol/methods.js';
-import type { Transport } from '../transport/types.js';
+import type { CallOptions, Transport } from '../transport/types.js';
 import type { ConsoleOptions } from '../transport/console-stream.js';
 import type { Duplex } from 'node:stream';
 import type { Sxp } from '../sxp/types.js';
@@ -15,8 +15,11 @@ export class XendClient {
   readonly api: XendApi;
 
   constructor(private readonly transport: Transport) {
-    const call = (m: MethodSpec) => (args: Record<string, XmlRpcValue> = {}) => transport.call(m.name, m.params.map((p) => args[p.name]!));
-    this.api = Object.fromEntries(Object.entries(XEND).map(([key, m]) => [key, call(m)])) as unknown as XendApi;
+    this.api = Object.fromEntries(Object.entries(XEND).map(([key, m]) => [key, (args?: Record<string, XmlRpcValue>) => this.call(m, args)])) as unknown as XendApi;
+  }
+
+  private call(m: MethodSpec, args: Record<string, XmlRpcValue> = {}, opts?: CallOptions): Promise<XmlRpcValue> {
+    return this.transport.call(m.name, m.params.map((p) => args[p.name]!), opts);
   }
 
   async domainSxp(dom: string, full = false): Promise<Sxp> {
@@ -27,12 +30,13 @@ export class XendClient {
     return decodeDomain(await this.domainSxp(dom));
   }
 
-  async domainsSxp(state = 'all', full = false): Promise<Sxp[]> {
-    return this.api.domains_with_state({ detail: true, state, full: full ? 1 : 0 });
+  /** Every domain's SXP; with `only`, of each just the children headed by those keys are needed (the others may be left out). */
+  async domainsSxp(state = 'all', full = false, only?: ReadonlySet<string>): Promise<Sxp[]> {
+    return (await this.call(XEND.domains_with_state, { detail: true, state, full: full ? 1 : 0 }, { sxpKeys: only })) as Sxp[];
   }
 
   async domains(state = 'all'): Promise<DomainRecord[]> {
-    return (await this.domainsSxp(state)).map(decodeDomain);
+    return (await this.domainsSxp(state, false, RECORD_KEYS)).map(decodeDomain);
   }
 
   async domainNames(state = 'all'): Promise<string[]> {

@@ -7,7 +7,7 @@ import { strerror } from '../strerror.js';
 import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import type { Sxp } from '../sxp/types.js';
 import type { ServerAddress } from './uri.js';
-import type { Transport } from './types.js';
+import type { CallOptions, Transport } from './types.js';
 import type { Duplex } from 'node:stream';
 import type { ConsoleOptions } from './console-stream.js';
 
@@ -28,7 +28,7 @@ export class HttpTransport implements Transport {
     this.origin = 'host' in address ? `http://${address.host.includes(':') ? `[${address.host}]` : address.host}:${address.port}` : 'http://localhost';
   }
 
-  async call(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
+  async call(method: string, params: XmlRpcValue[], opts: CallOptions = {}): Promise<XmlRpcValue> {
     const req = toRequest(method, params);
     const res = await this.send(req, opts.timeoutMs);
     if (res.status === 404 && req.path.startsWith('/xend/domain/')) {

@@ -8,7 +8,7 @@ import { formatHead, statusLine } from '../protocol/http-head.js';
 import { HttpMessageReader, HttpStreamError, type HttpMessage } from './http-stream.js';
 import { decodeReply, MAX_RESPONSE_BYTES, xmlrpcHeaders } from './xmlrpc.js';
 import type { SshAddress } from './uri.js';
-import type { Transport } from './types.js';
+import type { CallOptions, Transport } from './types.js';
 
 type SshChild = ChildProcessByStdio<Writable, Readable, null>;
 
@@ -33,13 +33,13 @@ export class SshTransport implements Transport {
     return ['-T', ...(a.user ? ['-l', a.user] : []), ...(a.port ? ['-p', String(a.port)] : []), '--', a.host, 'xm', 'serve'];
   }
 
-  call(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
+  call(method: string, params: XmlRpcValue[], opts: CallOptions = {}): Promise<XmlRpcValue> {
     const result = this.turn.then(() => this.exchange(method, params, opts));
     this.turn = result.catch(() => {});
     return result;
   }
 
-  private async exchange(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number }): Promise<XmlRpcValue> {
+  private async exchange(method: string, params: XmlRpcValue[], opts: CallOptions): Promise<XmlRpcValue> {
     const session = (this.session ??= await this.start());
     const body = Buffer.from(encodeCall(method, params), 'utf8');
     const head = formatHead(`POST /${this.address.path} HTTP/1.1`, [['Host', this.address.host], ...Object.entries(xmlrpcHeaders(body))]);
@@ -54,7 +54,7 @@ export class SshTransport implements Transport {
       const status = statusLine(res.startLine);
       if (!status) throw new XendProtocolError(-1, 'Invalid or missing HTTP status code');
       if (status.status !== 200) throw new XendProtocolError(status.status, status.reason);
-      return decodeReply(res.body.toString('utf8'));
+      return decodeReply(res.body, opts.sxpKeys);
     } catch (err) {
       // A reply still on its way would answer the next call: that one starts afresh.
       if (err instanceof XendTimeoutError && this.session === session) this.end();

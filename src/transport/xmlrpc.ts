@@ -4,7 +4,7 @@ import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type XmlRpcV
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
 import { strerror } from '../strerror.js';
 import type { ServerAddress } from './uri.js';
-import type { Transport } from './types.js';
+import type { CallOptions, Transport } from './types.js';
 import type { Duplex } from 'node:stream';
 import type { ConsoleOptions } from './console-stream.js';
 import { rawPost, RawHttpError } from './raw-http.js';
@@ -46,14 +46,14 @@ export class XmlRpcTransport implements Transport {
     return openConsoleStream(this.target(), this.tls, dom, opts);
   }
 
-  async call(method: string, params: XmlRpcValue[], opts: { timeoutMs?: number } = {}): Promise<XmlRpcValue> {
+  async call(method: string, params: XmlRpcValue[], opts: CallOptions = {}): Promise<XmlRpcValue> {
     const body = Buffer.from(encodeCall(method, params), 'utf8');
     const target = this.target();
     const xml = this.tls ? await this.viaHttps(method, target, body, opts) : await this.viaNet(method, target, body, opts);
-    return decodeReply(xml);
+    return decodeReply(xml, opts.sxpKeys);
   }
 
-  private async viaNet(method: string, target: RequestOptions, body: Buffer, opts: { timeoutMs?: number }): Promise<string> {
+  private async viaNet(method: string, target: RequestOptions, body: Buffer, opts: CallOptions): Promise<Buffer> {
     let timer: NodeJS.Timeout | undefined;
     try {
       const res = await rawPost(
@@ -70,7 +70,7 @@ export class XmlRpcTransport implements Transport {
         },
       );
       if (res.status !== 200) throw new XendProtocolError(res.status, res.statusText);
-      return res.body.toString('utf8');
+      return res.body;
     } catch (err) {
       if (err instanceof XendTimeoutError || err instanceof XendProtocolError) throw err;
       if (err instanceof RawHttpError && !err.code) throw new XendProtocolError(0, err.message);
@@ -80,9 +80,9 @@ export class XmlRpcTransport implements Transport {
     }
   }
 
-  private async viaHttps(method: string, target: RequestOptions, body: Buffer, opts: { timeoutMs?: number }): Promise<string> {
+  private async viaHttps(method: string, target: RequestOptions, body: Buffer, opts: CallOptions): Promise<Buffer> {
     const request = (await import('node:https')).request;
-    return new Promise<string>((resolve, reject) => {
+    return new Promise<Buffer>((resolve, reject) => {
       const req = request(
         {
           ...target,
@@ -115,10 +115,10 @@ export class XmlRpcTransport implements Transport {
   close(): void {}
 }
 
-/** An XML-RPC reply as xm's ServerProxy saw it: a fault raised, a top-level string unescaped. */
-export function decodeReply(xml: string): XmlRpcValue {
+/** An XML-RPC reply (its bytes) as xm's ServerProxy saw it: a fault raised, a top-level string unescaped. */
+export function decodeReply(xml: Buffer, sxpKeys?: ReadonlySet<string>): XmlRpcValue {
   try {
-    const result = decodeResponse(xml);
+    const result = decodeResponse(xml, { sxpKeys });
     // xend repr()-escaped every top-level string result; undo it as xm's conv_string did.
     return typeof result === 'string' ? pyStringUnescape(result) : result;
   } catch (err) {
@@ -127,7 +127,7 @@ export function decodeReply(xml: string): XmlRpcValue {
   }
 }
 
-function collect(res: IncomingMessage, resolve: (s: string) => void, reject: (e: Error) => void): void {
+function collect(res: IncomingMessage, resolve: (body: Buffer) => void, reject: (e: Error) => void): void {
   if (res.statusCode !== 200) {
     res.resume();
     reject(new XendProtocolError(res.statusCode ?? 0, res.statusMessage ?? ''));
@@ -140,6 +140,6 @@ function collect(res: IncomingMessage, resolve: (s: string) => void, reject: (e:
     if (size > MAX_RESPONSE_BYTES) res.destroy(new XendProtocolError(200, 'response too large'));
     else chunks.push(c);
   });
-  res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+  res.on('end', () => resolve(Buffer.concat(chunks)));
   res.on('error', reject);
 }

@@ -393,6 +393,48 @@ describe('canonical fast path', () => {
   });
 });
 
+describe('a listing read for some keys only (sxpKeys)', () => {
+  const listing: XmlRpcValue = [
+    ['domain', ['domid', 0], ['name', 'Domain-0'], ['cpus', [[], [1, [2, [3]]]]], ['device', ['vbd', ['uname', 'file:/a&b']]], ['memory', 1024]],
+    ['domain', ['name', 'r&d <é>'], 'bare', ['domid', 7], ['image', ['linux', ['kernel', '/k']]], ['state', '-b----']],
+    [],
+  ];
+  const keys = new Set(['domid', 'name', 'memory', 'state']);
+  const want = [
+    ['domain', ['domid', 0], ['name', 'Domain-0'], ['memory', 1024]],
+    ['domain', ['name', 'r&d <é>'], 'bare', ['domid', 7], ['state', '-b----']],
+    [],
+  ];
+
+  test('keeps the children headed by a key, in order, and whatever is not a child [key, …]; passes over the rest', () => {
+    assert.deepEqual(decodeResponse(encodeResponse(listing), { sxpKeys: keys }), want);
+    assert.deepEqual(decodeResponse(Buffer.from(encodeResponse(listing)), { sxpKeys: keys }), want);
+  });
+
+  test('with every key, or none asked for, the whole listing', () => {
+    assert.deepEqual(decodeResponse(encodeResponse(listing), { sxpKeys: new Set(['domain', 'domid', 'name', 'cpus', 'device', 'memory', 'image', 'state']) }), listing);
+    assert.deepEqual(decodeResponse(encodeResponse(listing)), listing);
+  });
+
+  test("a key written with references or non-ASCII is matched as its text; a key's prefix is not the key", () => {
+    const odd: XmlRpcValue = [['domain', ['na&me', 1], ['nämе', 2], ['nam', 3], ['names', 4]]];
+    assert.deepEqual(decodeResponse(encodeResponse(odd), { sxpKeys: new Set(['na&me', 'nämе', 'name']) }), [['domain', ['na&me', 1], ['nämе', 2]]]);
+  });
+
+  test('a layout the fast path does not take is read whole by the general reader: more than asked, never less', () => {
+    const other = encodeResponse(listing).replace('<methodResponse>', '<methodResponse><!-- -->');
+    assert.deepEqual(decodeResponse(other, { sxpKeys: keys }), listing);
+  });
+
+  test('a child cut short or with unbalanced arrays is not passed over silently', () => {
+    const xml = encodeResponse(listing);
+    const cut = xml.replace('<value><string>kernel</string></value>', '<value><string>kernel</string></value></data></array></value>');
+    assert.throws(() => decodeResponse(cut, { sxpKeys: keys }), XmlRpcDecodeError);
+    assert.throws(() => decodeResponse(xml.slice(0, xml.indexOf('image') + 200), { sxpKeys: keys }), XmlRpcDecodeError);
+  });
+});
+
+
 describe('interop with Python xmlrpc.client', needsPython, () => {
   test('Python dumps → our decode', () => {
     const got = python<{ call: string; resp: string; want: unknown }[]>(String.raw`
@@ -530,7 +572,7 @@ describe('hostile and malformed input is rejected', () => {
   test('100000-deep nesting parses iteratively when the limit allows it', () => {
     const n = 100_000;
     const xml = RESPONSE(`${'<value><struct><member><name>k</name>'.repeat(n)}<value>leaf</value>${'</member></struct></value>'.repeat(n)}`);
-    let v = decodeResponse(xml, Infinity, n) as XmlRpcValue;
+    let v = decodeResponse(xml, { maxBytes: Infinity, maxDepth: n }) as XmlRpcValue;
     let levels = 0;
     while (typeof v === 'object' && v !== null && !Array.isArray(v)) {
       v = (v as Record<string, XmlRpcValue>).k!;
@@ -542,11 +584,11 @@ describe('hostile and malformed input is rejected', () => {
 
   test('oversized input', () => {
     const xml = RESPONSE(`<value>${'x'.repeat(2000)}</value>`);
-    assert.throws(() => decodeResponse(xml, 1000), isDecodeError(/larger than 1000 bytes/));
-    assert.throws(() => decodeResponse(Buffer.from(xml), 1000), isDecodeError(/larger than 1000 bytes/));
+    assert.throws(() => decodeResponse(xml, { maxBytes: 1000 }), isDecodeError(/larger than 1000 bytes/));
+    assert.throws(() => decodeResponse(Buffer.from(xml), { maxBytes: 1000 }), isDecodeError(/larger than 1000 bytes/));
     // 600 characters but 1800 UTF-8 bytes
-    assert.throws(() => decodeResponse(RESPONSE(`<value>${'日'.repeat(600)}</value>`), 1000), isDecodeError(/larger/));
-    assert.equal(decodeResponse(xml, xml.length), 'x'.repeat(2000));
+    assert.throws(() => decodeResponse(RESPONSE(`<value>${'日'.repeat(600)}</value>`), { maxBytes: 1000 }), isDecodeError(/larger/));
+    assert.equal(decodeResponse(xml, { maxBytes: xml.length }), 'x'.repeat(2000));
   });
 
   test('every truncation of a document is rejected', () => {

@@ -1,13 +1,17 @@
 import { UsageError } from '../errors.js';
-import { decodeDomain, type DomainRecord } from '../../protocol/domain.js';
+import { decodeDomain, RECORD_KEYS, type DomainRecord } from '../../protocol/domain.js';
 import { childValue, prettyPrint } from '../../sxp/index.js';
 import { domainJson, domainTable } from '../render/domains.js';
 import { labelTable } from '../render/labels.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
 
+/** What a short listing reads of each domain: its record, and the pool --pool picks by. */
+const SHORT_KEYS: ReadonlySet<string> = new Set([...RECORD_KEYS, 'pool_name']);
+
 interface ListData {
   long: boolean;
+  /** `sxp` is whole for --long; otherwise it may hold only SHORT_KEYS's children. */
   domains: { record: DomainRecord; sxp: Sxp; label?: string }[];
   /** --label: each domain's security label (xend.security.get_domain_label). */
   labels?: boolean;
@@ -30,7 +34,7 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
   const client = ctx.client();
   const sxps = ctx.args.length
     ? await Promise.all(ctx.args.map((d) => client.domainSxp(d, long)))
-    : (await client.domainsSxp(state ?? 'all', long)).filter((d) => !pool || childValue(d, 'pool_name', '') === pool);
+    : (await client.domainsSxp(state ?? 'all', long, long ? undefined : SHORT_KEYS)).filter((d) => !pool || childValue(d, 'pool_name', '') === pool);
   const domains: ListData['domains'] = sxps.map((sxp) => ({ record: decodeDomain(sxp), sxp }));
   if (long || !ctx.opts.has('label')) return { long, domains };
   for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));

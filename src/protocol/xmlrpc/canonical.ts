@@ -1,16 +1,16 @@
 /**
  * The XML-RPC reader's fast path, for documents laid out as xmlrpclib and our
  * encoder write them: bare tags, whitespace only between elements, text
- * without comments, CDATA or CR. It reads the UTF-8 bytes themselves, never a
- * decoded copy of the document: knowing what must come next, it compares each
- * tag at a known offset, reads integers from their digits, and makes a string
- * only for character data, short ASCII ones shared through a small table (a
- * listing repeats its keys and most values on every domain). Every byte is
- * looked at once and checked as the general reader would: a character XML
- * forbids, character data that is not UTF-8 or anything unexpected makes it
- * give up, and the general reader reads the document instead, so what is
- * accepted, what it decodes to and every error message stay the general
- * reader's.
+ * without comments, CDATA or CR. It reads a byte-for-character (latin1) view of
+ * the UTF-8 document with the engine's own string search (startsWith, indexOf):
+ * a short-lived client runs mostly in V8's interpreter, where a loop of ours over
+ * every byte would cost ten times a native scan. Knowing what must come next, it
+ * compares each tag at a known offset and makes a string only for character data,
+ * decoded from the bytes as UTF-8 where it is not ASCII. It checks what the
+ * general reader would: a character XML forbids, character data that is not UTF-8
+ * or anything unexpected makes it give up, and the general reader reads the
+ * document instead, so what is accepted, what it decodes to and every error
+ * message stay the general reader's.
  */
 import { isUtf8 } from 'node:buffer';
 import { decodeRefs, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInteger } from './scalars.js';
@@ -31,21 +31,25 @@ export function setMember(obj: Record<string, XmlRpcValue>, name: string, v: Xml
 const GIVE_UP = new Error('not canonical');
 /** Encodings the bytes may declare; any other declaration is the general reader's to judge. */
 const OUR_ENCODING = /^(utf-?8|us-ascii|ascii)$/i;
-/** Character data flags. */
-const NON_ASCII = 1;
-const AMP = 2;
-const GT = 4;
-/** Shared strings: ASCII character data up to this length, in a table of this many slots. */
-const INTERN_MAX = 24;
-const INTERN_SLOTS = 4096;
-/** Kept between documents (bounded: one short string a slot), so a small call allocates no table. */
-const interned: (string | undefined)[] = new Array<string | undefined>(INTERN_SLOTS).fill(undefined);
+/** In the latin1 view: a control character or CR (to normalise), "]]>", or U+FFFE/U+FFFF's UTF-8. */
+const FORBIDDEN = /[\x00-\x08\x0b-\x1f]|\]\]>|\xef\xbf[\xbe\xbf]/;
+const NON_ASCII = /[\x80-\xff]/;
 
-/** The document `doc` (UTF-8, whole), or undefined for the general reader. */
-export function readCanonical(doc: Uint8Array, root: 'methodCall' | 'methodResponse', maxDepth: number): Parsed | undefined {
+/**
+ * The document `doc` (UTF-8, whole), or undefined for the general reader. With `sxpKeys`, the
+ * value is taken to be a list of SXP lists (a domain listing), and of each only the children
+ * `[key, …]` whose key is one of them are read: the others are passed over, their bytes
+ * scanned only for where they end, and left out of the result.
+ */
+export function readCanonical(
+  doc: Uint8Array,
+  root: 'methodCall' | 'methodResponse',
+  maxDepth: number,
+  sxpKeys?: ReadonlySet<string>,
+): Parsed | undefined {
   try {
     const bytes = Buffer.isBuffer(doc) ? doc : Buffer.from(doc.buffer, doc.byteOffset, doc.byteLength);
-    return new Reader(bytes, bodyStart(bytes), maxDepth).document(root);
+    return new Reader(bytes, bodyStart(bytes), maxDepth, sxpKeys).document(root);
   } catch {
     return undefined; // also a stack overflow: recursion is bounded by maxDepth, which a caller may set high
   }
@@ -66,12 +70,26 @@ function bodyStart(b: Buffer): number {
 class Reader {
   private depth = 0;
   private readonly items: XmlRpcValue[] = [];
+  /** How many of items are in use: the array itself never shrinks (V8 would trim it, and the next push copy it whole). */
+  private top = 0;
+  /** The bytes as latin1: one character per byte, so offsets are the same in both. */
+  private readonly s: string;
+  /** Whether any byte is non-ASCII, or any '&': only then does character data need a second look. */
+  private readonly nonAscii: boolean;
+  private readonly amp: boolean;
 
   constructor(
     private readonly b: Buffer,
     private pos: number,
     private readonly maxDepth: number,
-  ) {}
+    private readonly sxpKeys: ReadonlySet<string> | undefined,
+  ) {
+    this.s = b.toString('latin1');
+    // Markup is ASCII without these, so wherever they are they are in character data, and refused there.
+    if (FORBIDDEN.test(this.s)) throw GIVE_UP;
+    this.nonAscii = NON_ASCII.test(this.s);
+    this.amp = this.s.includes('&');
+  }
 
   document(root: 'methodCall' | 'methodResponse'): Parsed {
     const out: Parsed = { method: '', params: [], fault: undefined };
@@ -93,7 +111,7 @@ class Reader {
     this.ws();
     this.tag(`</${root}>`);
     this.ws();
-    if (this.pos !== this.b.length) throw GIVE_UP;
+    if (this.pos !== this.s.length) throw GIVE_UP;
     return out;
   }
 
@@ -115,11 +133,11 @@ class Reader {
 
   private value(): XmlRpcValue {
     this.tag('<value>');
-    const b = this.b;
-    if (b[this.pos] !== 0x3c || b[this.pos + 1] === 0x2f) return this.text('</value>'); // untyped: a string
+    const s = this.s;
+    if (s.charCodeAt(this.pos) !== 0x3c || s.charCodeAt(this.pos + 1) === 0x2f) return this.text('</value>'); // untyped: a string
     let v: XmlRpcValue;
     // The type's first letter picks the candidates; the commonest come first.
-    switch (b[this.pos + 1]) {
+    switch (s.charCodeAt(this.pos + 1)) {
       case 0x73: // s
         v = this.has('<string>') ? this.text('</string>') : (this.tag('<struct>'), this.struct());
         break;
@@ -154,10 +172,16 @@ class Reader {
     // Items gather on one shared stack and leave it as an array of exactly their number:
     // pushing onto a fresh [] would allocate room for 17 (most SXP lists hold 2).
     const items = this.items;
-    const base = items.length;
-    for (this.ws(); !this.has('</data>'); this.ws()) items.push(this.value());
-    const array = items.slice(base);
-    items.length = base;
+    const base = this.top;
+    // Depth 2: one SXP list of the listing, whose children the caller may want only some of.
+    const pick = this.depth === 2 && this.sxpKeys !== undefined;
+    for (this.ws(); !this.has('</data>'); this.ws()) {
+      if (pick && this.passedOver()) continue;
+      const v = this.value(); // may use the stack above top itself
+      items[this.top++] = v;
+    }
+    const array = items.slice(base, this.top);
+    this.top = base;
     this.ws();
     this.tag('</array>');
     this.depth--;
@@ -178,18 +202,50 @@ class Reader {
     return obj;
   }
 
+  /** Whether the value here is a child `[key, …]` with a key not in sxpKeys, and was passed over; if not, nothing is read. */
+  private passedOver(): boolean {
+    const start = this.pos;
+    const child = this.has('<value>') && this.has('<array>') && (this.ws(), this.has('<data>')) && (this.ws(), this.has('<value>')) && this.has('<string>');
+    if (!child || this.wanted()) {
+      this.pos = start;
+      return false;
+    }
+    // Character data holds no '<', so "<array>" and "</array>" are tags: count them to the child's end.
+    const s = this.s;
+    for (let p = this.pos, open = 1; (p = s.indexOf('array>', p)) >= 0; p += 6) {
+      if (s.charCodeAt(p - 1) === 0x3c) open++;
+      else if (s.charCodeAt(p - 1) === 0x2f && s.charCodeAt(p - 2) === 0x3c && --open === 0) {
+        this.pos = p + 6;
+        this.ws();
+        this.tag('</value>');
+        return true;
+      }
+    }
+    throw GIVE_UP;
+  }
+
+  /** Whether the string here, up to its end tag, is one of sxpKeys: compared in place, so a key passed over costs no string. */
+  private wanted(): boolean {
+    const s = this.s;
+    const end = s.indexOf('</string>', this.pos);
+    const length = end - this.pos;
+    for (const key of this.sxpKeys!) if (key.length === length && s.startsWith(key, this.pos)) return true;
+    // A key with '&' or non-ASCII bytes is read as text would read it.
+    return length > 0 && (this.amp || this.nonAscii) && this.sxpKeys!.has(this.text('</string>'));
+  }
+
   private enter(): void {
     if (++this.depth > this.maxDepth) throw GIVE_UP;
   }
 
   /** An integer's character data up to `close`: plain digits read as they go, anything else as parseInteger reads it. */
   private integer(close: string, tag: string): number | bigint {
-    const b = this.b;
+    const s = this.s;
     const start = this.pos;
     let p = start;
     let n = 0;
-    for (let c = b[p]!; c >= 0x30 && c <= 0x39 && p - start < 15; c = b[++p]!) n = n * 10 + (c - 0x30);
-    if (p > start && this.at(close, p)) {
+    for (let c = s.charCodeAt(p); c >= 0x30 && c <= 0x39 && p - start < 15; c = s.charCodeAt(++p)) n = n * 10 + (c - 0x30);
+    if (p > start && s.startsWith(close, p)) {
       this.pos = p + close.length;
       return n;
     }
@@ -198,63 +254,29 @@ class Reader {
 
   /** Character data up to the end tag `close`, which must follow it. */
   private text(close: string): string {
-    const b = this.b;
-    const len = b.length;
+    const s = this.s;
     const start = this.pos;
-    let p = start;
-    let flags = 0;
-    let hash = 0;
-    for (; p < len; p++) {
-      const c = b[p]!;
-      if (c === 0x3c) break;
-      if (c < 0x20) {
-        if (c !== 0x09 && c !== 0x0a) throw GIVE_UP; // a control character, or a CR to normalise
-      } else if (c >= 0x80) {
-        if (c === 0xef && b[p + 1] === 0xbf && b[p + 2]! >= 0xbe) throw GIVE_UP; // U+FFFE, U+FFFF
-        flags |= NON_ASCII;
-      } else if (c === 0x26) flags |= AMP;
-      else if (c === 0x3e) flags |= GT;
-      hash = (Math.imul(hash, 31) + c) | 0;
+    const end = s.indexOf('<', start);
+    if (end < 0 || !s.startsWith(close, end)) throw GIVE_UP;
+    this.pos = end + close.length;
+    if (end === start) return '';
+    let t = s.slice(start, end);
+    if (this.nonAscii && NON_ASCII.test(t)) {
+      if (!isUtf8(this.b.subarray(start, end))) throw GIVE_UP;
+      t = this.b.toString('utf8', start, end);
     }
-    if (!this.at(close, p)) throw GIVE_UP;
-    this.pos = p + close.length;
-    if (p === start) return '';
-    // Only character data may hold non-ASCII bytes (markup is compared byte for byte), so only it needs checking as UTF-8.
-    if (flags & NON_ASCII && !isUtf8(b.subarray(start, p))) throw GIVE_UP;
-    const t = flags & NON_ASCII ? b.toString('utf8', start, p) : p - start <= INTERN_MAX ? this.intern(start, p, hash) : b.toString('latin1', start, p);
-    if (flags & GT && t.includes(']]>')) throw GIVE_UP;
-    return flags & AMP ? decodeRefs(t) : t;
-  }
-
-  /** The ASCII bytes start…end as a string, the same string as last time they were read. */
-  private intern(start: number, end: number, hash: number): string {
-    const slot = hash & (INTERN_SLOTS - 1);
-    const known = interned[slot];
-    if (known !== undefined && known.length === end - start) {
-      let i = 0;
-      while (i < known.length && known.charCodeAt(i) === this.b[start + i]) i++;
-      if (i === known.length) return known;
-    }
-    return (interned[slot] = this.b.toString('latin1', start, end));
+    return this.amp && t.includes('&') ? decodeRefs(t) : t;
   }
 
   private ws(): void {
-    const b = this.b;
+    const s = this.s;
     let p = this.pos;
-    for (let c = b[p]; c === 0x20 || c === 0x0a || c === 0x09; c = b[++p]);
+    for (let c = s.charCodeAt(p); c === 0x20 || c === 0x0a || c === 0x09; c = s.charCodeAt(++p));
     this.pos = p;
   }
 
-  /** Whether the ASCII `tag` is at byte p. */
-  private at(tag: string, p: number): boolean {
-    const b = this.b;
-    if (p + tag.length > b.length) return false;
-    for (let i = 0; i < tag.length; i++) if (b[p + i] !== tag.charCodeAt(i)) return false;
-    return true;
-  }
-
   private has(tag: string): boolean {
-    if (!this.at(tag, this.pos)) return false;
+    if (!this.s.startsWith(tag, this.pos)) return false;
     this.pos += tag.length;
     return true;
   }

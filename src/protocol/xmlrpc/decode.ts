@@ -66,12 +66,18 @@ function unreadable(xml: string, pos: number): XmlRpcDecodeError {
 /** ES2024's String#isWellFormed (Node 20 has it; our lib is ES2023). */
 const wellFormed = (s: string): boolean => (s as unknown as { isWellFormed(): boolean }).isWellFormed();
 
-function parse(input: string | Uint8Array, root: 'methodCall' | 'methodResponse', maxBytes: number, maxDepth: number): Parsed {
+function parse(
+  input: string | Uint8Array,
+  root: 'methodCall' | 'methodResponse',
+  maxBytes: number,
+  maxDepth: number,
+  sxpKeys?: ReadonlySet<string>,
+): Parsed {
   // A string is read as its UTF-8 too, unless it has an unpaired surrogate (which UTF-8 cannot carry: the
   // general reader refuses it) or is longer than maxBytes already (toText refuses it, before any encoding).
   const bytes = typeof input !== 'string' ? input : input.length <= maxBytes && wellFormed(input) ? Buffer.from(input) : undefined;
   if (bytes && bytes.byteLength <= maxBytes) {
-    const canonical = readCanonical(bytes, root, maxDepth);
+    const canonical = readCanonical(bytes, root, maxDepth, sxpKeys);
     if (canonical) return canonical;
   }
   let xml = toText(input, maxBytes);
@@ -262,9 +268,20 @@ export function decodeCall(
   return { method, params };
 }
 
+export interface ResponseOptions {
+  maxBytes?: number;
+  maxDepth?: number;
+  /**
+   * The value is a list of SXP lists, and of each only the children headed by one of these
+   * keys are needed: the others may be left out (they are when the document is read by the
+   * fast path, which then does not decode them).
+   */
+  sxpKeys?: ReadonlySet<string>;
+}
+
 /** The response's value; a <fault> is thrown as XmlRpcFault. */
-export function decodeResponse(xml: string | Uint8Array, maxBytes = DEFAULT_MAX_BYTES, maxDepth = DEFAULT_MAX_DEPTH): XmlRpcValue {
-  const { params, fault } = parse(xml, 'methodResponse', maxBytes, maxDepth);
+export function decodeResponse(xml: string | Uint8Array, opts: ResponseOptions = {}): XmlRpcValue {
+  const { params, fault } = parse(xml, 'methodResponse', opts.maxBytes ?? DEFAULT_MAX_BYTES, opts.maxDepth ?? DEFAULT_MAX_DEPTH, opts.sxpKeys);
   if (fault === undefined) return params[0] as XmlRpcValue;
   const f = fault as { faultCode?: unknown; faultString?: unknown };
   const isStruct = typeof fault === 'object' && fault !== null && Object.getPrototypeOf(fault) === Object.prototype;
