@@ -111,6 +111,10 @@ async function buildXm(out) {
     outdir: out,
     absWorkingDir: stage, // so the bundles' path comments name chunks, not the scratch directory
     format: 'cjs',
+    // Without comments and indentation the client's source is a third smaller and all ASCII, so V8
+    // holds it as one byte a character: less to read and scan on every run, and a young
+    // generation not half filled by it (a collection costs a short run ~3 ms).
+    minifyWhitespace: true,
     outExtension: { '.js': '.cjs' },
     supported: { 'dynamic-import': false }, // import() of a chunk becomes require()
     plugins: [

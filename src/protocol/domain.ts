@@ -56,29 +56,29 @@ function num(v: Sxp | undefined, dflt: number): number {
   return Number.isFinite(n) ? n : dflt;
 }
 
+/** The first child `[key, value]` of the record: what sxp.child_value read. */
+function field(sxp: Sxp[], key: RecordField): Sxp | undefined {
+  for (const item of sxp) if (Array.isArray(item) && item[0] === key) return item[1];
+  return undefined;
+}
+
 /** Decodes a domain SXP (`['domain', ['domid', 1], …]`) whichever server sent it. */
 export function decodeDomain(sxp: Sxp): DomainRecord {
   if (!Array.isArray(sxp)) throw new TypeError('domain record is not a list');
-  // The first child of each key counts, as sxp.child_value reads it.
-  const fields = new Map<RecordField, Sxp | undefined>();
-  for (const item of sxp) {
-    if (Array.isArray(item) && RECORD_KEYS.has(item[0] as string) && !fields.has(item[0] as RecordField)) fields.set(item[0] as RecordField, item[1]);
-  }
-  const field = (key: RecordField): Sxp | undefined => fields.get(key);
-  const domid = field('domid');
-  const online = field('online_vcpus');
-  const start = field('start_time');
+  const domid = field(sxp, 'domid');
+  const online = field(sxp, 'online_vcpus');
+  const start = field(sxp, 'start_time');
   return {
     domid: domid === undefined || domid === null || domid === '' ? null : Number(domid),
-    name: String(field('name') ?? ''),
-    uuid: String(field('uuid') ?? ''),
-    memory: num(field('memory'), 0),
-    maxmem: num(field('maxmem'), 0),
-    vcpus: num(field('vcpus'), 0),
+    name: String(field(sxp, 'name') ?? ''),
+    uuid: String(field(sxp, 'uuid') ?? ''),
+    memory: num(field(sxp, 'memory'), 0),
+    maxmem: num(field(sxp, 'maxmem'), 0),
+    vcpus: num(field(sxp, 'vcpus'), 0),
     onlineVcpus: online === undefined ? null : num(online, 0),
-    state: String(field('state') ?? ''),
-    status: num(field('status'), 6),
-    cpuTime: num(field('cpu_time'), 0),
+    state: String(field(sxp, 'state') ?? ''),
+    status: num(field(sxp, 'status'), 6),
+    cpuTime: num(field(sxp, 'cpu_time'), 0),
     startTime: start === undefined ? null : num(start, 0),
   };
 }

@@ -34,6 +34,7 @@ const OUR_ENCODING = /^(utf-?8|us-ascii|ascii)$/i;
 /** In the latin1 view: a control character or CR (to normalise), "]]>", or U+FFFE/U+FFFF's UTF-8. */
 const FORBIDDEN = /[\x00-\x08\x0b-\x1f]|\]\]>|\xef\xbf[\xbe\xbf]/;
 const NON_ASCII = /[\x80-\xff]/;
+const UNUSUAL = /[\x00-\x08\x0b-\x1f\x80-\xff]|\]\]>/;
 
 /**
  * The document `doc` (UTF-8, whole), or undefined for the general reader. With `sxpKeys`, the
@@ -77,6 +78,7 @@ class Reader {
   /** Whether any byte is non-ASCII, or any '&': only then does character data need a second look. */
   private readonly nonAscii: boolean;
   private readonly amp: boolean;
+  private readonly keyList: readonly string[] | undefined;
 
   constructor(
     private readonly b: Buffer,
@@ -86,9 +88,13 @@ class Reader {
   ) {
     this.s = b.toString('latin1');
     // Markup is ASCII without these, so wherever they are they are in character data, and refused there.
-    if (FORBIDDEN.test(this.s)) throw GIVE_UP;
-    this.nonAscii = NON_ASCII.test(this.s);
+    // One scan finds that a document has none of them, the common case.
+    if (UNUSUAL.test(this.s)) {
+      if (FORBIDDEN.test(this.s)) throw GIVE_UP;
+      this.nonAscii = NON_ASCII.test(this.s);
+    } else this.nonAscii = false;
     this.amp = this.s.includes('&');
+    this.keyList = sxpKeys && [...sxpKeys];
   }
 
   document(root: 'methodCall' | 'methodResponse'): Parsed {
@@ -229,7 +235,9 @@ class Reader {
     const s = this.s;
     const end = s.indexOf('</string>', this.pos);
     const length = end - this.pos;
-    for (const key of this.sxpKeys!) if (key.length === length && s.startsWith(key, this.pos)) return true;
+    // An index loop: a Set's iterator would allocate a result per key in V8's interpreter, where a short run stays.
+    const keys = this.keyList!;
+    for (let i = 0; i < keys.length; i++) if (keys[i]!.length === length && s.startsWith(keys[i]!, this.pos)) return true;
     // A key with '&' or non-ASCII bytes is read as text would read it.
     return length > 0 && (this.amp || this.nonAscii) && this.sxpKeys!.has(this.text('</string>'));
   }
