@@ -144,7 +144,7 @@ async function buildXm(out) {
 }
 
 /**
- * V8's code cache for the core, which bin/xm.cjs hands to V8 (Node 20's require() keeps
+ * V8's code cache for the core, which bin/xm hands to V8 (Node 20's require() keeps
  * none). Compiled with lazy compilation off, so it holds every function's bytecode and
  * a run compiles nothing of the core; lazy is back on before the cache is written, as
  * V8 refuses a cache made under other flags. V8 checks the source only by its length,

@@ -34,13 +34,13 @@ mkdir -p "$DESTDIR$lib"
 rm -rf "$DESTDIR$lib/dist"
 cp -R "$here/dist" "$DESTDIR$lib/dist"
 say "$lib/dist"
-put 0755 "$here/bin/xm.cjs" "$lib/bin/xm.cjs"
+put 0755 "$here/bin/xm" "$lib/bin/xm"
 put 0755 "$here/bin/xend" "$lib/bin/xend"
 # The launchers are CommonJS without an extension (an ES module would start Node's ESM loader).
 put 0644 "$here/bin/package.json" "$lib/bin/package.json"
 mkdir -p "$DESTDIR$PREFIX/bin"
 # Relative links: right both where a package stages them (DESTDIR) and where it lands.
-ln -sfn ../lib/xend-suite/bin/xm.cjs "$DESTDIR$PREFIX/bin/xm"
+ln -sfn ../lib/xend-suite/bin/xm "$DESTDIR$PREFIX/bin/xm"
 ln -sfn ../lib/xend-suite/bin/xend "$DESTDIR$PREFIX/bin/xend"
 say "$PREFIX/bin/xm, $PREFIX/bin/xend"
 

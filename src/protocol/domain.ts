@@ -58,7 +58,11 @@ function num(v: Sxp | undefined, dflt: number): number {
 
 /** The first child `[key, value]` of the record: what sxp.child_value read. */
 function field(sxp: Sxp[], key: RecordField): Sxp | undefined {
-  for (const item of sxp) if (Array.isArray(item) && item[0] === key) return item[1];
+  // An index loop: an array iterator allocates a result per item in V8's interpreter, where xm mostly runs.
+  for (let i = 0; i < sxp.length; i++) {
+    const item = sxp[i];
+    if (Array.isArray(item) && item[0] === key) return item[1];
+  }
   return undefined;
 }
 

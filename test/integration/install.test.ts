@@ -44,7 +44,7 @@ describe('scripts/install.sh into a temporary prefix', () => {
     const expected = [
       'bin/xm',
       'bin/xend',
-      'lib/xend-suite/bin/xm.cjs',
+      'lib/xend-suite/bin/xm',
       'lib/xend-suite/bin/xend',
       'lib/xend-suite/bin/package.json',
       'lib/xend-suite/dist/xm.cjs',
@@ -65,7 +65,7 @@ describe('scripts/install.sh into a temporary prefix', () => {
     }
     // Relative links: the same whether a package stages the tree or it is installed in place.
     assert.ok(lstatSync(join(prefix, 'bin/xm')).isSymbolicLink());
-    assert.equal(readlinkSync(join(prefix, 'bin/xm')), '../lib/xend-suite/bin/xm.cjs');
+    assert.equal(readlinkSync(join(prefix, 'bin/xm')), '../lib/xend-suite/bin/xm');
     assert.equal(realpathSync(join(prefix, 'bin/xend')), join(prefix, 'lib/xend-suite/bin/xend'));
     assert.equal(statSync(join(prefix, 'lib/xend-suite/bin/xend')).mode & 0o111, 0o111, 'executable');
     const config = join(root, 'etc/xen/xend-config.sxp');
@@ -106,7 +106,7 @@ describe('scripts/install.sh into a temporary prefix', () => {
     assert.deepEqual(unitCommand(unit, 'ExecStart'), ['/usr/bin/xend', 'foreground']);
     assert.ok(existsSync(join(stage, 'etc/xen/xend-config.sxp')));
     assert.ok(existsSync(join(stage, 'usr/share/man/man1/xm.1')));
-    assert.equal(realpathSync(join(stage, 'usr/bin/xm')), join(stage, 'usr/lib/xend-suite/bin/xm.cjs'));
+    assert.equal(realpathSync(join(stage, 'usr/bin/xm')), join(stage, 'usr/lib/xend-suite/bin/xm'));
   });
 
   test('an unbuilt tree is refused with what to run', () => {

@@ -6,8 +6,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runBin } from '../helpers/xend.js';
 
-/** bin/xm.cjs picks how the client is compiled: Node's own compile cache on 22+, the build's V8 code cache on 20. */
-describe('bin/xm.cjs, the launcher', () => {
+/** bin/xm picks how the client is compiled: Node's own compile cache on 22+, the build's V8 code cache on 20. */
+describe('bin/xm, the launcher', () => {
   const home = mkdtempSync(join(tmpdir(), 'xm-launcher-'));
   const cache = join(home, 'xend-suite', 'compile-cache');
   const env = { ...process.env, XDG_CACHE_HOME: home, XEND_ROOT: home };
