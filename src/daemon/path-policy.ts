@@ -33,11 +33,13 @@ export function confinePaths(methods: Map<string, Method>, dirs: ConfinedDirs, r
   const confined = new Map(methods);
   for (const spec of Object.values(XEND) as MethodSpec[]) {
     const fn = methods.get(spec.name);
-    const checked = spec.params.flatMap((p, index) => (p.role ? [{ role: p.role, index }] : []));
+    const checked = spec.params.flatMap((p, index) => (p.role ? [{ role: p.role, index, kind: p.kind }] : []));
     if (!fn || !checked.length) continue;
     confined.set(spec.name, (...args: unknown[]) => {
-      for (const { role, index } of checked) {
+      for (const { role, index, kind } of checked) {
         const arg = args[index];
+        // A domain's name is not a file: only a path in its place is (domainOrSave).
+        if (kind === 'domain' && !String(arg).startsWith('/')) continue;
         if (role === 'hostDevice') {
           if (!rules.passthrough) throw new XendError("a client other than root may not pass the host's devices to a guest (xend-domain-passthrough)");
         } else if (role === 'vm' || role === 'device') {

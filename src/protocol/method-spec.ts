@@ -90,6 +90,8 @@ export const param =
   <K extends ParamKind>(kind: K) =>
   <const N extends string>(name: N, extra: Omit<Param, 'kind' | 'name'> = {}) => ({ kind, name, ...extra });
 export const domain = () => param('domain')('dom');
+/** A domain, or (an absolute path) the save file a restore is reading: confined as that file when it is one. */
+export const domainOrSave = () => param('domain')('dom', { role: 'save' });
 export const [text, token, int, optInt, optFlag, path, optPath] = [param('text'), param('token'), param('int'), param('optInt'), param('optBool'), param('path'), param('optPath')];
 export const [sxp, names] = [param('sxp'), param('names')];
 export const config = () => sxp('config', { role: 'vm' });

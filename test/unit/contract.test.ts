@@ -69,7 +69,8 @@ describe('the wire contract', () => {
   test('every file parameter has a role the path policy confines, and only file parameters do', () => {
     for (const m of specs) {
       for (const p of m.params) {
-        const isPath = p.kind === 'path' || p.kind === 'optPath';
+        // A file parameter, or a domain that may be given as the file of a restore (migrateProgress).
+        const isPath = p.kind === 'path' || p.kind === 'optPath' || (p.kind === 'domain' && p.role === 'save');
         assert.equal(isPath, isFile(p), `${m.name}: ${p.name}`);
         // The other roles: the configs it names files in, and the host's devices.
         if (p.role === 'vm' || p.role === 'device') assert.equal(p.kind, 'sxp', `${m.name}: ${p.name}`);
@@ -111,8 +112,11 @@ describe('the wire contract', () => {
         await assert.rejects(async () => confined.get(m.name)!(...args), /a client other than root may only use files in/, m.name);
         args[i] = join(dir, 'f');
         await confined.get(m.name)!(...args);
+        if (m.params[i]!.kind !== 'domain') continue;
+        args[i] = 'vm1'; // a domain's name is no file
+        await confined.get(m.name)!(...args);
       }
-      assert.deepEqual(reached, specs.filter((m) => m.params.some(isFile)).map((m) => m.name));
+      assert.deepEqual(reached, specs.flatMap((m) => (m.params.some(isFile) ? [m.name, ...(m.params.some((p) => isFile(p) && p.kind === 'domain') ? [m.name] : [])] : [])));
     } finally {
       rmSync(dir, { recursive: true, force: true });
     }

@@ -1,4 +1,4 @@
-import { DOMAIN_PATH, returns, none, domain, config, text, token, int, optInt, optFlag, path, optPath, flag, op, get, post, method, type Struct } from '../method-spec.js';
+import { DOMAIN_PATH, returns, none, domain, domainOrSave, config, text, token, int, optInt, optFlag, path, optPath, flag, op, get, post, method, type Struct } from '../method-spec.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** XendDomain's methods (xend.domain.*), SrvDomain's ops. */
@@ -30,7 +30,7 @@ export const DOMAIN_METHODS = {
     op('migrate', 'struct'),
   ),
   // Not in xend: what xm shows while a migration runs, its Ctrl-C, and the check of what it carried.
-  migrateProgress: method('xend.domain.migrateProgress', [domain()], returns<Struct>(), op('migrate_progress', 'struct')),
+  migrateProgress: method('xend.domain.migrateProgress', [domainOrSave()], returns<Struct>(), op('migrate_progress', 'struct')),
   migrateCancel: method('xend.domain.migrateCancel', [domain()], none, op('migrate_cancel')),
   getMemoryChecksum: method('xend.domain.getMemoryChecksum', [domain()], returns<string>(), op('memory_checksum')),
   maxmem_set: method('xend.domain.maxmem_set', [domain(), int('memory')], none, op('maxmem_set')),
