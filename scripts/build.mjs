@@ -11,7 +11,6 @@
 // a file of its own in dist/xm/ and reaches the core's chunks through `chunks` below,
 // so each module still exists once.
 import { build } from 'esbuild';
-import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -51,7 +50,6 @@ await build({
   },
 });
 await buildXm(next);
-writeCodeCache(join(next, 'xm.cjs'), join(dist, 'xm.cjs'));
 
 rmSync(`${dist}.old-${process.pid}`, { recursive: true, force: true });
 try {
@@ -141,30 +139,4 @@ async function buildXm(out) {
     ],
   });
   rmSync(stage, { recursive: true });
-}
-
-/**
- * V8's code cache for the core, which bin/xm hands to V8 (Node 20's require() keeps
- * none). Compiled with lazy compilation off, so it holds every function's bytecode and
- * a run compiles nothing of the core; lazy is back on before the cache is written, as
- * V8 refuses a cache made under other flags. V8 checks the source only by its length,
- * so the cache is valid only beside the xm.cjs built with it; and it keeps the file name
- * it was made for (stack traces show that one), so it is made for `runAs`, the path the
- * file will have, and starts with that path for the launcher to check. In a child, to
- * keep the flags games out of this process.
- */
-function writeCodeCache(file, runAs) {
-  const script = `
-    const { readFileSync, statSync, writeFileSync } = require('node:fs');
-    const { Script } = require('node:vm');
-    const v8 = require('node:v8');
-    const [file, runAs] = process.argv.slice(1);
-    v8.setFlagsFromString('--no-lazy');
-    const script = new Script(require('node:module').wrap(readFileSync(file, 'utf8')), { filename: runAs });
-    v8.setFlagsFromString('--lazy');
-    // V8 checks only the source's length: the size and mtime it was made from say which source it is.
-    const { size, mtimeMs } = statSync(file);
-    writeFileSync(file + '.cache', Buffer.concat([Buffer.from(runAs + '\\0' + size + ':' + mtimeMs + '\\n'), script.createCachedData()]));`;
-  const r = spawnSync(process.execPath, ['-e', script, file, runAs], { stdio: 'inherit' });
-  if (r.status !== 0) throw new Error(`code cache for ${file}: exit ${r.status ?? r.signal}`);
 }

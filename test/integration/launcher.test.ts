@@ -1,36 +1,67 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync, mkdtempSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import * as Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runBin } from '../helpers/xend.js';
 
-/** bin/xm picks how the client is compiled: Node's own compile cache on 22+, the build's V8 code cache on 20. */
+/**
+ * bin/xm compiles the client's core with a V8 code cache of the user's own, made as the first
+ * run of a build exits; on Node 22+ the chunks go through Node's compile cache beside it.
+ */
 describe('bin/xm, the launcher', () => {
-  const home = mkdtempSync(join(tmpdir(), 'xm-launcher-'));
-  const cache = join(home, 'xend-suite', 'compile-cache');
-  const env = { ...process.env, XDG_CACHE_HOME: home, XEND_ROOT: home };
-  after(() => rmSync(home, { recursive: true, force: true }));
+  const top = mkdtempSync(join(tmpdir(), 'xm-launcher-'));
+  after(() => rmSync(top, { recursive: true, force: true }));
+  let n = 0;
+  /** A fresh cache home, and the environment that points xm at it. */
+  const fresh = () => {
+    const home = join(top, String(n++));
+    mkdirSync(home);
+    return { home, dir: join(home, 'xend-suite'), env: { ...process.env, XDG_CACHE_HOME: home, XEND_ROOT: home } };
+  };
+  const xm = (env: NodeJS.ProcessEnv) => runBin(join(REPO, 'bin/xm'), ['--version'], env);
+  const coreCache = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(`xm-${process.version}-`));
 
-  test('runs the client; on Node 22+ keeps its compile cache per user, mode 0700', async () => {
-    const r = await runBin(join(REPO, 'bin/xm'), ['--version'], env);
+  test('the first run writes the core cache (mode 0600 in a 0700 folder); the next runs use it as it is', async () => {
+    const { dir, env } = fresh();
+    const r = await xm(env);
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^xm \S+ \(compatible with xm 4\.4\)\n$/);
-    if (!('enableCompileCache' in Module)) {
-      assert.equal(existsSync(cache), false, 'Node 20 has no compile cache: nothing is written');
-      return;
-    }
-    assert.equal(statSync(cache).mode & 0o777, 0o700);
-    // Node writes the cache as the process exits: the client's own bundle is in it.
-    assert.ok(readdirSync(cache, { recursive: true }).length > 0, 'the compile cache holds the compiled client');
-    const again = await runBin(join(REPO, 'bin/xm'), ['--version'], env);
+    assert.equal(statSync(dir).mode & 0o777, 0o700);
+    const [name] = coreCache(dir);
+    assert.ok(name, 'a cache of the core for this Node');
+    const file = join(dir, name);
+    assert.equal(statSync(file).mode & 0o777, 0o600);
+    // It names the build it was made from, then holds V8's data.
+    assert.ok(readFileSync(file, 'latin1').startsWith(`${join(REPO, 'dist/xm.cjs')}\0`));
+    const made = statSync(file).mtimeMs;
+    const again = await xm(env);
     assert.equal(again.stdout, r.stdout);
+    assert.equal(statSync(file).mtimeMs, made, 'an accepted cache is not written again');
+    if ('enableCompileCache' in Module) assert.ok(readdirSync(join(dir, 'compile-cache'), { recursive: true }).length > 0, "Node's compile cache is kept beside it");
   });
 
-  test('a cache home that cannot hold a folder is not an error: the client compiles as usual', async () => {
-    const r = await runBin(join(REPO, 'bin/xm'), ['--version'], { ...env, XDG_CACHE_HOME: '/dev/null' });
+  test('a cache of another build of the file is replaced', async () => {
+    const { dir, env } = fresh();
+    await xm(env);
+    const file = join(dir, coreCache(dir)[0]!);
+    writeFileSync(file, `${join(REPO, 'dist/xm.cjs')}\u00001:2\nnot V8's data`);
+    const r = await xm(env);
     assert.equal(r.code, 0, r.stderr);
-    assert.equal(r.stderr, '');
+    assert.ok(readFileSync(file).length > 1000, 'made anew');
+  });
+
+  test('a cache folder others may write is not used, nor a home that cannot hold one: the client compiles as usual', async () => {
+    const { home, dir, env } = fresh();
+    mkdirSync(dir, { mode: 0o777 });
+    chmodSync(dir, 0o777);
+    const r = await xm(env);
+    assert.equal(r.code, 0, r.stderr);
+    assert.deepEqual(readdirSync(dir), [], 'nothing written where others could change it');
+    assert.ok(existsSync(home));
+    const none = await runBin(join(REPO, 'bin/xm'), ['--version'], { ...env, XDG_CACHE_HOME: '/dev/null' });
+    assert.equal(none.code, 0, none.stderr);
+    assert.equal(none.stderr, '');
   });
 });
