@@ -1,15 +1,11 @@
 import { after, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import * as Module from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runBin } from '../helpers/xend.js';
 
-/**
- * bin/xm compiles the client's core with a V8 code cache of the user's own, made as the first
- * run of a build exits; on Node 22+ the chunks go through Node's compile cache beside it.
- */
+/** bin/xm compiles each file of the client with a V8 code cache of the user's own, made as the first run that loads it exits. */
 describe('bin/xm, the launcher', () => {
   const top = mkdtempSync(join(tmpdir(), 'xm-launcher-'));
   after(() => rmSync(top, { recursive: true, force: true }));
@@ -29,9 +25,8 @@ describe('bin/xm, the launcher', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.match(r.stdout, /^xm \S+ \(compatible with xm 4\.4\)\n$/);
     assert.equal(statSync(dir).mode & 0o777, 0o700);
-    const [name] = coreCache(dir);
-    assert.ok(name, 'a cache of the core for this Node');
-    const file = join(dir, name);
+    assert.equal(coreCache(dir).length, 1, 'a cache of the core for this Node, and nothing else loaded');
+    const file = join(dir, coreCache(dir)[0]!);
     assert.equal(statSync(file).mode & 0o777, 0o600);
     // It names the build it was made from, then holds V8's data.
     assert.ok(readFileSync(file, 'latin1').startsWith(`${join(REPO, 'dist/xm.cjs')}\0`));
@@ -39,7 +34,11 @@ describe('bin/xm, the launcher', () => {
     const again = await xm(env);
     assert.equal(again.stdout, r.stdout);
     assert.equal(statSync(file).mtimeMs, made, 'an accepted cache is not written again');
-    if ('enableCompileCache' in Module) assert.ok(readdirSync(join(dir, 'compile-cache'), { recursive: true }).length > 0, "Node's compile cache is kept beside it");
+    // A chunk loaded later (an unknown command's "Did you mean") gets its own.
+    const unknown = await runBin(join(REPO, 'bin/xm'), ['lsit'], env);
+    assert.match(unknown.stderr, /Subcommand lsit not found/);
+    const chunks = coreCache(dir).filter((f) => readFileSync(join(dir, f), 'latin1').startsWith(join(REPO, 'dist/xm/suggest-')));
+    assert.equal(chunks.length, 1, 'the chunk has a cache of its own');
   });
 
   test('a cache of another build of the file is replaced', async () => {
