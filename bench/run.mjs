@@ -4,7 +4,7 @@
 // bench/results.json, and prints the change against the previous results.json.
 // Slowness never fails the run; only a benchmark that cannot run does (exit 1).
 //
-//   node bench/run.mjs [--only latency,scale,load,migration,qemu] [--runs 20] [--warmup 3]
+//   node bench/run.mjs [--only latency,scale,load,migration,qemu,xen] [--runs 20] [--warmup 3]
 //                      [--load-seconds 2] [--load-rounds 3] [--conns 8]
 //                      [--restart-runs 3] [--no-save] [--quick]
 // Requires a build (npm run build): it runs bin/xm and bin/xend as installed.
@@ -18,8 +18,9 @@ import * as scale from './scale.mjs';
 import * as latency from './latency.mjs';
 import * as migration from './migration.mjs';
 import * as qemu from './qemu.mjs';
+import * as xen from './xen.mjs';
 
-const BENCHES = [load, scale, latency, migration, qemu]; // scale before latency: it grows the 1,000-guest xend from 0
+const BENCHES = [load, scale, latency, migration, qemu, xen]; // scale before latency: it grows the 1,000-guest xend from 0
 const USAGE = `usage: node bench/run.mjs [--only ${BENCHES.map((b) => b.name).join(',')}] [--runs N] [--warmup N]
        [--load-seconds S] [--load-rounds N] [--conns N] [--restart-runs N] [--no-save] [--quick]`;
 
