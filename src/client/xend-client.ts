@@ -11,11 +11,18 @@ import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
  * transport, so they work unchanged over every one of them.
  */
 export class XendClient {
-  /** Every method of the contract (src/protocol/methods.ts) as a typed call; the methods below add decoding. */
-  readonly api: XendApi;
+  private calls: XendApi | undefined;
 
-  constructor(private readonly transport: Transport) {
-    this.api = Object.fromEntries(Object.entries(XEND).map(([key, m]) => [key, (args?: Record<string, XmlRpcValue>) => this.call(m, args)])) as unknown as XendApi;
+  constructor(private readonly transport: Transport) {}
+
+  /**
+   * Every method of the contract (src/protocol/methods.ts) as a typed call; the methods below
+   * add decoding. Made on first use: `xm list` needs none of its ~150 functions.
+   */
+  get api(): XendApi {
+    return (this.calls ??= Object.fromEntries(
+      Object.entries(XEND).map(([key, m]) => [key, (args?: Record<string, XmlRpcValue>) => this.call(m, args)]),
+    ) as unknown as XendApi);
   }
 
   private call(m: MethodSpec, args: Record<string, XmlRpcValue> = {}, opts?: CallOptions): Promise<XmlRpcValue> {
