@@ -34,6 +34,7 @@ import {
 import { Py2KeyOrder } from '../py2-dict-order.js';
 import { findBadString, MAX_VIRT_CPUS, notXml, shownKey } from './domain-limits.js';
 import { nearest } from '../nearest.js';
+import { hex0x } from '../protocol/pci.js';
 
 /** Option values by variable name, as opts.vals holds them. */
 export type ConfigValues = Map<string, PyValue>;
@@ -513,7 +514,6 @@ const PCI_NAME =
 
 type PciFunction = [physical: number, virtual: number, kind: number];
 
-const hex = (n: number | bigint, width: number) => `0x${n.toString(16).padStart(width, '0')}`;
 
 function parseFunction(text: string): PciFunction {
   const parts = text.split('=');
@@ -578,12 +578,12 @@ function parsePci(spec: PyValue): PyTuple[] {
   }
   // Virtual function 0 last: it is the one that signals changes to the guest.
   functions.sort((x, y) => (y[1] & 7) - (x[1] & 7));
-  const domain = hex(g.domain ? parseInt(g.domain, 16) : 0, 4);
+  const domain = hex0x(g.domain ? parseInt(g.domain, 16) : 0, 4);
   return functions.map(([pfunc, vfunc]) => {
     const slot = g.vdevfn === undefined ? AUTO_PHP_SLOT : (parseInt(g.vdevfn, 16) & 0x1f) << 3;
-    const vdevfn = hex(slot | (vfunc & 7), 2);
+    const vdevfn = hex0x(slot | (vfunc & 7), 2);
     const options = opts.map((kv) => [...kv] as PyValue);
-    return new PyTuple([domain, hex(parseInt(g.bus!, 16), 2), hex(parseInt(g.slot!, 16), 2), `0x${pfunc.toString(16)}`, vdevfn, options, name]);
+    return new PyTuple([domain, hex0x(parseInt(g.bus!, 16), 2), hex0x(parseInt(g.slot!, 16), 2), hex0x(pfunc, 1), vdevfn, options, name]);
   });
 }
 

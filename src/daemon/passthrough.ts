@@ -7,6 +7,7 @@ import type { DomainService } from './domains.js';
 import type { Logger } from './log.js';
 import type { DeviceContext } from './devices/controller.js';
 import type { Sxp } from '../sxp/types.js';
+import { hex0x } from '../protocol/pci.js';
 
 /** The host devices one domain holds, by their host names (0000:03:00.0, 2:0:0:0, 1-2). */
 export interface Held {
@@ -119,10 +120,9 @@ export class PassthroughService {
     const assignable = this.inventory().pci.filter(isAssignable);
     if (assignable.length === 0) return null;
     const held = new Set(this.held().pci);
-    const hex = (n: number, w: number) => `0x${n.toString(16).padStart(w, '0')}`;
     return assignable
       .filter((f) => !held.has(pciName(f)))
-      .map((f) => ['dev', ['domain', hex(f.domain, 4)], ['bus', hex(f.bus, 2)], ['slot', hex(f.slot, 2)], ['func', hex(f.func, 1)]]);
+      .map((f) => ['dev', ['domain', hex0x(f.domain, 4)], ['bus', hex0x(f.bus, 2)], ['slot', hex0x(f.slot, 2)], ['func', hex0x(f.func, 1)]]);
   }
 
   /** The host's SCSI LUNs, as vscsi_util.vscsi_get_scsidevices found them. */

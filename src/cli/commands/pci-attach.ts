@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
-import { AUTO_PHP_SLOT, PCI_DEVFN, PCI_FUNC, PCI_SLOT, assignablePci, attachedPci, bdf, hex, parsePciName, pciSxp, samePci, type PciDev } from './pci-devices.js';
+import { AUTO_PHP_SLOT, PCI_DEVFN, PCI_FUNC, PCI_SLOT, assignablePci, attachedPci, bdf, parsePciName, pciSxp, samePci, type PciDev } from './pci-devices.js';
 import { action } from './action.js';
+import { hex0x } from '../../protocol/pci.js';
 
 /**
  * `xm pci-attach [-o KEY=VALUE] DOM BDF [VSLOT]`: each function the BDF names,
@@ -26,7 +27,7 @@ export const { run, text, json } = action(async (client, ctx) => {
     if (!placed) throw new UsageError(`pci: device ${bdf(head)} is not attached!`);
     const vdevfn = Number.parseInt(placed.vdevfn, 16);
     if (!(vdevfn & AUTO_PHP_SLOT)) {
-      for (const d of rest) d.vdevfn = hex(PCI_DEVFN(PCI_SLOT(vdevfn), PCI_FUNC(Number.parseInt(d.vdevfn, 16))), 2);
+      for (const d of rest) d.vdevfn = hex0x(PCI_DEVFN(PCI_SLOT(vdevfn), PCI_FUNC(Number.parseInt(d.vdevfn, 16))), 2);
     }
   }
   for (const d of rest) await attach(d);

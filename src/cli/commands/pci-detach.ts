@@ -1,6 +1,7 @@
 import { UsageError } from '../errors.js';
-import { AUTO_PHP_SLOT, PCI_SLOT, attachedPci, bdf, hex, parsePciName, pciSxp, samePci, type PciDev } from './pci-devices.js';
+import { AUTO_PHP_SLOT, PCI_SLOT, attachedPci, bdf, parsePciName, pciSxp, samePci, type PciDev } from './pci-devices.js';
 import { action } from './action.js';
+import { hex0x } from '../../protocol/pci.js';
 
 /** The virtual slot a function is in (or the automatic one): all of a device's functions go together. */
 const slotOf = (d: PciDev) => {
@@ -20,14 +21,14 @@ export const { run, text, json } = action(async (client, ctx) => {
   });
   const slots = attached.map(slotOf);
   if (new Set(slots).size > 1) {
-    const where = devs.map((d) => `\t${bdf(d)} is in slot ${hex(PCI_SLOT(Number.parseInt(d.vdevfn, 16)), 2)}\n`).join('');
+    const where = devs.map((d) => `\t${bdf(d)} is in slot ${hex0x(PCI_SLOT(Number.parseInt(d.vdevfn, 16)), 2)}\n`).join('');
     throw new UsageError(`More than one slot used by specified devices\n${where}`);
   }
   const inSlot = attached.filter((a) => slotOf(a) === slots[0] && a.key === attached[0]!.key);
   if (inSlot.length !== devs.length) {
     const requested = devs.map((d) => `\t${bdf(d)}\n`).join('');
     const present = inSlot.map((d) => `\t${bdf(d)} (${d.key})\n`).join('');
-    throw new UsageError(`Not all functions in slot ${hex(slots[0]!, 2)} have had detachment requested.\nRequested:\n${requested}Present:\n${present}`);
+    throw new UsageError(`Not all functions in slot ${hex0x(slots[0]!, 2)} have had detachment requested.\nRequested:\n${requested}Present:\n${present}`);
   }
   for (const d of devs) await client.api.device_configure({ dom, config: pciSxp(d, 'Closing'), dev: null });
 });

@@ -4,6 +4,7 @@ import { pciName, type PciAddress } from '../../protocol/pci.js';
 import type { XendClient } from '../../client/xend-client.js';
 import type { Sxp } from '../../sxp/types.js';
 import { pairValue } from '../../sxp/access.js';
+import { hex0x } from '../../protocol/pci.js';
 
 /**
  * What pci-attach, pci-detach and pci-list share: xen.util.pci's parsing of a
@@ -29,7 +30,6 @@ export interface PciDev {
 }
 
 /** A hex string of at least `width` digits, as pci.py wrote them: 0x0000, 0x03. */
-export const hex = (n: number, width: number) => `0x${n.toString(16).padStart(width, '0')}`;
 const int16 = (s: string): number => {
   if (!/^\s*(0x)?[0-9a-f]+\s*$/i.test(s)) throw new InvalidValueError();
   return Number.parseInt(s, 16);
@@ -101,7 +101,7 @@ function parseOpts(text: string): [string, string][] {
 export function parsePciName(name: string, host: readonly PciAddress[] = []): PciDev[] {
   const m = PCI_NAME.exec(name);
   if (!m) throw new UsageError(`Failed to parse pci device: ${name}`);
-  const template = { domain: hex(m[2] ? Number.parseInt(m[2], 16) : 0, 4), bus: hex(Number.parseInt(m[3]!, 16), 2), slot: hex(Number.parseInt(m[4]!, 16), 2) };
+  const template = { domain: hex0x(m[2] ? Number.parseInt(m[2], 16) : 0, 4), bus: hex0x(Number.parseInt(m[3]!, 16), 2), slot: hex0x(Number.parseInt(m[4]!, 16), 2) };
   const opts = m[10] ? parseOpts(m[10]) : undefined;
   const hostFuncs = () => host.filter((h) => (['domain', 'bus', 'slot'] as const).every((k) => h[k] === Number.parseInt(template[k], 16))).map((h) => h.func);
   let funcs = funcList(name, m[5]!, hostFuncs);
@@ -118,8 +118,8 @@ export function parsePciName(name: string, host: readonly PciAddress[] = []): Pc
     ...template,
     key: name.split(',')[0]!,
     ...(opts && { opts }),
-    func: `0x${p.toString(16)}`,
-    vdevfn: hex(m[8] === undefined ? AUTO_PHP_SLOT | v : PCI_DEVFN(Number.parseInt(m[8], 16), v), 2),
+    func: hex0x(p, 1),
+    vdevfn: hex0x(m[8] === undefined ? AUTO_PHP_SLOT | v : PCI_DEVFN(Number.parseInt(m[8], 16), v), 2),
   }));
 }
 
@@ -145,11 +145,11 @@ export function pciSxp(d: PciDev, state: 'Initialising' | 'Closing'): Sxp {
 export async function attachedPci(client: XendClient, dom: string): Promise<PciDev[]> {
   const devs = (await client.api.getDeviceSxprs({ dom, type: 'pci' })) as unknown as Record<string, string>[];
   return devs.map((x) => ({
-    domain: hex(int16(x.domain!), 4),
-    bus: hex(int16(x.bus!), 2),
-    slot: hex(int16(x.slot!), 2),
-    func: `0x${int16(x.func!).toString(16)}`,
-    vdevfn: hex(int16(x.vdevfn!), 2),
+    domain: hex0x(int16(x.domain!), 4),
+    bus: hex0x(int16(x.bus!), 2),
+    slot: hex0x(int16(x.slot!), 2),
+    func: hex0x(int16(x.func!), 1),
+    vdevfn: hex0x(int16(x.vdevfn!), 2),
     key: String(x.key),
   }));
 }

@@ -5,6 +5,7 @@ import { pciName } from '../../hypervisor/host-devices.js';
 import { checkPciFunction, heldAround } from '../passthrough.js';
 import { passThroughController, type DeviceContext, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
+import { hex0x } from '../../protocol/pci.js';
 
 /** xend's AUTO_PHP_SLOT: the device model chooses the virtual slot. */
 const AUTO_PHP_SLOT = 0x100;
@@ -53,10 +54,9 @@ function readFunc(dev: Sxp): PciFunc {
   };
 }
 
-const hex = (n: number, w: number) => `0x${n.toString(16).padStart(w, '0')}`;
 
 function funcSxp(f: PciFunc): Sxp[] {
-  return ['dev', ['domain', hex(f.domain, 4)], ['bus', hex(f.bus, 2)], ['slot', hex(f.slot, 2)], ['func', `0x${f.func.toString(16)}`], ['vdevfn', hex(f.vdevfn, 2)], ['key', f.key], ['uuid', f.uuid], ...f.opts];
+  return ['dev', ['domain', hex0x(f.domain, 4)], ['bus', hex0x(f.bus, 2)], ['slot', hex0x(f.slot, 2)], ['func', hex0x(f.func, 1)], ['vdevfn', hex0x(f.vdevfn, 2)], ['key', f.key], ['uuid', f.uuid], ...f.opts];
 }
 
 const funcsOf = (entry: DeviceEntry): PciFunc[] => children(entry, 'dev').map(readFunc);
