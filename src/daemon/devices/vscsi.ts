@@ -2,12 +2,11 @@ import { children, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { HCTL } from '../../hypervisor/host-devices.js';
 import { heldAround, scsiTaken } from '../passthrough.js';
-import { passThroughController, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
+import { CONNECTED, passThroughController, type DeviceController, type DeviceEntry, type Numbered } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 /** xenbusState's numbers xm sends and xenstore showed. */
 const INITIALISING = 1;
-const CONNECTED = 4;
 const CLOSING = 5;
 
 /** One LUN of a `(vscsi …)` entry: the host's (p-dev) seen by the guest as v-dev, on its virtual host devid. */
@@ -102,12 +101,10 @@ export const VSCSI_CONTROLLER: DeviceController = passThroughController('vscsi',
     return listed.map(({ entry, devid }): Sxp => {
       const mode = modeOf(entry);
       if (domid === null) return [devid, [['devs', lunsOf(entry).map((l) => [...lunSxp(l), ['frontstate', null]])], ['feature-host', mode]]];
-      // xenstore's values are text.
-      const connected = String(CONNECTED);
-      const luns = lunsOf(entry).map((l) => ['dev', ['state', connected], ['devid', String(l.devid)], ['p-dev', l.pdev], ['p-devname', l.pdevname], ['v-dev', l.vdev], ['frontstate', connected]]);
+      const luns = lunsOf(entry).map((l) => ['dev', ['state', CONNECTED], ['devid', String(l.devid)], ['p-dev', l.pdev], ['p-devname', l.pdevname], ['v-dev', l.vdev], ['frontstate', CONNECTED]]);
       return [
         devid,
-        [['devs', luns], ['state', connected], ['feature-host', String(mode)], ['backend-id', backendOf(entry)], ['backend', `/local/domain/0/backend/vscsi/${domid}/${devid}`]],
+        [['devs', luns], ['state', CONNECTED], ['feature-host', String(mode)], ['backend-id', backendOf(entry)], ['backend', `/local/domain/0/backend/vscsi/${domid}/${devid}`]],
       ];
     });
   },

@@ -2,7 +2,7 @@ import { child, childValue } from '../../sxp/index.js';
 import { XendError } from '../../protocol/faults.js';
 import { USB_BUSID } from '../../hypervisor/host-devices.js';
 import { heldAround, usbTaken } from '../passthrough.js';
-import { passThroughController, type DeviceContext, type DeviceEntry } from './controller.js';
+import { CONNECTED, passThroughController, type DeviceContext, type DeviceEntry } from './controller.js';
 import type { Sxp } from '../../sxp/types.js';
 
 const MAX_PORTS = 16;
@@ -58,7 +58,7 @@ export const VUSB_CONTROLLER = passThroughController('vusb', {
   /** VUSBController.sxprs: what the frontend and backend directories held. */
   frontend: (entry, devid, domid) => [
     ['backend-id', '0'],
-    ['state', '4'],
+    ['state', CONNECTED],
     ['backend', `/local/domain/0/backend/vusb/${domid}/${devid}`],
     ['usb-ver', String(childValue(entry, 'usb-ver', '2'))],
     ['num-ports', String(childValue(entry, 'num-ports', '0'))],
