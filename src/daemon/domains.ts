@@ -11,6 +11,7 @@ import { makeDir, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
 import { DomainIndex, type Resolved } from './domain-index.js';
 import { backendCall } from './backend-call.js';
+import { RecordCache } from './record-cache.js';
 import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
@@ -59,6 +60,8 @@ export class DomainService {
   /** Domains xm paused (xend's paused_by_admin), as `uuid/domid`: a restarted domain starts without it. */
   private readonly pausedByAdmin = new Set<string>();
   private readonly index: DomainIndex;
+  /** The records listings hand out, kept while each domain's view is unchanged. */
+  private readonly records = new RecordCache();
   /** The hypervisor with the index kept true: what every service that creates, destroys or renames domains uses. */
   readonly hv: Hypervisor;
 
@@ -162,11 +165,13 @@ export class DomainService {
     let hostCpus: number | undefined;
     const cpus = () => (hostCpus ??= this.hv.hostInfo().nr_cpus);
     const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.sxpOf(d, full, cpus) }));
+    const running = new Set(live.map((d) => d.uuid));
     for (const m of this.opts.managed?.list() ?? []) {
-      if (live.some((d) => d.uuid === m.config.uuid)) continue;
+      if (running.has(m.config.uuid)) continue;
       const status = managedState(m);
       rows.push({ name: m.config.name, status, sxp: () => inactiveDomainSxp(m.config, status, full) });
     }
+    this.records.prune(live);
     const doms = rows.filter((d) => wanted(d.status)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return detail ? doms.map((d) => d.sxp()) : doms.map((d) => d.name);
   }
@@ -179,7 +184,7 @@ export class DomainService {
     } catch {
       vcpus = undefined;
     }
-    return domainSxp(d, full, vcpus && { vcpus, hostCpus: hostCpus() });
+    return this.records.record(d, full, vcpus && { vcpus, hostCpus: hostCpus() });
   }
 
   create(configSxp: Sxp): Promise<Sxp> {

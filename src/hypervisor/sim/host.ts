@@ -541,23 +541,27 @@ export class SimHost implements Hypervisor {
 
   vcpuInfo(domid: number): VcpuInfo[] {
     const d = this.must(domid);
-    const view = this.view(d);
-    const all = Array.from({ length: this.opts.cpus }, (_, i) => i);
+    const { flags, cpuTime } = this.view(d);
     const pool = this.pools.cpusOf(d.cpuPool ?? 0);
-    return Array.from({ length: d.vcpus }, (_, i) => {
+    // Loops, not Array.from: every listing asks this of every domain.
+    const all: number[] = [];
+    for (let c = 0; c < this.opts.cpus; c++) all.push(c);
+    const out: VcpuInfo[] = [];
+    for (let i = 0; i < d.vcpus; i++) {
       const online = i < d.onlineVcpus;
       const cpumap = d.affinity?.[i] ?? all;
-      const usable = runnableCpus(cpumap, pool);
-      return {
+      const usable = online ? runnableCpus(cpumap, pool) : [];
+      out.push({
         number: i,
         online,
-        blocked: online && view.flags.blocked,
-        running: online && view.flags.running,
-        cpuTime: online ? view.cpuTime / d.onlineVcpus : 0,
-        cpu: online && usable.length ? usable[(d.domid + i) % usable.length]! : -1,
+        blocked: online && flags.blocked,
+        running: online && flags.running,
+        cpuTime: online ? cpuTime / d.onlineVcpus : 0,
+        cpu: usable.length ? usable[(d.domid + i) % usable.length]! : -1,
         cpumap,
-      };
-    });
+      });
+    }
+    return out;
   }
 
   consoleInput(domid: number, data: Buffer): void {
