@@ -88,6 +88,7 @@ export class DomainService {
         this.opts.journal?.end(r.uuid);
       }
     }
+    const hostMemory = this.hv.hostInfo().total_memory;
     for (const d of this.hv.list()) {
       if (d.domid === 0) continue;
       if (d.incomplete) {
@@ -96,7 +97,7 @@ export class DomainService {
         this.hv.destroy(d.domid);
         continue;
       }
-      if (!this.servable(d)) continue;
+      if (!this.servable(d, hostMemory)) continue;
       this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
       if ((d.flags.shutdown || d.flags.crashed) && !d.shutdownHandled) await this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
     }
@@ -107,10 +108,10 @@ export class DomainService {
    * is not (a record from before a limit, or written by hand) would fail every
    * listing: it is kept aside as JSON for a person to look at, and destroyed.
    */
-  private servable(d: HvDomain): boolean {
+  private servable(d: HvDomain, hostMemory: number): boolean {
     try {
       checkVcpus(d.vcpus);
-      checkHostMemory('maxmem', d.maxmemMiB, this.hv.hostInfo().total_memory);
+      checkHostMemory('maxmem', d.maxmemMiB, hostMemory);
       // Its config as SXP, read again under today's rules: one a client could send now.
       parseVmConfig(vmConfigSxp(configOf(d)));
       return true;
