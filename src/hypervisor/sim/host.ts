@@ -129,10 +129,8 @@ export class SimHost implements Hypervisor {
       // Guests kept running while xend was away: they are at their prompt.
       const guest = this.guestOf(d);
       if (d.shutdownReason === null) guest.resume();
-      if (d.shutdownReason === null && !d.paused) {
-        guest.run();
-        this.memoryOf(d.domid).run();
-      }
+      // Its RAM is read when first needed (memoryOf): adopting thousands reads none.
+      if (d.shutdownReason === null && !d.paused) guest.run();
       this.armShutdown(d);
     }
   }
@@ -141,13 +139,17 @@ export class SimHost implements Hypervisor {
     return join(this.memoryDir, `${domid}.pages`);
   }
 
-  /** The guest's RAM, loaded from its last saved state the first time it is needed; it has its current memory of its maximum. */
+  /**
+   * The guest's RAM, loaded from its last saved state the first time it is needed; it
+   * has its current memory of its maximum, and a running guest writes to it from then on.
+   */
   private memoryOf(domid: number): GuestMemory {
     let mem = this.memories.get(domid);
     if (!mem) {
       const d = this.must(domid);
       mem = GuestMemory.load(this.memoryPath(domid), d.maxmemMiB);
       mem.balloon(d.memoryMiB);
+      if (d.shutdownReason === null && !d.paused) mem.run();
       this.memories.set(domid, mem);
     }
     return mem;
@@ -204,7 +206,9 @@ export class SimHost implements Hypervisor {
   }
 
   hostInfo(): HostInfo {
-    const used = [...this.domains.values()].reduce((sum, d) => sum + d.memoryMiB, 0);
+    // A loop, not a copy of every domain: a create asks this more than once.
+    let used = 0;
+    for (const d of this.domains.values()) used += d.memoryMiB;
     return {
       host: hostname(),
       release: release(),
@@ -628,7 +632,8 @@ export class SimHost implements Hypervisor {
   private resizeMemory(d: SimDomain, mib: number): void {
     const path = this.memoryPath(d.domid);
     const loaded = this.memories.get(d.domid);
-    const running = loaded !== undefined && d.runningSince !== null && d.shutdownReason === null;
+    // Not whether its RAM is loaded: a guest adopted at start reads it only when needed.
+    const running = d.runningSince !== null && d.shutdownReason === null;
     loaded?.stop();
     loaded?.persist(path);
     const old = new Uint8Array(existsSync(path) ? readFileSync(path) : Buffer.alloc(0));
