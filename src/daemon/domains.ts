@@ -12,7 +12,7 @@ import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js'
 import { DomainIndex, type Resolved } from './domain-index.js';
 import { backendCall } from './backend-call.js';
 import { RecordCache } from './record-cache.js';
-import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
+import { domainSxp, inactiveDomainSxp, powerState, type Pins } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
@@ -60,7 +60,7 @@ export class DomainService {
   /** Domains xm paused (xend's paused_by_admin), as `uuid/domid`: a restarted domain starts without it. */
   private readonly pausedByAdmin = new Set<string>();
   private readonly index: DomainIndex;
-  /** The records listings hand out, kept while each domain's view is unchanged. */
+  /** The records listings hand out, kept while each domain's view is unchanged (pruned by listings, so only they use it). */
   private readonly records = new RecordCache();
   /** The hypervisor with the index kept true: what every service that creates, destroys or renames domains uses. */
   readonly hv: Hypervisor;
@@ -155,7 +155,7 @@ export class DomainService {
 
   domain(dom: string | number, full = false): Sxp {
     const r = this.resolve(dom);
-    if (r.live) return this.sxpOf(r.live, full);
+    if (r.live) return domainSxp(r.live, full, this.pinsOf(r.live));
     return inactiveDomainSxp(r.managed!.config, managedState(r.managed!), full);
   }
 
@@ -165,7 +165,7 @@ export class DomainService {
     const live = this.hv.list();
     let hostCpus: number | undefined;
     const cpus = () => (hostCpus ??= this.hv.hostInfo().nr_cpus);
-    const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.sxpOf(d, full, cpus) }));
+    const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.records.record(d, full, this.pinsOf(d, cpus)) }));
     const running = new Set(live.map((d) => d.uuid));
     for (const m of this.opts.managed?.list() ?? []) {
       if (running.has(m.config.uuid)) continue;
@@ -177,15 +177,15 @@ export class DomainService {
     return detail ? doms.map((d) => d.sxp()) : doms.map((d) => d.name);
   }
 
-  /** The record, with each VCPU's pinning (`cpus`) as the hypervisor has it. */
-  private sxpOf(d: HvDomain, full: boolean, hostCpus = () => this.hv.hostInfo().nr_cpus): Sxp {
+  /** Each VCPU's pinning as the hypervisor has it (the record's `cpus`), if it says. */
+  private pinsOf(d: HvDomain, hostCpus = () => this.hv.hostInfo().nr_cpus): Pins | undefined {
     let vcpus;
     try {
       vcpus = this.hv.vcpuInfo(d.domid);
     } catch {
-      vcpus = undefined;
+      return undefined;
     }
-    return this.records.record(d, full, vcpus && { vcpus, hostCpus: hostCpus() });
+    return { vcpus, hostCpus: hostCpus() };
   }
 
   create(configSxp: Sxp): Promise<Sxp> {

@@ -74,4 +74,3 @@ function send(res: ServerResponse, status: number, type: string, buf: Buffer, wr
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length });
   res.end(buf, written);
 }
-
