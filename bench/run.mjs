@@ -20,7 +20,7 @@ import * as migration from './migration.mjs';
 import * as qemu from './qemu.mjs';
 import * as xen from './xen.mjs';
 
-const BENCHES = [load, scale, latency, migration, qemu, xen]; // scale before latency: it grows the 1,000-guest xend from 0
+const BENCHES = [load, scale, latency, migration, qemu, xen];
 const USAGE = `usage: node bench/run.mjs [--only ${BENCHES.map((b) => b.name).join(',')}] [--runs N] [--warmup N]
        [--load-seconds S] [--load-rounds N] [--conns N] [--restart-runs N] [--no-save] [--quick]`;
 

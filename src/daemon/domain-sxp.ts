@@ -25,13 +25,22 @@ function stateString(d: HvDomain): string {
   );
 }
 
+/** Each VCPU's pinning as the hypervisor has it, and how many CPUs the host has. */
+export interface Pins {
+  vcpus: readonly VcpuInfo[];
+  hostCpus: number;
+}
+
+/** The physical CPUs VCPU `i` is pinned to, or null when it may run on any of the host's. */
+export function pinnedCpus(pins: Pins | undefined, i: number): readonly number[] | null {
+  const map = pins?.vcpus[i]?.cpumap;
+  return map && map.length < pins.hostCpus ? map : null;
+}
+
 /** `cpus` as xend shows it: one list of pinned physical CPUs per VCPU, empty when unpinned. */
-function cpus(d: { vcpus: number }, vcpus?: readonly VcpuInfo[], hostCpus = 0): Sxp {
+function cpus(d: { vcpus: number }, pins?: Pins): Sxp {
   const out: Sxp[] = [];
-  for (let i = 0; i < d.vcpus; i++) {
-    const map = vcpus?.[i]?.cpumap;
-    out.push(map && map.length < hostCpus ? [...map] : []);
-  }
+  for (let i = 0; i < d.vcpus; i++) out.push([...(pinnedCpus(pins, i) ?? [])]);
   return out;
 }
 
@@ -39,7 +48,7 @@ function cpus(d: { vcpus: number }, vcpus?: readonly VcpuInfo[], hostCpus = 0): 
  * The `(domain …)` record of XendConfig.to_sxp in legacy mode, in its key order
  * (xend-reference §9); `full` adds the devices.
  */
-export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly VcpuInfo[]; hostCpus: number }): Sxp {
+export function domainSxp(d: HvDomain, full: boolean, pins?: Pins): Sxp {
   const sxp: Sxp[] = ['domain', ['domid', d.domid]];
   const c = d.config;
   // Domain-0: xend did not build it, and has no config of it.
@@ -50,7 +59,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
       ['pool_name', DEFAULT_POOL],
       ['bootloader', ''],
       ['vcpus', d.vcpus],
-      ['cpus', cpus(d, pins?.vcpus, pins?.hostCpus)],
+      ['cpus', cpus(d, pins)],
       ['on_poweroff', 'destroy'],
       ['on_crash', 'restart'],
       ['uuid', d.uuid],
@@ -73,7 +82,7 @@ export function domainSxp(d: HvDomain, full: boolean, pins?: { vcpus: readonly V
   }
   sxp.push(['cpu_weight', d.cpuWeight ?? c.cpuWeight], ['cpu_cap', d.cpuCap ?? c.cpuCap], ['pool_name', c.poolName]);
   if (c.bootloader) sxp.push(['bootloader', c.bootloader]);
-  sxp.push(['vcpus', d.vcpus], ['cpus', cpus(d, pins?.vcpus, pins?.hostCpus)], ['on_poweroff', c.onPoweroff]);
+  sxp.push(['vcpus', d.vcpus], ['cpus', cpus(d, pins)], ['on_poweroff', c.onPoweroff]);
   if (c.description) sxp.push(['description', c.description]);
   sxp.push(['on_crash', c.onCrash], ['uuid', d.uuid]);
   if (c.bootloader) sxp.push(['bootloader_args', c.bootloaderArgs]);

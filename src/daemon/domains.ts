@@ -11,7 +11,8 @@ import { makeDir, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
 import { DomainIndex, type Resolved } from './domain-index.js';
 import { backendCall } from './backend-call.js';
-import { domainSxp, inactiveDomainSxp, powerState } from './domain-sxp.js';
+import { RecordCache } from './record-cache.js';
+import { domainSxp, inactiveDomainSxp, powerState, type Pins } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
@@ -59,6 +60,8 @@ export class DomainService {
   /** Domains xm paused (xend's paused_by_admin), as `uuid/domid`: a restarted domain starts without it. */
   private readonly pausedByAdmin = new Set<string>();
   private readonly index: DomainIndex;
+  /** The records listings hand out, kept while each domain's view is unchanged (pruned by listings, so only they use it). */
+  private readonly records = new RecordCache();
   /** The hypervisor with the index kept true: what every service that creates, destroys or renames domains uses. */
   readonly hv: Hypervisor;
 
@@ -85,6 +88,7 @@ export class DomainService {
         this.opts.journal?.end(r.uuid);
       }
     }
+    const hostMemory = this.hv.hostInfo().total_memory;
     for (const d of this.hv.list()) {
       if (d.domid === 0) continue;
       if (d.incomplete) {
@@ -93,7 +97,7 @@ export class DomainService {
         this.hv.destroy(d.domid);
         continue;
       }
-      if (!this.servable(d)) continue;
+      if (!this.servable(d, hostMemory)) continue;
       this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
       if ((d.flags.shutdown || d.flags.crashed) && !d.shutdownHandled) await this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
     }
@@ -104,10 +108,10 @@ export class DomainService {
    * is not (a record from before a limit, or written by hand) would fail every
    * listing: it is kept aside as JSON for a person to look at, and destroyed.
    */
-  private servable(d: HvDomain): boolean {
+  private servable(d: HvDomain, hostMemory: number): boolean {
     try {
       checkVcpus(d.vcpus);
-      checkHostMemory('maxmem', d.maxmemMiB, this.hv.hostInfo().total_memory);
+      checkHostMemory('maxmem', d.maxmemMiB, hostMemory);
       // Its config as SXP, read again under today's rules: one a client could send now.
       parseVmConfig(vmConfigSxp(configOf(d)));
       return true;
@@ -151,7 +155,7 @@ export class DomainService {
 
   domain(dom: string | number, full = false): Sxp {
     const r = this.resolve(dom);
-    if (r.live) return this.sxpOf(r.live, full);
+    if (r.live) return domainSxp(r.live, full, this.pinsOf(r.live));
     return inactiveDomainSxp(r.managed!.config, managedState(r.managed!), full);
   }
 
@@ -161,25 +165,27 @@ export class DomainService {
     const live = this.hv.list();
     let hostCpus: number | undefined;
     const cpus = () => (hostCpus ??= this.hv.hostInfo().nr_cpus);
-    const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.sxpOf(d, full, cpus) }));
+    const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.records.record(d, full, this.pinsOf(d, cpus)) }));
+    const running = new Set(live.map((d) => d.uuid));
     for (const m of this.opts.managed?.list() ?? []) {
-      if (live.some((d) => d.uuid === m.config.uuid)) continue;
+      if (running.has(m.config.uuid)) continue;
       const status = managedState(m);
       rows.push({ name: m.config.name, status, sxp: () => inactiveDomainSxp(m.config, status, full) });
     }
+    this.records.prune(live);
     const doms = rows.filter((d) => wanted(d.status)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     return detail ? doms.map((d) => d.sxp()) : doms.map((d) => d.name);
   }
 
-  /** The record, with each VCPU's pinning (`cpus`) as the hypervisor has it. */
-  private sxpOf(d: HvDomain, full: boolean, hostCpus = () => this.hv.hostInfo().nr_cpus): Sxp {
+  /** Each VCPU's pinning as the hypervisor has it (the record's `cpus`), if it says. */
+  private pinsOf(d: HvDomain, hostCpus = () => this.hv.hostInfo().nr_cpus): Pins | undefined {
     let vcpus;
     try {
       vcpus = this.hv.vcpuInfo(d.domid);
     } catch {
-      vcpus = undefined;
+      return undefined;
     }
-    return domainSxp(d, full, vcpus && { vcpus, hostCpus: hostCpus() });
+    return { vcpus, hostCpus: hostCpus() };
   }
 
   create(configSxp: Sxp): Promise<Sxp> {

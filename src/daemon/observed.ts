@@ -16,6 +16,8 @@ export interface DomainObserver {
  * every other call goes straight through.
  */
 export function observed(hv: Hypervisor, observer: DomainObserver): Hypervisor {
+  // Each method bound once, not on every call: a listing calls vcpuInfo once per domain.
+  const bound = new Map<PropertyKey, { method: unknown; bound: unknown }>();
   return new Proxy(hv, {
     get(target, prop, receiver) {
       if (prop === 'create' && observer.created) {
@@ -52,7 +54,12 @@ export function observed(hv: Hypervisor, observer: DomainObserver): Hypervisor {
         };
       }
       const v = Reflect.get(target, prop, receiver);
-      return typeof v === 'function' ? (v as (...a: unknown[]) => unknown).bind(target) : v;
+      if (typeof v !== 'function') return v;
+      const known = bound.get(prop);
+      if (known && known.method === v) return known.bound;
+      const b = (v as (...a: unknown[]) => unknown).bind(target);
+      bound.set(prop, { method: v, bound: b });
+      return b;
     },
   });
 }

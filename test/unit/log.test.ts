@@ -23,6 +23,20 @@ test("lines in xend's format, level threshold honoured", () => {
   }
 });
 
+test('the line number is that of the code that logged', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'log-'));
+  try {
+    const log = new XendLog(join(dir, 'xend.log'), 'INFO');
+    const l = log.logger('XendDomain');
+    // prettier-ignore
+    const line = (l.info('here'), Number(/log\.test\.js:(\d+)/.exec(new Error().stack!)![1]));
+    log.close();
+    assert.match(readFileSync(join(dir, 'xend.log'), 'utf8'), new RegExp(` INFO \\(XendDomain:${line}\\) here\n$`));
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
 test('rotates like RotatingFileHandler: before the write that would pass the limit, keeping .1 … .5', () => {
   const dir = mkdtempSync(join(tmpdir(), 'log-'));
   try {

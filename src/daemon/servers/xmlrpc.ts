@@ -2,6 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { decodeCall, encodeFault, encodeResponse, encodeResponseParts, pyReprEscape, type XmlRpcValue } from '../../protocol/xmlrpc/index.js';
 import { faultOf } from '../../protocol/faults.js';
 import { readBody } from './body.js';
+import { ReplyBuffers } from './reply-buffers.js';
 import type { Method } from '../methods.js';
 
 export interface XmlRpcServerOptions {
@@ -33,7 +34,7 @@ export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
     } catch {
       return reply(res, 413, 'text/plain', 'Request entity too large\n');
     }
-    let xml: string | string[];
+    let xml: string | (string | Buffer)[];
     const started = process.hrtime.bigint();
     let method = '?';
     try {
@@ -53,6 +54,9 @@ export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
   return (req, res) => void handle(req, res);
 }
 
+/** Shared by every XML-RPC server of the process: one at a time writes into each. */
+const buffers = new ReplyBuffers();
+
 /** None travels as <nil/>; a str result is repr()-escaped as xend's server did. */
 function toWire(result: unknown): XmlRpcValue {
   if (result === undefined) return null;
@@ -60,8 +64,13 @@ function toWire(result: unknown): XmlRpcValue {
   return result as XmlRpcValue;
 }
 
-function reply(res: ServerResponse, status: number, type: string, body: string | string[]): void {
-  const buf = typeof body === 'string' ? Buffer.from(body, 'utf8') : Buffer.concat(body.map((p) => Buffer.from(p, 'utf8')));
+function reply(res: ServerResponse, status: number, type: string, body: string | (string | Buffer)[]): void {
+  if (typeof body === 'string') return send(res, status, type, Buffer.from(body, 'utf8'));
+  const buf = buffers.join(body);
+  send(res, status, type, buf, () => buffers.release(buf));
+}
+
+function send(res: ServerResponse, status: number, type: string, buf: Buffer, written?: () => void): void {
   res.writeHead(status, { 'Content-Type': type, 'Content-Length': buf.length });
-  res.end(buf);
+  res.end(buf, written);
 }

@@ -129,10 +129,8 @@ export class SimHost implements Hypervisor {
       // Guests kept running while xend was away: they are at their prompt.
       const guest = this.guestOf(d);
       if (d.shutdownReason === null) guest.resume();
-      if (d.shutdownReason === null && !d.paused) {
-        guest.run();
-        this.memoryOf(d.domid).run();
-      }
+      // Its RAM is read when first needed (memoryOf): adopting thousands reads none.
+      if (d.shutdownReason === null && !d.paused) guest.run();
       this.armShutdown(d);
     }
   }
@@ -141,13 +139,17 @@ export class SimHost implements Hypervisor {
     return join(this.memoryDir, `${domid}.pages`);
   }
 
-  /** The guest's RAM, loaded from its last saved state the first time it is needed; it has its current memory of its maximum. */
+  /**
+   * The guest's RAM, loaded from its last saved state the first time it is needed; it
+   * has its current memory of its maximum, and a running guest writes to it from then on.
+   */
   private memoryOf(domid: number): GuestMemory {
     let mem = this.memories.get(domid);
     if (!mem) {
       const d = this.must(domid);
       mem = GuestMemory.load(this.memoryPath(domid), d.maxmemMiB);
       mem.balloon(d.memoryMiB);
+      if (d.shutdownReason === null && !d.paused) mem.run();
       this.memories.set(domid, mem);
     }
     return mem;
@@ -204,7 +206,9 @@ export class SimHost implements Hypervisor {
   }
 
   hostInfo(): HostInfo {
-    const used = [...this.domains.values()].reduce((sum, d) => sum + d.memoryMiB, 0);
+    // A loop, not a copy of every domain: a create asks this more than once.
+    let used = 0;
+    for (const d of this.domains.values()) used += d.memoryMiB;
     return {
       host: hostname(),
       release: release(),
@@ -541,23 +545,27 @@ export class SimHost implements Hypervisor {
 
   vcpuInfo(domid: number): VcpuInfo[] {
     const d = this.must(domid);
-    const view = this.view(d);
-    const all = Array.from({ length: this.opts.cpus }, (_, i) => i);
+    const { flags, cpuTime } = this.view(d);
     const pool = this.pools.cpusOf(d.cpuPool ?? 0);
-    return Array.from({ length: d.vcpus }, (_, i) => {
+    // Loops, not Array.from: every listing asks this of every domain.
+    const all: number[] = [];
+    for (let c = 0; c < this.opts.cpus; c++) all.push(c);
+    const out: VcpuInfo[] = [];
+    for (let i = 0; i < d.vcpus; i++) {
       const online = i < d.onlineVcpus;
       const cpumap = d.affinity?.[i] ?? all;
-      const usable = runnableCpus(cpumap, pool);
-      return {
+      const usable = online ? runnableCpus(cpumap, pool) : [];
+      out.push({
         number: i,
         online,
-        blocked: online && view.flags.blocked,
-        running: online && view.flags.running,
-        cpuTime: online ? view.cpuTime / d.onlineVcpus : 0,
-        cpu: online && usable.length ? usable[(d.domid + i) % usable.length]! : -1,
+        blocked: online && flags.blocked,
+        running: online && flags.running,
+        cpuTime: online ? cpuTime / d.onlineVcpus : 0,
+        cpu: usable.length ? usable[(d.domid + i) % usable.length]! : -1,
         cpumap,
-      };
-    });
+      });
+    }
+    return out;
   }
 
   consoleInput(domid: number, data: Buffer): void {
@@ -624,7 +632,8 @@ export class SimHost implements Hypervisor {
   private resizeMemory(d: SimDomain, mib: number): void {
     const path = this.memoryPath(d.domid);
     const loaded = this.memories.get(d.domid);
-    const running = loaded !== undefined && d.runningSince !== null && d.shutdownReason === null;
+    // Not whether its RAM is loaded: a guest adopted at start reads it only when needed.
+    const running = d.runningSince !== null && d.shutdownReason === null;
     loaded?.stop();
     loaded?.persist(path);
     const old = new Uint8Array(existsSync(path) ? readFileSync(path) : Buffer.alloc(0));

@@ -7,6 +7,7 @@
  */
 import { charName, DEFAULT_MAX_DEPTH, I64_MAX, I64_MIN, NON_XML_CHAR, XmlRpcEncodeError, type XmlRpcValue } from './types.js';
 import { PyFloat } from '../../sxp/float.js';
+import { keptOf } from './kept.js';
 
 const HEADER = "<?xml version='1.0'?>\n";
 const I32_MIN = -0x80000000;
@@ -142,6 +143,11 @@ function value(v: unknown, depth: number): string {
   // A cycle also ends here instead of in a stack overflow.
   if (depth >= DEFAULT_MAX_DEPTH) throw new XmlRpcEncodeError(`value nested deeper than ${DEFAULT_MAX_DEPTH} levels`);
   if (Array.isArray(v)) {
+    const kept = keptOf(v);
+    if (kept) {
+      const { head, tail } = kept.encoding(encodeValue);
+      return `${head.toString('utf8')}${value(v[kept.liveAt], depth + 1)}${tail.toString('utf8')}`;
+    }
     if (v.length === 2) {
       const p = pair(v[0], v[1]);
       if (p !== undefined) return p;
@@ -162,6 +168,11 @@ function value(v: unknown, depth: number): string {
   return `${out}</struct></value>\n`;
 }
 
+/** One value as encodeResponse writes it inside a document (`<value>…</value>`). */
+export function encodeValue(v: XmlRpcValue): string {
+  return value(v, 0);
+}
+
 export function encodeCall(method: string, params: readonly XmlRpcValue[]): string {
   let out = `${HEADER}<methodCall>\n<methodName>${escapeText(method)}</methodName>\n<params>\n`;
   for (const p of params) out += `<param>\n${value(p, 0)}</param>\n`;
@@ -174,14 +185,21 @@ export function encodeResponse(result: XmlRpcValue): string {
 
 /**
  * encodeResponse as pieces whose concatenation is the same document: one per
- * element of a top-level array. A server converts each piece to bytes while it
- * is small; flattening one ~300 KiB string built from ~25,000 pieces costs
- * more than the encoding itself.
+ * element of a top-level array, and a kept array's bytes as they are. A server
+ * converts each piece to bytes while it is small; flattening one ~300 KiB string
+ * built from ~25,000 pieces costs more than the encoding itself.
  */
-export function encodeResponseParts(result: XmlRpcValue): string[] {
-  if (!Array.isArray(result)) return [encodeResponse(result)];
-  const parts = [`${HEADER}<methodResponse>\n<params>\n<param>\n<value><array><data>\n`];
-  for (let i = 0; i < result.length; i++) parts.push(value(result[i], 1));
+export function encodeResponseParts(result: XmlRpcValue): (string | Buffer)[] {
+  if (!Array.isArray(result) || keptOf(result)) return [encodeResponse(result)];
+  const parts: (string | Buffer)[] = [`${HEADER}<methodResponse>\n<params>\n<param>\n<value><array><data>\n`];
+  for (let i = 0; i < result.length; i++) {
+    const v = result[i];
+    const kept = keptOf(v);
+    if (kept) {
+      const { head, tail } = kept.encoding(encodeValue);
+      parts.push(head, value((v as XmlRpcValue[])[kept.liveAt], 2), tail);
+    } else parts.push(value(v, 1));
+  }
   parts.push('</data></array></value>\n</param>\n</params>\n</methodResponse>\n');
   return parts;
 }
