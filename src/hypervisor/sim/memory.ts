@@ -8,7 +8,8 @@ const HEADER_MAGIC = 0x58454e50; // "XENP"
 /** Pages per chunk of the version table (256: CHUNK_SHIFT bits of the pfn pick the slot). */
 const CHUNK_SHIFT = 8;
 const CHUNK = 1 << CHUNK_SHIFT;
-const ZERO_CHUNK = new Uint32Array(CHUNK);
+/** Versions of pages never written, for the checksum: 64 chunks' worth. */
+const ZERO_RUN = new Uint32Array(64 * CHUNK);
 
 /**
  * A simulated guest's RAM. Each page has a version (0 = never written, all
@@ -33,6 +34,8 @@ export class GuestMemory {
   private workingSet = 1;
   /** The file that holds exactly these versions, so persisting there again can be skipped. */
   private savedAt: string | null = null;
+  /** checksum() of these versions, until one changes. */
+  private digest: string | null = null;
 
   constructor(
     mib: number,
@@ -150,6 +153,11 @@ export class GuestMemory {
     this.dirty = null;
   }
 
+  /** Whether the page holds anything but zeros. */
+  written(pfn: number): boolean {
+    return this.version(pfn) !== 0;
+  }
+
   /** The bytes of one page, written into `out` at `offset`. */
   writePage(pfn: number, out: Buffer, offset: number): void {
     const version = this.version(pfn);
@@ -190,9 +198,22 @@ export class GuestMemory {
   /** SHA-256 of the whole version table (as persisted), identifying exactly what the memory holds. */
   checksum(): string {
     this.advance();
+    if (this.digest) return this.digest;
     const hash = createHash('sha256');
-    for (let i = 0; i < this.chunks.length; i++) hash.update((this.chunks[i] ?? ZERO_CHUNK).subarray(0, this.chunkLength(i)));
-    return hash.digest('hex');
+    for (let i = 0; i < this.chunks.length; ) {
+      const chunk = this.chunks[i];
+      if (chunk) {
+        hash.update(chunk.subarray(0, this.chunkLength(i)));
+        i++;
+        continue;
+      }
+      // A run of chunks never written: their zeros in one update.
+      let end = i + 1;
+      while (end < this.chunks.length && !this.chunks[end] && end - i < ZERO_RUN.length / CHUNK) end++;
+      hash.update(ZERO_RUN.subarray(0, Math.min(end * CHUNK, this.pages) - i * CHUNK));
+      i = end;
+    }
+    return (this.digest = hash.digest('hex'));
   }
 
   private takeZeroPage(pfn: number): void {
@@ -217,6 +238,7 @@ export class GuestMemory {
     }
     chunk[pfn & (CHUNK - 1)] = version;
     this.savedAt = null;
+    this.digest = null;
   }
 
   /** Copies in a whole table, keeping only chunks with a written page. */
