@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ftruncateSync, readFileSync, writeSync } from 'node:fs';
+import { ftruncateSync, readFileSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDir, removeFile, replaceFile } from '../../store/durable.js';
 
@@ -102,7 +102,13 @@ export class GuestMemory {
     if (this.savedAt === path) return;
     makeDir(dirname(path));
     replaceFile(path, (fd) => {
-      for (const [i, chunk] of this.chunks.entries()) if (chunk) writeSync(fd, chunk, 0, this.chunkLength(i) * 4, i * CHUNK * 4);
+      // Each run of written chunks in one write: a guest's working set is one run, not a write a chunk.
+      for (let i = 0; i < this.chunks.length; ) {
+        const run: Uint32Array[] = [];
+        for (let j = i; this.chunks[j]; j++) run.push(this.chunks[j]!.subarray(0, this.chunkLength(j)));
+        if (run.length) writeAllv(fd, run, i * CHUNK * 4);
+        i += run.length || 1;
+      }
       ftruncateSync(fd, this.pages * 4);
     });
     this.savedAt = path;
@@ -272,6 +278,12 @@ export class GuestMemory {
     this.rngState = x >>> 0;
     return this.rngState;
   }
+}
+
+/** Writes every byte of `parts` at `position` (a short write of a regular file is a full disk). */
+function writeAllv(fd: number, parts: Uint32Array[], position: number): void {
+  const length = parts.reduce((n, p) => n + p.byteLength, 0);
+  if (writevSync(fd, parts, position) !== length) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 }
 
 function fillWord(pfn: number, version: number): number {
