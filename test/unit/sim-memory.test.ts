@@ -123,7 +123,8 @@ test(
   'persisted: the plain version table, with only written chunks stored (the rest a hole); loads back the same',
   withDir((dir) => {
     const path = join(dir, 'mem', '1.pages');
-    const versions = table(64, { 1: 1, 16383: 7 });
+    // Runs of written chunks: pages 1 and 300 (chunks 0 and 1), 5000 alone, then the last one.
+    const versions = table(64, { 1: 1, 300: 2, 5000: 3, 16383: 7 });
     const mem = new GuestMemory(64, versions);
     mem.persist(path);
     const file = readFileSync(path);
