@@ -63,15 +63,10 @@ export function sourceOf(stream: Readable): ByteSource {
    * A readPieces waiting for more: each chunk goes to it from the stream's own event, as it
    * arrives (while the bytes are still in the CPU's cache, and with no promise per chunk).
    */
-  let consumer: { left: number; each: (piece: Buffer) => void; done: (err?: unknown) => void } | null = null;
+  let consumer: { left: number; each: (piece: Buffer) => void; resolve: () => void; reject: (err: unknown) => void } | null = null;
   const wake = () => {
     waiter?.();
     waiter = null;
-  };
-  const finish = (err?: unknown) => {
-    const c = consumer!;
-    consumer = null;
-    c.done(err);
   };
   /** Hands the consumer its share of `chunk`; returns the rest. */
   const feed = (chunk: Buffer): Buffer => {
@@ -81,15 +76,21 @@ export function sourceOf(stream: Readable): ByteSource {
     try {
       c.each(k === chunk.length ? chunk : chunk.subarray(0, k));
     } catch (err) {
-      finish(err);
+      consumer = null;
+      c.reject(err);
       return chunk.subarray(k);
     }
-    if (c.left === 0) finish();
+    if (c.left === 0) {
+      consumer = null;
+      c.resolve();
+    }
     return chunk.subarray(k);
   };
   const end = (err: Error) => {
     ended ??= err;
-    if (consumer) finish(ended);
+    const c = consumer;
+    consumer = null;
+    c?.reject(ended);
     wake();
   };
   stream.on('data', (c: Buffer) => {
@@ -139,7 +140,7 @@ export function sourceOf(stream: Readable): ByteSource {
       if (now === n) return;
       if (ended) throw ended;
       await new Promise<void>((resolve, reject) => {
-        consumer = { left: n - now, each, done: (err) => (err === undefined ? resolve() : reject(err)) };
+        consumer = { left: n - now, each, resolve, reject };
         stream.resume();
       });
     },
