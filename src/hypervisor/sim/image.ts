@@ -45,7 +45,8 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
     await opts.suspend();
     suspendedAt = Date.now();
   };
-  const populated = new Uint32Array(mem.populatedPages).map((_, pfn) => pfn);
+  const populated = new Uint32Array(mem.populatedPages);
+  for (let pfn = 0; pfn < populated.length; pfn++) populated[pfn] = pfn;
   try {
     if (!opts.live) {
       await suspend();
