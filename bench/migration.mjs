@@ -3,7 +3,15 @@
 // the guest goes A→B, B→A, …), against a raw copy of the same number of bytes
 // through a 127.0.0.1 TCP socket between two node processes, alternated round by
 // round. Non-live rounds give the throughput ratio; live rounds (`xm migrate -l`)
-// give the downtime, compared with the raw copy's time in the same rounds.
+// give the downtime, against its budget of 10 ms (the raw copy's time in the same
+// rounds is in the note).
+//
+// The raw copy is the floor for moving those bytes this way: the same byte count as
+// the migration's stream, through the same kind of socket (TCP on 127.0.0.1, node at
+// both ends, reads as they come), written in 1 MiB writes from one buffer, honouring
+// back-pressure, timed by the sink from accept to its last byte. The migration's time
+// is xend's own (`total_ms`): from the request to the destination's verdict, so it also
+// holds the connection, the handshake, building the domain there and every check.
 import { spawn, spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -13,6 +21,8 @@ export const name = 'migration';
 export const title = 'migration of a 1 GiB simulated guest (loopback)';
 
 const MIB = 2 ** 20;
+/** Live migration's downtime budget (issue 20). */
+const DOWNTIME_BUDGET_MS = 10;
 // The sink: listens on 127.0.0.1, prints its port, then the ms from accept to the Nth byte.
 const SINK = `const net=require('net');const N=+process.argv[1];let t0,got=0;
 const s=net.createServer(c=>{t0=process.hrtime.bigint();c.on('data',d=>{got+=d.length;if(got>=N){
@@ -74,7 +84,7 @@ function migrate(from, to, live) {
 }
 
 export async function run(ctx) {
-  const rounds = ctx.migrationRounds ?? 3;
+  const rounds = ctx.migrationRounds ?? 5;
   const xends = [];
   for (const label of ['migA', 'migB']) {
     const x = new Xend(label);
@@ -144,21 +154,21 @@ export async function run(ctx) {
       base: fix(rawRate),
       unit: 'MiB/s',
       ratio: migRate / rawRate,
-      target: 0.7,
+      target: 0.9,
       better: 'higher',
       note: `${(bytes / MIB).toFixed(0)} MiB; total ${fix(median(mig.map((m) => m.total_ms)))} ms vs ${fix(median(raw))} ms; downtime ${fix(median(mig.map((m) => m.downtime_ms)))} ms; xend CPU ${fix(median(mig.map((m) => m.cpu_ms)))} ms (medians: sending ${fix(median(mig.map((m) => m.send_cpu_ms)))}, receiving ${fix(median(mig.map((m) => m.recv_cpu_ms)))}); A↔B, ${rounds} rounds`,
     },
     {
       id: 'migration.live-downtime',
       what: 'xm migrate -l 1 GiB, downtime',
-      baseline: 'raw loopback copy time',
+      baseline: `budget of ${DOWNTIME_BUDGET_MS} ms`,
       subject: liveDown,
-      base: rawLiveMs,
+      base: DOWNTIME_BUDGET_MS,
       unit: 'ms',
-      ratio: liveDown / rawLiveMs,
-      target: null,
+      ratio: liveDown / DOWNTIME_BUDGET_MS,
+      target: 1,
       better: 'lower',
-      note: `live total ${fix(median(live.map((m) => m.total_ms)))} ms, ${median(live.map((m) => m.rounds))} rounds, ${fix(median(live.map((m) => mibps(m.bytes, m.total_ms))))} MiB/s`,
+      note: `downtimes ${live.map((m) => m.downtime_ms).join(', ')} ms; raw copy of the same bytes ${fix(rawLiveMs)} ms; live total ${fix(median(live.map((m) => m.total_ms)))} ms, ${median(live.map((m) => m.rounds))} rounds, ${fix(median(live.map((m) => mibps(m.bytes, m.total_ms))))} MiB/s`,
     },
   ];
 }

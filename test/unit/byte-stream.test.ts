@@ -61,6 +61,33 @@ test('readPieces hands over what has arrived without waiting for the rest', asyn
   assert.equal((await source.read(4)).length, 4);
 });
 
+test('readPieces takes a chunk that arrives while it waits from the stream at once; the rest of it stays for read', async () => {
+  const stream = new PassThrough();
+  const source = sourceOf(stream);
+  const pieces: Buffer[] = [];
+  const reading = source.readPieces(6, (piece) => void pieces.push(Buffer.from(piece)));
+  // Handed over within the stream's own event (sourceOf's listener runs first): nothing else ran in between.
+  let seen: number[] | undefined;
+  stream.once('data', () => (seen = pieces.map((p) => p.length)));
+  stream.write(bytes(10));
+  await reading;
+  assert.deepEqual(seen, [6]);
+  assert.ok((await source.read(4)).equals(bytes(10).subarray(6)));
+
+  // A callback that throws on a later chunk: the read rejects, and what followed its share is still there.
+  const failing = source.readPieces(3, () => {
+    throw new Error('corrupt');
+  });
+  stream.write(bytes(5));
+  await assert.rejects(failing, /corrupt/);
+  assert.ok((await source.read(2)).equals(bytes(5).subarray(3)));
+
+  // The stream ending while readPieces waits rejects it.
+  const cut = source.readPieces(4, () => {});
+  stream.end();
+  await assert.rejects(cut, TruncatedStreamError);
+});
+
 test('a stream that ends early: what arrived can be read, then TruncatedStreamError', async () => {
   const data = bytes(100);
   let source = sourceOf(cut(data, [30]));

@@ -62,6 +62,16 @@ test('a memory never written is all zero pages, and its checksum is that of an a
 test('the checksum is the SHA-256 of the whole version table, written pages or not', () => {
   const versions = table(8, { 0: 1, 7: 3, 300: 9, 2047: 0xffffffff });
   assert.equal(new GuestMemory(8, versions).checksum(), sha256(bytesOf(versions)));
+  // Long runs of chunks never written (more than one update's worth), between written ones.
+  const sparse = table(100, { 0: 1, 20000: 2, 25599: 3 });
+  const mem = new GuestMemory(100, sparse);
+  assert.equal(mem.checksum(), sha256(bytesOf(sparse)));
+  // Kept until a page changes.
+  const page = Buffer.alloc(PAGE_SIZE);
+  new GuestMemory(100, table(100, { 20000: 7 })).writePage(20000, page, 0);
+  mem.readPage(20000, page, 0);
+  sparse[20000] = 7;
+  assert.equal(mem.checksum(), sha256(bytesOf(sparse)));
 });
 
 test('page bytes: a header and a repeated word that depend only on (pfn, version); any change is caught', () => {
@@ -113,7 +123,8 @@ test(
   'persisted: the plain version table, with only written chunks stored (the rest a hole); loads back the same',
   withDir((dir) => {
     const path = join(dir, 'mem', '1.pages');
-    const versions = table(64, { 1: 1, 16383: 7 });
+    // Runs of written chunks: pages 1 and 300 (chunks 0 and 1), 5000 alone, then the last one.
+    const versions = table(64, { 1: 1, 300: 2, 5000: 3, 16383: 7 });
     const mem = new GuestMemory(64, versions);
     mem.persist(path);
     const file = readFileSync(path);
@@ -214,23 +225,48 @@ function readBack(image: Buffer, mib: number): Promise<void> {
   return readImage(new GuestMemory(mib), sourceOf(chunked(image, 1000)));
 }
 
-test('the image on the wire: batches of 256 pages ([n][n pfns][n pages]), then -1 and the checksum', async () => {
-  const src = new GuestMemory(2, table(2, { 1: 5 }));
+test('the image on the wire: batches of 1024 pages ([n][n pfns][n pages]), then -1 and the checksum', async () => {
+  // Page 1 is written and page 1025, in the same place of the next batch, is not: it goes as zeros.
+  const src = new GuestMemory(5, table(5, { 1: 5, 1100: 3 }));
   const image = await imageOf(src);
-  const batch = 4 + 256 * (4 + PAGE_SIZE);
-  assert.equal(image.length, 2 * batch + 4 + 32);
-  assert.equal(image.readInt32BE(0), 256);
-  assert.deepEqual([image.readUInt32BE(4), image.readUInt32BE(4 + 255 * 4), image.readUInt32BE(batch + 4)], [0, 255, 256]);
-  assert.equal(image.readUInt32BE(4 + 256 * 4 + PAGE_SIZE + 8), 5, "page 1's version");
-  assert.equal(image.readInt32BE(2 * batch), -1);
-  assert.equal(image.subarray(2 * batch + 4).toString('hex'), src.checksum());
+  const batch = (n: number) => 4 + n * (4 + PAGE_SIZE);
+  assert.equal(image.length, batch(1024) + batch(256) + 4 + 32);
+  assert.equal(image.readInt32BE(0), 1024);
+  assert.deepEqual([image.readUInt32BE(4), image.readUInt32BE(4 + 1023 * 4), image.readUInt32BE(batch(1024) + 4)], [0, 1023, 1024]);
+  assert.equal(image.readUInt32BE(4 + 1024 * 4 + PAGE_SIZE + 8), 5, "page 1's version");
+  const second = batch(1024) + 4 + 256 * 4;
+  assert.equal(image.readInt32BE(batch(1024)), 256);
+  assert.ok(image.subarray(second + PAGE_SIZE, second + 2 * PAGE_SIZE).equals(Buffer.alloc(PAGE_SIZE)), 'page 1025: zeros');
+  assert.equal(image.readUInt32BE(second + 76 * PAGE_SIZE + 8), 3, "page 1100's version");
+  assert.equal(image.readInt32BE(batch(1024) + batch(256)), -1);
+  assert.equal(image.subarray(-32).toString('hex'), src.checksum());
+});
+
+test('an image as this backend wrote it before (batches of 256 pages) reads the same', async () => {
+  const src = new GuestMemory(2, table(2, { 1: 5, 300: 2 }));
+  const parts: Buffer[] = [];
+  for (let first = 0; first < src.pages; first += 256) {
+    const frame = Buffer.alloc(4 + 256 * (4 + PAGE_SIZE));
+    frame.writeInt32BE(256, 0);
+    for (let j = 0; j < 256; j++) {
+      frame.writeUInt32BE(first + j, 4 + j * 4);
+      src.writePage(first + j, frame, 4 + 256 * 4 + j * PAGE_SIZE);
+    }
+    parts.push(frame);
+  }
+  const end = Buffer.alloc(36);
+  end.writeInt32BE(-1, 0);
+  Buffer.from(src.checksum(), 'hex').copy(end, 4);
+  const dst = new GuestMemory(2);
+  await readImage(dst, sourceOf(chunked(Buffer.concat([...parts, end]), 1000)));
+  assert.equal(dst.checksum(), src.checksum());
 });
 
 test('a guest ballooned down sends only the memory it has, not its maximum; it arrives whole', async () => {
   const src = new GuestMemory(4, table(4, { 1: 5, 600: 2 }));
   src.balloon(1);
   const image = await imageOf(src);
-  assert.equal(image.length, 4 + 256 * (4 + PAGE_SIZE) + 4 + 32);
+  assert.equal(image.length, 4 + 256 * (4 + PAGE_SIZE) + 4 + 32, 'one batch of its 256 pages');
   const dst = new GuestMemory(4);
   await readImage(dst, sourceOf(chunked(image, 1000)));
   assert.equal(dst.checksum(), src.checksum());

@@ -2,8 +2,11 @@ import { PAGE_SIZE, type GuestMemory } from './memory.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type { ImageStats, SaveImageOptions } from '../types.js';
 
-/** Pages per batch on the wire: [int32 n][n × uint32 pfn][n pages]; n = -1 ends the image. */
-const BATCH = 256;
+/**
+ * Pages per batch on the wire: [int32 n][n × uint32 pfn][n pages]; n = -1 ends the image.
+ * xc_save's MAX_BATCH_SIZE; a reader takes any n up to MAX_BATCH (this backend once sent 256).
+ */
+const BATCH = 1024;
 /** The largest batch a reader takes. */
 const MAX_BATCH = 4096;
 /** xc_save's limits: at most this many rounds, or this many times the memory sent. */
@@ -26,19 +29,12 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
   const started = Date.now();
   const stats: ImageStats = { rounds: 0, pages: 0, bytes: 0, downtimeMs: 0, checksum: '' };
   let suspendedAt = 0;
-  // One buffer for every batch: the sink is done with it once its write resolves.
-  const frame = Buffer.allocUnsafe(4 + BATCH * (4 + PAGE_SIZE));
+  const frame = new BatchFrame();
   const sendPages = async (pfns: Uint32Array, round: number) => {
     for (let i = 0; i < pfns.length; i += BATCH) {
       opts.signal?.throwIfAborted();
       const batch = pfns.subarray(i, i + BATCH);
-      const data = frame.subarray(0, 4 + batch.length * (4 + PAGE_SIZE));
-      data.writeInt32BE(batch.length, 0);
-      const pagesAt = 4 + batch.length * 4;
-      batch.forEach((pfn, j) => {
-        data.writeUInt32BE(pfn, 4 + j * 4);
-        mem.writePage(pfn, data, pagesAt + j * PAGE_SIZE);
-      });
+      const data = frame.fill(mem, batch);
       await sink.write(data);
       stats.pages += batch.length;
       stats.bytes += data.length;
@@ -49,7 +45,8 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
     await opts.suspend();
     suspendedAt = Date.now();
   };
-  const populated = new Uint32Array(mem.populatedPages).map((_, pfn) => pfn);
+  const populated = new Uint32Array(mem.populatedPages);
+  for (let pfn = 0; pfn < populated.length; pfn++) populated[pfn] = pfn;
   try {
     if (!opts.live) {
       await suspend();
@@ -78,6 +75,39 @@ export async function writeImage(mem: GuestMemory, sink: ByteSink, opts: SaveIma
   stats.bytes += end.length;
   stats.downtimeMs = suspendedAt ? Date.now() - suspendedAt : 0;
   return stats;
+}
+
+/**
+ * One buffer for every batch (the sink is done with it once its write resolves): the
+ * pages at a fixed place, the batch's count and pfns just before its first page. A slot
+ * still holding zeros from an earlier batch is not cleared again, so the zero pages
+ * that most of a guest's memory is cost nothing but their pfn.
+ */
+class BatchFrame {
+  private readonly buf = Buffer.allocUnsafe(4 + BATCH * (4 + PAGE_SIZE));
+  /** Whether a page slot holds zeros now (allocUnsafe's do not). */
+  private readonly zero = new Uint8Array(BATCH);
+
+  /** The wire form of a batch of at most BATCH pages. */
+  fill(mem: GuestMemory, pfns: Uint32Array): Buffer {
+    const n = pfns.length;
+    const pagesAt = 4 + BATCH * 4;
+    const start = pagesAt - 4 - n * 4;
+    this.buf.writeInt32BE(n, start);
+    for (let j = 0; j < n; j++) {
+      const pfn = pfns[j]!;
+      const at = pagesAt + j * PAGE_SIZE;
+      this.buf.writeUInt32BE(pfn, start + 4 + j * 4);
+      if (mem.written(pfn)) {
+        mem.writePage(pfn, this.buf, at);
+        this.zero[j] = 0;
+      } else if (!this.zero[j]) {
+        this.buf.fill(0, at, at + PAGE_SIZE);
+        this.zero[j] = 1;
+      }
+    }
+    return this.buf.subarray(start, pagesAt + n * PAGE_SIZE);
+  }
 }
 
 /** Reads the memory part of a stream into `mem` (a new one: pages not sent stay zero), checking every page and the final checksum. */

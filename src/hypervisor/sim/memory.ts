@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { ftruncateSync, readFileSync, writeSync } from 'node:fs';
+import { ftruncateSync, readFileSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { makeDir, removeFile, replaceFile } from '../../store/durable.js';
 
@@ -8,7 +8,8 @@ const HEADER_MAGIC = 0x58454e50; // "XENP"
 /** Pages per chunk of the version table (256: CHUNK_SHIFT bits of the pfn pick the slot). */
 const CHUNK_SHIFT = 8;
 const CHUNK = 1 << CHUNK_SHIFT;
-const ZERO_CHUNK = new Uint32Array(CHUNK);
+/** Versions of pages never written, for the checksum: 64 chunks' worth. */
+const ZERO_RUN = new Uint32Array(64 * CHUNK);
 
 /**
  * A simulated guest's RAM. Each page has a version (0 = never written, all
@@ -33,6 +34,8 @@ export class GuestMemory {
   private workingSet = 1;
   /** The file that holds exactly these versions, so persisting there again can be skipped. */
   private savedAt: string | null = null;
+  /** checksum() of these versions, until one changes. */
+  private digest: string | null = null;
 
   constructor(
     mib: number,
@@ -99,7 +102,13 @@ export class GuestMemory {
     if (this.savedAt === path) return;
     makeDir(dirname(path));
     replaceFile(path, (fd) => {
-      for (const [i, chunk] of this.chunks.entries()) if (chunk) writeSync(fd, chunk, 0, this.chunkLength(i) * 4, i * CHUNK * 4);
+      // Each run of written chunks in one write: a guest's working set is one run, not a write a chunk.
+      for (let i = 0; i < this.chunks.length; ) {
+        const run: Uint32Array[] = [];
+        for (let j = i; this.chunks[j]; j++) run.push(this.chunks[j]!.subarray(0, this.chunkLength(j)));
+        if (run.length) writeAllv(fd, run, i * CHUNK * 4);
+        i += run.length || 1;
+      }
       ftruncateSync(fd, this.pages * 4);
     });
     this.savedAt = path;
@@ -150,6 +159,11 @@ export class GuestMemory {
     this.dirty = null;
   }
 
+  /** Whether the page holds anything but zeros. */
+  written(pfn: number): boolean {
+    return this.version(pfn) !== 0;
+  }
+
   /** The bytes of one page, written into `out` at `offset`. */
   writePage(pfn: number, out: Buffer, offset: number): void {
     const version = this.version(pfn);
@@ -190,9 +204,22 @@ export class GuestMemory {
   /** SHA-256 of the whole version table (as persisted), identifying exactly what the memory holds. */
   checksum(): string {
     this.advance();
+    if (this.digest) return this.digest;
     const hash = createHash('sha256');
-    for (let i = 0; i < this.chunks.length; i++) hash.update((this.chunks[i] ?? ZERO_CHUNK).subarray(0, this.chunkLength(i)));
-    return hash.digest('hex');
+    for (let i = 0; i < this.chunks.length; ) {
+      const chunk = this.chunks[i];
+      if (chunk) {
+        hash.update(chunk.subarray(0, this.chunkLength(i)));
+        i++;
+        continue;
+      }
+      // A run of chunks never written: their zeros in one update.
+      let end = i + 1;
+      while (end < this.chunks.length && !this.chunks[end] && end - i < ZERO_RUN.length / CHUNK) end++;
+      hash.update(ZERO_RUN.subarray(0, Math.min(end * CHUNK, this.pages) - i * CHUNK));
+      i = end;
+    }
+    return (this.digest = hash.digest('hex'));
   }
 
   private takeZeroPage(pfn: number): void {
@@ -217,6 +244,7 @@ export class GuestMemory {
     }
     chunk[pfn & (CHUNK - 1)] = version;
     this.savedAt = null;
+    this.digest = null;
   }
 
   /** Copies in a whole table, keeping only chunks with a written page. */
@@ -250,6 +278,12 @@ export class GuestMemory {
     this.rngState = x >>> 0;
     return this.rngState;
   }
+}
+
+/** Writes every byte of `parts` at `position` (a short write of a regular file is a full disk). */
+function writeAllv(fd: number, parts: Uint32Array[], position: number): void {
+  const length = parts.reduce((n, p) => n + p.byteLength, 0);
+  if (writevSync(fd, parts, position) !== length) throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
 }
 
 function fillWord(pfn: number, version: number): number {
