@@ -2,7 +2,7 @@
 // /dev/null. Every command of the group runs once per round (start rotating),
 // so each subject and its baseline are alternated and share the machine's
 // noise; medians over `runs` rounds after `warmup` rounds.
-import { alternate, bin, benchDir, log, median, node, probe, timeProcess } from './lib.mjs';
+import { alternate, bin, benchDir, log, median, node, probe, ratioRow, timeProcess } from './lib.mjs';
 import { join } from 'node:path';
 
 export const name = 'latency';
@@ -46,19 +46,8 @@ export async function run(ctx) {
   const s = alternate(commands, ctx.runs, ctx.warmup, (r, n) => ctx.progress(`latency round ${r}/${n}`));
   const m = Object.fromEntries(Object.entries(s).map(([k, v]) => [k, median(v)]));
   const n = ctx.runs;
-  const row = (id, what, subject, baseline, target, note) => ({
-    id: `latency.${id}`,
-    what,
-    baseline,
-    unit: 'ms',
-    better: 'lower',
-    subject: m[subject],
-    base: m[baseline],
-    ratio: m[subject] / m[baseline],
-    target,
-    n,
-    ...(note && { note }),
-  });
+  const row = (id, what, subject, baseline, target, note) =>
+    ratioRow({ id: `latency.${id}`, what, baseline, subject: m[subject], base: m[baseline], target, n, note });
 
   // Targets: issue 20's (the runtime's floor for what xm must do on top of starting Node).
   const rows = [

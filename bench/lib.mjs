@@ -26,6 +26,17 @@ export const median = (xs) => {
   return s.length % 2 ? s[m] : (s[m - 1] + s[m]) / 2;
 };
 export const sum = (xs) => xs.reduce((a, b) => a + b, 0);
+/** A table row: the subject's median against its baseline's, as their ratio (lower is better, in ms, unless said). */
+export const ratioRow = ({ subject, base, note, unit = 'ms', better = 'lower', target = null, ...row }) => ({
+  ...row,
+  unit,
+  better,
+  subject,
+  base,
+  ratio: subject / base,
+  target,
+  ...(note && { note }),
+});
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 // ---------------------------------------------------------------- cleanup

@@ -6,7 +6,7 @@
 import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { benchDir, log, median, onCleanup } from './lib.mjs';
+import { benchDir, log, median, onCleanup, ratioRow } from './lib.mjs';
 
 export const name = 'xen';
 export const title = 'xm list against xl list, in dom0 on the Xen lane';
@@ -51,19 +51,7 @@ export async function run(ctx) {
     const r = await lane.dom0(`node /run/bench-timer.js ${runs} 1 ${cmds.map((c) => `'${c}'`).join(' ')}`, 900_000);
     if (r.code !== 0) throw new Error(`the timer in dom0 failed: ${r.out}`);
     const [xl, xm, node0] = JSON.parse(r.out.trim().split('\n').pop()).map(median);
-    const row = (id, what, subject, baseline, base, note) => ({
-      id: `xen.${id}`,
-      what,
-      baseline,
-      unit: 'ms',
-      better: 'lower',
-      subject,
-      base,
-      ratio: subject / base,
-      target: null,
-      n: runs,
-      ...(note && { note }),
-    });
+    const row = (id, what, subject, baseline, base, note) => ratioRow({ id: `xen.${id}`, what, baseline, subject, base, n: runs, note });
     return [
       row('list', 'xm list in dom0 (xend, xen backend)', xm, 'xl list in dom0', xl, `node -e 0 in dom0 ${node0.toFixed(0)} ms`),
       row('node', 'node -e 0 in dom0', node0, 'xl list in dom0', xl, 'the runtime xm starts in'),
