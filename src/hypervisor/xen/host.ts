@@ -18,6 +18,8 @@ import {
   type PoolLabel,
   type Scheduler,
   type ImageStats,
+  type LiveSendOptions,
+  type LiveTarget,
   type RecordChanges,
   type SaveImageOptions,
   type ShutdownReason,
@@ -38,11 +40,14 @@ import { XenConsole } from './console.js';
 import { attachArgs, detachArgs, mediaArgs } from './devices.js';
 import { XenPools } from './pools.js';
 import { restoreWithXl, saveWithXl } from './image.js';
+import { receiveWithXl, relayCommand, sendWithXl } from './migrate.js';
 
 export interface XenHostOptions {
   stateDir: string;
   /** `(xen-xl-binary …)`: '' finds xl on PATH or in /usr/lib/xen-*\/bin. */
   xlBinary: string;
+  /** The command xl's live migration runs to reach the destination (node, xend's script, `__xl-relay`); none: no live migration. */
+  relay?: string[];
   events: HypervisorEvents;
   log: HostLog;
 }
@@ -73,8 +78,10 @@ const CORE_TIMEOUT_MS = 10 * 60_000;
  */
 export class XenHost implements Hypervisor {
   readonly name = 'xen';
-  /** xl save stops the guest: Debian's Xen cannot even log a PV guest's dirty pages. */
+  /** xl save stops the guest; a live migration is xl's own (sendLive). */
   readonly migratesLive = false;
+  /** xl builds PVH guests too (`type = "pvh"`): the ones Xen can migrate live where it has no shadow paging. */
+  readonly imageTypes = ['pvh'];
   private readonly runner: XenRunner;
   private readonly pools: XenPools;
   private readonly store: DurableDir<XenDomain>;
@@ -427,25 +434,54 @@ export class XenHost implements Hypervisor {
   }
 
   /** `xl restore` builds the domain from the image: the placeholder xend holds becomes it (aliased to Xen's domid). */
-  async restoreImage(domid: number, source: ByteSource): Promise<void> {
-    const p = this.placeholders.get(domid);
-    if (!p) throw new XendError(`the xen backend restores only into a domain created for it (domain ${domid} was not)`);
-    const cfg = this.writeConfig(p);
-    this.arriving.add(p.uuid);
-    try {
-      const checksum = await restoreWithXl(this.runner, cfg, `${cfg}.image`, source);
-      const e = await this.listed(p);
-      if (!this.placeholders.delete(domid)) {
-        // xend gave up on it meanwhile (destroyed): so does the host.
-        void this.act(e.domid, ['destroy', String(e.domid)]);
-        throw new XendError(`domain ${p.name} was destroyed while it was being restored`);
+  restoreImage(domid: number, source: ByteSource): Promise<void> {
+    return this.fill(domid, 'restored', async (p) => {
+      const cfg = this.writeConfig(p);
+      try {
+        return await restoreWithXl(this.runner, cfg, `${cfg}.image`, source);
+      } finally {
+        rmSync(cfg, { force: true });
       }
-      this.save({ ...p, domid: e.domid, startTime: Date.now() / 1000, lastChecksum: checksum });
-      this.aliases.set(domid, e.domid);
-      this.attachConsole(e.domid);
+    });
+  }
+
+  /** `xl migrate-receive` on the relocation connection: xl builds and starts the domain the sender's xl sends. */
+  receiveLive(domid: number, source: ByteSource, sink: ByteSink): Promise<void> {
+    return this.fill(domid, 'received', async () => {
+      await receiveWithXl(this.runner, source, sink);
+      return '';
+    });
+  }
+
+  /**
+   * `xl migrate -s RELAY DOMID HOST`: xl copies the running guest through the
+   * relay (`xend __xl-relay PORT RECORD`) to the destination xend, and destroys
+   * it here once it runs there; on failure xl resumes it here. Only validated
+   * values reach xl's shell line: the host (a name or address), the port (an
+   * integer), xend's own paths; the domain is named by its id.
+   */
+  async sendLive(domid: number, to: LiveTarget, opts: LiveSendOptions): Promise<ImageStats> {
+    const d = this.must(domid);
+    if (!this.opts.relay?.length) throw new XendError('the xen backend has no relay command for xl migrate: live migration is not available');
+    const record = join(this.runDir, `${domid}.migrate`);
+    rmSync(record, { force: true });
+    writeFileSync(record, to.header, { mode: 0o600, flag: 'wx' });
+    this.saving.add(domid);
+    try {
+      await this.settled(domid);
+      const stats = await sendWithXl(this.runner, domid, to.host, relayCommand(this.opts.relay, to.port, record), opts);
+      // xl destroyed it here: gone from the view before a listing says so.
+      this.destroying.add(domid);
+      this.forget(domid);
+      return stats;
+    } catch (err) {
+      this.opts.log.error(`xen backend: domain ${domid} (${d.name}): live migration failed: ${(err as Error).message}`);
+      throw err;
     } finally {
-      this.arriving.delete(p.uuid);
-      rmSync(cfg, { force: true });
+      rmSync(record, { force: true });
+      this.touch(domid);
+      this.saving.delete(domid);
+      this.refresh();
     }
   }
 
@@ -712,6 +748,30 @@ export class XenHost implements Hypervisor {
     this.reconcile(entries, true, listedAt);
     this.touch(e.domid);
     return e;
+  }
+
+  /**
+   * The placeholder xend holds becomes the domain xl builds from what `build`
+   * reads (aliased to Xen's domid); `build` resolves with the memory's checksum.
+   */
+  private async fill(domid: number, how: string, build: (p: XenDomain) => Promise<string>): Promise<void> {
+    const p = this.placeholders.get(domid);
+    if (!p) throw new XendError(`the xen backend fills only a domain created for it (domain ${domid} was not)`);
+    this.arriving.add(p.uuid);
+    try {
+      const checksum = await build(p);
+      const e = await this.listed(p);
+      if (!this.placeholders.delete(domid)) {
+        // xend gave up on it meanwhile (destroyed): so does the host.
+        void this.act(e.domid, ['destroy', String(e.domid)]);
+        throw new XendError(`domain ${p.name} was destroyed while it was being ${how}`);
+      }
+      this.save({ ...p, domid: e.domid, startTime: Date.now() / 1000, lastChecksum: checksum });
+      this.aliases.set(domid, e.domid);
+      this.attachConsole(e.domid);
+    } finally {
+      this.arriving.delete(p.uuid);
+    }
   }
 
   private placeholder(spec: DomainSpec): HvDomain {
