@@ -118,7 +118,8 @@ export function migrationFailure(lines: string[]): string {
   const reason =
     said.find((l) => l.startsWith(RELAY_TAG))?.slice(RELAY_TAG.length).trim() ??
     said.find((l) => / error: /.test(l) || l.startsWith('xc: error:'))?.replace(/^xc: error: /, '');
-  const last = said.at(-1);
+  // libxl's notes (the relay's exit status) are not xl's word.
+  const last = said.filter((l) => !l.startsWith('libxl: info:')).at(-1);
   return [reason, last].filter((l, i, all): l is string => !!l && all.indexOf(l) === i).join('\n');
 }
 
