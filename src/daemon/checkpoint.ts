@@ -1,6 +1,7 @@
 import { constants, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { XendError } from '../protocol/faults.js';
+import { childValue } from '../sxp/index.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
 import { strerror } from '../strerror.js';
 import { DurableDir } from '../store/durable.js';
@@ -196,16 +197,22 @@ export class CheckpointService {
    */
   async receiveByTool(source: ByteSource, sink: ByteSink, ready: () => void): Promise<HvDomain> {
     if (!this.hv.receiveLive) throw new XendError(`The ${this.hv.name} hypervisor backend cannot receive a domain xl sends`);
-    const d = await this.domains.createIncoming(await readHeader(source), true);
+    const config = await readHeader(source);
+    const release = this.hv.expectLive?.(String(childValue(config, 'uuid', '')));
     try {
-      ready();
-      await this.hv.receiveLive(d.domid, source, sink);
-      this.hv.updateRecord(d.domid, { incomplete: false });
-      return this.hv.get(d.domid)!;
-    } catch (err) {
-      this.log.error(`Receive failed: ${(err as Error).message}`);
-      this.hv.destroy(d.domid);
-      throw err;
+      const d = await this.domains.createIncoming(config, true);
+      try {
+        ready();
+        await this.hv.receiveLive(d.domid, source, sink);
+        this.hv.updateRecord(d.domid, { incomplete: false });
+        return this.hv.get(d.domid)!;
+      } catch (err) {
+        this.log.error(`Receive failed: ${(err as Error).message}`);
+        this.hv.destroy(d.domid);
+        throw err;
+      }
+    } finally {
+      release?.();
     }
   }
 
@@ -267,6 +274,8 @@ export class CheckpointService {
       if (byTool) {
         step = 1;
         await migrationTool(1);
+        // As the stream below: the name is free meanwhile (the destination may be this very host).
+        this.hv.updateRecord(d.domid, { name: `migrating-${name}` });
         progress.phase = 'copying';
         const stats = await this.hv.sendLive!(
           d.domid,

@@ -405,6 +405,11 @@ export interface Hypervisor {
   sendLive?(domid: number, to: LiveTarget, opts: LiveSendOptions): Promise<ImageStats>;
   /** The receiving end: fills a placeholder (a domain created incomplete) from what the tool sends on the connection. */
   receiveLive?(domid: number, source: ByteSource, sink: ByteSink): Promise<void>;
+  /**
+   * Before receiveLive: a domain of this uuid the host already shows (its source, when
+   * another xend on this very host sends it) is not listed meanwhile; returns the release.
+   */
+  expectLive?(uuid: string): () => void;
   /** The hypervisor's message buffer; a promise from a backend that must ask its tool. */
   dmesg(): string | Promise<string>;
   clearDmesg(): string | Promise<string>;

@@ -44,6 +44,9 @@ interface FakeState {
   calls: string[][];
 }
 
+/** The device numbers of the disk names the tests use (xl block-list's Vdev, xenstore's vbd keys). */
+const VDEVS = '{ xvda: 51712, xvdb: 51728, xvdc: 51744, hdc: 5632 }';
+
 /**
  * The fake xl, run by node. A command it is told to hold (`hold <verb>` in
  * its folder's `holds`) says so in the fifo `<verb>.started` and waits for a
@@ -105,7 +108,7 @@ const build = (c, state) => {
   st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null, type: c.type, disks: c.disks, nics: [], pool: c.pool });
 };
 const pad = (s, n) => String(s).padStart(n);
-const VDEVS = { xvda: 51712, xvdb: 51728, xvdc: 51744, hdc: 5632 };
+const VDEVS = ${VDEVS};
 const CANNED = {
   info: 'host                   : dom0\nnr_cpus                : 2\nnr_nodes               : 1\ncores_per_socket       : 2\nthreads_per_core       : 1\ntotal_memory           : 4096\nfree_memory            : 2048\nxen_major              : 4\nxen_minor              : 17\nxen_extra              : .7\nxen_scheduler          : credit2\nxen_pagesize           : 4096\n',
   uptime: 'Name                                ID Uptime\nDomain-0                             0  0:01:40\n',
@@ -404,14 +407,27 @@ async function receive() {
 (args[0] === 'migrate' ? send() : receive()).catch((err) => { say(String(err)); process.exit(1); });
 `;
 
-/** xenstore-ls -f /local/pool: the names libxl wrote for the pools it created (none for Pool-0). */
+/**
+ * xenstore-ls -f /local/pool: the names libxl wrote for the pools it created (none for Pool-0);
+ * xenstore-ls -f /local/domain/ID/device: the frontends of its disks and interfaces.
+ */
 const XENSTORE_LS = String.raw`
 const st = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, 'state.json'), 'utf8'));
-if (process.argv[3] !== '/local/pool') process.exit(1);
+const VDEVS = ${VDEVS};
+const at = process.argv[3];
+const device = /^\/local\/domain\/(\d+)\/device$/.exec(at);
+if (device) {
+  const d = st.domains.find((x) => String(x.domid) === device[1]);
+  if (!d) process.exit(1);
+  for (const x of d.disks) process.stdout.write(at + '/vbd/' + (VDEVS[x.vdev] ?? 0) + '/state = "4"\n');
+  for (const n of d.nics) process.stdout.write(at + '/vif/' + n.devid + '/mac = "' + n.mac + '"\n');
+  process.exit(0);
+}
+if (at !== '/local/pool') process.exit(1);
 for (const p of st.pools) if (p.id) process.stdout.write('/local/pool/' + p.id + '/name = "' + p.name + '"\n');
 `;
 
-/** A fake host: a folder holding xl, xenstore-read (which knows nothing), xenstore-ls (which knows the pools) and xenstore-watch (which never fires). */
+/** A fake host: a folder holding xl, xenstore-read (which knows nothing), xenstore-ls (which knows the pools and the domains' frontends) and xenstore-watch (which never fires). */
 export class FakeXen {
   readonly dir = mkdtempSync(join(tmpdir(), 'fake-xl-'));
   readonly xl = join(this.dir, 'xl');

@@ -3,6 +3,7 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeXen } from '../helpers/fake-xl.js';
+import { spawnSync } from 'node:child_process';
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, TestXend, eventually } from '../helpers/xend.js';
@@ -67,6 +68,17 @@ describe('xend on the xen backend while xl builds a domain', () => {
     assert.deepEqual(fake.domains[0]!.nics, []);
   });
 
+  test("a disk detached behind xend's back (xl block-detach) leaves xm block-list: xenstore's frontends are what is plugged in", async () => {
+    const img = x.writeFile('data2.img', 'a disk');
+    const id = String(fake.domains.find((d) => d.name === 'g1')!.domid);
+    ok(await x.xm('block-attach', 'g1', `file:${img}`, 'xvdc', 'w'));
+    assert.match((await x.xm('block-list', 'g1')).stdout, /^51744 /m);
+    const behind = spawnSync(fake.xl, ['block-detach', id, 'xvdc'], { encoding: 'utf8' });
+    assert.equal(behind.status, 0, behind.stderr);
+    await eventually(async () => !/^51744 /m.test((await x.xm('block-list', 'g1')).stdout));
+    assert.doesNotMatch((await x.xm('list', '--long', 'g1')).stdout, /xvdc/);
+  });
+
   test('xm cpupool-* run xl cpupool-*; a domain created with pool= is built in it', async () => {
     const web = x.writeFile('pools/web.cfg', 'name = "web"\nsched = "credit"\ncpus = "1"\n');
     const kernel = x.writeFile('vmlinuz', 'a kernel');
@@ -124,7 +136,8 @@ describe('xm migrate --live between two xends of one xen host (fake xl)', () => 
     ok(await src.xm('unpause', 'pvh1'));
     const before = domain('pvh1')!.domid;
     ok(await src.xm('migrate', '--live', '--port', String(port), 'pvh1', '127.0.0.1'));
-    const moved = domain('pvh1')!;
+    // xl carried the name it had meanwhile (migrating-pvh1): the destination gives it its own back.
+    const moved = await eventually(async () => domain('pvh1'));
     assert.notEqual(moved.domid, before);
     assert.equal(moved.state, '-b----');
     assert.equal(fake.domains.filter((d) => d.name.startsWith('pvh1')).length, 1);
@@ -149,8 +162,10 @@ describe('xm migrate --live between two xends of one xen host (fake xl)', () => 
     const r = await src.xm('migrate', '-l', '-p', String(port), 'pv1', '127.0.0.1');
     assert.equal(r.code, 1);
     assert.match(r.stderr, /^Error: xl migrate failed: Failed to enable logdirty: 95,22,0 \(22 = Invalid argument\): Internal error; Migration failed, failed to suspend at sender\.\n/);
-    assert.equal(domain('pv1')!.domid, id);
-    assert.equal(domain('pv1')!.state, '-b----');
+    // Its name back (it was migrating-pv1 meanwhile), running.
+    const back = await eventually(async () => domain('pv1'));
+    assert.equal(back.domid, id);
+    assert.equal(back.state, '-b----');
     assert.match((await src.xm('list', 'pv1')).stdout, new RegExp(`^pv1 +${id} +64 +1 +-b----`, 'm'));
     // The destination dropped what it began (its placeholder); it lists the guest only as the host's.
     await eventually(async () => /Receive failed: xl migrate-receive failed: .*Domain creation failed/.test(dstLog()));

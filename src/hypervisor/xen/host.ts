@@ -41,6 +41,7 @@ import { attachArgs, detachArgs, mediaArgs } from './devices.js';
 import { XenPools } from './pools.js';
 import { restoreWithXl, saveWithXl } from './image.js';
 import { receiveWithXl, relayCommand, sendWithXl } from './migrate.js';
+import { readPlugged, unplugged } from './plugged.js';
 
 export interface XenHostOptions {
   stateDir: string;
@@ -112,6 +113,9 @@ export class XenHost implements Hypervisor {
   private readonly watchers: ChildProcess[] = [];
   private readonly poll: NodeJS.Timeout;
   private refreshing: Promise<void> | null = null;
+  /** When xend last changed each domain's devices (Infinity while xl changes them): a reading of xenstore begun before does not count. */
+  private readonly deviceActs = new Map<number, number>();
+  private readingDevices = false;
   private refreshAgain = false;
   private closed = false;
 
@@ -157,7 +161,10 @@ export class XenHost implements Hypervisor {
     this.reconcile(entries, false, listedAt);
     opts.log.info(`xen backend: ${this.xl}, Xen ${this.info.xen_major}.${this.info.xen_minor}${this.info.xen_extra}, scheduler ${this.info.xen_scheduler}`);
     for (const path of ['@introduceDomain', '@releaseDomain']) this.watch(path);
-    this.poll = setInterval(() => this.refresh(), POLL_MS);
+    this.poll = setInterval(() => {
+      this.refresh();
+      void this.readDevices();
+    }, POLL_MS);
     this.poll.unref();
   }
 
@@ -331,7 +338,8 @@ export class XenHost implements Hypervisor {
 
   /** One xl device command; a domain xl built has its devices read again (xend keeps no config of it). */
   private deviceChange(domid: number, args: string[]): Promise<void> {
-    const done = this.act(domid, args);
+    this.deviceActs.set(domid, Infinity);
+    const done = this.act(domid, args).finally(() => this.deviceActs.set(domid, ++this.moments));
     const e = this.listing.get(domid);
     return e && this.isForeign(e) ? done.then(() => this.learnForeign(e)) : done;
   }
@@ -443,6 +451,12 @@ export class XenHost implements Hypervisor {
         rmSync(cfg, { force: true });
       }
     });
+  }
+
+  /** Its source on this very host (another xend sends it) is hidden as a domain being restored is. */
+  expectLive(uuid: string): () => void {
+    this.arriving.add(uuid);
+    return () => this.arriving.delete(uuid);
   }
 
   /** `xl migrate-receive` on the relocation connection: xl builds and starts the domain the sender's xl sends. */
@@ -669,6 +683,31 @@ export class XenHost implements Hypervisor {
     }
   }
 
+  /**
+   * The disks and interfaces of the domains xend built, as xenstore lists their
+   * frontends: one detached behind xend's back (`xl block-detach`) leaves xend's
+   * record, so `xm block-list` and a save or migration no longer carry it.
+   */
+  private async readDevices(): Promise<void> {
+    if (this.readingDevices) return;
+    this.readingDevices = true;
+    try {
+      for (const domid of [...this.records.keys()]) {
+        if (this.saving.has(domid) || this.destroying.has(domid) || !this.listing.has(domid)) continue;
+        const begun = ++this.moments;
+        const plugged = await readPlugged(this.runner, domid);
+        const d = this.records.get(domid);
+        if (!plugged || !d || (this.deviceActs.get(domid) ?? 0) > begun || this.saving.has(domid)) continue;
+        const gone = unplugged(d.config.devices, plugged);
+        if (!gone.length) continue;
+        this.opts.log.info(`xen backend: domain ${domid} (${d.name}): ${gone.length} device(s) no longer in xenstore (detached behind xend's back): dropped from its record`);
+        this.save({ ...d, config: { ...d.config, devices: d.config.devices.filter((dev) => !gone.includes(dev)) } });
+      }
+    } finally {
+      this.readingDevices = false;
+    }
+  }
+
   /** xenstore's watch: one line per firing, each a reason to read `xl list` again. */
   private watch(path: string): void {
     const w = this.runner.spawn('xenstore-watch', [path], ['ignore', 'pipe', 'ignore']);
@@ -769,6 +808,11 @@ export class XenHost implements Hypervisor {
       this.save({ ...p, domid: e.domid, startTime: Date.now() / 1000, lastChecksum: checksum });
       this.aliases.set(domid, e.domid);
       this.attachConsole(e.domid);
+      // xl migrate carries the name the sender gave it meanwhile (migrating-NAME): it takes its own again.
+      if (e.name !== p.name) {
+        e.name = p.name;
+        void this.act(e.domid, ['rename', String(e.domid), p.name]);
+      }
     } finally {
       this.arriving.delete(p.uuid);
     }
@@ -831,6 +875,7 @@ export class XenHost implements Hypervisor {
     this.consoles.delete(domid);
     this.long.delete(domid);
     this.starts.delete(domid);
+    this.deviceActs.delete(domid);
     if (this.records.delete(domid)) this.store.remove(String(domid));
     for (const [from, to] of this.aliases) if (to === domid) this.aliases.delete(from);
   }
