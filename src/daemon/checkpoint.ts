@@ -196,38 +196,38 @@ export class CheckpointService {
    * builds and starts the domain from the rest of the connection.
    */
   async receiveByTool(source: ByteSource, sink: ByteSink, ready: () => void): Promise<HvDomain> {
-    if (!this.hv.receiveLive) throw new XendError(`The ${this.hv.name} hypervisor backend cannot receive a domain xl sends`);
+    const receiveLive = this.hv.receiveLive?.bind(this.hv);
+    if (!receiveLive) throw new XendError(`The ${this.hv.name} hypervisor backend cannot receive a domain xl sends`);
     const config = await readHeader(source);
     const release = this.hv.expectLive?.(String(childValue(config, 'uuid', '')));
     try {
-      const d = await this.domains.createIncoming(config, true);
-      try {
+      return await this.incoming(config, true, 'Receive', async (d) => {
         ready();
-        await this.hv.receiveLive(d.domid, source, sink);
-        this.hv.updateRecord(d.domid, { incomplete: false });
-        return this.hv.get(d.domid)!;
-      } catch (err) {
-        this.log.error(`Receive failed: ${(err as Error).message}`);
-        this.hv.destroy(d.domid);
-        throw err;
-      }
+        await receiveLive(d.domid, source, sink);
+      });
     } finally {
       release?.();
     }
   }
 
   async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
-    const config = await readHeader(source);
-    const d = await this.domains.createIncoming(config, relocating);
-    try {
+    return this.incoming(await readHeader(source), relocating, 'Restore', async (d) => {
       await this.hv.restoreImage(d.domid, source);
       const history = await readConsoleRecord(source);
       // Migrating to this very host, the console (keyed by uuid) already holds it.
       if (!this.consoles.history(d.uuid)) this.consoles.seed(d.uuid, history);
+    });
+  }
+
+  /** A domain created incomplete from `config`, made whole by `fill`; whatever fails, nothing of it stays. */
+  private async incoming(config: Sxp, relocating: boolean, what: string, fill: (d: HvDomain) => Promise<void>): Promise<HvDomain> {
+    const d = await this.domains.createIncoming(config, relocating);
+    try {
+      await fill(d);
       this.hv.updateRecord(d.domid, { incomplete: false });
       return this.hv.get(d.domid)!;
     } catch (err) {
-      this.log.error(`Restore failed: ${(err as Error).message}`);
+      this.log.error(`${what} failed: ${(err as Error).message}`);
       this.hv.destroy(d.domid);
       throw err;
     }
