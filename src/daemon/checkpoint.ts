@@ -1,11 +1,12 @@
 import { constants, open, rm, stat, type FileHandle } from 'node:fs/promises';
 import type { Socket } from 'node:net';
 import { XendError } from '../protocol/faults.js';
+import { childValue } from '../sxp/index.js';
 import { sinkOf, sourceOf, type ByteSink, type ByteSource } from '../protocol/byte-stream.js';
 import { strerror } from '../strerror.js';
 import { DurableDir } from '../store/durable.js';
 import { sparseSink } from './sparse-file.js';
-import { consoleRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint-stream.js';
+import { consoleRecord, headerRecord, readConsoleRecord, readHeader, writeHeader } from './checkpoint-stream.js';
 import { collectReplies, connectRelocation, deviceClasses, renamed, runMigrationTool, type MigrationProgress, type MigrationResult, type MigrationSettings } from './migration.js';
 import type { ConsoleService } from './console.js';
 import type { DomainService } from './domains.js';
@@ -189,18 +190,44 @@ export class CheckpointService {
     return { domain, checksum };
   }
 
-  async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
+  /**
+   * A relocation server's `xlreceive` (xl's live migration, through the sender's
+   * relay): xend's record first, then `ready` is said and the backend's tool
+   * builds and starts the domain from the rest of the connection.
+   */
+  async receiveByTool(source: ByteSource, sink: ByteSink, ready: () => void): Promise<HvDomain> {
+    const receiveLive = this.hv.receiveLive?.bind(this.hv);
+    if (!receiveLive) throw new XendError(`The ${this.hv.name} hypervisor backend cannot receive a domain xl sends`);
     const config = await readHeader(source);
-    const d = await this.domains.createIncoming(config, relocating);
+    const release = this.hv.expectLive?.(String(childValue(config, 'uuid', '')));
     try {
+      return await this.incoming(config, true, 'Receive', async (d) => {
+        ready();
+        await receiveLive(d.domid, source, sink);
+      });
+    } finally {
+      release?.();
+    }
+  }
+
+  async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
+    return this.incoming(await readHeader(source), relocating, 'Restore', async (d) => {
       await this.hv.restoreImage(d.domid, source);
       const history = await readConsoleRecord(source);
       // Migrating to this very host, the console (keyed by uuid) already holds it.
       if (!this.consoles.history(d.uuid)) this.consoles.seed(d.uuid, history);
+    });
+  }
+
+  /** A domain created incomplete from `config`, made whole by `fill`; whatever fails, nothing of it stays. */
+  private async incoming(config: Sxp, relocating: boolean, what: string, fill: (d: HvDomain) => Promise<void>): Promise<HvDomain> {
+    const d = await this.domains.createIncoming(config, relocating);
+    try {
+      await fill(d);
       this.hv.updateRecord(d.domid, { incomplete: false });
       return this.hv.get(d.domid)!;
     } catch (err) {
-      this.log.error(`Restore failed: ${(err as Error).message}`);
+      this.log.error(`${what} failed: ${(err as Error).message}`);
       this.hv.destroy(d.domid);
       throw err;
     }
@@ -211,13 +238,16 @@ export class CheckpointService {
     const d = this.domains.lookup(dom);
     this.checkMovable(d, 'migrate');
     if (changeHome) throw new XendError('Domain is not a managed domain');
+    // xl carries a live migration itself (Hypervisor.sendLive), through xend's relay.
+    const byTool = live && this.hv.sendLive !== undefined;
     // Before anything moves: the domain stays as it is, running here.
-    if (live && !this.hv.migratesLive) {
+    if (live && !this.hv.migratesLive && !byTool) {
       throw new XendError(`The ${this.hv.name} hypervisor backend cannot migrate a domain live; without --live it is paused while its state is copied`);
     }
     // testMigrateDevices: pciif refused at the test step, before anything moved.
     if (deviceClasses(d.config).includes('pci')) throw new XendError('Migration not permitted with assigned PCI device.');
     const useSsl = ssl ?? this.settings.defaultSsl;
+    if (byTool && useSsl) throw new XendError(`The ${this.hv.name} hypervisor backend's live migration goes over the relocation server without SSL; migrate without --ssl`);
     const target = port || (useSsl ? this.settings.sslPort : this.settings.relocationPort);
     const name = d.name;
     // Renamed meanwhile, as xend did: that name must be free too.
@@ -241,6 +271,28 @@ export class CheckpointService {
     let step = 0;
     try {
       await migrationTool(0);
+      if (byTool) {
+        step = 1;
+        await migrationTool(1);
+        // As the stream below: the name is free meanwhile (the destination may be this very host).
+        this.hv.updateRecord(d.domid, { name: `migrating-${name}` });
+        progress.phase = 'copying';
+        const stats = await this.hv.sendLive!(
+          d.domid,
+          { host: dst, port: target, header: headerRecord(renamed(this.domains.record(d.domid), name)) },
+          {
+            signal: abort.signal,
+            progress: (p) => Object.assign(progress, p),
+            acknowledged: () => {
+              progress.phase = 'waiting';
+              step = 2;
+            },
+          },
+        );
+        step = 3;
+        await migrationTool(3);
+        return this.migrated(d.uuid, progress, stats, started);
+      }
       socket = await connectRelocation(dst, target, useSsl && this.settings.tls(dst), abort.signal);
       // A receiver that gives up says (err …) at once: stop sending rather than wait on a full socket.
       const incoming = collectReplies(socket, () => socket?.destroy());
@@ -280,10 +332,7 @@ export class CheckpointService {
       // Down from the moment it stopped here until the destination said it runs there.
       stats.downtimeMs = Date.now() - suspendedAt;
       this.hv.destroy(d.domid);
-      this.domains.released(d.uuid);
-      progress.phase = 'done';
-      this.log.info(`Domain ${name} migrated to ${dst}:${target}: ${stats.rounds} rounds, ${stats.bytes} bytes, ${stats.downtimeMs} ms down`);
-      return { ...stats, domain: name, destination: `${dst}:${target}`, totalMs: Date.now() - started };
+      return this.migrated(d.uuid, progress, stats, started);
     } catch (err) {
       progress.phase = 'failed';
       socket?.destroy();
@@ -300,6 +349,14 @@ export class CheckpointService {
       release();
       this.inFlight.delete(d.uuid);
     }
+  }
+
+  /** A migration's end: the domain is the destination's, this xend forgets it. */
+  private migrated(uuid: string, progress: MigrationProgress, stats: ImageStats, started: number): MigrationResult {
+    this.domains.released(uuid);
+    progress.phase = 'done';
+    this.log.info(`Domain ${progress.domain} migrated to ${progress.destination}: ${stats.rounds} rounds, ${stats.bytes} bytes, ${stats.downtimeMs} ms down`);
+    return { ...stats, domain: progress.domain, destination: progress.destination, totalMs: Date.now() - started };
   }
 
   /** Not in xend: the checksum of a domain's memory, to check what a save or migration carried. */

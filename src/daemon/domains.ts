@@ -655,7 +655,7 @@ export class DomainService {
   private async build(config: VmConfig, restartCount: number, incomplete = false): Promise<HvDomain> {
     this.fitsHost(config);
     // As xend: a managed domain may be defined with any image, and fails when started.
-    checkImageType(config.image);
+    checkImageType(config.image, this.hv.imageTypes);
     this.opts.checkDevices?.(config);
     const pool = this.opts.pools?.placement(config.poolName) ?? 0;
     // Taken from here until the backend answers (the index then has the domain).

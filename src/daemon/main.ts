@@ -36,7 +36,8 @@ function helpText(): string {
 
 /**
  * xend's command line. Returns the exit status; only bin/xend exits. The hidden
- * `__monitor` and `__worker` commands are the daemon's own processes.
+ * `__monitor` and `__worker` commands are the daemon's own processes; `__xl-relay`
+ * is the command xl's live migration runs (hypervisor/xen/relay.ts).
  */
 export async function main(argv: string[], script: string): Promise<number> {
   const paths = xendPaths();
@@ -52,6 +53,8 @@ export async function main(argv: string[], script: string): Promise<number> {
         monitorPid: process.env.XEND_MONITOR_PID ? Number(process.env.XEND_MONITOR_PID) : null,
       });
       return process.exitCode === 1 ? 1 : -1;
+    case '__xl-relay':
+      return (await import('../hypervisor/xen/relay.js')).xlRelay(argv.slice(1));
   }
   if (!cmd) {
     process.stdout.write(`${USAGE}\n`);

@@ -226,7 +226,11 @@ function backendOptions(s: XendSettings): BackendOptions {
   if (o['xend-hypervisor'] === 'qemu') {
     return { kind: 'qemu', stateDir: s.stateDir, binary: String(o['qemu-binary']), accel: String(o['qemu-accel']), user: String(o['qemu-user'] ?? '') };
   }
-  if (o['xend-hypervisor'] === 'xen') return { kind: 'xen', stateDir: s.stateDir, xlBinary: String(o['xen-xl-binary'] ?? '') };
+  if (o['xend-hypervisor'] === 'xen') {
+    // xl's live migration runs this very xend as its relay (`xend __xl-relay`).
+    const relay = process.argv[1] ? [process.execPath, process.argv[1], '__xl-relay'] : [];
+    return { kind: 'xen', stateDir: s.stateDir, xlBinary: String(o['xen-xl-binary'] ?? ''), relay };
+  }
   return {
     kind: 'sim',
     stateDir: s.stateDir,

@@ -263,6 +263,22 @@ export interface SaveImageOptions {
   signal?: AbortSignal;
 }
 
+/** Where a live migration a backend's tool carries goes (Hypervisor.sendLive). */
+export interface LiveTarget {
+  host: string;
+  /** The destination's relocation server. */
+  port: number;
+  /** xend's record of the domain, as the guest state stream begins with it. */
+  header: Buffer;
+}
+
+export interface LiveSendOptions {
+  signal?: AbortSignal;
+  progress?(p: ImageProgress): void;
+  /** The destination has the whole domain: from here on it is the destination's to start, and a cancel no longer stops it. */
+  acknowledged?(): void;
+}
+
 /** Where a backend reports what an administrator should read in xend.log. */
 export interface HostLog {
   info(message: string): void;
@@ -378,6 +394,22 @@ export interface Hypervisor {
   memoryChecksum(domid: number): string;
   /** Whether saveImage can copy a running guest (`xm migrate --live`); a backend that cannot is refused such a migration before it starts. */
   readonly migratesLive: boolean;
+  /** Image types it builds beyond xend 4.4's linux and hvm (xen: pvh). */
+  readonly imageTypes?: readonly string[];
+  /**
+   * A live migration its own tool carries (xen: `xl migrate` through a relay to
+   * the destination's relocation server, `header` xend's record of the domain
+   * for it): resolves once the domain runs there and is gone here; on failure
+   * the domain runs on here.
+   */
+  sendLive?(domid: number, to: LiveTarget, opts: LiveSendOptions): Promise<ImageStats>;
+  /** The receiving end: fills a placeholder (a domain created incomplete) from what the tool sends on the connection. */
+  receiveLive?(domid: number, source: ByteSource, sink: ByteSink): Promise<void>;
+  /**
+   * Before receiveLive: a domain of this uuid the host already shows (its source, when
+   * another xend on this very host sends it) is not listed meanwhile; returns the release.
+   */
+  expectLive?(uuid: string): () => void;
   /** The hypervisor's message buffer; a promise from a backend that must ask its tool. */
   dmesg(): string | Promise<string>;
   clearDmesg(): string | Promise<string>;

@@ -16,6 +16,8 @@ export interface ByteSource {
    * `each` throws.
    */
   readPieces(n: number, each: (piece: Buffer) => void): Promise<void>;
+  /** Whatever has arrived, once at least a byte has (for a stream of unknown length); null once it ended and all was read. */
+  readSome(): Promise<Buffer | null>;
 }
 
 export class TruncatedStreamError extends Error {}
@@ -133,6 +135,17 @@ export function sourceOf(stream: Readable): ByteSource {
       take(n, (piece) => pieces.push(piece));
       // Within one chunk: a view of it; otherwise one copy of just these bytes.
       return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces, n);
+    },
+    async readSome(): Promise<Buffer | null> {
+      try {
+        await fill(1);
+      } catch (err) {
+        if (err instanceof TruncatedStreamError) return null;
+        throw err;
+      }
+      const pieces: Buffer[] = [];
+      take(buffered, (piece) => pieces.push(piece));
+      return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
     },
     async readPieces(n: number, each: (piece: Buffer) => void): Promise<void> {
       const now = Math.min(n, buffered);

@@ -150,11 +150,11 @@ export function parseVmConfig(vm: Sxp): VmConfig {
 /** The image types xend 4.4 could build on x86 (image._handlers). */
 const IMAGE_TYPES = ['linux', 'hvm'];
 
-/** image.findImageHandlerClass: the image's kind is the name of its one entry. */
-export function checkImageType(image: Sxp): void {
+/** image.findImageHandlerClass: the image's kind is the name of its one entry (`more`: the backend's own, such as xen's pvh). */
+export function checkImageType(image: Sxp, more: readonly string[] = []): void {
   const body = Array.isArray(image) ? image[1] : undefined;
   const type = body === undefined ? 'linux' : String(Array.isArray(body) ? body[0] : body);
-  if (!IMAGE_TYPES.includes(type)) throw new XendError(`unknown image type: ${type}`);
+  if (!IMAGE_TYPES.includes(type) && !more.includes(type)) throw new XendError(`unknown image type: ${type}`);
 }
 
 /** Serialises a config back to the `(vm …)` form stored beside the domain. */

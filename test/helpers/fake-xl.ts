@@ -44,6 +44,9 @@ interface FakeState {
   calls: string[][];
 }
 
+/** The device numbers of the disk names the tests use (xl block-list's Vdev, xenstore's vbd keys). */
+const VDEVS = '{ xvda: 51712, xvdb: 51728, xvdc: 51744, hdc: 5632 }';
+
 /**
  * The fake xl, run by node. A command it is told to hold (`hold <verb>` in
  * its folder's `holds`) says so in the fifo `<verb>.started` and waits for a
@@ -56,6 +59,8 @@ const dir = __dirname;
 const stateFile = path.join(dir, 'state.json');
 const args = process.argv.slice(2);
 const holds = fs.existsSync(path.join(dir, 'holds')) ? fs.readFileSync(path.join(dir, 'holds'), 'utf8').split('\n') : [];
+// A migration runs two xl at once (sender and receiver) for long: they take the lock only to change the host.
+if (args[0] === 'migrate' || args[0] === 'migrate-receive') return require('./xl-migrate.js');
 if (holds.includes(args[0])) {
   fs.writeFileSync(path.join(dir, args[0] + '.started'), 'started\n');
   fs.readFileSync(path.join(dir, args[0] + '.gate'));
@@ -103,7 +108,7 @@ const build = (c, state) => {
   st.domains.push({ domid: id, name: c.name, uuid: c.uuid, mem: c.mem, vcpus: c.vcpus, state, reason: null, type: c.type, disks: c.disks, nics: [], pool: c.pool });
 };
 const pad = (s, n) => String(s).padStart(n);
-const VDEVS = { xvda: 51712, xvdb: 51728, xvdc: 51744, hdc: 5632 };
+const VDEVS = ${VDEVS};
 const CANNED = {
   info: 'host                   : dom0\nnr_cpus                : 2\nnr_nodes               : 1\ncores_per_socket       : 2\nthreads_per_core       : 1\ntotal_memory           : 4096\nfree_memory            : 2048\nxen_major              : 4\nxen_minor              : 17\nxen_extra              : .7\nxen_scheduler          : credit2\nxen_pagesize           : 4096\n',
   uptime: 'Name                                ID Uptime\nDomain-0                             0  0:01:40\n',
@@ -271,14 +276,158 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
 save();
 `;
 
-/** xenstore-ls -f /local/pool: the names libxl wrote for the pools it created (none for Pool-0). */
+/**
+ * xl migrate and migrate-receive as xl_migrate.c talks (its banner, ready, go
+ * and report messages; the stream itself is the domain's JSON and an image).
+ * A PV guest fails as Debian's Xen fails it: logdirty cannot be enabled.
+ */
+const XL_MIGRATE = String.raw`
+const fs = require('fs');
+const path = require('path');
+const { spawn } = require('child_process');
+const dir = __dirname;
+const stateFile = path.join(dir, 'state.json');
+const args = process.argv.slice(2);
+const BANNER = 'xl migration receiver ready, send binary domain data.\n';
+const READY = 'domain received, ready to unpause';
+const GO = 'domain is yours, you are cleared to unpause';
+const REPORT = 'my copy unpause results are as follows';
+const IMAGE_BYTES = 3 << 20;
+const say = (line) => process.stderr.write(line + '\n');
+function locked(change) {
+  const lock = path.join(dir, 'lock');
+  for (;;) {
+    try { fs.mkdirSync(lock); break; } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); }
+  }
+  try {
+    const st = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
+    const r = change(st);
+    fs.writeFileSync(stateFile + '.tmp', JSON.stringify(st));
+    fs.renameSync(stateFile + '.tmp', stateFile);
+    return r;
+  } finally {
+    fs.rmdirSync(lock);
+  }
+}
+/** Exact reads from a stream: null once it ended short. */
+function reader(stream) {
+  let buf = Buffer.alloc(0);
+  let ended = false;
+  let wake = null;
+  stream.on('data', (d) => { buf = Buffer.concat([buf, d]); if (wake) wake(); });
+  stream.on('end', () => { ended = true; if (wake) wake(); });
+  const until = async (ready) => {
+    while (!ready()) {
+      if (ended) return false;
+      await new Promise((r) => (wake = r));
+    }
+    return true;
+  };
+  return {
+    async exactly(n) {
+      if (!(await until(() => buf.length >= n))) return null;
+      const out = buf.subarray(0, n);
+      buf = buf.subarray(n);
+      return out;
+    },
+    async line() {
+      if (!(await until(() => buf.includes(10)))) return null;
+      const nl = buf.indexOf(10);
+      const out = buf.subarray(0, nl).toString();
+      buf = buf.subarray(nl + 1);
+      return out;
+    },
+  };
+}
+async function send() {
+  const [, , rune, id, host] = args;
+  const d = locked((st) => (st.calls.push(args), st.domains.find((x) => String(x.domid) === id)));
+  if (!d) { say(id + ' is an invalid domain identifier (rc=-6)'); process.exit(1); }
+  const child = spawn('sh', ['-c', 'exec ' + rune + ' ' + host + ' xl migrate-receive'], { stdio: ['pipe', 'pipe', 'inherit'] });
+  child.stdin.on('error', () => {});
+  const from = reader(child.stdout);
+  const expect = async (msg, what) => {
+    const got = await from.exactly(msg.length);
+    if (got && got.toString() === msg) return true;
+    say('migration receiver stream contained unexpected data instead of ' + what);
+    return false;
+  };
+  if (!(await expect(BANNER, 'banner'))) { child.stdin.end(); process.exit(1); }
+  child.stdin.write(JSON.stringify(d) + '\n');
+  say('Saving to migration stream new xl format (info 0x3/0x0/856)');
+  if (d.type === 'pv') {
+    say('xc: info: Saving domain ' + d.domid + ', type x86 PV');
+    say('xc: error: Failed to enable logdirty: 95,22,0 (22 = Invalid argument): Internal error');
+    say('xc: error: Save failed (22 = Invalid argument): Internal error');
+    say('libxl: error: libxl_stream_write.c:347:libxl__xc_domain_save_done: Domain ' + d.domid + ':saving domain: domain did not respond to suspend request: Invalid argument');
+    say('migration sender: libxl_domain_suspend failed (rc=-8)');
+    child.stdin.end();
+    say('Migration failed, failed to suspend at sender.');
+    process.exit(1);
+  }
+  child.stdin.write('IMAGE ' + IMAGE_BYTES + '\n');
+  child.stdin.write(Buffer.alloc(IMAGE_BYTES, 7));
+  if (!(await expect(READY, 'ready message'))) { say('Migration failed, resuming at sender.'); process.exit(1); }
+  say('migration sender: Target has acknowledged transfer.');
+  locked((st) => { st.domains.find((x) => x.domid === d.domid).name = d.name + '--migratedaway'; });
+  say('migration sender: Giving target permission to start.');
+  child.stdin.write(GO);
+  if (!(await expect(REPORT, 'success/failure report message'))) process.exit(1);
+  const rc = await from.exactly(1);
+  if (!rc || rc[0]) { say('migration sender: Target reports startup failure (status code ' + (rc && rc[0]) + ').'); process.exit(1); }
+  say('migration sender: Target reports successful startup.');
+  locked((st) => { st.domains = st.domains.filter((x) => x.domid !== d.domid); });
+  say('Migration successful.');
+  process.exit(0);
+}
+async function receive() {
+  locked((st) => st.calls.push(args));
+  const from = reader(process.stdin);
+  const failed = () => { say('migration target: Domain creation failed (code -3).'); process.exit(1); };
+  say('migration target: Ready to receive domain.');
+  process.stdout.write(BANNER);
+  const config = await from.line();
+  if (!config) return failed();
+  const c = JSON.parse(config);
+  const size = await from.line();
+  if (!size || !(await from.exactly(Number(size.split(' ')[1])))) return failed();
+  const domid = locked((st) => {
+    const id = st.nextDomid++;
+    st.domains.push({ ...c, domid: id, name: c.name + '--incoming', state: '--p---', reason: null });
+    return id;
+  });
+  say('migration target: Transfer complete, requesting permission to start domain.');
+  process.stdout.write(READY);
+  const go = await from.exactly(GO.length);
+  if (!go || go.toString() !== GO) { locked((st) => { st.domains = st.domains.filter((x) => x.domid !== domid); }); return failed(); }
+  locked((st) => Object.assign(st.domains.find((x) => x.domid === domid), { name: c.name, state: '-b----' }));
+  say('migration target: Domain started successsfully.');
+  process.stdout.write(REPORT + '\0', () => process.exit(0));
+}
+(args[0] === 'migrate' ? send() : receive()).catch((err) => { say(String(err)); process.exit(1); });
+`;
+
+/**
+ * xenstore-ls -f /local/pool: the names libxl wrote for the pools it created (none for Pool-0);
+ * xenstore-ls -f /local/domain/ID/device: the frontends of its disks and interfaces.
+ */
 const XENSTORE_LS = String.raw`
 const st = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, 'state.json'), 'utf8'));
-if (process.argv[3] !== '/local/pool') process.exit(1);
+const VDEVS = ${VDEVS};
+const at = process.argv[3];
+const device = /^\/local\/domain\/(\d+)\/device$/.exec(at);
+if (device) {
+  const d = st.domains.find((x) => String(x.domid) === device[1]);
+  if (!d) process.exit(1);
+  for (const x of d.disks) process.stdout.write(at + '/vbd/' + (VDEVS[x.vdev] ?? 0) + '/state = "4"\n');
+  for (const n of d.nics) process.stdout.write(at + '/vif/' + n.devid + '/mac = "' + n.mac + '"\n');
+  process.exit(0);
+}
+if (at !== '/local/pool') process.exit(1);
 for (const p of st.pools) if (p.id) process.stdout.write('/local/pool/' + p.id + '/name = "' + p.name + '"\n');
 `;
 
-/** A fake host: a folder holding xl, xenstore-read (which knows nothing), xenstore-ls (which knows the pools) and xenstore-watch (which never fires). */
+/** A fake host: a folder holding xl, xenstore-read (which knows nothing), xenstore-ls (which knows the pools and the domains' frontends) and xenstore-watch (which never fires). */
 export class FakeXen {
   readonly dir = mkdtempSync(join(tmpdir(), 'fake-xl-'));
   readonly xl = join(this.dir, 'xl');
@@ -289,6 +438,7 @@ export class FakeXen {
     writeFileSync(join(this.dir, 'xenstore-read'), '#!/bin/sh\nexit 1\n');
     writeFileSync(join(this.dir, 'xenstore-watch'), '#!/bin/sh\nexec sleep 100000\n');
     writeFileSync(join(this.dir, 'xenstore-ls'), `#!${process.execPath}\n${XENSTORE_LS}`);
+    writeFileSync(join(this.dir, 'xl-migrate.js'), XL_MIGRATE);
     for (const tool of ['xl', 'xenstore-read', 'xenstore-watch', 'xenstore-ls']) chmodSync(join(this.dir, tool), 0o755);
     this.write({ nextDomid: 1, domains: [], pools: [{ id: 0, name: 'Pool-0', sched: 'credit2', cpus: [0, 1] }], nextPool: 1, calls: [] });
   }

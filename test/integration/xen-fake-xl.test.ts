@@ -3,7 +3,11 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { FakeXen } from '../helpers/fake-xl.js';
-import { TestXend } from '../helpers/xend.js';
+import { spawnSync } from 'node:child_process';
+import { readFileSync, writeFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { REPO, TestXend, eventually } from '../helpers/xend.js';
+import { freePort } from '../helpers/transports.js';
 import { ok } from '../helpers/xm-checks.js';
 
 describe('xend on the xen backend while xl builds a domain', () => {
@@ -64,6 +68,17 @@ describe('xend on the xen backend while xl builds a domain', () => {
     assert.deepEqual(fake.domains[0]!.nics, []);
   });
 
+  test("a disk detached behind xend's back (xl block-detach) leaves xm block-list: xenstore's frontends are what is plugged in", async () => {
+    const img = x.writeFile('data2.img', 'a disk');
+    const id = String(fake.domains.find((d) => d.name === 'g1')!.domid);
+    ok(await x.xm('block-attach', 'g1', `file:${img}`, 'xvdc', 'w'));
+    assert.match((await x.xm('block-list', 'g1')).stdout, /^51744 /m);
+    const behind = spawnSync(fake.xl, ['block-detach', id, 'xvdc'], { encoding: 'utf8' });
+    assert.equal(behind.status, 0, behind.stderr);
+    await eventually(async () => !/^51744 /m.test((await x.xm('block-list', 'g1')).stdout));
+    assert.doesNotMatch((await x.xm('list', '--long', 'g1')).stdout, /xvdc/);
+  });
+
   test('xm cpupool-* run xl cpupool-*; a domain created with pool= is built in it', async () => {
     const web = x.writeFile('pools/web.cfg', 'name = "web"\nsched = "credit"\ncpus = "1"\n');
     const kernel = x.writeFile('vmlinuz', 'a kernel');
@@ -88,5 +103,80 @@ describe('xend on the xen backend while xl builds a domain', () => {
         ['cpupool-destroy', 'web'],
       ],
     );
+  });
+});
+
+describe('xm migrate --live between two xends of one xen host (fake xl)', () => {
+  let fake: FakeXen;
+  let src: TestXend;
+  let dst: TestXend;
+  let port: number;
+  let kernel: string;
+  before(async () => {
+    fake = new FakeXen();
+    port = await freePort();
+    const xen = `(xend-hypervisor xen)\n(xen-xl-binary ${fake.xl})\n`;
+    src = await TestXend.start(xen);
+    dst = await TestXend.start(`${xen}(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${port})\n(xend-relocation-hosts-allow '^localhost$')\n(xend-domain-image-path ${fake.dir})\n`);
+    kernel = join(fake.dir, 'vmlinuz');
+    writeFileSync(kernel, 'a kernel');
+  });
+  after(async () => {
+    await src.dispose();
+    await dst.dispose();
+    fake.close();
+  });
+
+  const domain = (name: string) => fake.domains.find((d) => d.name === name);
+  const dstLog = () => readFileSync(dst.path('var/log/xen/xend.log'), 'utf8');
+
+  test('a PVH guest moves: xl migrate -s runs xend as its relay, the destination xend runs xl migrate-receive on the connection', async () => {
+    // xm 4.4 knew no pvh builder: the domain comes as SXP, as the lane makes it.
+    ok(await src.xm('create', '-F', src.writeFile('pvh1.sxp', `(vm (name pvh1) (memory 64) (vcpus 1) (image (pvh (kernel ${kernel}) (tsc_mode native))))\n`)));
+    ok(await src.xm('unpause', 'pvh1'));
+    const before = domain('pvh1')!.domid;
+    ok(await src.xm('migrate', '--live', '--port', String(port), 'pvh1', '127.0.0.1'));
+    // xl carried the name it had meanwhile (migrating-pvh1): the destination gives it its own back.
+    const moved = await eventually(async () => domain('pvh1'));
+    assert.notEqual(moved.domid, before);
+    assert.equal(moved.state, '-b----');
+    assert.equal(fake.domains.filter((d) => d.name.startsWith('pvh1')).length, 1);
+    // The destination xend holds it as its own (its record; not a domain xl made behind its back).
+    await eventually(async () => new RegExp(`Domain pvh1 received from .* by xl as id ${moved.domid}$`, 'm').test(dstLog()));
+    const there = await dst.xm('list', 'pvh1');
+    ok(there);
+    assert.match(there.stdout, new RegExp(`^pvh1 +${moved.domid} +64 `, 'm'));
+    const [send] = fake.calls.filter((c) => c[0] === 'migrate');
+    const relay = `${process.execPath} ${REPO}/bin/xend __xl-relay ${port} ${src.path('var/lib/xend')}`;
+    assert.equal(send!.length, 5);
+    assert.deepEqual([send![0], send![1], send![3], send![4]], ['migrate', '-s', String(before), '127.0.0.1']);
+    assert.ok(send![2]!.startsWith(relay), `${send![2]} runs the relay`);
+    assert.match(send![2]!, new RegExp(`/run/${before}\\.migrate$`));
+    assert.deepEqual(fake.calls.filter((c) => c[0] === 'migrate-receive'), [['migrate-receive', '-e']]);
+  });
+
+  test("a PV guest's live migration fails with xl's reason and it runs on here; nothing is left there", async () => {
+    ok(await src.xm('create', '/dev/null', 'name=pv1', 'memory=64', `kernel=${kernel}`));
+    ok(await src.xm('unpause', 'pv1'));
+    const id = domain('pv1')!.domid;
+    const r = await src.xm('migrate', '-l', '-p', String(port), 'pv1', '127.0.0.1');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: xl migrate failed: Failed to enable logdirty: 95,22,0 \(22 = Invalid argument\): Internal error; Migration failed, failed to suspend at sender\.\n/);
+    // Its name back (it was migrating-pv1 meanwhile), running.
+    const back = await eventually(async () => domain('pv1'));
+    assert.equal(back.domid, id);
+    assert.equal(back.state, '-b----');
+    assert.match((await src.xm('list', 'pv1')).stdout, new RegExp(`^pv1 +${id} +64 +1 +-b----`, 'm'));
+    // The destination dropped what it began (its placeholder); it lists the guest only as the host's.
+    await eventually(async () => /Receive failed: xl migrate-receive failed: .*Domain creation failed/.test(dstLog()));
+    assert.ok(!fake.domains.some((d) => d.name.includes('--incoming')));
+  });
+
+  test('a destination that is no host name never reaches xl', async () => {
+    const calls = fake.calls.length;
+    const r = await src.xm('migrate', '-l', 'pv1', '127.0.0.1;touch /tmp/x');
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: the xen backend migrates live only to a host name or IP address, not "127\.0\.0\.1;touch \/tmp\/x"\n/);
+    assert.deepEqual(fake.calls.slice(calls).filter((c) => c[0]!.startsWith('migrate')), []);
   });
 });

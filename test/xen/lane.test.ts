@@ -13,8 +13,14 @@ const built = buildXenLane();
 if ('skip' in built) process.stderr.write(`\n*** Xen lane tests SKIPPED: ${built.skip} ***\n\n`);
 const skip = 'skip' in built ? built.skip : false;
 const XEND_PORT = 8006;
+/** The migration's two xends in dom0 (their TCP XML-RPC ports, forwarded) and the destination's relocation port. */
+const SRC_PORT = 8007;
+const DST_PORT = 8008;
+const RELOCATION_PORT = 8012;
 const IMAGES = '/var/lib/xen/images';
 const XEND_CONFIG = `(xend-hypervisor xen)\n(xend-domain-image-path ${IMAGES})\n`;
+/** Theirs: the images' path not as the default is written (xend roots the default under XEND_ROOT), so both take dom0's. */
+const PAIR_CONFIG = `(xend-hypervisor xen)\n(xend-domain-image-path ${IMAGES}/)\n`;
 
 /**
  * An xm domain config (Python syntax) for the lane's test guest. xm checks that the kernel exists
@@ -27,6 +33,11 @@ function guestConfig(name: string): string {
 /** The same guest as the SXP `xm create -F` sends unchanged (no local kernel check): how the host creates one. */
 function guestSxp(name: string): string {
   return `(vm (name ${name}) (memory 128) (maxmem 256) (vcpus 1) (on_reboot restart)\n  (image (linux (kernel ${IMAGES}/vmlinuz) (ramdisk ${IMAGES}/initramfs.gz) (args 'console=hvc0 quiet'))))\n`;
+}
+
+/** A PVH guest (xm 4.4 knew no pvh builder: SXP). Under TCG it needs tsc_mode native (no RDTSCP emulation without NRIP). */
+function pvhSxp(name: string): string {
+  return `(vm (name ${name}) (memory 96) (vcpus 1)\n  (image (pvh (kernel ${IMAGES}/vmlinuz) (ramdisk ${IMAGES}/initramfs.gz) (args 'console=hvc0 quiet') (tsc_mode native))))\n`;
 }
 
 /** The row of `xl list` (in dom0) for a domain: its domid and memory, or undefined. */
@@ -54,26 +65,37 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
       timings.push(`${what} ${Date.now() - t} ms`);
     }
   };
-  /** Waits for the guest's banner in the console log xend replays. */
-  const booted = (dom: string, count = 1): Promise<unknown> =>
+  /** Waits for the guest's banner in the console log xend (`on`) replays. */
+  const booted = (dom: string, count = 1, on = x): Promise<unknown> =>
     eventually(async () => {
-      const r = await x.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', dom);
+      const r = await on.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', dom);
       return (r.stdout.match(/XMGUEST-BANNER/g) ?? []).length >= count;
     }, 180_000);
-  /** Types a line at the guest's shell over `xm console` and returns once the answer shows. */
-  const shell = (dom: string, line: string, expect: RegExp): Promise<unknown> =>
-    eventually(async () => expect.test((await x.xmWith({ input: `${line}\r`, timeoutMs: 30_000 }, 'console', dom)).stdout), 90_000);
+  /** Types a line at the guest's shell over `xm console` (of xend `on`) and returns once the answer shows. */
+  const shell = (dom: string, line: string, expect: RegExp, on = x): Promise<unknown> =>
+    eventually(async () => expect.test((await on.xmWith({ input: `${line}\r`, timeoutMs: 30_000 }, 'console', dom)).stdout), 90_000);
+  /** Two more xends in dom0, each on a root of its own: the migration's source, and its destination (relocation on localhost). */
+  let pair: { src: Dom0Xend; dst: Dom0Xend } | undefined;
+  const migrationPair = async () => {
+    pair ??= {
+      src: await timed('xend start (source)', () => Dom0Xend.start(lane, '/var/lib/xend-src', SRC_PORT, PAIR_CONFIG)),
+      dst: await timed('xend start (destination)', () =>
+        Dom0Xend.start(lane, '/var/lib/xend-dst', DST_PORT, `${PAIR_CONFIG}(xend-relocation-server yes)\n(xend-relocation-address 127.0.0.1)\n(xend-relocation-port ${RELOCATION_PORT})\n(xend-relocation-hosts-allow '^localhost$')\n`),
+      ),
+    };
+    return pair;
+  };
 
   before(async () => {
     configs = mkdtempSync(join(tmpdir(), 'xen-lane-cfg-'));
     writeFileSync(join(configs, 'g2.sxp'), guestSxp('g2'));
-    lane = await timed('boot to dom0 ready', () => XenLane.boot('dir' in built ? built.dir : '', { forward: [XEND_PORT] }));
+    lane = await timed('boot to dom0 ready', () => XenLane.boot('dir' in built ? built.dir : '', { forward: [XEND_PORT, SRC_PORT, DST_PORT] }));
     await lane.writeFile('/etc/xen/g1', guestConfig('g1'));
     await lane.writeFile('/etc/xen/xl1.cfg', `name = "xl1"\ntype = "pv"\nkernel = "${IMAGES}/vmlinuz"\nramdisk = "${IMAGES}/initramfs.gz"\nextra = "console=hvc0 quiet"\nmemory = 128\n`);
   });
   after(async () => {
     process.stderr.write(`xen lane timings: ${timings.join(', ')}\n`);
-    const logs = 'tail -n 25 /var/log/xen/xend.log; tail -n 25 /var/log/xen/xend-debug.log';
+    const logs = 'for r in "" /var/lib/xend-src /var/lib/xend-dst; do tail -n 25 $r/var/log/xen/xend.log $r/var/log/xen/xend-debug.log; done 2>/dev/null';
     if (lane) process.stderr.write(`xen lane: the end of dom0's xend logs:\n${(await lane.dom0(logs, 30_000).catch((e: Error) => ({ out: e.message }))).out}\n`);
     await lane?.stop();
     rmSync(configs, { recursive: true, force: true });
@@ -265,5 +287,41 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     assert.equal(r.code, 0, r.stderr);
     await eventually(async () => (await xlRow(lane, 'g2'))?.mem === 96, 60_000);
     await eventually(async () => xmRow((await x.xm('list', 'g2')).stdout, 'g2')?.[2] === '96', 30_000);
+  });
+
+  test('live migration between two xends in dom0: a PVH guest moves (xl migrate through the relay) and its console answers there', async () => {
+    const { src, dst } = await migrationPair();
+    writeFileSync(join(configs, 'p1.sxp'), pvhSxp('p1'));
+    const created = await timed('xm create p1 (PVH)', () => src.xm('create', '-F', join(configs, 'p1.sxp')));
+    assert.equal(created.code, 0, created.stderr);
+    await timed('p1 banner', () => booted('p1', 1, src));
+    const before = (await xlRow(lane, 'p1'))?.domid;
+    const moved = await timed('xm migrate -l p1', () => src.xmWith({ timeoutMs: 600_000 }, 'migrate', '--live', '--port', String(RELOCATION_PORT), 'p1', '127.0.0.1'));
+    assert.equal(moved.code, 0, moved.stderr);
+    const arrived = await eventually(async () => {
+      const row = await xlRow(lane, 'p1');
+      return row && row.domid !== before ? row : undefined;
+    }, 60_000);
+    assert.doesNotMatch(arrived.state, /p/);
+    await eventually(async () => xmRow((await dst.xm('list')).stdout, 'p1')?.[1] === String(arrived.domid), 60_000);
+    await timed('p1 answers after the move', () => shell('p1', 'echo moved-$((6*7))', /moved-42/, dst));
+    assert.equal((await lane.dom0('xl list')).out.match(/^p1/gm)?.length, 1, 'one p1 on the host');
+  });
+
+  test("live migration of a PV guest fails cleanly (Debian's Xen cannot log its dirty pages): xl's reason, and it runs on at the source", async () => {
+    const { src } = await migrationPair();
+    writeFileSync(join(configs, 'v1.sxp'), guestSxp('v1'));
+    const created = await src.xm('create', '-F', join(configs, 'v1.sxp'));
+    assert.equal(created.code, 0, created.stderr);
+    await timed('v1 banner', () => booted('v1', 1, src));
+    const before = await xlRow(lane, 'v1');
+    const r = await timed('xm migrate -l v1 (refused)', () => src.xmWith({ timeoutMs: 300_000 }, 'migrate', '-l', '-p', String(RELOCATION_PORT), 'v1', '127.0.0.1'));
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: xl migrate failed: Failed to enable logdirty/);
+    const now = await xlRow(lane, 'v1');
+    assert.equal(now?.domid, before?.domid);
+    assert.doesNotMatch(now?.state ?? 'p', /p/);
+    assert.equal(xmRow((await src.xm('list')).stdout, 'v1')?.[1], String(before?.domid));
+    await shell('v1', 'echo still-here-$((6*7))', /still-here-42/, src);
   });
 });

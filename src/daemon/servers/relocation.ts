@@ -3,7 +3,8 @@ import { createServer as createNetServer, type Server, type Socket } from 'node:
 import { createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { dirname } from 'node:path';
 import { parseFirst, show } from '../../sxp/index.js';
-import { sourceOf, type ByteSource } from '../../protocol/byte-stream.js';
+import { sinkOf, sourceOf, type ByteSource } from '../../protocol/byte-stream.js';
+import { XL_RECEIVE } from '../../protocol/relocation.js';
 import { XendError } from '../../protocol/faults.js';
 import { HostsAllow } from './hosts-allow.js';
 import { bind, describeEndpoint, gatedFront, type Endpoint, type Listener } from './listen.js';
@@ -23,7 +24,7 @@ const OPS = ['help', 'quit', 'receive', 'sslreceive'];
  * runs here, `(err (type …) (value '…'))` otherwise. A wire adapter onto the
  * checkpoint service.
  */
-export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveRelocated'>, log: Logger, idleMs: number) {
+export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveRelocated' | 'receiveByTool'>, log: Logger, idleMs: number) {
   return (socket: Socket): void => {
     socket.on('error', () => {});
     // A peer that stops sending mid-request would otherwise hold a half-built domain forever,
@@ -33,11 +34,21 @@ export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveR
     const source = sourceOf(socket);
     void (async () => {
       const reply = (v: Sxp) => socket.write(`${show(v)}\n`);
+      // Once xl's own stream runs on the connection, nothing of xend's may be written into it.
+      let raw = false;
       try {
         const line = await readLine(source).finally(() => clearTimeout(requestDue));
         const op = requestOp(line);
         if (op === 'help') return void socket.end(`${show(['ok', OPS])}\n`);
         if (op === 'quit') return void socket.end();
+        if (op === XL_RECEIVE) {
+          const d = await checkpoints.receiveByTool(source, sinkOf(socket), () => {
+            reply(['ready', XL_RECEIVE]);
+            raw = true;
+          });
+          log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} by xl as id ${d.domid}`);
+          return void socket.end();
+        }
         if (op !== 'receive' && op !== 'sslreceive') throw new XendError(`Invalid operation: ${op}`);
         reply(['ready', 'receive']);
         const { domain: d, checksum } = await checkpoints.receiveRelocated(source);
@@ -47,6 +58,7 @@ export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveR
       } catch (err) {
         const type = err instanceof XendError ? "<class 'xen.xend.XendError.XendError'>" : "<type 'exceptions.Exception'>";
         if (socket.destroyed) return;
+        if (raw) return void socket.destroy();
         reply(['err', ['type', type], ['value', (err as Error).message]]);
         socket.end();
         // Let the sender read the error: swallow what it still sends, then let go.

@@ -18,6 +18,8 @@ import {
   type PoolLabel,
   type Scheduler,
   type ImageStats,
+  type LiveSendOptions,
+  type LiveTarget,
   type RecordChanges,
   type SaveImageOptions,
   type ShutdownReason,
@@ -38,11 +40,15 @@ import { XenConsole } from './console.js';
 import { attachArgs, detachArgs, mediaArgs } from './devices.js';
 import { XenPools } from './pools.js';
 import { restoreWithXl, saveWithXl } from './image.js';
+import { receiveWithXl, relayCommand, sendWithXl } from './migrate.js';
+import { readPlugged, unplugged } from './plugged.js';
 
 export interface XenHostOptions {
   stateDir: string;
   /** `(xen-xl-binary …)`: '' finds xl on PATH or in /usr/lib/xen-*\/bin. */
   xlBinary: string;
+  /** The command xl's live migration runs to reach the destination (node, xend's script, `__xl-relay`); none: no live migration. */
+  relay?: string[];
   events: HypervisorEvents;
   log: HostLog;
 }
@@ -73,8 +79,10 @@ const CORE_TIMEOUT_MS = 10 * 60_000;
  */
 export class XenHost implements Hypervisor {
   readonly name = 'xen';
-  /** xl save stops the guest: Debian's Xen cannot even log a PV guest's dirty pages. */
+  /** xl save stops the guest; a live migration is xl's own (sendLive). */
   readonly migratesLive = false;
+  /** xl builds PVH guests too (`type = "pvh"`): the ones Xen can migrate live where it has no shadow paging. */
+  readonly imageTypes = ['pvh'];
   private readonly runner: XenRunner;
   private readonly pools: XenPools;
   private readonly store: DurableDir<XenDomain>;
@@ -105,6 +113,9 @@ export class XenHost implements Hypervisor {
   private readonly watchers: ChildProcess[] = [];
   private readonly poll: NodeJS.Timeout;
   private refreshing: Promise<void> | null = null;
+  /** When xend last changed each domain's devices (Infinity while xl changes them): a reading of xenstore begun before does not count. */
+  private readonly deviceActs = new Map<number, number>();
+  private readingDevices = false;
   private refreshAgain = false;
   private closed = false;
 
@@ -150,7 +161,10 @@ export class XenHost implements Hypervisor {
     this.reconcile(entries, false, listedAt);
     opts.log.info(`xen backend: ${this.xl}, Xen ${this.info.xen_major}.${this.info.xen_minor}${this.info.xen_extra}, scheduler ${this.info.xen_scheduler}`);
     for (const path of ['@introduceDomain', '@releaseDomain']) this.watch(path);
-    this.poll = setInterval(() => this.refresh(), POLL_MS);
+    this.poll = setInterval(() => {
+      this.refresh();
+      void this.readDevices();
+    }, POLL_MS);
     this.poll.unref();
   }
 
@@ -324,7 +338,8 @@ export class XenHost implements Hypervisor {
 
   /** One xl device command; a domain xl built has its devices read again (xend keeps no config of it). */
   private deviceChange(domid: number, args: string[]): Promise<void> {
-    const done = this.act(domid, args);
+    this.deviceActs.set(domid, Infinity);
+    const done = this.act(domid, args).finally(() => this.deviceActs.set(domid, ++this.moments));
     const e = this.listing.get(domid);
     return e && this.isForeign(e) ? done.then(() => this.learnForeign(e)) : done;
   }
@@ -427,25 +442,60 @@ export class XenHost implements Hypervisor {
   }
 
   /** `xl restore` builds the domain from the image: the placeholder xend holds becomes it (aliased to Xen's domid). */
-  async restoreImage(domid: number, source: ByteSource): Promise<void> {
-    const p = this.placeholders.get(domid);
-    if (!p) throw new XendError(`the xen backend restores only into a domain created for it (domain ${domid} was not)`);
-    const cfg = this.writeConfig(p);
-    this.arriving.add(p.uuid);
-    try {
-      const checksum = await restoreWithXl(this.runner, cfg, `${cfg}.image`, source);
-      const e = await this.listed(p);
-      if (!this.placeholders.delete(domid)) {
-        // xend gave up on it meanwhile (destroyed): so does the host.
-        void this.act(e.domid, ['destroy', String(e.domid)]);
-        throw new XendError(`domain ${p.name} was destroyed while it was being restored`);
+  restoreImage(domid: number, source: ByteSource): Promise<void> {
+    return this.fill(domid, 'restored', async (p) => {
+      const cfg = this.writeConfig(p);
+      try {
+        return await restoreWithXl(this.runner, cfg, `${cfg}.image`, source);
+      } finally {
+        rmSync(cfg, { force: true });
       }
-      this.save({ ...p, domid: e.domid, startTime: Date.now() / 1000, lastChecksum: checksum });
-      this.aliases.set(domid, e.domid);
-      this.attachConsole(e.domid);
+    });
+  }
+
+  /** Its source on this very host (another xend sends it) is hidden as a domain being restored is. */
+  expectLive(uuid: string): () => void {
+    this.arriving.add(uuid);
+    return () => this.arriving.delete(uuid);
+  }
+
+  /** `xl migrate-receive` on the relocation connection: xl builds and starts the domain the sender's xl sends. */
+  receiveLive(domid: number, source: ByteSource, sink: ByteSink): Promise<void> {
+    return this.fill(domid, 'received', async () => {
+      await receiveWithXl(this.runner, source, sink);
+      return '';
+    });
+  }
+
+  /**
+   * `xl migrate -s RELAY DOMID HOST`: xl copies the running guest through the
+   * relay (`xend __xl-relay PORT RECORD`) to the destination xend, and destroys
+   * it here once it runs there; on failure xl resumes it here. Only validated
+   * values reach xl's shell line: the host (a name or address), the port (an
+   * integer), xend's own paths; the domain is named by its id.
+   */
+  async sendLive(domid: number, to: LiveTarget, opts: LiveSendOptions): Promise<ImageStats> {
+    const d = this.must(domid);
+    if (!this.opts.relay?.length) throw new XendError('the xen backend has no relay command for xl migrate: live migration is not available');
+    const record = join(this.runDir, `${domid}.migrate`);
+    rmSync(record, { force: true });
+    writeFileSync(record, to.header, { mode: 0o600, flag: 'wx' });
+    this.saving.add(domid);
+    try {
+      await this.settled(domid);
+      const stats = await sendWithXl(this.runner, domid, to.host, relayCommand(this.opts.relay, to.port, record), opts);
+      // xl destroyed it here: gone from the view before a listing says so.
+      this.destroying.add(domid);
+      this.forget(domid);
+      return stats;
+    } catch (err) {
+      this.opts.log.error(`xen backend: domain ${domid} (${d.name}): live migration failed: ${(err as Error).message}`);
+      throw err;
     } finally {
-      this.arriving.delete(p.uuid);
-      rmSync(cfg, { force: true });
+      rmSync(record, { force: true });
+      this.touch(domid);
+      this.saving.delete(domid);
+      this.refresh();
     }
   }
 
@@ -633,6 +683,31 @@ export class XenHost implements Hypervisor {
     }
   }
 
+  /**
+   * The disks and interfaces of the domains xend built, as xenstore lists their
+   * frontends: one detached behind xend's back (`xl block-detach`) leaves xend's
+   * record, so `xm block-list` and a save or migration no longer carry it.
+   */
+  private async readDevices(): Promise<void> {
+    if (this.readingDevices) return;
+    this.readingDevices = true;
+    try {
+      for (const domid of [...this.records.keys()]) {
+        if (this.saving.has(domid) || this.destroying.has(domid) || !this.listing.has(domid)) continue;
+        const begun = ++this.moments;
+        const plugged = await readPlugged(this.runner, domid);
+        const d = this.records.get(domid);
+        if (!plugged || !d || (this.deviceActs.get(domid) ?? 0) > begun || this.saving.has(domid)) continue;
+        const gone = unplugged(d.config.devices, plugged);
+        if (!gone.length) continue;
+        this.opts.log.info(`xen backend: domain ${domid} (${d.name}): ${gone.length} device(s) no longer in xenstore (detached behind xend's back): dropped from its record`);
+        this.save({ ...d, config: { ...d.config, devices: d.config.devices.filter((dev) => !gone.includes(dev)) } });
+      }
+    } finally {
+      this.readingDevices = false;
+    }
+  }
+
   /** xenstore's watch: one line per firing, each a reason to read `xl list` again. */
   private watch(path: string): void {
     const w = this.runner.spawn('xenstore-watch', [path], ['ignore', 'pipe', 'ignore']);
@@ -714,6 +789,35 @@ export class XenHost implements Hypervisor {
     return e;
   }
 
+  /**
+   * The placeholder xend holds becomes the domain xl builds from what `build`
+   * reads (aliased to Xen's domid); `build` resolves with the memory's checksum.
+   */
+  private async fill(domid: number, how: string, build: (p: XenDomain) => Promise<string>): Promise<void> {
+    const p = this.placeholders.get(domid);
+    if (!p) throw new XendError(`the xen backend fills only a domain created for it (domain ${domid} was not)`);
+    this.arriving.add(p.uuid);
+    try {
+      const checksum = await build(p);
+      const e = await this.listed(p);
+      if (!this.placeholders.delete(domid)) {
+        // xend gave up on it meanwhile (destroyed): so does the host.
+        void this.act(e.domid, ['destroy', String(e.domid)]);
+        throw new XendError(`domain ${p.name} was destroyed while it was being ${how}`);
+      }
+      this.save({ ...p, domid: e.domid, startTime: Date.now() / 1000, lastChecksum: checksum });
+      this.aliases.set(domid, e.domid);
+      this.attachConsole(e.domid);
+      // xl migrate carries the name the sender gave it meanwhile (migrating-NAME): it takes its own again.
+      if (e.name !== p.name) {
+        e.name = p.name;
+        void this.act(e.domid, ['rename', String(e.domid), p.name]);
+      }
+    } finally {
+      this.arriving.delete(p.uuid);
+    }
+  }
+
   private placeholder(spec: DomainSpec): HvDomain {
     let domid = PLACEHOLDER_TOP;
     while (this.placeholders.has(domid) || this.listing.has(domid)) domid--;
@@ -771,6 +875,7 @@ export class XenHost implements Hypervisor {
     this.consoles.delete(domid);
     this.long.delete(domid);
     this.starts.delete(domid);
+    this.deviceActs.delete(domid);
     if (this.records.delete(domid)) this.store.remove(String(domid));
     for (const [from, to] of this.aliases) if (to === domid) this.aliases.delete(from);
   }
