@@ -17,6 +17,8 @@ export class RawHttpError extends Error {
 }
 
 const CRLFCRLF = Buffer.from('\r\n\r\n');
+/** What one read of the socket takes at most: net's own size. */
+const READ_SIZE = 64 * 1024;
 
 /**
  * One HTTP/1.1 POST over a fresh node:net connection (Unix socket or TCP), with
@@ -33,7 +35,10 @@ export function rawPost(
   opts: { maxBytes: number; connectTimeoutMs: number; onSocket?: (s: Socket) => void },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    const socket = 'socketPath' in target ? connect({ path: target.socketPath }) : connect({ host: target.host, port: target.port });
+    // Reads land in one buffer of ours, copied from there to where they belong (the body once
+    // its length is known): a large reply costs no buffer per read nor a concatenation after.
+    const onread = { buffer: Buffer.allocUnsafe(READ_SIZE), callback: (n: number, buf: Uint8Array) => (received(buf.subarray(0, n)), true) };
+    const socket = 'socketPath' in target ? connect({ path: target.socketPath, onread }) : connect({ host: target.host, port: target.port, onread });
     opts.onSocket?.(socket);
     const host = 'socketPath' in target ? 'localhost' : target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
     const timer = setTimeout(() => socket.destroy(new RawHttpError('Connection timed out', 'ETIMEDOUT')), opts.connectTimeoutMs);
@@ -43,10 +48,14 @@ export function rawPost(
     // (a migrate or shutdown --wait); `Connection: close` ends the exchange instead.
     socket.write(body);
 
+    /** Until the head is read, and for a body of unknown length: copies of what arrived. */
     const chunks: Buffer[] = [];
     let size = 0;
     let done = false;
     let parsed: { status: number; statusText: string; bodyStart: number; length: number | null; chunked: boolean } | null = null;
+    /** A reply's body of known length, filled as it arrives. */
+    let reply: Buffer | null = null;
+    let filled = 0;
     const finish = (err: Error | null, res?: RawResponse) => {
       if (done) return;
       done = true;
@@ -56,6 +65,11 @@ export function rawPost(
       else resolve(res!);
     };
     const tryParse = (atEnd: boolean) => {
+      if (reply) {
+        if (filled === reply.length) finish(null, { status: parsed!.status, statusText: parsed!.statusText, body: reply });
+        else if (atEnd) finish(new RawHttpError('connection closed inside the response body'));
+        return;
+      }
       const all = chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks);
       chunks.length = 0;
       chunks.push(all);
@@ -80,11 +94,12 @@ export function rawPost(
         parsed = { status: status.status, statusText: status.reason, bodyStart: end + 4, length: chunked ? null : length, chunked };
       }
       const p = parsed;
-      const have = all.length - p.bodyStart;
       if (p.length !== null) {
-        if (have >= p.length) finish(null, { status: p.status, statusText: p.statusText, body: all.subarray(p.bodyStart, p.bodyStart + p.length) });
-        else if (atEnd) finish(new RawHttpError('connection closed inside the response body'));
-        return;
+        if (p.length > opts.maxBytes) return finish(new RawHttpError('response too large'));
+        reply = Buffer.allocUnsafe(p.length);
+        filled = all.copy(reply, 0, p.bodyStart, p.bodyStart + p.length);
+        chunks.length = 0;
+        return tryParse(atEnd);
       }
       if (!atEnd) return;
       if (!p.chunked) return finish(null, { status: p.status, statusText: p.statusText, body: all.subarray(p.bodyStart) });
@@ -101,13 +116,18 @@ export function rawPost(
       }
       finish(null, { status: p.status, statusText: p.statusText, body: Buffer.concat(out) });
     };
-    socket.on('data', (c: Buffer) => {
+    const received = (c: Uint8Array): void => {
+      if (done) return;
       size += c.length;
       if (size > opts.maxBytes) return finish(new RawHttpError('response too large'));
-      chunks.push(c);
-      // Concatenate only to find the head, and once the whole body is there.
-      if (!parsed || (parsed.length !== null && size - parsed.bodyStart >= parsed.length)) tryParse(false);
-    });
+      if (reply) {
+        filled += Buffer.from(c.buffer, c.byteOffset, c.byteLength).copy(reply, filled);
+        if (filled === reply.length) tryParse(false);
+        return;
+      }
+      chunks.push(Buffer.from(c)); // a copy: the read buffer is used again
+      if (!parsed) tryParse(false);
+    };
     socket.on('end', () => tryParse(true));
     socket.on('error', (err) => finish(err));
     socket.on('close', () => {
