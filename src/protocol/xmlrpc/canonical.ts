@@ -34,6 +34,8 @@ const OUR_ENCODING = /^(utf-?8|us-ascii|ascii)$/i;
 /** In the latin1 view: a control character or CR (to normalise), "]]>", or U+FFFE/U+FFFF's UTF-8. */
 const FORBIDDEN = /[\x00-\x08\x0b-\x1f]|\]\]>|\xef\xbf[\xbe\xbf]/;
 const NON_ASCII = /[\x80-\xff]/;
+/** How a child `[key, …]` of an SXP list begins as written, up to its key. */
+const CHILD_HEAD = '<value><array><data>\n<value><string>';
 const UNUSUAL = /[\x00-\x08\x0b-\x1f\x80-\xff]|\]\]>/;
 
 /**
@@ -211,7 +213,9 @@ class Reader {
   /** Whether the value here is a child `[key, …]` with a key not in sxpKeys, and was passed over; if not, nothing is read. */
   private passedOver(): boolean {
     const start = this.pos;
-    const child = this.has('<value>') && this.has('<array>') && (this.ws(), this.has('<data>')) && (this.ws(), this.has('<value>')) && this.has('<string>');
+    // One comparison for the layout xmlrpclib and we write, the general sequence otherwise.
+    const child =
+      this.has(CHILD_HEAD) || (this.has('<value>') && this.has('<array>') && (this.ws(), this.has('<data>')) && (this.ws(), this.has('<value>')) && this.has('<string>'));
     if (!child || this.wanted()) {
       this.pos = start;
       return false;
