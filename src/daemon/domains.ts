@@ -14,6 +14,7 @@ import { backendCall } from './backend-call.js';
 import { RecordCache } from './record-cache.js';
 import { domainSxp, inactiveDomainSxp, powerState, type Pins } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
+import type { AcceptedConfigs } from './accepted-configs.js';
 import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
 import { managedState, type ManagedStore } from './managed-store.js';
@@ -41,6 +42,8 @@ export interface DomainServiceOptions {
   rules?: ConfigRules;
   /** Where a domain record that cannot be served is set aside on recovery. */
   asideDir?: string;
+  /** The configs accepted at earlier starts, not read again on recovery (absent: each is). */
+  accepted?: AcceptedConfigs;
   /** The CPU pool a domain starts in, by its config's pool_name (CpuPoolService.placement). */
   pools?: { placement(poolName: string): number };
   /** Refuses a domain whose config gives it host devices another domain holds (pass-through). */
@@ -101,6 +104,7 @@ export class DomainService {
       this.log.info(`Recreating domain ${d.domid}, UUID ${d.uuid}. at ${asctime()}`);
       if ((d.flags.shutdown || d.flags.crashed) && !d.shutdownHandled) await this.onShutdown(d.domid, d.shutdownReason ?? 'poweroff', true);
     }
+    this.opts.accepted?.save();
   }
 
   /**
@@ -113,7 +117,10 @@ export class DomainService {
       checkVcpus(d.vcpus);
       checkHostMemory('maxmem', d.maxmemMiB, hostMemory);
       // Its config as SXP, read again under today's rules: one a client could send now.
-      parseVmConfig(vmConfigSxp(configOf(d)));
+      const config = configOf(d);
+      const check = () => void parseVmConfig(vmConfigSxp(config));
+      if (this.opts.accepted) this.opts.accepted.accept(config, check);
+      else check();
       return true;
     } catch (err) {
       const kept = this.setAside(d);

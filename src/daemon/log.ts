@@ -32,7 +32,7 @@ export class XendLog {
 
   write(level: LevelName, module: string, message: string): void {
     if (LEVELS[level] < this.threshold) return;
-    const line = `[${timestamp(new Date())} ${process.pid}] ${level} (${module}:${callerLine()}) ${escapeControls(message)}\n`;
+    const line = `[${currentTimestamp()} ${process.pid}] ${level} (${module}:${callerLine()}) ${escapeControls(message)}\n`;
     const bytes = Buffer.byteLength(line);
     if (this.maxBytes > 0 && this.size + bytes > this.maxBytes) this.rotate();
     writeSync(this.fd, line);
@@ -111,8 +111,31 @@ function callerLine(): number {
   }
 }
 
-/** Python's time.asctime(): `Tue Nov 24 23:45:17 2026`, as xend wrote it in messages. */
-export function asctime(d: Date = new Date()): string {
+/** Python's time.asctime(): `Tue Nov 24 23:45:17 2026`, as xend wrote it in messages; now's when no date is given. */
+export function asctime(d?: Date): string {
+  return d ? formatAsctime(d) : currentAsctime();
+}
+
+function formatAsctime(d: Date): string {
   const [wd, mon, day, year, time] = d.toString().split(' ');
   return `${wd} ${mon} ${String(Number(day)).padStart(2)} ${time} ${year}`;
 }
+
+/**
+ * `format` of the current second, formatted once while the second lasts: a restart
+ * logs a line or two (with an asctime) per domain, thousands within a second.
+ */
+function perSecond(format: (d: Date) => string): () => string {
+  let second = NaN;
+  let text = '';
+  return () => {
+    const now = Date.now();
+    if (Math.floor(now / 1000) !== second) {
+      second = Math.floor(now / 1000);
+      text = format(new Date(now));
+    }
+    return text;
+  };
+}
+const currentTimestamp = perSecond(timestamp);
+const currentAsctime = perSecond(formatAsctime);

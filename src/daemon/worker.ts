@@ -22,6 +22,7 @@ import { ManagedService } from './managed.js';
 import { PassthroughService } from './passthrough.js';
 import { ManagedStore } from './managed-store.js';
 import { RestartJournal } from './restart-journal.js';
+import { AcceptedConfigs } from './accepted-configs.js';
 import { Scripts, withHotplug } from './scripts.js';
 import type { ConfigRules } from './path-policy.js';
 import { rooted } from '../config/paths.js';
@@ -87,6 +88,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       journal: new RestartJournal(join(settings.stateDir, 'restarts')),
       rules,
       asideDir: join(settings.stateDir, 'set-aside'),
+      accepted: new AcceptedConfigs(join(settings.stateDir, 'accepted-configs.json')),
       pools,
       // Not while xend recovers its domains: what they hold is theirs already.
       checkDevices: (c) => passthrough?.checkFree(c),

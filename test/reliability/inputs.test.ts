@@ -245,4 +245,30 @@ describe('adoption at start survives any record', () => {
       await disposeXend(x);
     }
   });
+
+  test('a config accepted at an earlier start and edited since is read again, and set aside', async () => {
+    const x = await TestXend.start('(sim-host-memory 4096)\n');
+    try {
+      const call = rpc(x);
+      await call('xend.domain.create', ['vm', ['name', 'keep'], ['memory', 16]]);
+      const created = (await call('xend.domain.create', ['vm', ['name', 'edited'], ['memory', 16]])) as Sxp[];
+      const domid = Number((created.find((e) => Array.isArray(e) && e[0] === 'domid') as Sxp[])[1]);
+      // A restart accepts both configs and remembers them.
+      await x.stop();
+      assert.equal((await x.xend('start')).code, 0);
+      await x.stop();
+      const record = x.path(`var/lib/xend/state/sim/domains/${domid}.json`);
+      const stored = JSON.parse(readFileSync(record, 'utf8')) as { config: { vcpus: number } };
+      stored.config.vcpus = 100_000_000;
+      writeFileSync(record, JSON.stringify(stored));
+      const r = await x.xend('start');
+      assert.equal(r.code, 0, r.stderr);
+      const list = await x.xm('list');
+      assert.match(list.stdout, /^keep /m);
+      assert.doesNotMatch(list.stdout, /^edited /m);
+      assert.match(readFileSync(x.path('var/log/xen/xend.log'), 'utf8'), new RegExp(`ERROR .*Domain ${domid} cannot be served \\(Invalid configuration: 100000000 VCPUs`));
+    } finally {
+      await disposeXend(x);
+    }
+  });
 });
