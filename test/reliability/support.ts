@@ -287,8 +287,15 @@ export function fifoReader(path: string, highWaterMark = 64 * 1024): { stream: R
   return {
     stream,
     release() {
-      // A writer that comes and goes ends a pending open with end-of-file.
-      if (!stream.closed) closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+      // A writer that comes and goes ends a pending open with end-of-file. No reader at all
+      // (ENXIO: the stream read its end and is closing, as Node 24 may still say it is not closed) leaves nothing pending.
+      if (!stream.closed) {
+        try {
+          closeSync(openSync(path, constants.O_WRONLY | constants.O_NONBLOCK));
+        } catch (err) {
+          if ((err as NodeJS.ErrnoException).code !== 'ENXIO') throw err;
+        }
+      }
       stream.destroy();
       drop();
     },
