@@ -17,7 +17,7 @@ const XEND_TCP = 8006;
 /** Run in dom0 by its node: each command a process, alternated, wall ms per run. */
 const TIMER = `
 const { spawnSync } = require('child_process');
-const [runs, warmup, ...cmds] = process.argv.slice(1);
+const [runs, warmup, ...cmds] = process.argv.slice(2);
 const times = cmds.map(() => []);
 for (let i = 0; i < +runs + +warmup; i++) {
   cmds.forEach((c, j) => {
@@ -50,7 +50,9 @@ export async function run(ctx) {
     log(`xen: ${cmds.length} commands × (1 warm-up + ${runs} rounds), alternated in dom0`);
     const r = await lane.dom0(`node /run/bench-timer.js ${runs} 1 ${cmds.map((c) => `'${c}'`).join(' ')}`, 900_000);
     if (r.code !== 0) throw new Error(`the timer in dom0 failed: ${r.out}`);
-    const [xl, xm, node0] = JSON.parse(r.out.trim().split('\n').pop()).map(median);
+    const times = JSON.parse(r.out.trim().split('\n').pop());
+    if (times.some((t) => t.length !== runs)) throw new Error(`the timer in dom0 measured ${times.map((t) => t.length)} runs, not ${runs}`);
+    const [xl, xm, node0] = times.map(median);
     const row = (id, what, subject, baseline, base, note) => ratioRow({ id: `xen.${id}`, what, baseline, subject, base, n: runs, note });
     return [
       row('list', 'xm list in dom0 (xend, xen backend)', xm, 'xl list in dom0', xl, `node -e 0 in dom0 ${node0.toFixed(0)} ms`),
