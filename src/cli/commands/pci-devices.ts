@@ -1,10 +1,9 @@
 import { InvalidValueError } from '../values.js';
 import { UsageError } from '../errors.js';
-import { pciName, type PciAddress } from '../../protocol/pci.js';
+import { hex0x, pciName, type PciAddress } from '../../protocol/pci.js';
 import type { XendClient } from '../../client/xend-client.js';
 import type { Sxp } from '../../sxp/types.js';
 import { pairValue } from '../../sxp/access.js';
-import { hex0x } from '../../protocol/pci.js';
 
 /**
  * What pci-attach, pci-detach and pci-list share: xen.util.pci's parsing of a
@@ -29,7 +28,7 @@ export interface PciDev {
   opts?: [string, string][];
 }
 
-/** A hex string of at least `width` digits, as pci.py wrote them: 0x0000, 0x03. */
+/** A hex field of xend's device SXP (`0x03` or `03`) as a number; anything else is an invalid value. */
 const int16 = (s: string): number => {
   if (!/^\s*(0x)?[0-9a-f]+\s*$/i.test(s)) throw new InvalidValueError();
   return Number.parseInt(s, 16);
