@@ -37,7 +37,8 @@ export function rawPost(
   return new Promise((resolve, reject) => {
     // Reads land in one buffer of ours, copied from there to where they belong (the body once
     // its length is known): a large reply costs no buffer per read nor a concatenation after.
-    const onread = { buffer: Buffer.allocUnsafe(READ_SIZE), callback: (n: number, buf: Uint8Array) => (received(buf.subarray(0, n)), true) };
+    const readBuffer = Buffer.allocUnsafe(READ_SIZE);
+    const onread = { buffer: readBuffer, callback: (n: number) => (received(readBuffer.subarray(0, n)), true) };
     const socket = 'socketPath' in target ? connect({ path: target.socketPath, onread }) : connect({ host: target.host, port: target.port, onread });
     opts.onSocket?.(socket);
     const host = 'socketPath' in target ? 'localhost' : target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
@@ -116,12 +117,12 @@ export function rawPost(
       }
       finish(null, { status: p.status, statusText: p.statusText, body: Buffer.concat(out) });
     };
-    const received = (c: Uint8Array): void => {
+    const received = (c: Buffer): void => {
       if (done) return;
       size += c.length;
       if (size > opts.maxBytes) return finish(new RawHttpError('response too large'));
       if (reply) {
-        filled += Buffer.from(c.buffer, c.byteOffset, c.byteLength).copy(reply, filled);
+        filled += c.copy(reply, filled);
         if (filled === reply.length) tryParse(false);
         return;
       }
