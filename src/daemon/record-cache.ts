@@ -4,24 +4,15 @@ import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
 import { domainSxp, pinnedCpus, type Pins } from './domain-sxp.js';
 
-/** Everything of a domain's view its record shows, but cpu_time: what decides the record's bytes. */
-interface Shape {
-  domid: number;
-  name: string;
-  uuid: string;
-  config: HvDomain['config'];
-  memoryMiB: number;
-  maxmemMiB: number;
-  vcpus: number;
-  onlineVcpus: number;
-  startTime: number;
-  cpuWeight: number | undefined;
-  cpuCap: number | undefined;
-  vncLocation: string | undefined;
+/** Everything of a domain's view its record shows, but cpu_time and pinning: what decides the record's bytes. */
+const VIEW = ['domid', 'name', 'uuid', 'config', 'memoryMiB', 'maxmemMiB', 'vcpus', 'onlineVcpus', 'startTime', 'cpuWeight', 'cpuCap', 'vncLocation'] as const satisfies readonly (keyof HvDomain)[];
+const FLAGS = ['running', 'blocked', 'paused', 'shutdown', 'crashed', 'dying'] as const satisfies readonly (keyof DomainFlags)[];
+
+type Shape = Pick<HvDomain, (typeof VIEW)[number]> & {
   flags: DomainFlags;
   /** Each VCPU's pinning as the record shows it (null: unpinned). */
   pins: (readonly number[] | null)[];
-}
+};
 
 interface Entry {
   shape: Shape;
@@ -62,50 +53,15 @@ export class RecordCache {
 function shapeOf(d: HvDomain, pins?: Pins): Shape {
   const p = new Array<readonly number[] | null>(d.vcpus);
   for (let i = 0; i < d.vcpus; i++) p[i] = pinnedCpus(pins, i);
-  return {
-    domid: d.domid,
-    name: d.name,
-    uuid: d.uuid,
-    config: d.config,
-    memoryMiB: d.memoryMiB,
-    maxmemMiB: d.maxmemMiB,
-    vcpus: d.vcpus,
-    onlineVcpus: d.onlineVcpus,
-    startTime: d.startTime,
-    cpuWeight: d.cpuWeight,
-    cpuCap: d.cpuCap,
-    vncLocation: d.vncLocation,
-    flags: { ...d.flags },
-    pins: p,
-  };
+  const shape = { flags: { ...d.flags }, pins: p } as Shape;
+  for (const k of VIEW) (shape as Record<string, unknown>)[k] = d[k];
+  return shape;
 }
 
 /** Whether `d` (with `pins`) still shows what `s` does; compared in place, since most calls find it does. */
 function matches(s: Shape, d: HvDomain, pins?: Pins): boolean {
-  const f = d.flags;
-  const g = s.flags;
-  if (
-    s.domid !== d.domid ||
-    s.name !== d.name ||
-    s.uuid !== d.uuid ||
-    s.config !== d.config ||
-    s.memoryMiB !== d.memoryMiB ||
-    s.maxmemMiB !== d.maxmemMiB ||
-    s.vcpus !== d.vcpus ||
-    s.onlineVcpus !== d.onlineVcpus ||
-    s.startTime !== d.startTime ||
-    s.cpuWeight !== d.cpuWeight ||
-    s.cpuCap !== d.cpuCap ||
-    s.vncLocation !== d.vncLocation ||
-    g.running !== f.running ||
-    g.blocked !== f.blocked ||
-    g.paused !== f.paused ||
-    g.shutdown !== f.shutdown ||
-    g.crashed !== f.crashed ||
-    g.dying !== f.dying
-  ) {
-    return false;
-  }
+  for (const k of VIEW) if (s[k] !== d[k]) return false;
+  for (const k of FLAGS) if (s.flags[k] !== d.flags[k]) return false;
   for (let i = 0; i < d.vcpus; i++) if (!samePins(s.pins[i]!, pinnedCpus(pins, i))) return false;
   return true;
 }

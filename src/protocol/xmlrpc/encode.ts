@@ -7,7 +7,7 @@
  */
 import { charName, DEFAULT_MAX_DEPTH, I64_MAX, I64_MIN, NON_XML_CHAR, XmlRpcEncodeError, type XmlRpcValue } from './types.js';
 import { PyFloat } from '../../sxp/float.js';
-import { keptOf } from './kept.js';
+import { keptOf, type KeptArray } from './kept.js';
 
 const HEADER = "<?xml version='1.0'?>\n";
 const I32_MIN = -0x80000000;
@@ -145,8 +145,8 @@ function value(v: unknown, depth: number): string {
   if (Array.isArray(v)) {
     const kept = keptOf(v);
     if (kept) {
-      const { head, tail } = kept.encoding(encodeValue);
-      return `${head.toString('utf8')}${value(v[kept.liveAt], depth + 1)}${tail.toString('utf8')}`;
+      const [head, live, tail] = keptPieces(v, kept, depth);
+      return `${head.toString('utf8')}${live}${tail.toString('utf8')}`;
     }
     if (v.length === 2) {
       const p = pair(v[0], v[1]);
@@ -166,6 +166,12 @@ function value(v: unknown, depth: number): string {
   // Object.keys includes an own "__proto__" key, and obj[k] reads the own property.
   for (const k of Object.keys(obj)) out += `<member>\n<name>${escapeText(k)}</name>\n${value(obj[k], depth + 1)}</member>\n`;
   return `${out}</struct></value>\n`;
+}
+
+/** A kept array at `depth`: its kept bytes around its live element, encoded now. */
+function keptPieces(v: readonly unknown[], kept: KeptArray, depth: number): [Buffer, string, Buffer] {
+  const { head, tail } = kept.encoding(encodeValue);
+  return [head, value(v[kept.liveAt], depth + 1), tail];
 }
 
 /** One value as encodeResponse writes it inside a document (`<value>…</value>`). */
@@ -195,10 +201,8 @@ export function encodeResponseParts(result: XmlRpcValue): (string | Buffer)[] {
   for (let i = 0; i < result.length; i++) {
     const v = result[i];
     const kept = keptOf(v);
-    if (kept) {
-      const { head, tail } = kept.encoding(encodeValue);
-      parts.push(head, value((v as XmlRpcValue[])[kept.liveAt], 2), tail);
-    } else parts.push(value(v, 1));
+    if (kept) parts.push(...keptPieces(v as XmlRpcValue[], kept, 1));
+    else parts.push(value(v, 1));
   }
   parts.push('</data></array></value>\n</param>\n</params>\n</methodResponse>\n');
   return parts;
