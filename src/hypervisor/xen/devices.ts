@@ -13,7 +13,8 @@ import { diskSpec, diskTarget, vifParts, virtualDisk, XenConfigError } from './x
  * held to a pattern that has no comma or `=`.
  */
 
-const DISK_CLASSES = ['vbd', 'tap', 'tap2'];
+/** The device classes xl attaches as disks (xend's vbd and its tap variants). */
+export const DISK_CLASSES = ['vbd', 'tap', 'tap2'];
 
 const isDisk = (d: HvDevice) => DISK_CLASSES.includes(d.deviceClass);
 

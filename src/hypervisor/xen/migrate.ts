@@ -39,7 +39,7 @@ export function migrationPort(port: number): number {
 }
 
 /** One word for sh: single-quoted (xend's own paths only; nothing a client chose). */
-export function shellWord(word: string): string {
+function shellWord(word: string): string {
   return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
 }
 

@@ -2,6 +2,7 @@ import { childValue } from '../../sxp/index.js';
 import { blockDeviceNumber, splitDev } from '../block-number.js';
 import type { Sxp } from '../../sxp/types.js';
 import type { XenRunner } from './runner.js';
+import { DISK_CLASSES } from './devices.js';
 
 /** The disk and interface numbers xenstore lists under a domain's frontends: what is plugged in now. */
 export interface Plugged {
@@ -9,7 +10,6 @@ export interface Plugged {
   vif: ReadonlySet<number>;
 }
 
-const DISK_CLASSES = ['vbd', 'tap', 'tap2'];
 const FRONTEND = /^\/local\/domain\/\d+\/device\/(vbd|vif)\/(\d+)[/ ]/;
 
 /** `xenstore-ls -f /local/domain/<id>/device`; null when xenstore does not answer (nothing is then known). */
