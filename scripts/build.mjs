@@ -50,6 +50,17 @@ await build({
   },
 });
 await buildXm(next);
+// `xm --version`'s line in a file of its own: the launcher answers it without loading the client.
+await build({
+  ...common,
+  entryPoints: { 'xm-version': 'src/version.ts' },
+  outdir: next,
+  format: 'cjs',
+  sourcemap: false,
+  minifyWhitespace: true,
+  outExtension: { '.js': '.cjs' },
+  define: { __SUITE_VERSION__: JSON.stringify(version) },
+});
 
 rmSync(`${dist}.old-${process.pid}`, { recursive: true, force: true });
 try {

@@ -23,6 +23,17 @@ const files = suites.flatMap((arg) => {
     .sort()
     .map((f) => join('build/test', suite, f));
 });
-// A test stuck for 10 minutes fails instead of holding the run forever.
-const run = spawnSync(process.execPath, ['--test', '--test-concurrency=2', '--test-timeout=600000', ...files], { cwd: root, stdio: 'inherit' });
-process.exit(run.status ?? 1);
+// The Xen lane runs alone, after the rest: its guests' clocks are the host's, and what
+// runs beside it starves the emulator (libxl's minute for a guest to suspend ran out).
+const lane = (f) => f.startsWith(join('build/test', 'xen') + sep);
+const phases = [files.filter((f) => !lane(f)), files.filter(lane)].filter((p) => p.length);
+let status = 0;
+for (const phase of phases) {
+  // A test stuck for 10 minutes fails instead of holding the run forever. On Node 20 the bound
+  // is a whole file's: the lane's one file (a boot, 19 tests, a migration that may try three
+  // guests) gets 40.
+  const timeout = phase.some(lane) ? 2_400_000 : 600_000;
+  const run = spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...phase], { cwd: root, stdio: 'inherit' });
+  status ||= run.status ?? 1;
+}
+process.exit(status);

@@ -53,7 +53,7 @@ export function shortHelp(): string {
 export function longHelp(): string {
   const rows = GROUPS.flatMap((g) => COMMANDS.filter((c) => c.group === g).map((c) => row(c.name, c.help)));
   const globals = GLOBAL_OPTIONS.map((o) => `  ${optionLabel(o).padEnd(30)} ${o.desc}\n`).join('');
-  return `${HEADER}xm full list of subcommands:\n\n${rows.join('')}\n${FOOTER}\nOptions accepted by every subcommand (not in xm):\n${globals}\n`;
+  return `${HEADER}xm full list of subcommands:\n\n${rows.join('')}\n${FOOTER}\nOptions accepted by every subcommand (not in xm):\n${globals}\n  ${'-V, --version'.padEnd(30)} Print xm's version instead of a subcommand (not in xm)\n\n`;
 }
 
 /** As xm's option tables named an option: `-d DOMAIN, --domain=DOMAIN`, `--state=<state>`, `-l, --long`. */

@@ -22,6 +22,12 @@ interface Departure {
   wasPaused: boolean;
 }
 
+/** A domain built from a stream; `keep` writes what its backend keeps of it later (once it runs). */
+interface Incoming {
+  domain: HvDomain;
+  keep: () => void;
+}
+
 /** How far a restore has read its file. */
 interface RestoreProgress {
   file: string;
@@ -137,7 +143,7 @@ export class CheckpointService {
       const signal = AbortSignal.any([destroyed, cancelled]);
       const sink: ByteSink = sparse ?? { write: (data) => writeAll(file, data, signal) };
       await writeHeader(sink, this.domains.record(d.domid));
-      await this.hv.saveImage(d.domid, sink, { live: false, signal, suspend: async () => this.hv.pause(d.domid), progress });
+      await this.hv.saveImage(d.domid, sink, { live: false, signal, suspend: async () => this.hv.pause(d.domid, { transient: true }), progress });
       await sink.write(consoleRecord(this.consoles.history(d.uuid)));
       await sparse?.finish();
       if (regular) await file.sync();
@@ -167,8 +173,8 @@ export class CheckpointService {
     const progress = (): RestoreProgress => ({ file: path, phase: 'reading', bytesRead: stream.bytesRead, totalBytes, elapsedMs: Date.now() - started });
     this.restoring.set(path, progress);
     try {
-      const d = await this.receive(sourceOf(stream), false);
-      if (!paused) await this.hv.unpause(d.domid);
+      const { domain: d, keep } = await this.receive(sourceOf(stream), false, !paused);
+      keep();
       this.log.info(`Domain ${d.name} restored from ${path} as id ${d.domid}`);
       return this.domains.record(d.domid);
     } finally {
@@ -179,15 +185,13 @@ export class CheckpointService {
   }
 
   /**
-   * Builds a domain from a stream (a restore, or a relocation server's `receive`):
-   * created paused and marked incomplete until its memory and console arrived.
+   * A relocation server's `receive`: the domain built from the stream, then run here;
+   * with the checksum of the memory it arrived with. `keep` is for after the `(ok)`.
    */
-  /** A relocation server's `receive`: the domain built from the stream, then run here; with its memory's checksum. */
-  async receiveRelocated(source: ByteSource): Promise<{ domain: HvDomain; checksum: string }> {
-    const domain = await this.receive(source, true);
-    const checksum = this.hv.memoryChecksum(domain.domid);
-    void this.hv.unpause(domain.domid);
-    return { domain, checksum };
+  async receiveRelocated(source: ByteSource): Promise<Incoming & { checksum: string }> {
+    let checksum = '';
+    const received = await this.receive(source, true, true, (d) => (checksum = this.hv.memoryChecksum(d.domid)));
+    return { ...received, checksum };
   }
 
   /**
@@ -201,31 +205,52 @@ export class CheckpointService {
     const config = await readHeader(source);
     const release = this.hv.expectLive?.(String(childValue(config, 'uuid', '')));
     try {
-      return await this.incoming(config, true, 'Receive', async (d) => {
+      const { domain, keep } = await this.incoming(config, true, 'Receive', async (d) => {
         ready();
         await receiveLive(d.domid, source, sink);
       });
+      keep();
+      return domain;
     } finally {
       release?.();
     }
   }
 
-  async receive(source: ByteSource, relocating: boolean): Promise<HvDomain> {
-    return this.incoming(await readHeader(source), relocating, 'Restore', async (d) => {
+  /**
+   * Builds a domain from a stream (a restore, or a relocation server's `receive`):
+   * created paused and marked incomplete until its memory and console arrived
+   * (`arrived` sees it then, still paused), then run unless `run` is false.
+   */
+  private async receive(source: ByteSource, relocating: boolean, run: boolean, arrived?: (d: HvDomain) => void): Promise<Incoming> {
+    const config = await readHeader(source);
+    return this.incoming(config, relocating, 'Restore', async (d) => {
       await this.hv.restoreImage(d.domid, source);
       const history = await readConsoleRecord(source);
       // Migrating to this very host, the console (keyed by uuid) already holds it.
       if (!this.consoles.history(d.uuid)) this.consoles.seed(d.uuid, history);
-    });
+      arrived?.(d);
+    }, run);
   }
 
-  /** A domain created incomplete from `config`, made whole by `fill`; whatever fails, nothing of it stays. */
-  private async incoming(config: Sxp, relocating: boolean, what: string, fill: (d: HvDomain) => Promise<void>): Promise<HvDomain> {
+  /**
+   * A domain created incomplete from `config`, made whole by `fill` and run if `run`;
+   * whatever fails, nothing of it stays. The backend's one durable write of it whole is
+   * all that stands between the stream's end and the domain running here; what else the
+   * backend keeps of it waits for `keep`, which logs rather than throws.
+   */
+  private async incoming(config: Sxp, relocating: boolean, what: string, fill: (d: HvDomain) => Promise<void>, run = false): Promise<Incoming> {
     const d = await this.domains.createIncoming(config, relocating);
     try {
       await fill(d);
-      this.hv.updateRecord(d.domid, { incomplete: false });
-      return this.hv.get(d.domid)!;
+      const kept = await this.hv.finishIncoming(d.domid, run);
+      const keep = () => {
+        try {
+          kept();
+        } catch (err) {
+          this.log.error(`Domain ${d.name} (${d.domid}) runs, but what it received was not kept on disk: ${(err as Error).message}`);
+        }
+      };
+      return { domain: this.hv.get(d.domid)!, keep };
     } catch (err) {
       this.log.error(`${what} failed: ${(err as Error).message}`);
       this.hv.destroy(d.domid);
@@ -311,8 +336,9 @@ export class CheckpointService {
           live,
           signal: abort.signal,
           suspend: async () => {
-            this.hv.pause(d.domid);
+            // Down from here: the guest stops at the pause.
             suspendedAt = Date.now();
+            this.hv.pause(d.domid, { transient: true });
             progress.phase = 'suspended';
             step = 2;
             await migrationTool(2);
@@ -338,7 +364,8 @@ export class CheckpointService {
       socket?.destroy();
       if (step > 0) await migrationTool(step, true).catch(() => {});
       if (this.hv.get(d.domid)) {
-        this.log.warning(`Save failed on domain ${name} (${d.domid}) - resuming.`);
+        // xend logged this with the exception's traceback; its last line, the reason, is what an administrator reads.
+        this.log.error(`Save failed on domain ${name} (${d.domid}) - resuming. ${(err as Error).message}`);
         await this.resume(d, name, wasPaused).catch((e: Error) => this.log.error(`Could not resume domain ${name} (${d.domid}): ${e.message}`));
       }
       if (destroyed) throw new XendError(`Domain ${name} was destroyed during its migration`);

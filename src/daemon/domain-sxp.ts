@@ -1,6 +1,6 @@
 import { cpuidSxp, DEFAULT_POOL, type VmConfig } from '../vm/config.js';
 import { PowerState } from '../protocol/domain.js';
-import type { HvDomain, VcpuInfo } from '../hypervisor/types.js';
+import type { HvDomain, VcpuInfo, VcpuPinning } from '../hypervisor/types.js';
 import { pyFloat } from '../sxp/float.js';
 import { withVncLocation } from './vfb-location.js';
 import type { Sxp } from '../sxp/types.js';
@@ -25,20 +25,18 @@ function stateString(d: HvDomain): string {
   );
 }
 
-/** Each VCPU's pinning as the hypervisor has it, and how many CPUs the host has. */
-export interface Pins {
-  vcpus: readonly VcpuInfo[];
-  hostCpus: number;
+/** The pinning vcpuInfo's cpumaps show on a host of `hostCpus` CPUs: a map of every CPU is none. */
+export function pinsOfVcpus(vcpus: readonly VcpuInfo[], hostCpus: number): VcpuPinning {
+  return vcpus.map((v) => (v.cpumap.length < hostCpus ? v.cpumap : null));
 }
 
 /** The physical CPUs VCPU `i` is pinned to, or null when it may run on any of the host's. */
-export function pinnedCpus(pins: Pins | undefined, i: number): readonly number[] | null {
-  const map = pins?.vcpus[i]?.cpumap;
-  return map && map.length < pins.hostCpus ? map : null;
+export function pinnedCpus(pins: VcpuPinning | undefined, i: number): readonly number[] | null {
+  return pins?.[i] ?? null;
 }
 
 /** `cpus` as xend shows it: one list of pinned physical CPUs per VCPU, empty when unpinned. */
-function cpus(d: { vcpus: number }, pins?: Pins): Sxp {
+function cpus(d: { vcpus: number }, pins?: VcpuPinning): Sxp {
   const out: Sxp[] = [];
   for (let i = 0; i < d.vcpus; i++) out.push([...(pinnedCpus(pins, i) ?? [])]);
   return out;
@@ -48,7 +46,7 @@ function cpus(d: { vcpus: number }, pins?: Pins): Sxp {
  * The `(domain …)` record of XendConfig.to_sxp in legacy mode, in its key order
  * (xend-reference §9); `full` adds the devices.
  */
-export function domainSxp(d: HvDomain, full: boolean, pins?: Pins): Sxp {
+export function domainSxp(d: HvDomain, full: boolean, pins?: VcpuPinning): Sxp {
   const sxp: Sxp[] = ['domain', ['domid', d.domid]];
   const c = d.config;
   // Domain-0: xend did not build it, and has no config of it.

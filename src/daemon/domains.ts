@@ -3,7 +3,7 @@ import { mkdirSync, renameSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
-import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger } from '../hypervisor/types.js';
+import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger, type VcpuPinning } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { checkImageType, parseVmConfig, vmConfigSxp, type VmConfig } from '../vm/config.js';
 import { checkHostMemory, checkVcpus } from '../vm/config-limits.js';
@@ -12,7 +12,7 @@ import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js'
 import { DomainIndex, type Resolved } from './domain-index.js';
 import { backendCall } from './backend-call.js';
 import { RecordCache } from './record-cache.js';
-import { domainSxp, inactiveDomainSxp, powerState, type Pins } from './domain-sxp.js';
+import { domainSxp, inactiveDomainSxp, pinsOfVcpus, powerState } from './domain-sxp.js';
 import { asctime, type Logger } from './log.js';
 import type { AcceptedConfigs } from './accepted-configs.js';
 import { pyFloat } from '../sxp/float.js';
@@ -162,7 +162,7 @@ export class DomainService {
 
   domain(dom: string | number, full = false): Sxp {
     const r = this.resolve(dom);
-    if (r.live) return domainSxp(r.live, full, this.pinsOf(r.live));
+    if (r.live) return domainSxp(r.live, full, this.pinsReader()(r.live));
     return inactiveDomainSxp(r.managed!.config, managedState(r.managed!), full);
   }
 
@@ -170,29 +170,40 @@ export class DomainService {
   domainsWithState(detail: boolean, state: string | number, full: boolean): Sxp[] {
     const wanted = stateFilter(state);
     const live = this.hv.list();
-    let hostCpus: number | undefined;
-    const cpus = () => (hostCpus ??= this.hv.hostInfo().nr_cpus);
-    const rows: { name: string; status: number; sxp: () => Sxp }[] = live.map((d) => ({ name: d.name, status: powerState(d), sxp: () => this.records.record(d, full, this.pinsOf(d, cpus)) }));
-    const running = new Set(live.map((d) => d.uuid));
-    for (const m of this.opts.managed?.list() ?? []) {
-      if (running.has(m.config.uuid)) continue;
-      const status = managedState(m);
-      rows.push({ name: m.config.name, status, sxp: () => inactiveDomainSxp(m.config, status, full) });
+    // The live views themselves, and a row for each managed domain not running: a listing allocates little.
+    const rows: (HvDomain | InactiveRow)[] = [];
+    for (const d of live) if (wanted(powerState(d))) rows.push(d);
+    const managed = this.opts.managed?.list() ?? [];
+    if (managed.length) {
+      const running = new Set(live.map((d) => d.uuid));
+      for (const m of managed) {
+        const status = managedState(m);
+        if (!running.has(m.config.uuid) && wanted(status)) rows.push({ name: m.config.name, inactive: () => inactiveDomainSxp(m.config, status, full) });
+      }
     }
     this.records.prune(live);
-    const doms = rows.filter((d) => wanted(d.status)).sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
-    return detail ? doms.map((d) => d.sxp()) : doms.map((d) => d.name);
+    rows.sort(byName);
+    if (!detail) return rows.map((r) => r.name);
+    return this.records.list(rows, full, this.pinsReader());
   }
 
-  /** Each VCPU's pinning as the hypervisor has it (the record's `cpus`), if it says. */
-  private pinsOf(d: HvDomain, hostCpus = () => this.hv.hostInfo().nr_cpus): Pins | undefined {
-    let vcpus;
-    try {
-      vcpus = this.hv.vcpuInfo(d.domid);
-    } catch {
-      return undefined;
-    }
-    return { vcpus, hostCpus: hostCpus() };
+  /**
+   * Each VCPU's pinning as the hypervisor has it (the record's `cpus`), if it says: a
+   * reader for one listing. From vcpuPinning where the backend has it; else from
+   * vcpuInfo, asking the host's CPUs once (bound methods: the tracking proxy before
+   * the backend is asked for them per domain otherwise).
+   */
+  private pinsReader(): (d: HvDomain) => VcpuPinning | undefined {
+    const pinning = this.hv.vcpuPinning?.bind(this.hv);
+    const vcpuInfo = this.hv.vcpuInfo.bind(this.hv);
+    let hostCpus: number | undefined;
+    return (d) => {
+      try {
+        return pinning ? pinning(d.domid) : pinsOfVcpus(vcpuInfo(d.domid), (hostCpus ??= this.hv.hostInfo().nr_cpus));
+      } catch {
+        return undefined;
+      }
+    };
   }
 
   create(configSxp: Sxp): Promise<Sxp> {
@@ -808,6 +819,14 @@ function haltedVcpuInfo(c: VmConfig): Sxp {
 function resized(cpus: readonly number[][], count: number): number[][] {
   return Array.from({ length: count }, (_, i) => [...(cpus[i] ?? [])]);
 }
+
+/** A managed domain that is not running, in a listing: its record made only if the listing shows records. */
+interface InactiveRow {
+  name: string;
+  inactive: () => Sxp;
+}
+
+const byName = (a: { name: string }, b: { name: string }): number => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0);
 
 /**
  * `all`, a power-state name (any case) or its number, as domains_with_state accepts;

@@ -1,7 +1,5 @@
-import yargs from 'yargs';
 import { xendPaths } from '../config/paths.js';
 import { monitor, reload, start, status, stop, type StartResult } from './control.js';
-import { runWorker } from './worker.js';
 import { versionLine } from '../version.js';
 
 /** xend's commands, in its usage order, with what each does (`xend --help`). */
@@ -37,7 +35,9 @@ function helpText(): string {
 /**
  * xend's command line. Returns the exit status; only bin/xend exits. The hidden
  * `__monitor` and `__worker` commands are the daemon's own processes; `__xl-relay`
- * is the command xl's live migration runs (hypervisor/xen/relay.ts).
+ * is the command xl's live migration runs (xl-relay.ts). Only the worker loads the
+ * daemon (worker.ts and all it serves with) and only a command line yargs: `xend
+ * restart` starts three processes, and the command and the monitor need neither.
  */
 export async function main(argv: string[], script: string): Promise<number> {
   const paths = xendPaths();
@@ -46,7 +46,7 @@ export async function main(argv: string[], script: string): Promise<number> {
     case '__monitor':
       return monitor(paths, script);
     case '__worker':
-      await runWorker({
+      await (await import('./worker.js')).runWorker({
         paths,
         statusFd: process.env.XEND_STATUS_FD ? Number(process.env.XEND_STATUS_FD) : null,
         trace: process.env.XEND_TRACE === '1',
@@ -54,7 +54,7 @@ export async function main(argv: string[], script: string): Promise<number> {
       });
       return process.exitCode === 1 ? 1 : -1;
     case '__xl-relay':
-      return (await import('../hypervisor/xen/relay.js')).xlRelay(argv.slice(1));
+      return (await import('./xl-relay.js')).xlRelay(argv.slice(1));
   }
   if (!cmd) {
     process.stdout.write(`${USAGE}\n`);
@@ -72,7 +72,11 @@ export async function main(argv: string[], script: string): Promise<number> {
     process.stdout.write(`not an option: ${cmd}\n`);
     return 1;
   }
+  // A bare command (`xend restart`, as init scripts and the tools run it) needs no parser.
+  if (argv.length === 1 && COMMANDS.includes(cmd)) return command(cmd, paths, script, {});
   let code = 1;
+  const { default: yargs } = await import('yargs');
+  const handle = (name: string) => async (args: { [option: string]: unknown }) => void (code = await command(name, paths, script, { json: args.json === true }));
   // yargs dispatches and checks options; the help text is helpText's (commands are described there).
   await yargs(argv)
     .scriptName('xend')
@@ -80,39 +84,13 @@ export async function main(argv: string[], script: string): Promise<number> {
     .version(false)
     .help(false)
     .strict()
-    .command('start', false, {}, async () => {
-      if (process.env.XEND_DAEMONIZE === '0') return void (code = await foreground(paths));
-      const r = await start(paths, script, false);
-      code = told(r);
-    })
-    .command('trace_start', false, {}, async () => {
-      const r = await start(paths, script, true);
-      code = told(r);
-    })
-    .command('foreground', false, {}, async () => {
-      code = await foreground(paths);
-    })
-    .command('stop', false, {}, async () => {
-      code = await stop(paths, (line) => process.stderr.write(`${line}\n`));
-    })
-    .command('restart', false, {}, async () => {
-      await stop(paths);
-      const r = await start(paths, script, false);
-      code = told(r);
-    })
-    .command('reload', false, {}, () => {
-      code = reload(paths);
-    })
-    .command(
-      'status',
-      false,
-      (y) => y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }),
-      (args) => {
-        const s = status(paths);
-        if (args.json) process.stdout.write(`${JSON.stringify(s)}\n`);
-        code = s.running ? 0 : 3;
-      },
-    )
+    .command('start', false, {}, handle('start'))
+    .command('trace_start', false, {}, handle('trace_start'))
+    .command('foreground', false, {}, handle('foreground'))
+    .command('stop', false, {}, handle('stop'))
+    .command('restart', false, {}, handle('restart'))
+    .command('reload', false, {}, handle('reload'))
+    .command('status', false, (y) => y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }), handle('status'))
     .fail((msg: string | null, err: Error | undefined) => {
       // yargs passes a command's own failure as err, with no message of its own.
       process.stderr.write(`Error: ${msg ?? err?.message ?? 'unknown error'}\n`);
@@ -122,13 +100,39 @@ export async function main(argv: string[], script: string): Promise<number> {
   return code;
 }
 
+/** Runs one of xend's commands; its exit status. */
+async function command(name: string, paths: ReturnType<typeof xendPaths>, script: string, args: { json?: boolean }): Promise<number> {
+  switch (name) {
+    case 'start':
+      if (process.env.XEND_DAEMONIZE === '0') return foreground(paths);
+      return told(await start(paths, script, false));
+    case 'trace_start':
+      return told(await start(paths, script, true));
+    case 'foreground':
+      return foreground(paths);
+    case 'stop':
+      return stop(paths, (line) => process.stderr.write(`${line}\n`));
+    case 'restart':
+      await stop(paths);
+      return told(await start(paths, script, false));
+    case 'reload':
+      return reload(paths);
+    case 'status': {
+      const s = status(paths);
+      if (args.json) process.stdout.write(`${JSON.stringify(s)}\n`);
+      return s.running ? 0 : 3;
+    }
+  }
+  return 1;
+}
+
 async function foreground(paths: ReturnType<typeof xendPaths>): Promise<number> {
   const { mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');
   const { writeFileDurably } = await import('../store/durable.js');
   mkdirSync(dirname(paths.pidFile), { recursive: true });
   writeFileDurably(paths.pidFile, String(process.pid), 0o644);
-  await runWorker({ paths, statusFd: null, trace: process.env.XEND_TRACE === '1', monitorPid: null });
+  await (await import('./worker.js')).runWorker({ paths, statusFd: null, trace: process.env.XEND_TRACE === '1', monitorPid: null });
   return process.exitCode === 1 ? 1 : -1;
 }
 

@@ -145,7 +145,7 @@ export function collectReplies(socket: Socket, onRemoteError: () => void) {
  * The receiver's `(err (type …) (value …))` as "<value> (from HOST)". Parsed as
  * SXP rather than with xend's regex, which missed values show() double-quotes.
  */
-function parseRemoteError(reply: string, dst: string): XendError | null {
+export function parseRemoteError(reply: string, dst: string): XendError | null {
   let v: Sxp;
   try {
     v = parseFirst(reply);

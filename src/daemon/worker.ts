@@ -95,7 +95,9 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
     });
     // From here on, the hypervisor that keeps the registry's index true.
     hv = domains.hv;
-    await domains.recover();
+    // A line per domain adopted ("Recreating domain …"), written together.
+    const adopting = domains;
+    await log.batch(() => adopting.recover());
     const node = new NodeService(hv, settings.logFile);
     const o = settings.options;
     const checkpoints = new CheckpointService(hv, domains, consoles, log.logger('XendCheckpoint'), {
@@ -185,7 +187,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
         logger.info(`Xend stopping on ${signal}`);
         await Promise.all([...servers, ...relocation].map((l) => l.close()));
         for (const l of [...servers, ...relocation]) if (l.endpoint.kind === 'unix') rmSync(l.endpoint.path, { force: true });
-        await managed.autostop().catch((err: Error) => logger.error(`on_xend_stop: ${err.message}`));
+        await liveLog.batch(() => managed.autostop()).catch((err: Error) => logger.error(`on_xend_stop: ${err.message}`));
         await scripts.network('stop');
         await scripts.drain();
         liveHv.close();
@@ -231,7 +233,7 @@ function backendOptions(s: XendSettings): BackendOptions {
   if (o['xend-hypervisor'] === 'xen') {
     // xl's live migration runs this very xend as its relay (`xend __xl-relay`).
     const relay = process.argv[1] ? [process.execPath, process.argv[1], '__xl-relay'] : [];
-    return { kind: 'xen', stateDir: s.stateDir, xlBinary: String(o['xen-xl-binary'] ?? ''), relay };
+    return { kind: 'xen', stateDir: s.stateDir, xlBinary: String(o['xen-xl-binary'] ?? ''), consoleLogDir: String(o['xen-console-log-dir'] ?? ''), relay };
   }
   return {
     kind: 'sim',

@@ -95,7 +95,6 @@ export interface LiveState {
 
 /** xend's view of a domain: its stored record, its state flags, what the backend measured. */
 export function viewOf(d: StoredDomain, live: LiveState): HvDomain {
-  const up = d.shutdownReason === null;
   return {
     domid: d.domid,
     name: d.name,
@@ -104,14 +103,7 @@ export function viewOf(d: StoredDomain, live: LiveState): HvDomain {
     maxmemMiB: d.maxmemMiB,
     vcpus: d.vcpus,
     onlineVcpus: live.onlineVcpus,
-    flags: {
-      running: up && !live.paused && live.busy,
-      blocked: up && !live.paused && !live.busy,
-      paused: up && live.paused,
-      shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
-      crashed: d.shutdownReason === 'crash',
-      dying: false,
-    },
+    flags: flagsOf(d, live),
     shutdownReason: d.shutdownReason,
     cpuTime: live.cpuTime,
     startTime: d.startTime,
@@ -119,6 +111,19 @@ export function viewOf(d: StoredDomain, live: LiveState): HvDomain {
     restartCount: d.restartCount,
     incomplete: d.incomplete === true,
     shutdownHandled: d.shutdownHandled === true,
+  };
+}
+
+/** What Xen's domain flags say of `d`, from its record and what it is doing. */
+export function flagsOf(d: StoredDomain, live: Pick<LiveState, 'paused' | 'busy'>): DomainFlags {
+  const up = d.shutdownReason === null;
+  return {
+    running: up && !live.paused && live.busy,
+    blocked: up && !live.paused && !live.busy,
+    paused: up && live.paused,
+    shutdown: d.shutdownReason !== null && d.shutdownReason !== 'crash',
+    crashed: d.shutdownReason === 'crash',
+    dying: false,
   };
 }
 
@@ -254,6 +259,15 @@ export interface ImageProgress {
   elapsedMs: number;
 }
 
+export interface PauseOptions {
+  /**
+   * The pause of a save or migration for its last copy: the caller's journal undoes
+   * it after a crash (daemon/checkpoint.ts), so a backend that keeps records need not
+   * write this one (in a live migration, that write would lengthen the guest's downtime).
+   */
+  transient?: boolean;
+}
+
 export interface SaveImageOptions {
   /** Copy while the guest runs (rounds), suspending it only for the last pages. */
   live: boolean;
@@ -293,6 +307,9 @@ export interface HypervisorEvents {
   onConsoleOutput(domid: number, text: string): void;
 }
 
+/** Each VCPU's pinning: the physical CPUs it may run on, null (or no element) for any. */
+export type VcpuPinning = readonly (readonly number[] | null)[];
+
 /**
  * The only way xend touches a hypervisor. Backends keep their own durable state:
  * like a real hypervisor, guests outlive the xend process that created them.
@@ -310,7 +327,7 @@ export interface Hypervisor {
   create(spec: DomainSpec): HvDomain | Promise<HvDomain>;
   destroy(domid: number): void;
   /** A backend that must hear back from its hypervisor returns a promise of that answer (rejected with why not, in bounded time). */
-  pause(domid: number): void | Promise<void>;
+  pause(domid: number, opts?: PauseOptions): void | Promise<void>;
   unpause(domid: number): void | Promise<void>;
   /** Asks the guest to shut down; it completes asynchronously (HypervisorEvents.onShutdown). A promise, as for pause, is of the request's answer. */
   shutdown(domid: number, reason: ShutdownReason): void | Promise<void>;
@@ -385,14 +402,29 @@ export interface Hypervisor {
   configureDevice?(domid: number, before: HvDevice | null, after: HvDevice | null): void | Promise<void>;
   updateRecord(domid: number, changes: RecordChanges): void;
   vcpuInfo(domid: number): VcpuInfo[];
+  /**
+   * Optional: each VCPU's pinning as vcpuInfo shows it, without the rest: the physical
+   * CPUs it may run on when fewer than the host's, null (or no element) when any. Every
+   * listing asks it of every domain; a backend without it is asked vcpuInfo and hostInfo.
+   * Not to be changed by the caller.
+   */
+  vcpuPinning?(domid: number): VcpuPinning;
   /** Bytes typed at the domain's console. */
   consoleInput(domid: number, data: Buffer): void;
   /** Writes the domain's memory image (xc_save). */
   saveImage(domid: number, sink: ByteSink, opts: SaveImageOptions): Promise<ImageStats>;
-  /** Fills a freshly created, paused domain from an image (xc_restore). */
+  /** Fills a freshly created, paused domain from an image (xc_restore); finishIncoming makes it whole. */
   restoreImage(domid: number, source: ByteSource): Promise<void>;
+  /**
+   * A domain filled from a stream (restoreImage, receiveLive) is whole: its record's
+   * `incomplete` goes and, when `run`, it is unpaused, kept in one durable write where
+   * the backend keeps records (an incoming migration's downtime lasts until then).
+   * Returns what the backend still has to keep of it (the sim: the RAM it received),
+   * for the caller to run once the guest's downtime is over.
+   */
+  finishIncoming(domid: number, run: boolean): (() => void) | Promise<() => void>;
   memoryChecksum(domid: number): string;
-  /** Whether saveImage can copy a running guest (`xm migrate --live`); a backend that cannot is refused such a migration before it starts. */
+  /** Whether saveImage can copy a running guest (`xm migrate --live`); a backend that cannot, and has no sendLive, is refused such a migration before it starts. */
   readonly migratesLive: boolean;
   /** Image types it builds beyond xend 4.4's linux and hvm (xen: pvh). */
   readonly imageTypes?: readonly string[];
@@ -415,4 +447,12 @@ export interface Hypervisor {
   clearDmesg(): string | Promise<string>;
   log(line: string): void;
   close(): void;
+}
+
+/** finishIncoming of a backend whose hypervisor keeps the paused state: the record, then the unpause; nothing kept later. */
+export async function finishIncomingInParts(hv: Pick<Hypervisor, 'get' | 'updateRecord' | 'unpause'>, domid: number, run: boolean): Promise<() => void> {
+  hv.updateRecord(domid, { incomplete: false });
+  // Built, it may answer to another id (xen: Xen's own for xend's placeholder).
+  if (run) await hv.unpause(hv.get(domid)?.domid ?? domid);
+  return () => {};
 }

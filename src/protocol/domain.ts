@@ -47,7 +47,6 @@ export interface DomainRecord {
 
 /** The children of a `(domain …)` record that a DomainRecord is made of: all a listing needs to send. */
 const RECORD_FIELDS = ['domid', 'name', 'uuid', 'memory', 'maxmem', 'vcpus', 'online_vcpus', 'state', 'status', 'cpu_time', 'start_time'] as const;
-type RecordField = (typeof RECORD_FIELDS)[number];
 export const RECORD_KEYS: ReadonlySet<string> = new Set(RECORD_FIELDS);
 
 function num(v: Sxp | undefined, dflt: number): number {
@@ -56,33 +55,44 @@ function num(v: Sxp | undefined, dflt: number): number {
   return Number.isFinite(n) ? n : dflt;
 }
 
-/** The first child `[key, value]` of the record: what sxp.child_value read. */
-function field(sxp: Sxp[], key: RecordField): Sxp | undefined {
-  // An index loop: an array iterator allocates a result per item in V8's interpreter, where xm mostly runs.
-  for (let i = 0; i < sxp.length; i++) {
-    const item = sxp[i];
-    if (Array.isArray(item) && item[0] === key) return item[1];
-  }
-  return undefined;
-}
-
 /** Decodes a domain SXP (`['domain', ['domid', 1], …]`) whichever server sent it. */
 export function decodeDomain(sxp: Sxp): DomainRecord {
   if (!Array.isArray(sxp)) throw new TypeError('domain record is not a list');
-  const domid = field(sxp, 'domid');
-  const online = field(sxp, 'online_vcpus');
-  const start = field(sxp, 'start_time');
+  // One pass, from the last child back, so the first child `[key, value]` of a key is what is
+  // kept (what sxp.child_value read); an index loop, as an array iterator allocates a result
+  // per item in V8's interpreter, where xm mostly runs.
+  let domid: Sxp | undefined, name: Sxp | undefined, uuid: Sxp | undefined, memory: Sxp | undefined, maxmem: Sxp | undefined;
+  let vcpus: Sxp | undefined, online: Sxp | undefined, state: Sxp | undefined, status: Sxp | undefined, cpuTime: Sxp | undefined;
+  let start: Sxp | undefined;
+  for (let i = sxp.length - 1; i >= 0; i--) {
+    const item = sxp[i];
+    if (!Array.isArray(item)) continue;
+    const v = item[1];
+    switch (item[0]) {
+      case 'domid': domid = v; break;
+      case 'name': name = v; break;
+      case 'uuid': uuid = v; break;
+      case 'memory': memory = v; break;
+      case 'maxmem': maxmem = v; break;
+      case 'vcpus': vcpus = v; break;
+      case 'online_vcpus': online = v; break;
+      case 'state': state = v; break;
+      case 'status': status = v; break;
+      case 'cpu_time': cpuTime = v; break;
+      case 'start_time': start = v; break;
+    }
+  }
   return {
     domid: domid === undefined || domid === null || domid === '' ? null : Number(domid),
-    name: String(field(sxp, 'name') ?? ''),
-    uuid: String(field(sxp, 'uuid') ?? ''),
-    memory: num(field(sxp, 'memory'), 0),
-    maxmem: num(field(sxp, 'maxmem'), 0),
-    vcpus: num(field(sxp, 'vcpus'), 0),
+    name: String(name ?? ''),
+    uuid: String(uuid ?? ''),
+    memory: num(memory, 0),
+    maxmem: num(maxmem, 0),
+    vcpus: num(vcpus, 0),
     onlineVcpus: online === undefined ? null : num(online, 0),
-    state: String(field(sxp, 'state') ?? ''),
-    status: num(field(sxp, 'status'), 6),
-    cpuTime: num(field(sxp, 'cpu_time'), 0),
+    state: String(state ?? ''),
+    status: num(status, 6),
+    cpuTime: num(cpuTime, 0),
     startTime: start === undefined ? null : num(start, 0),
   };
 }

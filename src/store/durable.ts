@@ -38,6 +38,11 @@ export class DurableDir<T> {
     removeFile(join(this.dir, `${key}.json`));
   }
 
+  /** Moves a record to another key, durably: one flush of the directory, none of the record it carries. */
+  rename(from: string, to: string): void {
+    renameFile(join(this.dir, `${from}.json`), join(this.dir, `${to}.json`));
+  }
+
   /** Moves an unreadable record aside as `<key>.json.corrupt`, for a person to look at. */
   quarantine(key: string): void {
     renameFile(join(this.dir, `${key}.json`), join(this.dir, `${key}.json.corrupt`));
@@ -49,12 +54,12 @@ export class DurableDir<T> {
    * keep every other one from being used; an error of the disk (EIO, EACCES) is
    * thrown: moving a good record aside would drop its domain.
    */
-  readAll(report: (message: string) => void, revive: (record: T) => T = (r) => r): T[] {
+  readAll(report: (message: string) => void, revive: (record: T, key: string) => T = (r) => r): T[] {
     const records: T[] = [];
     for (const key of this.keys()) {
       try {
         const record = this.read(key);
-        if (record) records.push(revive(record));
+        if (record) records.push(revive(record, key));
       } catch (err) {
         // The disk's errors have a code; what a file held (bad JSON, a refused record) has none.
         if ((err as NodeJS.ErrnoException).code) throw err;

@@ -35,10 +35,21 @@ export function rawPost(
   opts: { maxBytes: number; connectTimeoutMs: number; onSocket?: (s: Socket) => void },
 ): Promise<RawResponse> {
   return new Promise((resolve, reject) => {
-    // Reads land in one buffer of ours, copied from there to where they belong (the body once
-    // its length is known): a large reply costs no buffer per read nor a concatenation after.
+    // Reads land in one buffer of ours until the head is read, then, for a body of known length,
+    // straight into the reply where they belong: a large reply costs no buffer per read, no copy
+    // of each read nor a concatenation after.
     const readBuffer = Buffer.allocUnsafe(READ_SIZE);
-    const onread = { buffer: readBuffer, callback: (n: number) => (received(readBuffer.subarray(0, n)), true) };
+    /** A reply's body of known length, filled as it arrives. */
+    let reply: Buffer | null = null;
+    let filled = 0;
+    const onread = {
+      buffer: () => (reply && filled < reply.length ? reply.subarray(filled) : readBuffer),
+      callback: (n: number, into: Uint8Array) => {
+        if (into === readBuffer) received(readBuffer.subarray(0, n));
+        else replied(n);
+        return true;
+      },
+    };
     const socket = 'socketPath' in target ? connect({ path: target.socketPath, onread }) : connect({ host: target.host, port: target.port, onread });
     opts.onSocket?.(socket);
     const host = 'socketPath' in target ? 'localhost' : target.host.includes(':') ? `[${target.host}]:${target.port}` : `${target.host}:${target.port}`;
@@ -54,9 +65,6 @@ export function rawPost(
     let size = 0;
     let done = false;
     let parsed: { status: number; statusText: string; bodyStart: number; length: number | null; chunked: boolean } | null = null;
-    /** A reply's body of known length, filled as it arrives. */
-    let reply: Buffer | null = null;
-    let filled = 0;
     const finish = (err: Error | null, res?: RawResponse) => {
       if (done) return;
       done = true;
@@ -116,6 +124,12 @@ export function rawPost(
         pos = eol + 2 + n + 2;
       }
       finish(null, { status: p.status, statusText: p.statusText, body: Buffer.concat(out) });
+    };
+    /** `n` bytes read into the reply itself. */
+    const replied = (n: number): void => {
+      if (done) return;
+      filled += n;
+      if (filled === reply!.length) tryParse(false);
     };
     const received = (c: Buffer): void => {
       if (done) return;

@@ -42,10 +42,32 @@ interface FakeState {
   nextPool: number;
   /** Every xl command line run, in order. */
   calls: string[][];
+  /** Names a listing of every domain leaves out (FakeXen.unlist). */
+  unlisted?: string[];
 }
 
 /** The device numbers of the disk names the tests use (xl block-list's Vdev, xenstore's vbd keys). */
 const VDEVS = '{ xvda: 51712, xvdb: 51728, xvdc: 51744, hdc: 5632 }';
+
+/**
+ * The host's lock, in both scripts: one xl at a time changes the host. A signal
+ * (xend's timeout sends SIGTERM, a cancel SIGINT) ends an xl once the change at
+ * hand is written, so it lets go of the lock: one that died holding it would
+ * leave every later xl waiting for ever.
+ */
+const HOST_LOCK = String.raw`
+const hostLock = path.join(dir, 'lock');
+function lockHost() {
+  for (;;) {
+    try { fs.mkdirSync(hostLock); break; } catch (err) {
+      if (err.code !== 'EEXIST') process.exit(1); // the host's folder is gone: its test ended
+      Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2);
+    }
+  }
+  if (!process.listenerCount('SIGTERM')) for (const [sig, code] of [['SIGTERM', 143], ['SIGINT', 130]]) process.on(sig, () => process.exit(code));
+}
+const unlockHost = () => fs.rmdirSync(hostLock);
+`;
 
 /**
  * The fake xl, run by node. A command it is told to hold (`hold <verb>` in
@@ -65,12 +87,10 @@ if (holds.includes(args[0])) {
   fs.writeFileSync(path.join(dir, args[0] + '.started'), 'started\n');
   fs.readFileSync(path.join(dir, args[0] + '.gate'));
 }
+${HOST_LOCK}
 // One xl at a time changes the host (xend runs several at once).
-const lock = path.join(dir, 'lock');
-for (;;) {
-  try { fs.mkdirSync(lock); break; } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); }
-}
-process.on('exit', () => fs.rmdirSync(lock));
+lockHost();
+process.on('exit', unlockHost);
 const st = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
 st.calls.push(args);
 // Whole or not at all: a test reads the state while xl runs.
@@ -121,7 +141,11 @@ switch (args[0] in CANNED ? 'canned' : args[0]) {
     process.stdout.write(CANNED[args[0]]);
     break;
   case 'list': {
-    const rows = [{ domid: 0, name: 'Domain-0', uuid: '00000000-0000-0000-0000-000000000000', mem: 1024, vcpus: 2, state: 'r-----', reason: null }, ...st.domains];
+    const all = [{ domid: 0, name: 'Domain-0', uuid: '00000000-0000-0000-0000-000000000000', mem: 1024, vcpus: 2, state: 'r-----', reason: null }, ...st.domains];
+    // xl list [-v] DOMAIN: that one row, or xl's error for one it has not (by domid, Xen's answer).
+    const one = args[1] === '-v' ? args[2] : args[1] && !args[1].startsWith('-') ? args[1] : undefined;
+    const named = () => all.find((d) => String(d.domid) === one || d.name === one) || (/^\d+$/.test(one) ? fail(["Error: Domain '" + one + "' does not exist."]) : must(one));
+    const rows = one === undefined ? all.filter((d) => !(st.unlisted || []).includes(d.name)) : [named()];
     let out = 'Name                                        ID   Mem VCPUs\tState\tTime(s)   UUID                            Reason-Code\tSecurity Label\n';
     for (const d of rows) out += d.name.padEnd(40) + pad(d.domid, 5) + pad(d.mem, 6) + pad(d.vcpus, 6) + '     ' + d.state + '       1.0 ' + d.uuid + pad(d.reason === null ? '-' : d.reason, 9) + '                -\n';
     if (args[1] === '-c') {
@@ -294,11 +318,9 @@ const GO = 'domain is yours, you are cleared to unpause';
 const REPORT = 'my copy unpause results are as follows';
 const IMAGE_BYTES = 3 << 20;
 const say = (line) => process.stderr.write(line + '\n');
+${HOST_LOCK}
 function locked(change) {
-  const lock = path.join(dir, 'lock');
-  for (;;) {
-    try { fs.mkdirSync(lock); break; } catch { Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 2); }
-  }
+  lockHost();
   try {
     const st = JSON.parse(fs.readFileSync(stateFile, 'utf8'));
     const r = change(st);
@@ -306,7 +328,7 @@ function locked(change) {
     fs.renameSync(stateFile + '.tmp', stateFile);
     return r;
   } finally {
-    fs.rmdirSync(lock);
+    unlockHost();
   }
 }
 /** Exact reads from a stream: null once it ended short. */
@@ -456,6 +478,12 @@ export class FakeXen {
     return this.read().calls;
   }
 
+  /** Makes a listing of every domain leave NAME out (`xl list NAME` still shows it), until the function returned is called. */
+  unlist(name: string): () => void {
+    this.write({ ...this.read(), unlisted: [name] });
+    return () => this.write({ ...this.read(), unlisted: [] });
+  }
+
   /** Makes every `xl <verb>` fail, printing `lines`, until the function returned is called. */
   failing(verb: string, lines: string[]): () => void {
     const file = join(this.dir, 'failing.json');
@@ -493,7 +521,13 @@ export class FakeXen {
       for (const f of [`${verb}.started`, `${verb}.gate`]) if (existsSync(join(this.dir, f))) closeSync(openSync(join(this.dir, f), 'r+'));
     }
     // An xl xend started in the background may still be writing its state here (for seconds, on a loaded host).
-    rmSync(this.dir, { recursive: true, force: true, maxRetries: 50 });
+    try {
+      rmSync(this.dir, { recursive: true, force: true, maxRetries: 50 });
+    } catch (err) {
+      // Left in /tmp, said, not thrown: a hook's error would hide the test's own, which says why an xl still ran.
+      const running = spawnSync('ps', ['-eo', 'pid,stat,etimes,wchan:24,args'], { encoding: 'utf8' }).stdout.split('\n').filter((l) => l.includes(this.dir));
+      process.stderr.write(`fake xl: ${this.dir} not removed (${(err as Error).message}); its processes:\n${running.join('\n')}\n`);
+    }
   }
 
   private read(): FakeState {

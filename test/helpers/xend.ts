@@ -94,7 +94,7 @@ export class TestXend {
 }
 
 /** Polls `check` until it holds; the bound is generous because a busy 2-core machine is slow, not wrong. */
-export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 30_000): Promise<T> {
+export async function eventually<T>(check: () => Promise<T | undefined | false>, timeoutMs = 120_000): Promise<T> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const v = await check();

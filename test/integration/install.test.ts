@@ -48,6 +48,7 @@ describe('scripts/install.sh into a temporary prefix', () => {
       'lib/xend-suite/bin/xend',
       'lib/xend-suite/bin/package.json',
       'lib/xend-suite/dist/xm.cjs',
+      'lib/xend-suite/dist/xm-version.cjs',
       'lib/xend-suite/dist/xend.mjs',
       'share/man/man1/xm.1',
       'share/man/man8/xend.8',

@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runBin } from '../helpers/xend.js';
 
-/** bin/xm compiles each file of the client with a V8 code cache of the user's own, made as the first run that loads it exits. */
+/** bin/xm compiles each file of the client with a V8 code cache of the user's own, which each new kind of run adds to as it exits. */
 describe('bin/xm, the launcher', () => {
   const top = mkdtempSync(join(tmpdir(), 'xm-launcher-'));
   after(() => rmSync(top, { recursive: true, force: true }));
@@ -16,24 +16,33 @@ describe('bin/xm, the launcher', () => {
     mkdirSync(home);
     return { home, dir: join(home, 'xend-suite'), env: { ...process.env, XDG_CACHE_HOME: home, XEND_ROOT: home } };
   };
-  const xm = (env: NodeJS.ProcessEnv) => runBin(join(REPO, 'bin/xm'), ['--version'], env);
+  const xm = (env: NodeJS.ProcessEnv) => runBin(join(REPO, 'bin/xm'), ['help'], env);
   const coreCache = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(`xm-${process.version}-`));
 
   test('the first run writes the core cache (mode 0600 in a 0700 folder); the next runs use it as it is', async () => {
     const { dir, env } = fresh();
     const r = await xm(env);
     assert.equal(r.code, 0, r.stderr);
-    assert.match(r.stdout, /^xm \S+ \(compatible with xm 4\.4\)\n$/);
+    assert.match(r.stdout, /^Usage: xm <subcommand>/);
     assert.equal(statSync(dir).mode & 0o777, 0o700);
     assert.equal(coreCache(dir).length, 1, 'a cache of the core for this Node, and nothing else loaded');
     const file = join(dir, coreCache(dir)[0]!);
     assert.equal(statSync(file).mode & 0o777, 0o600);
-    // It names the build it was made from, then holds V8's data.
-    assert.ok(readFileSync(file, 'latin1').startsWith(`${join(REPO, 'dist/xm.cjs')}\0`));
+    // It names the build it was made from and the kinds of run it holds, then V8's data.
+    const header = () => readFileSync(file, 'latin1').split('\n', 1)[0]!.split('\0');
+    assert.equal(header()[0], join(REPO, 'dist/xm.cjs'));
+    assert.deepEqual(header().slice(2), ['help']);
     const made = statSync(file).mtimeMs;
     const again = await xm(env);
     assert.equal(again.stdout, r.stdout);
-    assert.equal(statSync(file).mtimeMs, made, 'an accepted cache is not written again');
+    assert.equal(statSync(file).mtimeMs, made, 'an accepted cache that holds this kind of run is not written again');
+    // Another kind of run adds what it compiled; the subcommand and option names, not the values, are its kind.
+    const help = await runBin(join(REPO, 'bin/xm'), ['help', '--long', 'list'], env);
+    assert.equal(help.code, 0, help.stderr);
+    assert.deepEqual(header().slice(2), ['help', 'help --long']);
+    const grown = statSync(file).mtimeMs;
+    assert.equal((await runBin(join(REPO, 'bin/xm'), ['help', '--long', 'create'], env)).code, 0);
+    assert.equal(statSync(file).mtimeMs, grown, 'the same kind of run: not written again');
     // A chunk loaded later (an unknown command's "Did you mean") gets its own.
     const unknown = await runBin(join(REPO, 'bin/xm'), ['lsit'], env);
     assert.match(unknown.stderr, /Subcommand lsit not found/);
@@ -59,8 +68,21 @@ describe('bin/xm, the launcher', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(dir), [], 'nothing written where others could change it');
     assert.ok(existsSync(home));
-    const none = await runBin(join(REPO, 'bin/xm'), ['--version'], { ...env, XDG_CACHE_HOME: '/dev/null' });
+    const none = await runBin(join(REPO, 'bin/xm'), ['help'], { ...env, XDG_CACHE_HOME: '/dev/null' });
     assert.equal(none.code, 0, none.stderr);
     assert.equal(none.stderr, '');
+  });
+
+  test('--version (or -V) first prints the client\'s line without loading the client or making a cache', async () => {
+    const { dir, env } = fresh();
+    const viaClient = await runBin(join(REPO, 'bin/xm'), ['--json', '--version'], env); // a leading global: main.ts answers
+    assert.equal(viaClient.code, 0, viaClient.stderr);
+    assert.match(viaClient.stdout, /^xm \S+ \(compatible with xm 4\.4\)\n$/);
+    rmSync(dir, { recursive: true });
+    for (const args of [['--version'], ['-V'], ['--version', 'list']]) {
+      const r = await runBin(join(REPO, 'bin/xm'), args, env);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, viaClient.stdout, ''], args.join(' '));
+    }
+    assert.ok(!existsSync(dir), 'no cache folder: nothing of the client was compiled');
   });
 });

@@ -2,10 +2,11 @@ import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createConnection, createServer } from 'node:net';
 import { execFileSync } from 'node:child_process';
-import { createReadStream, createWriteStream, existsSync, readFileSync, writeFileSync, statSync, symlinkSync } from 'node:fs';
+import { createWriteStream, existsSync, readFileSync, writeFileSync, statSync, symlinkSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO, TestXend, eventually } from '../helpers/xend.js';
 import { Tmux, killTmuxServer, shellQuote } from '../helpers/tmux.js';
+import { fifoReader } from '../helpers/fifo.js';
 import { freePort, makeCertificate, startRelocationPair } from '../helpers/transports.js';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
 import { field, rpc } from '../reliability/support.js';
@@ -284,7 +285,8 @@ describe('save and restore', () => {
     // Saved into a pipe whose reader stops after a few MiB, so the save waits for the Ctrl-C.
     const fifo = x.path('tty.fifo');
     execFileSync('mkfifo', [fifo]);
-    const reader = createReadStream(fifo);
+    // Open for reading before xm starts: xend's open for writing does not wait for a reader.
+    const { stream: reader, release } = fifoReader(fifo);
     let read = 0;
     reader.on('data', (chunk) => {
       read += chunk.length;
@@ -308,7 +310,7 @@ describe('save and restore', () => {
       assert.match(done, /^Saved tty to .* in \d+\.\d s, 256\.\d MiB\nRestored tty from .* in \d+\.\d s, 256\.\d MiB\nDONE 0$/m);
       assert.doesNotMatch(done, /Saving|Restoring/);
     } finally {
-      reader.destroy();
+      release();
       t.kill();
       killTmuxServer(socket);
     }

@@ -111,7 +111,7 @@ describe('QEMU backend: real guests', { skip }, () => {
 
   test('sysrq reaches the guest kernel; dump-core writes an ELF core; unsupported triggers are refused', async () => {
     assert.equal((await b.xm('sysrq', 'g1', 'h')).code, 0);
-    await eventually(async () => /sysrq: HELP/.test((await b.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', 'g1')).stdout), 15_000);
+    await eventually(async () => /sysrq: HELP/.test((await b.xmWith({ input: '\x1d' }, 'console', '--replay', '--read-only', 'g1')).stdout), 60_000);
     const core = b.path('g1.core');
     assert.equal((await b.xm('dump-core', 'g1', core)).code, 0);
     assert.deepEqual([...readFileSync(core).subarray(0, 4)], [0x7f, 0x45, 0x4c, 0x46]);

@@ -11,7 +11,8 @@ import { execFileSync } from 'node:child_process';
 import { statSync } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
 import { startRelocationPair } from '../helpers/transports.js';
-import { Rng, SEED, alive, allDomains, faultCode, field, fifoReader, report, rpc, sleep, workerPid, disposeXend, type Call } from './support.js';
+import { Rng, SEED, alive, allDomains, faultCode, field, report, rpc, sleep, workerPid, disposeXend, type Call } from './support.js';
+import { fifoReader } from '../helpers/fifo.js';
 
 /**
  * `xm list` (a real process) as long as `busy(lists so far)` holds; returns every

@@ -15,7 +15,8 @@ import { createServer, type Socket } from 'node:net';
 import { execFileSync } from 'node:child_process';
 import { existsSync, mkdirSync, rmdirSync, writeFileSync } from 'node:fs';
 import { TestXend, eventually } from '../helpers/xend.js';
-import { allDomains, disposeXend, field, fifoReader, rpc, waitForNewWorker, workerPid, type Call } from './support.js';
+import { allDomains, disposeXend, field, rpc, waitForNewWorker, workerPid, type Call } from './support.js';
+import { fifoReader } from '../helpers/fifo.js';
 
 /** Every fake destination's drop, so a failing test still lets its migrations end. */
 const destinations: (() => void)[] = [];

@@ -14,7 +14,8 @@ import { readFileSync } from 'node:fs';
 import { execFileSync } from 'node:child_process';
 import { TestXend } from '../helpers/xend.js';
 import { freePort, makeCertificate } from '../helpers/transports.js';
-import { disposeXend, exchange, fifoReader, rpc } from './support.js';
+import { disposeXend, exchange, rpc } from './support.js';
+import { fifoReader } from '../helpers/fifo.js';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
 import { CONSOLE_PATH, CONSOLE_PROTOCOL } from '../../src/protocol/console.js';
 

@@ -57,6 +57,29 @@ test('rotates like RotatingFileHandler: before the write that would pass the lim
   }
 });
 
+test('a batch writes its lines when it ends, each file of a rotation as it would be unbatched', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'log-'));
+  try {
+    const [one, two] = [join(dir, 'one.log'), join(dir, 'two.log')];
+    const [plain, batched] = [new XendLog(one, 'DEBUG', 1024, 5), new XendLog(two, 'DEBUG', 1024, 5)];
+    const message = (i: number) => `message number ${i} ${'x'.repeat(40)}`;
+    for (let i = 0; i < 50; i++) plain.logger('t').info(message(i));
+    await batched.batch(async () => {
+      batched.logger('t').info(message(0));
+      assert.equal(readFileSync(two, 'utf8'), '', 'held while the batch runs');
+      for (let i = 1; i < 50; i++) batched.logger('t').info(message(i));
+    });
+    const strip = (text: string) => text.replace(/^\[[^\]]*\] INFO \(t:\d+\) /gm, '');
+    for (const suffix of ['', '.1', '.2']) assert.equal(strip(readFileSync(`${two}${suffix}`, 'utf8')), strip(readFileSync(`${one}${suffix}`, 'utf8')), `xend.log${suffix}`);
+    batched.logger('t').info('after');
+    assert.match(readFileSync(two, 'utf8'), /after\n$/, 'written at once again');
+    plain.close();
+    batched.close();
+  } finally {
+    rmSync(dir, { recursive: true });
+  }
+});
+
 test('timestamps and asctime', () => {
   const d = new Date(2011, 2, 6, 5, 4, 3);
   assert.equal(timestamp(d), '2011-03-06 05:04:03');

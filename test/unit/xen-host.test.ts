@@ -135,6 +135,49 @@ describe('create runs xl in the background', () => {
   });
 });
 
+describe('the view while xl acts', () => {
+  test("a listing begun while xl unpauses a domain (it reads it paused still) does not undo xend's unpause", async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    await x.domains.create(vm('g2'));
+    await x.domains.unpause('g2');
+    const xlRunning = x.fake.hold('unpause');
+    const unpausing = x.domains.unpause('g1');
+    const finish = await xlRunning;
+    assert.equal(x.domains.lookup('g1').flags.paused, false);
+    // Two listings begun after xend asked, while Xen still has g1 paused (one ends before the next begins).
+    const listings = () => x.fake.calls.filter((c) => c[0] === 'list' && c[1] === '-v').length;
+    const before = listings();
+    await x.domains.pause('g2');
+    await eventually(async () => listings() >= before + 2);
+    assert.equal(x.fake.domains.find((d) => d.name === 'g1')!.state, '--p---');
+    assert.equal(x.domains.lookup('g1').flags.paused, false);
+    finish();
+    await unpausing;
+    assert.equal(x.fake.domains.find((d) => d.name === 'g1')!.state, '-b----');
+    assert.equal(x.domains.lookup('g1').flags.paused, false);
+  });
+});
+
+describe('a domain xend built that a listing misses', () => {
+  test('is kept while xl list DOMID shows it (as it was), and forgotten once xl says it does not exist', async () => {
+    const x = xenHost();
+    await x.domains.create(vm('g1'));
+    const { domid, uuid } = x.domains.lookup('g1');
+    const listed = x.fake.unlist('g1');
+    // Listings go on (each xl list -v after the first asked of g1 alone), g1 stays xend's.
+    const asked = () => x.fake.calls.filter((c) => c.join(' ') === `list -v ${domid}`).length;
+    await eventually(async () => asked() >= 2);
+    assert.equal(x.domains.lookup('g1').uuid, uuid);
+    assert.deepEqual(x.names(), ['Domain-0', 'g1']);
+    listed();
+    // Destroyed with xl behind xend's back: gone from xend's view and records.
+    assert.equal(spawnSync(x.fake.xl, ['destroy', 'g1']).status, 0);
+    await eventually(async () => x.names().length === 1);
+    assert.throws(() => x.domains.lookup('g1'), /g1/);
+  });
+});
+
 describe('reboot', () => {
   test('the old domain is destroyed before xl builds the new one (a new domid, the same name and uuid)', async () => {
     const x = xenHost();
@@ -232,7 +275,9 @@ describe('migration (non-live: xl save, the image in the relocation stream, xl r
     assert.equal(g1.flags.shutdown, false);
     assert.equal(g1.name, 'g1');
     // xend's record is back at once; xl's rename and unpause run after it.
-    await eventually(async () => src.fake.domains[0]?.name === 'g1' && src.fake.domains[0]?.state === '-b----');
+    await eventually(async () => src.fake.domains[0]?.name === 'g1' && src.fake.domains[0]?.state === '-b----').catch((err: Error) => {
+      throw new Error(`${err.message}: xl shows ${JSON.stringify(src.fake.domains)} after ${JSON.stringify(src.fake.calls)}; xend's view ${JSON.stringify(src.domains.lookup('g1').flags)}`);
+    });
   });
 });
 

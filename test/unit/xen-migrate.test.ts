@@ -26,7 +26,7 @@ test("xl migrate's failure: libxc's first error and xl's last word; the relay's 
   ];
   assert.equal(migrationFailure(pv), 'Failed to enable logdirty: 95,22,0 (22 = Invalid argument): Internal error\nMigration failed, failed to suspend at sender.');
   assert.equal(
-    migrationFailure(['xl-relay: h:8002 refused: Domain g1 already exists', 'migration receiver stream contained unexpected data instead of banner']),
-    'h:8002 refused: Domain g1 already exists\nmigration receiver stream contained unexpected data instead of banner',
+    migrationFailure(['xl-relay: Domain g1 already exists (from h:8002)', 'migration receiver stream contained unexpected data instead of banner']),
+    'Domain g1 already exists (from h:8002)\nmigration receiver stream contained unexpected data instead of banner',
   );
 });

@@ -192,6 +192,11 @@ describe("xl's errors as xend's faults", () => {
     assert.equal(e.faultCode, 3);
     assert.equal(e.message, '9');
   });
+  test('a domid Xen has not (xl list DOMID) is fault 3 too', () => {
+    const e = toolError('xl', ['list', '-v', '9'], "Error: Domain '9' does not exist.\n", new Error('exit status 1'));
+    assert.ok(e instanceof XendInvalidDomain);
+    assert.equal(e.message, '9');
+  });
   test("anything else is fault 2 with xl's last words", () => {
     const stderr = 'libxl: error: libxl_mem.c:278:libxl_set_memory_target: Domain 1:memory_dynamic_max must be less than or equal to memory_static_max\n\ncannot set domid 1 dynamic max memory to : 512m\n';
     const e = toolError('xl', ['mem-set', '1', '512m'], stderr, new Error('exit status 1'));

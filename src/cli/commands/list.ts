@@ -10,9 +10,9 @@ import type { Sxp } from '../../sxp/types.js';
 const SHORT_KEYS: ReadonlySet<string> = new Set([...RECORD_KEYS, 'pool_name']);
 
 interface ListData {
-  long: boolean;
-  /** `sxp` is whole for --long; otherwise it may hold only SHORT_KEYS's children. */
-  domains: { record: DomainRecord; sxp: Sxp; label?: string }[];
+  domains: { record: DomainRecord; label?: string }[];
+  /** --long: each domain's SXP, whole (a short listing keeps only the records: a thousand need no copying by the GC). */
+  sxps?: Sxp[];
   /** --label: each domain's security label (xend.security.get_domain_label). */
   labels?: boolean;
 }
@@ -35,10 +35,11 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
   const sxps = ctx.args.length
     ? await Promise.all(ctx.args.map((d) => client.domainSxp(d, long)))
     : (await client.domainsSxp(state ?? 'all', long, long ? undefined : SHORT_KEYS)).filter((d) => !pool || childValue(d, 'pool_name', '') === pool);
-  const domains: ListData['domains'] = sxps.map((sxp) => ({ record: decodeDomain(sxp), sxp }));
-  if (long || !ctx.opts.has('label')) return { long, domains };
+  const domains: ListData['domains'] = sxps.map((sxp) => ({ record: decodeDomain(sxp) }));
+  if (long) return { domains, sxps };
+  if (!ctx.opts.has('label')) return { domains };
   for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));
-  return { long, domains, labels: true };
+  return { domains, labels: true };
 }
 
 /** xm dropped a leading quote from the label xend sent. */
@@ -46,7 +47,7 @@ const stripQuote = (label: string): string => (label.startsWith("'") ? label.sli
 
 export function text(data: ListData | VcpusData): string {
   if ('vcpus' in data) return data.table;
-  if (data.long) return data.domains.map((d) => prettyPrint(d.sxp)).join('');
+  if (data.sxps) return data.sxps.map((sxp) => prettyPrint(sxp)).join('');
   if (data.labels) return labelTable(data.domains.map((d) => ({ record: d.record, label: d.label ?? '' })));
   return domainTable(data.domains.map((d) => d.record));
 }

@@ -95,8 +95,9 @@ async function live(ctx: CommandContext, client: XendClient, delay: number, iter
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+/** The first CPU times, from the full listing as every frame's: a brief one may keep a time while `xm list` would print it alike. */
 async function sample(client: XendClient): Promise<Sample> {
-  const doms = await client.domains('all');
+  const doms = (await client.domainsSxp('all', true)).map(decodeDomain);
   return { at: Date.now(), cpu: new Map(doms.filter((d) => d.domid !== null).map((d) => [d.uuid, d.cpuTime])) };
 }
 

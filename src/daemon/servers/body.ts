@@ -14,6 +14,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
     }
     const chunks: Buffer[] = [];
     let size = 0;
+    let ended = false;
     req.on('data', (c: Buffer) => {
       size += c.length;
       if (size > limit) {
@@ -21,9 +22,15 @@ export function readBody(req: IncomingMessage, limit: number): Promise<Buffer> {
         reject(new BodyTooLarge());
       } else chunks.push(c);
     });
-    req.on('end', () => resolve(Buffer.concat(chunks)));
+    req.on('end', () => {
+      ended = true;
+      resolve(chunks.length === 1 ? chunks[0]! : Buffer.concat(chunks));
+    });
     req.on('error', reject);
-    // A connection dropped mid-body (its deadline passed) ends the read too.
-    req.on('close', () => reject(new Error('request body unfinished')));
+    // A connection dropped mid-body (its deadline passed) ends the read too. Every request
+    // closes once answered: no error (and its stack) is made for one whose body was read.
+    req.on('close', () => {
+      if (!ended) reject(new Error('request body unfinished'));
+    });
   });
 }

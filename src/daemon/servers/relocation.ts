@@ -16,13 +16,15 @@ import type { Sxp } from '../../sxp/types.js';
 
 /** A request line longer than this is not a relocation request. */
 const MAX_REQUEST = 1024;
+/** xend's own ops, as its `help` lists them (`xlreceive` is ours, for xl's relay only). */
 const OPS = ['help', 'quit', 'receive', 'sslreceive'];
 
 /**
  * xend's relocation server (relocate.py): one SXP request per line (`receive`),
  * answered `(ready receive)`, then the guest state stream; `(ok)` once the domain
- * runs here, `(err (type …) (value '…'))` otherwise. A wire adapter onto the
- * checkpoint service.
+ * runs here, `(err (type …) (value '…'))` otherwise; not in xend, `xlreceive`: xend's
+ * record, `(ready xlreceive)`, then xl's own stream both ways (receiveByTool). A wire
+ * adapter onto the checkpoint service.
  */
 export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveRelocated' | 'receiveByTool'>, log: Logger, idleMs: number) {
   return (socket: Socket): void => {
@@ -45,16 +47,22 @@ export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveR
           const d = await checkpoints.receiveByTool(source, sinkOf(socket), () => {
             reply(['ready', XL_RECEIVE]);
             raw = true;
+            // xl's stream falls silent while libxl waits for the guest to suspend (up to its
+            // minute): xl bounds its own waits, and keepalive finds a peer host that vanished.
+            socket.setTimeout(0);
+            socket.setKeepAlive(true, idleMs);
           });
           log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} by xl as id ${d.domid}`);
           return void socket.end();
         }
         if (op !== 'receive' && op !== 'sslreceive') throw new XendError(`Invalid operation: ${op}`);
         reply(['ready', 'receive']);
-        const { domain: d, checksum } = await checkpoints.receiveRelocated(source);
+        const { domain: d, checksum, keep } = await checkpoints.receiveRelocated(source);
         log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} as id ${d.domid}, memory checksum ${checksum}`);
         reply(['ok']);
         socket.end();
+        // The guest runs here: what else is kept of it is no part of its downtime.
+        keep();
       } catch (err) {
         const type = err instanceof XendError ? "<class 'xen.xend.XendError.XendError'>" : "<type 'exceptions.Exception'>";
         if (socket.destroyed) return;

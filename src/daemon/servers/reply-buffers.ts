@@ -15,18 +15,7 @@ export class ReplyBuffers {
 
   /** The pieces in one buffer: kept bytes copied, strings encoded straight into it. Hand it back with `release` once written. */
   join(parts: readonly (string | Buffer)[]): Buffer {
-    let size = 0;
-    for (const p of parts) size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
-    const out = this.take(size);
-    let at = 0;
-    for (const p of parts) {
-      if (typeof p === 'string') at += out.write(p, at, 'utf8');
-      else {
-        out.set(p, at);
-        at += p.length;
-      }
-    }
-    return out;
+    return writeParts(parts, this.take(partsLength(parts)));
   }
 
   /** `buf` (from join) is written: its memory may serve another reply. */
@@ -44,4 +33,27 @@ export class ReplyBuffers {
     const room = size <= this.largest ? Math.ceil((size * 1.25) / 65536) * 65536 : size;
     return Buffer.allocUnsafeSlow(room).subarray(0, size);
   }
+}
+
+/** The pieces (`size` bytes: partsLength) in a buffer of their own, never lent: one kept for many replies. */
+export function joinParts(parts: readonly (string | Buffer)[], size: number): Buffer {
+  return writeParts(parts, Buffer.allocUnsafeSlow(size));
+}
+
+export function partsLength(parts: readonly (string | Buffer)[]): number {
+  let size = 0;
+  for (const p of parts) size += typeof p === 'string' ? Buffer.byteLength(p, 'utf8') : p.length;
+  return size;
+}
+
+function writeParts(parts: readonly (string | Buffer)[], out: Buffer): Buffer {
+  let at = 0;
+  for (const p of parts) {
+    if (typeof p === 'string') at += out.write(p, at, 'utf8');
+    else {
+      out.set(p, at);
+      at += p.length;
+    }
+  }
+  return out;
 }

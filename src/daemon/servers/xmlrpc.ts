@@ -1,8 +1,8 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
-import { decodeCall, encodeFault, encodeResponse, encodeResponseParts, pyReprEscape, type XmlRpcValue } from '../../protocol/xmlrpc/index.js';
+import { decodeRepeatedCall, encodeFault, encodeResponse, encodeResponseParts, keepResponse, keptOf, keptResponse, pyReprEscape, type XmlRpcValue } from '../../protocol/xmlrpc/index.js';
 import { faultOf } from '../../protocol/faults.js';
 import { readBody } from './body.js';
-import { ReplyBuffers } from './reply-buffers.js';
+import { joinParts, partsLength, ReplyBuffers } from './reply-buffers.js';
 import type { Method } from '../methods.js';
 
 export interface XmlRpcServerOptions {
@@ -34,28 +34,50 @@ export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
     } catch {
       return reply(res, 413, 'text/plain', 'Request entity too large\n');
     }
-    let xml: string | (string | Buffer)[];
-    const started = process.hrtime.bigint();
+    let xml: Reply;
+    const started = opts.trace && process.hrtime.bigint();
     let method = '?';
     try {
-      const call = decodeCall(body, opts.maxRequestBytes);
+      const call = decodeRepeatedCall(body, opts.maxRequestBytes);
       method = call.method;
       const fn = opts.methods.get(call.method) ?? introspection.get(call.method);
       xml = fn
-        ? encodeResponseParts(toWire(await fn(...call.params)))
+        ? encodeResult(toWire(await fn(...call.params)))
         : encodeResponse({ Status: 'Failure', ErrorDescription: ['MESSAGE_METHOD_UNKNOWN', call.method] });
     } catch (err) {
       const f = faultOf(err);
       xml = encodeFault(f.faultCode, f.faultString);
     }
-    opts.trace?.(`${method} ${Number(process.hrtime.bigint() - started) / 1e6}ms`);
+    if (started) opts.trace!(`${method} ${Number(process.hrtime.bigint() - started) / 1e6}ms`);
     reply(res, 200, 'text/xml', xml);
   }
   return (req, res) => void handle(req, res);
 }
 
+/** A reply document: text, pieces to join, or bytes kept for many replies. */
+type Reply = string | (string | Buffer)[] | Buffer;
+
 /** Shared by every XML-RPC server of the process: one at a time writes into each. */
 const buffers = new ReplyBuffers();
+
+/** The largest response kept with its listing: as large as a buffer ReplyBuffers keeps (a listing of ~1,200 domains). */
+const KEPT_RESPONSE_BYTES = 4 << 20;
+
+/**
+ * A kept listing's response is encoded once and written as its bytes while the listing
+ * stays the same (a larger one is joined anew each time: its bytes are not held).
+ */
+function encodeResult(result: XmlRpcValue): Reply {
+  const kept = keptResponse(result);
+  if (kept) return kept;
+  const parts = encodeResponseParts(result);
+  if (!keptOf(result)) return parts;
+  const size = partsLength(parts);
+  if (size > KEPT_RESPONSE_BYTES) return parts;
+  const bytes = joinParts(parts, size);
+  keepResponse(result, bytes);
+  return bytes;
+}
 
 /** None travels as <nil/>; a str result is repr()-escaped as xend's server did. */
 function toWire(result: unknown): XmlRpcValue {
@@ -64,8 +86,9 @@ function toWire(result: unknown): XmlRpcValue {
   return result as XmlRpcValue;
 }
 
-function reply(res: ServerResponse, status: number, type: string, body: string | (string | Buffer)[]): void {
+function reply(res: ServerResponse, status: number, type: string, body: Reply): void {
   if (typeof body === 'string') return send(res, status, type, Buffer.from(body, 'utf8'));
+  if (Buffer.isBuffer(body)) return send(res, status, type, body);
   const buf = buffers.join(body);
   send(res, status, type, buf, () => buffers.release(buf));
 }

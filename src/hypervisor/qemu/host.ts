@@ -17,7 +17,7 @@ import { changeMedia, plug, unplug } from './hotplug.js';
 import { setThreadAffinity, threadPlacement, vcpuThreads } from './affinity.js';
 import { CpuPools, keepPins, pinVcpu, runnableCpus, unpinnedDrafts, type Pins, type PoolsRecord } from '../cpu-pools.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
-import { applyRecordChanges, type DomainSpec, type HostInfo, type HvCpuPool, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type PoolLabel, type RecordChanges, type SaveImageOptions, type Scheduler, type ShutdownReason, type StoredDomain, revivedRecord, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
+import { applyRecordChanges, finishIncomingInParts, type DomainSpec, type HostInfo, type HvCpuPool, type HvDevice, type HostLog, type HvDomain, type Hypervisor, type HypervisorEvents, type ImageStats, type PoolLabel, type RecordChanges, type SaveImageOptions, type Scheduler, type ShutdownReason, type StoredDomain, revivedRecord, storedDomain, type Trigger, viewOf, type VcpuInfo } from '../types.js';
 
 export interface QemuHostOptions {
   stateDir: string;
@@ -399,6 +399,10 @@ export class QemuHost implements Hypervisor {
     const d = this.must(domid);
     d.lastChecksum = checksum;
     this.save(d);
+  }
+
+  finishIncoming(domid: number, run: boolean): Promise<() => void> {
+    return finishIncomingInParts(this, domid, run);
   }
 
   /** QEMU keeps guest RAM to itself: this is the checksum of the last image sent or received. */

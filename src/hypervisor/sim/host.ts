@@ -25,6 +25,7 @@ import type {
   Hypervisor,
   HypervisorEvents,
   ImageStats,
+  PauseOptions,
   PoolLabel,
   RecordChanges,
   Scheduler,
@@ -34,8 +35,9 @@ import type {
   ShutdownReason,
   Trigger,
   VcpuInfo,
+  VcpuPinning,
 } from '../types.js';
-import { applyRecordChanges, revivedRecord, storedDomain, viewOf } from '../types.js';
+import { applyRecordChanges, flagsOf, revivedRecord, storedDomain, viewOf } from '../types.js';
 
 export interface SimHostOptions {
   stateDir: string;
@@ -83,6 +85,10 @@ interface SimHostRecord extends PoolsRecord {
 }
 
 const DOMID_FIRST_RESERVED = 0x7ff0;
+/** How long the ring's new lines wait to be kept with the host record (see log()). */
+const RING_KEEP_MS = 200;
+/** No VCPU pinned. */
+const NO_PINS: VcpuPinning = Object.freeze([]);
 /** Share of each VCPU a simulated domain keeps busy, for believable CPU times. */
 const DOM0_LOAD = 0.05;
 const GUEST_LOAD = 0.01;
@@ -112,8 +118,10 @@ export class SimHost implements Hypervisor {
     log: (line) => this.log(line),
   });
   private readonly pools: CpuPools;
+  /** Every CPU of the host: the pinning of a VCPU nobody pinned (copied, not frozen: a frozen array copies ~8× slower). */
+  private readonly allCpus: readonly number[];
   /** The host record's write that log() scheduled, until it runs. */
-  private hostWrite: NodeJS.Immediate | null = null;
+  private hostWrite: NodeJS.Timeout | null = null;
 
   constructor(private readonly opts: SimHostOptions) {
     const dir = join(opts.stateDir, 'sim');
@@ -124,7 +132,8 @@ export class SimHost implements Hypervisor {
     this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };
     this.ring = new MessageRing(this.host.ring);
     this.pools = new CpuPools(this.host, opts.cpus, SIM_SCHEDULER);
-    for (const d of this.store.readAll((m) => opts.log.error(`domain ${m}`), revivedRecord)) this.domains.set(d.domid, d);
+    this.allCpus = Array.from({ length: opts.cpus }, (_, c) => c);
+    for (const d of this.store.readAll((m) => opts.log.error(`domain ${m}`), revivedDomain)) this.domains.set(d.domid, d);
     if (!existing) this.boot();
     for (const d of this.domains.values()) {
       if (d.domid === 0) continue;
@@ -213,8 +222,8 @@ export class SimHost implements Hypervisor {
     for (const d of this.domains.values()) used += d.memoryMiB;
     return {
       host: hostname(),
-      release: release(),
-      version: version(),
+      release: kernel().release,
+      version: kernel().version,
       machine: 'x86_64',
       nr_cpus: this.opts.cpus,
       nr_nodes: 1,
@@ -244,7 +253,8 @@ export class SimHost implements Hypervisor {
   }
 
   list(): HvDomain[] {
-    return [...this.domains.values()].sort((a, b) => a.domid - b.domid).map((d) => this.view(d));
+    const now = Date.now();
+    return [...this.domains.values()].sort((a, b) => a.domid - b.domid).map((d) => this.view(d, now));
   }
 
   get(domid: number): HvDomain | undefined {
@@ -276,11 +286,11 @@ export class SimHost implements Hypervisor {
     this.memories.delete(domid);
     GuestMemory.remove(this.memoryPath(domid));
     this.domains.delete(domid);
-    this.store.remove(String(domid));
+    this.store.remove(recordKey(d));
     this.log(`(XEN) domain ${d.domid} destroyed`);
   }
 
-  pause(domid: number): void {
+  pause(domid: number, opts: PauseOptions = {}): void {
     const d = this.must(domid);
     if (d.paused) return;
     this.stopClock(d);
@@ -292,19 +302,52 @@ export class SimHost implements Hypervisor {
       d.pending.dueAt = null;
       this.disarm(domid);
     }
-    this.save(d);
+    if (!opts.transient) this.save(d);
   }
 
   unpause(domid: number): void {
     const d = this.must(domid);
     if (!d.paused) return;
+    this.markRunning(d);
+    this.save(d);
+    this.run(d);
+  }
+
+  /**
+   * The received domain whole: its record, kept under `<domid>.incoming` since it was
+   * built, takes its own key, one flush of the directory; it runs when `run`. What
+   * changed since (running, its RAM) is written by what this returns, after the
+   * downtime: a crash before that brings it back paused, with the RAM it was built with.
+   */
+  finishIncoming(domid: number, run: boolean): () => void {
+    const d = this.draft(domid);
+    if (d.incomplete) this.store.rename(recordKey(d), String(domid));
+    applyRecordChanges(d, { incomplete: false });
+    this.domains.set(domid, d);
+    if (run) {
+      this.markRunning(d);
+      this.run(d);
+    }
+    return () => {
+      const now = this.domains.get(domid);
+      if (now?.uuid !== d.uuid) return;
+      this.save(now);
+      this.memories.get(domid)?.persist(this.memoryPath(domid));
+    };
+  }
+
+  /** A paused domain's record as it runs from now (the clock, a pending shutdown's due time). */
+  private markRunning(d: SimDomain): void {
     d.paused = false;
     this.startClock(d);
     if (d.pending) d.pending.dueAt = Date.now() + d.pending.remainingMs;
-    this.save(d);
+  }
+
+  /** Its guest and RAM run, once markRunning's record is written. */
+  private run(d: SimDomain): void {
     if (d.shutdownReason === null) {
-      this.guests.get(domid)?.run();
-      this.memoryOf(domid).run();
+      this.guests.get(d.domid)?.run();
+      this.memoryOf(d.domid).run();
     }
     this.armShutdown(d);
   }
@@ -546,13 +589,22 @@ export class SimHost implements Hypervisor {
     this.save(d);
   }
 
+  /** The kept pinning itself, nothing built: every listing asks it of every domain. */
+  vcpuPinning(domid: number): VcpuPinning {
+    const pins = this.must(domid).affinity;
+    if (!pins) return NO_PINS;
+    // As vcpuInfo's cpumaps read: a pinning to every CPU of the host (a host with fewer since) is none.
+    const anyCpu = (a: readonly number[] | null) => !a || a.length >= this.opts.cpus;
+    return pins.some((a) => a && anyCpu(a)) ? pins.map((a) => (anyCpu(a) ? null : a)) : pins;
+  }
+
   vcpuInfo(domid: number): VcpuInfo[] {
     const d = this.must(domid);
-    const { flags, cpuTime } = this.view(d);
+    // Not the whole view: every listing asks this of every domain.
+    const flags = flagsOf(d, { paused: d.paused, busy: this.busy(d) });
+    const cpuTime = this.cpuTime(d);
     const pool = this.pools.cpusOf(d.cpuPool ?? 0);
-    // Loops, not Array.from: every listing asks this of every domain.
-    const all: number[] = [];
-    for (let c = 0; c < this.opts.cpus; c++) all.push(c);
+    const all = this.allCpus.slice();
     const out: VcpuInfo[] = [];
     for (let i = 0; i < d.vcpus; i++) {
       const online = i < d.onlineVcpus;
@@ -580,10 +632,9 @@ export class SimHost implements Hypervisor {
     return writeImage(this.memoryOf(domid), sink, opts);
   }
 
-  async restoreImage(domid: number, source: ByteSource): Promise<void> {
-    const mem = this.memoryOf(domid);
-    await readImage(mem, source);
-    mem.persist(this.memoryPath(domid));
+  /** The RAM is written to disk by finishIncoming's keeper: no part of an incoming migration's downtime. */
+  restoreImage(domid: number, source: ByteSource): Promise<void> {
+    return readImage(this.memoryOf(domid), source);
   }
 
   memoryChecksum(domid: number): string {
@@ -608,19 +659,20 @@ export class SimHost implements Hypervisor {
 
   /**
    * A line of Xen's console ring. The host record that keeps the ring is written once
-   * for every line of the same tick, after it: a create answers after one durable
-   * write (its domain's record), not two. A crash in between loses the tick's lines,
+   * for every line of RING_KEEP_MS, after them: a create answers after one durable
+   * write (its domain's record), not two, and a burst of creates (or a migration's
+   * arrival) is not followed by a write each. A crash in between loses those lines,
    * as a reboot empties Xen's own ring; no domain is lost with them.
    */
   log(line: string): void {
     this.ring.append(line);
-    this.hostWrite ??= setImmediate(() => {
+    this.hostWrite ??= setTimeout(() => {
       try {
         this.saveHost();
       } catch (err) {
         this.opts.log.error(`the console ring was not kept: ${(err as Error).message}`);
       }
-    });
+    }, RING_KEEP_MS).unref();
   }
 
   close(): void {
@@ -632,9 +684,13 @@ export class SimHost implements Hypervisor {
     for (const [domid, mem] of this.memories) if (this.domains.has(domid)) mem.persist(this.memoryPath(domid));
   }
 
-  private view(d: SimDomain): HvDomain {
-    // Domain-0 runs xend itself; a guest here waits on its console between commands.
-    const v = viewOf(d, { onlineVcpus: d.onlineVcpus, paused: d.paused, busy: d.domid === 0, cpuTime: this.cpuTime(d) });
+  /** Domain-0 runs xend itself; a guest here waits on its console between commands. */
+  private busy(d: SimDomain): boolean {
+    return d.domid === 0;
+  }
+
+  private view(d: SimDomain, now = Date.now()): HvDomain {
+    const v = viewOf(d, { onlineVcpus: d.onlineVcpus, paused: d.paused, busy: this.busy(d), cpuTime: this.cpuTime(d, now) });
     // Assigned, not spread: Node 20's V8 gives each `{ ...v, more }` a hidden class of its own once
     // the spread is optimised (~15 µs each, and every later read of a view megamorphic); that made
     // `domains_with_state` cost twice the CPU (issue 20).
@@ -662,10 +718,10 @@ export class SimHost implements Hypervisor {
     if (running) mem.run();
   }
 
-  private cpuTime(d: SimDomain): number {
+  private cpuTime(d: SimDomain, now = Date.now()): number {
     if (d.runningSince === null) return d.cpuTimeBase;
     const load = d.domid === 0 ? DOM0_LOAD : GUEST_LOAD;
-    return d.cpuTimeBase + ((Date.now() - d.runningSince) / 1000) * load * d.onlineVcpus;
+    return d.cpuTimeBase + ((now - d.runningSince) / 1000) * load * d.onlineVcpus;
   }
 
   private startClock(d: SimDomain): void {
@@ -743,16 +799,36 @@ export class SimHost implements Hypervisor {
 
   /** Durable first: a domain whose record could not be written never appears. */
   private save(d: SimDomain): void {
-    this.store.write(String(d.domid), d);
+    // An arriving domain's record says so by its key, not its contents (see finishIncoming).
+    this.store.write(recordKey(d), d.incomplete ? { ...d, incomplete: undefined } : d);
     this.domains.set(d.domid, d);
   }
 
   private saveHost(): void {
-    if (this.hostWrite) clearImmediate(this.hostWrite);
+    if (this.hostWrite) clearTimeout(this.hostWrite);
     this.hostWrite = null;
     this.host.ring = this.ring.contents();
     this.hostStore.write('host', this.host);
   }
+}
+
+/** Of a domain still arriving (restored or received): a record key of its own, renamed to the domid's once it is whole. */
+const INCOMING = '.incoming';
+
+function recordKey(d: SimDomain): string {
+  return d.incomplete ? `${d.domid}${INCOMING}` : String(d.domid);
+}
+
+/** A record as read: one kept under its arriving key is incomplete. */
+function revivedDomain(d: SimDomain, key: string): SimDomain {
+  if (key.endsWith(INCOMING)) d.incomplete = true;
+  return revivedRecord(d);
+}
+
+/** The running kernel's release and version: asked once, since only a reboot changes them (each ask is a uname). */
+let running: { release: string; version: string } | undefined;
+function kernel(): { release: string; version: string } {
+  return (running ??= { release: release(), version: version() });
 }
 
 /** One ELF note: name, type and a descriptor of 64-bit words, each padded to 4 bytes. */

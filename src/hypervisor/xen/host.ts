@@ -2,7 +2,7 @@ import type { ChildProcess } from 'node:child_process';
 import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { DurableDir } from '../../store/durable.js';
-import { XendError } from '../../protocol/faults.js';
+import { XendError, XendInvalidDomain } from '../../protocol/faults.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import { deliverCore } from '../core-file.js';
 import {
@@ -24,6 +24,7 @@ import {
   type SaveImageOptions,
   type ShutdownReason,
   type StoredDomain,
+  finishIncomingInParts,
   revivedRecord,
   storedDomain,
   type Trigger,
@@ -36,7 +37,7 @@ import { hostInfoOf } from './host-info.js';
 import { hostDomain, servableName } from './foreign.js';
 import type { VmConfig } from '../../vm/config.js';
 import { xlConfig, type XlConfigInput } from './xlcfg.js';
-import { XenConsole } from './console.js';
+import { XenConsole, type ConsoleLog } from './console.js';
 import { attachArgs, detachArgs, mediaArgs } from './devices.js';
 import { XenPools } from './pools.js';
 import { restoreWithXl, saveWithXl } from './image.js';
@@ -47,6 +48,8 @@ export interface XenHostOptions {
   stateDir: string;
   /** `(xen-xl-binary …)`: '' finds xl on PATH or in /usr/lib/xen-*\/bin. */
   xlBinary: string;
+  /** `(xen-console-log-dir …)`: xenconsoled's guest logs, a domain's history when xend adopts it ('' = none). */
+  consoleLogDir?: string;
   /** The command xl's live migration runs to reach the destination (node, xend's script, `__xl-relay`); none: no live migration. */
   relay?: string[];
   events: HypervisorEvents;
@@ -101,11 +104,16 @@ export class XenHost implements Hypervisor {
   private readonly saving = new Set<number>();
   private readonly hidden = new Set<string>();
   private readonly consoles = new Map<number, XenConsole>();
+  /** Each domain's xl runs of xend's, one after another: the last one, while any waits or runs. */
   private readonly chains = new Map<number, Promise<unknown>>();
   /** When xend last changed each domain: an `xl list` begun before that does not overrule what xend knows. */
   private readonly touched = new Map<number, number>();
+  /** Domains xend built that a listing missed, while `xl list DOMID` is asked of them. */
+  private readonly confirming = new Set<number>();
   /** Orders xend's changes and the listings begun around them (a millisecond clock cannot: both happen in one). */
   private moments = 0;
+  /** The moment the listing applied last was begun. */
+  private appliedAt = 0;
   private vcpus: { at: number; rows: XlVcpu[] } = { at: 0, rows: [] };
   private sched = new Map<number, { weight: number; cap: number }>();
   private info: HostInfo;
@@ -155,7 +163,7 @@ export class XenHost implements Hypervisor {
         continue;
       }
       this.records.set(d.domid, d);
-      this.attachConsole(d.domid);
+      this.attachConsole(d.domid, { dir: opts.consoleLogDir ?? '', name: d.name });
     }
     // Shutdowns that happened while xend was down are found by xend's recovery, from the flags.
     this.reconcile(entries, false, listedAt);
@@ -453,6 +461,10 @@ export class XenHost implements Hypervisor {
     });
   }
 
+  finishIncoming(domid: number, run: boolean): Promise<() => void> {
+    return finishIncomingInParts(this, domid, run);
+  }
+
   /** Its source on this very host (another xend sends it) is hidden as a domain being restored is. */
   expectLive(uuid: string): () => void {
     this.arriving.add(uuid);
@@ -573,10 +585,14 @@ export class XenHost implements Hypervisor {
    * xend knows of it (xl's answer may predate the change).
    */
   private reconcile(entries: XlListEntry[], emit: boolean, listedAt: number): void {
+    // A listing begun before the one applied last (a create's, beside the poll's) is older news.
+    if (listedAt < this.appliedAt) return;
+    this.appliedAt = listedAt;
     const next = new Map(entries.map((e) => [e.domid, e]));
     const newer = new Set<number>();
     for (const [id, at] of this.touched) {
-      if (at < listedAt) {
+      // While xl changes a domain (its chain of xl runs), a listing begun after xend asked may still have read it before.
+      if (at < listedAt && !this.chains.has(id)) {
         this.touched.delete(id);
         continue;
       }
@@ -584,6 +600,7 @@ export class XenHost implements Hypervisor {
       const known = this.listing.get(id);
       if (known) next.set(id, known);
     }
+    const previous = this.listing;
     this.listing = next;
     for (const id of this.destroying) if (!this.listing.has(id)) this.destroying.delete(id);
     const shutdowns: [number, ShutdownReason][] = [];
@@ -591,8 +608,10 @@ export class XenHost implements Hypervisor {
       const e = this.listing.get(d.domid);
       if (newer.has(d.domid)) continue;
       if (!e || e.uuid !== d.uuid) {
-        this.opts.log.info(`xen backend: domain ${d.domid} (${d.name}) is gone from Xen`);
-        this.forget(d.domid);
+        // Kept as it was until xl says of this very domain that it is gone: its record is all xend has of it.
+        const was = previous.get(d.domid);
+        if (was?.uuid === d.uuid) this.listing.set(d.domid, was);
+        void this.confirmGone(d);
         continue;
       }
       if ((e.flags.shutdown || e.flags.crashed) && d.shutdownReason === null && !this.saving.has(d.domid)) {
@@ -603,6 +622,39 @@ export class XenHost implements Hypervisor {
     }
     for (const e of entries) if (this.isForeign(e) && !this.long.has(e.domid)) void this.learnForeign(e);
     if (emit) for (const [domid, reason] of shutdowns) this.opts.events.onShutdown(domid, reason);
+  }
+
+  /**
+   * A domain xend built that a listing did not show: `xl list -v DOMID` decides. Gone (xl
+   * knows no such domain, or another has its id), it is forgotten; shown, it stays, and the
+   * listing that missed it is logged; xl failing otherwise, the next listing asks again.
+   */
+  private async confirmGone(d: XenDomain): Promise<void> {
+    if (this.confirming.has(d.domid)) return;
+    this.confirming.add(d.domid);
+    const listedAt = ++this.moments;
+    try {
+      let now: XlListEntry | undefined;
+      try {
+        now = parseXlList((await this.runner.run('xl', ['list', '-v', String(d.domid)], { timeoutMs: 30_000 })).stdout).find((e) => e.domid === d.domid);
+      } catch (err) {
+        if (!(err instanceof XendInvalidDomain)) {
+          this.opts.log.warning(`xen backend: domain ${d.domid} (${d.name}) was not in xl list, and xl list ${d.domid} failed: ${(err as Error).message}`);
+          return;
+        }
+      }
+      if (this.records.get(d.domid)?.uuid !== d.uuid) return;
+      if (now?.uuid === d.uuid) {
+        this.opts.log.warning(`xen backend: domain ${d.domid} (${d.name}) was missing from a listing of xl list; xl list ${d.domid} shows it: kept`);
+        if ((this.touched.get(d.domid) ?? 0) < listedAt) this.listing.set(d.domid, now);
+        return;
+      }
+      this.opts.log.info(`xen backend: domain ${d.domid} (${d.name}) is gone from Xen${now ? ` (its id is ${now.name}'s now, uuid ${now.uuid || 'not read'})` : ''}`);
+      if (this.listing.get(d.domid)?.uuid === d.uuid) this.listing.delete(d.domid);
+      this.forget(d.domid);
+    } finally {
+      this.confirming.delete(d.domid);
+    }
   }
 
   /** A domain xend did not build and is not building, restoring or destroying: made with xl behind its back. */
@@ -833,7 +885,8 @@ export class XenHost implements Hypervisor {
     return path;
   }
 
-  private attachConsole(domid: number): void {
+  /** The domain's console; `history`, xenconsoled's log of it, replayed first (a domain xend adopts). */
+  private attachConsole(domid: number, history?: ConsoleLog): void {
     this.consoles.get(domid)?.close();
     this.consoles.set(
       domid,
@@ -842,6 +895,7 @@ export class XenHost implements Hypervisor {
         this.runner,
         (text) => this.opts.events.onConsoleOutput(domid, text),
         (message) => this.opts.log.warning(`xen backend: domain ${domid}: ${message}`),
+        history,
       ),
     );
   }

@@ -1,13 +1,10 @@
-import type { ChildProcess } from 'node:child_process';
 import { createReadStream, rmSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import { framedOutput, readFramed } from '../image-frames.js';
 import type { ImageStats, SaveImageOptions } from '../types.js';
-import { toolError, type XenRunner } from './runner.js';
+import { exitOf, type XenRunner } from './runner.js';
 
-/** xl's progress lines and libxl's log, kept for the error: never more than this. */
-const MAX_STDERR = 64 * 1024;
 /** A save or restore of a large guest under emulation takes minutes; one that takes longer is stuck. */
 const XL_IMAGE_TIMEOUT_MS = 30 * 60_000;
 
@@ -62,23 +59,8 @@ function runXl(runner: XenRunner, args: string[], signal?: AbortSignal): Promise
   const stop = () => child.kill('SIGTERM');
   const timer = setTimeout(stop, XL_IMAGE_TIMEOUT_MS);
   signal?.addEventListener('abort', stop, { once: true });
-  return exited(child, args).finally(() => {
+  return exitOf(child, 'xl', args).finally(() => {
     clearTimeout(timer);
     signal?.removeEventListener('abort', stop);
-  });
-}
-
-function exited(child: ChildProcess, args: string[]): Promise<void> {
-  let stderr = '';
-  child.stderr?.setEncoding('utf8');
-  child.stderr?.on('data', (t: string) => {
-    if (stderr.length < MAX_STDERR) stderr += t;
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', (err) => reject(toolError('xl', args, stderr, err)));
-    child.once('close', (code, signal) => {
-      if (code === 0) resolve();
-      else reject(toolError('xl', args, stderr, Object.assign(new Error(`exit status ${code ?? signal}`), { killed: signal !== null })));
-    });
   });
 }

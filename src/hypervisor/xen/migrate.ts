@@ -1,9 +1,8 @@
-import type { ChildProcess } from 'node:child_process';
 import { isIP } from 'node:net';
 import { XendError } from '../../protocol/faults.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
 import type { ImageStats, LiveSendOptions } from '../types.js';
-import { toolError, type XenRunner } from './runner.js';
+import { exitOf, type XenRunner } from './runner.js';
 
 /*
  * Live migration through xl's own stream (xl_migrate.c): the sender runs
@@ -13,8 +12,6 @@ import { toolError, type XenRunner } from './runner.js';
  * relocation server, which runs `xl migrate-receive` on the connection.
  */
 
-/** xl's progress lines and libxl's log, kept for the error: never more than this. */
-const MAX_STDERR = 64 * 1024;
 /** A live migration of a large guest under emulation takes minutes; one that takes longer is stuck. */
 const XL_MIGRATE_TIMEOUT_MS = 30 * 60_000;
 /** What the relay prints on xl's stderr: how far the stream went, or why it stopped. */
@@ -79,7 +76,7 @@ export async function sendWithXl(runner: XenRunner, domid: number, host: string,
   const timer = setTimeout(() => child.kill('SIGTERM'), XL_MIGRATE_TIMEOUT_MS);
   opts.signal?.addEventListener('abort', stop, { once: true });
   try {
-    await exited(child, args, onLine);
+    await exitOf(child, 'xl', args, { onLine, reason: migrationFailure });
   } finally {
     clearTimeout(timer);
     opts.signal?.removeEventListener('abort', stop);
@@ -94,7 +91,7 @@ export async function sendWithXl(runner: XenRunner, domid: number, host: string,
 export async function receiveWithXl(runner: XenRunner, source: ByteSource, sink: ByteSink): Promise<void> {
   const args = ['migrate-receive', '-e'];
   const child = runner.spawn('xl', args, ['pipe', 'pipe', 'pipe']);
-  const done = exited(child, args, () => true);
+  const done = exitOf(child, 'xl', args, { reason: migrationFailure });
   child.stdin!.on('error', () => {});
   child.stdout!.on('data', (data: Buffer) => {
     child.stdout!.pause();
@@ -121,34 +118,4 @@ export function migrationFailure(lines: string[]): string {
   // libxl's notes (the relay's exit status) are not xl's word.
   const last = said.filter((l) => !l.startsWith('libxl: info:')).at(-1);
   return [reason, last].filter((l, i, all): l is string => !!l && all.indexOf(l) === i).join('\n');
-}
-
-/**
- * Waits for xl to end, its stderr given line by line (`keep` says which lines
- * are for the error); rejects with xend's fault unless it exits 0.
- */
-function exited(child: ChildProcess, args: string[], keep: (line: string) => boolean): Promise<void> {
-  const lines: string[] = [];
-  let size = 0;
-  let partial = '';
-  const onLine = (line: string) => {
-    if (keep(line) && size < MAX_STDERR) {
-      lines.push(line);
-      size += line.length;
-    }
-  };
-  child.stderr!.setEncoding('utf8');
-  child.stderr!.on('data', (text: string) => {
-    const parts = (partial + text).split('\n');
-    partial = parts.pop()!.slice(-MAX_STDERR);
-    for (const line of parts) onLine(line);
-  });
-  return new Promise((resolve, reject) => {
-    child.once('error', (err) => reject(toolError('xl', args, '', err)));
-    child.once('close', (code, signal) => {
-      if (partial) onLine(partial);
-      if (code === 0) resolve();
-      else reject(toolError('xl', args, migrationFailure(lines), Object.assign(new Error(`exit status ${code ?? signal}`), { code, signal, killed: signal === 'SIGTERM' })));
-    });
-  });
 }

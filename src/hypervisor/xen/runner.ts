@@ -10,6 +10,8 @@ export type XenTool = 'xl' | 'xenstore-read' | 'xenstore-ls' | 'xenstore-write' 
 const DEFAULT_TIMEOUT_MS = 120_000;
 /** More output than this is not a listing xend asked for. */
 const MAX_OUTPUT = 16 << 20;
+/** What a long-running tool says on stderr (xl's progress, libxl's log), kept for its error: never more. */
+const MAX_STDERR = 64 * 1024;
 
 export interface RunOptions {
   timeoutMs?: number;
@@ -69,6 +71,41 @@ export class XenRunner {
   }
 }
 
+export interface ExitOptions {
+  /** Hears each line of the tool's stderr; says whether the line is kept for the error (all are by default). */
+  onLine?: (line: string) => boolean;
+  /** The fault's words from the kept lines (default: the lines as toolError reads a stderr). */
+  reason?: (lines: string[]) => string;
+}
+
+/** Waits for a spawned tool to end; rejects with xend's fault unless it exits 0. */
+export function exitOf(child: ChildProcess, tool: XenTool, args: readonly string[], opts: ExitOptions = {}): Promise<void> {
+  const lines: string[] = [];
+  let size = 0;
+  let partial = '';
+  const onLine = (line: string) => {
+    if ((opts.onLine?.(line) ?? true) && size < MAX_STDERR) {
+      lines.push(line);
+      size += line.length;
+    }
+  };
+  child.stderr?.setEncoding('utf8');
+  child.stderr?.on('data', (text: string) => {
+    const parts = (partial + text).split('\n');
+    partial = parts.pop()!.slice(-MAX_STDERR);
+    for (const line of parts) onLine(line);
+  });
+  const said = () => (opts.reason ? opts.reason(lines) : lines.join('\n'));
+  return new Promise((resolve, reject) => {
+    child.once('error', (err) => reject(toolError(tool, args, said(), err)));
+    child.once('close', (code, signal) => {
+      if (partial) onLine(partial);
+      if (code === 0) resolve();
+      else reject(toolError(tool, args, said(), Object.assign(new Error(`exit status ${code ?? signal}`), { code, signal, killed: signal === 'SIGTERM' })));
+    });
+  });
+}
+
 /**
  * libxl's undoing of a build that failed: it destroys what it began, and says so
  * even when there was nothing yet ("Non-existant domain"). Never the reason.
@@ -90,7 +127,8 @@ export function toolError(tool: XenTool, args: readonly string[], stderr: string
     .filter((l) => !CLEANUP.test(l) && !PARSING.test(l))
     .map((l) => l.replace(LIBXL_ORIGIN, '').trim())
     .filter(Boolean);
-  const invalid = said.map((l) => /^(.*) is an invalid domain identifier \(rc=-6\)$/.exec(l)).find(Boolean);
+  // By name (no such name), or by a domid xl list asks Xen of (no such domain).
+  const invalid = said.map((l) => /^(.*) is an invalid domain identifier \(rc=-6\)$/.exec(l) ?? /^Error: Domain '(.*)' does not exist\.$/.exec(l)).find(Boolean);
   if (invalid) return new XendInvalidDomain(invalid[1]!);
   const command = `${tool} ${args[0] ?? ''}`.trim();
   if (err.killed) return new XendError(`${command} did not finish in time`);

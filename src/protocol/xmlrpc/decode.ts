@@ -268,6 +268,28 @@ export function decodeCall(
   return { method, params };
 }
 
+/** A call short enough to keep, and all of whose parameters are scalars (nothing a method could change). */
+const REPEATABLE_BYTES = 1024;
+let lastCall: { body: Buffer; call: { method: string; params: XmlRpcValue[] } } | undefined;
+
+/**
+ * decodeCall for a server: a client polling a listing sends the same bytes every time,
+ * so the last short call of scalars is kept, frozen, and a body equal to its bytes is
+ * not read again.
+ */
+export function decodeRepeatedCall(body: Buffer, maxBytes: number): { method: string; params: XmlRpcValue[] } {
+  if (lastCall?.body.equals(body)) return lastCall.call;
+  const call = decodeCall(body, maxBytes);
+  if (body.length <= REPEATABLE_BYTES && call.params.every(isScalar)) {
+    lastCall = { body: Buffer.from(body), call: { method: call.method, params: Object.freeze(call.params) as XmlRpcValue[] } };
+  }
+  return call;
+}
+
+function isScalar(v: XmlRpcValue): boolean {
+  return v === null || typeof v !== 'object';
+}
+
 export interface ResponseOptions {
   maxBytes?: number;
   maxDepth?: number;

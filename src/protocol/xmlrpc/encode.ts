@@ -144,10 +144,7 @@ function value(v: unknown, depth: number): string {
   if (depth >= DEFAULT_MAX_DEPTH) throw new XmlRpcEncodeError(`value nested deeper than ${DEFAULT_MAX_DEPTH} levels`);
   if (Array.isArray(v)) {
     const kept = keptOf(v);
-    if (kept) {
-      const [head, live, tail] = keptPieces(v, kept, depth);
-      return `${head.toString('utf8')}${live}${tail.toString('utf8')}`;
-    }
+    if (kept) return `<value><array><data>\n${keptItems(v, kept, depth + 1).join('')}</data></array></value>\n`;
     if (v.length === 2) {
       const p = pair(v[0], v[1]);
       if (p !== undefined) return p;
@@ -168,10 +165,25 @@ function value(v: unknown, depth: number): string {
   return `${out}</struct></value>\n`;
 }
 
-/** A kept array at `depth`: its kept bytes around its live element, encoded now. */
-function keptPieces(v: readonly unknown[], kept: KeptArray, depth: number): [Buffer, string, Buffer] {
-  const { head, tail } = kept.encoding(encodeValue);
-  return [head, value(v[kept.liveAt], depth + 1), tail];
+/**
+ * The items of a kept list at `depth`, each in pieces: a kept item as its kept bytes
+ * around its live element, encoded now (or as last time, if the same element).
+ */
+function keptItems(v: readonly unknown[], kept: readonly (KeptArray | undefined)[], depth: number): (string | Buffer)[] {
+  const live = (x: XmlRpcValue) => value(x, depth + 1);
+  const parts: (string | Buffer)[] = [];
+  for (let i = 0; i < v.length; i++) {
+    const k = kept[i];
+    if (!k) {
+      parts.push(value(v[i], depth));
+      continue;
+    }
+    // As deep as the plain array would be, where value() would refuse it.
+    if (depth >= DEFAULT_MAX_DEPTH) throw new XmlRpcEncodeError(`value nested deeper than ${DEFAULT_MAX_DEPTH} levels`);
+    const { head, tail } = k.encoding(encodeValue);
+    parts.push(head, k.liveEncoding(v[i] as XmlRpcValue[], live), tail);
+  }
+  return parts;
 }
 
 /** One value as encodeResponse writes it inside a document (`<value>…</value>`). */
@@ -191,21 +203,15 @@ export function encodeResponse(result: XmlRpcValue): string {
 
 /**
  * encodeResponse as pieces whose concatenation is the same document: one per
- * element of a top-level array, and a kept array's bytes as they are. A server
+ * element of a top-level array, and a kept list's bytes as they are. A server
  * converts each piece to bytes while it is small; flattening one ~300 KiB string
  * built from ~25,000 pieces costs more than the encoding itself.
  */
 export function encodeResponseParts(result: XmlRpcValue): (string | Buffer)[] {
-  if (!Array.isArray(result) || keptOf(result)) return [encodeResponse(result)];
-  const parts: (string | Buffer)[] = [`${HEADER}<methodResponse>\n<params>\n<param>\n<value><array><data>\n`];
-  for (let i = 0; i < result.length; i++) {
-    const v = result[i];
-    const kept = keptOf(v);
-    if (kept) parts.push(...keptPieces(v as XmlRpcValue[], kept, 1));
-    else parts.push(value(v, 1));
-  }
-  parts.push('</data></array></value>\n</param>\n</params>\n</methodResponse>\n');
-  return parts;
+  if (!Array.isArray(result)) return [encodeResponse(result)];
+  const kept = keptOf(result);
+  const items = kept ? keptItems(result, kept, 1) : result.map((v) => value(v, 1));
+  return [`${HEADER}<methodResponse>\n<params>\n<param>\n<value><array><data>\n`, ...items, '</data></array></value>\n</param>\n</params>\n</methodResponse>\n'];
 }
 
 export function encodeFault(code: number, message: string): string {

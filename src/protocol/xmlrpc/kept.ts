@@ -2,14 +2,16 @@ import type { XmlRpcValue } from './types.js';
 
 /**
  * An array whose elements are fixed but one (a domain record, whose cpu_time moves on
- * its own): the fixed elements are encoded once, on first use, and every array `with`
- * makes carries that encoding, so the encoder writes the kept bytes and encodes only
- * the live element. The arrays are frozen: an element changed afterwards would
- * disagree with the bytes. Whoever keeps one decides when it is stale; a client's
- * values never carry one (the decoder makes plain arrays).
+ * its own): the fixed elements are encoded once, on first use, and a list of arrays
+ * `with` made (keptList) carries that encoding, so the encoder writes the kept bytes
+ * and encodes only each live element. The arrays are frozen: an element changed
+ * afterwards would disagree with the bytes. Whoever keeps one decides when it is
+ * stale; a client's values never carry one (the decoder makes plain arrays).
  */
 export class KeptArray<T extends XmlRpcValue = XmlRpcValue> {
   private bytes?: { head: Buffer; tail: Buffer };
+  /** The live element last encoded, and its encoding: a listing asked again within the same tick writes it again. */
+  private lastLive?: { value: XmlRpcValue; xml: string };
 
   constructor(
     private readonly fixed: readonly T[],
@@ -18,12 +20,10 @@ export class KeptArray<T extends XmlRpcValue = XmlRpcValue> {
     if (!(liveAt >= 0 && liveAt < fixed.length)) throw new RangeError(`live element ${liveAt} outside an array of ${fixed.length}`);
   }
 
-  /** A frozen copy of the fixed elements with `live` at liveAt, carrying this encoding. */
+  /** A frozen copy of the fixed elements with `live` at liveAt. */
   with(live: T): T[] {
     const a = this.fixed.slice();
     a[this.liveAt] = live;
-    // Not enumerable: the array compares and prints as the plain array it is.
-    Object.defineProperty(a, KEPT, { value: this });
     return Object.freeze(a) as T[];
   }
 
@@ -38,11 +38,51 @@ export class KeptArray<T extends XmlRpcValue = XmlRpcValue> {
     }
     return this.bytes;
   }
+
+  /** The live element of `a` (made by `with`) encoded by `encode`, or its encoding of last time if it is the same element. */
+  liveEncoding(a: readonly XmlRpcValue[], encode: (v: XmlRpcValue) => string): string {
+    const live = a[this.liveAt]!;
+    if (this.lastLive?.value !== live) this.lastLive = { value: live, xml: encode(live) };
+    return this.lastLive.xml;
+  }
 }
 
-const KEPT = Symbol('kept XML-RPC encoding');
+const KEPT = Symbol('kept XML-RPC encodings');
 
-/** The kept encoding an array made by KeptArray.with carries, if `v` is one. */
-export function keptOf(v: unknown): KeptArray | undefined {
-  return Array.isArray(v) ? (v as { [KEPT]?: KeptArray })[KEPT] : undefined;
+/** What keptList marks a list with: its items' kept encodings, and the whole response once encoded. */
+interface KeptMark {
+  readonly items: readonly (KeptArray | undefined)[];
+  response?: Buffer;
+}
+
+/**
+ * A frozen list of `items`, where item i, if kept[i] is set, was made by kept[i].with:
+ * the encoder writes those items' kept bytes. One mark for the whole list, not one per
+ * item: marking an array costs more than copying it. Frozen, the list always encodes
+ * to the same response, which the server may keep with it (keepResponse).
+ */
+export function keptList<T extends XmlRpcValue>(items: T[], kept: readonly (KeptArray | undefined)[]): T[] {
+  // Not enumerable: the list compares and prints as the plain array it is.
+  Object.defineProperty(items, KEPT, { value: { items: kept } satisfies KeptMark });
+  return Object.freeze(items) as T[];
+}
+
+function markOf(v: unknown): KeptMark | undefined {
+  return Array.isArray(v) ? (v as { [KEPT]?: KeptMark })[KEPT] : undefined;
+}
+
+/** The kept encodings of a list keptList made, by index, if `v` is one. */
+export function keptOf(v: unknown): readonly (KeptArray | undefined)[] | undefined {
+  return markOf(v)?.items;
+}
+
+/** The whole response document of `v` as bytes, if `v` is a list keptList made and keepResponse kept them (never to be written into). */
+export function keptResponse(v: unknown): Buffer | undefined {
+  return markOf(v)?.response;
+}
+
+/** Keeps `bytes`, the whole response document of `v`, with `v` (a list keptList made: frozen, it always encodes to them). */
+export function keepResponse(v: unknown, bytes: Buffer): void {
+  const mark = markOf(v);
+  if (mark) mark.response = bytes;
 }

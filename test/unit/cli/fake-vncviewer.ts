@@ -19,7 +19,7 @@ export class FakeViewer {
 
   /** The arguments and input of the viewer, once it ran (it is detached: xm does not wait for it). */
   async started(): Promise<{ args: string; stdin: string | null }> {
-    await eventually(async () => existsSync(join(this.dir, 'args')), 10_000);
+    await eventually(async () => existsSync(join(this.dir, 'args')), 60_000);
     const stdin = join(this.dir, 'stdin');
     return { args: readFileSync(join(this.dir, 'args'), 'utf8'), stdin: existsSync(stdin) ? readFileSync(stdin, 'utf8') : null };
   }

@@ -1,23 +1,36 @@
 // An array with its encoding kept (src/protocol/xmlrpc/kept.ts): the same bytes as the plain array, whatever the live element.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KeptArray, encodeResponse, encodeResponseParts, encodeValue, type XmlRpcValue } from '../../../../src/protocol/xmlrpc/index.js';
+import { KeptArray, encodeResponse, encodeResponseParts, encodeValue, keepResponse, keptList, keptResponse, type XmlRpcValue } from '../../../../src/protocol/xmlrpc/index.js';
 import { PyFloat } from '../../../../src/sxp/float.js';
 
 const record: XmlRpcValue[] = ['domain', ['domid', 3], ['name', 'a<b'], ['cpu_time', 0], ['state', '-b----'], ['uuid', 'é']];
 const bytes = (parts: (string | Buffer)[]) => Buffer.concat(parts.map((p) => (typeof p === 'string' ? Buffer.from(p) : p))).toString('utf8');
 
-test('a kept array encodes as the plain array does, with the live element current', () => {
+test('a kept list encodes as the plain list does, with each live element current', () => {
   const kept = new KeptArray(record, 3);
   for (const live of [['cpu_time', 12.5], ['cpu_time', new PyFloat(3)], ['cpu_time', 1e-7]] as XmlRpcValue[]) {
     const a = kept.with(live);
     const plain = record.map((x, i) => (i === 3 ? live : x));
     assert.deepEqual(a, plain);
-    assert.equal(encodeValue(a), encodeValue(plain));
-    assert.equal(encodeResponse(a), encodeResponse(plain));
-    assert.equal(bytes(encodeResponseParts([a, 'x', a])), encodeResponse([plain, 'x', plain]));
-    assert.equal(bytes(encodeResponseParts(a)), encodeResponse(plain));
+    const list = keptList([a, 'x', a], [kept, undefined, kept]);
+    assert.deepEqual(list, [plain, 'x', plain]);
+    assert.equal(encodeValue(list), encodeValue([plain, 'x', plain]));
+    assert.equal(encodeResponse(list), encodeResponse([plain, 'x', plain]));
+    assert.equal(bytes(encodeResponseParts(list)), encodeResponse([plain, 'x', plain]));
+    assert.equal(bytes(encodeResponseParts([list])), encodeResponse([[plain, 'x', plain]]));
   }
+});
+
+test('a live element encoded last time is written again, a new one encoded', () => {
+  const kept = new KeptArray(record, 3);
+  const a = kept.with(['cpu_time', 1.5]);
+  const encoded: XmlRpcValue[] = [];
+  const encode = (v: XmlRpcValue) => (encoded.push(v), encodeValue(v));
+  assert.equal(kept.liveEncoding(a, encode), encodeValue(['cpu_time', 1.5]));
+  assert.equal(kept.liveEncoding(a, encode), encodeValue(['cpu_time', 1.5]));
+  assert.equal(kept.liveEncoding(kept.with(['cpu_time', 1.5]), encode), encodeValue(['cpu_time', 1.5]));
+  assert.equal(encoded.length, 2);
 });
 
 test('the fixed elements are encoded once, and an array it made cannot be changed to disagree', () => {
@@ -25,11 +38,28 @@ test('the fixed elements are encoded once, and an array it made cannot be change
   const first = kept.encoding(encodeValue);
   assert.equal(kept.encoding(() => assert.fail('encoded again')), first);
   const a = kept.with(['cpu_time', 1]);
-  assert.ok(Object.isFrozen(a));
-  assert.throws(() => (a as XmlRpcValue[]).push('more'), TypeError);
+  const list = keptList([a], [kept]);
+  for (const frozen of [a, list]) {
+    assert.ok(Object.isFrozen(frozen));
+    assert.throws(() => (frozen as XmlRpcValue[]).push('more'), TypeError);
+  }
 });
 
 test('the live element must be inside the array', () => {
   assert.throws(() => new KeptArray(record, record.length), RangeError);
   assert.throws(() => new KeptArray(record, -1), RangeError);
+});
+
+test("a kept list's whole response is kept with it; no other value has one", () => {
+  const kept = new KeptArray(record, 3);
+  const list = keptList([kept.with(['cpu_time', 2.5])], [kept]);
+  assert.equal(keptResponse(list), undefined);
+  const response = Buffer.from(bytes(encodeResponseParts(list)));
+  keepResponse(list, response);
+  assert.equal(keptResponse(list), response);
+  assert.equal(keptResponse(keptList([kept.with(['cpu_time', 2.5])], [kept])), undefined, 'each list its own');
+  for (const v of [[1, 2], 'x', null, { a: 1 }] as XmlRpcValue[]) {
+    keepResponse(v, response);
+    assert.equal(keptResponse(v), undefined);
+  }
 });

@@ -1,12 +1,12 @@
 import { readFileSync } from 'node:fs';
-import { connect, type Socket } from 'node:net';
-import { childValue, parseFirst } from '../../sxp/index.js';
-import { XL_RECEIVE } from '../../protocol/relocation.js';
-import { migrationHost, migrationPort, RELAY_TAG } from './migrate.js';
+import type { Socket } from 'node:net';
+import { XL_RECEIVE } from '../protocol/relocation.js';
+import { migrationHost, migrationPort, RELAY_TAG } from '../hypervisor/xen/migrate.js';
+import { connectRelocation, parseRemoteError } from './migration.js';
 
 /*
  * `xend __xl-relay PORT RECORD HOST xl migrate-receive…`: the command xl's
- * `migrate -s` runs (migrate.ts builds it). It connects to HOST's relocation
+ * `migrate -s` runs (hypervisor/xen/migrate.ts builds it). It connects to HOST's relocation
  * server (whose hosts-allow admits it or not), asks `xlreceive` with xend's
  * record of the domain (the file RECORD), and once the receiver answers
  * `(ready xlreceive)` carries xl's stream both ways: its stdin to the
@@ -18,7 +18,6 @@ import { migrationHost, migrationPort, RELAY_TAG } from './migrate.js';
 const MAX_REPLY = 64 * 1024;
 /** At most one progress line per this many bytes. */
 const PROGRESS_BYTES = 1 << 20;
-const CONNECT_TIMEOUT_MS = 30_000;
 
 export async function xlRelay(argv: string[]): Promise<number> {
   const say = (line: string) => process.stderr.write(`${RELAY_TAG} ${line}\n`);
@@ -27,7 +26,7 @@ export async function xlRelay(argv: string[]): Promise<number> {
     const port = migrationPort(Number(portArg));
     migrationHost(host);
     const header = readFileSync(record);
-    const socket = await connected(host, port);
+    const socket = await connectRelocation(host, port, false, new AbortController().signal);
     socket.write(`${XL_RECEIVE}\n`);
     socket.write(header);
     const rest = await readyLine(socket, `${host}:${port}`);
@@ -37,21 +36,6 @@ export async function xlRelay(argv: string[]): Promise<number> {
     say((err as Error).message);
     return 1;
   }
-}
-
-function connected(host: string, port: number): Promise<Socket> {
-  return new Promise((resolve, reject) => {
-    const socket = connect({ host, port });
-    const timer = setTimeout(() => socket.destroy(new Error(`no answer from ${host}:${port}`)), CONNECT_TIMEOUT_MS);
-    socket.once('connect', () => {
-      clearTimeout(timer);
-      resolve(socket);
-    });
-    socket.once('error', (err: NodeJS.ErrnoException) => {
-      clearTimeout(timer);
-      reject(new Error(`cannot reach the relocation server at ${host}:${port}: ${err.code ?? err.message}`));
-    });
-  });
 }
 
 /** The receiver's first line: `(ready xlreceive)`, or its `(err … (value '…'))` as the failure; what followed it is xl's. */
@@ -67,24 +51,13 @@ function readyLine(socket: Socket, where: string): Promise<Buffer> {
       socket.pause();
       const line = got.subarray(0, Math.max(nl, 0)).toString('utf8');
       if (line === `(ready ${XL_RECEIVE})`) return resolve(got.subarray(nl + 1));
-      reject(new Error(`${where} refused: ${refusal(line)}`));
+      reject(parseRemoteError(line, where) ?? new Error(`${where} refused: ${line.slice(0, 200)}`));
     };
     const onClose = () => reject(new Error(`${where} closed the connection`));
     socket.on('data', onData);
     socket.once('close', onClose);
     socket.on('error', () => {});
   });
-}
-
-/** The value of the receiver's `(err (type …) (value …))`, or the line itself. */
-function refusal(line: string): string {
-  try {
-    const v = parseFirst(line);
-    if (Array.isArray(v) && v[0] === 'err') return String(childValue(v, 'value', line));
-  } catch {
-    // not SXP: shown as it came
-  }
-  return line.slice(0, 200);
 }
 
 /** xl's stream both ways until the connection closes; `sent` hears the bytes sent so far. */
