@@ -110,6 +110,8 @@ export class CheckpointService {
     this.inFlight.set(d.uuid, { progress, abort: cancelled });
     try {
       await this.writeSave(d, path, destroyed.signal, cancelled.signal, (p) => Object.assign(progress, p));
+      // Written whole: a cancel from here on finds nothing to cancel; one before was obeyed.
+      this.inFlight.delete(d.uuid);
       if (checkpoint) {
         if (!wasPaused) await this.hv.unpause(d.domid);
         return;
@@ -148,7 +150,8 @@ export class CheckpointService {
       await sparse?.finish();
       if (regular) await file.sync();
       await file.close();
-      destroyed.throwIfAborted();
+      // A cancel or destroy that came while the last bytes were written still wins.
+      signal.throwIfAborted();
     } catch (err) {
       await file.close().catch(() => {});
       // Only what save itself created goes: never a device or a file that was there before.
