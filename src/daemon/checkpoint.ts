@@ -403,10 +403,12 @@ export class CheckpointService {
     return m ? { ...m.progress } : (this.restoring.get(dom)?.() ?? null);
   }
 
+  /** Whether the save or migration of `dom` is cancelled: not once the destination has the whole domain and decides. */
   cancel(dom: string): boolean {
     const m = this.find(dom);
-    m?.abort.abort();
-    return m !== undefined;
+    if (!m || m.progress.phase === 'waiting') return false;
+    m.abort.abort();
+    return true;
   }
 
   private find(dom: string): { progress: MigrationProgress; abort: AbortController } | undefined {

@@ -2,8 +2,10 @@
 import { afterEach, beforeEach, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { existsSync } from 'node:fs';
+import { createServer, type AddressInfo } from 'node:net';
 import { join } from 'node:path';
-import { SimDomains } from '../../helpers/sim-domains.js';
+import { quiet, SimDomains } from '../../helpers/sim-domains.js';
+import { relocationHandler } from '../../../src/daemon/servers/relocation.js';
 
 let x: SimDomains;
 beforeEach(() => (x = SimDomains.open()));
@@ -48,4 +50,37 @@ test('a cancel once the save is written whole finds nothing to cancel', async ()
   assert.equal(answered, false);
   assert.equal(existsSync(file), true);
   assert.equal(x.domains.lookup('done').flags.paused, false);
+});
+
+test('a migration cannot be cancelled once the destination has the whole domain: it says no, and the move completes', async () => {
+  await running('mover');
+  const y = SimDomains.open();
+  let arrived!: () => void;
+  const whole = new Promise<void>((resolve) => (arrived = resolve));
+  let decide!: () => void;
+  const decided = new Promise<void>((resolve) => (decide = resolve));
+  // The destination holds its verdict until the source was asked to cancel.
+  const server = createServer(relocationHandler({
+    receiveRelocated: async (source) => {
+      const received = await y.checkpoints.receiveRelocated(source);
+      arrived();
+      await decided;
+      return received;
+    },
+    receiveByTool: () => Promise.reject(new Error('not this test')),
+  }, quiet, 60_000));
+  try {
+    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+    const port = (server.address() as AddressInfo).port;
+    const moved = x.checkpoints.migrate('mover', '127.0.0.1', false, port, false, false);
+    await whole;
+    assert.equal(x.checkpoints.cancel('mover'), false);
+    decide();
+    assert.equal((await moved).domain, 'mover');
+    assert.equal(y.domains.lookup('mover').flags.paused, false);
+    assert.throws(() => x.domains.lookup('mover'));
+  } finally {
+    server.close();
+    y.close();
+  }
 });
