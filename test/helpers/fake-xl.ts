@@ -431,18 +431,19 @@ async function receive() {
 
 /**
  * xenstore-ls -f /local/pool: the names libxl wrote for the pools it created (none for Pool-0);
- * xenstore-ls -f /local/domain/ID/device: the frontends of its disks and interfaces.
+ * xenstore-ls -f /local/domain: each domain's name and the frontends of its disks and interfaces.
  */
 const XENSTORE_LS = String.raw`
 const st = JSON.parse(require('fs').readFileSync(require('path').join(__dirname, 'state.json'), 'utf8'));
 const VDEVS = ${VDEVS};
 const at = process.argv[3];
-const device = /^\/local\/domain\/(\d+)\/device$/.exec(at);
-if (device) {
-  const d = st.domains.find((x) => String(x.domid) === device[1]);
-  if (!d) process.exit(1);
-  for (const x of d.disks) process.stdout.write(at + '/vbd/' + (VDEVS[x.vdev] ?? 0) + '/state = "4"\n');
-  for (const n of d.nics) process.stdout.write(at + '/vif/' + n.devid + '/mac = "' + n.mac + '"\n');
+if (at === '/local/domain') {
+  for (const d of st.domains) {
+    const dom = at + '/' + d.domid;
+    process.stdout.write(dom + ' = ""\n' + dom + '/name = "' + d.name + '"\n' + dom + '/device = ""\n');
+    for (const x of d.disks) process.stdout.write(dom + '/device/vbd/' + (VDEVS[x.vdev] ?? 0) + '/state = "4"\n');
+    for (const n of d.nics) process.stdout.write(dom + '/device/vif/' + n.devid + '/mac = "' + n.mac + '"\n');
+  }
   process.exit(0);
 }
 if (at !== '/local/pool') process.exit(1);

@@ -744,12 +744,13 @@ export class XenHost implements Hypervisor {
     if (this.readingDevices) return;
     this.readingDevices = true;
     try {
-      for (const domid of [...this.records.keys()]) {
-        if (this.saving.has(domid) || this.destroying.has(domid) || !this.listing.has(domid)) continue;
-        const begun = ++this.moments;
-        const plugged = await readPlugged(this.runner, domid);
-        const d = this.records.get(domid);
-        if (!plugged || !d || (this.deviceActs.get(domid) ?? 0) > begun || this.saving.has(domid)) continue;
+      const begun = ++this.moments;
+      // A domain being saved, or changed by xend, while xenstore was read is judged next time.
+      const saving = new Set(this.saving);
+      const all = await readPlugged(this.runner);
+      for (const [domid, d] of all ? this.records : []) {
+        const plugged = all!.get(domid);
+        if (!plugged || saving.has(domid) || this.saving.has(domid) || this.destroying.has(domid) || !this.listing.has(domid) || (this.deviceActs.get(domid) ?? 0) > begun) continue;
         const gone = unplugged(d.config.devices, plugged);
         if (!gone.length) continue;
         this.opts.log.info(`xen backend: domain ${domid} (${d.name}): ${gone.length} device(s) no longer in xenstore (detached behind xend's back): dropped from its record`);

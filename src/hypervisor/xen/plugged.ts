@@ -11,25 +11,37 @@ export interface Plugged {
   vifMacs: ReadonlySet<string>;
 }
 
+/** A domain's frontend directory, listed even when empty: its domain is there to be judged. */
+const DEVICE_DIR = /^\/local\/domain\/(\d+)\/device[/ ]/;
 const DISK = /^\/local\/domain\/\d+\/device\/vbd\/(\d+)[/ ]/;
 const VIF_MAC = /^\/local\/domain\/\d+\/device\/vif\/\d+\/mac = "([0-9A-Fa-f:]{17})"/;
 
-/** `xenstore-ls -f /local/domain/<id>/device`; null when xenstore does not answer (nothing is then known). */
-export async function readPlugged(runner: XenRunner, domid: number): Promise<Plugged | null> {
+/**
+ * What the frontends list of every domain that has them, by domid, from one
+ * `xenstore-ls -f /local/domain`: one process a poll however many domains run (per domain,
+ * a dom0 of fifty guests spawned fifty). A domain xenstore does not list is not in the map
+ * (nothing is known of it); null when xenstore does not answer.
+ */
+export async function readPlugged(runner: XenRunner): Promise<Map<number, Plugged> | null> {
   let text: string;
   try {
-    text = (await runner.run('xenstore-ls', ['-f', `/local/domain/${domid}/device`], { timeoutMs: 20_000 })).stdout;
+    text = (await runner.run('xenstore-ls', ['-f', '/local/domain'], { timeoutMs: 20_000 })).stdout;
   } catch {
     return null;
   }
-  const plugged = { vbd: new Set<number>(), vifMacs: new Set<string>() };
+  const byDomid = new Map<number, { vbd: Set<number>; vifMacs: Set<string> }>();
   for (const line of text.split('\n')) {
+    const dir = DEVICE_DIR.exec(line);
+    if (!dir) continue;
+    const domid = Number(dir[1]);
+    let plugged = byDomid.get(domid);
+    if (!plugged) byDomid.set(domid, (plugged = { vbd: new Set(), vifMacs: new Set() }));
     const disk = DISK.exec(line);
     if (disk) plugged.vbd.add(Number(disk[1]));
     const mac = VIF_MAC.exec(line);
     if (mac) plugged.vifMacs.add(mac[1]!.toLowerCase());
   }
-  return plugged;
+  return byDomid;
 }
 
 /**
