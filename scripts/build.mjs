@@ -12,6 +12,7 @@
 // so each module still exists once.
 import { build } from 'esbuild';
 import { mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -61,6 +62,22 @@ await build({
   outExtension: { '.js': '.cjs' },
   define: { __SUITE_VERSION__: JSON.stringify(version) },
 });
+
+// `xm help` and `xm` alone print texts the command tables fix at build time: kept as files, the
+// launcher prints them without loading the client.
+const helpModule = join(next, '.help.cjs');
+await build({
+  ...common,
+  stdin: { contents: "export { longHelp, shortHelp } from './src/cli/help.ts';", resolveDir: root, loader: 'ts' },
+  outfile: helpModule,
+  format: 'cjs',
+  sourcemap: false,
+  define: { __SUITE_VERSION__: JSON.stringify(version) },
+});
+const { longHelp, shortHelp } = createRequire(import.meta.url)(helpModule);
+writeFileSync(join(next, 'xm-help.txt'), longHelp());
+writeFileSync(join(next, 'xm-usage.txt'), shortHelp());
+rmSync(helpModule);
 
 rmSync(`${dist}.old-${process.pid}`, { recursive: true, force: true });
 try {

@@ -49,6 +49,8 @@ describe('scripts/install.sh into a temporary prefix', () => {
       'lib/xend-suite/bin/package.json',
       'lib/xend-suite/dist/xm.cjs',
       'lib/xend-suite/dist/xm-version.cjs',
+      'lib/xend-suite/dist/xm-help.txt',
+      'lib/xend-suite/dist/xm-usage.txt',
       'lib/xend-suite/dist/xend.mjs',
       'share/man/man1/xm.1',
       'share/man/man8/xend.8',

@@ -16,7 +16,8 @@ describe('bin/xm, the launcher', () => {
     mkdirSync(home);
     return { home, dir: join(home, 'xend-suite'), env: { ...process.env, XDG_CACHE_HOME: home, XEND_ROOT: home } };
   };
-  const xm = (env: NodeJS.ProcessEnv) => runBin(join(REPO, 'bin/xm'), ['help'], env);
+  /** A run of the client that needs no xend (`--json` first: main.ts answers `help`, not the launcher). */
+  const xm = (env: NodeJS.ProcessEnv) => runBin(join(REPO, 'bin/xm'), ['--json', 'help'], env);
   const coreCache = (dir: string) => readdirSync(dir).filter((f) => f.startsWith(`xm-${process.version}-`));
 
   test('the first run writes the core cache (mode 0600 in a 0700 folder); the next runs use it as it is', async () => {
@@ -31,17 +32,17 @@ describe('bin/xm, the launcher', () => {
     // It names the build it was made from and the kinds of run it holds, then V8's data.
     const header = () => readFileSync(file, 'latin1').split('\n', 1)[0]!.split('\0');
     assert.equal(header()[0], join(REPO, 'dist/xm.cjs'));
-    assert.deepEqual(header().slice(2), ['help']);
+    assert.deepEqual(header().slice(2), ['help --json']);
     const made = statSync(file).mtimeMs;
     const again = await xm(env);
     assert.equal(again.stdout, r.stdout);
     assert.equal(statSync(file).mtimeMs, made, 'an accepted cache that holds this kind of run is not written again');
     // Another kind of run adds what it compiled; the subcommand and option names, not the values, are its kind.
-    const help = await runBin(join(REPO, 'bin/xm'), ['help', '--long', 'list'], env);
+    const help = await runBin(join(REPO, 'bin/xm'), ['--json', 'help', '--long', 'list'], env);
     assert.equal(help.code, 0, help.stderr);
-    assert.deepEqual(header().slice(2), ['help', 'help --long']);
+    assert.deepEqual(header().slice(2), ['help --json', 'help --json --long']);
     const grown = statSync(file).mtimeMs;
-    assert.equal((await runBin(join(REPO, 'bin/xm'), ['help', '--long', 'create'], env)).code, 0);
+    assert.equal((await runBin(join(REPO, 'bin/xm'), ['--json', 'help', '--long', 'create'], env)).code, 0);
     assert.equal(statSync(file).mtimeMs, grown, 'the same kind of run: not written again');
     // A chunk loaded later (an unknown command's "Did you mean") gets its own.
     const unknown = await runBin(join(REPO, 'bin/xm'), ['lsit'], env);
@@ -68,7 +69,7 @@ describe('bin/xm, the launcher', () => {
     assert.equal(r.code, 0, r.stderr);
     assert.deepEqual(readdirSync(dir), [], 'nothing written where others could change it');
     assert.ok(existsSync(home));
-    const none = await runBin(join(REPO, 'bin/xm'), ['help'], { ...env, XDG_CACHE_HOME: '/dev/null' });
+    const none = await runBin(join(REPO, 'bin/xm'), ['--json', 'help'], { ...env, XDG_CACHE_HOME: '/dev/null' });
     assert.equal(none.code, 0, none.stderr);
     assert.equal(none.stderr, '');
   });
@@ -83,6 +84,23 @@ describe('bin/xm, the launcher', () => {
       const r = await runBin(join(REPO, 'bin/xm'), args, env);
       assert.deepEqual([r.code, r.stdout, r.stderr], [0, viaClient.stdout, ''], args.join(' '));
     }
+    assert.ok(!existsSync(dir), 'no cache folder: nothing of the client was compiled');
+  });
+
+  test("help (or --help, -h) first, and xm alone, print the client's texts without loading it; xm alone exits 1", async () => {
+    const { dir, env } = fresh();
+    // Leading globals: main.ts answers.
+    const [long, short] = await Promise.all([runBin(join(REPO, 'bin/xm'), ['--json', 'help'], env), runBin(join(REPO, 'bin/xm'), ['--json'], env)]);
+    assert.deepEqual([long.code, short.code], [0, 1]);
+    assert.match(long.stdout, /^Usage: xm <subcommand> \[args\]\n[\s\S]*xm full list of subcommands:[\s\S]* vcpu-list /);
+    assert.match(short.stdout, /^Usage: xm <subcommand> \[args\]\n[\s\S]*Common 'xm' commands:/);
+    rmSync(dir, { recursive: true });
+    for (const args of [['help'], ['--help'], ['-h'], ['help', 'list']]) {
+      const r = await runBin(join(REPO, 'bin/xm'), args, env);
+      assert.deepEqual([r.code, r.stdout, r.stderr], [0, long.stdout, ''], args.join(' '));
+    }
+    const alone = await runBin(join(REPO, 'bin/xm'), [], env);
+    assert.deepEqual([alone.code, alone.stdout, alone.stderr], [1, short.stdout, '']);
     assert.ok(!existsSync(dir), 'no cache folder: nothing of the client was compiled');
   });
 });
