@@ -745,12 +745,14 @@ export class XenHost implements Hypervisor {
     this.readingDevices = true;
     try {
       const begun = ++this.moments;
-      // A domain being saved, or changed by xend, while xenstore was read is judged next time.
-      const saving = new Set(this.saving);
+      // Judged: the domains built and listed before xenstore was read (one built meanwhile may
+      // show half its frontends), unless saved, destroyed or changed by xend since.
+      const known = [...this.records.keys()].filter((domid) => this.listing.has(domid) && !this.saving.has(domid));
       const all = await readPlugged(this.runner);
-      for (const [domid, d] of all ? this.records : []) {
+      for (const domid of all ? known : []) {
+        const d = this.records.get(domid);
         const plugged = all!.get(domid);
-        if (!plugged || saving.has(domid) || this.saving.has(domid) || this.destroying.has(domid) || !this.listing.has(domid) || (this.deviceActs.get(domid) ?? 0) > begun) continue;
+        if (!d || !plugged || this.saving.has(domid) || this.destroying.has(domid) || !this.listing.has(domid) || (this.deviceActs.get(domid) ?? 0) > begun) continue;
         const gone = unplugged(d.config.devices, plugged);
         if (!gone.length) continue;
         this.opts.log.info(`xen backend: domain ${domid} (${d.name}): ${gone.length} device(s) no longer in xenstore (detached behind xend's back): dropped from its record`);
