@@ -30,7 +30,7 @@ const phases = [files.filter((f) => !lane(f)), files.filter(lane)].filter((p) =>
 let status = 0;
 for (const phase of phases) {
   // A test stuck for 10 minutes fails instead of holding the run forever. On Node 20 the bound
-  // is a whole file's: the lane's one file (a boot, 19 tests, a migration that may try five
+  // is a whole file's: the lane's one file (a boot, 19 tests, a migration that may try six
   // guests) gets 45.
   const timeout = phase.some(lane) ? 2_700_000 : 600_000;
   const run = spawnSync(process.execPath, ['--test', '--test-concurrency=2', `--test-timeout=${timeout}`, ...phase], { cwd: root, stdio: 'inherit' });
