@@ -309,8 +309,8 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     await eventually(async () => xmRow((await x.xm('list', 'g2')).stdout, 'g2')?.[2] === '96', 30_000);
   });
 
-  // First of the migrations: it also takes both xends through their first relocation (their code
-  // compiled under TCG, dom0 busy) before a PVH guest has to suspend and resume in time.
+  // First of the migrations: both xends' first relocation (their code compiled under TCG, dom0
+  // busy) is not the PVH guest's, which has to suspend and resume in time.
   test("live migration of a PV guest fails cleanly (Debian's Xen cannot log its dirty pages): xl's reason, and it runs on at the source", async () => {
     const { src } = await migrationPair();
     writeFileSync(join(configs, 'v1.sxp'), guestSxp('v1'));
@@ -391,8 +391,8 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     };
     // Under TCG the emulated PVH guest now and then hangs (its vCPU spinning, or never woken):
     // before its move (it cannot acknowledge libxl's suspend request then) or after its resume. That is
-    // the emulator's, not xend's: a fresh guest is tried, up to six (here three of five hung, always
-    // the first), ~4 minutes each at worst, and the timings line says so.
+    // the emulator's, not xend's: a fresh guest is tried, up to six (here four of eight hung, always
+    // the first PVH guest Xen ran), ~4 minutes each at worst, and the timings line says so.
     const hangs: string[] = [];
     for (const name of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']) {
       const outcome = await moveAndAnswer(name);
