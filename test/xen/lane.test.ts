@@ -391,7 +391,7 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     };
     // Under TCG the emulated PVH guest now and then hangs (its vCPU spinning, or never woken):
     // before its move (it cannot acknowledge libxl's suspend request then) or after its resume. That is
-    // the emulator's, not xend's: a fresh guest is tried, up to six (here four of eight hung, always
+    // the emulator's, not xend's: a fresh guest is tried, up to six (here four of ten hung, always
     // the first PVH guest Xen ran), ~4 minutes each at worst, and the timings line says so.
     const hangs: string[] = [];
     for (const name of ['p1', 'p2', 'p3', 'p4', 'p5', 'p6']) {
