@@ -78,19 +78,11 @@ export async function main(argv: string[], script: string): Promise<number> {
   const { default: yargs } = await import('yargs');
   const handle = (name: string) => async (args: { [option: string]: unknown }) => void (code = await command(name, paths, script, { json: args.json === true }));
   // yargs dispatches and checks options; the help text is helpText's (commands are described there).
-  await yargs(argv)
-    .scriptName('xend')
-    .usage(USAGE)
-    .version(false)
-    .help(false)
-    .strict()
-    .command('start', false, {}, handle('start'))
-    .command('trace_start', false, {}, handle('trace_start'))
-    .command('foreground', false, {}, handle('foreground'))
-    .command('stop', false, {}, handle('stop'))
-    .command('restart', false, {}, handle('restart'))
-    .command('reload', false, {}, handle('reload'))
-    .command('status', false, (y) => y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }), handle('status'))
+  const parser = yargs(argv).scriptName('xend').usage(USAGE).version(false).help(false).strict();
+  for (const name of COMMANDS) {
+    parser.command(name, false, (y) => (name === 'status' ? y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }) : y), handle(name));
+  }
+  await parser
     .fail((msg: string | null, err: Error | undefined) => {
       // yargs passes a command's own failure as err, with no message of its own.
       process.stderr.write(`Error: ${msg ?? err?.message ?? 'unknown error'}\n`);

@@ -26,7 +26,7 @@ export async function xlRelay(argv: string[]): Promise<number> {
     const port = migrationPort(Number(portArg));
     migrationHost(host);
     const header = readFileSync(record);
-    const socket = await connectRelocation(host, port, false, new AbortController().signal);
+    const socket = await connectRelocation(host, port, false);
     socket.write(`${XL_RECEIVE}\n`);
     socket.write(header);
     const rest = await readyLine(socket, `${host}:${port}`);

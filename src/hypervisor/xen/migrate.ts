@@ -8,7 +8,7 @@ import { exitOf, type XenRunner } from './runner.js';
  * Live migration through xl's own stream (xl_migrate.c): the sender runs
  * `xl migrate -s RELAY DOMID HOST`, and xl runs `sh -c "exec RELAY HOST xl
  * migrate-receive…"` with its stream on the relay's stdin/stdout. Our relay
- * (relay.ts, `xend __xl-relay`) carries it over the destination xend's
+ * (src/daemon/xl-relay.ts, `xend __xl-relay`) carries it over the destination xend's
  * relocation server, which runs `xl migrate-receive` on the connection.
  */
 
