@@ -74,22 +74,26 @@ export async function main(argv: string[], script: string): Promise<number> {
   }
   // A bare command (`xend restart`, as init scripts and the tools run it) needs no parser.
   if (argv.length === 1 && COMMANDS.includes(cmd)) return command(cmd, paths, script, {});
-  let code = 1;
   const { default: yargs } = await import('yargs');
-  const handle = (name: string) => async (args: { [option: string]: unknown }) => void (code = await command(name, paths, script, { json: args.json === true }));
-  // yargs dispatches and checks options; the help text is helpText's (commands are described there).
+  // yargs only chooses: its strict check may fail after a handler ran, and a command given a bad
+  // option must not run (`xend stop --bogus` stopped xend, then complained).
+  let chosen: { name: string; json: boolean } | undefined;
+  let refused = false;
+  // The help text is helpText's (commands are described there).
   const parser = yargs(argv).scriptName('xend').usage(USAGE).version(false).help(false).strict();
   for (const name of COMMANDS) {
-    parser.command(name, false, (y) => (name === 'status' ? y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }) : y), handle(name));
+    parser.command(name, false, (y) => (name === 'status' ? y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }) : y), (args) => {
+      chosen = { name, json: args.json === true };
+    });
   }
   await parser
     .fail((msg: string | null, err: Error | undefined) => {
-      // yargs passes a command's own failure as err, with no message of its own.
       process.stderr.write(`Error: ${msg ?? err?.message ?? 'unknown error'}\n`);
-      code = 1;
+      refused = true;
     })
     .parseAsync();
-  return code;
+  if (refused || !chosen) return 1;
+  return command(chosen.name, paths, script, { json: chosen.json });
 }
 
 /** Runs one of xend's commands; its exit status. */

@@ -97,6 +97,18 @@ describe('xend start/status/stop/restart', () => {
     assert.equal(bad.stdout, 'not an option: bogus\n');
   });
 
+  test('a command given an option it has not is refused before it runs: xend stop --bogus leaves xend running', async () => {
+    const y = new TestXend('');
+    try {
+      assert.equal((await y.xend('start')).code, 0);
+      const r = await y.xend('stop', '--bogus');
+      assert.deepEqual([r.code, r.stderr], [1, 'Error: Unknown argument: bogus\n']);
+      assert.equal((await y.xend('status')).code, 0, 'still running');
+    } finally {
+      await y.dispose();
+    }
+  });
+
   test('start shows the config\'s warnings on stderr (a misspelt option), and still starts', async () => {
     const y = new TestXend('(xend-relocaton-port 8002)\n');
     try {
