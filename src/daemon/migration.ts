@@ -78,7 +78,10 @@ export function renamed(record: Sxp, name: string): Sxp {
 /** Connects to the destination's relocation server (TLS when `ssl` gives options), within xend's connect timeout. */
 export function connectRelocation(host: string, port: number, ssl: ConnectionOptions | false, signal?: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
+    // No Nagle: a stream's writes end in a short segment, held for the peer's delayed ACK
+    // (on loopback, where a segment holds 64 KiB, that cost each chunk tens of milliseconds).
     const socket: Socket = ssl ? tlsConnect({ host, port, ...ssl }) : netConnect({ host, port });
+    socket.setNoDelay(true);
     signal?.addEventListener('abort', () => socket.destroy(new Error('Migration cancelled')), { once: true });
     const timer = setTimeout(() => socket.destroy(Object.assign(new Error('timed out'), { code: 'ETIMEDOUT' })), CONNECT_TIMEOUT_MS);
     socket.once(ssl ? 'secureConnect' : 'connect', () => {

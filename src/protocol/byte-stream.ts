@@ -1,4 +1,6 @@
+import { Socket } from 'node:net';
 import type { Readable, Writable } from 'node:stream';
+import { TLSSocket } from 'node:tls';
 
 /** Somewhere bytes go, honouring back-pressure (a socket, a file). */
 export interface ByteSink {
@@ -18,6 +20,12 @@ export interface ByteSource {
   readPieces(n: number, each: (piece: Buffer) => void): Promise<void>;
   /** Whatever has arrived, once at least a byte has (for a stream of unknown length); null once it ended and all was read. */
   readSome(): Promise<Buffer | null>;
+  /**
+   * The connection itself, for a child process to read and write on its own descriptor
+   * (the bytes then pass through no copy of xend's): only a plain socket with nothing read
+   * ahead here nor waiting to be sent; otherwise undefined. Nothing more is read from it here.
+   */
+  handOver(): Socket | undefined;
 }
 
 export class TruncatedStreamError extends Error {}
@@ -95,7 +103,7 @@ export function sourceOf(stream: Readable): ByteSource {
     c?.reject(ended);
     wake();
   };
-  stream.on('data', (c: Buffer) => {
+  const onData = (c: Buffer) => {
     if (consumer) c = feed(c);
     if (!c.length) return;
     chunks.push(c);
@@ -103,7 +111,8 @@ export function sourceOf(stream: Readable): ByteSource {
     // Hold back a fast sender while the reader catches up.
     if (buffered > HIGH_WATER) stream.pause();
     wake();
-  });
+  };
+  stream.on('data', onData);
   stream.on('end', () => end(new TruncatedStreamError('stream ended early')));
   stream.on('error', (err) => end(err));
   stream.on('close', () => end(new TruncatedStreamError('connection closed')));
@@ -146,6 +155,12 @@ export function sourceOf(stream: Readable): ByteSource {
       const pieces: Buffer[] = [];
       take(buffered, (piece) => pieces.push(piece));
       return pieces.length === 1 ? pieces[0]! : Buffer.concat(pieces);
+    },
+    handOver(): Socket | undefined {
+      if (!(stream instanceof Socket) || stream instanceof TLSSocket || buffered || ended || consumer || stream.writableLength) return undefined;
+      stream.off('data', onData);
+      stream.pause();
+      return stream;
     },
     async readPieces(n: number, each: (piece: Buffer) => void): Promise<void> {
       const now = Math.min(n, buffered);

@@ -42,6 +42,8 @@ interface FakeState {
   nextPool: number;
   /** Every xl command line run, in order. */
   calls: string[][];
+  /** What xl migrate-receive's stdin and stdout were: 'tcp' (the connection handed over) or 'pipe' (xend copies). */
+  receiveStdio?: string[];
   /** Names a listing of every domain leaves out (FakeXen.unlist). */
   unlisted?: string[];
 }
@@ -403,7 +405,9 @@ async function send() {
   process.exit(0);
 }
 async function receive() {
-  locked((st) => st.calls.push(args));
+  // A TCP connection has a peer address; xend's pipes (socketpairs) do not.
+  const kind = (stream) => (stream.remoteAddress ? 'tcp' : 'pipe');
+  locked((st) => { st.calls.push(args); (st.receiveStdio ??= []).push(kind(process.stdin) + ' ' + kind(process.stdout)); });
   const from = reader(process.stdin);
   const failed = () => { say('migration target: Domain creation failed (code -3).'); process.exit(1); };
   say('migration target: Ready to receive domain.');
@@ -477,6 +481,10 @@ export class FakeXen {
   /** Every xl command line run so far. */
   get calls(): string[][] {
     return this.read().calls;
+  }
+
+  get receiveStdio(): string[] {
+    return this.read().receiveStdio ?? [];
   }
 
   /** Makes a listing of every domain leave NAME out (`xl list NAME` still shows it), until the function returned is called. */

@@ -153,6 +153,7 @@ describe('xm migrate --live between two xends of one xen host (fake xl)', () => 
     assert.ok(send![2]!.startsWith(relay), `${send![2]} runs the relay`);
     assert.match(send![2]!, new RegExp(`/run/${before}\\.migrate$`));
     assert.deepEqual(fake.calls.filter((c) => c[0] === 'migrate-receive'), [['migrate-receive', '-e']]);
+    assert.deepEqual(fake.receiveStdio, ['tcp tcp'], 'xl reads and writes the connection itself (xend copies nothing)');
   });
 
   test("a PV guest's live migration fails with xl's reason and it runs on here; nothing is left there", async () => {

@@ -1,5 +1,8 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
+import { once } from 'node:events';
+import { connect, createServer, type AddressInfo, type Socket } from 'node:net';
 import { PassThrough, Readable } from 'node:stream';
 import { sourceOf, TruncatedStreamError } from '../../src/protocol/byte-stream.js';
 
@@ -128,4 +131,49 @@ test('a reader that falls behind pauses the stream (8 MiB buffered), and reading
   await source.readPieces(2 << 20, () => {});
   assert.equal(stream.isPaused(), false);
   assert.equal((await source.read(7 << 20)).length, 7 << 20);
+});
+
+/** A connected pair of plain sockets on 127.0.0.1: the server's and the client's ends. */
+async function socketPair(): Promise<{ server: Socket; client: Socket; close: () => void }> {
+  const listener = createServer();
+  await new Promise<void>((r) => listener.listen(0, '127.0.0.1', r));
+  const accepted = once(listener, 'connection');
+  const client = connect((listener.address() as AddressInfo).port, '127.0.0.1');
+  const [server] = (await accepted) as [Socket];
+  return { server, client, close: () => (client.destroy(), server.destroy(), listener.close()) };
+}
+
+test("handOver: a plain socket with nothing read ahead is a child's to read and write on its own descriptor", async () => {
+  const { server, client, close } = await socketPair();
+  try {
+    const source = sourceOf(server);
+    client.write('hdr\n');
+    assert.equal((await source.read(4)).toString(), 'hdr\n');
+    const sock = source.handOver();
+    assert.equal(sock, server);
+    // The child echoes what it reads: the bytes reach it, not the source.
+    const child = spawn(process.execPath, ['-e', 'process.stdin.pipe(process.stdout)'], { stdio: [sock!, sock!, 'inherit'] });
+    const echoed = once(client, 'data');
+    client.write('ping');
+    assert.equal(String((await echoed)[0]), 'ping');
+    client.end();
+    await once(child, 'exit');
+  } finally {
+    close();
+  }
+});
+
+test('handOver: not with bytes read ahead (they would be lost to the child), nor for a stream that is not a plain socket', async () => {
+  const { server, client, close } = await socketPair();
+  try {
+    const source = sourceOf(server);
+    client.write('hdr\nmore');
+    while (server.bytesRead < 8) await once(server, 'data');
+    assert.equal((await source.read(4)).toString(), 'hdr\n');
+    assert.equal(source.handOver(), undefined, "'more' is buffered here");
+    assert.equal((await source.read(4)).toString(), 'more', 'and still read here');
+  } finally {
+    close();
+  }
+  assert.equal(sourceOf(new PassThrough()).handOver(), undefined);
 });

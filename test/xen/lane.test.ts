@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { eventually } from '../helpers/xend.js';
-import { buildXenLane, Dom0Xend, XenLane } from '../helpers/xen-lane.js';
+import { buildXenLane, Dom0Xend, PVH_CPU, XenLane } from '../helpers/xen-lane.js';
 
 const built = buildXenLane();
 if ('skip' in built) process.stderr.write(`\n*** Xen lane tests SKIPPED: ${built.skip} ***\n\n`);
@@ -35,9 +35,12 @@ function guestSxp(name: string): string {
   return `(vm (name ${name}) (memory 128) (maxmem 256) (vcpus 1) (on_reboot restart)\n  (image (linux (kernel ${IMAGES}/vmlinuz) (ramdisk ${IMAGES}/initramfs.gz) (args 'console=hvc0 quiet'))))\n`;
 }
 
-/** A PVH guest (xm 4.4 knew no pvh builder: SXP). Under TCG it needs tsc_mode native (no RDTSCP emulation without NRIP). */
+/**
+ * A PVH guest (xm 4.4 knew no pvh builder: SXP). Under TCG it needs tsc_mode native (no
+ * RDTSCP emulation without NRIP), and a CPU of its own (PVH_CPU).
+ */
 function pvhSxp(name: string): string {
-  return `(vm (name ${name}) (memory 96) (vcpus 1)\n  (image (pvh (kernel ${IMAGES}/vmlinuz) (ramdisk ${IMAGES}/initramfs.gz) (args 'console=hvc0 quiet') (tsc_mode native))))\n`;
+  return `(vm (name ${name}) (memory 96) (vcpus 1) (cpus ${PVH_CPU})\n  (image (pvh (kernel ${IMAGES}/vmlinuz) (ramdisk ${IMAGES}/initramfs.gz) (args 'console=hvc0 quiet') (tsc_mode native))))\n`;
 }
 
 /** The row of `xl list` (in dom0) for a domain: its domid and memory, or undefined. */

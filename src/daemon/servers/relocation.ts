@@ -29,6 +29,7 @@ const OPS = ['help', 'quit', 'receive', 'sslreceive'];
 export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveRelocated' | 'receiveByTool'>, log: Logger, idleMs: number) {
   return (socket: Socket): void => {
     socket.on('error', () => {});
+    socket.setNoDelay(true);
     // A peer that stops sending mid-request would otherwise hold a half-built domain forever,
     // and one that trickles its request line would hold the connection: that line has a deadline.
     socket.setTimeout(idleMs, () => socket.destroy(new Error('relocation peer idle')));
@@ -53,7 +54,8 @@ export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveR
             socket.setKeepAlive(true, idleMs);
           });
           log.info(`Domain ${d.name} received from ${socket.remoteAddress ?? 'local socket'} by xl as id ${d.domid}`);
-          return void socket.end();
+          // Closed, not only ended: a connection handed to xl is no longer read here, so its end is never seen.
+          return void socket.end(() => socket.destroy());
         }
         if (op !== 'receive' && op !== 'sslreceive') throw new XendError(`Invalid operation: ${op}`);
         reply(['ready', 'receive']);

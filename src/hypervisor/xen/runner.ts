@@ -1,5 +1,6 @@
 import { execFile, spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, readdirSync } from 'node:fs';
+import type { Socket } from 'node:net';
 import { delimiter, dirname, join } from 'node:path';
 import { XendError, XendInvalidDomain } from '../../protocol/faults.js';
 
@@ -65,8 +66,8 @@ export class XenRunner {
     return { stdout: r.stdout, stderr: r.stderr };
   }
 
-  /** A long-running tool (a watch, a save or restore stream): the caller owns its pipes and ends it. */
-  spawn(tool: XenTool, args: readonly string[], stdio: ('pipe' | 'ignore')[]): ChildProcess {
+  /** A long-running tool (a watch, a save or restore stream): the caller owns its pipes (or a socket it hands over) and ends it. */
+  spawn(tool: XenTool, args: readonly string[], stdio: ('pipe' | 'ignore' | Socket)[]): ChildProcess {
     return spawn(this.paths[tool], args, { env: this.env, stdio });
   }
 }
