@@ -78,8 +78,8 @@ export function renamed(record: Sxp, name: string): Sxp {
 /** Connects to the destination's relocation server (TLS when `ssl` gives options), within xend's connect timeout. */
 export function connectRelocation(host: string, port: number, ssl: ConnectionOptions | false, signal?: AbortSignal): Promise<Socket> {
   return new Promise((resolve, reject) => {
-    // No Nagle: a stream's writes end in a short segment, held for the peer's delayed ACK
-    // (on loopback, where a segment holds 64 KiB, that cost each chunk tens of milliseconds).
+    // No Nagle: the handshake is short writes in a row before a reply is awaited, and a
+    // second one would wait for the peer's delayed ACK of the first.
     const socket: Socket = ssl ? tlsConnect({ host, port, ...ssl }) : netConnect({ host, port });
     socket.setNoDelay(true);
     signal?.addEventListener('abort', () => socket.destroy(new Error('Migration cancelled')), { once: true });

@@ -43,18 +43,10 @@ const READY = '@@LANE-READY\n';
 const CPU = 'max,avx=off,avx2=off,fma=off,f16c=off,xsave=off';
 /**
  * Xen's command line: dom0 with fixed memory and one vCPU (in a run with two, `xl
- * cpupool-cpu-remove Pool-0 1` did not return in 120 s under TCG) pinned to CPU 0, where
- * the lane's PVH guests never run (see PVH_CPU), and SMAP/SMEP off, which TCG's PV dom0 needs.
+ * cpupool-cpu-remove Pool-0 1` did not return in 120 s under TCG) pinned to CPU 0, and
+ * SMAP/SMEP off, which TCG's PV dom0 needs.
  */
 const XEN_CMDLINE = 'console=com1 com1=115200,8n1 dom0_mem=768M,max:768M dom0_max_vcpus=1 dom0_vcpus_pin smap=0 smep=0 noreboot';
-/**
- * The CPU the lane's PVH guests are pinned to, apart from dom0's. Under TCG an emulated PVH
- * guest whose vCPU shared a CPU with dom0's busy one hung now and then (its vCPU spinning
- * with interrupts off in its timer interrupt, ktime_get_update_offsets_now): at boot, or
- * while xl copied it live, so it never acknowledged its suspend. In one run here 4 of 4
- * unpinned hung or failed to boot; pinned apart, 13 of 14 moved and answered, 1 hung.
- */
-export const PVH_CPU = 1;
 
 /** One booted lane: QEMU in the background, the agent's channel, and the host ports of dom0's listeners. */
 export class XenLane {

@@ -29,7 +29,6 @@ const OPS = ['help', 'quit', 'receive', 'sslreceive'];
 export function relocationHandler(checkpoints: Pick<CheckpointService, 'receiveRelocated' | 'receiveByTool'>, log: Logger, idleMs: number) {
   return (socket: Socket): void => {
     socket.on('error', () => {});
-    socket.setNoDelay(true);
     // A peer that stops sending mid-request would otherwise hold a half-built domain forever,
     // and one that trickles its request line would hold the connection: that line has a deadline.
     socket.setTimeout(idleMs, () => socket.destroy(new Error('relocation peer idle')));

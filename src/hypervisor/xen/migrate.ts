@@ -91,8 +91,8 @@ export async function sendWithXl(runner: XenRunner, domid: number, host: string,
  */
 export async function receiveWithXl(runner: XenRunner, source: ByteSource, sink: ByteSink): Promise<void> {
   const args = ['migrate-receive', '-e'];
-  // A plain connection is xl's own, as ssh's would be: the stream passes through no copy of
-  // xend's (under emulation that copy tripled the migration, and the guest's time in log-dirty).
+  // A plain connection is xl's own, as xend gave it to xc_restore: the stream is not copied
+  // through xend's event loop, which serves its clients meanwhile.
   const socket = source.handOver();
   if (socket) return exitOf(runner.spawn('xl', args, [socket, socket, 'pipe']), 'xl', args, { reason: migrationFailure });
   const child = runner.spawn('xl', args, ['pipe', 'pipe', 'pipe']);
