@@ -344,9 +344,14 @@ describe('Xen lane: xend in dom0 drives Xen 4.17 through xl', { skip }, () => {
     /** Whether DOM (at xend ON) answers a line at its shell within the bound. */
     const answers = (dom: string, on: Dom0Xend, withinMs: number) =>
       shell(dom, 'echo alive-$((6*7))', /alive-42/, on, withinMs).then(() => true, () => false);
-    /** What Xen and xenconsoled saw of a guest that does not answer: its vCPU (spinning or blocked) and its console's end. */
+    /**
+     * What Xen and xenconsoled saw of a guest that does not answer: its vCPU (spinning or
+     * blocked), where it runs (Xen's register dump: the guest's RIP, to look up in its
+     * /proc/kallsyms; PVH boots without KASLR) and its console's end.
+     */
     const hung = async (dom: string, log: string, why: string) => {
-      const seen = await lane.dom0(`xl vcpu-list ${dom}; sleep 5; xl vcpu-list ${dom}; echo "== ${log}"; tail -c 600 /var/log/xen/console/${log}`, 60_000).catch((e: Error) => ({ out: e.message }));
+      const where = `id=$(xl domid ${dom}); xl debug-keys d; xl dmesg | grep -A1 "guest state (d$id" | grep RIP | tail -2`;
+      const seen = await lane.dom0(`xl vcpu-list ${dom}; sleep 5; xl vcpu-list ${dom}; ${where}; echo "== ${log}"; tail -c 600 /var/log/xen/console/${log}`, 60_000).catch((e: Error) => ({ out: e.message }));
       process.stderr.write(`xen lane: ${dom} ${why}; in dom0:\n${seen.out}\n`);
     };
     /**
