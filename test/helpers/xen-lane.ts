@@ -43,8 +43,8 @@ const READY = '@@LANE-READY\n';
 const CPU = 'max,avx=off,avx2=off,fma=off,f16c=off,xsave=off';
 /**
  * Xen's command line: dom0 with fixed memory and one vCPU (in a run with two, `xl
- * cpupool-cpu-remove Pool-0 1` did not return in 120 s under TCG) pinned to CPU 0 (so a
- * guest's vCPU is never moved for it; the runs that measured the lane's PVH timer settings
+ * cpupool-cpu-remove Pool-0 1` did not return in 120 s under TCG) pinned to CPU 0 (the
+ * scheduler never moves it; the runs that measured the lane's PVH timer settings
  * had it), and SMAP/SMEP off, which TCG's PV dom0 needs.
  */
 const XEN_CMDLINE = 'console=com1 com1=115200,8n1 dom0_mem=768M,max:768M dom0_max_vcpus=1 dom0_vcpus_pin smap=0 smep=0 noreboot';
