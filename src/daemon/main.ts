@@ -2,17 +2,17 @@ import { xendPaths } from '../config/paths.js';
 import { monitor, reload, start, status, stop, type StartResult } from './control.js';
 import { versionLine } from '../version.js';
 
-/** xend's commands, in its usage order, with what each does (`xend --help`). */
-const COMMAND_HELP: readonly [string, string][] = [
-  ['start', 'start xend; exits 0 once every configured server listens'],
-  ['stop', 'stop xend and wait for it to exit (exits 0, also when none ran)'],
-  ['reload', 're-read xend-config.sxp and restart its servers (the old stay if new ones fail)'],
-  ['restart', 'stop, then start'],
-  ['status', 'exit 0 if xend runs, 3 if not; --json: pid, uptime, sockets, log'],
-  ['trace_start', 'start xend tracing every request to xend.trace'],
-  ['foreground', 'run xend in the foreground (for service managers)'],
+/** xend's commands, in its usage order: what each does (`xend --help`) and the options it takes. */
+const COMMAND_TABLE: readonly { name: string; what: string; json?: true }[] = [
+  { name: 'start', what: 'start xend; exits 0 once every configured server listens' },
+  { name: 'stop', what: 'stop xend and wait for it to exit (exits 0, also when none ran)' },
+  { name: 'reload', what: 're-read xend-config.sxp and restart its servers (the old stay if new ones fail)' },
+  { name: 'restart', what: 'stop, then start' },
+  { name: 'status', what: 'exit 0 if xend runs, 3 if not; --json: pid, uptime, sockets, log', json: true },
+  { name: 'trace_start', what: 'start xend tracing every request to xend.trace' },
+  { name: 'foreground', what: 'run xend in the foreground (for service managers)' },
 ];
-const COMMANDS = COMMAND_HELP.map(([name]) => name);
+const COMMANDS = COMMAND_TABLE.map((c) => c.name);
 const USAGE = `usage: xend {${COMMANDS.join('|')}}`;
 
 /** Shows what a start found (the config's warnings, or why it failed) and gives its exit status. */
@@ -29,7 +29,7 @@ function helpText(): string {
     ['--help, -h', 'print this help'],
     ['--version, -V', 'print the version'],
   ]);
-  return `${USAGE}\n\nStart, stop and query the Xen management daemon.\n\n${rows(COMMAND_HELP)}\n${options}\nSee xend(8) and xend-config.sxp(5).\n`;
+  return `${USAGE}\n\nStart, stop and query the Xen management daemon.\n\n${rows(COMMAND_TABLE.map((c) => [c.name, c.what]))}\n${options}\nSee xend(8) and xend-config.sxp(5).\n`;
 }
 
 /**
@@ -81,9 +81,9 @@ export async function main(argv: string[], script: string): Promise<number> {
   let refused = false;
   // The help text is helpText's (commands are described there).
   const parser = yargs(argv).scriptName('xend').usage(USAGE).version(false).help(false).strict();
-  for (const name of COMMANDS) {
-    parser.command(name, false, (y) => (name === 'status' ? y.option('json', { type: 'boolean', describe: 'print pid, uptime, version, sockets, log file' }) : y), (args) => {
-      chosen = { name, json: args.json === true };
+  for (const c of COMMAND_TABLE) {
+    parser.command(c.name, false, (y) => (c.json ? y.option('json', { type: 'boolean' }) : y), (args) => {
+      chosen = { name: c.name, json: args.json === true };
     });
   }
   await parser
