@@ -1,5 +1,6 @@
 import { spawn } from 'node:child_process';
-import { mkdirSync, openSync, closeSync, rmSync } from 'node:fs';
+import { openSync, closeSync, rmSync } from 'node:fs';
+import { makeDirs } from '../make-dirs.js';
 import { dirname } from 'node:path';
 import { constants } from 'node:os';
 import { writeFileDurably } from '../store/durable.js';
@@ -26,7 +27,7 @@ export interface StartResult {
  */
 export async function start(paths: XendPaths, script: string, trace: boolean): Promise<StartResult> {
   if (runningPid(paths.pidFile)) return { code: 0 };
-  mkdirSync(dirname(paths.debugLog), { recursive: true, mode: 0o700 });
+  makeDirs(dirname(paths.debugLog), 0o700);
   const debug = openSync(paths.debugLog, 'a', 0o600);
   const monitor = spawn(process.execPath, [script, '__monitor'], {
     detached: true,
@@ -118,7 +119,7 @@ export function status(paths: XendPaths): StatusReport {
  */
 export async function monitor(paths: XendPaths, script: string): Promise<number> {
   process.stderr.write(`Xend started at ${asctime()}.\n`);
-  mkdirSync(dirname(paths.pidFile), { recursive: true });
+  makeDirs(dirname(paths.pidFile));
   let first = true;
   for (;;) {
     const worker = spawn(process.execPath, [script, '__worker'], {

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { mkdirSync, renameSync, statSync } from 'node:fs';
+import { renameSync, statSync } from 'node:fs';
+import { makeDirs } from '../make-dirs.js';
 import { join } from 'node:path';
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
@@ -519,7 +520,7 @@ export class DomainService {
     let path = filename;
     if (!path) {
       const dir = this.opts.dumpDir ?? '/var/xen/dump';
-      mkdirSync(dir, { recursive: true, mode: 0o700 });
+      makeDirs(dir, 0o700);
       path = join(dir, `${dumpTime(new Date())}-${d.name}.${d.domid}.core`);
     }
     let isDir = false;

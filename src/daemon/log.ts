@@ -1,4 +1,5 @@
-import { closeSync, fstatSync, mkdirSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { makeDirs } from '../make-dirs.js';
 import { dirname } from 'node:path';
 
 export const LEVELS = { TRACE: 5, DEBUG: 10, INFO: 20, WARNING: 30, ERROR: 40, CRITICAL: 50 } as const;
@@ -22,7 +23,7 @@ export class XendLog {
     private readonly maxBytes = 1 << 20,
     private readonly backupCount = 5,
   ) {
-    mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+    makeDirs(dirname(path), 0o700);
     this.fd = openSync(path, 'a', 0o600);
     this.size = fstatSync(this.fd).size;
     this.threshold = LEVELS[level];

@@ -123,10 +123,10 @@ async function command(name: string, paths: ReturnType<typeof xendPaths>, script
 }
 
 async function foreground(paths: ReturnType<typeof xendPaths>): Promise<number> {
-  const { mkdirSync } = await import('node:fs');
   const { dirname } = await import('node:path');
   const { writeFileDurably } = await import('../store/durable.js');
-  mkdirSync(dirname(paths.pidFile), { recursive: true });
+  const { makeDirs } = await import('../make-dirs.js');
+  makeDirs(dirname(paths.pidFile));
   writeFileDurably(paths.pidFile, String(process.pid), 0o644);
   await (await import('./worker.js')).runWorker({ paths, statusFd: null, trace: process.env.XEND_TRACE === '1', monitorPid: null });
   return process.exitCode === 1 ? 1 : -1;

@@ -1,4 +1,5 @@
-import { closeSync, mkdirSync, rmSync, writeSync, appendFileSync } from 'node:fs';
+import { closeSync, rmSync, writeSync, appendFileSync } from 'node:fs';
+import { makeDirs } from '../make-dirs.js';
 import { join } from 'node:path';
 import { XendLog, type LevelName, type Logger } from './log.js';
 import { loadSettings, type XendSettings } from './settings.js';
@@ -124,7 +125,7 @@ export async function runWorker(opts: WorkerOptions): Promise<void> {
       // Confined clients may name files only in these; without them every such request is refused.
       for (const dir of [fresh.savePath, dumpDir]) {
         try {
-          mkdirSync(dir, { recursive: true, mode: 0o700 });
+          makeDirs(dir, 0o700);
         } catch (err) {
           logger.warning(`Cannot create ${dir}: ${(err as Error).message}`);
         }

@@ -1,4 +1,5 @@
-import { closeSync, fsyncSync, mkdirSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
+import { makeDirs } from '../make-dirs.js';
 import { dirname, join, resolve } from 'node:path';
 
 /*
@@ -80,7 +81,7 @@ export class DurableDir<T> {
 
 /** Creates `dir` and any missing parents durably: each new entry's directory is flushed. */
 export function makeDir(dir: string, mode?: number): void {
-  const first = mkdirSync(dir, { recursive: true, mode });
+  const first = makeDirs(dir, mode);
   if (first === undefined) return;
   const top = resolve(first);
   for (let d = resolve(dir); ; d = dirname(d)) {

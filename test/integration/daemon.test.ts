@@ -3,7 +3,8 @@ import assert from 'node:assert/strict';
 import { readFileSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
-import { TestXend, eventually } from '../helpers/xend.js';
+import { join } from 'node:path';
+import { REPO, TestXend, eventually, runBin } from '../helpers/xend.js';
 import { freePort } from '../helpers/transports.js';
 
 describe('xend start/status/stop/restart', () => {
@@ -255,6 +256,14 @@ describe('xend-config.sxp errors', () => {
     } finally {
       await x.dispose();
     }
+  });
+
+  test('a root under /proc, where its folders cannot be made, fails the start at once with the reason', async () => {
+    // Node's recursive mkdir never returns there: xend spun at 100% CPU.
+    const env = { ...process.env, XEND_ROOT: '/proc/xend-suite-none', XEND_CONFIG: '/dev/null' };
+    const r = await runBin(join(REPO, 'bin/xend'), ['start'], env, { timeoutMs: 60_000 });
+    assert.equal(r.code, 1);
+    assert.match(r.stderr, /^Error: .*ENOENT.*\/proc\/xend-suite-none/m);
   });
 });
 

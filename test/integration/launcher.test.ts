@@ -74,6 +74,16 @@ describe('bin/xm, the launcher', () => {
     assert.equal(none.stderr, '');
   });
 
+  test('a cache home under /proc, or one whose parent is missing, is not made: the client answers, compiled as usual', async () => {
+    // Node's recursive mkdir never returns under /proc; the launcher made its folder with it.
+    for (const home of ['/proc/xend-suite-none/cache', join(top, 'missing', 'cache')]) {
+      const r = await runBin(join(REPO, 'bin/xm'), ['--json', 'help'], { ...process.env, XDG_CACHE_HOME: home }, { timeoutMs: 30_000 });
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stderr, '');
+      assert.ok(!existsSync(home), `${home} is not made`);
+    }
+  });
+
   test('--version (or -V) first prints the client\'s line without loading the client or making a cache', async () => {
     const { dir, env } = fresh();
     const viaClient = await runBin(join(REPO, 'bin/xm'), ['--json', '--version'], env); // a leading global: main.ts answers

@@ -1,4 +1,5 @@
-import { chmodSync, chownSync, mkdirSync, rmSync, statSync } from 'node:fs';
+import { chmodSync, chownSync, rmSync, statSync } from 'node:fs';
+import { makeDirs } from '../../make-dirs.js';
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
@@ -70,7 +71,7 @@ export async function listen(handler: RequestListener, e: Endpoint, opts: Listen
   if (opts.upgrade) server.on('upgrade', opts.upgrade);
   if (e.kind === 'unix') {
     const dir = dirname(e.path);
-    mkdirSync(dir, { recursive: true, mode: 0o700 });
+    makeDirs(dir, 0o700);
     const gid = e.group ? groupId(e.group) : null;
     if (gid !== null) letGroupThrough(dir, gid, e);
     rmSync(e.path, { force: true });

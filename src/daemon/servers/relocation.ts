@@ -1,4 +1,5 @@
-import { chmodSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync } from 'node:fs';
+import { makeDirs } from '../../make-dirs.js';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { dirname } from 'node:path';
@@ -132,7 +133,7 @@ export async function startRelocationServers(s: XendSettings, paths: XendPaths, 
     }
     if (o['xend-unix-server']) {
       const path = paths.relocationSocket;
-      mkdirSync(dirname(path), { recursive: true, mode: 0o700 });
+      makeDirs(dirname(path), 0o700);
       rmSync(path, { force: true });
       const unix = createNetServer(handle);
       unix.maxConnections = limits.maxConnections;

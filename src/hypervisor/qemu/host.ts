@@ -1,7 +1,8 @@
 import { execFileSync } from 'node:child_process';
 import { connect, type Socket } from 'node:net';
 import { cpus, freemem, hostname, release, totalmem, version } from 'node:os';
-import { chmodSync, chownSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { chmodSync, chownSync, readFileSync, rmSync } from 'node:fs';
+import { makeDirs } from '../../make-dirs.js';
 import { join } from 'node:path';
 import { DurableDir } from '../../store/durable.js';
 import { childValue } from '../../sxp/index.js';
@@ -95,7 +96,7 @@ export class QemuHost implements Hypervisor {
     if (this.user) {
       // Searchable, not readable: each guest's own run directory is its QEMU's, 0700.
       for (const d of [dir, this.runDir]) {
-        mkdirSync(d, { recursive: true, mode: 0o711 });
+        makeDirs(d, 0o711);
         chmodSync(d, 0o711);
       }
       const blocked = unreachableBy(this.user, this.runDir);
@@ -178,7 +179,7 @@ export class QemuHost implements Hypervisor {
       throw new UnsupportedConfig((err as Error).message);
     }
     rmSync(run.dir, { recursive: true, force: true });
-    mkdirSync(run.dir, { recursive: true, mode: 0o700 });
+    makeDirs(run.dir, 0o700);
     // QEMU, once it is that user, creates its incoming migration socket here.
     if (this.user) chownSync(run.dir, this.user.uid, this.user.gid);
     let started;

@@ -1,5 +1,6 @@
 import type { ChildProcess } from 'node:child_process';
-import { chmodSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, rmSync, writeFileSync } from 'node:fs';
+import { makeDirs } from '../../make-dirs.js';
 import { join } from 'node:path';
 import { DurableDir } from '../../store/durable.js';
 import { XendError, XendInvalidDomain } from '../../protocol/faults.js';
@@ -135,7 +136,7 @@ export class XenHost implements Hypervisor {
     const dir = join(opts.stateDir, 'xen');
     this.store = new DurableDir(join(dir, 'domains'));
     this.runDir = join(dir, 'run');
-    mkdirSync(this.runDir, { recursive: true, mode: 0o700 });
+    makeDirs(this.runDir, 0o700);
     chmodSync(this.runDir, 0o700);
     let infoText: string;
     try {
