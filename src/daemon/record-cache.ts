@@ -1,4 +1,4 @@
-import { KeptArray, keptList } from '../protocol/xmlrpc/index.js';
+import { KeptArray, keptList, retireList } from '../protocol/xmlrpc/index.js';
 import type { HvDomain, VcpuPinning } from '../hypervisor/types.js';
 import { pyFloat } from '../sxp/float.js';
 import type { Sxp } from '../sxp/types.js';
@@ -62,7 +62,7 @@ interface Entry {
  * config is a new object), so no path that changes a domain needs to say so; entries
  * of domains no longer listed are dropped as the cache outgrows the listing. A listing
  * of the same records as the last is the last list itself, whose whole response the
- * XML-RPC server keeps (keepResponse).
+ * XML-RPC server keeps (keepResponse) until a new listing retires it (retireList).
  */
 export class RecordCache {
   private readonly brief = new Map<number, Entry>();
@@ -91,6 +91,7 @@ export class RecordCache {
     const which = full ? 'full' : 'brief';
     const previous = this.lastList[which];
     if (previous && sameItems(previous, items)) return previous;
+    retireList(previous); // its kept response's memory may serve others once written
     return (this.lastList[which] = keptList(items, kept));
   }
 

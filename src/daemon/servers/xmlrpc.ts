@@ -2,7 +2,7 @@ import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http
 import { decodeRepeatedCall, encodeFault, encodeResponse, encodeResponseParts, keepResponse, keptOf, keptResponse, pyReprEscape, type XmlRpcValue } from '../../protocol/xmlrpc/index.js';
 import { faultOf } from '../../protocol/faults.js';
 import { readBody } from './body.js';
-import { joinParts, partsLength, ReplyBuffers } from './reply-buffers.js';
+import { partsLength, ReplyBuffers } from './reply-buffers.js';
 import type { Method } from '../methods.js';
 
 export interface XmlRpcServerOptions {
@@ -65,7 +65,10 @@ const KEPT_RESPONSE_BYTES = 4 << 20;
 
 /**
  * A kept listing's response is encoded once and written as its bytes while the listing
- * stays the same (a larger one is joined anew each time: its bytes are not held).
+ * stays the same (a larger one is joined anew each time: its bytes are not held). The
+ * bytes are the reply buffers' memory, held by the listing until the record cache
+ * retires it for a new one: each new listing (Domain-0's CPU time moves on) would
+ * otherwise fault in fresh pages.
  */
 function encodeResult(result: XmlRpcValue): Reply {
   const kept = keptResponse(result);
@@ -74,9 +77,10 @@ function encodeResult(result: XmlRpcValue): Reply {
   if (!keptOf(result)) return parts;
   const size = partsLength(parts);
   if (size > KEPT_RESPONSE_BYTES) return parts;
-  const bytes = joinParts(parts, size);
-  keepResponse(result, bytes);
-  return bytes;
+  const bytes = buffers.join(parts, size);
+  if (keepResponse(result, bytes, () => buffers.release(bytes))) return bytes;
+  buffers.release(bytes); // retired meanwhile: written this once, as any reply
+  return parts;
 }
 
 /** None travels as <nil/>; a str result is repr()-escaped as xend's server did. */
@@ -88,8 +92,8 @@ function toWire(result: unknown): XmlRpcValue {
 
 function reply(res: ServerResponse, status: number, type: string, body: Reply): void {
   if (typeof body === 'string') return send(res, status, type, Buffer.from(body, 'utf8'));
-  if (Buffer.isBuffer(body)) return send(res, status, type, body);
-  const buf = buffers.join(body);
+  // A kept response is held while it is written: its listing may be retired meanwhile.
+  const buf = Buffer.isBuffer(body) ? (buffers.hold(body), body) : buffers.join(body);
   send(res, status, type, buf, () => buffers.release(buf));
 }
 

@@ -52,7 +52,8 @@ const KEPT = Symbol('kept XML-RPC encodings');
 /** What keptList marks a list with: its items' kept encodings, and the whole response once encoded. */
 interface KeptMark {
   readonly items: readonly (KeptArray | undefined)[];
-  response?: Buffer;
+  response?: { bytes: Buffer; retired: () => void };
+  retired?: true;
 }
 
 /**
@@ -78,11 +79,27 @@ export function keptOf(v: unknown): readonly (KeptArray | undefined)[] | undefin
 
 /** The whole response document of `v` as bytes, if `v` is a list keptList made and keepResponse kept them (never to be written into). */
 export function keptResponse(v: unknown): Buffer | undefined {
-  return markOf(v)?.response;
+  return markOf(v)?.response?.bytes;
 }
 
-/** Keeps `bytes`, the whole response document of `v`, with `v` (a list keptList made: frozen, it always encodes to them). */
-export function keepResponse(v: unknown, bytes: Buffer): void {
+/**
+ * Keeps `bytes`, the whole response document of `v` (a list keptList made: frozen, it
+ * always encodes to them), with `v` until retireList(v) calls `retired`, for their keeper
+ * to take them back. False, keeping nothing, when `v` is no such list or was retired.
+ */
+export function keepResponse(v: unknown, bytes: Buffer, retired: () => void): boolean {
   const mark = markOf(v);
-  if (mark) mark.response = bytes;
+  if (!mark || mark.retired) return false;
+  mark.response = { bytes, retired };
+  return true;
+}
+
+/** `v` (a list keptList made) will not be handed out again: its kept response, if any, is given back and none is kept after. */
+export function retireList(v: unknown): void {
+  const mark = markOf(v);
+  if (!mark) return;
+  mark.retired = true;
+  const response = mark.response;
+  mark.response = undefined;
+  response?.retired();
 }

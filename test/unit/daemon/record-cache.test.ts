@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { SimDomains } from '../../helpers/sim-domains.js';
 import { printedAlike, RecordCache } from '../../../src/daemon/record-cache.js';
 import { domainSxp, pinnedCpus, pinsOfVcpus } from '../../../src/daemon/domain-sxp.js';
-import { encodeResponse, encodeResponseParts, type XmlRpcValue } from '../../../src/protocol/xmlrpc/index.js';
+import { encodeResponse, encodeResponseParts, keepResponse, keptResponse, type XmlRpcValue } from '../../../src/protocol/xmlrpc/index.js';
 import type { HvDomain, VcpuPinning } from '../../../src/hypervisor/types.js';
 import type { Sxp } from '../../../src/sxp/types.js';
 
@@ -70,6 +70,21 @@ test('every change a domain goes through shows in its kept record, and makes a n
     assert.ok(now.every((list, i) => list !== last[i]), `a new listing once ${after}`);
     last = now;
   }
+});
+
+test('a listing its successor replaces is retired: the response kept with it is given back', async () => {
+  const cache = new RecordCache();
+  await x.domains.create(['vm', ['name', 'a'], ['memory', 16]]);
+  const d = x.sim.list().find((v) => v.name === 'a')!;
+  const at = (cpuTime: number) => cache.list([{ ...d, cpuTime }], false, () => undefined);
+  const first = at(1.01);
+  let givenBack = 0;
+  assert.equal(keepResponse(first, Buffer.from(bytes(first)), () => givenBack++), true);
+  assert.equal(at(1.04), first, 'the same listing');
+  assert.equal(givenBack, 0);
+  assert.notEqual(at(1.06), first);
+  assert.equal(givenBack, 1, 'given back once replaced');
+  assert.equal(keptResponse(first), undefined);
 });
 
 test('a record is handed out again until xm would print its cpu_time otherwise', async () => {

@@ -33,3 +33,29 @@ test('no more than `keep` buffers, none larger than `largest`, are kept', () => 
   pool.release(big);
   assert.notEqual(pool.join(['e']).buffer, big.buffer);
 });
+
+test('a held buffer serves another reply only once every holder has let go', () => {
+  const pool = new ReplyBuffers();
+  const kept = pool.join(['k'.repeat(100)]);
+  pool.hold(kept); // a write of it
+  pool.hold(kept); // another
+  pool.release(kept); // the listing retired
+  pool.release(kept); // one write done
+  assert.notEqual(pool.join(['a']).buffer, kept.buffer, 'still being written');
+  pool.release(kept); // the last write done
+  pool.release(kept); // once more: ignored
+  assert.equal(pool.join(['b']).buffer, kept.buffer);
+  assert.notEqual(pool.join(['c']).buffer, kept.buffer);
+  const outside = Buffer.from('not lent');
+  pool.hold(outside);
+  pool.release(outside);
+  assert.notEqual(pool.join(['d']).buffer, outside.buffer, 'a buffer not lent is never taken in');
+});
+
+test('a reply near the largest kept size is kept: its room to grow stops there', () => {
+  const pool = new ReplyBuffers(8, 1 << 20);
+  const near = pool.join([Buffer.alloc(900 << 10)]);
+  assert.equal(near.buffer.byteLength, 1 << 20);
+  pool.release(near);
+  assert.equal(pool.join(['x']).buffer, near.buffer);
+});

@@ -4,11 +4,16 @@ import { after, before, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { createServer, request, type Server } from 'node:http';
 import { xmlRpcHandler } from '../../../../src/daemon/servers/xmlrpc.js';
-import { KeptArray, encodeCall, encodeResponse, keptList, type XmlRpcValue } from '../../../../src/protocol/xmlrpc/index.js';
+import { KeptArray, encodeCall, encodeResponse, keptList, retireList, type XmlRpcValue } from '../../../../src/protocol/xmlrpc/index.js';
 import type { Method } from '../../../../src/daemon/methods.js';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 
 let server: Server;
-let port: number;
+/** xend's default server, a Unix socket: its small buffers keep a large reply in flight while its reader waits. */
+const dir = mkdtempSync(join(tmpdir(), 'xend-xmlrpc-server-'));
+const socketPath = join(dir, 'xmlrpc.sock');
 /** The arguments each call of `echo` received. */
 const calls: unknown[][] = [];
 
@@ -16,23 +21,44 @@ const record: XmlRpcValue[] = ['domain', ['domid', 1], ['cpu_time', 0.5], ['name
 const kept = new KeptArray(record, 2);
 let listing = keptList([kept.with(['cpu_time', 0.5])], [kept]);
 
+/** A listing of ~1.5 MB (kept: under 4 MiB) that moves on at every call, the last one retired as the record cache does. */
+const CHURNED = 3_500;
+const many = Array.from({ length: CHURNED }, (_, i) => new KeptArray<XmlRpcValue>(['domain', ['domid', i], ['cpu_time', 0], ['name', `guest-${i}`]], 2));
+let churned: XmlRpcValue[] | undefined;
+let tick = 0;
+function churn(): XmlRpcValue[] {
+  retireList(churned);
+  const t = ++tick;
+  return (churned = keptList(many.map((k) => k.with(['cpu_time', t])), many));
+}
+/** What churn's listing at tick `t` encodes to. */
+const churnedAt = (t: number) => encodeResponse(Array.from({ length: CHURNED }, (_, i) => ['domain', ['domid', i], ['cpu_time', t], ['name', `guest-${i}`]]));
+
 before(async () => {
   const methods = new Map<string, Method>([
     ['echo', (...args) => (calls.push(args), args)],
     ['listing', () => listing],
+    ['churn', churn],
   ]);
   server = createServer(xmlRpcHandler({ methods, maxRequestBytes: 1 << 20 }));
-  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-  port = (server.address() as { port: number }).port;
+  await new Promise<void>((resolve) => server.listen(socketPath, resolve));
 });
-after(() => server.close());
+after(() => {
+  server.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
-function post(body: string): Promise<string> {
+/** The reply to `body`, read once `gate` opens (the server's writes wait meanwhile). */
+function post(body: string, gate?: { arrived: () => void; open: Promise<void> }): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ host: '127.0.0.1', port, method: 'POST', path: '/RPC2', headers: { 'Content-Type': 'text/xml' } }, (res) => {
+    const req = request({ socketPath, method: 'POST', path: '/RPC2', headers: { 'Content-Type': 'text/xml' } }, (res) => {
       const chunks: Buffer[] = [];
-      res.on('data', (c: Buffer) => chunks.push(c));
       res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
+      if (gate) {
+        res.pause();
+        gate.arrived();
+        void gate.open.then(() => res.on('data', (c: Buffer) => chunks.push(c)).resume());
+      } else res.on('data', (c: Buffer) => chunks.push(c));
     });
     req.on('error', reject);
     req.end(body);
@@ -67,4 +93,20 @@ test('a kept listing too large to hold is answered with the plain list\'s bytes 
   assert.ok(Buffer.byteLength(expected) > 4 << 20);
   assert.equal(await post(call), expected);
   assert.equal(await post(call), expected);
+});
+
+test('a kept response retired while it is written is not written over: each reply is its own listing', async () => {
+  const call = encodeCall('churn', []);
+  // No reply is read until all twelve have begun: each listing is retired while its reply is still being written.
+  let arrived = 0;
+  let open!: () => void;
+  const gate = { arrived: () => ++arrived === 12 && open(), open: new Promise<void>((resolve) => (open = resolve)) };
+  const replies = await Promise.all(Array.from({ length: 12 }, () => post(call, gate)));
+  const seen = new Set<number>();
+  for (const r of replies) {
+    const t = Number(/<name>cpu_time<\/name>|<value><int>(\d+)<\/int><\/value>\n<\/data><\/array><\/value>\n<value><array><data>\n<value><string>name/.exec(r)?.[1]);
+    assert.ok(t >= 1 && t <= 12 && !seen.has(t), `reply of listing ${t}`);
+    seen.add(t);
+    assert.ok(r === churnedAt(t), `listing ${t}: its own bytes, whole`);
+  }
 });

@@ -1,7 +1,7 @@
 // An array with its encoding kept (src/protocol/xmlrpc/kept.ts): the same bytes as the plain array, whatever the live element.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KeptArray, encodeResponse, encodeResponseParts, encodeValue, keepResponse, keptList, keptResponse, type XmlRpcValue } from '../../../../src/protocol/xmlrpc/index.js';
+import { KeptArray, encodeResponse, encodeResponseParts, encodeValue, keepResponse, keptList, keptResponse, retireList, type XmlRpcValue } from '../../../../src/protocol/xmlrpc/index.js';
 import { PyFloat } from '../../../../src/sxp/float.js';
 
 const record: XmlRpcValue[] = ['domain', ['domid', 3], ['name', 'a<b'], ['cpu_time', 0], ['state', '-b----'], ['uuid', 'é']];
@@ -55,11 +55,27 @@ test("a kept list's whole response is kept with it; no other value has one", () 
   const list = keptList([kept.with(['cpu_time', 2.5])], [kept]);
   assert.equal(keptResponse(list), undefined);
   const response = Buffer.from(bytes(encodeResponseParts(list)));
-  keepResponse(list, response);
+  assert.equal(keepResponse(list, response, () => assert.fail('not retired')), true);
   assert.equal(keptResponse(list), response);
   assert.equal(keptResponse(keptList([kept.with(['cpu_time', 2.5])], [kept])), undefined, 'each list its own');
   for (const v of [[1, 2], 'x', null, { a: 1 }] as XmlRpcValue[]) {
-    keepResponse(v, response);
+    assert.equal(keepResponse(v, response, () => assert.fail('never kept')), false);
     assert.equal(keptResponse(v), undefined);
+    retireList(v);
   }
+});
+
+test('a retired list gives its response back, once, and keeps none after', () => {
+  const kept = new KeptArray(record, 3);
+  const list = keptList([kept.with(['cpu_time', 2.5])], [kept]);
+  const response = Buffer.from(bytes(encodeResponseParts(list)));
+  let givenBack = 0;
+  keepResponse(list, response, () => givenBack++);
+  retireList(list);
+  retireList(list);
+  assert.equal(givenBack, 1);
+  assert.equal(keptResponse(list), undefined);
+  assert.equal(keepResponse(list, response, () => givenBack++), false, 'retired: nothing kept');
+  assert.equal(keptResponse(list), undefined);
+  assert.equal(encodeResponse(list), encodeResponse([record.map((x, i) => (i === 3 ? ['cpu_time', 2.5] : x))]), 'it still encodes');
 });
