@@ -2,7 +2,7 @@
 import { after, test } from 'node:test';
 import assert from 'node:assert/strict';
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, statSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -17,6 +17,24 @@ test('the missing parents are made with the mode, and the first one made is retu
   for (const d of ['a', 'a/b', 'a/b/c']) assert.equal(statSync(join(dir, d)).mode & 0o777, 0o700 & ~process.umask());
   assert.equal(makeDirs(deep), undefined, 'there already');
   assert.equal(makeDirs(join(deep, 'd')), join(deep, 'd'));
+});
+
+test('a path through `.` or `..` of folders still missing, or a link to a folder, is made as mkdir -p makes it', () => {
+  // Written out, not joined: join() would take the dots away.
+  makeDirs(`${dir}/p/q/../r`);
+  assert.ok(statSync(join(dir, 'p', 'q')).isDirectory());
+  assert.ok(statSync(join(dir, 'p', 'r')).isDirectory());
+  makeDirs(`${dir}/s/./t/.`);
+  assert.ok(statSync(join(dir, 's', 't')).isDirectory());
+  assert.equal(makeDirs(`${dir}/u/..`), `${dir}/u`, 'the folder made; `..` itself was there');
+  symlinkSync(join(dir, 'p'), join(dir, 'link'));
+  assert.equal(makeDirs(join(dir, 'link')), undefined);
+  assert.equal(makeDirs(join(dir, 'link', 'v')), join(dir, 'link', 'v'));
+});
+
+test('a dangling link in the way is mkdir\'s error', () => {
+  symlinkSync(join(dir, 'nowhere'), join(dir, 'dangling'));
+  assert.throws(() => makeDirs(join(dir, 'dangling')), { code: 'EEXIST', syscall: 'mkdir' });
 });
 
 test('a file in the way is an error', () => {
