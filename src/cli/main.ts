@@ -117,7 +117,10 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // xm shell's commands: this process, this output, this command's client unless one names its own server.
       xm: (argv) => main(argv, { ...io, connect: (uri) => (uri === undefined ? ctx.client() : io.connect ? io.connect(uri) : connect(uri, io)) }),
       event: (text, record) => progress.above(() => io.stdout(json ? envelope({ event: record }) : `${text}\n`)),
-      interactive: io.interactiveStderr,
+      // A getter, as io's: only a command that shows progress asks, and asking builds process.stderr (~7 ms on a terminal).
+      get interactive() {
+        return io.interactiveStderr;
+      },
       progress: progress.set,
       summary: (text) => {
         if (!json && io.interactiveStderr) progress.above(() => io.stderr(`${text}\n`));

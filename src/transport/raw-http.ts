@@ -19,6 +19,8 @@ export class RawHttpError extends Error {
 const CRLFCRLF = Buffer.from('\r\n\r\n');
 /** What one read of the socket takes at most: net's own size. */
 const READ_SIZE = 64 * 1024;
+/** How long a connection whose reply is read stays open before it is closed. */
+const LINGER_MS = 1000;
 
 /**
  * One HTTP/1.1 POST over a fresh node:net connection (Unix socket or TCP), with
@@ -69,9 +71,18 @@ export function rawPost(
       if (done) return;
       done = true;
       clearTimeout(timer);
-      socket.destroy();
-      if (err) reject(err);
-      else resolve(res!);
+      if (err) {
+        socket.destroy();
+        return reject(err);
+      }
+      // Closed a little later, not now: Node's Socket destroy compares the socket with
+      // process.stderr, which builds that stream (a terminal's costs `xm list` ~18 ms), and a
+      // one-shot xm has printed its reply and exited by then. Meanwhile it is not read (so the
+      // server's close does not destroy it either) and keeps no process alive.
+      socket.pause();
+      socket.unref();
+      setTimeout(() => socket.destroy(), LINGER_MS).unref();
+      resolve(res!);
     };
     const tryParse = (atEnd: boolean) => {
       if (reply) {

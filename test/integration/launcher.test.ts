@@ -3,7 +3,7 @@ import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO, runBin } from '../helpers/xend.js';
+import { REPO, runBin, TestXend } from '../helpers/xend.js';
 
 /** bin/xm compiles each file of the client with a V8 code cache of the user's own, which each new kind of run adds to as it exits. */
 describe('bin/xm, the launcher', () => {
@@ -112,5 +112,42 @@ describe('bin/xm, the launcher', () => {
     const alone = await runBin(join(REPO, 'bin/xm'), [], env);
     assert.deepEqual([alone.code, alone.stdout, alone.stderr], [1, short.stdout, '']);
     assert.ok(!existsSync(dir), 'no cache folder: nothing of the client was compiled');
+  });
+});
+
+/**
+ * Building process.stderr costs a run on a terminal ~18 ms (a TTY stream), and Node's socket
+ * destroy builds it (it compares the socket with it): xm closes its connections after it exits.
+ */
+describe('a run that writes nothing to stderr never builds process.stderr', () => {
+  let x: TestXend;
+  const top = mkdtempSync(join(tmpdir(), 'xm-stderr-'));
+  const trap = join(top, 'trap.cjs');
+  const touched = join(top, 'touched');
+  writeFileSync(
+    trap,
+    `const d = Object.getOwnPropertyDescriptor(process, 'stderr');
+Object.defineProperty(process, 'stderr', { configurable: true, get() {
+  require('node:fs').appendFileSync(${JSON.stringify(touched)}, new Error('process.stderr').stack + '\\n');
+  Object.defineProperty(process, 'stderr', d);
+  return d.get.call(process);
+} });\n`,
+  );
+  const xm = (...args: string[]) => x.xmWith({ env: { NODE_OPTIONS: `--require ${trap}` } }, ...args);
+  after(async () => {
+    await x?.dispose();
+    rmSync(top, { recursive: true, force: true });
+  });
+
+  test('list, create (three calls), list --long, vcpu-list, destroy; an error does build it', async () => {
+    x = await TestXend.start();
+    for (const args of [['list'], ['create', '/dev/null', 'name=quiet', 'memory=64'], ['list', '--long'], ['vcpu-list', 'quiet'], ['destroy', 'quiet']]) {
+      const r = await xm(...args);
+      assert.equal(r.code, 0, r.stderr);
+      assert.ok(!existsSync(touched), `${args.join(' ')}: ${existsSync(touched) ? readFileSync(touched, 'utf8') : ''}`);
+    }
+    const failed = await xm('list', 'no-such-domain');
+    assert.notEqual(failed.code, 0);
+    assert.ok(existsSync(touched), 'the trap sees what an error writes');
   });
 });

@@ -47,6 +47,23 @@ describe('rawPost', () => {
     assert.equal(closed.body.toString(), 'until the end');
   });
 
+  test('a connection whose reply is read is closed soon after, also when the server keeps it open', async () => {
+    const path = join(dir, `s${n++}`);
+    let closed!: Promise<unknown>;
+    const server = createServer((s) => {
+      closed = new Promise((resolve) => s.once('close', resolve));
+      s.once('data', () => s.write(`${head('Content-Length: 2\r\n')}ok`)); // and never ends
+    });
+    await new Promise<void>((done) => server.listen(path, done));
+    try {
+      const res = await rawPost({ socketPath: path }, '/RPC2', {}, Buffer.from('<x/>'), { maxBytes: 1 << 20, connectTimeoutMs: 5_000 });
+      assert.equal(res.body.toString(), 'ok');
+      await closed;
+    } finally {
+      server.close();
+    }
+  });
+
   test('a body longer than maxBytes, or cut short, is an error', async () => {
     await assert.rejects(() => post((s) => s.end(`${head('Content-Length: 100\r\n')}x`), 50), (e) => e instanceof RawHttpError && /too large/.test(e.message));
     await assert.rejects(() => post((s) => s.end(`${head('Content-Length: 100\r\n')}only this`)), (e) => e instanceof RawHttpError && /inside the response body/.test(e.message));
