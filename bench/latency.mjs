@@ -38,6 +38,14 @@ export async function run(ctx) {
   if (python.ok) {
     commands.push(py0, { name: 'python client @10', cmd: pyclient(small) }, { name: 'python client @1000', cmd: pyclient(large) });
   }
+  // On a terminal (util-linux's script gives the command a pty), as an administrator runs xm:
+  // there, building a stream for stdout or stderr costs what the /dev/null runs do not show.
+  const sh = (a) => a.map((w) => `'${w.replace(/'/g, "'\\''")}'`).join(' ');
+  const onTerminal = (cmd) => ['script', '-qfec', sh(cmd), '/dev/null'];
+  const terminal = probe(onTerminal(['true']));
+  if (terminal.ok) {
+    commands.push({ name: 'node -e 0 on a terminal', cmd: onTerminal(node0.cmd) }, { name: 'xm list @10 on a terminal', cmd: onTerminal(xm(small, 'list').cmd), env: small.env });
+  }
   const virshCmd = ['virsh', '-c', 'test:///default', 'list'];
   const virsh = probe(virshCmd);
   if (virsh.ok) commands.push({ name: 'virsh', cmd: virshCmd });
@@ -59,6 +67,8 @@ export async function run(ctx) {
     row('list-json-1000', 'xm list --json (1,000 guests)', 'xm list --json @1000', 'node -e 0', 1.5),
     row('create', 'xm create /dev/null memory=64 (10 guests)', 'xm create', 'node -e 0', 1.25, `xm destroy ${median(destroyMs).toFixed(1)} ms`),
   ];
+  if (terminal.ok) rows.push(row('list-10-tty', 'xm list (10 guests) on a terminal', 'xm list @10 on a terminal', 'node -e 0 on a terminal', 1.15));
+  else rows.push({ id: 'latency.list-10-tty', what: 'xm list (10 guests) on a terminal', unavailable: `${terminal.reason} (util-linux's script)` });
   if (python.ok) {
     rows.push(
       row('py-10', "python xmlrpc.client domains_with_state (10)", 'python client @10', 'python3 -c 0', null, 'reference peer'),
