@@ -117,7 +117,7 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       // xm shell's commands: this process, this output, this command's client unless one names its own server.
       xm: (argv) => main(argv, { ...io, connect: (uri) => (uri === undefined ? ctx.client() : io.connect ? io.connect(uri) : connect(uri, io)) }),
       event: (text, record) => progress.above(() => io.stdout(json ? envelope({ event: record }) : `${text}\n`)),
-      // A getter, as io's: only a command that shows progress asks, and asking builds process.stderr (~7 ms on a terminal).
+      // A getter, as io's: only a command that shows progress asks, and asking builds process.stderr (a TTY stream on a terminal).
       get interactive() {
         return io.interactiveStderr;
       },

@@ -76,7 +76,7 @@ export function rawPost(
         return reject(err);
       }
       // Closed a little later, not now: Node's Socket destroy compares the socket with
-      // process.stderr, which builds that stream (a terminal's costs `xm list` ~18 ms), and a
+      // process.stderr, which builds that stream (a terminal's costs `xm list` ~5 ms), and a
       // one-shot xm has printed its reply and exited by then. Meanwhile it is not read (so the
       // server's close does not destroy it either) and keeps no process alive.
       socket.pause();

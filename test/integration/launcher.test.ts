@@ -116,7 +116,7 @@ describe('bin/xm, the launcher', () => {
 });
 
 /**
- * Building process.stderr costs a run on a terminal ~18 ms (a TTY stream), and Node's socket
+ * Building process.stderr costs a run on a terminal ~5 ms (a TTY stream), and Node's socket
  * destroy builds it (it compares the socket with it): xm closes its connections after it exits.
  */
 describe('a run that writes nothing to stderr never builds process.stderr', () => {
