@@ -1,8 +1,8 @@
 import { spawn } from 'node:child_process';
 import { openSync, closeSync, rmSync } from 'node:fs';
-import { makeDirs } from '../make-dirs.js';
 import { dirname } from 'node:path';
 import { constants } from 'node:os';
+import { makeDirs } from '../make-dirs.js';
 import { writeFileDurably } from '../store/durable.js';
 import { processAlive, runningPid, waitForExit } from './liveness.js';
 import { readStatus, type XendStatus } from './status.js';

@@ -1,14 +1,14 @@
 import { randomUUID } from 'node:crypto';
 import { renameSync, statSync } from 'node:fs';
-import { makeDirs } from '../make-dirs.js';
 import { join } from 'node:path';
+import { makeDirs } from '../make-dirs.js';
 import { XendError } from '../protocol/faults.js';
 import { DOMAIN_NAME_RE, INVALID_NAME, POWER_STATES, PowerState, hasVcpus, isStarted } from '../protocol/domain.js';
 import { SHUTDOWN_REASONS, TRIGGERS, type HvDomain, type Hypervisor, type RecordChanges, type ShutdownReason, type Trigger, type VcpuPinning } from '../hypervisor/types.js';
 import { freeMemory, type BalloonPolicy } from './balloon.js';
 import { checkImageType, parseVmConfig, vmConfigSxp, type VmConfig } from '../vm/config.js';
 import { checkHostMemory, checkVcpus } from '../vm/config-limits.js';
-import { makeDir, writeFileDurably } from '../store/durable.js';
+import { makeDirDurably, writeFileDurably } from '../store/durable.js';
 import { checkScripts, confineConfig, type ConfigRules } from './path-policy.js';
 import { DomainIndex, type Resolved } from './domain-index.js';
 import { backendCall } from './backend-call.js';
@@ -136,7 +136,7 @@ export class DomainService {
     if (!dir) return null;
     const path = join(dir, `${d.uuid}-${d.domid}.json`);
     const { domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config } = d;
-    makeDir(dir, 0o700);
+    makeDirDurably(dir, 0o700);
     writeFileDurably(path, JSON.stringify({ domid, uuid, name, vcpus, memoryMiB, maxmemMiB, config }));
     return path;
   }

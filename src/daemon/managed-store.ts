@@ -1,6 +1,6 @@
 import { existsSync, readFileSync, readdirSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
-import { makeDir, removeFile, renameFile, writeFileDurably } from '../store/durable.js';
+import { makeDirDurably, removeFile, renameFile, writeFileDurably } from '../store/durable.js';
 import { parseFirst, prettyPrint } from '../sxp/index.js';
 import { PowerState } from '../protocol/domain.js';
 import { parseVmConfig, vmConfigSxp, type VmConfig } from '../vm/config.js';
@@ -37,7 +37,7 @@ export class ManagedStore {
     readonly dir: string,
     warn: (message: string) => void = () => {},
   ) {
-    makeDir(dir, 0o700);
+    makeDirDurably(dir, 0o700);
     for (const name of readdirSync(dir)) {
       const sub = join(dir, name);
       if (!UUID_RE.test(name)) continue;
@@ -80,7 +80,7 @@ export class ManagedStore {
 
   save(config: VmConfig): void {
     const sub = join(this.dir, config.uuid);
-    makeDir(sub, 0o700);
+    makeDirDurably(sub, 0o700);
     writeFileDurably(join(sub, CONFIG), prettyPrint(vmConfigSxp(config)));
     this.keep(config);
   }

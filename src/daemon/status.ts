@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeDir, writeFileDurably } from '../store/durable.js';
+import { makeDirDurably, writeFileDurably } from '../store/durable.js';
 
 /** What a running xend publishes about itself for `xend status --json`. */
 export interface XendStatus {
@@ -14,7 +14,7 @@ export interface XendStatus {
 }
 
 export function writeStatus(path: string, status: XendStatus): void {
-  makeDir(dirname(path), 0o700);
+  makeDirDurably(dirname(path), 0o700);
   writeFileDurably(path, JSON.stringify(status));
 }
 

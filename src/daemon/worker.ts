@@ -1,6 +1,6 @@
 import { closeSync, rmSync, writeSync, appendFileSync } from 'node:fs';
-import { makeDirs } from '../make-dirs.js';
 import { join } from 'node:path';
+import { makeDirs } from '../make-dirs.js';
 import { XendLog, type LevelName, type Logger } from './log.js';
 import { loadSettings, type XendSettings } from './settings.js';
 import { DomainService } from './domains.js';

@@ -1,6 +1,6 @@
 import { closeSync, fsyncSync, openSync, readFileSync, readdirSync, renameSync, rmSync, unlinkSync, writeSync } from 'node:fs';
-import { makeDirs } from '../make-dirs.js';
 import { dirname, join, resolve } from 'node:path';
+import { makeDirs } from '../make-dirs.js';
 
 /*
  * Every file xend keeps is written here, by one rule: the new contents go to a
@@ -17,7 +17,7 @@ import { dirname, join, resolve } from 'node:path';
  */
 export class DurableDir<T> {
   constructor(readonly dir: string) {
-    makeDir(dir, 0o700);
+    makeDirDurably(dir, 0o700);
     // A write that a crash interrupted before its rename: the record it was replacing stands.
     for (const f of readdirSync(this.dir)) if (f.endsWith('.json.tmp')) rmSync(join(this.dir, f), { force: true, recursive: true });
   }
@@ -80,7 +80,7 @@ export class DurableDir<T> {
 }
 
 /** Creates `dir` and any missing parents durably: each new entry's directory is flushed. */
-export function makeDir(dir: string, mode?: number): void {
+export function makeDirDurably(dir: string, mode?: number): void {
   const first = makeDirs(dir, mode);
   if (first === undefined) return;
   const top = resolve(first);

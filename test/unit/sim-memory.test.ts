@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { GuestMemory, PAGE_SIZE } from '../../src/hypervisor/sim/memory.js';
 import { readImage, writeImage } from '../../src/hypervisor/sim/image.js';
-import { DurableDir, makeDir } from '../../src/store/durable.js';
+import { DurableDir, makeDirDurably } from '../../src/store/durable.js';
 import { sourceOf, TruncatedStreamError, type ByteSink, type ByteSource } from '../../src/protocol/byte-stream.js';
 
 function withDir(fn: (dir: string) => void | Promise<void>) {
@@ -338,8 +338,8 @@ test(
 test(
   'directories are made with their parents, and making them again is harmless',
   withDir((dir) => {
-    makeDir(join(dir, 'a', 'b', '.', 'c') + '/');
-    makeDir(join(dir, 'a', 'b', 'c'));
+    makeDirDurably(join(dir, 'a', 'b', '.', 'c') + '/');
+    makeDirDurably(join(dir, 'a', 'b', 'c'));
     assert.ok(statSync(join(dir, 'a', 'b', 'c')).isDirectory());
   }),
 );

@@ -1,11 +1,11 @@
 import { chmodSync, chownSync, rmSync, statSync } from 'node:fs';
-import { makeDirs } from '../../make-dirs.js';
 import { createServer as createHttpServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
 import type { Duplex } from 'node:stream';
 import { createServer as createHttpsServer } from 'node:https';
 import { createServer as createNetServer, type Server as NetServer, type Socket } from 'node:net';
 import { dirname } from 'node:path';
 import { execFileSync } from 'node:child_process';
+import { makeDirs } from '../../make-dirs.js';
 import type { HostsAllow } from './hosts-allow.js';
 import { enforceRequestDeadlines } from './deadline.js';
 

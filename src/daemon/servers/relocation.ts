@@ -1,8 +1,8 @@
 import { chmodSync, readFileSync, rmSync } from 'node:fs';
-import { makeDirs } from '../../make-dirs.js';
 import { createServer as createNetServer, type Server, type Socket } from 'node:net';
 import { createServer as createTlsServer, type ConnectionOptions } from 'node:tls';
 import { dirname } from 'node:path';
+import { makeDirs } from '../../make-dirs.js';
 import { parseFirst, show } from '../../sxp/index.js';
 import { sinkOf, sourceOf, type ByteSource } from '../../protocol/byte-stream.js';
 import { XL_RECEIVE } from '../../protocol/relocation.js';

@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { ftruncateSync, readFileSync, writevSync } from 'node:fs';
 import { dirname } from 'node:path';
-import { makeDir, removeFile, replaceFile } from '../../store/durable.js';
+import { makeDirDurably, removeFile, replaceFile } from '../../store/durable.js';
 
 export const PAGE_SIZE = 4096;
 const HEADER_MAGIC = 0x58454e50; // "XENP"
@@ -100,7 +100,7 @@ export class GuestMemory {
    */
   persist(path: string): void {
     if (this.savedAt === path) return;
-    makeDir(dirname(path));
+    makeDirDurably(dirname(path));
     replaceFile(path, (fd) => {
       // Each run of written chunks in one write: a guest's working set is one run, not a write a chunk.
       for (let i = 0; i < this.chunks.length; ) {

@@ -1,7 +1,7 @@
 import type { ChildProcess } from 'node:child_process';
 import { chmodSync, rmSync, writeFileSync } from 'node:fs';
-import { makeDirs } from '../../make-dirs.js';
 import { join } from 'node:path';
+import { makeDirs } from '../../make-dirs.js';
 import { DurableDir } from '../../store/durable.js';
 import { XendError, XendInvalidDomain } from '../../protocol/faults.js';
 import type { ByteSink, ByteSource } from '../../protocol/byte-stream.js';
