@@ -42,7 +42,7 @@ export class SshTransport implements Transport {
   private async exchange(method: string, params: XmlRpcValue[], opts: CallOptions): Promise<XmlRpcValue> {
     const session = (this.session ??= await this.start());
     const body = Buffer.from(encodeCall(method, params), 'utf8');
-    const head = formatHead(`POST /${this.address.path} HTTP/1.1`, [['Host', this.address.host], ...Object.entries(xmlrpcHeaders(body))]);
+    const head = formatHead(`POST /${this.address.path} HTTP/1.1`, [['Host', this.address.host], ...Object.entries(xmlrpcHeaders(body, opts.sxpKeys))]);
     let timer: NodeJS.Timeout | undefined;
     try {
       const reply = session.replies.next();

@@ -8,15 +8,21 @@ import type { CallOptions, Transport } from './types.js';
 import type { Duplex } from 'node:stream';
 import type { ConsoleOptions } from './console-stream.js';
 import { rawPost, RawHttpError } from './raw-http.js';
+import { formatListingKeys, LISTING_KEYS_HEADER } from '../protocol/listing-keys.js';
 
 /** A client connects or gives up quickly, so nothing hangs on a wedged or absent xend. */
 const CONNECT_TIMEOUT_MS = 5_000;
 /** Larger responses than this are refused rather than buffered (XML-RPC over a socket, TLS or ssh). */
 export const MAX_RESPONSE_BYTES = 256 << 20;
 
-/** An XML-RPC request's headers after Host, in the order of xm's xmlrpclib (send_user_agent, then send_content). */
-export function xmlrpcHeaders(body: Buffer): Record<string, string | number> {
-  return { 'User-Agent': 'xm', 'Content-Type': 'text/xml', 'Content-Length': body.length };
+/**
+ * An XML-RPC request's headers after Host, in the order of xm's xmlrpclib (send_user_agent, then
+ * send_content), and, for a listing of which only some children are read, which (listing-keys.ts).
+ */
+export function xmlrpcHeaders(body: Buffer, sxpKeys?: ReadonlySet<string>): Record<string, string | number> {
+  const headers: Record<string, string | number> = { 'User-Agent': 'xm', 'Content-Type': 'text/xml', 'Content-Length': body.length };
+  if (sxpKeys) headers[LISTING_KEYS_HEADER] = formatListingKeys(sxpKeys);
+  return headers;
 }
 
 /**
@@ -59,7 +65,7 @@ export class XmlRpcTransport implements Transport {
       const res = await rawPost(
         target as { socketPath: string } | { host: string; port: number },
         '/RPC2',
-        xmlrpcHeaders(body),
+        xmlrpcHeaders(body, opts.sxpKeys),
         body,
         {
           maxBytes: MAX_RESPONSE_BYTES,
@@ -88,7 +94,7 @@ export class XmlRpcTransport implements Transport {
           ...target,
           method: 'POST',
           path: '/RPC2',
-          headers: xmlrpcHeaders(body),
+          headers: xmlrpcHeaders(body, opts.sxpKeys),
           agent: false,
           // Without a servername, Agent#addRequest calls net.isIP(host), whose first use
           // compiles the IPv6 regex (~3.5 ms); plain HTTP has no use for the name.

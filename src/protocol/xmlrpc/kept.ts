@@ -12,6 +12,8 @@ export class KeptArray<T extends XmlRpcValue = XmlRpcValue> {
   private bytes?: { head: Buffer; tail: Buffer };
   /** The live element last encoded, and its encoding: a listing asked again within the same tick writes it again. */
   private lastLive?: { value: XmlRpcValue; xml: string };
+  /** The last trim asked of this array (trimmedList): the keys, as a string, and what it made. */
+  private trim?: { keys: string; made: KeptArray<T> | readonly T[] };
 
   constructor(
     private readonly fixed: readonly T[],
@@ -39,6 +41,20 @@ export class KeptArray<T extends XmlRpcValue = XmlRpcValue> {
     return this.bytes;
   }
 
+  /**
+   * This array without the children trimRecord leaves out for `keys` (`sig`: them as a
+   * string): a KeptArray of the rest, or, when the live element is left out, the rest
+   * itself, frozen. Made once for the last keys asked.
+   */
+  trimmed(keys: ReadonlySet<string>, sig: string): KeptArray<T> | readonly T[] {
+    if (this.trim?.keys !== sig) {
+      const rest = trimRecord(this.fixed, keys);
+      const liveAt = trimRecord(this.fixed.slice(0, this.liveAt), keys).length;
+      this.trim = { keys: sig, made: stays(this.fixed[this.liveAt], keys) ? new KeptArray(rest, liveAt) : Object.freeze(rest) };
+    }
+    return this.trim.made;
+  }
+
   /** The live element of `a` (made by `with`) encoded by `encode`, or its encoding of last time if it is the same element. */
   liveEncoding(a: readonly XmlRpcValue[], encode: (v: XmlRpcValue) => string): string {
     const live = a[this.liveAt]!;
@@ -54,6 +70,8 @@ interface KeptMark {
   readonly items: readonly (KeptArray | undefined)[];
   response?: { bytes: Buffer; retired: () => void };
   retired?: true;
+  /** The list trimmedList made of this one for the last keys asked (as a string). */
+  trimmed?: { keys: string; list: XmlRpcValue[] };
 }
 
 /**
@@ -102,4 +120,48 @@ export function retireList(v: unknown): void {
   const response = mark.response;
   mark.response = undefined;
   response?.retired();
+  retireList(mark.trimmed?.list);
+}
+
+/**
+ * The record without the children a caller said it does without: those headed by a string
+ * not in `keys`. Its head, and any child not so headed, stay (what the client's reader
+ * passes over is exactly what is left out here).
+ */
+export function trimRecord<T>(record: readonly T[], keys: ReadonlySet<string>): T[] {
+  return record.filter((c) => stays(c, keys));
+}
+
+const stays = (child: unknown, keys: ReadonlySet<string>): boolean => !Array.isArray(child) || typeof child[0] !== 'string' || keys.has(child[0]);
+
+/**
+ * `v` (a list keptList made, of records) with each record trimmed (trimRecord) to `keys`:
+ * a kept list itself, made once for the listing and the last keys asked, so its response is
+ * kept with it as the listing's own is, and retired with it. Any other `v` is returned as it is.
+ */
+export function trimmedList(v: unknown, keys: ReadonlySet<string>): unknown {
+  const mark = markOf(v);
+  if (!mark) return v;
+  const sig = [...keys].join(' ');
+  if (mark.trimmed?.keys === sig) return mark.trimmed.list;
+  const records = v as readonly XmlRpcValue[];
+  const items: XmlRpcValue[] = new Array(records.length);
+  const kept: (KeptArray | undefined)[] = new Array(records.length);
+  for (let i = 0; i < records.length; i++) {
+    const record = records[i]!;
+    const k = mark.items[i];
+    if (!k) {
+      items[i] = Array.isArray(record) ? trimRecord(record, keys) : record;
+      continue;
+    }
+    const made = k.trimmed(keys, sig);
+    if (made instanceof KeptArray) {
+      items[i] = made.with((record as XmlRpcValue[])[k.liveAt]!);
+      kept[i] = made;
+    } else items[i] = made as XmlRpcValue[];
+  }
+  const list = keptList(items, kept);
+  mark.trimmed = { keys: sig, list };
+  if (mark.retired) retireList(list); // a listing already replaced: written this once
+  return list;
 }

@@ -49,9 +49,9 @@ after(() => {
 });
 
 /** The reply to `body`, read once `gate` opens (the server's writes wait meanwhile). */
-function post(body: string, gate?: { arrived: () => void; open: Promise<void> }): Promise<string> {
+function post(body: string, gate?: { arrived: () => void; open: Promise<void> }, headers: Record<string, string> = {}): Promise<string> {
   return new Promise((resolve, reject) => {
-    const req = request({ socketPath, method: 'POST', path: '/RPC2', headers: { 'Content-Type': 'text/xml' } }, (res) => {
+    const req = request({ socketPath, method: 'POST', path: '/RPC2', headers: { 'Content-Type': 'text/xml', ...headers } }, (res) => {
       const chunks: Buffer[] = [];
       res.on('end', () => resolve(Buffer.concat(chunks).toString('utf8')));
       if (gate) {
@@ -82,6 +82,21 @@ test('a kept listing is answered with the bytes of the plain list, a new listing
   assert.equal(await post(call), encodeResponse([record]));
   listing = keptList([kept.with(['cpu_time', 0.75])], [kept]);
   assert.equal(await post(call), encodeResponse([record.map((x, i) => (i === 2 ? ['cpu_time', 0.75] : x))]));
+});
+
+test('a listing asked for some keys (X-Xend-Listing-Keys) is answered with its records trimmed to them; a malformed header gets them whole', async () => {
+  const call = encodeCall('listing', []);
+  listing = keptList([kept.with(['cpu_time', 0.5])], [kept]);
+  const header = (value: string) => ({ 'X-Xend-Listing-Keys': value });
+  const trimmed = encodeResponse([['domain', ['cpu_time', 0.5], ['name', 'a&b']]]);
+  assert.equal(await post(call, undefined, header('name cpu_time')), trimmed);
+  assert.equal(await post(call, undefined, header('name cpu_time')), trimmed, 'asked again');
+  assert.equal(await post(call, undefined, header('domid')), encodeResponse([['domain', ['domid', 1]]]));
+  assert.equal(await post(call), encodeResponse([record]), 'without the header: whole');
+  for (const bad of ['name  cpu_time', 'Name', 'name,cpu_time', '', `${'k '.repeat(64)}k`, 'x'.repeat(65)]) {
+    assert.equal(await post(call, undefined, header(bad)), encodeResponse([record]), `${JSON.stringify(bad.slice(0, 20))}: whole`);
+  }
+  assert.equal(await post(encodeCall('echo', [['name', 1]]), undefined, header('domid')), encodeResponse([['name', 1]]), 'not a listing: as it is');
 });
 
 test('a kept listing too large to hold is answered with the plain list\'s bytes every time', async () => {

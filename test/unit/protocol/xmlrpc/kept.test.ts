@@ -1,7 +1,8 @@
 // An array with its encoding kept (src/protocol/xmlrpc/kept.ts): the same bytes as the plain array, whatever the live element.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { KeptArray, encodeResponse, encodeResponseParts, encodeValue, keepResponse, keptList, keptResponse, retireList, type XmlRpcValue } from '../../../../src/protocol/xmlrpc/index.js';
+import { KeptArray, encodeResponse, encodeResponseParts, encodeValue, keepResponse, keptList, keptResponse, retireList, trimmedList, type XmlRpcValue } from '../../../../src/protocol/xmlrpc/index.js';
+import { trimRecord } from '../../../../src/protocol/xmlrpc/kept.js';
 import { PyFloat } from '../../../../src/sxp/float.js';
 
 const record: XmlRpcValue[] = ['domain', ['domid', 3], ['name', 'a<b'], ['cpu_time', 0], ['state', '-b----'], ['uuid', 'é']];
@@ -78,4 +79,40 @@ test('a retired list gives its response back, once, and keeps none after', () =>
   assert.equal(keepResponse(list, response, () => givenBack++), false, 'retired: nothing kept');
   assert.equal(keptResponse(list), undefined);
   assert.equal(encodeResponse(list), encodeResponse([record.map((x, i) => (i === 3 ? ['cpu_time', 2.5] : x))]), 'it still encodes');
+});
+
+test('a record trimmed keeps its head, the children of the keys and every child not headed by a string', () => {
+  const odd: XmlRpcValue[] = ['domain', ['domid', 3], [7, 'x'], [], 'loose', ['image', ['linux', ['kernel', '/k']]], ['name', 'a']];
+  assert.deepEqual(trimRecord(odd, new Set(['name', 'kernel'])), ['domain', [7, 'x'], [], 'loose', ['name', 'a']]);
+  assert.deepEqual(trimRecord(odd, new Set()), ['domain', [7, 'x'], [], 'loose']);
+});
+
+test('a trimmed list encodes as the trimmed plain list, live elements current, and is made once per listing and keys', () => {
+  const kept = new KeptArray(record, 3);
+  const inactive: XmlRpcValue[] = ['domain', ['domid', -1], ['name', 'off'], ['cpu_time', 0.0]];
+  const keys = new Set(['name', 'cpu_time']);
+  for (const live of [['cpu_time', 12.5], ['cpu_time', new PyFloat(3)]] as XmlRpcValue[]) {
+    const list = keptList([kept.with(live), inactive, 'x'], [kept, undefined, undefined]);
+    const trimmed = trimmedList(list, keys) as XmlRpcValue[];
+    const plain = [['domain', ['name', 'a<b'], live], ['domain', ['name', 'off'], ['cpu_time', 0.0]], 'x'];
+    assert.deepEqual(trimmed, plain);
+    assert.equal(bytes(encodeResponseParts(trimmed)), encodeResponse(plain));
+    assert.ok(Object.isFrozen(trimmed));
+    assert.equal(trimmedList(list, new Set(['name', 'cpu_time'])), trimmed, 'the same keys: the same list');
+    assert.deepEqual(trimmedList(list, new Set(['domid'])), [['domain', ['domid', 3]], ['domain', ['domid', -1]], 'x'], 'without the live element');
+  }
+  for (const v of [[['domain', ['a', 1]]], 'x', null] as XmlRpcValue[]) assert.equal(trimmedList(v, keys), v, 'not a kept list: as it is');
+});
+
+test("a trimmed list's response is kept with it and retired with the listing; one made of a retired listing keeps none", () => {
+  const kept = new KeptArray(record, 3);
+  const list = keptList([kept.with(['cpu_time', 2.5])], [kept]);
+  const trimmed = trimmedList(list, new Set(['name']));
+  let givenBack = 0;
+  assert.equal(keepResponse(trimmed, Buffer.from(bytes(encodeResponseParts(trimmed as XmlRpcValue))), () => givenBack++), true);
+  retireList(list);
+  assert.equal(givenBack, 1);
+  assert.equal(keptResponse(trimmed), undefined);
+  const late = trimmedList(list, new Set(['uuid']));
+  assert.equal(keepResponse(late, Buffer.from('x'), () => assert.fail('never kept')), false);
 });
