@@ -61,6 +61,28 @@ describe('bin/xm, the launcher', () => {
     assert.ok(readFileSync(file).length > 1000, 'made anew');
   });
 
+  test("writing a cache removes the caches of files gone (an old build's chunks), of any Node; others are kept", async () => {
+    const { dir, env } = fresh();
+    await xm(env);
+    const gone = join(top, 'old-build', 'dist/xm/list-OLDHASH.cjs');
+    const here = join(REPO, 'dist/xm.cjs');
+    const planted = {
+      'xm-v20.0.0-0badc0de': `${gone}\u00001:2\u0000list\nV8's data`,
+      'xm-v99.1.0-0badc0df': `${here}\u00001:2\nV8's data`,
+      'xm-v99.1.0-0badc0e0': 'not a header',
+      'xm-v20.0.0-0badc0e1.1234': `${gone}\u00001:2\n`,
+      'notes.txt': `${gone}\n`,
+    };
+    for (const [name, text] of Object.entries(planted)) writeFileSync(join(dir, name), text);
+    await xm(env);
+    assert.ok(existsSync(join(dir, 'xm-v20.0.0-0badc0de')), 'nothing written by a run of a known kind: nothing pruned');
+    assert.equal((await runBin(join(REPO, 'bin/xm'), ['--json', 'help', '--long'], env)).code, 0, 'a new kind of run');
+    const left = readdirSync(dir);
+    assert.ok(!left.includes('xm-v20.0.0-0badc0de'), "the cache of a file gone is removed");
+    for (const kept of ['xm-v99.1.0-0badc0df', 'xm-v99.1.0-0badc0e0', 'xm-v20.0.0-0badc0e1.1234', 'notes.txt']) assert.ok(left.includes(kept), kept);
+    assert.equal(coreCache(dir).length, 1, "this Node's cache of the core is kept");
+  });
+
   test('a cache folder others may write is not used, nor a home that cannot hold one: the client compiles as usual', async () => {
     const { home, dir, env } = fresh();
     mkdirSync(dir, { mode: 0o777 });
