@@ -182,6 +182,13 @@ class Reader {
     // pushing onto a fresh [] would allocate room for 17 (most SXP lists hold 2).
     const items = this.items;
     const base = this.top;
+    // Depth 1: the listing, its records all read in one go where they are laid out as we write them.
+    this.ws();
+    const fast = this.depth === 1 ? this.children?.records(this.s, this.pos) : undefined;
+    if (fast) {
+      this.pos = fast.end;
+      for (const r of fast.records) items[this.top++] = r;
+    }
     // Depth 2: one SXP list of the listing, whose children the caller may want only some of.
     const pick = this.depth === 2 && this.sxpKeys !== undefined;
     for (this.ws(); !this.has('</data>'); this.ws()) {

@@ -35,6 +35,13 @@ function balanced(depth: number): string {
   return inner;
 }
 
+/** A record of a listing as xmlrpclib writes it, up to its head's text, after the text, and its end (whitespace after it included). */
+const RECORD_HEAD = '<value><array><data>\n<value><string>';
+const RECORD_HEAD_TAIL = '</string></value>\n';
+const RECORD_TAIL = '</data></array></value>\n';
+/** Character data read as it is (the reader decodes references and checks UTF-8 otherwise). */
+const PLAIN_TEXT = /^[^<&\x80-\xff]*$/;
+
 const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A key the document can only hold as written: ASCII, no markup or reference (others are left to the reader). */
 const PLAIN_KEY = /^[^<&\u0080-\uffff]*$/;
@@ -87,6 +94,42 @@ export class ListingChildren {
     }
     this.end = this.wanted.lastIndex;
     return [this.keyAt(s, keyStart, keyEnd - keyStart), value];
+  }
+
+  /**
+   * The records of a listing whose `<data>` ends at `pos`, when every one is laid out as
+   * xmlrpclib and we write them (a plain string head, then children passed over or read as
+   * above), with `end` where the listing's `</data>` is; else undefined, having made nothing
+   * the reader would not. One loop over every child of every record: a thousand records run
+   * as one function, which V8 optimises once, instead of the reader's steps, a few small
+   * functions per tag, each optimised on its own (on Node 20 and 22 a short run of xm then
+   * waited ~40 ms at exit for those compilations to finish).
+   */
+  records(s: string, pos: number): { records: XmlRpcValue[][]; end: number } | undefined {
+    const records: XmlRpcValue[][] = [];
+    const record: XmlRpcValue[] = []; // each record gathers here, then is copied at its length
+    let p = pos;
+    while (s.startsWith(RECORD_HEAD, p)) {
+      const head = p + RECORD_HEAD.length;
+      const headEnd = s.indexOf('<', head);
+      if (!s.startsWith(RECORD_HEAD_TAIL, headEnd) || !PLAIN_TEXT.test(s.slice(head, headEnd))) return undefined;
+      let n = 0;
+      record[n++] = s.slice(head, headEnd);
+      p = headEnd + RECORD_HEAD_TAIL.length;
+      for (;;) {
+        this.run.lastIndex = p;
+        this.run.test(s);
+        p = this.run.lastIndex;
+        if (s.startsWith(RECORD_TAIL, p)) break;
+        const pair = this.read(s, p);
+        if (!pair) return undefined;
+        record[n++] = pair;
+        p = this.end;
+      }
+      records.push(record.slice(0, n));
+      p += RECORD_TAIL.length;
+    }
+    return s.startsWith('</data>', p) ? { records, end: p } : undefined;
   }
 
   /** The key written at `at`, `length` long: one of keys, which the expression matched. */

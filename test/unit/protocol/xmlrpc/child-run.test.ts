@@ -86,6 +86,50 @@ describe('ListingChildren', () => {
   });
 });
 
+describe('ListingChildren.records', () => {
+  const wanted = ['domid', 'name', 'cpu_time'];
+  /** The listing's `<data>` content as the encoder writes it, and where its `</data>` is. */
+  const inside = (listing: XmlRpcValue[]) => {
+    const text = encodeValue(listing);
+    const start = '<value><array><data>\n'.length;
+    return { text, start, end: text.lastIndexOf('</data>') };
+  };
+
+  test('reads every record of a listing laid out as we write it: its head, then the wanted children in order', () => {
+    const listing: XmlRpcValue[] = [
+      ['domain', ['domid', 0], ['image', ['linux', ['kernel', '/k']]], ['name', 'Domain-0'], ['cpu_time', new PyFloat(2)], ['name', 'again']],
+      ['domain'],
+      ['vm', ['on_crash', 'restart']],
+    ];
+    const { text, start, end } = inside(listing);
+    const read = new ListingChildren(wanted).records(text, start);
+    assert.deepEqual(read, { records: [['domain', ['domid', 0], ['name', 'Domain-0'], ['cpu_time', new PyFloat(2)], ['name', 'again']], ['domain'], ['vm']], end });
+    assert.deepEqual(new ListingChildren(wanted).records(inside([]).text, inside([]).start), { records: [], end: inside([]).end });
+  });
+
+  test('gives up, making nothing, where a record is not: the reader then reads the listing its own way', () => {
+    const odd: XmlRpcValue[][] = [
+      [['domain', ['name', 'a&b']]], // text to decode
+      [['dömain', ['domid', 1]]], // a head to decode
+      [[['domain'], ['domid', 1]]], // a head that is not a string
+      [[1, ['domid', 1]]],
+      [['domain', ['domid', -1]]], // a wanted child not plain
+      [['domain', ['n&me', 1]]], // a child not passed over
+      [[]],
+      ['domain'], // not a record
+    ];
+    for (const listing of odd) {
+      const { text, start } = inside(listing);
+      assert.equal(new ListingChildren(wanted).records(text, start), undefined, JSON.stringify(listing));
+      const keys = new Set(wanted);
+      const trimmed = listing.map((r) => (Array.isArray(r) ? r.filter((c) => !Array.isArray(c) || typeof c[0] !== 'string' || keys.has(c[0])) : r));
+      assert.deepEqual(decodeResponse(Buffer.from(encodeResponse(listing)), { sxpKeys: keys }), trimmed, `${JSON.stringify(listing)}: as the reader reads it`);
+    }
+    const spaced = inside([['domain', ['domid', 1]]]);
+    assert.equal(new ListingChildren(wanted).records(spaced.text.replace('<data>\n<value><string>domain', '<data> <value><string>domain'), spaced.start), undefined, 'another layout');
+  });
+});
+
 describe('a listing read through the expression', () => {
   const listing: XmlRpcValue = Array.from({ length: 50 }, (_, i) => [
     'domain',
