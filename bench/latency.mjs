@@ -34,6 +34,8 @@ export async function run(ctx) {
       },
     },
   ];
+  // The floor under the targets: a bare Node client making the same call (bench/floor-client.cjs).
+  commands.push({ name: 'node client @10', cmd: [node, join(benchDir, 'floor-client.cjs'), small.socketPath] });
   const python = probe(['python3', '-c', '0']);
   if (python.ok) {
     commands.push(py0, { name: 'python client @10', cmd: pyclient(small) }, { name: 'python client @1000', cmd: pyclient(large) });
@@ -66,6 +68,7 @@ export async function run(ctx) {
     row('list-1000', 'xm list (1,000 guests)', 'xm list @1000', 'node -e 0', 1.5, `${(m['xm list @1000'] - m['xm list @10']).toFixed(1)} ms over 10 guests`),
     row('list-json-1000', 'xm list --json (1,000 guests)', 'xm list --json @1000', 'node -e 0', 1.5),
     row('create', 'xm create /dev/null memory=64 (10 guests)', 'xm create', 'node -e 0', 1.25, `xm destroy ${median(destroyMs).toFixed(1)} ms`),
+    row('floor-10', 'bare Node client: connect, call, read (10 guests)', 'node client @10', 'node -e 0', null, 'the floor under the list targets'),
   ];
   if (terminal.ok) rows.push(row('list-10-tty', 'xm list (10 guests) on a terminal', 'xm list @10 on a terminal', 'node -e 0 on a terminal', 1.15));
   else rows.push({ id: 'latency.list-10-tty', what: 'xm list (10 guests) on a terminal', unavailable: `${terminal.reason} (util-linux's script)` });
