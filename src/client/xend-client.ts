@@ -37,13 +37,19 @@ export class XendClient {
     return decodeDomain(await this.domainSxp(dom));
   }
 
-  /** Every domain's SXP; with `only`, of each just the children headed by those keys are needed (the others may be left out). */
-  async domainsSxp(state = 'all', full = false, only?: ReadonlySet<string>): Promise<Sxp[]> {
-    return (await this.call(XEND.domains_with_state, { detail: true, state, full: full ? 1 : 0 }, { sxpKeys: only })) as Sxp[];
+  /** Every domain's SXP. */
+  async domainsSxp(state = 'all', full = false): Promise<Sxp[]> {
+    return (await this.call(XEND.domains_with_state, { detail: true, state, full: full ? 1 : 0 })) as Sxp[];
+  }
+
+  /** Every domain's brief SXP, of which only the children of `keys` are needed, each as `each` makes it as it is read. */
+  async listing<T>(state: string, keys: ReadonlySet<string>, each: (sxp: Sxp) => T): Promise<T[]> {
+    const opts = { sxpKeys: keys, eachItem: each as (item: XmlRpcValue) => unknown };
+    return (await this.call(XEND.domains_with_state, { detail: true, state, full: 0 }, opts)) as unknown as T[];
   }
 
   async domains(state = 'all'): Promise<DomainRecord[]> {
-    return (await this.domainsSxp(state, false, RECORD_KEYS)).map(decodeDomain);
+    return this.listing(state, RECORD_KEYS, decodeDomain);
   }
 
   async domainNames(state = 'all'): Promise<string[]> {

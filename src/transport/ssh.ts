@@ -54,7 +54,7 @@ export class SshTransport implements Transport {
       const status = statusLine(res.startLine);
       if (!status) throw new XendProtocolError(-1, 'Invalid or missing HTTP status code');
       if (status.status !== 200) throw new XendProtocolError(status.status, status.reason);
-      return decodeReply(res.body, opts.sxpKeys);
+      return decodeReply(res.body, opts);
     } catch (err) {
       // A reply still on its way would answer the next call: that one starts afresh.
       if (err instanceof XendTimeoutError && this.session === session) this.end();

@@ -1,11 +1,14 @@
 import type { Duplex } from 'node:stream';
-import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
+import type { ListingRead, XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import type { ConsoleOptions } from './console-stream.js';
 
-export interface CallOptions {
+/**
+ * With sxpKeys, the reply is a list of SXP lists of which only these children are needed: a
+ * transport may leave the others out. With eachItem, the reply is the list of what it makes of
+ * each item, made as each is read where the transport can (ListingRead).
+ */
+export interface CallOptions extends ListingRead {
   timeoutMs?: number;
-  /** The reply is a list of SXP lists of which only these children are needed (see ResponseOptions): a transport may leave the others out. */
-  sxpKeys?: ReadonlySet<string>;
 }
 
 /** One way of reaching xend. Every command works over every transport. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, RequestOptions } from 'node:http';
-import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
+import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type ListingRead, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
 import { strerror } from '../strerror.js';
 import type { ServerAddress } from './uri.js';
@@ -56,7 +56,7 @@ export class XmlRpcTransport implements Transport {
     const body = Buffer.from(encodeCall(method, params), 'utf8');
     const target = this.target();
     const xml = this.tls ? await this.viaHttps(method, target, body, opts) : await this.viaNet(method, target, body, opts);
-    return decodeReply(xml, opts.sxpKeys);
+    return decodeReply(xml, opts);
   }
 
   private async viaNet(method: string, target: RequestOptions, body: Buffer, opts: CallOptions): Promise<Buffer> {
@@ -122,9 +122,9 @@ export class XmlRpcTransport implements Transport {
 }
 
 /** An XML-RPC reply (its bytes) as xm's ServerProxy saw it: a fault raised, a top-level string unescaped. */
-export function decodeReply(xml: Buffer, sxpKeys?: ReadonlySet<string>): XmlRpcValue {
+export function decodeReply(xml: Buffer, { sxpKeys, eachItem }: ListingRead = {}): XmlRpcValue {
   try {
-    const result = decodeResponse(xml, { sxpKeys });
+    const result = decodeResponse(xml, { sxpKeys, eachItem });
     // xend repr()-escaped every top-level string result; undo it as xm's conv_string did.
     return typeof result === 'string' ? pyStringUnescape(result) : result;
   } catch (err) {

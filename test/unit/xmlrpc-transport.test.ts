@@ -7,7 +7,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XmlRpcTransport } from '../../src/transport/xmlrpc.js';
-import { encodeResponse } from '../../src/protocol/xmlrpc/index.js';
+import { encodeResponse, type XmlRpcValue } from '../../src/protocol/xmlrpc/index.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'xmlrpc-transport-'));
 after(() => rmSync(dir, { recursive: true, force: true }));
@@ -44,8 +44,10 @@ for (const over of ['a Unix socket', 'TCP'] as const) {
         ['domain', ['domid', 7], ['name', 'vm']],
       ], 'the children of other keys passed over; a child not headed by a string read');
       assert.equal(heads[0]!['x-xend-listing-keys'], 'name domid');
+      const each = await transport.call('xend.domains_with_state', [true, 'all', 0], { sxpKeys: new Set(['name']), eachItem: (r) => (r as XmlRpcValue[])[1] ?? null });
+      assert.deepEqual(each, [[3, 'x'], ['name', 'vm']], 'each record as eachItem made it');
       assert.deepEqual(await transport.call('xend.domains_with_state', [true, 'all', 0]), whole);
-      assert.equal(heads[1]!['x-xend-listing-keys'], undefined);
+      assert.equal(heads[2]!['x-xend-listing-keys'], undefined);
     } finally {
       server.close();
     }

@@ -426,6 +426,22 @@ describe('a listing read for some keys only (sxpKeys)', () => {
     assert.deepEqual(decodeResponse(other, { sxpKeys: keys }), listing);
   });
 
+  test('eachItem makes each item of the listing as it is read, on every path; a fault is not an item', () => {
+    const seen: XmlRpcValue[] = [];
+    const eachItem = (item: XmlRpcValue) => (seen.push(item), { n: seen.length, children: (item as XmlRpcValue[]).length });
+    const made = want.map((w, i) => ({ n: i + 1, children: w.length }));
+    const laidOut = encodeResponse([['domain', ['domid', 1], ['image', ['linux']]], ['domain', ['name', 'b']]]);
+    assert.deepEqual(decodeResponse(Buffer.from(laidOut), { sxpKeys: keys, eachItem }), [{ n: 1, children: 2 }, { n: 2, children: 2 }], 'every record read in one loop');
+    assert.deepEqual(seen, [['domain', ['domid', 1]], ['domain', ['name', 'b']]]);
+    for (const xml of [encodeResponse(listing), encodeResponse(listing).replace('<methodResponse>', '<methodResponse><!-- -->')]) {
+      seen.length = 0;
+      assert.deepEqual(decodeResponse(xml, { sxpKeys: keys, eachItem }), xml.includes('<!--') ? (listing as XmlRpcValue[][]).map((w, i) => ({ n: i + 1, children: w.length })) : made);
+    }
+    assert.deepEqual(decodeResponse(encodeResponse(['a', ['b']]), { eachItem: (v) => typeof v }), ['string', 'object'], 'without sxpKeys too');
+    assert.equal(decodeResponse(encodeResponse('x'), { eachItem: () => assert.fail('not a list') }), 'x');
+    assert.throws(() => decodeResponse(encodeFault(3, 'no'), { eachItem: () => assert.fail('a fault') }), /no/);
+  });
+
   test('a child cut short or with unbalanced arrays is not passed over silently', () => {
     const xml = encodeResponse(listing);
     const cut = xml.replace('<value><string>kernel</string></value>', '<value><string>kernel</string></value></data></array></value>');

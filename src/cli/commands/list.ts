@@ -32,14 +32,25 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
   }
   if (pool && ctx.args.length) throw new UsageError('You may specify either a pool or a particular VM, but not both');
   const client = ctx.client();
-  const sxps = ctx.args.length
-    ? await Promise.all(ctx.args.map((d) => client.domainSxp(d, long)))
-    : (await client.domainsSxp(state ?? 'all', long, long ? undefined : SHORT_KEYS)).filter((d) => !pool || childValue(d, 'pool_name', '') === pool);
-  const domains: ListData['domains'] = sxps.map((sxp) => ({ record: decodeDomain(sxp) }));
-  if (long) return { domains, sxps };
+  if (long) {
+    const sxps = ctx.args.length
+      ? await Promise.all(ctx.args.map((d) => client.domainSxp(d, true)))
+      : inPool(await client.domainsSxp(state ?? 'all', true), (d) => childValue(d, 'pool_name', ''), pool);
+    return { domains: sxps.map((sxp) => ({ record: decodeDomain(sxp) })), sxps };
+  }
+  // A short listing keeps of each domain its record and pool, made as each arrives: a thousand SXPs are never all held.
+  const short = (sxp: Sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') });
+  const domains: ListData['domains'] = ctx.args.length
+    ? (await Promise.all(ctx.args.map((d) => client.domainSxp(d)))).map(short)
+    : inPool(await client.listing(state ?? 'all', SHORT_KEYS, short), (d) => d.pool, pool);
   if (!ctx.opts.has('label')) return { domains };
   for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));
   return { domains, labels: true };
+}
+
+/** The domains of `pool` (all without one), as xm's --pool kept them. */
+function inPool<T>(domains: T[], poolOf: (d: T) => Sxp, pool: string | undefined): T[] {
+  return pool ? domains.filter((d) => poolOf(d) === pool) : domains;
 }
 
 /** xm dropped a leading quote from the label xend sent. */

@@ -17,6 +17,22 @@ import { ListingChildren } from './child-run.js';
 import { decodeRefs, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInteger } from './scalars.js';
 import { XML_DECL, type XmlRpcValue } from './types.js';
 
+/** How a response's value, a listing, is read (ResponseOptions). */
+export interface ListingRead {
+  /**
+   * The value is a list of SXP lists, and of each only the children headed by one of these
+   * keys are needed: the others may be left out (they are when the document is read by the
+   * fast path, which then does not decode them).
+   */
+  sxpKeys?: ReadonlySet<string>;
+  /**
+   * Each item of the value (a list) is given to this as soon as it is read, and the value is
+   * the list of what it returns: a caller that keeps less than the items (a record of each
+   * domain, not its SXP) keeps nothing else of a thousand of them alive while the rest are read.
+   */
+  eachItem?: (item: XmlRpcValue) => unknown;
+}
+
 export interface Parsed {
   method: string;
   params: XmlRpcValue[];
@@ -43,17 +59,18 @@ const CONTROL = /[\x00-\x08\x0b-\x1f]/;
  * The document `doc` (UTF-8, whole), or undefined for the general reader. With `sxpKeys`, the
  * value is taken to be a list of SXP lists (a domain listing), and of each only the children
  * `[key, …]` whose key is one of them are read: the others are passed over, their bytes
- * scanned only for where they end, and left out of the result.
+ * scanned only for where they end, and left out of the result. With `eachItem`, each item of
+ * the value is what it makes of it.
  */
 export function readCanonical(
   doc: Uint8Array,
   root: 'methodCall' | 'methodResponse',
   maxDepth: number,
-  sxpKeys?: ReadonlySet<string>,
+  listing: ListingRead = {},
 ): Parsed | undefined {
   try {
     const bytes = Buffer.isBuffer(doc) ? doc : Buffer.from(doc.buffer, doc.byteOffset, doc.byteLength);
-    return new Reader(bytes, bodyStart(bytes), maxDepth, sxpKeys).document(root);
+    return new Reader(bytes, bodyStart(bytes), maxDepth, listing).document(root);
   } catch {
     return undefined; // also a stack overflow: recursion is bounded by maxDepth, which a caller may set high
   }
@@ -83,13 +100,17 @@ class Reader {
   private readonly amp: boolean;
   private readonly keyList: readonly string[] | undefined;
   private readonly children: ListingChildren | undefined;
+  private readonly sxpKeys: ReadonlySet<string> | undefined;
+  private readonly eachItem: ((item: XmlRpcValue) => unknown) | undefined;
 
   constructor(
     private readonly b: Buffer,
     private pos: number,
     private readonly maxDepth: number,
-    private readonly sxpKeys: ReadonlySet<string> | undefined,
+    { sxpKeys, eachItem }: ListingRead,
   ) {
+    this.sxpKeys = sxpKeys;
+    this.eachItem = eachItem;
     this.s = b.toString('latin1');
     // Markup is ASCII without these, so wherever they are they are in character data, and refused there.
     // Bytes found ASCII natively (the common case) leave only control characters and "]]>" to look for.
@@ -182,19 +203,21 @@ class Reader {
     // pushing onto a fresh [] would allocate room for 17 (most SXP lists hold 2).
     const items = this.items;
     const base = this.top;
-    // Depth 1: the listing, its records all read in one go where they are laid out as we write them.
+    // Depth 1: the value, a listing: its records all read in one go where they are laid out as we
+    // write them; what eachItem makes of an item stands in for it.
+    const each = this.depth === 1 ? this.eachItem : undefined;
     this.ws();
-    const fast = this.depth === 1 ? this.children?.records(this.s, this.pos) : undefined;
+    const fast = this.depth === 1 ? this.children?.records(this.s, this.pos, each) : undefined;
     if (fast) {
       this.pos = fast.end;
-      for (const r of fast.records) items[this.top++] = r;
+      for (const r of fast.records) items[this.top++] = r as XmlRpcValue;
     }
     // Depth 2: one SXP list of the listing, whose children the caller may want only some of.
     const pick = this.depth === 2 && this.sxpKeys !== undefined;
     for (this.ws(); !this.has('</data>'); this.ws()) {
       if (pick && (this.ranOver() || this.passedOver())) continue;
       const v = this.value(); // may use the stack above top itself
-      items[this.top++] = v;
+      items[this.top++] = each ? (each(v) as XmlRpcValue) : v;
     }
     const array = items.slice(base, this.top);
     this.top = base;

@@ -8,7 +8,7 @@
  * faster canonical.ts first; this scanner reads, as text, whatever that one
  * gives up on, and a string given by the caller.
  */
-import { readCanonical, setMember, type Parsed } from './canonical.js';
+import { readCanonical, setMember, type ListingRead, type Parsed } from './canonical.js';
 import { decodeRefs, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInteger, show } from './scalars.js';
 import { charName, DEFAULT_MAX_DEPTH, NON_XML_CHAR, XML_DECL, XmlRpcDecodeError, XmlRpcFault, type XmlRpcValue } from './types.js';
 
@@ -71,13 +71,13 @@ function parse(
   root: 'methodCall' | 'methodResponse',
   maxBytes: number,
   maxDepth: number,
-  sxpKeys?: ReadonlySet<string>,
+  listing: ListingRead = {},
 ): Parsed {
   // A string is read as its UTF-8 too, unless it has an unpaired surrogate (which UTF-8 cannot carry: the
   // general reader refuses it) or is longer than maxBytes already (toText refuses it, before any encoding).
   const bytes = typeof input !== 'string' ? input : input.length <= maxBytes && wellFormed(input) ? Buffer.from(input) : undefined;
   if (bytes && bytes.byteLength <= maxBytes) {
-    const canonical = readCanonical(bytes, root, maxDepth, sxpKeys);
+    const canonical = readCanonical(bytes, root, maxDepth, listing);
     if (canonical) return canonical;
   }
   let xml = toText(input, maxBytes);
@@ -252,6 +252,8 @@ function parse(
   }
   if (top >= 0) throw fail(`unexpected end of input inside <${stack[top]!.tag}>`);
   if (!rootSeen) throw fail(`no <${root}> element`);
+  const value = out.params[0];
+  if (listing.eachItem && Array.isArray(value)) out.params[0] = value.map(listing.eachItem) as XmlRpcValue[];
   return out;
 }
 
@@ -290,20 +292,14 @@ function isScalar(v: XmlRpcValue): boolean {
   return v === null || typeof v !== 'object';
 }
 
-export interface ResponseOptions {
+export interface ResponseOptions extends ListingRead {
   maxBytes?: number;
   maxDepth?: number;
-  /**
-   * The value is a list of SXP lists, and of each only the children headed by one of these
-   * keys are needed: the others may be left out (they are when the document is read by the
-   * fast path, which then does not decode them).
-   */
-  sxpKeys?: ReadonlySet<string>;
 }
 
 /** The response's value; a <fault> is thrown as XmlRpcFault. */
 export function decodeResponse(xml: string | Uint8Array, opts: ResponseOptions = {}): XmlRpcValue {
-  const { params, fault } = parse(xml, 'methodResponse', opts.maxBytes ?? DEFAULT_MAX_BYTES, opts.maxDepth ?? DEFAULT_MAX_DEPTH, opts.sxpKeys);
+  const { params, fault } = parse(xml, 'methodResponse', opts.maxBytes ?? DEFAULT_MAX_BYTES, opts.maxDepth ?? DEFAULT_MAX_DEPTH, opts);
   if (fault === undefined) return params[0] as XmlRpcValue;
   const f = fault as { faultCode?: unknown; faultString?: unknown };
   const isStruct = typeof fault === 'object' && fault !== null && Object.getPrototypeOf(fault) === Object.prototype;

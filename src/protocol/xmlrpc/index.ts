@@ -3,4 +3,5 @@ export { XmlRpcDecodeError, XmlRpcEncodeError, XmlRpcFault, DEFAULT_MAX_DEPTH, t
 export { encodeCall, encodeFault, encodeResponse, encodeResponseParts, encodeValue, pyFloatRepr } from './encode.js';
 export { KeptArray, keepResponse, keptList, keptOf, keptResponse, retireList, trimmedList } from './kept.js';
 export { decodeCall, decodeRepeatedCall, decodeResponse, DEFAULT_MAX_BYTES, type ResponseOptions } from './decode.js';
+export type { ListingRead } from './canonical.js';
 export { pyReprEscape, pyStringUnescape } from './pyrepr.js';

@@ -30,11 +30,13 @@ export async function xm(
 ): Promise<XmRun> {
   const run: XmRun = { code: -1, stdout: '', stderr: '', calls: [] };
   const transport: Transport = {
-    async call(method, params) {
+    async call(method, params, opts = {}) {
       run.calls.push([method, params]);
       const canned = xend[method];
       if (!canned) throw new Error(`unexpected call ${method}`);
-      return (await canned(...params)) as XmlRpcValue;
+      const value = (await canned(...params)) as XmlRpcValue;
+      // As every transport does: a listing is the list of what eachItem makes of each item.
+      return opts.eachItem && Array.isArray(value) ? (value.map(opts.eachItem) as XmlRpcValue[]) : value;
     },
     openConsole: () => Promise.reject(new Error('no console here')),
     close: () => {},
