@@ -38,11 +38,12 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
       : inPool(await client.domainsSxp(state ?? 'all', true), (d) => childValue(d, 'pool_name', ''), pool);
     return { domains: sxps.map((sxp) => ({ record: decodeDomain(sxp) })), sxps };
   }
-  // A short listing keeps of each domain its record and pool, made as each arrives: a thousand SXPs are never all held.
-  const short = (sxp: Sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') });
+  // A short listing keeps of each domain its record (and pool, for --pool), made as each arrives: a thousand SXPs are never all held.
   const domains: ListData['domains'] = ctx.args.length
-    ? (await Promise.all(ctx.args.map((d) => client.domainSxp(d)))).map(short)
-    : inPool(await client.listing(state ?? 'all', SHORT_KEYS, short), (d) => d.pool, pool);
+    ? (await Promise.all(ctx.args.map((d) => client.domainSxp(d)))).map((sxp) => ({ record: decodeDomain(sxp) }))
+    : pool
+      ? inPool(await client.listing(state ?? 'all', SHORT_KEYS, (sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') })), (d) => d.pool, pool)
+      : (await client.listing(state ?? 'all', RECORD_KEYS, decodeDomain)).map((record) => ({ record }));
   if (!ctx.opts.has('label')) return { domains };
   for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));
   return { domains, labels: true };
