@@ -1,13 +1,10 @@
 import { UsageError } from '../errors.js';
 import { decodeDomain, RECORD_KEYS, type DomainRecord } from '../../protocol/domain.js';
 import { childValue, prettyPrint } from '../../sxp/index.js';
-import { domainJson, domainTable } from '../render/domains.js';
+import { domainJson, domainTable, TABLE_KEYS } from '../render/domains.js';
 import { labelTable } from '../render/labels.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
-
-/** What a short listing reads of each domain: its record, and the pool --pool picks by. */
-const SHORT_KEYS: ReadonlySet<string> = new Set([...RECORD_KEYS, 'pool_name']);
 
 interface ListData {
   domains: { record: DomainRecord; label?: string }[];
@@ -38,12 +35,14 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
       : inPool(await client.domainsSxp(state ?? 'all', true), (d) => childValue(d, 'pool_name', ''), pool);
     return { domains: sxps.map((sxp) => ({ record: decodeDomain(sxp) })), sxps };
   }
-  // A short listing keeps of each domain its record (and pool, for --pool), made as each arrives: a thousand SXPs are never all held.
+  // A short listing asks of each domain what its output shows (the tables, or --json's whole record) and
+  // keeps a record of each (and its pool, for --pool), made as each arrives: a thousand SXPs are never all held.
+  const keys = ctx.json ? RECORD_KEYS : TABLE_KEYS;
   const domains: ListData['domains'] = ctx.args.length
     ? (await Promise.all(ctx.args.map((d) => client.domainSxp(d)))).map((sxp) => ({ record: decodeDomain(sxp) }))
     : pool
-      ? inPool(await client.listing(state ?? 'all', SHORT_KEYS, (sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') })), (d) => d.pool, pool)
-      : (await client.listing(state ?? 'all', RECORD_KEYS, decodeDomain)).map((record) => ({ record }));
+      ? inPool(await client.listing(state ?? 'all', new Set([...keys, 'pool_name']), (sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') })), (d) => d.pool, pool)
+      : (await client.listing(state ?? 'all', keys, decodeDomain)).map((record) => ({ record }));
   if (!ctx.opts.has('label')) return { domains };
   for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));
   return { domains, labels: true };

@@ -1,6 +1,9 @@
 import { POWER_STATES, type DomainRecord } from '../../protocol/domain.js';
 import { fixed, int, left, lines, right } from './format.js';
 
+/** The children of a domain's record the tables of `xm list` show (here and in labels.ts): all a listing for them needs. */
+export const TABLE_KEYS: ReadonlySet<string> = new Set(['domid', 'name', 'memory', 'vcpus', 'online_vcpus', 'state', 'cpu_time']);
+
 /** `xm list`: `'%-40s %5s %5s %5s %10s %9s'` header, `'… %(cpu_time)8.1f'` rows (xm 3.2–4.4). */
 export function domainTable(records: readonly DomainRecord[]): string {
   const header = `${left('Name', 40)} ${right('ID', 5)} ${right('Mem', 5)} ${right('VCPUs', 5)} ${right('State', 10)} ${right('Time(s)', 9)}`;

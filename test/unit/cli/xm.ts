@@ -11,6 +11,7 @@ import { XendClient } from '../../../src/client/xend-client.js';
 import { XendFaultError } from '../../../src/transport/errors.js';
 import type { Transport } from '../../../src/transport/types.js';
 import type { XmlRpcValue } from '../../../src/protocol/xmlrpc/types.js';
+import { trimRecord } from '../../../src/protocol/xmlrpc/kept.js';
 
 /** A canned xend method: gets the call's parameters, returns (or throws) its result. */
 export type Canned = (...params: any[]) => unknown;
@@ -35,8 +36,11 @@ export async function xm(
       const canned = xend[method];
       if (!canned) throw new Error(`unexpected call ${method}`);
       const value = (await canned(...params)) as XmlRpcValue;
-      // As every transport does: a listing is the list of what eachItem makes of each item.
-      return opts.eachItem && Array.isArray(value) ? (value.map(opts.eachItem) as XmlRpcValue[]) : value;
+      // As our xend and every transport do: a listing's records trimmed to the keys asked
+      // (so a command shows only what it asked for), each what eachItem makes of it.
+      const keys = opts.sxpKeys;
+      const trimmed = keys && Array.isArray(value) ? value.map((r) => (Array.isArray(r) ? trimRecord(r, keys) : r)) : value;
+      return opts.eachItem && Array.isArray(trimmed) ? (trimmed.map(opts.eachItem) as XmlRpcValue[]) : trimmed;
     },
     openConsole: () => Promise.reject(new Error('no console here')),
     close: () => {},
