@@ -29,6 +29,8 @@ export interface ListingRead {
    * Each item of the value (a list) is given to this as soon as it is read, and the value is
    * the list of what it returns: a caller that keeps less than the items (a record of each
    * domain, not its SXP) keeps nothing else of a thousand of them alive while the rest are read.
+   * It must not have side effects: a reader that gives up partway, the fast one, hands the
+   * items it read again to the general reader's turn.
    */
   eachItem?: (item: XmlRpcValue) => unknown;
 }

@@ -161,6 +161,7 @@ export function trimmedList(v: unknown, keys: ReadonlySet<string>): unknown {
     } else items[i] = made as XmlRpcValue[];
   }
   const list = keptList(items, kept);
+  retireList(mark.trimmed?.list); // trimmed for other keys: its response goes back to its keeper
   mark.trimmed = { keys: sig, list };
   if (mark.retired) retireList(list); // a listing already replaced: written this once
   return list;

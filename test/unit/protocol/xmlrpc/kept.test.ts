@@ -116,3 +116,14 @@ test("a trimmed list's response is kept with it and retired with the listing; on
   const late = trimmedList(list, new Set(['uuid']));
   assert.equal(keepResponse(late, Buffer.from('x'), () => assert.fail('never kept')), false);
 });
+
+test('a listing trimmed for other keys gives back the response of its last trim', () => {
+  const kept = new KeptArray(record, 3);
+  const list = keptList([kept.with(['cpu_time', 2.5])], [kept]);
+  const byName = trimmedList(list, new Set(['name']));
+  let givenBack = 0;
+  keepResponse(byName, Buffer.from('x'), () => givenBack++);
+  trimmedList(list, new Set(['uuid']));
+  assert.equal(givenBack, 1);
+  assert.equal(keptResponse(byName), undefined);
+});
