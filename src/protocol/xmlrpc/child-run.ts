@@ -100,10 +100,10 @@ export class ListingChildren {
    * The records of a listing whose `<data>` ends at `pos`, when every one is laid out as
    * xmlrpclib and we write them (a plain string head, then children passed over or read as
    * above), each as `each` makes it if given, with `end` where the listing's `</data>` is; else
-   * undefined, having made nothing the reader would not. One loop over every child of every record: a thousand records run
-   * as one function, which V8 optimises once, instead of the reader's steps, a few small
-   * functions per tag, each optimised on its own (on Node 20 and 22 a short run of xm then
-   * waited ~40 ms at exit for those compilations to finish).
+   * undefined, having made nothing the reader would not. One loop over every child of every
+   * record, so a thousand records are one function for V8 to optimise rather than the reader's
+   * few small functions per tag, each optimised on its own: a short run of xm waits at exit for
+   * the compilations under way (Node 20: `xm list` at 1,000 guests 214 -> 193 ms).
    */
   records(s: string, pos: number, each?: (record: XmlRpcValue[]) => unknown): { records: unknown[]; end: number } | undefined {
     const records: unknown[] = [];
