@@ -12,8 +12,8 @@ export class KeptArray<T extends XmlRpcValue = XmlRpcValue> {
   private bytes?: { head: Buffer; tail: Buffer };
   /** The live element last encoded, and its encoding: a listing asked again within the same tick writes it again. */
   private lastLive?: { value: XmlRpcValue; xml: string };
-  /** The last trim asked of this array (trimmedList): the keys, as a string, and what it made. */
-  private trim?: { keys: string; made: KeptArray<T> | readonly T[] };
+  /** The trims asked of this array (trimmedList), by their keys as a string: what each made. */
+  private trims?: Map<string, KeptArray<T> | readonly T[]>;
 
   constructor(
     private readonly fixed: readonly T[],
@@ -44,15 +44,18 @@ export class KeptArray<T extends XmlRpcValue = XmlRpcValue> {
   /**
    * This array without the children trimRecord leaves out for `keys` (`sig`: them as a
    * string): a KeptArray of the rest, or, when the live element is left out, the rest
-   * itself, frozen. Made once for the last keys asked.
+   * itself, frozen. Made once for each of the last MAX_TRIMS key sets asked.
    */
   trimmed(keys: ReadonlySet<string>, sig: string): KeptArray<T> | readonly T[] {
-    if (this.trim?.keys !== sig) {
+    this.trims ??= new Map();
+    let made = this.trims.get(sig);
+    if (!made) {
       const rest = trimRecord(this.fixed, keys);
       const liveAt = trimRecord(this.fixed.slice(0, this.liveAt), keys).length;
-      this.trim = { keys: sig, made: stays(this.fixed[this.liveAt], keys) ? new KeptArray(rest, liveAt) : Object.freeze(rest) };
+      made = stays(this.fixed[this.liveAt], keys) ? new KeptArray(rest, liveAt) : Object.freeze(rest);
+      remember(this.trims, sig, made);
     }
-    return this.trim.made;
+    return made;
   }
 
   /** The live element of `a` (made by `with`) encoded by `encode`, or its encoding of last time if it is the same element. */
@@ -70,8 +73,8 @@ interface KeptMark {
   readonly items: readonly (KeptArray | undefined)[];
   response?: { bytes: Buffer; retired: () => void };
   retired?: true;
-  /** The list trimmedList made of this one for the last keys asked (as a string). */
-  trimmed?: { keys: string; list: XmlRpcValue[] };
+  /** The lists trimmedList made of this one, by their keys as a string (the last MAX_TRIMS asked). */
+  trimmed?: Map<string, XmlRpcValue[]>;
 }
 
 /**
@@ -120,7 +123,26 @@ export function retireList(v: unknown): void {
   const response = mark.response;
   mark.response = undefined;
   response?.retired();
-  retireList(mark.trimmed?.list);
+  for (const list of mark.trimmed?.values() ?? []) retireList(list);
+}
+
+/**
+ * Key sets a listing keeps a trim for: the few its clients ask (xm list's table, --json's
+ * record, --pool's), each kept while the listing is; one more evicts the oldest, so a client
+ * cycling through sets costs a trim per request, as a new listing does, and no more memory.
+ */
+const MAX_TRIMS = 4;
+
+/** Adds `value` under `key`; returns the oldest value it evicted to stay within MAX_TRIMS. */
+function remember<V>(trims: Map<string, V>, key: string, value: V): V | undefined {
+  let evicted: V | undefined;
+  if (trims.size >= MAX_TRIMS) {
+    const [oldest, old] = trims.entries().next().value as [string, V];
+    trims.delete(oldest);
+    evicted = old;
+  }
+  trims.set(key, value);
+  return evicted;
 }
 
 /**
@@ -136,14 +158,15 @@ const stays = (child: unknown, keys: ReadonlySet<string>): boolean => !Array.isA
 
 /**
  * `v` (a list keptList made, of records) with each record trimmed (trimRecord) to `keys`:
- * a kept list itself, made once for the listing and the last keys asked, so its response is
- * kept with it as the listing's own is, and retired with it. Any other `v` is returned as it is.
+ * a kept list itself, made once for the listing and each key set asked (the last MAX_TRIMS), so
+ * its response is kept with it as the listing's own is, and retired with it. Any other `v` is returned as it is.
  */
 export function trimmedList(v: unknown, keys: ReadonlySet<string>): unknown {
   const mark = markOf(v);
   if (!mark) return v;
   const sig = [...keys].join(' ');
-  if (mark.trimmed?.keys === sig) return mark.trimmed.list;
+  const known = mark.trimmed?.get(sig);
+  if (known) return known;
   const records = v as readonly XmlRpcValue[];
   const items: XmlRpcValue[] = new Array(records.length);
   const kept: (KeptArray | undefined)[] = new Array(records.length);
@@ -161,8 +184,8 @@ export function trimmedList(v: unknown, keys: ReadonlySet<string>): unknown {
     } else items[i] = made as XmlRpcValue[];
   }
   const list = keptList(items, kept);
-  retireList(mark.trimmed?.list); // trimmed for other keys: its response goes back to its keeper
-  mark.trimmed = { keys: sig, list };
+  // The trim no longer remembered is retired: its response goes back to its keeper.
+  retireList(remember((mark.trimmed ??= new Map()), sig, list));
   if (mark.retired) retireList(list); // a listing already replaced: written this once
   return list;
 }

@@ -117,13 +117,19 @@ test("a trimmed list's response is kept with it and retired with the listing; on
   assert.equal(keepResponse(late, Buffer.from('x'), () => assert.fail('never kept')), false);
 });
 
-test('a listing trimmed for other keys gives back the response of its last trim', () => {
+test('a listing keeps the trims of the last four key sets asked (clients alternate them); a fifth retires the oldest', () => {
   const kept = new KeptArray(record, 3);
   const list = keptList([kept.with(['cpu_time', 2.5])], [kept]);
-  const byName = trimmedList(list, new Set(['name']));
+  const sets = [['name'], ['uuid'], ['domid', 'name'], ['state'], ['cpu_time']].map((k) => new Set(k));
+  const made = sets.slice(0, 4).map((keys) => trimmedList(list, keys));
   let givenBack = 0;
-  keepResponse(byName, Buffer.from('x'), () => givenBack++);
-  trimmedList(list, new Set(['uuid']));
-  assert.equal(givenBack, 1);
-  assert.equal(keptResponse(byName), undefined);
+  for (const t of made) keepResponse(t, Buffer.from('x'), () => givenBack++);
+  sets.slice(0, 4).forEach((keys, i) => assert.equal(trimmedList(list, keys), made[i], `set ${i} again: the same list`));
+  assert.equal(givenBack, 0);
+  trimmedList(list, sets[4]!);
+  assert.equal(givenBack, 1, 'the oldest trim retired');
+  assert.equal(keptResponse(made[0]), undefined);
+  assert.notEqual(trimmedList(list, sets[0]!), made[0], 'made anew');
+  retireList(list);
+  assert.equal(givenBack, 4, 'the rest retired with the listing');
 });
