@@ -4,7 +4,7 @@ import { sxpToStruct, SXP_ERROR } from '../protocol/http-ops.js';
 import { isSxpParam, methodByName, type HttpBinding } from '../protocol/methods.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
 import { strerror } from '../strerror.js';
-import type { XmlRpcValue } from '../protocol/xmlrpc/index.js';
+import { eachItemOf, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import type { Sxp } from '../sxp/types.js';
 import type { ServerAddress } from './uri.js';
 import type { CallOptions, Transport } from './types.js';
@@ -44,8 +44,7 @@ export class HttpTransport implements Transport {
     // xend answered None with no body (202 for the ops it ran in the background; 204 from older servers of this suite).
     if (reply === 'none' || res.status === 202 || res.status === 204 || res.body === '') return null;
     if (res.type !== 'application/sxp') return res.body;
-    const value = fromSxp(reply, parseFirst(res.body));
-    return opts.eachItem && Array.isArray(value) ? (value.map(opts.eachItem) as XmlRpcValue[]) : value;
+    return eachItemOf(fromSxp(reply, parseFirst(res.body)), opts);
   }
 
   async openConsole(dom: string, opts: ConsoleOptions): Promise<Duplex> {

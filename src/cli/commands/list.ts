@@ -35,17 +35,25 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
       : inPool(await client.domainsSxp(state ?? 'all', true), (d) => childValue(d, 'pool_name', ''), pool);
     return { domains: sxps.map((sxp) => ({ record: decodeDomain(sxp) })), sxps };
   }
-  // A short listing asks of each domain what its output shows (the tables, or --json's whole record) and
-  // keeps a record of each (and its pool, for --pool), made as each arrives: a thousand SXPs are never all held.
-  const keys = ctx.json ? RECORD_KEYS : TABLE_KEYS;
   const domains: ListData['domains'] = ctx.args.length
     ? (await Promise.all(ctx.args.map((d) => client.domainSxp(d)))).map((sxp) => ({ record: decodeDomain(sxp) }))
-    : pool
-      ? inPool(await client.listing(state ?? 'all', new Set([...keys, 'pool_name']), (sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') })), (d) => d.pool, pool)
-      : (await client.listing(state ?? 'all', keys, decodeDomain)).map((record) => ({ record }));
+    : await shortListing(ctx, state ?? 'all', pool);
   if (!ctx.opts.has('label')) return { domains };
   for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));
   return { domains, labels: true };
+}
+
+/**
+ * Every domain's record, of each only what the output shows (the tables' columns, or --json's
+ * whole record), made as each arrives: a thousand SXPs are never all held. With --pool, the
+ * pool is asked for too and kept beside the record, for the filter.
+ */
+async function shortListing(ctx: CommandContext, state: string, pool: string | undefined): Promise<{ record: DomainRecord }[]> {
+  const client = ctx.client();
+  const keys = ctx.json ? RECORD_KEYS : TABLE_KEYS;
+  if (!pool) return (await client.listing(state, keys, decodeDomain)).map((record) => ({ record }));
+  const withPool = (sxp: Sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') });
+  return inPool(await client.listing(state, new Set([...keys, 'pool_name']), withPool), (d) => d.pool, pool);
 }
 
 /** The domains of `pool` (all without one), as xm's --pool kept them. */

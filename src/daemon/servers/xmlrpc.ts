@@ -1,6 +1,6 @@
 import type { IncomingMessage, RequestListener, ServerResponse } from 'node:http';
 import { decodeRepeatedCall, encodeFault, encodeResponse, encodeResponseParts, keepResponse, keptOf, keptResponse, pyReprEscape, trimmedList, type XmlRpcValue } from '../../protocol/xmlrpc/index.js';
-import { parseListingKeys } from '../../protocol/listing-keys.js';
+import { LISTING_KEYS_HEADER, parseListingKeys } from '../../protocol/listing-keys.js';
 import { faultOf } from '../../protocol/faults.js';
 import { readBody } from './body.js';
 import { partsLength, ReplyBuffers } from './reply-buffers.js';
@@ -42,10 +42,10 @@ export function xmlRpcHandler(opts: XmlRpcServerOptions): RequestListener {
       const call = decodeRepeatedCall(body, opts.maxRequestBytes);
       method = call.method;
       const fn = opts.methods.get(call.method) ?? introspection.get(call.method);
-      // A listing's records trimmed to what the client said it reads (X-Xend-Listing-Keys).
-      const keys = parseListingKeys(req.headers['x-xend-listing-keys'] as string | undefined);
+      // A listing's records trimmed to what the client said it reads.
+      const keys = parseListingKeys(req.headers[LISTING_KEYS_HEADER] as string | undefined);
       xml = fn
-        ? encodeResult(trimmed(toWire(await fn(...call.params)), keys))
+        ? encodeResult(trimmedList(toWire(await fn(...call.params)), keys))
         : encodeResponse({ Status: 'Failure', ErrorDescription: ['MESSAGE_METHOD_UNKNOWN', call.method] });
     } catch (err) {
       const f = faultOf(err);
@@ -85,9 +85,6 @@ function encodeResult(result: XmlRpcValue): Reply {
   buffers.release(bytes); // retired meanwhile: written this once, as any reply
   return parts;
 }
-
-const trimmed = (result: XmlRpcValue, keys: ReadonlySet<string> | undefined): XmlRpcValue =>
-  keys ? (trimmedList(result, keys) as XmlRpcValue) : result;
 
 /** None travels as <nil/>; a str result is repr()-escaped as xend's server did. */
 function toWire(result: unknown): XmlRpcValue {

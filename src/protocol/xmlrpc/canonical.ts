@@ -15,25 +15,7 @@
 import { isAscii, isUtf8 } from 'node:buffer';
 import { ListingChildren } from './child-run.js';
 import { decodeRefs, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInteger } from './scalars.js';
-import { XML_DECL, type XmlRpcValue } from './types.js';
-
-/** How a response's value, a listing, is read (ResponseOptions). */
-export interface ListingRead {
-  /**
-   * The value is a list of SXP lists, and of each only the children headed by one of these
-   * keys are needed: the others may be left out (they are when the document is read by the
-   * fast path, which then does not decode them).
-   */
-  sxpKeys?: ReadonlySet<string>;
-  /**
-   * Each item of the value (a list) is given to this as soon as it is read, and the value is
-   * the list of what it returns: a caller that keeps less than the items (a record of each
-   * domain, not its SXP) keeps nothing else of a thousand of them alive while the rest are read.
-   * It must not have side effects: a reader that gives up partway, the fast one, hands the
-   * items it read again to the general reader's turn.
-   */
-  eachItem?: (item: XmlRpcValue) => unknown;
-}
+import { XML_DECL, type ListingRead, type XmlRpcValue } from './types.js';
 
 export interface Parsed {
   method: string;
@@ -216,7 +198,7 @@ class Reader {
     }
     // Depth 2: one SXP list of the listing, whose children the caller may want only some of.
     const pick = this.depth === 2 && this.sxpKeys !== undefined;
-    for (this.ws(); !this.has('</data>'); this.ws()) {
+    for (; !this.has('</data>'); this.ws()) {
       if (pick && (this.ranOver() || this.passedOver())) continue;
       const v = this.value(); // may use the stack above top itself
       items[this.top++] = each ? (each(v) as XmlRpcValue) : v;

@@ -8,9 +8,9 @@
  * faster canonical.ts first; this scanner reads, as text, whatever that one
  * gives up on, and a string given by the caller.
  */
-import { readCanonical, setMember, type ListingRead, type Parsed } from './canonical.js';
+import { readCanonical, setMember, type Parsed } from './canonical.js';
 import { decodeRefs, parseBase64, parseBoolean, parseDateTime, parseDouble, parseInteger, show } from './scalars.js';
-import { charName, DEFAULT_MAX_DEPTH, NON_XML_CHAR, XML_DECL, XmlRpcDecodeError, XmlRpcFault, type XmlRpcValue } from './types.js';
+import { charName, DEFAULT_MAX_DEPTH, eachItemOf, NON_XML_CHAR, XML_DECL, XmlRpcDecodeError, XmlRpcFault, type ListingRead, type XmlRpcValue } from './types.js';
 
 export const DEFAULT_MAX_BYTES = 64 * 1024 * 1024;
 
@@ -252,8 +252,7 @@ function parse(
   }
   if (top >= 0) throw fail(`unexpected end of input inside <${stack[top]!.tag}>`);
   if (!rootSeen) throw fail(`no <${root}> element`);
-  const value = out.params[0];
-  if (listing.eachItem && Array.isArray(value)) out.params[0] = value.map(listing.eachItem) as XmlRpcValue[];
+  if (out.params.length) out.params[0] = eachItemOf(out.params[0]!, listing);
   return out;
 }
 

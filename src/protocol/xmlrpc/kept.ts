@@ -159,14 +159,15 @@ const stays = (child: unknown, keys: ReadonlySet<string>): boolean => !Array.isA
 /**
  * `v` (a list keptList made, of records) with each record trimmed (trimRecord) to `keys`:
  * a kept list itself, made once for the listing and each key set asked (the last MAX_TRIMS), so
- * its response is kept with it as the listing's own is, and retired with it. Any other `v` is returned as it is.
+ * its response is kept with it as the listing's own is, and retired with it. Any other `v`, or
+ * no keys, is returned as it is.
  */
-export function trimmedList(v: unknown, keys: ReadonlySet<string>): unknown {
+export function trimmedList<V>(v: V, keys: ReadonlySet<string> | undefined): V {
   const mark = markOf(v);
-  if (!mark) return v;
+  if (!mark || !keys) return v;
   const sig = [...keys].join(' ');
   const known = mark.trimmed?.get(sig);
-  if (known) return known;
+  if (known) return known as V;
   const records = v as readonly XmlRpcValue[];
   const items: XmlRpcValue[] = new Array(records.length);
   const kept: (KeptArray | undefined)[] = new Array(records.length);
@@ -187,5 +188,5 @@ export function trimmedList(v: unknown, keys: ReadonlySet<string>): unknown {
   // The trim no longer remembered is retired: its response goes back to its keeper.
   retireList(remember((mark.trimmed ??= new Map()), sig, list));
   if (mark.retired) retireList(list); // a listing already replaced: written this once
-  return list;
+  return list as V;
 }

@@ -17,6 +17,32 @@ export type XmlRpcValue =
   | XmlRpcValue[]
   | { [key: string]: XmlRpcValue };
 
+/** How a response's value, a listing, is read (ResponseOptions, a transport's CallOptions). */
+export interface ListingRead {
+  /**
+   * The value is a list of SXP lists, and of each only the children headed by one of these
+   * keys are needed: the others may be left out (they are when the document is read by the
+   * fast path, which then does not decode them).
+   */
+  sxpKeys?: ReadonlySet<string>;
+  /**
+   * Each item of the value (a list) is given to this as soon as it is read, and the value is
+   * the list of what it returns: a caller that keeps less than the items (a record of each
+   * domain, not its SXP) keeps nothing else of a thousand of them alive while the rest are read.
+   * It must not have side effects: a reader that gives up partway, the fast one, hands the
+   * items it read again to the general reader's turn.
+   */
+  eachItem?: (item: XmlRpcValue) => unknown;
+}
+
+/**
+ * `value` as eachItem makes its items, for a reader (or a transport) that could not make
+ * them as it read: the general reader, the legacy HTTP transport.
+ */
+export function eachItemOf(value: XmlRpcValue, { eachItem }: ListingRead): XmlRpcValue {
+  return eachItem && Array.isArray(value) ? (value.map(eachItem) as XmlRpcValue[]) : value;
+}
+
 /** A <fault> response: faultCode 1/2/3 from xend (see protocol/faults.ts). */
 export class XmlRpcFault extends Error {
   override readonly name = 'XmlRpcFault';

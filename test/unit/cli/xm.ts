@@ -12,6 +12,7 @@ import { XendFaultError } from '../../../src/transport/errors.js';
 import type { Transport } from '../../../src/transport/types.js';
 import type { XmlRpcValue } from '../../../src/protocol/xmlrpc/types.js';
 import { trimRecord } from '../../../src/protocol/xmlrpc/kept.js';
+import { eachItemOf } from '../../../src/protocol/xmlrpc/index.js';
 
 /** A canned xend method: gets the call's parameters, returns (or throws) its result. */
 export type Canned = (...params: any[]) => unknown;
@@ -40,7 +41,7 @@ export async function xm(
       // (so a command shows only what it asked for), each what eachItem makes of it.
       const keys = opts.sxpKeys;
       const trimmed = keys && Array.isArray(value) ? value.map((r) => (Array.isArray(r) ? trimRecord(r, keys) : r)) : value;
-      return opts.eachItem && Array.isArray(trimmed) ? (trimmed.map(opts.eachItem) as XmlRpcValue[]) : trimmed;
+      return eachItemOf(trimmed, opts);
     },
     openConsole: () => Promise.reject(new Error('no console here')),
     close: () => {},
