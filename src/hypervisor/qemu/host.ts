@@ -85,7 +85,7 @@ export class QemuHost implements Hypervisor {
 
   constructor(private readonly opts: QemuHostOptions) {
     const dir = join(opts.stateDir, 'qemu');
-    this.store = new DurableDir(join(dir, 'domains'));
+    this.store = new DurableDir(join(dir, 'domains'), 'xend');
     this.runDir = join(dir, 'run');
     this.poolStore = new DurableDir(join(dir, 'host'));
     this.poolRecord = this.poolStore.read('pools') ?? {};

@@ -126,7 +126,7 @@ export class SimHost implements Hypervisor {
   constructor(private readonly opts: SimHostOptions) {
     const dir = join(opts.stateDir, 'sim');
     this.memoryDir = join(dir, 'memory');
-    this.store = new DurableDir(join(dir, 'domains'));
+    this.store = new DurableDir(join(dir, 'domains'), 'xend');
     this.hostStore = new DurableDir(dir);
     const existing = this.hostStore.read('host');
     this.host = existing ?? { bootTime: Date.now() / 1000, nextDomid: 1, ring: '' };

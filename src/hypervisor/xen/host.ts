@@ -134,7 +134,7 @@ export class XenHost implements Hypervisor {
     this.xl = findXl(opts.xlBinary);
     this.runner = new XenRunner(this.xl);
     const dir = join(opts.stateDir, 'xen');
-    this.store = new DurableDir(join(dir, 'domains'));
+    this.store = new DurableDir(join(dir, 'domains'), 'xend');
     this.runDir = join(dir, 'run');
     makeDirs(this.runDir, 0o700);
     chmodSync(this.runDir, 0o700);

@@ -57,3 +57,19 @@ test('a directory of records drops a write a crash cut short and sets an unreada
   assert.ok(existsSync(join(records, 'c.json.corrupt')));
   assert.equal(existsSync(join(records, 'b.json.tmp')), false);
 });
+
+test("records that need outlive only xend are written, renamed and removed as atomically, the old record kept when a write fails", () => {
+  const records = join(dir, 'running');
+  const store = new DurableDir<{ n: number }>(records, 'xend');
+  store.write('1', { n: 1 });
+  store.write('1', { n: 2 });
+  assert.deepEqual(store.read('1'), { n: 2 });
+  mkdirSync(join(records, '2.json'));
+  assert.throws(() => store.write('2', { n: 3 }), /EISDIR|EEXIST|ENOTEMPTY|EPERM/);
+  rmSync(join(records, '2.json'), { recursive: true });
+  store.rename('1', '3');
+  assert.deepEqual(store.keys(), ['3']);
+  store.remove('3');
+  store.remove('3');
+  assert.deepEqual(readdirSync(records), []);
+});
