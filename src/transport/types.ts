@@ -9,6 +9,8 @@ import type { ConsoleOptions } from './console-stream.js';
  */
 export interface CallOptions extends ListingRead {
   timeoutMs?: number;
+  /** Told the reply's size as it arrives, before it is decoded (a one-shot xm's cue: cli/short-run.ts). */
+  beforeDecode?: (bytes: number) => void;
 }
 
 /** One way of reaching xend. Every command works over every transport. */

@@ -4,6 +4,7 @@ import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSyn
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runBin, TestXend } from '../helpers/xend.js';
+import { LARGE_REPLY_BYTES, STOPS_COMPILERS } from '../../src/cli/short-run.js';
 
 /** bin/xm compiles each file of the client with a V8 code cache of the user's own, which each new kind of run adds to as it exits. */
 describe('bin/xm, the launcher', () => {
@@ -134,6 +135,29 @@ describe('bin/xm, the launcher', () => {
     const alone = await runBin(join(REPO, 'bin/xm'), [], env);
     assert.deepEqual([alone.code, alone.stdout, alone.stderr], [1, short.stdout, '']);
     assert.ok(!existsSync(dir), 'no cache folder: nothing of the client was compiled');
+  });
+
+  test('a run that decodes a large listing writes no cache where it stopped V8\'s compilers for it (V8 would refuse one); the listing is whole, and xm shell\'s do not', async () => {
+    const x = await TestXend.start('(sim-host-memory 1048576)\n');
+    try {
+      const guests = Math.ceil(LARGE_REPLY_BYTES / 900); // xm list's seven children take ~900 bytes a domain
+      const made = await x.xmWith({ input: Array.from({ length: guests }, (_, i) => `create -q /dev/null name=big${i} memory=16\n`).join(''), timeoutMs: 600_000 }, 'shell');
+      assert.equal(made.code, 0, made.stderr);
+      const { home, dir } = fresh();
+      const env = { ...x.env, XDG_CACHE_HOME: home };
+      const r = await runBin(join(REPO, 'bin/xm'), ['list'], env);
+      assert.equal(r.code, 0, r.stderr);
+      assert.equal(r.stdout.trimEnd().split('\n').length, guests + 2, 'the header, Domain-0 and every guest');
+      assert.equal(coreCache(dir).length, STOPS_COMPILERS ? 0 : 1);
+      // In xm shell the listing is not the process's last command: nothing changes, and the cache is written.
+      const shell = await runBin(join(REPO, 'bin/xm'), ['shell'], env, { input: 'list\nlist\n' });
+      assert.equal(shell.code, 0, shell.stderr);
+      assert.equal(shell.stdout.split('Domain-0').length, 3);
+      const core = coreCache(dir).filter((f) => readFileSync(join(dir, f), 'latin1').startsWith(`${join(REPO, 'dist/xm.cjs')}\0`));
+      assert.equal(core.length, 1, 'the core cache is written');
+    } finally {
+      await x.dispose();
+    }
   });
 });
 
