@@ -304,10 +304,10 @@ async function errorPrefix(io: Io): Promise<string> {
   return new Chalk({ level: 1 }).bold.red('Error:');
 }
 
-/** Entry used by bin/xm, which is told when V8's flags change (its code caches would not be accepted after). */
-export function run(launcher: { v8FlagsChanged?(): void } = {}): void {
+/** Entry used by bin/xm, which is told before V8's flags change (it writes its code caches then: V8 would refuse later ones). */
+export function run(launcher: { beforeV8FlagsChange?(): void } = {}): void {
   const io = processIo(); // not spread: its getters build streams when read
-  io.beforeDecode = compilersStopForLargeReplies(() => launcher.v8FlagsChanged?.());
+  io.beforeDecode = compilersStopForLargeReplies(() => launcher.beforeV8FlagsChange?.());
   main(process.argv.slice(2), io)
     .then(
       // A failure to write the output (stdout.ts) has already set 1.
