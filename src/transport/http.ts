@@ -44,7 +44,6 @@ export class HttpTransport implements Transport {
     // xend answered None with no body (202 for the ops it ran in the background; 204 from older servers of this suite).
     if (reply === 'none' || res.status === 202 || res.status === 204 || res.body === '') return null;
     if (res.type !== 'application/sxp') return res.body;
-    opts.beforeDecode?.(res.body.length);
     return eachItemOf(fromSxp(reply, parseFirst(res.body)), opts);
   }
 
