@@ -29,6 +29,4 @@ export interface CommandContext {
   warn(text: string): void;
   /** The user's terminal, for interactive commands (console). */
   terminal: { input: NodeJS.ReadStream; output: NodeJS.WriteStream };
-  /** Where the process ends with this command (bin/xm): to be told a reply's size before it is decoded (short-run.ts). */
-  beforeDecode?: (bytes: number) => void;
 }

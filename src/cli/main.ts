@@ -9,7 +9,6 @@ import type { CommandContext } from './context.js';
 import { arity, type CommandSpec } from './spec.js';
 import { argValues } from './values.js';
 import type { XendClient } from '../client/xend-client.js';
-import { compilersStopForLargeReplies } from './short-run.js';
 
 export interface Io {
   stdout(text: string): void;
@@ -22,8 +21,6 @@ export interface Io {
   connect?(serverUri: string | undefined): XendClient;
   /** The user's terminal for interactive commands; the process's by default (tests give streams). */
   terminal?: CommandContext['terminal'];
-  /** Where the process ends with the command (bin/xm's run): told a reply's size before it is decoded. */
-  beforeDecode?: (bytes: number) => void;
 }
 
 /** Every JSON document xm prints carries the schema's version first (docs/json.md). */
@@ -117,9 +114,8 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       env: io.env,
       cwd: io.cwd,
       client: () => (client ??= io.connect ? io.connect(serverUri) : connect(serverUri, io)),
-      // xm shell's commands: this process, this output, this command's client unless one names its own server;
-      // none of them ends the process.
-      xm: (argv) => main(argv, { ...io, beforeDecode: undefined, connect: (uri) => (uri === undefined ? ctx.client() : io.connect ? io.connect(uri) : connect(uri, io)) }),
+      // xm shell's commands: this process, this output, this command's client unless one names its own server.
+      xm: (argv) => main(argv, { ...io, connect: (uri) => (uri === undefined ? ctx.client() : io.connect ? io.connect(uri) : connect(uri, io)) }),
       event: (text, record) => progress.above(() => io.stdout(json ? envelope({ event: record }) : `${text}\n`)),
       // A getter, as io's: only a command that shows progress asks, and asking builds process.stderr (a TTY stream on a terminal).
       get interactive() {
@@ -139,7 +135,6 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
           return outStream();
         },
       },
-      beforeDecode: io.beforeDecode,
     };
     let data;
     try {
@@ -304,10 +299,9 @@ async function errorPrefix(io: Io): Promise<string> {
   return new Chalk({ level: 1 }).bold.red('Error:');
 }
 
-/** Entry used by bin/xm, which is told before V8's flags change (it writes its code caches then: V8 would refuse later ones). */
-export function run(launcher: { beforeV8FlagsChange?(): void } = {}): void {
-  const io = processIo(); // not spread: its getters build streams when read
-  io.beforeDecode = compilersStopForLargeReplies(() => launcher.beforeV8FlagsChange?.());
+/** Entry used by bin/xm. */
+export function run(): void {
+  const io = processIo();
   main(process.argv.slice(2), io)
     .then(
       // A failure to write the output (stdout.ts) has already set 1.

@@ -42,12 +42,9 @@ export class XendClient {
     return (await this.call(XEND.domains_with_state, { detail: true, state, full: full ? 1 : 0 })) as Sxp[];
   }
 
-  /**
-   * Every domain's brief SXP, of which only the children of `keys` are needed, each as `each` makes
-   * it as it is read; `beforeDecode` is told the reply's size first.
-   */
-  async listing<T>(state: string, keys: ReadonlySet<string>, each: (sxp: Sxp) => T, beforeDecode?: (bytes: number) => void): Promise<T[]> {
-    const opts = { sxpKeys: keys, eachItem: each as (item: XmlRpcValue) => unknown, beforeDecode };
+  /** Every domain's brief SXP, of which only the children of `keys` are needed, each as `each` makes it as it is read. */
+  async listing<T>(state: string, keys: ReadonlySet<string>, each: (sxp: Sxp) => T): Promise<T[]> {
+    const opts = { sxpKeys: keys, eachItem: each as (item: XmlRpcValue) => unknown };
     return (await this.call(XEND.domains_with_state, { detail: true, state, full: 0 }, opts)) as unknown as T[];
   }
 

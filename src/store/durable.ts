@@ -16,13 +16,14 @@ import { makeDirs } from '../make-dirs.js';
  * half), so it survives a crash of xend; 'machine' also flushes each step to disk, so
  * it survives a crash of the host. A backend's record of a domain it runs needs only
  * 'xend': the domain does not outlive the host (xl keeps that state under /run, xend
- * 4.4 in xenstore), and the flushes cost ~2 ms of every create, pause or destroy here.
+ * 4.4 in xenstore), and the flushes cost ~1 ms of every create, pause or unpause here.
  */
 export type Survives = 'xend' | 'machine';
 
 /**
- * A directory of JSON records written atomically (temp file, fsync, rename), so a
- * crash at any point leaves either the old record or the new one, never half of one.
+ * A directory of JSON records written atomically (temp file, fsync, rename; without the
+ * flushes for records that need only survive xend), so a crash at any point leaves
+ * either the old record or the new one, never half of one.
  */
 export class DurableDir<T> {
   constructor(
@@ -51,7 +52,7 @@ export class DurableDir<T> {
     removeFile(join(this.dir, `${key}.json`), this.survives);
   }
 
-  /** Moves a record to another key, durably: one flush of the directory, none of the record it carries. */
+  /** Moves a record to another key, as a write: one flush of the directory (where it must survive the machine), none of the record it carries. */
   rename(from: string, to: string): void {
     renameFile(join(this.dir, `${from}.json`), join(this.dir, `${to}.json`), this.survives);
   }

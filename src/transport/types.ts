@@ -9,12 +9,6 @@ import type { ConsoleOptions } from './console-stream.js';
  */
 export interface CallOptions extends ListingRead {
   timeoutMs?: number;
-  /**
-   * Told an XML-RPC reply's size before it is decoded (a one-shot xm's cue: cli/short-run.ts). The
-   * legacy HTTP transport's SXP goes through a general parser, which short-run's measurements
-   * did not cover (the general reader was slower interpreted): it does not tell.
-   */
-  beforeDecode?: (bytes: number) => void;
 }
 
 /** One way of reaching xend. Every command works over every transport. */

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import type { IncomingMessage, RequestOptions } from 'node:http';
-import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
+import { decodeResponse, encodeCall, pyStringUnescape, XmlRpcFault, type ListingRead, type XmlRpcValue } from '../protocol/xmlrpc/index.js';
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from './errors.js';
 import { strerror } from '../strerror.js';
 import type { ServerAddress } from './uri.js';
@@ -122,8 +122,7 @@ export class XmlRpcTransport implements Transport {
 }
 
 /** An XML-RPC reply (its bytes) as xm's ServerProxy saw it: a fault raised, a top-level string unescaped. */
-export function decodeReply(xml: Buffer, { sxpKeys, eachItem, beforeDecode }: CallOptions = {}): XmlRpcValue {
-  beforeDecode?.(xml.length);
+export function decodeReply(xml: Buffer, { sxpKeys, eachItem }: ListingRead = {}): XmlRpcValue {
   try {
     const result = decodeResponse(xml, { sxpKeys, eachItem });
     // xend repr()-escaped every top-level string result; undo it as xm's conv_string did.

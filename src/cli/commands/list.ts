@@ -51,9 +51,9 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
 async function shortListing(ctx: CommandContext, state: string, pool: string | undefined): Promise<{ record: DomainRecord }[]> {
   const client = ctx.client();
   const keys = ctx.json ? RECORD_KEYS : TABLE_KEYS;
-  if (!pool) return (await client.listing(state, keys, decodeDomain, ctx.beforeDecode)).map((record) => ({ record }));
+  if (!pool) return (await client.listing(state, keys, decodeDomain)).map((record) => ({ record }));
   const withPool = (sxp: Sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') });
-  return inPool(await client.listing(state, new Set([...keys, 'pool_name']), withPool, ctx.beforeDecode), (d) => d.pool, pool);
+  return inPool(await client.listing(state, new Set([...keys, 'pool_name']), withPool), (d) => d.pool, pool);
 }
 
 /** The domains of `pool` (all without one), as xm's --pool kept them. */
