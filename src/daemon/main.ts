@@ -1,5 +1,5 @@
 import { xendPaths } from '../config/paths.js';
-import { monitor, reload, start, status, stop, type StartResult } from './control.js';
+import { becomeWorkerProcess, monitor, reload, start, status, stop, type StartResult } from './control.js';
 import { versionLine } from '../version.js';
 
 /** xend's commands, in its usage order: what each does (`xend --help`) and the options it takes. */
@@ -123,6 +123,7 @@ async function command(name: string, paths: ReturnType<typeof xendPaths>, script
 }
 
 async function foreground(paths: ReturnType<typeof xendPaths>): Promise<number> {
+  becomeWorkerProcess();
   const { dirname } = await import('node:path');
   const { writeFileDurably } = await import('../store/durable.js');
   const { makeDirs } = await import('../make-dirs.js');

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawn } from 'node:child_process';
 import { readFileSync, statSync, existsSync, writeFileSync } from 'node:fs';
 import { connect, createServer } from 'node:net';
 import { once } from 'node:events';
@@ -31,6 +32,7 @@ describe('xend start/status/stop/restart', () => {
     const list = await x.xm('list');
     assert.equal(list.code, 0, list.stderr);
     assert.match(list.stdout, /^Domain-0 +0 /m);
+    assert.equal(youngGeneration(pid), '--max-semi-space-size=16', 'the worker\'s young generation is bounded on every Node line');
   });
 
   test('start when running is a no-op with status 0', async () => {
@@ -131,6 +133,30 @@ describe('xend start/status/stop/restart', () => {
     const version = await x.xend('--version');
     assert.match(version.stdout, /^xend \S+ \(compatible with xend 4\.4\)\n$/);
     assert.match((await x.xm('--version')).stdout, /^xm \S+ \(compatible with xm 4\.4\)\n$/);
+  });
+});
+
+/** The semi-space flag a process was started with, if any. */
+function youngGeneration(pid: number): string | undefined {
+  return readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').find((a) => a.startsWith('--max-semi-space-size'));
+}
+
+describe('xend foreground', () => {
+  test('serves under the pid its service manager started, with the worker\'s young generation, until xend stop', async () => {
+    const x = new TestXend();
+    const child = spawn(process.execPath, [join(REPO, 'bin/xend'), 'foreground'], { env: x.env, stdio: 'ignore' });
+    try {
+      const exited = once(child, 'exit');
+      await eventually(async () => existsSync(x.path('var/run/xend.pid')) && (await x.xm('list')).code === 0);
+      assert.equal(Number(readFileSync(x.path('var/run/xend.pid'), 'utf8')), child.pid, 'the pid systemd watches is the one serving');
+      // Node 22.15+ execs in place to take the flag; Node 20's default is that size already.
+      if ('execve' in process) assert.equal(youngGeneration(child.pid!), '--max-semi-space-size=16');
+      assert.equal((await x.xend('stop')).code, 0);
+      assert.deepEqual(await exited, [0, null]);
+    } finally {
+      child.kill('SIGKILL');
+      await x.dispose();
+    }
   });
 });
 
