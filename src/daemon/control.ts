@@ -18,9 +18,18 @@ const STOP_TIMEOUT_MS = 15_000;
  * The worker's V8 flags: a 16 MiB semi-space, Node 20's and 22's default. Node 24 grows
  * the young generation to 64 MiB under load: ~100 MB more RSS for a worker with ~20 MB
  * live (the soak, 8 clients for 30 s: 122 → 218 MB), on a Dom0 whose memory is small;
- * held at 16, the same soak ends at 137 MB and serves as many requests.
+ * held at 16, the same soak ends at 140–160 MB and serves as many requests.
  */
 const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+
+/** A flag's name as V8 reads it (`--max_semi_space_size=8` is `--max-semi-space-size`). */
+const flagName = (arg: string): string => arg.split('=')[0]!.replace(/_/g, '-');
+
+/** WORKER_V8_FLAGS but those the administrator gave node, on its command line or in NODE_OPTIONS: theirs win. */
+function workerFlagsToAdd(): string[] {
+  const given = new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map(flagName));
+  return WORKER_V8_FLAGS.filter((f) => !given.has(flagName(f)));
+}
 
 /** Node 22.15+'s exec in place (same pid); Node 20's types do not know it. */
 type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
@@ -28,12 +37,12 @@ type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
 /**
  * `xend foreground` is the worker, started by a service manager that gives node no
  * flags: it becomes a node that has WORKER_V8_FLAGS, keeping its pid (systemd watches
- * it). Flags the administrator gave win; where Node cannot exec in place (20, 22 before
- * 22.15) its defaults are those flags already.
+ * it). Where Node cannot exec in place (20, 22 before 22.15) its defaults are those
+ * flags already.
  */
 export function becomeWorkerProcess(): void {
   const execve = (process as { execve?: Execve }).execve;
-  const missing = WORKER_V8_FLAGS.filter((f) => !process.execArgv.some((a) => a.split('=')[0] === f.split('=')[0]));
+  const missing = workerFlagsToAdd();
   if (!execve || missing.length === 0) return;
   execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)], process.env);
 }
@@ -146,7 +155,7 @@ export async function monitor(paths: XendPaths, script: string): Promise<number>
   makeDirs(dirname(paths.pidFile));
   let first = true;
   for (;;) {
-    const worker = spawn(process.execPath, [...WORKER_V8_FLAGS, script, '__worker'], {
+    const worker = spawn(process.execPath, [...workerFlagsToAdd(), script, '__worker'], {
       stdio: ['ignore', 'inherit', 'inherit', first ? 3 : 'ignore'],
       env: { ...process.env, XEND_MONITOR_PID: String(process.pid), ...(first && { XEND_STATUS_FD: '3' }) },
     });

@@ -158,6 +158,27 @@ describe('xend foreground', () => {
       await x.dispose();
     }
   });
+
+  test('a semi-space the administrator sets in NODE_OPTIONS wins, under xend start as in the foreground', async () => {
+    const x = new TestXend('', { NODE_OPTIONS: '--max_semi_space_size=8' });
+    let child: ReturnType<typeof spawn> | undefined;
+    try {
+      assert.equal((await x.xend('start')).code, 0);
+      const worker = Number(readFileSync(x.path('var/run/xend.pid'), 'utf8'));
+      assert.equal(youngGeneration(worker), undefined, 'xend start adds no flag of its own');
+      assert.equal((await x.xend('stop')).code, 0);
+      child = spawn(process.execPath, [join(REPO, 'bin/xend'), 'foreground'], { env: x.env, stdio: 'ignore' });
+      const exited = once(child, 'exit');
+      await eventually(async () => existsSync(x.path('var/run/xend.pid')) && (await x.xm('list')).code === 0);
+      assert.equal(Number(readFileSync(x.path('var/run/xend.pid'), 'utf8')), child.pid);
+      assert.deepEqual(readFileSync(`/proc/${child.pid}/cmdline`, 'utf8').split('\0').slice(1, 3), [join(REPO, 'bin/xend'), 'foreground'], 'not executed again');
+      assert.equal((await x.xend('stop')).code, 0);
+      assert.deepEqual(await exited, [0, null]);
+    } finally {
+      child?.kill('SIGKILL');
+      await x.dispose();
+    }
+  });
 });
 
 describe('guests survive the daemon', () => {
