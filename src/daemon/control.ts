@@ -20,7 +20,7 @@ const STOP_TIMEOUT_MS = 15_000;
  * live (the soak, 8 clients for 30 s: 122 → 218 MB), on a Dom0 whose memory is small;
  * held at 16, the same soak ends at 140–160 MB and serves as many requests.
  */
-const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
 
 /** A flag's name as V8 reads it (`--max_semi_space_size=8` is `--max-semi-space-size`). */
 const flagName = (arg: string): string => arg.split('=')[0]!.replace(/_/g, '-');
