@@ -1,5 +1,5 @@
 import { spawn } from 'node:child_process';
-import { openSync, closeSync, rmSync } from 'node:fs';
+import { accessSync, constants as fsConstants, openSync, closeSync, rmSync } from 'node:fs';
 import { dirname } from 'node:path';
 import { constants } from 'node:os';
 import { makeDirs } from '../make-dirs.js';
@@ -43,8 +43,18 @@ type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
 export function becomeWorkerProcess(): void {
   const execve = (process as { execve?: Execve }).execve;
   const missing = workerFlagsToAdd();
-  if (!execve || missing.length === 0) return;
+  if (!execve || missing.length === 0 || !executable(process.execPath)) return;
   execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)], process.env);
+}
+
+/** Whether a file can be executed: a failed execve aborts node (no exception to catch), so a node gone meanwhile serves with its own sizes. */
+function executable(path: string): boolean {
+  try {
+    accessSync(path, fsConstants.X_OK);
+    return true;
+  } catch {
+    return false;
+  }
 }
 
 export interface StartResult {
