@@ -7,6 +7,7 @@ import { writeFileDurably } from '../store/durable.js';
 import { processAlive, runningPid, waitForExit } from './liveness.js';
 import { readStatus, type XendStatus } from './status.js';
 import { asctime } from './log.js';
+import { workerV8Flags } from './v8-flags.js';
 import type { XendPaths } from '../config/paths.js';
 
 /** How long `xend start` waits for every server to listen (xend polled 60 × 0.5 s; a loaded host gets more). */
@@ -14,21 +15,13 @@ const START_TIMEOUT_MS = 60_000;
 /** How long `xend stop` waits for the worker to finish before killing it. */
 const STOP_TIMEOUT_MS = 15_000;
 
-/**
- * The worker's V8 flags: a 16 MiB semi-space, Node 20's and 22's default. Node 24 grows
- * the young generation to 64 MiB under load: ~100 MB more RSS for a worker with ~20 MB
- * live (the soak, 8 clients for 30 s: 122 → 218 MB), on a Dom0 whose memory is small;
- * held at 16, the same soak ends at 140–160 MB and serves as many requests.
- */
-export const WORKER_V8_FLAGS: readonly string[] = ['--max-semi-space-size=16'];
+/** A flag's name as V8 reads it (`--max_semi_space_size=8` is `--max-semi-space-size`; NODE_OPTIONS may quote it). */
+const flagName = (arg: string): string => arg.replace(/^["']/, '').split('=')[0]!.replace(/_/g, '-');
 
-/** A flag's name as V8 reads it (`--max_semi_space_size=8` is `--max-semi-space-size`). */
-const flagName = (arg: string): string => arg.split('=')[0]!.replace(/_/g, '-');
-
-/** WORKER_V8_FLAGS but those the administrator gave node, on its command line or in NODE_OPTIONS: theirs win. */
+/** The worker's V8 flags but those the administrator gave node, on its command line or in NODE_OPTIONS: theirs win. */
 function workerFlagsToAdd(): string[] {
   const given = new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map(flagName));
-  return WORKER_V8_FLAGS.filter((f) => !given.has(flagName(f)));
+  return workerV8Flags().filter((f) => !given.has(flagName(f)));
 }
 
 /** Node 22.15+'s exec in place (same pid); Node 20's types do not know it. */
@@ -36,9 +29,8 @@ type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;
 
 /**
  * `xend foreground` is the worker, started by a service manager that gives node no
- * flags: it becomes a node that has WORKER_V8_FLAGS, keeping its pid (systemd watches
- * it). Where Node cannot exec in place (20, 22 before 22.15) its defaults are those
- * flags already.
+ * flags: where it needs some (v8-flags.ts), it becomes a node that has them, keeping
+ * its pid (systemd watches it).
  */
 export function becomeWorkerProcess(): void {
   const execve = (process as { execve?: Execve }).execve;

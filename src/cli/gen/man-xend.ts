@@ -4,7 +4,7 @@
  */
 import { OPTION_DEFAULTS } from '../../config/xend-options.js';
 import { xendPaths } from '../../config/paths.js';
-import { WORKER_V8_FLAGS } from '../../daemon/control.js';
+import { CAPPED_FROM_BYTES, GROWING_NODE_MAJOR, MAX_SEMI_SPACE_MIB } from '../../daemon/v8-flags.js';
 import { Page, b, ref, t } from './roff.js';
 
 /** `xend <command>`, with what each does and its exit status (src/daemon/main.ts). */
@@ -108,7 +108,7 @@ export function xendPage(version: string): string {
     ['XEND_ROOT', 'A directory that prefixes every default path below, so that an unprivileged user, a test or a demo runs a private xend; xm(1) given the same XEND_ROOT finds it. Not in xend.'],
     ['XEND_DAEMONIZE', 'When 0, xend start runs in the foreground (as foreground).'],
     ['LD_LIBRARY_PATH', 'With (xend-hypervisor xen), passed on to xl and xenstore\'s tools (with PATH; nothing else of the environment is), for a Xen whose libraries are outside the default path.'],
-    ['NODE_OPTIONS', `Node.js options for xend's processes. The worker runs with ${WORKER_V8_FLAGS.join(' ')} (V8's young generation as Node 20 and 22 size it, which Node 24 would grow to 64 MiB under load) unless this, or node's own command line, sets the same option.`],
+    ['NODE_OPTIONS', `Node.js options for xend's processes. On Node ${GROWING_NODE_MAJOR} and later, with ${CAPPED_FROM_BYTES / 2 ** 30} GiB of memory or more, the worker runs with --max-semi-space-size: V8's young generation as Node 20 and 22 size it (1/256 of the memory, ${MAX_SEMI_SPACE_MIB} MiB at most; Node ${GROWING_NODE_MAJOR} would take up to 64 MiB under load), unless NODE_OPTIONS sets that option (or, for foreground, node's own command line).`],
   ];
   for (const [name, text] of env) page.tp(b(name), t(text));
 
