@@ -7,22 +7,13 @@ import { writeFileDurably } from '../store/durable.js';
 import { processAlive, runningPid, waitForExit } from './liveness.js';
 import { readStatus, type XendStatus } from './status.js';
 import { asctime } from './log.js';
-import { workerV8Flags } from './v8-flags.js';
+import { workerFlagsToAdd } from './v8-flags.js';
 import type { XendPaths } from '../config/paths.js';
 
 /** How long `xend start` waits for every server to listen (xend polled 60 × 0.5 s; a loaded host gets more). */
 const START_TIMEOUT_MS = 60_000;
 /** How long `xend stop` waits for the worker to finish before killing it. */
 const STOP_TIMEOUT_MS = 15_000;
-
-/** A flag's name as V8 reads it (`--max_semi_space_size=8` is `--max-semi-space-size`; NODE_OPTIONS may quote it). */
-const flagName = (arg: string): string => arg.replace(/^["']/, '').split('=')[0]!.replace(/_/g, '-');
-
-/** The worker's V8 flags but those the administrator gave node, on its command line or in NODE_OPTIONS: theirs win. */
-function workerFlagsToAdd(): string[] {
-  const given = new Set([...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].map(flagName));
-  return workerV8Flags().filter((f) => !given.has(flagName(f)));
-}
 
 /** Node 22.15+'s exec in place (same pid); Node 20's types do not know it. */
 type Execve = (file: string, args: string[], env: NodeJS.ProcessEnv) => never;

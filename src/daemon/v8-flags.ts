@@ -22,6 +22,15 @@ export function workerV8Flags(major = Number(process.versions.node.split('.')[0]
   return [`--max-semi-space-size=${mib}`];
 }
 
+/** A flag's name as V8 reads it (`--max_semi_space_size=8` is `--max-semi-space-size`; NODE_OPTIONS may quote it). */
+const flagName = (arg: string): string => arg.replace(/^["']/, '').split('=')[0]!.replace(/_/g, '-');
+
+/** The worker's flags but those the administrator gave node, on its command line or in NODE_OPTIONS: theirs win. */
+export function workerFlagsToAdd(wanted = workerV8Flags(), execArgv = process.execArgv, nodeOptions = process.env.NODE_OPTIONS ?? ''): string[] {
+  const given = new Set([...execArgv, ...nodeOptions.split(/\s+/)].map(flagName));
+  return wanted.filter((f) => !given.has(flagName(f)));
+}
+
 /** The memory V8 sizes its heap from: the host's, or the cgroup's limit when lower (0 or more than the host: none). */
 function usableMemory(): number {
   const host = totalmem();
