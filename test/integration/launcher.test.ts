@@ -106,6 +106,32 @@ describe('bin/xm, the launcher', () => {
     }
   });
 
+  test("the client's files are run by the launcher alone, without Node's module resolution", async () => {
+    const { home, env } = fresh();
+    // A trap in front of Node's loader: every request it resolves, as `request <- parent`.
+    const trap = join(home, 'trap.cjs');
+    const seen = join(home, 'seen');
+    writeFileSync(
+      trap,
+      `const Module = require('node:module');
+const resolve = Module._resolveFilename;
+Module._resolveFilename = function (request, parent, ...rest) {
+  require('node:fs').appendFileSync(${JSON.stringify(seen)}, request + ' <- ' + (parent && parent.filename) + '\\n');
+  return resolve.call(this, request, parent, ...rest);
+};\n`,
+    );
+    // A dry run loads the create command's chunks, and they the core's; twice, with and without a cache.
+    for (let i = 0; i < 2; i++) {
+      const r = await runBin(join(REPO, 'bin/xm'), ['create', '-n', '/dev/null', 'memory=64'], { ...env, NODE_OPTIONS: `--require ${trap}` });
+      assert.equal(r.code, 0, r.stderr);
+      assert.match(r.stdout, /^\(vm\n/m);
+    }
+    const requests = readFileSync(seen, 'utf8').trim().split('\n');
+    assert.ok(requests.includes(`${join(REPO, 'bin/xm')} <- null`), `the trap sees what Node loads: ${requests.join(', ')}`);
+    const client = requests.filter((l) => /dist\/|\.cjs/.test(l));
+    assert.deepEqual(client, [], 'no file of the client goes through Node\'s loader');
+  });
+
   test('--version (or -V) first prints the client\'s line without loading the client or making a cache', async () => {
     const { dir, env } = fresh();
     const viaClient = await runBin(join(REPO, 'bin/xm'), ['--json', '--version'], env); // a leading global: main.ts answers
