@@ -1,3 +1,5 @@
+import { join } from 'node:path';
+
 /**
  * Every default path of the suite, derived from one root prefix so that xm and
  * xend always agree. XEND_ROOT relocates them all (tests, demos, non-root users);
@@ -19,13 +21,17 @@ export interface XendPaths {
   readonly relocationSocket: string;
 }
 
+/** A `.` or `..` step, or a `//` inside: what path.join would rewrite in a root. */
+const NEEDS_NORMALISING = /(^|\/)\.\.?(\/|$)|\/\/./;
+
 /**
- * `path` (absolute, as every default here is) under `root`. Joined by hand: path.join's
- * normalising costs a short client run ~1 ms on its first calls, and a root with `.` or `//`
- * in it names the same files as it stands.
+ * `path` (absolute, as every default here is) under `root`, as path.join makes it. Joined by
+ * hand where that is the same: path.join's normalising costs a short client run ~1 ms on its
+ * first calls, and only a root with a `.` or `..` step or a `//` needs it.
  */
 export function rooted(root: string, path: string): string {
-  return root ? `${root.replace(/\/+$/, '')}${path}` : path;
+  if (!root) return path;
+  return NEEDS_NORMALISING.test(root) ? join(root, path) : `${root.replace(/\/+$/, '')}${path}`;
 }
 
 export function xendPaths(env: NodeJS.ProcessEnv = process.env): XendPaths {
