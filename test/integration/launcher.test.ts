@@ -1,4 +1,5 @@
 import { after, describe, test } from 'node:test';
+import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -197,5 +198,44 @@ Object.defineProperty(process, 'stderr', { configurable: true, get() {
     const failed = await xm('list', 'no-such-domain');
     assert.notEqual(failed.code, 0);
     assert.ok(existsSync(touched), 'the trap sees what an error writes');
+  });
+});
+
+/**
+ * Node 20 and 22: for its first second a run stays at V8's baseline tiers unless it has a cache
+ * to write, and V8 ties a cache to the flags it was made under: a file loaded while the
+ * optimiser is held back (chalk, for an error on a terminal, after xend's answer) keeps a cache
+ * of its own beside the one made without the flag, and neither is made anew run after run.
+ */
+describe("the launcher's caches with V8's optimiser held back", () => {
+  let x: TestXend;
+  const top = mkdtempSync(join(tmpdir(), 'xm-held-'));
+  const hasScript = spawnSync('script', ['-qfec', 'true', '/dev/null']).status === 0;
+  after(async () => {
+    await x?.dispose();
+    rmSync(top, { recursive: true, force: true });
+  });
+
+  test('an error on a terminal, four times: the caches settle after the second run', { skip: !hasScript && 'no script(1) to give xm a terminal' }, async () => {
+    x = await TestXend.start();
+    const env = { ...x.env, XDG_CACHE_HOME: top, NO_COLOR: '', TERM: 'xterm' };
+    const quoted = [process.execPath, join(REPO, 'bin/xm'), 'list', 'no-such-domain'].map((w) => `'${w}'`).join(' ');
+    const onTerminal = () => spawnSync('script', ['-qfec', `stty cols 80 rows 24; exec ${quoted}`, '/dev/null'], { env, encoding: 'utf8', timeout: 60_000 });
+    const dir = join(top, 'xend-suite');
+    const state = () => readdirSync(dir).sort().map((f) => `${f} ${statSync(join(dir, f)).mtimeMs}`);
+    const seen: string[][] = [];
+    for (let i = 0; i < 4; i++) {
+      const r = onTerminal();
+      assert.match(r.stdout, /\x1b\[31mError:\x1b\[39m\x1b\[22m Domain 'no-such-domain' does not exist\./, r.stdout + r.stderr);
+      seen.push(state());
+    }
+    assert.deepEqual(seen[3], seen[2], 'nothing written again');
+    assert.deepEqual(seen[2], seen[1]);
+    // The caches by the file they hold: the late chunks twice on Node 20 and 22, once on 24.
+    const sources = readdirSync(dir).map((f) => readFileSync(join(dir, f), 'latin1').split('\0', 1)[0]!);
+    const late = sources.filter((s) => s !== join(REPO, 'dist/xm.cjs'));
+    assert.ok(late.length > 0, 'chalk was loaded');
+    const times = Number(process.versions.node.split('.')[0]) < 24 ? 2 : 1;
+    for (const s of late) assert.equal(sources.filter((t) => t === s).length, times, s);
   });
 });
