@@ -54,6 +54,16 @@ await build({
   },
 });
 await buildXm(next);
+// `xm list` and `xm list --json` in a bundle of their own (src/cli/quick-list.ts), which bin/xm runs for exactly those words.
+await build({
+  ...common,
+  entryPoints: { 'xm-list': 'src/cli/quick-list.ts' },
+  outdir: next,
+  format: 'cjs',
+  minifyWhitespace: true,
+  outExtension: { '.js': '.cjs' },
+});
+wrapForLauncher(join(next, 'xm-list.cjs'));
 // `xm --version`'s line in a file of its own: the launcher answers it without loading the client.
 await build({
   ...common,

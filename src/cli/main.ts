@@ -5,6 +5,7 @@ import { CliError, SilentError, UsageError, UsageNotice, EXIT_UNKNOWN_DOMAIN } f
 import { XendFaultError, XendProtocolError, XendTimeoutError, XendUnreachableError } from '../transport/errors.js';
 import { versionLine } from '../version.js';
 import { afterOut, outStream, writeOut } from './stdout.js';
+import { envelope } from './render/envelope.js';
 import type { CommandContext } from './context.js';
 import { arity, type CommandSpec } from './spec.js';
 import { argValues } from './values.js';
@@ -23,8 +24,6 @@ export interface Io {
   terminal?: CommandContext['terminal'];
 }
 
-/** Every JSON document xm prints carries the schema's version first (docs/json.md). */
-const envelope = (doc: object): string => `${JSON.stringify({ version: 1, ...doc })}\n`;
 
 /** Whether xm wrote to stderr, a stream Node builds on first use (so exitWhenFlushed leaves it alone otherwise). */
 let stderrUsed = false;

@@ -48,6 +48,7 @@ describe('scripts/install.sh into a temporary prefix', () => {
       'lib/xend-suite/bin/xend',
       'lib/xend-suite/bin/package.json',
       'lib/xend-suite/dist/xm.cjs',
+      'lib/xend-suite/dist/xm-list.cjs',
       'lib/xend-suite/dist/xm-version.cjs',
       'lib/xend-suite/dist/xm-help.txt',
       'lib/xend-suite/dist/xm-usage.txt',

@@ -5,6 +5,7 @@ import { domainJson, domainTable, TABLE_KEYS } from '../render/domains.js';
 import { labelTable } from '../render/labels.js';
 import type { CommandContext } from '../context.js';
 import type { Sxp } from '../../sxp/types.js';
+import type { XendClient } from '../../client/xend-client.js';
 
 interface ListData {
   domains: { record: DomainRecord; label?: string }[];
@@ -37,7 +38,7 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
   }
   const domains: ListData['domains'] = ctx.args.length
     ? (await Promise.all(ctx.args.map((d) => client.domainSxp(d)))).map((sxp) => ({ record: decodeDomain(sxp) }))
-    : await shortListing(ctx, state ?? 'all', pool);
+    : await shortListing(client, ctx.json, state ?? 'all', pool);
   if (!ctx.opts.has('label')) return { domains };
   for (const d of domains) d.label = stripQuote(await client.api.security_get_domain_label({ domain: d.record.name }));
   return { domains, labels: true };
@@ -46,11 +47,10 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
 /**
  * Every domain's record, of each only what the output shows (the tables' columns, or --json's
  * whole record), made as each arrives: a thousand SXPs are never all held. With --pool, the
- * pool is asked for too and kept beside the record, for the filter.
+ * pool is asked for too and kept beside the record, for the filter. Also `xm list` in quick.ts.
  */
-async function shortListing(ctx: CommandContext, state: string, pool: string | undefined): Promise<{ record: DomainRecord }[]> {
-  const client = ctx.client();
-  const keys = ctx.json ? RECORD_KEYS : TABLE_KEYS;
+export async function shortListing(client: XendClient, json: boolean, state: string, pool?: string): Promise<{ record: DomainRecord }[]> {
+  const keys = json ? RECORD_KEYS : TABLE_KEYS;
   if (!pool) return (await client.listing(state, keys, decodeDomain)).map((record) => ({ record }));
   const withPool = (sxp: Sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') });
   return inPool(await client.listing(state, new Set([...keys, 'pool_name']), withPool), (d) => d.pool, pool);
