@@ -260,7 +260,7 @@ async function describe(err: unknown, io: Io, serverUri: string | undefined): Pr
   }
   if (err instanceof XendUnreachableError) {
     // xm's line, then where it looked and why there (the choice is made again: only on this path).
-    const { chooseServer } = await import('../transport/open.js');
+    const { chooseServer } = await import('../transport/server-choice.js');
     const { uri, chosenBy } = chooseServer(serverUri, io.env, () => {});
     const message = `Unable to connect to xend: ${err.reason}. Is xend running?\nxm looked for xend at ${uri} (${chosenBy}).`;
     return { type: 'xend-unreachable', message, code: 1, usage: false };

@@ -1,5 +1,5 @@
-import { XendClient } from '../client/xend-client.js';
-import { chooseServer } from '../transport/open.js';
+import { listing } from '../client/listing.js';
+import { chooseServer } from '../transport/server-choice.js';
 import { parseServerUri } from '../transport/uri.js';
 import { XmlRpcTransport } from '../transport/xmlrpc.js';
 import { json as listJson, shortListing, text as listText } from './commands/list.js';
@@ -22,7 +22,8 @@ export async function run(json: boolean): Promise<boolean> {
     let warned = false;
     const address = parseServerUri(chooseServer(undefined, process.env, () => (warned = true)).uri);
     if (warned || address.protocol !== 'xmlrpc' || !('socketPath' in address)) return false;
-    const data = { domains: await shortListing(new XendClient(new XmlRpcTransport(address)), json, 'all') };
+    const transport = new XmlRpcTransport(address);
+    const data = { domains: await shortListing({ listing: (state, keys, each) => listing(transport, state, keys, each) }, json, 'all') };
     writeOut(json ? envelope(listJson(data)) : listText(data));
   } catch {
     return false;

@@ -1,5 +1,6 @@
 import { decodeDomain, RECORD_KEYS, type DomainRecord } from '../protocol/domain.js';
-import { XEND, type MethodSpec, type XendApi } from '../protocol/methods.js';
+import { XEND, argsInOrder, type MethodSpec, type XendApi } from '../protocol/methods.js';
+import { listing } from './listing.js';
 import type { CallOptions, Transport } from '../transport/types.js';
 import type { ConsoleOptions } from '../transport/console-stream.js';
 import type { Duplex } from 'node:stream';
@@ -26,7 +27,7 @@ export class XendClient {
   }
 
   private call(m: MethodSpec, args: Record<string, XmlRpcValue> = {}, opts?: CallOptions): Promise<XmlRpcValue> {
-    return this.transport.call(m.name, m.params.map((p) => args[p.name]!), opts);
+    return this.transport.call(m.name, argsInOrder(m, args), opts);
   }
 
   async domainSxp(dom: string, full = false): Promise<Sxp> {
@@ -43,9 +44,8 @@ export class XendClient {
   }
 
   /** Every domain's brief SXP, of which only the children of `keys` are needed, each as `each` makes it as it is read. */
-  async listing<T>(state: string, keys: ReadonlySet<string>, each: (sxp: Sxp) => T): Promise<T[]> {
-    const opts = { sxpKeys: keys, eachItem: each as (item: XmlRpcValue) => unknown };
-    return (await this.call(XEND.domains_with_state, { detail: true, state, full: 0 }, opts)) as unknown as T[];
+  listing<T>(state: string, keys: ReadonlySet<string>, each: (sxp: Sxp) => T): Promise<T[]> {
+    return listing(this.transport, state, keys, each);
   }
 
   async domains(state = 'all'): Promise<DomainRecord[]> {

@@ -108,6 +108,9 @@ export const op = (name: string, reply?: HttpBinding['reply'], extra: Partial<Ht
 export const get = (path: string, extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'GET', path, ...extra });
 export const post = (path: string, name: string, extra: Partial<HttpBinding> = {}): HttpRequest => ({ verb: 'POST', path, op: name, ...extra });
 
+/** A call's arguments, given by parameter name, in the order the contract says they are sent. */
+export const argsInOrder = <V>(m: MethodSpec, args: Record<string, V>): V[] => m.params.map((p) => args[p.name]!);
+
 /**
  * One method; an HTTP request carries every parameter that its path does not,
  * unless it says which, and its reply is the result (none for a method that

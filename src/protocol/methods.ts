@@ -8,7 +8,7 @@ import { SCHEDULER_METHODS } from './xend/scheduler.js';
 import { DEVICE_METHODS } from './xend/device.js';
 import type { MethodSpec, ParamTypes, Returns } from './method-spec.js';
 
-export { DOMAIN_PATH, isSxpParam, type FileRole, type Role, type HttpBinding, type MethodSpec, type Param, type ParamKind, type ParamTypes } from './method-spec.js';
+export { DOMAIN_PATH, argsInOrder, isSxpParam, type FileRole, type Role, type HttpBinding, type MethodSpec, type Param, type ParamKind, type ParamTypes } from './method-spec.js';
 
 /**
  * The one wire contract of xend's legacy API: each method once, with its

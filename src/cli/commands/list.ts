@@ -49,7 +49,7 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
  * whole record), made as each arrives: a thousand SXPs are never all held. With --pool, the
  * pool is asked for too and kept beside the record, for the filter. Also `xm list` in quick.ts.
  */
-export async function shortListing(client: XendClient, json: boolean, state: string, pool?: string): Promise<{ record: DomainRecord }[]> {
+export async function shortListing(client: Pick<XendClient, 'listing'>, json: boolean, state: string, pool?: string): Promise<{ record: DomainRecord }[]> {
   const keys = json ? RECORD_KEYS : TABLE_KEYS;
   if (!pool) return (await client.listing(state, keys, decodeDomain)).map((record) => ({ record }));
   const withPool = (sxp: Sxp) => ({ record: decodeDomain(sxp), pool: childValue(sxp, 'pool_name', '') });

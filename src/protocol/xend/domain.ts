@@ -1,11 +1,12 @@
 import { DOMAIN_PATH, returns, none, domain, domainOrSave, config, text, token, int, optInt, optFlag, path, optPath, flag, op, get, post, method, type Struct } from '../method-spec.js';
 import type { Sxp } from '../../sxp/types.js';
+import { LISTING_METHODS } from './listing.js';
 
 /** XendDomain's methods (xend.domain.*), SrvDomain's ops. */
 export const DOMAIN_METHODS = {
   domain: method('xend.domain', [domain(), flag('full', false)], returns<Sxp>(), get(DOMAIN_PATH, { fields: [] })),
   domains: method('xend.domains', [flag('detail', true), flag('full', false)], returns<Sxp[]>()),
-  domains_with_state: method('xend.domains_with_state', [flag('detail', true), token('state'), flag('full', false)], returns<Sxp[]>(), get('domain')),
+  ...LISTING_METHODS,
   create: method('xend.domain.create', [config()], returns<Sxp>(), post('domain', 'create')),
   destroy: method('xend.domain.destroy', [domain()], none, op('destroy', 'accepted')),
   pause: method('xend.domain.pause', [domain()], none, op('pause')),

@@ -29,7 +29,8 @@ export function setMember(obj: Record<string, XmlRpcValue>, name: string, v: Xml
   else obj[name] = v;
 }
 
-const GIVE_UP = new Error('not canonical');
+/** Thrown to hand a document to the general reader; not an Error: made once, it needs no stack. */
+const GIVE_UP = Symbol('not canonical');
 /** Encodings the bytes may declare; any other declaration is the general reader's to judge. */
 const OUR_ENCODING = /^(utf-?8|us-ascii|ascii)$/i;
 /** In the latin1 view: a control character or CR (to normalise), "]]>", or U+FFFE/U+FFFF's UTF-8. */
