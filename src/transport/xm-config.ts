@@ -1,4 +1,4 @@
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 
 /**
  * The server xm-config.xml names (`<xm><server type=… uri=…/></xm>`), as xm 3.1+
@@ -8,6 +8,8 @@ import { readFileSync } from 'node:fs';
 export function serverFromXmConfig(path: string, warn: (msg: string) => void): string | null {
   let text: string;
   try {
+    // Most hosts have none: asked first, as a failed read makes an error (~0.15 ms of every run).
+    if (!existsSync(path)) return null;
     text = readFileSync(path, 'utf8');
   } catch {
     return null;
