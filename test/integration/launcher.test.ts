@@ -1,7 +1,7 @@
 import { after, describe, test } from 'node:test';
 import { spawnSync } from 'node:child_process';
 import assert from 'node:assert/strict';
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { REPO, runBin, TestXend } from '../helpers/xend.js';
@@ -131,6 +131,18 @@ Module._resolveFilename = function (request, parent, ...rest) {
     assert.ok(requests.includes(`${join(REPO, 'bin/xm')} <- null`), `the trap sees what Node loads: ${requests.join(', ')}`);
     const client = requests.filter((l) => /dist\/|\.cjs/.test(l));
     assert.deepEqual(client, [], 'no file of the client goes through Node\'s loader');
+  });
+
+  test('a dist/ that does not go with the launcher: an Error line and status 1, no stack', async () => {
+    const { home, env } = fresh();
+    const copy = join(home, 'install');
+    for (const dir of ['bin', 'dist']) cpSync(join(REPO, dir), join(copy, dir), { recursive: true });
+    rmSync(join(copy, 'dist/xm-list.cjs'));
+    const missing = await runBin(join(copy, 'bin/xm'), ['list'], env);
+    assert.deepEqual([missing.code, missing.stdout, missing.stderr], [1, '', `Error: ${join(copy, 'dist/xm-list.cjs')} cannot be read (ENOENT): run \`npm run build\`.\n`]);
+    writeFileSync(join(copy, 'dist/xm.cjs'), "'use strict';\nmodule.exports = {};\n");
+    const unwrapped = await runBin(join(copy, 'bin/xm'), ['info'], env);
+    assert.deepEqual([unwrapped.code, unwrapped.stdout, unwrapped.stderr], [1, '', `Error: ${join(copy, 'dist/xm.cjs')} is from another build of xm: run \`npm run build\`.\n`]);
   });
 
   test('--version (or -V) first prints the client\'s line without loading the client or making a cache', async () => {
