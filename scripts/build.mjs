@@ -54,27 +54,14 @@ await build({
   },
 });
 await buildXm(next);
+/** A file bin/xm loads by itself (dist/<name>.cjs): CommonJS, without comments or indentation. */
+const launcherFile = (name, entry, options = {}) =>
+  build({ ...common, entryPoints: { [name]: entry }, outdir: next, format: 'cjs', minifyWhitespace: true, outExtension: { '.js': '.cjs' }, ...options });
 // `xm list` and `xm list --json` in a bundle of their own (src/cli/quick-list.ts), which bin/xm runs for exactly those words.
-await build({
-  ...common,
-  entryPoints: { 'xm-list': 'src/cli/quick-list.ts' },
-  outdir: next,
-  format: 'cjs',
-  minifyWhitespace: true,
-  outExtension: { '.js': '.cjs' },
-});
+await launcherFile('xm-list', 'src/cli/quick-list.ts');
 wrapForLauncher(join(next, 'xm-list.cjs'));
 // `xm --version`'s line in a file of its own: the launcher answers it without loading the client.
-await build({
-  ...common,
-  entryPoints: { 'xm-version': 'src/version.ts' },
-  outdir: next,
-  format: 'cjs',
-  sourcemap: false,
-  minifyWhitespace: true,
-  outExtension: { '.js': '.cjs' },
-  define: { __SUITE_VERSION__: JSON.stringify(version) },
-});
+await launcherFile('xm-version', 'src/version.ts', { sourcemap: false, define: { __SUITE_VERSION__: JSON.stringify(version) } });
 
 // `xm help` and `xm` alone print texts the command tables fix at build time: kept as files, the
 // launcher prints them without loading the client.
