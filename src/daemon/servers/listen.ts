@@ -103,7 +103,9 @@ export function gatedFront(opts: Pick<ListenOptions, 'hostsAllow' | 'onDenied'> 
     void (opts.hostsAllow?.allows(socket) ?? Promise.resolve({ ok: true, address: '', name: '' })).then((peer) => {
       if (!peer.ok) {
         opts.onDenied?.(peer.address, peer.name);
-        socket.destroy();
+        // Reset, not closed: a peer that has not written yet would read an orderly end, and xm
+        // would take a refusal for a crash ("Xend has probably crashed!").
+        socket.resetAndDestroy();
         return;
       }
       accept(socket);
