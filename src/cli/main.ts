@@ -35,7 +35,10 @@ const processIo = (): Io => ({
     process.stderr.write(t);
   },
   env: process.env,
-  cwd: process.cwd(),
+  // A getter: process.cwd() throws where the folder is gone, which only a command using it should meet.
+  get cwd() {
+    return process.cwd();
+  },
   // A getter: touching process.stderr builds its stream (tty/net, ~3-8 ms) even when nothing is written.
   get interactiveStderr() {
     return Boolean(process.stderr.isTTY && process.stderr.columns > 0 && process.env.TERM !== 'dumb');
@@ -111,7 +114,9 @@ export async function main(argv: readonly string[], io: Io = processIo()): Promi
       opts: parsed.opts,
       json,
       env: io.env,
-      cwd: io.cwd,
+      get cwd() {
+        return io.cwd;
+      },
       client: () => (client ??= io.connect ? io.connect(serverUri) : connect(serverUri, io)),
       // xm shell's commands: this process, this output, this command's client unless one names its own server.
       xm: (argv) => main(argv, { ...io, connect: (uri) => (uri === undefined ? ctx.client() : io.connect ? io.connect(uri) : connect(uri, io)) }),

@@ -10,22 +10,32 @@ import { writeSync } from 'node:fs';
 let stream: NodeJS.WriteStream | undefined;
 /** The reader went away (`xm list | head`): the rest of the output goes nowhere. */
 let closed = false;
+/** Whether any output has gone out (or is queued to), for quick-list.ts to know if a failed write is its own to report. */
+let started = false;
+
+export const outputStarted = (): boolean => started;
 
 export function writeOut(text: string): void {
   if (closed) return;
   if (stream) {
+    started = true;
     stream.write(text);
     return;
   }
   const bytes = Buffer.from(text);
   let done = 0;
   try {
-    while (done < bytes.length) done += writeSync(1, bytes, done);
+    while (done < bytes.length) {
+      done += writeSync(1, bytes, done);
+      started = true;
+    }
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EPIPE') closed = true;
-    else if (code === 'EAGAIN') outStream().write(bytes.subarray(done));
-    else throw err;
+    else if (code === 'EAGAIN') {
+      started = true;
+      outStream().write(bytes.subarray(done));
+    } else throw err;
   }
 }
 

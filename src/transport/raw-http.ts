@@ -110,7 +110,10 @@ export function rawPost(
           const colon = line.indexOf(':');
           const name = line.slice(0, colon).trim().toLowerCase();
           const value = line.slice(colon + 1).trim();
-          if (name === 'content-length') length = Number(value);
+          if (name === 'content-length') {
+            if (!/^\d{1,15}$/.test(value)) return finish(new RawHttpError(`invalid Content-Length: ${JSON.stringify(value.slice(0, 40))}`));
+            length = Number(value);
+          }
           else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
         }
         parsed = { status: status.status, statusText: status.reason, bodyStart: end + 4, length: chunked ? null : length, chunked };

@@ -1,5 +1,6 @@
 import { after, before, describe, test } from 'node:test';
 import assert from 'node:assert/strict';
+import { spawnSync } from 'node:child_process';
 import { createServer, type Server } from 'node:net';
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -80,6 +81,25 @@ describe('xm list from its own bundle', () => {
     assert.equal(warned.stderr, 'Xen-API servers are not supported; using LegacyXMLRPC.\n', 'the warning once');
     assert.match(warned.stdout, /^quick-b /m);
     assert.deepEqual(warned.files.slice(0, 2), ['dist/xm-list.cjs', 'dist/xm.cjs']);
+  });
+
+  test('a listing cut short by a file size limit: what went out stays, and the failure is said as the full client says it', async () => {
+    for (let i = 0; i < 12; i++) assert.equal((await x.xm('create', '/dev/null', `name=quick-fill-${i}`, 'memory=64')).code, 0);
+    try {
+      // A file size limit (Node ignores SIGXFSZ, so the write fails with EFBIG) below the listing's length.
+      const cut = (args: string[]) => {
+        const out = join(top, `cut-${n++}`);
+        const r = spawnSync('/bin/sh', ['-c', `ulimit -f 1; exec "$0" "$@" > ${out}`, process.execPath, join(REPO, 'bin/xm'), ...args], { env: x.env, encoding: 'utf8' });
+        return { code: r.status, stderr: r.stderr, stdout: readFileSync(out, 'latin1') };
+      };
+      const [quick, full] = [cut(['list']), cut(['list', '--state', 'all'])];
+      assert.equal(quick.code, 1);
+      assert.match(quick.stderr, /^Error: internal error: EFBIG: file too large, write\n$/);
+      assert.ok(quick.stdout.length > 0 && quick.stdout.length < 1500 && quick.stdout.startsWith('Name '), `part of the listing, once: ${quick.stdout.length} bytes`);
+      assert.deepEqual([quick.code, quick.stderr, quick.stdout.length], [full.code, full.stderr, full.stdout.length]);
+    } finally {
+      for (let i = 0; i < 12; i++) await x.xm('destroy', `quick-fill-${i}`);
+    }
   });
 
   test('a server that answers badly is asked again by the full client, which reports it once', async () => {
