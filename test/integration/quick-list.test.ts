@@ -62,6 +62,15 @@ describe('xm list from its own bundle', () => {
     }
   });
 
+  test('run from a folder since removed: both answer (only a command that uses the folder needs it)', () => {
+    for (const args of [['list'], ['list', '--state', 'all']]) {
+      const gone = mkdtempSync(join(top, 'gone-'));
+      const r = spawnSync('/bin/sh', ['-c', 'cd "$1" && rmdir "$1" && shift && exec "$@"', 'sh', gone, process.execPath, join(REPO, 'bin/xm'), ...args], { env: x.env, encoding: 'utf8' });
+      assert.deepEqual([r.status, r.stderr], [0, ''], args.join(' '));
+      assert.match(r.stdout, /^quick-b /m);
+    }
+  });
+
   test('xend down: the full client reports it, once, in its words', async () => {
     const env = { XEND_ROOT: join(top, 'no-xend') };
     const r = await xm(['list'], env);

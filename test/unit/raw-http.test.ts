@@ -68,5 +68,7 @@ describe('rawPost', () => {
     await assert.rejects(() => post((s) => s.end(`${head('Content-Length: 100\r\n')}x`), 50), (e) => e instanceof RawHttpError && /too large/.test(e.message));
     await assert.rejects(() => post((s) => s.end(`${head('Content-Length: 100\r\n')}only this`)), (e) => e instanceof RawHttpError && /inside the response body/.test(e.message));
     await assert.rejects(() => post((s) => s.end('garbage\r\n\r\n')), (e) => e instanceof RawHttpError && /not an HTTP response/.test(e.message));
+    for (const length of ['-5', 'abc', '0x10', '1e3', '', '9999999999999999'])
+      await assert.rejects(() => post((s) => s.end(head(`Content-Length: ${length}\r\n`))), (e) => e instanceof RawHttpError && /invalid Content-Length/.test(e.message), length);
   });
 });
