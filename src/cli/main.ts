@@ -24,7 +24,6 @@ export interface Io {
   terminal?: CommandContext['terminal'];
 }
 
-
 /** Whether xm wrote to stderr, a stream Node builds on first use (so exitWhenFlushed leaves it alone otherwise). */
 let stderrUsed = false;
 

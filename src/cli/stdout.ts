@@ -25,18 +25,17 @@ export function writeOut(text: string): void {
   const bytes = Buffer.from(text);
   let done = 0;
   try {
-    while (done < bytes.length) {
-      done += writeSync(1, bytes, done);
-      started = true;
-    }
+    while (done < bytes.length) done += writeSync(1, bytes, done);
   } catch (err) {
     const code = (err as NodeJS.ErrnoException).code;
     if (code === 'EPIPE') closed = true;
-    else if (code === 'EAGAIN') {
-      started = true;
-      outStream().write(bytes.subarray(done));
-    } else throw err;
+    else if (code === 'EAGAIN') outStream().write(bytes.subarray(done));
+    else {
+      started ||= done > 0;
+      throw err;
+    }
   }
+  started = true;
 }
 
 /** process.stdout, from now on the way out for everything written here too. */

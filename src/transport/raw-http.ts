@@ -113,8 +113,7 @@ export function rawPost(
           if (name === 'content-length') {
             if (!/^\d{1,15}$/.test(value)) return finish(new RawHttpError(`invalid Content-Length: ${JSON.stringify(value.slice(0, 40))}`));
             length = Number(value);
-          }
-          else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
+          } else if (name === 'transfer-encoding') chunked = /chunked/i.test(value);
         }
         parsed = { status: status.status, statusText: status.reason, bodyStart: end + 4, length: chunked ? null : length, chunked };
       }

@@ -47,7 +47,7 @@ export async function run(ctx: CommandContext): Promise<ListData | VcpusData> {
 /**
  * Every domain's record, of each only what the output shows (the tables' columns, or --json's
  * whole record), made as each arrives: a thousand SXPs are never all held. With --pool, the
- * pool is asked for too and kept beside the record, for the filter. Also `xm list` in quick.ts.
+ * pool is asked for too and kept beside the record, for the filter. Also `xm list`'s own bundle's (quick-list.ts).
  */
 export async function shortListing(client: Pick<XendClient, 'listing'>, json: boolean, state: string, pool?: string): Promise<{ record: DomainRecord }[]> {
   const keys = json ? RECORD_KEYS : TABLE_KEYS;
