@@ -119,6 +119,18 @@ test('a zero page received over a written one makes it unwritten again', () => {
   assert.equal(mem.checksum(), new GuestMemory(1).checksum());
 });
 
+test('one byte not zero, wherever it is in a run or a page, makes it no zero page', () => {
+  const mem = new GuestMemory(1);
+  for (const at of [0, 3, 4, 7, 8, 9, PAGE_SIZE - 9, PAGE_SIZE - 8, PAGE_SIZE - 1, PAGE_SIZE, 2 * PAGE_SIZE - 1]) {
+    const run = Buffer.alloc(2 * PAGE_SIZE);
+    run[at] = 0x80;
+    const page = Math.floor(at / PAGE_SIZE);
+    assert.throws(() => mem.readPages([0, 1], run, 0), new RegExp(`page ${page} is corrupt`), `byte ${at} of the run`);
+    assert.throws(() => mem.readPage(5, run, page * PAGE_SIZE), /page 5 is corrupt/, `byte ${at % PAGE_SIZE} of a page`);
+  }
+  assert.equal(mem.checksum(), new GuestMemory(1).checksum(), 'nothing taken');
+});
+
 test(
   'persisted: the plain version table, with only written chunks stored (the rest a hole); loads back the same',
   withDir((dir) => {
