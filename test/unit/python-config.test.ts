@@ -75,6 +75,12 @@ test('lexer: comments, blank lines, implicit joining and backslash continuation'
   assert.deepEqual(vars(src), { a: [1, 2, 3], b: 3, c: { k: [4, 5] } });
 });
 
+test('lexer: comments end at any line ending, a comment at the end of the file, names of any length', () => {
+  assert.deepEqual(vars('# dos\r\na = 1 # x\r\n# mac\rb = 2 #\n#\n\nc = 3 # last'), { a: 1, b: 2, c: 3 });
+  const long = `v${'x'.repeat(300)}`;
+  assert.deepEqual(vars(`${long} = 4\nd = ${long} + 1`), { [long]: 4, d: 5 });
+});
+
 test('a byte order mark is accepted and __name__ is that of the builtins, as under execfile', () => {
   assert.deepEqual(vars('\uFEFFx = __name__'), { x: '__builtin__' });
 });
