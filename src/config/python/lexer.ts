@@ -3,6 +3,7 @@
  * implicit line joining inside brackets, backslash continuation, comments,
  * string literals with prefixes and escapes, int/long/float literals.
  */
+import { escapeRegExp } from '../../escape-regexp.js';
 import { PythonSyntaxError, PythonUnsupportedError } from './errors.js';
 
 export type Token =
@@ -28,7 +29,7 @@ const REST_OF_LINE = /[^\r\n]*/y;
 const NAME = /[A-Za-z_][A-Za-z0-9_]*/y;
 const BLANKS = /[ \t\f]+/y;
 /** OPERATORS as one pattern: its alternatives are tried in their order, so the longest wins. */
-const OPERATOR = new RegExp(OPERATORS.map((o) => o.replace(/[$()*+.?[\\\]^{|}]/g, '\\$&')).join('|'), 'y');
+const OPERATOR = new RegExp(OPERATORS.map(escapeRegExp).join('|'), 'y');
 
 export function tokenize(source: string): Token[] {
   return new Lexer(source).run();
@@ -56,9 +57,7 @@ class Lexer {
       }
       const ch = this.src[this.pos]!;
       if (ch === ' ' || ch === '\t' || ch === '\f') {
-        BLANKS.lastIndex = this.pos;
-        BLANKS.test(this.src);
-        this.pos = BLANKS.lastIndex;
+        this.pos += this.here(BLANKS)!.length;
       } else if (ch === '#') {
         this.skipComment();
       } else if (ch === '\\' && this.isNewlineAt(this.pos + 1)) {
@@ -129,8 +128,7 @@ class Lexer {
   }
 
   private nameOrString(): void {
-    NAME.lastIndex = this.pos;
-    const word = NAME.exec(this.src)![0];
+    const word = this.here(NAME)!;
     const next = this.src[this.pos + word.length];
     if ((next === '"' || next === "'") && STRING_PREFIX.test(word)) {
       this.pos += word.length;
@@ -243,8 +241,7 @@ class Lexer {
   }
 
   private operator(): void {
-    OPERATOR.lastIndex = this.pos;
-    const op = OPERATOR.exec(this.src)?.[0];
+    const op = this.here(OPERATOR);
     if (!op) this.fail('invalid syntax', this.line);
     if (OPENING.has(op)) this.open.push({ bracket: op, line: this.line });
     if (CLOSING.has(op)) this.open.pop();
@@ -259,9 +256,13 @@ class Lexer {
   }
 
   private skipComment(): void {
-    REST_OF_LINE.lastIndex = this.pos;
-    REST_OF_LINE.test(this.src);
-    this.pos = REST_OF_LINE.lastIndex;
+    this.pos += this.here(REST_OF_LINE)!.length;
+  }
+
+  /** What the sticky `pattern` matches where the lexer stands, if it does. */
+  private here(pattern: RegExp): string | undefined {
+    pattern.lastIndex = this.pos;
+    return pattern.exec(this.src)?.[0];
   }
 
   private isNewlineAt(p: number): boolean {

@@ -13,6 +13,7 @@
  * (deeper nesting, a key or text with references or non-ASCII bytes, another type or layout)
  * is left where it is, for the reader to take its own way.
  */
+import { escapeRegExp } from '../../escape-regexp.js';
 import { PyFloat } from '../../sxp/float.js';
 import type { XmlRpcValue } from './types.js';
 
@@ -42,7 +43,6 @@ const RECORD_TAIL = '</data></array></value>\n';
 /** Character data read as it is (the reader decodes references and checks UTF-8 otherwise). */
 const PLAIN_TEXT = /^[^<&\x80-\xff]*$/;
 
-const escape = (s: string): string => s.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A key the document can only hold as written: ASCII, no markup or reference (others are left to the reader). */
 const PLAIN_KEY = /^[^<&\u0080-\uffff]*$/;
 
@@ -58,12 +58,12 @@ export class ListingChildren {
   constructor(keys: Iterable<string>) {
     const plain = [...keys].filter((k) => PLAIN_KEY.test(k));
     for (const k of plain) (this.byLength[k.length] ??= []).push(k);
-    const key = plain.length ? plain.map(escape).join('|') : '[^\\s\\S]';
+    const key = plain.length ? plain.map(escapeRegExp).join('|') : '[^\\s\\S]';
     const open = `<value><array>${WS}<data>${WS}<value><string>`;
     this.run = new RegExp(`(?:${open}(?!(?:${key})<\\/string>)${PLAIN}<\\/string>${balanced(NESTING)}<\\/array>${WS}<\\/value>${WS})*`, 'y');
     // A double as repr() writes it (a subset of what parseDouble reads, as Number reads it too).
     const value = `(?:string>${PLAIN}<\\/string|int>\\d{1,15}<\\/int|double>-?\\d+(?:\\.\\d+)?(?:e[+-]?\\d+)?<\\/double)`;
-    this.wanted = new RegExp(`${escape(HEAD)}(?:${key})${escape(KEY_TAIL)}${value}><\\/value>\\n<\\/data><\\/array><\\/value>${WS}`, 'y');
+    this.wanted = new RegExp(`${escapeRegExp(HEAD)}(?:${key})${escapeRegExp(KEY_TAIL)}${value}><\\/value>\\n<\\/data><\\/array><\\/value>${WS}`, 'y');
   }
 
   /** Where the run of children not wanted that starts at `pos` in `s` ends (`pos` if none does). */
